@@ -1,0 +1,3 @@
+#!/bin/sh
+# bench/run.sh — make bench. (being written)
+echo "bench: nothing yet"

@@ -1,0 +1,67 @@
+/* usc-batv.h — BATV prvs signing and verification, compatible with Exim's
+ * ${prvs} / ${prvscheck} (draft-levine-smtp-batv-01):
+ *   prvs=KDDDHHHHHH=local@domain   and   local+prvs=KDDDHHHHHH@domain
+ * K key number 0-9; DDD (days since epoch + 7) mod 1000; HHHHHH first 3 bytes
+ * (lower-case hex) of HMAC-SHA1(secret, "K" "DDD" "local@domain").
+ */
+#ifndef USC_BATV_H
+#define USC_BATV_H
+
+#include <glib.h>
+#include "usc-common.h"
+
+G_BEGIN_DECLS
+
+typedef struct _UscBatvKeys UscBatvKeys;
+
+/* Load a keys file: one "K:secret" per line (K 0-9, secret 1-64 bytes), '#'
+ * comments; the first key signs, all verify. Refuses (USC_ERROR_UNSAFE) a file
+ * readable or writable by group or others. Returns NULL with @error on failure. */
+UscBatvKeys *usc_batv_keys_load (const char *path, GError **error);
+
+/* An empty key set; add keys with usc_batv_keys_add (first added signs). */
+UscBatvKeys *usc_batv_keys_new (void);
+gboolean usc_batv_keys_add (UscBatvKeys *keys, int number, const char *secret, GError **error);
+guint usc_batv_keys_count (const UscBatvKeys *keys);
+void usc_batv_keys_free (UscBatvKeys **keys);
+
+/* A new random secret (32 lower-case hex characters); newly allocated. */
+char *usc_batv_keygen_secret (void);
+
+typedef enum {
+  USC_BATV_NONE = 0,   /* the address carries no tag */
+  USC_BATV_VALID,
+  USC_BATV_BAD_HASH,
+  USC_BATV_EXPIRED,    /* expiry day in the past */
+  USC_BATV_FUTURE,     /* expiry more than 8 days ahead: forged or wrapped */
+  USC_BATV_NO_KEY,     /* no key with that number */
+  USC_BATV_MALFORMED   /* looks like prvs but is not well-formed */
+} UscBatvStatus;
+
+typedef struct {
+  UscBatvStatus status;
+  char *tag;        /* the tagged address as found, or NULL */
+  char *address;    /* the untagged local@domain, or NULL */
+  int   key_number; /* -1 when unknown */
+  int   day;        /* DDD, -1 when unknown */
+} UscBatvResult;
+
+/* "none", "valid", "bad hash", "expired", "expiry too far ahead", "unknown key number", "malformed tag" (static). */
+const char *usc_batv_status_reason (UscBatvStatus status);
+
+/* Sign @address (local@domain) with key @key_number (-1: the signing key) for
+ * the day containing @now (seconds since epoch). Returns "prvs=KDDDHHHHHH=local@domain"
+ * (newly allocated) or NULL with @error. */
+char *usc_batv_sign (const UscBatvKeys *keys, int key_number, const char *address,
+                     gint64 now, GError **error);
+
+/* Verify @tagged (either form; case-insensitive prefix) at time @now and fill
+ * @result (clear with usc_batv_result_clear). Returns result->status. @keys may
+ * be NULL (then any tag is USC_BATV_NO_KEY). Hashes are compared in constant time. */
+UscBatvStatus usc_batv_verify (const UscBatvKeys *keys, const char *tagged,
+                               gint64 now, UscBatvResult *result);
+
+void usc_batv_result_clear (UscBatvResult *result);
+
+G_END_DECLS
+#endif

@@ -1,0 +1,71 @@
+/* usc-common.c — error domain and small string helpers shared by every module. */
+#include "config.h"
+#include "usc-common.h"
+
+#include <string.h>
+#include <stdlib.h>
+
+G_DEFINE_QUARK (usc-error-quark, usc_error)
+
+char *
+usc_ascii_lower (const char *s)
+{
+  return s ? g_ascii_strdown (s, -1) : NULL;
+}
+
+char *
+usc_strip_angle (const char *s, gboolean need_at)
+{
+  if (s == NULL)
+    return NULL;
+  while (g_ascii_isspace (*s) || *s == '<')
+    s++;
+  if (g_ascii_strncasecmp (s, "mailto:", 7) == 0)
+    s += 7;
+  const char *end = s + strlen (s);
+  while (end > s && (g_ascii_isspace (end[-1]) || end[-1] == '>'))
+    end--;
+  if (end == s)
+    return NULL;
+  char *r = g_strndup (s, end - s);
+  if (need_at && strchr (r, '@') == NULL) {
+    g_free (r);
+    return NULL;
+  }
+  return r;
+}
+
+gboolean
+usc_ptr_array_add_unique (GPtrArray *arr, char *s, gboolean nocase)
+{
+  if (s == NULL)
+    return FALSE;
+  for (guint i = 0; i < arr->len; i++) {
+    const char *o = g_ptr_array_index (arr, i);
+    if (nocase ? g_ascii_strcasecmp (o, s) == 0 : strcmp (o, s) == 0) {
+      g_free (s);
+      return FALSE;
+    }
+  }
+  g_ptr_array_add (arr, s);
+  return TRUE;
+}
+
+gint64
+usc_now_monotonic (void)
+{
+  return g_get_monotonic_time ();
+}
+
+gint64
+usc_now (void)
+{
+  const char *e = g_getenv ("UNSCATTER_NOW");
+  if (e != NULL && *e != '\0') {
+    char *end = NULL;
+    gint64 v = g_ascii_strtoll (e, &end, 10);
+    if (end != e && *end == '\0')
+      return v;
+  }
+  return g_get_real_time () / G_USEC_PER_SEC;
+}

@@ -1,0 +1,49 @@
+/* usc-common.h — shared error domain, limits and small helpers of libunscatter.
+ *
+ * The library never prints and never exits: every failure is reported with a
+ * GError in USC_ERROR and a -1 / NULL return; only the command front ends map
+ * results to exit codes.
+ */
+#ifndef USC_COMMON_H
+#define USC_COMMON_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define USC_ERROR (usc_error_quark ())
+GQuark usc_error_quark (void);
+
+typedef enum {
+  USC_ERROR_IO,        /* read/write failure (errno-like; temporary) */
+  USC_ERROR_LIMIT,     /* a configured limit was exceeded (size, headers, depth, time) */
+  USC_ERROR_PARSE,     /* the input is not a message we can use */
+  USC_ERROR_TEMPFAIL,  /* try again later: lock timeout, busy database */
+  USC_ERROR_CORRUPT,   /* a database or key file is damaged */
+  USC_ERROR_CONFIG,    /* bad configuration or key file */
+  USC_ERROR_INVALID,   /* bad argument */
+  USC_ERROR_UNSAFE     /* refused for safety (e.g. a key file readable by others) */
+} UscErrorCode;
+
+/* Lower-case ASCII copy of @s (NULL -> NULL). Returns a newly allocated string. */
+char *usc_ascii_lower (const char *s);
+
+/* Strip surrounding white space, angle brackets and a "mailto:" prefix from a
+ * Message-ID or address; returns a newly allocated string or NULL when what
+ * remains is empty or implausible (no '@' for a Message-ID when @need_at). */
+char *usc_strip_angle (const char *s, gboolean need_at);
+
+/* Append @s to @arr (a GPtrArray of owned char*) unless an equal string
+ * (compared ASCII case-insensitively when @nocase) is already there.
+ * Takes ownership of @s in every case. Returns TRUE when it was added. */
+gboolean usc_ptr_array_add_unique (GPtrArray *arr, char *s, gboolean nocase);
+
+/* Monotonic clock in microseconds (g_get_monotonic_time). */
+gint64 usc_now_monotonic (void);
+
+/* Wall clock in seconds since the epoch; honours $UNSCATTER_NOW (seconds, for
+ * tests) when set. */
+gint64 usc_now (void);
+
+G_END_DECLS
+#endif

@@ -1,0 +1,51 @@
+/* usc-config.h — configuration from a GKeyFile (unscatter.conf(5)). No file is
+ * needed: every setting has a default.
+ */
+#ifndef USC_CONFIG_H
+#define USC_CONFIG_H
+
+#include <glib.h>
+#include "usc-message.h"
+
+G_BEGIN_DECLS
+
+typedef enum { USC_ACTION_DELIVER = 0, USC_ACTION_FILE, USC_ACTION_DISCARD } UscAction;
+const char *usc_action_name (UscAction a); /* "deliver" "file" "discard" (static) */
+
+typedef enum {
+  USC_VERDICT_NOT_BOUNCE = 0,
+  USC_VERDICT_LEGITIMATE,
+  USC_VERDICT_BACKSCATTER,
+  USC_VERDICT_UNKNOWN,
+  USC_VERDICT_COUNT
+} UscVerdictKind;
+const char *usc_verdict_name (UscVerdictKind v); /* "not-bounce" "legitimate" "backscatter" "unknown" (static) */
+
+typedef struct {
+  char     *record_path;        /* [record] path; NULL: the default path */
+  guint     expire_days;        /* [record] expire_days, default 180 */
+  double    busy_timeout;       /* [record] busy_timeout seconds, default 10 */
+  guint     recipient_window_days; /* [verdict] recipient_window_days, default 7 */
+  UscAction action[USC_VERDICT_COUNT]; /* [actions] not-bounce/legitimate/backscatter/unknown */
+  char     *folder;             /* [actions] folder, default "Backscatter" */
+  char     *batv_keys;          /* [batv] keys file; NULL: $XDG_CONFIG_HOME/unscatter/batv-keys */
+  gboolean  batv_require;       /* [batv] require, default false */
+  gboolean  batv_sign;          /* [batv] sign, default false */
+  char     *sendmail;           /* [sendmail] path, default USC_DEFAULT_SENDMAIL */
+  gboolean  log_syslog;         /* [log] syslog, default true */
+  UscLimits limits;             /* [limits] max_bytes, max_header_bytes, max_headers, max_depth, max_seconds */
+} UscConfig;
+
+/* Load @path, or (when @path is NULL) $XDG_CONFIG_HOME/unscatter/config if it
+ * exists. An explicitly named file must exist. Unknown keys are errors
+ * (USC_ERROR_CONFIG) so that typos are seen. Free with usc_config_free(). */
+UscConfig *usc_config_load (const char *path, GError **error);
+UscConfig *usc_config_new_default (void);
+void usc_config_free (UscConfig **config);
+
+/* The record path: @opt_db, else $UNSCATTER_DB, else config record_path, else
+ * $XDG_DATA_HOME/unscatter/record.db. Newly allocated. */
+char *usc_config_record_path (const UscConfig *config, const char *opt_db);
+
+G_END_DECLS
+#endif

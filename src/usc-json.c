@@ -1,0 +1,128 @@
+/* usc-json.c — the `check --json` object (design.md "check --json") and the
+ * small JSON string writer it needs (RFC 8259). Keys may be added, never renamed.
+ */
+#include "config.h"
+#include "usc-json.h"
+
+#include <string.h>
+
+void
+usc_json_append_string (GString *out, const char *s)
+{
+  if (s == NULL) {
+    g_string_append (out, "null");
+    return;
+  }
+  char *valid = NULL;
+  if (!g_utf8_validate (s, -1, NULL))
+    s = valid = g_utf8_make_valid (s, -1);
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+    switch (*p) {
+    case '"':  g_string_append (out, "\\\""); break;
+    case '\\': g_string_append (out, "\\\\"); break;
+    case '\n': g_string_append (out, "\\n"); break;
+    case '\r': g_string_append (out, "\\r"); break;
+    case '\t': g_string_append (out, "\\t"); break;
+    default:
+      if (*p < 0x20 || *p == 0x7f)
+        g_string_append_printf (out, "\\u%04x", *p);
+      else
+        g_string_append_c (out, *p);
+    }
+  }
+  g_string_append_c (out, '"');
+  g_free (valid);
+}
+
+static void
+append_array (GString *out, const GPtrArray *arr)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; arr && i < arr->len; i++) {
+    if (i)
+      g_string_append (out, ", ");
+    usc_json_append_string (out, g_ptr_array_index (arr, i));
+  }
+  g_string_append_c (out, ']');
+}
+
+static void
+key (GString *out, const char *k)
+{
+  if (out->len > 1 && out->str[out->len - 1] != '{')
+    g_string_append (out, ", ");
+  usc_json_append_string (out, k);
+  g_string_append (out, ": ");
+}
+
+char *
+usc_json_result (const char *file, const UscBounce *b, const UscVerdict *v)
+{
+  GString *o = g_string_new ("{");
+  key (o, "file");
+  usc_json_append_string (o, file);
+  key (o, "verdict");
+  usc_json_append_string (o, v ? usc_verdict_name (v->verdict)
+                               : b->kind == USC_KIND_NOT_BOUNCE ? "not-bounce" : "unknown");
+  key (o, "kind");
+  usc_json_append_string (o, usc_kind_name (b->kind));
+  key (o, "action");
+  usc_json_append_string (o, v ? usc_action_name (v->action) : "deliver");
+
+  key (o, "original");
+  g_string_append_c (o, '{');
+  key (o, "message_ids");
+  append_array (o, b->message_ids);
+  key (o, "id_sources");
+  append_array (o, b->id_sources);
+  key (o, "envelope_id");
+  usc_json_append_string (o, b->envelope_id);
+  key (o, "envelope_sender");
+  usc_json_append_string (o, b->envelope_sender);
+  key (o, "recipients");
+  append_array (o, b->recipients);
+  key (o, "status");
+  append_array (o, b->status);
+  key (o, "diagnostics");
+  append_array (o, b->diagnostics);
+  key (o, "subject");
+  usc_json_append_string (o, b->subject);
+  key (o, "date");
+  usc_json_append_string (o, b->date);
+  g_string_append_c (o, '}');
+
+  key (o, "batv");
+  if (v && v->batv_checked && v->batv.status != USC_BATV_NONE) {
+    g_string_append_c (o, '{');
+    key (o, "tag");
+    usc_json_append_string (o, v->batv.tag);
+    key (o, "valid");
+    g_string_append (o, v->batv.status == USC_BATV_VALID ? "true" : "false");
+    key (o, "reason");
+    usc_json_append_string (o, usc_batv_status_reason (v->batv.status));
+    g_string_append_c (o, '}');
+  } else {
+    g_string_append (o, "null");
+  }
+
+  key (o, "reporting_mta");
+  usc_json_append_string (o, b->reporting_mta);
+  key (o, "mta_family");
+  usc_json_append_string (o, b->mta_family);
+  key (o, "payload");
+  g_string_append_c (o, '{');
+  key (o, "executable");
+  g_string_append (o, b->executable ? "true" : "false");
+  key (o, "types");
+  append_array (o, b->payload_types);
+  g_string_append_c (o, '}');
+  key (o, "reasons");
+  append_array (o, v ? v->reasons : NULL);
+  if (b->truncated) {
+    key (o, "truncated");
+    g_string_append (o, "true");
+  }
+  g_string_append_c (o, '}');
+  return g_string_free (o, FALSE);
+}

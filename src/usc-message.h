@@ -1,0 +1,80 @@
+/* usc-message.h — read one message (file, fd or pipe), enforce limits, parse it
+ * with GMime.
+ *
+ * The raw bytes are kept exactly as read (filter and deliver write them back
+ * unchanged); parsing works on a copy with line endings normalised to LF
+ * (LF, CRLF and CR-only input are all accepted) and an mbox "From " line
+ * removed (its address is kept as a last-resort envelope sender).
+ */
+#ifndef USC_MESSAGE_H
+#define USC_MESSAGE_H
+
+#include <glib.h>
+#include <gmime/gmime.h>
+#include "usc-common.h"
+
+G_BEGIN_DECLS
+
+/* Limits on hostile input. usc_limits_init() gives defaults that never reject
+ * real mail; a message over max_bytes / max_header_bytes / max_headers is an
+ * error (USC_ERROR_LIMIT), parts nested deeper than max_depth are not
+ * descended into, and analysis stops (with what it has) after max_seconds. */
+typedef struct {
+  gsize  max_bytes;         /* whole message (default 64 MiB) */
+  gsize  max_header_bytes;  /* the top-level header block (default 4 MiB) */
+  guint  max_headers;       /* top-level header fields (default 20000) */
+  guint  max_depth;         /* MIME / message-in-message nesting (default 40) */
+  guint  max_parts;         /* MIME parts visited (default 5000) */
+  double max_seconds;       /* wall time for parse + analysis (default 10) */
+} UscLimits;
+
+void usc_limits_init (UscLimits *limits);
+
+typedef struct {
+  GBytes       *raw;          /* exactly the bytes read; owned */
+  char         *text;         /* LF-normalised copy without the mbox "From " line, NUL-terminated; owned */
+  gsize         text_len;
+  gsize         raw_header_end; /* offset in raw just after the top header block's last line
+                                   (where filter inserts its headers); == length when no body */
+  const char   *raw_eol;      /* "\n", "\r\n" or "\r": the raw input's line ending (static) */
+  gboolean      had_mbox_from;/* raw began with an mbox "From " line */
+  char         *mbox_sender;  /* the address of that line, or NULL; owned */
+  GMimeMessage *mime;         /* parsed message; owned (a reference) */
+  UscLimits     limits;
+  gint64        deadline;     /* usc_now_monotonic() value after which analysis stops */
+} UscMessage;
+
+/* Read all of @fd (works on pipes, sockets and files) and parse it.
+ * Returns a new message (free with usc_message_free()) or NULL with @error set
+ * (USC_ERROR_IO, USC_ERROR_LIMIT, USC_ERROR_PARSE). @limits may be NULL. */
+UscMessage *usc_message_read_fd (int fd, const UscLimits *limits, GError **error);
+
+/* Same for the file at @path. */
+UscMessage *usc_message_read_path (const char *path, const UscLimits *limits, GError **error);
+
+/* Same for bytes in memory (copied). */
+UscMessage *usc_message_new_from_data (const void *data, gsize len,
+                                       const UscLimits *limits, GError **error);
+
+/* Frees @msg and sets *@msg to NULL; accepts NULL and *NULL. */
+void usc_message_free (UscMessage **msg);
+
+/* TRUE once the message's analysis deadline has passed. */
+gboolean usc_message_expired (const UscMessage *msg);
+
+/* Parse @len bytes at @data (any line endings) as an embedded message (a
+ * returned original inside a bounce, possibly after base64/QP decoding).
+ * Returns a new reference or NULL when nothing message-like is there. */
+GMimeMessage *usc_mime_parse_embedded (const void *data, gsize len);
+
+/* Decoded content of a leaf part as a NUL-terminated byte array (transfer
+ * encoding undone; charset NOT converted). Returns a new GByteArray or NULL.
+ * At most @max bytes are returned (0: no limit). */
+GByteArray *usc_mime_part_content (GMimeObject *part, gsize max);
+
+/* Decoded content of a text part, converted to UTF-8 (invalid sequences
+ * replaced). Returns a newly allocated string or NULL. */
+char *usc_mime_part_text (GMimeObject *part, gsize max);
+
+G_END_DECLS
+#endif

@@ -1,0 +1,70 @@
+/* usc-record.h — the sent-mail record: what the user really sent.
+ *
+ * One interface in front of the storage (SQLite by default, WAL mode, busy
+ * timeout) so that another backend can be added. Lookups return 1 found,
+ * 0 not found, -1 error: a lock timeout, I/O error or corrupt file is NEVER
+ * "not found" (USC_ERROR_TEMPFAIL / USC_ERROR_IO / USC_ERROR_CORRUPT).
+ */
+#ifndef USC_RECORD_H
+#define USC_RECORD_H
+
+#include <glib.h>
+#include "usc-common.h"
+
+G_BEGIN_DECLS
+
+typedef struct _UscRecord UscRecord;
+
+typedef struct {
+  double   busy_timeout;  /* seconds to wait for a lock (default 10) */
+  gboolean read_only;     /* open without creating or writing */
+} UscRecordOptions;
+
+/* Open (creating it and its directory when needed, unless read_only) the
+ * record at @path. Returns NULL with @error on failure. */
+UscRecord *usc_record_open (const char *path, const UscRecordOptions *options, GError **error);
+void usc_record_close (UscRecord **record);
+
+/* One sent message. */
+typedef struct {
+  const char        *message_id;  /* without <>, or NULL when the message had none */
+  const char *const *recipients;  /* NULL-terminated, lower-case addresses; may be NULL */
+  gint64             date;        /* the Date header, seconds since epoch; 0 unknown */
+  gint64             recorded;    /* when recorded (seconds); expiry counts from here */
+  const char        *fingerprint; /* dedup key for messages without Message-ID, or NULL */
+} UscSentMessage;
+
+/* Group many adds in one transaction (import). */
+int usc_record_begin (UscRecord *record, GError **error);
+int usc_record_commit (UscRecord *record, GError **error);
+
+/* Add @msg. Returns 1 added, 0 already present (same Message-ID, or same
+ * fingerprint when no Message-ID), -1 error. */
+int usc_record_add (UscRecord *record, const UscSentMessage *msg, GError **error);
+
+/* Is @message_id (without <>) in the record? 1 / 0 / -1. */
+int usc_record_has_id (UscRecord *record, const char *message_id, GError **error);
+
+/* Did the user mail @recipient with a Date in [@since, @until]? 1 / 0 / -1. */
+int usc_record_has_recipient (UscRecord *record, const char *recipient,
+                              gint64 since, gint64 until, GError **error);
+
+/* Number of sent messages recorded, or -1. */
+gint64 usc_record_count (UscRecord *record, GError **error);
+
+/* Remove entries recorded before @before. Returns how many, or -1. */
+gint64 usc_record_expire (UscRecord *record, gint64 before, GError **error);
+
+/* Keep one classification for `unscatter stats`. 0 or -1. */
+int usc_record_log_decision (UscRecord *record, gint64 when, const char *verdict,
+                             const char *kind, GError **error);
+
+/* Counts per day, verdict and kind: calls @fn for each row, oldest day first.
+ * @day is "YYYY-MM-DD". 0 or -1. */
+typedef void (*UscStatsFunc) (const char *day, const char *verdict, const char *kind,
+                              gint64 count, gpointer user_data);
+int usc_record_stats (UscRecord *record, gint64 since, UscStatsFunc fn,
+                      gpointer user_data, GError **error);
+
+G_END_DECLS
+#endif

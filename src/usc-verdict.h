@@ -1,0 +1,46 @@
+/* usc-verdict.h — from evidence to a verdict, its reasons and the action.
+ *
+ * Order of evidence (strongest first): a BATV tag on the envelope recipient
+ * (valid -> legitimate; bad/stale/future -> backscatter; missing with
+ * batv.require -> backscatter); an executable payload (backscatter); original
+ * Message-IDs looked up in the record (any found -> legitimate, none ->
+ * backscatter); failed recipients the user mailed within the window before the
+ * bounce (legitimate, else backscatter); nothing -> unknown.
+ */
+#ifndef USC_VERDICT_H
+#define USC_VERDICT_H
+
+#include <glib.h>
+#include "usc-bounce.h"
+#include "usc-envelope.h"
+#include "usc-record.h"
+#include "usc-batv.h"
+#include "usc-config.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  UscVerdictKind verdict;
+  UscAction      action;       /* from the config for this verdict */
+  GPtrArray     *reasons;      /* owned char*, human-readable, most decisive first */
+  gboolean       batv_checked; /* a tag was looked for */
+  UscBatvResult  batv;         /* what BATV said (status NONE when no tag) */
+  gint64         record_size;  /* entries in the record, -1 when no record */
+} UscVerdict;
+
+/* Decide for @bounce. @record and @keys may be NULL (no record / no BATV keys).
+ * Returns a new verdict, or NULL with @error when the record failed (the caller
+ * must then treat the message as not decided: temporary failure). */
+UscVerdict *usc_verdict_decide (const UscBounce *bounce, const UscEnvelope *envelope,
+                                UscRecord *record, const UscBatvKeys *keys,
+                                const UscConfig *config, GError **error);
+
+void usc_verdict_free (UscVerdict **verdict);
+
+/* The two header fields filter and deliver add, each ending in "\n" (the
+ * caller converts line endings): "X-Unscatter-Verdict: backscatter (dsn)\n"
+ * "X-Unscatter-Reason: ...\n" (folded, printable ASCII only). Newly allocated. */
+char *usc_verdict_header_block (const UscVerdict *verdict, const UscBounce *bounce);
+
+G_END_DECLS
+#endif
