@@ -131,7 +131,8 @@ for kind in valid forged expired; do
     ok "# SKIP deliver, $kind tag: deliver not merged yet"; continue
   fi
   is "$rc" 0 "deliver, $kind tag: exit 0"
-  is "$(find "$M" -type f | wc -l | tr -d ' ')" 1 "deliver, $kind tag: exactly one message stored"
+  is "$(cd "$M" && find . -type f \( -path '*/new/*' -o -path '*/cur/*' -o -path '*/tmp/*' \) | wc -l | tr -d ' ')" 1 \
+    "deliver, $kind tag: exactly one message stored (in new/, cur/ or tmp/ of any folder)"
   stored=$(find "$M/$dir" -type f 2>/dev/null | head -n 1)
   if [ -n "$stored" ]; then ok "deliver, $kind tag: stored in $dir"; else not_ok "deliver, $kind tag: stored in $dir"; fi
   if [ -n "$stored" ] && grep -q "^X-Unscatter-Verdict: $want" "$stored"; then
