@@ -142,10 +142,6 @@ cmd_deliver (int argc, char **argv)
     goto out;
   }
 
-  /* TODO: log the decision (syslog and the record's stats) with
-   * cli_log_decision (&ctx, &r) once cli.h provides it; a logging failure
-   * must not stop the delivery. */
-
   hdr = filter_header_bytes (msg, &r);
   const GBytes *chunks[] = { hdr, body };
   switch (r.verdict->action) {
@@ -160,6 +156,10 @@ cmd_deliver (int argc, char **argv)
     rc = store (maildir, NULL, chunks, 2);
     break;
   }
+  /* Once the message is safe: syslog and the record's counts (a failure
+   * there is only a warning on stderr). */
+  if (rc == CLI_EX_OK)
+    filter_log_decision (&ctx, &r);
 
 out:
   g_clear_error (&error);

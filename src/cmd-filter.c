@@ -114,6 +114,13 @@ filter_error_is_unparsable (const GError *error)
          && (error->code == USC_ERROR_PARSE || error->code == USC_ERROR_LIMIT);
 }
 
+void
+filter_log_decision (CliContext *ctx, const CliResult *r)
+{
+  if (cli_log_decision)
+    cli_log_decision (ctx, r);
+}
+
 /* ---- the command ---- */
 
 static gboolean
@@ -229,8 +236,10 @@ cmd_filter (int argc, char **argv)
     fprintf (stderr, "unscatter: filter: stdout: %s\n", g_strerror (e));
     goto out;
   }
-  /* TODO: log the decision (cli_log_decision) once cli.h provides it. */
   rc = CLI_EX_OK;
+  /* Syslog and the record's counts; a failure there is only a warning. */
+  if (classified)
+    filter_log_decision (&ctx, &r);
 
 out:
   g_clear_error (&error);

@@ -15,12 +15,15 @@ is "$?" 0 "the user's sent mail is recorded"
 
 # The control: procmail storing into another Maildir through a filter that
 # changes nothing (cat): procmail itself adds a final newline to whatever a
-# filter returns, so that is what the output must equal.
+# filter returns, so that is what the output must equal. When the filter
+# fails procmail keeps the message as it came: the control is then procmail
+# without a filter.
 mkdir -p "$TMP/Control/new" "$TMP/Control/cur" "$TMP/Control/tmp"
 printf 'MAILDIR=%s/Control/\nDEFAULT=$MAILDIR\n:0fw\n| cat\n' "$TMP" > "$TMP/control.rc"
+printf 'MAILDIR=%s/Control/\nDEFAULT=$MAILDIR\n' "$TMP" > "$TMP/control-nofilter.rc"
 control () {
   _cb=$(mail_list "$TMP/Control")
-  procmail "$TMP/control.rc" < "$1" 2>/dev/null
+  procmail "$TMP/$2" < "$1" 2>/dev/null
   _cn=$(delivered "$_cb" "$(mail_list "$TMP/Control")")
   cp "$TMP/Control/$_cn" "$TMP/control.out"
 }
@@ -42,7 +45,7 @@ one () {
   else
     is "$(added_lines "$_f")" 0 "$1: no header added"
   fi
-  control "$DFIX/$1"
+  if [ -n "$3" ]; then control "$DFIX/$1" control.rc; else control "$DFIX/$1" control-nofilter.rc; fi
   strip_added "$_f" > "$TMP/stripped"
   same_bytes "$TMP/stripped" "$TMP/control.out" "$1: byte for byte what procmail alone stores, apart from the added headers"
 }

@@ -101,10 +101,15 @@ if command -v sqlite3 >/dev/null 2>&1; then
   # Another process holds the record past the timeout (exclusive locking mode:
   # even WAL readers wait).
   (printf 'PRAGMA locking_mode=EXCLUSIVE;\nBEGIN EXCLUSIVE;\nSELECT count(*) FROM sqlite_master;\n'; sleep 8; printf 'COMMIT;\n') |
-    sqlite3 "$DB" >/dev/null 2>&1 &
+    sqlite3 -cmd '.timeout 10000' "$DB" >/dev/null 2>&1 &
   locker=$!
   n=0
   while [ $n -lt 50 ] && sqlite3 "$DB" 'SELECT count(*) FROM sqlite_master;' >/dev/null 2>&1; do sleep 0.1; n=$((n + 1)); done
+  if sqlite3 "$DB" 'SELECT count(*) FROM sqlite_master;' >/dev/null 2>&1; then
+    not_ok "the record is locked by another process"
+  else
+    ok "the record is locked by another process"
+  fi
   t0=$(date +%s)
   defers "record locked past busy_timeout" "$UNSCATTER" deliver --maildir "$M" < "$DFIX/bounce-genuine.msg"
   t1=$(date +%s)
