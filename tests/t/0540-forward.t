@@ -69,11 +69,11 @@ exim () {
   set +f
 }
 exim bob@example.net ham.msg
-expect "exim: ordinary mail" new "not-bounce (not-bounce)" 0
+expect "exim-style, no shell: ordinary mail" new "not-bounce (not-bounce)" 0
 exim "" bounce-genuine.msg
-expect "exim: genuine bounce" new "legitimate (dsn)" 0
+expect "exim-style, no shell: genuine bounce" new "legitimate (dsn)" 0
 exim "" bounce-forged.msg
-expect "exim: backscatter" .Backscatter/new "backscatter (dsn)" 0
+expect "exim-style, no shell: backscatter" .Backscatter/new "backscatter (dsn)" 0
 
 # sendmail: prog mailer, sh -c, no HOME in the environment, in the home directory.
 if mda_ns_init; then
@@ -97,6 +97,87 @@ _before=$(mail_list "$M")
    /bin/sh -c "$cmd" < "$DFIX/bounce-forged.msg" 2>"$TMP/err")
 rc=$?
 expect "postfix: Maildir cannot be created" "" "" 75
+
+# ---- a real Exim delivery (root only: exim -C, the pipe run as nobody) ----
+# The snippet as ~/.forward (install path replaced), routed by a test
+# configuration through Exim's redirect router to its address_pipe transport.
+# A deferral (exit 75) keeps the message in Exim's queue; the queue run after
+# the trouble is gone delivers it.
+exim_ok=
+if [ "$(id -u)" = 0 ] && command -v exim4 >/dev/null 2>&1 && id nobody >/dev/null 2>&1 \
+   && getent group nogroup >/dev/null 2>&1 && setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$UNSCATTER" 2>/dev/null; then
+  exim_ok=yes
+fi
+if [ -n "$exim_ok" ]; then
+  chmod 755 "$TMP"
+  E="$TMP/exim"
+  EH="$E/home"
+  mkdir -p "$E/spool" "$E/log" "$EH/Maildir/new" "$EH/Maildir/cur" "$EH/Maildir/tmp"
+  installed_to_built < "$SNIPPETS/forward" > "$EH/.forward"
+  HOME="$EH" XDG_DATA_HOME="$EH/.local/share" XDG_CONFIG_HOME="$EH/.config" "$UNSCATTER" record "$DFIX/sent-original.msg" > /dev/null 2>&1
+  chown -R nobody:nogroup "$EH"
+  cat > "$E/exim.conf" <<EOC
+primary_hostname = mail.example.org
+qualify_domain = example.org
+domainlist local_domains = example.org
+spool_directory = $E/spool
+log_file_path = $E/log/%slog
+exim_user = root
+exim_group = root
+trusted_users = root
+keep_environment =
+begin routers
+userforward:
+  driver = redirect
+  domains = +local_domains
+  local_parts = alice
+  file = $EH/.forward
+  user = nobody
+  group = nogroup
+  pipe_transport = address_pipe
+begin transports
+address_pipe:
+  driver = pipe
+  return_fail_output
+  home_directory = $EH
+  user = nobody
+  group = nogroup
+begin retry
+* * F,1d,15m
+EOC
+  EM="$EH/Maildir"
+  exim_deliver () {  # exim_deliver SENDER MESSAGE
+    _before=$(mail_list "$EM")
+    exim4 -C "$E/exim.conf" -odi -f "$1" alice@example.org < "$DFIX/$2" 2>"$TMP/err"
+    rc=$?
+    _new=$(delivered "$_before" "$(mail_list "$EM")")
+  }
+  exim_expect () {  # NAME FOLDER VERDICT
+    is "$rc" 0 "exim: $1: exim exits 0"
+    is "$(printf '%s\n' "$_new" | sed '/^$/d' | sed 's|/[^/]*$||' | tr '\n' ' ')" "./$2 " "exim: $1: one file, in $2"
+    [ -f "$EM/$_new" ] && is "$(verdict_of "$EM/$_new")" "$3" "exim: $1: $3"
+  }
+  exim_deliver bob@example.net ham.msg
+  exim_expect "ordinary mail" new "not-bounce (not-bounce)"
+  exim_deliver "" bounce-genuine.msg
+  exim_expect "genuine bounce" new "legitimate (dsn)"
+  exim_deliver "" bounce-forged.msg
+  exim_expect "backscatter" .Backscatter/new "backscatter (dsn)"
+  chmod 500 "$EM/new"
+  exim_deliver "" bounce-genuine.msg
+  is "$_new" "" "exim: inbox not writable: nothing stored"
+  is "$(exim4 -C "$E/exim.conf" -bpc)" 1 "exim: inbox not writable: the message waits in Exim's queue"
+  if grep -q 'returned 75' "$E/log/mainlog"; then ok "exim: logged as a deferral (75)"; else not_ok "exim: logged as a deferral (75)"; fi
+  chmod 700 "$EM/new"
+  _before=$(mail_list "$EM")
+  exim4 -C "$E/exim.conf" -qff 2>"$TMP/err"
+  _new=$(delivered "$_before" "$(mail_list "$EM")")
+  is "$(exim4 -C "$E/exim.conf" -bpc)" 0 "exim: the queue run delivers it"
+  is "$(printf '%s\n' "$_new" | sed '/^$/d' | sed 's|/[^/]*$||' | tr '\n' ' ')" "./new " "exim: retried: one file, in new"
+  if grep -q 'Completed' "$E/log/mainlog" && ! grep -q '\*\*' "$E/log/mainlog"; then ok "exim: no delivery failed (no bounce)"; else not_ok "exim: no delivery failed (no bounce)"; diag "$(cat "$E/log/mainlog")"; fi
+else
+  diag "a real Exim delivery needs root, exim4, nobody/nogroup and a binary nobody can run: skipped"
+fi
 
 # ---- crontab: import the Sent folder ----
 bounce_of () {  # bounce_of MESSAGE-ID: bounce-genuine.msg returning another original
