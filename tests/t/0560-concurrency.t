@@ -11,6 +11,12 @@ M="$TMP/Mail"
 IN="$TMP/in"
 mkdir -p "$IN"
 N_HAM=500 N_BG=250 N_BF=250 N_SENT=1000 N_ORIG=100 P=32
+# Under AddressSanitizer every process starts several times slower: a quarter
+# of the load there (still 32 at once), the full 2,000 in the normal build.
+if grep -q __asan_init "$UNSCATTER" 2>/dev/null; then
+  N_HAM=125 N_BG=63 N_BF=62 N_SENT=250
+  diag "sanitizer build: $((N_HAM + N_BG + N_BF + N_SENT)) processes instead of 2,000"
+fi
 
 # make TEMPLATE PREFIX COUNT 'FROM=TO{i}' ...: COUNT copies of TEMPLATE with
 # each FROM replaced by TO, "{i}" in TO being the copy's number (and "{j}" the
@@ -64,7 +70,7 @@ awk -v a="$N_HAM" -v b="$N_BG" -v c="$N_BF" -v s="$N_SENT" -v dir="$IN" 'BEGIN {
     if (i < s) print "r", dir "/sent-" i ".msg"
   }
 }' > "$TMP/jobs"
-is "$(wc -l < "$TMP/jobs" | tr -d ' ')" $((N_HAM + N_BG + N_BF + N_SENT)) "2,000 jobs"
+is "$(wc -l < "$TMP/jobs" | tr -d ' ')" $((N_HAM + N_BG + N_BF + N_SENT)) "$((N_HAM + N_BG + N_BF + N_SENT)) jobs"
 
 export UNSCATTER M
 FAILS="$TMP/failures"
@@ -80,7 +86,7 @@ xargs -P "$P" -n 2 sh -c '
   [ "$rc" = 0 ] || echo "$0 $1 exit $rc" >> "$FAILS"
   exit 0' < "$TMP/jobs"
 t1=$(date +%s)
-diag "2,000 processes, $P at a time: $((t1 - t0)) s"
+diag "$((N_HAM + N_BG + N_BF + N_SENT)) processes, $P at a time: $((t1 - t0)) s"
 is "$(wc -l < "$FAILS" | tr -d ' ')" 0 "every process exited 0"
 [ -s "$FAILS" ] && diag "$(head -5 "$FAILS")" "$(head -5 "$FAILS.err" 2>/dev/null)"
 
