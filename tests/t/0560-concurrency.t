@@ -11,12 +11,6 @@ M="$TMP/Mail"
 IN="$TMP/in"
 mkdir -p "$IN"
 N_HAM=500 N_BG=250 N_BF=250 N_SENT=1000 N_ORIG=100 P=32
-# Under AddressSanitizer every process starts several times slower: a quarter
-# of the load there (still 32 at once), the full 2,000 in the normal build.
-if grep -q __asan_init "$UNSCATTER" 2>/dev/null; then
-  N_HAM=125 N_BG=63 N_BF=62 N_SENT=250
-  diag "sanitizer build: $((N_HAM + N_BG + N_BF + N_SENT)) processes instead of 2,000"
-fi
 
 # make TEMPLATE PREFIX COUNT 'FROM=TO{i}' ...: COUNT copies of TEMPLATE with
 # each FROM replaced by TO, "{i}" in TO being the copy's number (and "{j}" the
