@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/t/deliver.sh"
 command -v procmail >/dev/null 2>&1 || skip_all "procmail is not installed"
 setup_home
-mda_ns_init || skip_all "no mount namespace for a test password file (procmail takes HOME from it)"
+mda_ns_init || skip_all "needs root: procmail takes HOME from the password file, replaced in a private mount namespace"
 cp "$SNIPPETS/procmailrc" "$HOME/.procmailrc"
 record_sent "$DFIX/sent-original.msg" "$DFIX/sent-other.msg"
 is "$?" 0 "the user's sent mail is recorded"

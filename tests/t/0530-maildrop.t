@@ -9,7 +9,7 @@
 . "$top_srcdir/tests/t/deliver.sh"
 command -v maildrop >/dev/null 2>&1 || skip_all "maildrop is not installed"
 setup_home
-mda_ns_init || skip_all "no mount namespace for a test password file (maildrop takes HOME from it)"
+mda_ns_init || skip_all "needs root: maildrop takes HOME from the password file, replaced in a private mount namespace"
 cp "$SNIPPETS/mailfilter" "$HOME/.mailfilter"
 chmod 600 "$HOME/.mailfilter"
 record_sent "$DFIX/sent-original.msg" "$DFIX/sent-other.msg"
