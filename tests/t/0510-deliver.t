@@ -58,6 +58,19 @@ bad=$(mail_list "$M" | sed 's|.*/||' | grep -cv '^[0-9][0-9]*\.M[0-9]\{6\}P[0-9]
 is "$bad" 0 "every file name is SECONDS.MusecPpidQn.host,S=size"
 is "$(mail_list "$M" | sed 's|.*/||' | sort | uniq -d | wc -l | tr -d ' ')" 0 "no name used twice"
 
+# '/' and ':' in the host name are written \057 and \072 (maildir(5)); root
+# can try it with a host name of its own in a private UTS namespace.
+# (hostname(1) refuses such a name; sethostname(2) takes it.)
+if [ "$(id -u)" = 0 ] && unshare -u true 2>/dev/null && command -v python3 >/dev/null 2>&1; then
+  H="$TMP/HostMail"
+  unshare -u python3 -c 'import os, socket, sys; socket.sethostname("mx/a:b"); os.execv(sys.argv[1], sys.argv[1:])' \
+    "$UNSCATTER" deliver --maildir "$H" < "$DFIX/ham.msg" 2>"$TMP/err"
+  is "$?" 0 "host name with '/' and ':': exit 0"
+  is "$(ls "$H/new" | sed 's/^[^.]*\.[^.]*\.//; s/,S=[0-9]*$//')" 'mx\057a\072b' "host name with '/' and ':': written as \\057 and \\072"
+else
+  diag "not root (or no python3): host name escaping not tried"
+fi
+
 # The folder name and the actions come from the configuration.
 write_config '[actions]' 'folder = Junk.Backscatter'
 one bounce-forged.msg .Junk.Backscatter/new "backscatter (dsn)"
