@@ -23,8 +23,11 @@
  * back unchanged, without headers, with exit 0, so that maildrop does not
  * defer it forever.
  *
- * The helpers at the end (read_all, headers, From_ line) are shared with
- * cmd-deliver.c.
+ * Each decision is logged (syslog, and counted in the record for `unscatter
+ * stats`) once the output is written; a logging failure is only a warning.
+ *
+ * The helpers first in this file (reading stdin, the header fields, the mbox
+ * "From " line) are shared with cmd-deliver.c (see cmd-filter.h).
  */
 #include "config.h"
 #include "cli.h"
