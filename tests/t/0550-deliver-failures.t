@@ -93,6 +93,23 @@ else
   diag "not root: no tmpfs; the file size limit above stands for a full disk"
 fi
 
+# ---- stopped or crashing: still 75 ----
+for sig in TERM SEGV ABRT; do
+  rm -f "$TMP/fifo"
+  mkfifo "$TMP/fifo"
+  _before=$(mail_list "$M")
+  "$UNSCATTER" deliver --maildir "$M" < "$TMP/fifo" 2>/dev/null &
+  pid=$!
+  exec 9>"$TMP/fifo"
+  printf 'Subject: half a message\n' >&9
+  sleep 0.3
+  kill -s "$sig" "$pid"
+  wait "$pid"
+  is "$?" 75 "SIG$sig while reading: exit 75"
+  exec 9>&-
+  is "$(delivered "$_before" "$(mail_list "$M")")" "" "SIG$sig while reading: nothing stored"
+done
+
 # ---- the record ----
 record_sent "$DFIX/sent-original.msg"
 is "$?" 0 "the user's sent mail is recorded"
