@@ -657,6 +657,12 @@ usc_record_rollback (UscRecord *record, GError **error)
   return record->backend->rollback (record->be, error);
 }
 
+static gint
+cmp_str_ptr (gconstpointer a, gconstpointer b)
+{
+  return g_ascii_strcasecmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 /* The fingerprint of a message without Message-ID and without a caller's
  * fingerprint: its date and sorted recipients. */
 static char *
@@ -665,7 +671,7 @@ default_fingerprint (const UscSentMessage *msg)
   GPtrArray *a = g_ptr_array_new ();
   for (guint i = 0; msg->recipients && msg->recipients[i]; i++)
     g_ptr_array_add (a, (gpointer) msg->recipients[i]);
-  g_ptr_array_sort (a, (GCompareFunc) g_ascii_strcasecmp);
+  g_ptr_array_sort (a, cmp_str_ptr);
   GString *s = g_string_new (NULL);
   g_string_append_printf (s, "%" G_GINT64_FORMAT, msg->date);
   for (guint i = 0; i < a->len; i++)
