@@ -42,7 +42,7 @@ int
 cmd_expire (int argc, char **argv)
 {
   CliContext ctx = { 0 };
-  int days = -1, ret = CLI_EX_OK;
+  int days = G_MININT, ret = CLI_EX_OK;
   GOptionEntry entries[] = {
     { "days", 0, 0, G_OPTION_ARG_INT, &days, "remove entries recorded more than N days ago (default [record] expire_days)", "N" },
     { NULL }
@@ -50,7 +50,7 @@ cmd_expire (int argc, char **argv)
   if (!parse_common ("expire", "— remove old entries from the sent-mail record", &argc, &argv,
                      entries, &ctx, &ret))
     goto out;
-  if (days == -1)
+  if (days == G_MININT)
     days = (int) ctx.config->expire_days;
   if (days < 0) {
     fprintf (stderr, "unscatter: expire: --days must be >= 0\n");
