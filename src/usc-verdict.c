@@ -15,7 +15,9 @@
  *      one we never saw) -> legitimate.
  *   4. failed recipients (RFC 3464 Final-Recipient) the user mailed with a
  *      Date in [original or bounce Date - window, bounce Date + 1 day]:
- *      -> legitimate, else backscatter.
+ *      -> legitimate, else backscatter (for a DSN or virus notice; for an
+ *      auto-reply, challenge or feedback report the "recipient" is the
+ *      responder, who need not be the address mailed: unknown).
  *   5. nothing to go on -> unknown.
  * SAFETY: a miss in an empty record (no record file, or no entries) proves
  * nothing: the verdict is then "unknown" with the reason "the sent-mail record
@@ -273,7 +275,17 @@ usc_verdict_decide (const UscBounce *bounce, const UscEnvelope *envelope, UscRec
   }
   char *rcpts = list_string (bounce->recipients, FALSE);
   char *a = day_string (w_since), *b = day_string (w_until);
-  if (since > 0 && w_since < since - DAY) {
+  gboolean responder = bounce->kind == USC_KIND_AUTOREPLY || bounce->kind == USC_KIND_CHALLENGE
+                       || bounce->kind == USC_KIND_FEEDBACK_REPORT;
+  if (responder) {
+    /* An auto-reply, challenge or report comes from whoever answers, which
+     * need not be the address mailed (aliases, forwarding, lists): a miss
+     * here is no evidence of forgery. */
+    reason (v, "no original Message-ID; the %s's address%s %s not mailed between %s and %s (%" G_GINT64_FORMAT " entries), "
+            "but a responder need not be the address mailed",
+            usc_kind_name (bounce->kind), bounce->recipients->len > 1 ? "es" : "", rcpts, a, b, count);
+    finish (v, USC_VERDICT_UNKNOWN, config);
+  } else if (since > 0 && w_since < since - DAY) {
     char *s = day_string (since);
     reason (v, "no original Message-ID; failed recipient%s %s not mailed since the record began (%s, %" G_GINT64_FORMAT " entries), "
             "which does not cover the whole window from %s",

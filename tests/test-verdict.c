@@ -61,6 +61,12 @@ static const Case cases[] = {
     USC_VERDICT_BACKSCATTER, "failed recipients stranger@example.net, s2@example.net not mailed between" },
   { "rcpt-window-before-record", USC_KIND_DSN, { NULL }, { "stranger@example.net" }, FALSE, T0 - 62 * D, 0, REC_FULL,
     USC_VERDICT_UNKNOWN, "which does not cover the whole window" },
+  { "autoreply-rcpt-miss", USC_KIND_AUTOREPLY, { NULL }, { "stranger@example.net" }, FALSE, T0 + H, 0, REC_FULL,
+    USC_VERDICT_UNKNOWN, "a responder need not be the address mailed" },
+  { "autoreply-rcpt-hit", USC_KIND_AUTOREPLY, { NULL }, { "bob@example.net" }, FALSE, T0 + H, 0, REC_FULL,
+    USC_VERDICT_LEGITIMATE, "bob@example.net was mailed" },
+  { "virus-rcpt-miss", USC_KIND_VIRUS_NOTICE, { NULL }, { "stranger@example.net" }, FALSE, T0 + H, 0, REC_FULL,
+    USC_VERDICT_BACKSCATTER, "not mailed between" },
   { "nothing", USC_KIND_DSN, { NULL }, { NULL }, FALSE, T0 + H, 0, REC_FULL,
     USC_VERDICT_UNKNOWN, "names neither an original Message-ID nor a failed recipient" },
   { "virus", USC_KIND_VIRUS_NOTICE, { NULL }, { NULL }, TRUE, T0 + H, 0, REC_FULL,
@@ -150,7 +156,7 @@ test_actions (void)
   config->action[USC_VERDICT_UNKNOWN] = USC_ACTION_FILE;
   static const struct { gsize c; UscAction a; } want[] = {
     { 4, USC_ACTION_DISCARD }, /* id-miss */
-    { 15, USC_ACTION_FILE },   /* nothing */
+    { 18, USC_ACTION_FILE },   /* nothing */
     { 1, USC_ACTION_DELIVER }, /* id-hit */
   };
   for (gsize i = 0; i < G_N_ELEMENTS (want); i++) {
