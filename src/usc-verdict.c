@@ -21,7 +21,10 @@
  *   5. nothing to go on -> unknown.
  * SAFETY: a miss in an empty record (no record file, or no entries) proves
  * nothing: the verdict is then "unknown" with the reason "the sent-mail record
- * is empty". Likewise a miss for an original dated before the record begins.
+ * is empty". A recipient miss whose window starts before the record does
+ * (the first days after recording began) is likewise "unknown"; a
+ * Message-ID miss is not (IDs are strong evidence; import the Sent folder
+ * when starting, see unscatter(1)).
  *
  * The header block (RFC 5322 2.2.3 folding) is printable ASCII only: every
  * attacker-controlled string is cleaned of CR, LF, controls and non-ASCII.
@@ -240,16 +243,6 @@ usc_verdict_decide (const UscBounce *bounce, const UscEnvelope *envelope, UscRec
         g_free (ids);
         return finish (v, USC_VERDICT_LEGITIMATE, config);
       }
-    }
-    if (bounce->original_time > 0 && since > 0 && bounce->original_time < since - DAY) {
-      char *o = day_string (bounce->original_time), *s = day_string (since);
-      reason (v, "original Message-ID %s not in the sent record (%" G_GINT64_FORMAT " entries), "
-              "but the original (dated %s) is older than the record, which begins %s",
-              ids, count, o, s);
-      g_free (o);
-      g_free (s);
-      g_free (ids);
-      return finish (v, USC_VERDICT_UNKNOWN, config);
     }
     reason (v, "original Message-ID%s %s not in the sent record (%" G_GINT64_FORMAT " entries)",
             bounce->message_ids->len > 1 ? "s" : "", ids, count);

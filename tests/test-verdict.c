@@ -46,7 +46,7 @@ static const Case cases[] = {
   { "id-miss-noid-rcpt", USC_KIND_DSN, { "mta-made@relay.example" }, { "noid@example.net" }, FALSE, T0 + H, 0, REC_FULL,
     USC_VERDICT_LEGITIMATE, "failed recipient noid@example.net was mailed by a message recorded without a Message-ID" },
   { "id-miss-before-record", USC_KIND_DSN, { "forged@spam.example" }, { NULL }, FALSE, T0 + H, T0 - 100 * D, REC_FULL,
-    USC_VERDICT_UNKNOWN, "is older than the record, which begins 2023-09-15" },
+    USC_VERDICT_BACKSCATTER, "not in the sent record (4 entries)" },
   { "rcpt-hit", USC_KIND_DSN, { NULL }, { "bob@example.net" }, FALSE, T0 + H, 0, REC_FULL,
     USC_VERDICT_LEGITIMATE, "no original Message-ID; failed recipient bob@example.net was mailed between 2023-11-07 23:13 UTC and 2023-11-15 23:13 UTC (4 entries)" },
   { "rcpt-hit-second", USC_KIND_DSN, { NULL }, { "who@example.org", "BOB@example.net" }, FALSE, T0 + 2 * D, 0, REC_FULL,
