@@ -119,9 +119,10 @@ cli_log_decision (CliContext *ctx, const CliResult *r)
   const char *verdict = usc_verdict_name (r->verdict->verdict);
   const char *kind = usc_kind_name (r->bounce->kind);
   GError *error = NULL;
-  UscRecord *record = cli_context_record (ctx, TRUE, &error);
-  if (record == NULL
-      || usc_record_log_decision (record, usc_now (), verdict, kind, &error) < 0) {
+  /* Counted only where a record exists: ordinary mail must not create one. */
+  UscRecord *record = cli_context_record (ctx, FALSE, &error);
+  if ((record == NULL && error != NULL)
+      || (record != NULL && usc_record_log_decision (record, usc_now (), verdict, kind, &error) < 0)) {
     cli_error ("warning: decision not counted", error);
     g_clear_error (&error);
   }

@@ -64,8 +64,8 @@ gboolean cli_classify (CliContext *ctx, UscMessage *msg, const char *opt_recipie
 void cli_result_clear (CliResult *result);
 
 /* After a verdict in deliver / filter mode (not check): count it in the
- * record's decision log (for `unscatter stats`; the record is created if
- * needed) and, unless [log] syslog = false, syslog it (mail.info):
+ * record's decision log (for `unscatter stats`; only when a record exists)
+ * and, unless [log] syslog = false, syslog it (mail.info):
  * "unscatter: verdict=V kind=K id=<original's Message-ID or -> action=A".
  * A failure is only a warning on stderr: the decision stands. */
 void cli_log_decision (CliContext *ctx, const CliResult *result);
