@@ -10,6 +10,9 @@
  * signed form (draft-levine-smtp-batv-01), or "-f SIGNED-FROM" is added from
  * the From header when there is none.
  *
+ * Modes that send no message (-bs SMTP on stdin, -bp, -bv, -q, -I) are
+ * passed straight to sendmail with stdin untouched.
+ *
  * Recording never stops the mail: a record failure is a warning on stderr.
  */
 #include "config.h"
@@ -43,8 +46,10 @@ is_own_option (const char *a, gboolean *takes_value_r)
 }
 
 typedef struct {
-  int   arg;      /* index in args of the string holding the value, -1 none */
-  gsize offset;   /* where the value starts in it */
+  int      arg;      /* index in args of the string holding the value, -1 none */
+  gsize    offset;   /* where the value starts in it */
+  gboolean no_mail;  /* a mode that sends no message from stdin: -b other than
+                        -bm, -q (queue run), -I (newaliases) */
 } SenderPos;
 
 /* Walk @args like getopt (permuting): collect non-option arguments (the
@@ -53,6 +58,7 @@ static void
 scan_args (char **args, int n, GPtrArray *rcpts, SenderPos *sender)
 {
   sender->arg = -1;
+  sender->no_mail = FALSE;
   gboolean opts_done = FALSE;
   for (int i = 0; i < n; i++) {
     const char *a = args[i];
@@ -65,21 +71,28 @@ scan_args (char **args, int n, GPtrArray *rcpts, SenderPos *sender)
       continue;
     }
     for (gsize j = 1; a[j]; j++) {
+      if (a[j] == 'I')
+        sender->no_mail = TRUE;
       if (strchr (sendmail_value_opts, a[j]) == NULL)
         continue;
       gboolean is_sender = a[j] == 'f' || a[j] == 'r';
+      const char *value = NULL;
       if (a[j + 1] != '\0') {
+        value = a + j + 1;
         if (is_sender) {
           sender->arg = i;
           sender->offset = j + 1;
         }
       } else if (i + 1 < n) {
         i++;
+        value = args[i];
         if (is_sender) {
           sender->arg = i;
           sender->offset = 0;
         }
       }
+      if (a[j] == 'q' || (a[j] == 'b' && value && strcmp (value, "m") != 0))
+        sender->no_mail = TRUE;
       break;
     }
   }
@@ -284,6 +297,31 @@ cmd_sendmail (int argc, char **argv)
   for (int i = first; i < argc; i++)
     g_ptr_array_add (args, g_strdup (argv[i]));
 
+  /* -bs (SMTP on stdin), -bp, -bv, -q, -I ...: no message to record; stdin
+   * belongs to sendmail untouched. */
+  GPtrArray *rcpts = g_ptr_array_new ();
+  SenderPos pos;
+  scan_args ((char **) args->pdata, args->len, rcpts, &pos);
+  if (pos.no_mail) {
+    g_ptr_array_free (rcpts, TRUE);
+    if (!cli_context_init (&ctx, &error)) {
+      cli_error ("sendmail", error);
+      g_clear_error (&error);
+      g_ptr_array_free (args, TRUE);
+      cli_context_clear (&ctx);
+      return CLI_EX_TEMPFAIL;
+    }
+    char *path = g_strdup (ctx.config->sendmail);
+    cli_context_clear (&ctx);
+    g_ptr_array_insert (args, 0, g_strdup (path));
+    g_ptr_array_add (args, NULL);
+    execv (path, (char **) args->pdata);
+    fprintf (stderr, "unscatter: sendmail: cannot run %s: %s\n", path, g_strerror (errno));
+    g_free (path);
+    g_ptr_array_free (args, TRUE);
+    return CLI_EX_TEMPFAIL;
+  }
+
   GByteArray *msg = read_all (0, &error);
   if (msg == NULL) {
     cli_error ("sendmail", error);
@@ -307,9 +345,6 @@ cmd_sendmail (int argc, char **argv)
   const char *sendmail = ctx.config->sendmail;
 
   /* Record. */
-  GPtrArray *rcpts = g_ptr_array_new ();
-  SenderPos pos;
-  scan_args ((char **) args->pdata, args->len, rcpts, &pos);
   g_ptr_array_add (rcpts, NULL);
   UscRecord *record = cli_context_record (&ctx, TRUE, &error);
   CliRecordCounts counts = { 0 };

@@ -70,6 +70,16 @@ run_rc "$UNSCATTER" sendmail --db /proc/no-such/dir/record.db --config "$TMP/con
 is "$rc" 0 "unwritable record: the mail is still sent"
 unset FAKE_SENDMAIL_EXIT
 
+# Modes that send no message: stdin is sendmail's, nothing is recorded.
+n0=$(q 'SELECT count(*) FROM sent')
+printf 'EHLO client.example.org\r\nMAIL FROM:<alice@example.org>\r\n' > "$TMP/smtp"
+for mode in -bs -bp "-bv bob@example.net" -q -I; do
+  run_rc "$UNSCATTER" sendmail --db "$DB" --config "$TMP/conf" -- $mode < "$TMP/smtp"
+  is "$rc:$(cat "$OUT/args" | tr '\n' ' ')" "0:$mode " "$mode: passed straight to sendmail"
+  cmp -s "$TMP/smtp" "$OUT/stdin" && ok "$mode: stdin untouched" || not_ok "$mode: stdin untouched"
+done
+is "$(q 'SELECT count(*) FROM sent')" "$n0" "no-message modes: nothing recorded"
+
 # An empty message and a non-message are passed on too.
 : > "$TMP/empty"
 run_rc "$UNSCATTER" sendmail --db "$DB" --config "$TMP/conf" -- -t < "$TMP/empty"
