@@ -318,6 +318,10 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
     goto fail;
   }
   sqlite3_extended_result_codes (s->db, 1);
+  /* Each delivery is a process that opens, looks up, logs one decision and
+   * closes: the last close would checkpoint (and fsync) every time. Leave
+   * that to the automatic checkpoint (every 1000 pages) instead. */
+  sqlite3_db_config (s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
   double t = options->busy_timeout > 0 ? options->busy_timeout : 0;
   sqlite3_busy_timeout (s->db, (int) MIN (t * 1000.0, (double) G_MAXINT));
 
