@@ -112,6 +112,7 @@ typedef struct {
   sqlite3      *db;
   char         *path;
   sqlite3_stmt *st[ST_N];
+  gboolean      changed;  /* sent messages were added or removed */
 } SqliteBe;
 
 static int
@@ -230,6 +231,11 @@ sqlite_close (gpointer be)
   if (s->db) {
     if (!sqlite3_get_autocommit (s->db))
       sqlite3_exec (s->db, "ROLLBACK", NULL, NULL, NULL);
+    /* A delivery only looks up and logs one decision: the checkpoint (two
+     * fsyncs) that the last close does is left to the automatic one. After
+     * recording, the close checkpoints so that the file alone holds it. */
+    if (!s->changed)
+      sqlite3_db_config (s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     sqlite3_close_v2 (s->db);
   }
   g_free (s->path);
@@ -318,10 +324,6 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
     goto fail;
   }
   sqlite3_extended_result_codes (s->db, 1);
-  /* Each delivery is a process that opens, looks up, logs one decision and
-   * closes: the last close would checkpoint (and fsync) every time. Leave
-   * that to the automatic checkpoint (every 1000 pages) instead. */
-  sqlite3_db_config (s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
   double t = options->busy_timeout > 0 ? options->busy_timeout : 0;
   sqlite3_busy_timeout (s->db, (int) MIN (t * 1000.0, (double) G_MAXINT));
 
@@ -389,6 +391,7 @@ sqlite_add (gpointer be, gint64 id, gint64 date, gint64 recorded,
     return -1;
   if (sqlite3_changes (s->db) == 0)
     return 0;
+  s->changed = TRUE;
   for (guint i = 0; i < n_rcpts; i++) {
     st = sqlite_stmt (s, ST_INSERT_RCPT, error);
     if (st == NULL)
@@ -474,6 +477,7 @@ sqlite_expire (gpointer be, gint64 before, GError **error)
   g_free (sql);
   gint64 n = sqlite3_changes (s->db);
   if (rc == 0 && n > 0) {
+    s->changed = TRUE;
     /* What was recorded before @before is gone: the record now covers
      * @before onwards at best. */
     sql = g_strdup_printf ("UPDATE meta SET value = max(value, %" G_GINT64_FORMAT ") WHERE key = 'since'",
