@@ -154,11 +154,11 @@ is "$rc" 75 "record cannot be created: exit 75"
 
 printf '[record]\nbusy_timeout = 0.3\n' > "$TMP/conf"
 mkfifo "$TMP/lock.fifo"
-sqlite3 "$DB" < "$TMP/lock.fifo" > /dev/null 2>&1 &
+sqlite3 "$DB" < "$TMP/lock.fifo" > "$TMP/lock.out" 2>&1 &
 lockpid=$!
 exec 9> "$TMP/lock.fifo"
 printf "PRAGMA locking_mode = EXCLUSIVE;\nBEGIN EXCLUSIVE;\nINSERT INTO meta VALUES ('lock', 1);\nSELECT 'locked';\n" >&9
-sleep 0.5
+i=0; until grep -q locked "$TMP/lock.out" 2>/dev/null || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
 msg "$TMP/locked.eml" "while-locked@example.org" "locked@example.net"
 run_rc "$UNSCATTER" record --db "$DB" --config "$TMP/conf" "$TMP/locked.eml"
 is "$rc" 75 "record locked past the timeout: exit 75"

@@ -62,11 +62,11 @@ is "$out" "$FORGED: error" "corrupt record: an error, not a verdict"
 
 printf '[record]\nbusy_timeout = 0.3\n' > "$TMP/conf-lock"
 mkfifo "$TMP/lock.fifo"
-sqlite3 "$DB" < "$TMP/lock.fifo" > /dev/null 2>&1 &
+sqlite3 "$DB" < "$TMP/lock.fifo" > "$TMP/lock.out" 2>&1 &
 lockpid=$!
 exec 9> "$TMP/lock.fifo"
-printf "PRAGMA locking_mode = EXCLUSIVE;\nBEGIN EXCLUSIVE;\nINSERT INTO meta VALUES ('lock', 1);\n" >&9
-sleep 0.5
+printf "PRAGMA locking_mode = EXCLUSIVE;\nBEGIN EXCLUSIVE;\nINSERT INTO meta VALUES ('lock', 1);\nSELECT 'locked';\n" >&9
+i=0; until grep -q locked "$TMP/lock.out" 2>/dev/null || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
 run_rc "$UNSCATTER" check --db "$DB" --config "$TMP/conf-lock" "$FORGED"
 is "$rc:$out" "1:$FORGED: error" "locked record: an error (exit 1), not backscatter"
 case "$err" in *"try again later"*) ok "locked record: temporary failure named";; *) not_ok "locked: temporary"; diag "$err";; esac
