@@ -1,6 +1,33 @@
-/* usc-bounce.c — bounce detection. (placeholder, being written) */
+/* usc-bounce.c — is this message a bounce, of what kind, from which MTA, and
+ * what does it say about the ORIGINAL message?
+ *
+ * Follows RFC 3464 / RFC 6522 (delivery status notifications in
+ * multipart/report), RFC 6533 (message/global, message/global-headers,
+ * message/global-delivery-status), RFC 3834 (Auto-Submitted, auto-replies),
+ * RFC 5965 (ARF feedback reports), RFC 3463 (status codes), RFC 5321 (reply
+ * codes, null reverse-path) and RFC 5322 (Message-ID, In-Reply-To,
+ * References). Non-standard bounces (Exim, qmail, Sendmail, Exchange, Gmail,
+ * ...) are recognised from general evidence, combined by scores: the sender
+ * (null reverse-path, MAILER-DAEMON / postmaster, daemon display names), the
+ * subject, MTA boilerplate in the text, a returned copy of the original, and
+ * signs of a human author (Fwd:/Re: subjects, User-Agent, mailing lists)
+ * against. The patterns live in usc-bounce-tables.h.
+ *
+ * The MIME tree is walked with the limits of UscMessage (depth, parts,
+ * deadline); text is scanned with plain substring searches on a lower-cased
+ * copy, no regular expressions.
+ */
 #include "config.h"
 #include "usc-bounce.h"
+#include "usc-dsn.h"
+#include "usc-sniff.h"
+#include "usc-bounce-tables.h"
+
+#include <string.h>
+
+#define TEXT_MAX (512 * 1024)     /* text kept per part */
+#define SCAN_MAX (256 * 1024)     /* text scanned for markers */
+#define SNIFF_MAX (64 * 1024)     /* bytes handed to libmagic */
 
 const char *
 usc_kind_name (UscKind kind)
@@ -48,8 +75,1342 @@ usc_bounce_free (UscBounce **bounce)
   *bounce = NULL;
 }
 
+/* ---- small string helpers ---- */
+
+#define N(a) G_N_ELEMENTS (a)
+
+static char *
+ascii_lower_n (const char *s, gsize n)
+{
+  char *r = g_malloc (n + 1);
+  for (gsize i = 0; i < n; i++)
+    r[i] = g_ascii_tolower (s[i]);
+  r[n] = '\0';
+  return r;
+}
+
+static gboolean
+contains_any (const char *hay, const char *const *tab, gsize n, const char **hit_r)
+{
+  if (hay == NULL || *hay == '\0')
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (strstr (hay, tab[i])) {
+      if (hit_r)
+        *hit_r = tab[i];
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
+{
+  if (s == NULL)
+    return FALSE;
+  while (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')
+    s++;
+  for (gsize i = 0; i < n; i++)
+    if (g_str_has_prefix (s, tab[i])) {
+      if (hit_r)
+        *hit_r = tab[i];
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+equal_any (const char *s, const char *const *tab, gsize n)
+{
+  if (s == NULL)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (strcmp (s, tab[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+addr_char (char c)
+{
+  return g_ascii_isalnum (c) || (c && strchr ("._%+-=/!#$&'*?^`{|}~", c) != NULL) || (guchar) c >= 0x80;
+}
+
+static gboolean
+dom_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '.' || c == '-' || c == '_' || (guchar) c >= 0x80;
+}
+
+/* An address starting exactly at @p: returns it lower-cased and sets *end_r,
+ * or NULL. */
+static char *
+addr_at (const char *p, const char **end_r)
+{
+  const char *q = p;
+  while (addr_char (*q))
+    q++;
+  if (q == p || *q != '@')
+    return NULL;
+  const char *d = q + 1, *e = d;
+  while (dom_char (*e))
+    e++;
+  while (e > d && (e[-1] == '.' || e[-1] == '-'))
+    e--;
+  if (e == d || memchr (d, '.', e - d) == NULL)
+    return NULL;
+  if (end_r)
+    *end_r = e;
+  const char *s = p;
+  while (s < q && (*s == '.' || *s == '\'' || *s == '`'))
+    s++;
+  if (s == q)
+    return NULL;
+  return ascii_lower_n (s, e - s);
+}
+
+/* A Message-ID in @v ("<a@b>", or a bare "a@b"): newly allocated, or NULL. */
+static char *
+msgid_in (const char *v, gboolean need_angle)
+{
+  if (v == NULL)
+    return NULL;
+  const char *lt = strchr (v, '<');
+  if (lt) {
+    const char *gt = strchr (lt + 1, '>');
+    if (gt && gt - lt > 3) {
+      const char *s = lt + 1;
+      while (*s == ' ')
+        s++;
+      const char *e = gt;
+      while (e > s && e[-1] == ' ')
+        e--;
+      if (memchr (s, '@', e - s) && !memchr (s, ' ', e - s) && !memchr (s, '<', e - s))
+        return g_strndup (s, e - s);
+    }
+    return NULL;
+  }
+  if (need_angle)
+    return NULL;
+  while (*v == ' ' || *v == '\t')
+    v++;
+  const char *e = v;
+  while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != ',' && *e != ';' && *e != '>')
+    e++;
+  while (e > v && (e[-1] == '.' || e[-1] == ')'))
+    e--;
+  if (e - v < 3 || !memchr (v, '@', e - v))
+    return NULL;
+  return g_strndup (v, e - v);
+}
+
+/* ---- analysis context ---- */
+
+typedef struct {
+  char *id;
+  const char *source;
+  int rank;
+  guint seq;
+} IdCand;
+
+typedef struct {
+  UscMessage *msg;
+  UscBounce *b;
+  guint parts;
+  guint max_depth;
+  char *own_id;
+  /* own headers */
+  char *from_addr;      /* lower */
+  char *from_local;     /* lower */
+  char *from_name;      /* lower */
+  char *subject_lc;
+  char *to_addr;        /* lower, first To */
+  gboolean null_sender;
+  /* structure */
+  char *top_type;       /* "multipart/report" */
+  char *report_type;    /* lower */
+  char *boundary_lc;
+  GPtrArray *reports;   /* UscDsnReport* */
+  gboolean feedback_part;
+  GPtrArray *returned;  /* GMimeMessage* (ref): returned originals, best first */
+  GPtrArray *returned_src; /* const char* static */
+  GString *text;        /* own text parts, UTF-8 */
+  gsize first_text_len; /* length of the first text part in @text */
+  GArray *cands;        /* IdCand */
+  guint seq;
+  gboolean separator_seen;
+} Ctx;
+
+static void
+add_cand (Ctx *c, char *id, const char *source, int rank)
+{
+  if (id == NULL)
+    return;
+  if (*id == '\0' || strlen (id) > 250 || (c->own_id && g_ascii_strcasecmp (id, c->own_id) == 0)) {
+    g_free (id);
+    return;
+  }
+  IdCand ic = { id, source, rank, c->seq++ };
+  g_array_append_val (c->cands, ic);
+}
+
+static int
+cand_cmp (gconstpointer a, gconstpointer b)
+{
+  const IdCand *x = a, *y = b;
+  if (x->rank != y->rank)
+    return x->rank - y->rank;
+  return (int) x->seq - (int) y->seq;
+}
+
+/* ---- HTML to text, roughly ---- */
+
+static char *
+html_to_text (const char *h)
+{
+  GString *s = g_string_new (NULL);
+  const char *p = h;
+  while (*p) {
+    if (*p == '<') {
+      const char *e = strchr (p, '>');
+      if (!e)
+        break;
+      char t[8] = { 0 };
+      gsize k = 0;
+      const char *q = p + 1;
+      if (*q == '/')
+        q++;
+      while (k < 7 && g_ascii_isalpha (q[k])) {
+        t[k] = g_ascii_tolower (q[k]);
+        k++;
+      }
+      if (!strcmp (t, "br") || !strcmp (t, "p") || !strcmp (t, "div") || !strcmp (t, "tr") ||
+          !strcmp (t, "li") || !strcmp (t, "pre") || !strcmp (t, "h1") || !strcmp (t, "h2") ||
+          !strcmp (t, "table") || !strcmp (t, "td"))
+        g_string_append_c (s, '\n');
+      if (!strcmp (t, "style") || !strcmp (t, "script")) {
+        const char *close = strstr (e, t[0] == 's' && t[1] == 't' ? "</style" : "</script");
+        if (!close) {
+          char *lc = g_ascii_strdown (e, -1);
+          char *cl = strstr (lc, t[1] == 't' ? "</style" : "</script");
+          e = cl ? strchr (e + (cl - lc), '>') : NULL;
+          g_free (lc);
+          if (!e)
+            break;
+        } else {
+          e = strchr (close, '>');
+          if (!e)
+            break;
+        }
+      }
+      p = e + 1;
+    } else if (*p == '&') {
+      static const struct { const char *e; const char *r; } ents[] = {
+        { "&lt;", "<" }, { "&gt;", ">" }, { "&amp;", "&" }, { "&nbsp;", " " },
+        { "&quot;", "\"" }, { "&#39;", "'" }, { "&#64;", "@" }, { "&#60;", "<" }, { "&#62;", ">" },
+      };
+      gboolean done = FALSE;
+      for (guint i = 0; i < N (ents); i++)
+        if (g_ascii_strncasecmp (p, ents[i].e, strlen (ents[i].e)) == 0) {
+          g_string_append (s, ents[i].r);
+          p += strlen (ents[i].e);
+          done = TRUE;
+          break;
+        }
+      if (!done)
+        g_string_append_c (s, *p++);
+    } else {
+      g_string_append_c (s, *p++);
+    }
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* ---- the MIME walk ---- */
+
+static char *
+content_type_of (GMimeObject *o)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type (o);
+  if (ct == NULL)
+    return g_strdup ("text/plain");
+  char *m = g_mime_content_type_get_mime_type (ct);
+  char *lc = g_ascii_strdown (m, -1);
+  g_free (m);
+  return lc;
+}
+
+static void
+add_returned (Ctx *c, GMimeMessage *m, const char *source)
+{
+  g_ptr_array_add (c->returned, m);
+  g_ptr_array_add (c->returned_src, (gpointer) source);
+}
+
+/* Parse a header-only block (text/rfc822-headers) as a message. */
+static GMimeMessage *
+parse_header_block (const char *data, gsize len)
+{
+  GString *s = g_string_new_len (data, len);
+  /* some MTAs indent the block or start it with a blank line */
+  gsize k = 0;
+  while (k < s->len && (s->str[k] == '\n' || s->str[k] == '\r'))
+    k++;
+  g_string_erase (s, 0, k);
+  g_string_append (s, "\n\n");
+  GMimeMessage *m = usc_mime_parse_embedded (s->str, s->len);
+  g_string_free (s, TRUE);
+  return m;
+}
+
+static void
+sniff_payload (Ctx *c, GMimeObject *part)
+{
+  const char *fname = GMIME_IS_PART (part) ? g_mime_part_get_filename (GMIME_PART (part)) : NULL;
+  GByteArray *ba = usc_mime_part_content (part, SNIFF_MAX);
+  if (ba == NULL)
+    return;
+  if (ba->len > 0) {
+    char *type = usc_sniff_type (ba->data, ba->len, NULL);
+    if (usc_sniff_is_executable (type, fname))
+      c->b->executable = TRUE;
+    if (type)
+      usc_ptr_array_add_unique (c->b->payload_types, type, TRUE);
+  }
+  g_byte_array_unref (ba);
+}
+
+static gboolean
+walk_limit (Ctx *c, guint depth)
+{
+  if (depth > c->max_depth || ++c->parts > c->msg->limits.max_parts || usc_message_expired (c->msg)) {
+    c->b->truncated = TRUE;
+    return TRUE;
+  }
+  return FALSE;
+}
+
+/* Payloads inside a returned original: only sniff non-text attachments. */
+static void
+walk_payload (Ctx *c, GMimeObject *o, guint depth)
+{
+  if (o == NULL || walk_limit (c, depth))
+    return;
+  if (GMIME_IS_MULTIPART (o)) {
+    GMimeMultipart *mp = GMIME_MULTIPART (o);
+    int n = g_mime_multipart_get_count (mp);
+    for (int i = 0; i < n && !c->b->truncated; i++)
+      walk_payload (c, g_mime_multipart_get_part (mp, i), depth + 1);
+  } else if (GMIME_IS_MESSAGE_PART (o)) {
+    GMimeMessage *m = g_mime_message_part_get_message (GMIME_MESSAGE_PART (o));
+    if (m)
+      walk_payload (c, g_mime_message_get_mime_part (m), depth + 1);
+  } else if (GMIME_IS_PART (o)) {
+    GMimeContentType *ct = g_mime_object_get_content_type (o);
+    const char *fname = g_mime_part_get_filename (GMIME_PART (o));
+    if (ct && g_mime_content_type_is_type (ct, "text", "*") && !(fname && usc_sniff_is_executable (NULL, fname)))
+      return;
+    sniff_payload (c, o);
+  }
+}
+
+static void
+append_text (Ctx *c, const char *t)
+{
+  if (c->text->len >= TEXT_MAX * 2)
+    return;
+  gboolean first = c->text->len == 0;
+  if (!first)
+    g_string_append (c->text, "\n\n");
+  g_string_append (c->text, t);
+  if (first)
+    c->first_text_len = c->text->len;
+}
+
+static void
+walk (Ctx *c, GMimeObject *o, guint depth)
+{
+  if (o == NULL || walk_limit (c, depth))
+    return;
+  if (GMIME_IS_MULTIPART (o)) {
+    GMimeMultipart *mp = GMIME_MULTIPART (o);
+    char *ct = content_type_of (o);
+    if (strcmp (ct, "multipart/report") == 0 && c->report_type == NULL) {
+      const char *rt = g_mime_object_get_content_type_parameter (o, "report-type");
+      if (rt)
+        c->report_type = g_ascii_strdown (rt, -1);
+    }
+    g_free (ct);
+    int n = g_mime_multipart_get_count (mp);
+    for (int i = 0; i < n && !c->b->truncated; i++)
+      walk (c, g_mime_multipart_get_part (mp, i), depth + 1);
+    return;
+  }
+  if (GMIME_IS_MESSAGE_PART (o)) {
+    GMimeMessage *m = g_mime_message_part_get_message (GMIME_MESSAGE_PART (o));
+    if (m) {
+      char *ct = content_type_of (o);
+      g_object_ref (m);
+      add_returned (c, m, g_str_has_prefix (ct, "message/global") ? "message/global" : "message/rfc822");
+      g_free (ct);
+      walk_payload (c, g_mime_message_get_mime_part (m), depth + 1);
+    }
+    return;
+  }
+  if (!GMIME_IS_PART (o))
+    return;
+
+  char *ct = content_type_of (o);
+  if (strcmp (ct, "message/delivery-status") == 0 || strcmp (ct, "message/global-delivery-status") == 0 ||
+      strcmp (ct, "message/delivery-status-report") == 0) {
+    GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
+    if (ba) {
+      UscDsnReport *r = usc_dsn_parse ((const char *) ba->data, ba->len, NULL);
+      if (r)
+        g_ptr_array_add (c->reports, r);
+      g_byte_array_unref (ba);
+    }
+  } else if (strcmp (ct, "message/feedback-report") == 0) {
+    c->feedback_part = TRUE;
+  } else if (strcmp (ct, "text/rfc822-headers") == 0 || strcmp (ct, "message/global-headers") == 0 ||
+             strcmp (ct, "text/rfc822-header") == 0 || strcmp (ct, "message/rfc822-headers") == 0 ||
+             strcmp (ct, "text/x-rfc822-headers") == 0) {
+    GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
+    if (ba) {
+      GMimeMessage *m = parse_header_block ((const char *) ba->data, ba->len);
+      if (m)
+        add_returned (c, m, strcmp (ct, "message/global-headers") == 0 ? "message/global-headers"
+                                                                         : "text/rfc822-headers");
+      g_byte_array_unref (ba);
+    }
+  } else if (strcmp (ct, "message/rfc822") == 0 || strcmp (ct, "message/global") == 0 ||
+             strcmp (ct, "message/news") == 0) {
+    /* an encoded returned message that GMime left as a leaf */
+    GByteArray *ba = usc_mime_part_content (o, 0);
+    if (ba) {
+      GMimeMessage *m = usc_mime_parse_embedded (ba->data, ba->len);
+      if (m) {
+        add_returned (c, m, strcmp (ct, "message/global") == 0 ? "message/global" : "message/rfc822");
+        walk_payload (c, g_mime_message_get_mime_part (m), depth + 1);
+      }
+      g_byte_array_unref (ba);
+    }
+  } else if (g_str_has_prefix (ct, "text/")) {
+    char *t = usc_mime_part_text (o, TEXT_MAX);
+    if (t) {
+      if (strcmp (ct, "text/html") == 0) {
+        char *p = html_to_text (t);
+        g_free (t);
+        t = p;
+      }
+      append_text (c, t);
+      g_free (t);
+    }
+  } else if (strcmp (ct, "application/ms-tnef") != 0) {
+    sniff_payload (c, o);
+  }
+  g_free (ct);
+}
+
+/* ---- header helpers ---- */
+
+static const char *
+hdr (GMimeObject *o, const char *name)
+{
+  return g_mime_object_get_header (o, name);
+}
+
+static void
+first_mailbox (InternetAddressList *l, char **addr_r, char **name_r)
+{
+  if (l == NULL)
+    return;
+  int n = internet_address_list_length (l);
+  for (int i = 0; i < n; i++) {
+    InternetAddress *ia = internet_address_list_get_address (l, i);
+    if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+      const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+      if (addr_r && a && !*addr_r)
+        *addr_r = g_ascii_strdown (a, -1);
+      const char *nm = internet_address_get_name (ia);
+      if (name_r && nm && !*name_r)
+        *name_r = g_utf8_strdown (nm, -1);
+      return;
+    }
+  }
+}
+
+static gint64
+parse_date (const char *d)
+{
+  if (d == NULL)
+    return 0;
+  GDateTime *dt = g_mime_utils_header_decode_date (d);
+  if (dt == NULL)
+    return 0;
+  gint64 t = g_date_time_to_unix (dt);
+  g_date_time_unref (dt);
+  return t;
+}
+
+/* ---- text scanning ---- */
+
+/* Lower-cased copy of @t without '>'-quoted lines (what the message itself says). */
+static char *
+unquoted_lower (const char *t, gsize max)
+{
+  GString *s = g_string_sized_new (MIN (strlen (t), max) + 1);
+  const char *p = t;
+  while (*p && s->len < max) {
+    const char *nl = strchr (p, '\n');
+    gsize n = nl ? (gsize) (nl - p) : strlen (p);
+    const char *q = p;
+    while (q < p + n && (*q == ' ' || *q == '\t'))
+      q++;
+    if (*q != '>' && *q != '|') {
+      for (gsize i = 0; i < n; i++)
+        g_string_append_c (s, g_ascii_tolower (p[i]));
+      g_string_append_c (s, '\n');
+    }
+    p = nl ? nl + 1 : p + n;
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* Offset of the first copy-of-original separator line in lower-case @lc, or -1. */
+static gssize
+find_separator (const char *lc)
+{
+  gssize best = -1;
+  for (guint i = 0; i < N (copy_separators); i++) {
+    const char *h = strstr (lc, copy_separators[i]);
+    if (h && (best < 0 || h - lc < best))
+      best = h - lc;
+  }
+  return best;
+}
+
+/* Strip indentation and '>' quoting; returns the depth of quoting. */
+static const char *
+strip_prefix (const char *line, int *quote_r)
+{
+  int q = 0;
+  const char *p = line;
+  for (;;) {
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (*p == '>' || *p == '|') {
+      q++;
+      p++;
+      continue;
+    }
+    break;
+  }
+  *quote_r = q;
+  return p;
+}
+
+static gboolean
+looks_like_field (const char *p)
+{
+  const char *q = p;
+  while (g_ascii_isalnum (*q) || *q == '-' || *q == '_')
+    q++;
+  return q > p && *q == ':' && q - p < 60;
+}
+
+/* Collect the header-looking block around line @at of @lines (prefix stripped). */
+static GMimeMessage *
+inline_header_block (char **lines, guint n, guint at)
+{
+  int q;
+  guint s = at, e = at;
+  while (s > 0) {
+    const char *p = strip_prefix (lines[s - 1], &q);
+    if (*p == '\0')
+      break;
+    if (!looks_like_field (p) && !(lines[s - 1][0] == ' ' || lines[s - 1][0] == '\t'))
+      break;
+    s--;
+  }
+  while (e + 1 < n) {
+    const char *p = strip_prefix (lines[e + 1], &q);
+    if (*p == '\0')
+      break;
+    e++;
+  }
+  GString *blk = g_string_new (NULL);
+  for (guint i = s; i <= e && blk->len < 65536; i++) {
+    const char *p = strip_prefix (lines[i], &q);
+    if (!looks_like_field (p))
+      g_string_append_c (blk, ' ');
+    g_string_append (blk, p);
+    g_string_append_c (blk, '\n');
+  }
+  g_string_append (blk, "\n");
+  GMimeMessage *m = usc_mime_parse_embedded (blk->str, blk->len);
+  g_string_free (blk, TRUE);
+  return m;
+}
+
+/* Message-IDs quoted in the text bodies. */
+static void
+scan_text_ids (Ctx *c)
+{
+  if (c->text->len == 0)
+    return;
+  char **lines = g_strsplit (c->text->str, "\n", 20000);
+  guint n = g_strv_length (lines);
+  gboolean after_sep = FALSE;
+  gboolean got_block = FALSE;
+  for (guint i = 0; i < n; i++) {
+    int q;
+    const char *p = strip_prefix (lines[i], &q);
+    if (!after_sep && *p) {
+      char *lc = g_ascii_strdown (p, MIN (strlen (p), 200));
+      for (guint k = 0; k < N (copy_separators); k++)
+        if (strstr (lc, copy_separators[k])) {
+          after_sep = TRUE;
+          break;
+        }
+      g_free (lc);
+    }
+    for (guint k = 0; k < N (body_id_keys); k++) {
+      gsize kl = strlen (body_id_keys[k].key);
+      if (g_ascii_strncasecmp (p, body_id_keys[k].key, kl) != 0)
+        continue;
+      const char *v = p + kl;
+      while (*v == ' ' || *v == '\t')
+        v++;
+      gboolean colon = *v == ':';
+      if (colon)
+        v++;
+      else if (body_id_keys[k].source == NULL)
+        break; /* "Message-ID" must be a field */
+      while (*v == ' ' || *v == '\t' || *v == '=')
+        v++;
+      const char *val = v;
+      if (*val == '\0' && i + 1 < n) {
+        int q2;
+        val = strip_prefix (lines[i + 1], &q2);
+      }
+      char *id = msgid_in (val, body_id_keys[k].source != NULL && !colon);
+      if (id == NULL)
+        break;
+      const char *src = body_id_keys[k].source;
+      int rank;
+      if (src && strcmp (src, "x-original-message-id") == 0)
+        rank = 3;
+      else if (src)
+        rank = 7;
+      else if (q > 0) {
+        src = "quoted";
+        rank = 6;
+      } else if (after_sep || (i > 0 && looks_like_field (strip_prefix (lines[i - 1], &q))) ||
+                 (i + 1 < n && looks_like_field (strip_prefix (lines[i + 1], &q)))) {
+        src = "inline-copy";
+        rank = 5;
+      } else {
+        src = "body-text";
+        rank = 7;
+      }
+      if (!got_block && (rank == 5 || rank == 6)) {
+        GMimeMessage *m = inline_header_block (lines, n, i);
+        if (m) {
+          add_returned (c, m, src);
+          got_block = TRUE;
+        }
+      }
+      add_cand (c, id, src, rank);
+      break;
+    }
+  }
+  g_strfreev (lines);
+}
+
+/* Status codes (RFC 3463) in @t, in order; SMTP reply codes when none. */
+static void
+scan_status (GPtrArray *out, const char *t)
+{
+  for (const char *p = t; *p && out->len < 8; p++) {
+    if ((*p == '4' || *p == '5') && p[1] == '.' && g_ascii_isdigit (p[2]) &&
+        (p == t || !(g_ascii_isdigit (p[-1]) || p[-1] == '.' || g_ascii_isalpha (p[-1])))) {
+      const char *q = p + 2;
+      int a = 0, b = 0;
+      while (g_ascii_isdigit (*q)) { q++; a++; }
+      if (a > 3 || *q != '.')
+        continue;
+      q++;
+      while (g_ascii_isdigit (*q)) { q++; b++; }
+      if (b < 1 || b > 3 || *q == '.' || g_ascii_isalnum (*q))
+        continue;
+      usc_ptr_array_add_unique (out, g_strndup (p, q - p), FALSE);
+      p = q - 1;
+    }
+  }
+  if (out->len)
+    return;
+  /* "550 User unknown", "said: 554-..." */
+  for (const char *p = t; *p && out->len < 1; p++) {
+    if ((*p == '4' || *p == '5') && (p[1] >= '0' && p[1] <= '5') && g_ascii_isdigit (p[2]) &&
+        (p[3] == ' ' || p[3] == '-') && (p == t || p[-1] == ' ' || p[-1] == '\n' || p[-1] == '#' || p[-1] == '(') &&
+        g_ascii_isalpha (p[4])) {
+      int code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+      if (code == 421 || code == 450 || code == 451 || code == 452 || code == 550 || code == 551 ||
+          code == 552 || code == 553 || code == 554)
+        usc_ptr_array_add_unique (out, g_strdup_printf ("%c.0.0", p[0]), FALSE);
+    }
+  }
+}
+
+static gboolean
+is_own_address (Ctx *c, const char *a)
+{
+  if (c->from_addr && strcmp (a, c->from_addr) == 0)
+    return TRUE;
+  if (c->to_addr && strcmp (a, c->to_addr) == 0)
+    return TRUE;
+  if (c->b->envelope_sender && strcmp (a, c->b->envelope_sender) == 0)
+    return TRUE;
+  const char *at = strchr (a, '@');
+  char *local = at ? g_strndup (a, at - a) : g_strdup (a);
+  gboolean d = equal_any (local, daemon_local_parts, N (daemon_local_parts));
+  g_free (local);
+  return d;
+}
+
+/* Failed recipients named in the text of a non-standard bounce. */
+static void
+scan_text_recipients (Ctx *c, const char *diag)
+{
+  char **lines = g_strsplit (diag, "\n", 5000);
+  for (guint i = 0; lines[i] && c->b->recipients->len < 50; i++) {
+    const char *p = lines[i];
+    while (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
+      p++;
+    char *a = NULL;
+    const char *end = NULL;
+    if (*p == '<' || *p == '"') {
+      a = addr_at (p + 1, &end);
+      if (a && (*end == '>' || *end == '"')) {
+        end++;
+        while (*end == ' ' || *end == '\t')
+          end++;
+        /* "<a@b>: ...", "<a@b>", "<a@b> (reason)", "<a@b>... User unknown" */
+      } else {
+        g_clear_pointer (&a, g_free);
+      }
+    } else if ((a = addr_at (p, &end)) != NULL) {
+      while (*end == ' ' || *end == '\t')
+        end++;
+      if (!(*end == '\0' || *end == ':' || *end == '(' || g_str_has_prefix (end, "on ") ||
+            g_str_has_prefix (end, "...") || *end == '<' || *end == '\r' || *end == ','))
+        g_clear_pointer (&a, g_free);
+    }
+    if (a == NULL) {
+      char *lc = g_ascii_strdown (lines[i], -1);
+      const char *r = strstr (lc, "rcpt to:");
+      if (r) {
+        r += 8;
+        while (*r == ' ' || *r == '<')
+          r++;
+        a = addr_at (r, NULL);
+      } else if ((r = strstr (lc, "recipient:")) || (r = strstr (lc, "recipient address:"))) {
+        r = strchr (r, ':') + 1;
+        while (*r == ' ' || *r == '<' || *r == '\t')
+          r++;
+        a = addr_at (r, NULL);
+      }
+      g_free (lc);
+    }
+    if (a && !is_own_address (c, a))
+      usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
+    else
+      g_free (a);
+  }
+  g_strfreev (lines);
+}
+
+/* ---- MTA family ---- */
+
+static const char *
+detect_family (Ctx *c, const char *body_lc, const char *received_lc, const char *reporting_lc,
+               const char *diag_lc, const char *msgid_lc)
+{
+  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
+  for (guint i = 0; i < N (mta_signatures); i++) {
+    const UscSignature *s = &mta_signatures[i];
+    const char *hay = NULL;
+    char *tmp = NULL;
+    switch (s->where) {
+    case SIG_FROM: hay = c->from_addr; break;
+    case SIG_SUBJECT: hay = c->subject_lc; break;
+    case SIG_RECEIVED: hay = received_lc; break;
+    case SIG_REPORTING: hay = reporting_lc; break;
+    case SIG_BODY: hay = body_lc; break;
+    case SIG_BOUNDARY: hay = c->boundary_lc; break;
+    case SIG_MSGID: hay = msgid_lc; break;
+    case SIG_DIAG: hay = diag_lc; break;
+    case SIG_HEADER: {
+      const char *v = hdr (top, s->header);
+      if (v == NULL)
+        continue;
+      if (*s->needle == '\0')
+        return s->family;
+      hay = tmp = g_ascii_strdown (v, -1);
+      break;
+    }
+    }
+    gboolean hit = hay && strstr (hay, s->needle) != NULL;
+    g_free (tmp);
+    if (hit)
+      return s->family;
+  }
+  return NULL;
+}
+
+/* ---- the analysis ---- */
+
+static void
+note (UscBounce *b, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+note (UscBounce *b, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  char *s = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  if (b->notes->len < 16)
+    g_ptr_array_add (b->notes, s);
+  else
+    g_free (s);
+}
+
+static gboolean
+header_has (GMimeObject *o, const char *name, const char *needle)
+{
+  const char *v = hdr (o, name);
+  if (v == NULL)
+    return FALSE;
+  if (*needle == '\0')
+    return TRUE;
+  char *lc = g_ascii_strdown (v, -1);
+  gboolean r = strstr (lc, needle) != NULL;
+  g_free (lc);
+  return r;
+}
+
+static void
+add_refs (Ctx *c, const char *value, const char *source, int rank, gboolean reverse)
+{
+  if (value == NULL)
+    return;
+  GMimeReferences *refs = g_mime_references_parse (NULL, value);
+  if (refs == NULL)
+    return;
+  int n = g_mime_references_length (refs);
+  for (int i = 0; i < n; i++) {
+    const char *id = g_mime_references_get_message_id (refs, reverse ? n - 1 - i : i);
+    if (id && strchr (id, '@'))
+      add_cand (c, g_strdup (id), source, rank);
+  }
+  g_mime_references_free (refs);
+}
+
 UscBounce *
 usc_bounce_analyze (UscMessage *msg, GError **error)
 {
-  return usc_bounce_new ();
+  if (msg == NULL || msg->mime == NULL) {
+    g_set_error (error, USC_ERROR, USC_ERROR_INVALID, "no message");
+    return NULL;
+  }
+  UscBounce *b = usc_bounce_new ();
+  Ctx cx = { 0 }, *c = &cx;
+  c->msg = msg;
+  c->b = b;
+  c->max_depth = msg->limits.max_depth ? msg->limits.max_depth : 40;
+  c->reports = g_ptr_array_new ();
+  c->returned = g_ptr_array_new_with_free_func (g_object_unref);
+  c->returned_src = g_ptr_array_new ();
+  c->text = g_string_new (NULL);
+  c->cands = g_array_new (FALSE, FALSE, sizeof (IdCand));
+
+  GMimeMessage *mm = msg->mime;
+  GMimeObject *top = GMIME_OBJECT (mm);
+
+  /* --- own headers --- */
+  const char *own = g_mime_message_get_message_id (mm);
+  c->own_id = own ? g_strdup (own) : NULL;
+  first_mailbox (g_mime_message_get_from (mm), &c->from_addr, &c->from_name);
+  first_mailbox (g_mime_message_get_addresses (mm, GMIME_ADDRESS_TYPE_TO), &c->to_addr, NULL);
+  if (c->from_addr) {
+    const char *at = strchr (c->from_addr, '@');
+    c->from_local = at ? g_strndup (c->from_addr, at - c->from_addr) : g_strdup (c->from_addr);
+  }
+  const char *subj = g_mime_message_get_subject (mm);
+  c->subject_lc = subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
+  const char *rp = hdr (top, "Return-Path");
+  if (rp) {
+    char *v = g_strstrip (g_ascii_strdown (rp, -1));
+    if (strcmp (v, "<>") == 0 || strcmp (v, "") == 0 || strstr (v, "mailer-daemon") || strcmp (v, "< >") == 0)
+      c->null_sender = TRUE;
+    g_free (v);
+  }
+  if (msg->had_mbox_from && msg->mbox_sender && *msg->mbox_sender == '\0')
+    c->null_sender = TRUE;
+  const char *date = hdr (top, "Date");
+  if (date) {
+    b->bounce_date = g_strdup (date);
+    b->bounce_time = parse_date (date);
+  }
+  c->boundary_lc = g_ascii_strdown (g_mime_object_get_content_type_parameter (g_mime_message_get_mime_part (mm) ? g_mime_message_get_mime_part (mm) : top, "boundary") ?: "", -1);
+
+  /* --- structure --- */
+  GMimeObject *body = g_mime_message_get_mime_part (mm);
+  if (body) {
+    c->top_type = content_type_of (body);
+    walk (c, body, 1);
+  }
+  if (b->truncated)
+    note (b, "analysis stopped at a limit (depth, parts or time)");
+
+  char *scan_lc = unquoted_lower (c->text->str, SCAN_MAX);
+
+  /* --- evidence --- */
+  gboolean report_dsn = FALSE, report_arf = FALSE;
+  if (c->report_type && (strstr (c->report_type, "delivery-status")))
+    report_dsn = TRUE;
+  for (guint i = 0; i < c->reports->len; i++) {
+    UscDsnReport *r = c->reports->pdata[i];
+    if (r->recipients->len > 0 || r->reporting_mta)
+      report_dsn = TRUE;
+  }
+  if (c->feedback_part || (c->report_type && strstr (c->report_type, "feedback-report")))
+    report_arf = TRUE;
+
+  gboolean daemon_local = c->from_local &&
+    (equal_any (c->from_local, daemon_local_parts, N (daemon_local_parts)) ||
+     prefix_any (c->from_local, daemon_local_prefixes, N (daemon_local_prefixes), NULL));
+  gboolean weak_local = c->from_local && equal_any (c->from_local, weak_daemon_local_parts, N (weak_daemon_local_parts));
+  const char *hit = NULL;
+  gboolean daemon_name = contains_any (c->from_name, daemon_display_names, N (daemon_display_names), &hit);
+  gboolean daemon = daemon_local || daemon_name || c->null_sender;
+  const char *subj_hit = NULL;
+  gboolean subject_dsn = contains_any (c->subject_lc, dsn_subjects, N (dsn_subjects), &subj_hit);
+  int strong = 0, weak = 0;
+  const char *first_marker = NULL;
+  for (guint i = 0; i < N (dsn_body_markers); i++)
+    if (strstr (scan_lc, dsn_body_markers[i].needle)) {
+      if (dsn_body_markers[i].strong)
+        strong++;
+      else
+        weak++;
+      if (!first_marker || (dsn_body_markers[i].strong && strong == 1))
+        first_marker = dsn_body_markers[i].needle;
+    }
+  gboolean x_failed = hdr (top, "X-Failed-Recipients") != NULL;
+  const char *auto_sub = hdr (top, "Auto-Submitted");
+  char *auto_lc = auto_sub ? g_ascii_strdown (auto_sub, -1) : NULL;
+  gboolean auto_replied = auto_lc && strstr (auto_lc, "auto-replied");
+  gboolean auto_any = auto_lc && !g_str_has_prefix (g_strstrip (auto_lc), "no");
+  const char *hsubj = NULL;
+  gboolean human_subject = prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), &hsubj);
+  gboolean mua = FALSE;
+  for (guint i = 0; i < N (human_headers); i++)
+    if (hdr (top, human_headers[i]))
+      mua = TRUE;
+  gboolean list = FALSE;
+  for (guint i = 0; i < N (list_headers); i++)
+    if (hdr (top, list_headers[i]))
+      list = TRUE;
+  gboolean in_reply = hdr (top, "In-Reply-To") != NULL || hdr (top, "References") != NULL;
+  gboolean fwd_marker = strstr (scan_lc, "forwarded message") || strstr (scan_lc, "begin forwarded message") ||
+                        strstr (scan_lc, "weitergeleitete nachricht") || strstr (scan_lc, "message transféré");
+  gboolean returned = c->returned->len > 0 || find_separator (scan_lc) >= 0;
+
+  int human = 0;
+  if (human_subject && !daemon)
+    human += (hsubj[0] == 'r' || hsubj[0] == 'a' || hsubj[0] == 's') ? 3 : 6;
+  if (mua)
+    human += 3;
+  if (list)
+    human += 2;
+  if (in_reply && !daemon)
+    human += 2;
+  if (fwd_marker && !daemon)
+    human += 3;
+
+  int dsn = 0;
+  if (report_dsn)
+    dsn += 10;
+  if (x_failed)
+    dsn += 5;
+  if (c->null_sender)
+    dsn += 2;
+  if (daemon_local)
+    dsn += 4;
+  else if (daemon_name)
+    dsn += 3;
+  else if (weak_local)
+    dsn += 1;
+  if (subject_dsn)
+    dsn += 3;
+  if (strong)
+    dsn += 5 + MIN (strong - 1, 2);
+  else if (weak)
+    dsn += MIN (weak, 2) + (weak >= 3 ? 1 : 0);
+  if (returned && dsn >= 3)
+    dsn += 1;
+  if (auto_any && !auto_replied)
+    dsn += 1;
+  dsn -= human;
+
+  int arep = 0;
+  if (auto_replied)
+    arep += 6;
+  for (guint i = 0; i < N (autoreply_headers); i++)
+    if (header_has (top, autoreply_headers[i].name, autoreply_headers[i].value)) {
+      arep += 6;
+      break;
+    }
+  const char *ahit = NULL;
+  if (prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &ahit))
+    arep += 4;
+  if (contains_any (scan_lc, autoreply_body_markers, N (autoreply_body_markers), NULL))
+    arep += 2;
+  if (in_reply)
+    arep += 1;
+  if (mua)
+    arep -= 3;
+  if (list)
+    arep -= 2;
+
+  int chal = 0;
+  for (guint i = 0; i < N (challenge_headers); i++)
+    if (hdr (top, challenge_headers[i])) {
+      chal += 6;
+      break;
+    }
+  if (contains_any (c->subject_lc, challenge_subjects, N (challenge_subjects), NULL))
+    chal += 4;
+  int cb = 0;
+  for (guint i = 0; i < N (challenge_body_markers); i++)
+    if (strstr (scan_lc, challenge_body_markers[i]))
+      cb++;
+  chal += cb ? 3 + MIN (cb - 1, 3) : 0;
+  if (auto_any || c->null_sender)
+    chal += 1;
+  chal -= human;
+
+  int vir = 0;
+  if (contains_any (c->subject_lc, virus_subjects, N (virus_subjects), NULL))
+    vir += 4;
+  int vb = 0;
+  for (guint i = 0; i < N (virus_body_markers); i++)
+    if (strstr (scan_lc, virus_body_markers[i]))
+      vb++;
+  vir += vb ? 3 + MIN (vb - 1, 3) : 0;
+  if (c->from_local && equal_any (c->from_local, virus_local_parts, N (virus_local_parts)))
+    vir += 3;
+  if (daemon)
+    vir += 2;
+  if (auto_any)
+    vir += 1;
+  vir -= human;
+
+  gboolean hotmail_fbl = c->subject_lc && strstr (c->subject_lc, "complaint about message from") && c->returned->len > 0;
+
+  /* --- decision --- */
+  UscKind kind = USC_KIND_NOT_BOUNCE;
+  if (report_arf || hotmail_fbl) {
+    kind = USC_KIND_FEEDBACK_REPORT;
+    note (b, report_arf ? "RFC 5965 feedback report" : "feedback-loop complaint with the message attached");
+  } else if (report_dsn && human < 6) {
+    kind = USC_KIND_DSN;
+    note (b, "multipart/report delivery-status (RFC 3464)");
+  } else {
+    int th_dsn = 7, th_auto = 6, th_chal = 8, th_vir = 9;
+    int best = 0;
+    if (dsn >= th_dsn) {
+      kind = USC_KIND_DSN;
+      best = dsn;
+    }
+    if (vir >= th_vir && vir > best && !report_dsn && strong == 0) {
+      kind = USC_KIND_VIRUS_NOTICE;
+      best = vir;
+    }
+    if (chal >= th_chal && chal > best - 2 && !x_failed) {
+      kind = USC_KIND_CHALLENGE;
+      best = chal;
+    }
+    if (arep >= th_auto && (kind == USC_KIND_NOT_BOUNCE || (arep > best && strong == 0 && !x_failed))) {
+      kind = USC_KIND_AUTOREPLY;
+      best = arep;
+    }
+    if (kind == USC_KIND_DSN) {
+      if (first_marker)
+        note (b, "non-delivery wording: \"%s\"", first_marker);
+      if (subject_dsn)
+        note (b, "subject: \"%s\"", subj_hit);
+      if (daemon_local || daemon_name)
+        note (b, "sent by a mail daemon (%s)", c->from_addr ? c->from_addr : hit);
+      if (c->null_sender)
+        note (b, "null envelope sender");
+      if (x_failed)
+        note (b, "X-Failed-Recipients header");
+    } else if (kind == USC_KIND_AUTOREPLY) {
+      if (auto_replied)
+        note (b, "Auto-Submitted: auto-replied (RFC 3834)");
+      if (ahit)
+        note (b, "auto-reply subject: \"%s\"", ahit);
+    } else if (kind == USC_KIND_CHALLENGE) {
+      note (b, "challenge-response request");
+    } else if (kind == USC_KIND_VIRUS_NOTICE) {
+      note (b, "anti-virus notice");
+    } else if (dsn >= 3 || arep >= 3) {
+      note (b, "some bounce-like signs (score %d) but%s%s not enough", dsn,
+            human ? " signs of a human author," : "", "");
+    }
+  }
+  b->kind = kind;
+
+  if (kind == USC_KIND_NOT_BOUNCE)
+    goto done;
+
+  /* --- the original's Message-IDs --- */
+  for (guint i = 0; i < c->returned->len; i++) {
+    GMimeMessage *m = c->returned->pdata[i];
+    const char *src = c->returned_src->pdata[i];
+    const char *id = g_mime_message_get_message_id (m);
+    int rank = strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0 ? 1 : 2;
+    if (id)
+      add_cand (c, g_strdup (id), src, rank);
+    const char *xo = hdr (GMIME_OBJECT (m), "X-Original-Message-ID");
+    if (xo)
+      add_cand (c, msgid_in (xo, FALSE), "x-original-message-id", 4);
+  }
+  for (guint i = 0; i < c->reports->len; i++) {
+    UscDsnReport *r = c->reports->pdata[i];
+    if (r->original_message_id)
+      add_cand (c, g_strdup (r->original_message_id), "x-original-message-id", 3);
+  }
+  const char *xo = hdr (top, "X-Original-Message-ID");
+  if (xo)
+    add_cand (c, msgid_in (xo, FALSE), "x-original-message-id", 3);
+  xo = hdr (top, "Original-Message-ID");
+  if (xo)
+    add_cand (c, msgid_in (xo, FALSE), "x-original-message-id", 3);
+  guint n_returned_struct = c->returned->len;
+  scan_text_ids (c);
+  gboolean reply_kind = kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE;
+  add_refs (c, hdr (top, "In-Reply-To"), "in-reply-to", reply_kind ? 0 : 8, FALSE);
+  add_refs (c, hdr (top, "References"), "references", reply_kind ? 1 : 9, TRUE);
+
+  g_array_sort (c->cands, cand_cmp);
+  for (guint i = 0; i < c->cands->len; i++) {
+    IdCand *ic = &g_array_index (c->cands, IdCand, i);
+    char *id = ic->id;
+    ic->id = NULL;
+    gboolean dup = FALSE;
+    for (guint k = 0; k < b->message_ids->len; k++)
+      if (strcmp (b->message_ids->pdata[k], id) == 0)
+        dup = TRUE;
+    if (dup || b->message_ids->len >= 32) {
+      g_free (id);
+      continue;
+    }
+    g_ptr_array_add (b->message_ids, id);
+    g_ptr_array_add (b->id_sources, g_strdup (ic->source));
+  }
+  if (b->message_ids->len)
+    note (b, "original Message-ID from %s", (const char *) b->id_sources->pdata[0]);
+
+  /* --- the original's headers --- */
+  GMimeMessage *orig = c->returned->len ? c->returned->pdata[0] : NULL;
+  (void) n_returned_struct;
+  if (orig) {
+    const char *s = g_mime_message_get_subject (orig);
+    if (s)
+      b->subject = g_strdup (s);
+    const char *d = hdr (GMIME_OBJECT (orig), "Date");
+    if (d) {
+      b->date = g_strdup (d);
+      b->original_time = parse_date (d);
+    }
+  }
+  for (guint i = 0; i < c->reports->len && !b->envelope_id; i++) {
+    UscDsnReport *r = c->reports->pdata[i];
+    if (r->envelope_id)
+      b->envelope_id = g_strdup (r->envelope_id);
+  }
+  for (guint i = 0; i < c->reports->len && !b->envelope_sender; i++) {
+    UscDsnReport *r = c->reports->pdata[i];
+    if (r->x_sender && strchr (r->x_sender, '@'))
+      b->envelope_sender = g_strdup (r->x_sender);
+  }
+  for (guint i = 0; i < c->returned->len && !b->envelope_sender; i++) {
+    const char *r = hdr (GMIME_OBJECT (c->returned->pdata[i]), "Return-Path");
+    if (r) {
+      char *a = msgid_in (r, FALSE);
+      if (a) {
+        b->envelope_sender = g_ascii_strdown (a, -1);
+        g_free (a);
+      }
+    }
+  }
+  if (!b->envelope_sender && kind == USC_KIND_DSN && c->to_addr)
+    b->envelope_sender = g_strdup (c->to_addr);
+
+  /* --- recipients, status, diagnostics --- */
+  GString *diag_all = g_string_new (NULL);
+  GString *reporting_all = g_string_new (NULL);
+  for (guint i = 0; i < c->reports->len; i++) {
+    UscDsnReport *r = c->reports->pdata[i];
+    if (r->reporting_mta) {
+      if (!b->reporting_mta)
+        b->reporting_mta = g_strdup (r->reporting_mta);
+      g_string_append_printf (reporting_all, "%s ", r->reporting_mta);
+    }
+    for (guint k = 0; k < r->recipients->len; k++) {
+      UscDsnRecipient *rc = r->recipients->pdata[k];
+      if (rc->action && (g_str_has_prefix (rc->action, "deliver") || g_str_has_prefix (rc->action, "relay") ||
+                         g_str_has_prefix (rc->action, "expand")))
+        continue;
+      const char *a = rc->final_recipient ? rc->final_recipient : rc->original_recipient;
+      if (a && strchr (a, '@'))
+        usc_ptr_array_add_unique (b->recipients, g_strdup (a), TRUE);
+      if (rc->status && usc_dsn_status_valid (rc->status) && strcmp (rc->status, "5.0.0") != 0)
+        usc_ptr_array_add_unique (b->status, g_strdup (rc->status), FALSE);
+      else if (rc->status && usc_dsn_status_valid (rc->status) && rc->diagnostic)
+        scan_status (b->status, rc->diagnostic);
+      if (rc->status && usc_dsn_status_valid (rc->status) && b->status->len == 0)
+        usc_ptr_array_add_unique (b->status, g_strdup (rc->status), FALSE);
+      if (rc->diagnostic) {
+        if (b->diagnostics->len < 8)
+          usc_ptr_array_add_unique (b->diagnostics, g_utf8_substring (rc->diagnostic, 0, 200), FALSE);
+        char *lc = g_ascii_strdown (rc->diagnostic, -1);
+        g_string_append_printf (diag_all, "%s\n", lc);
+        g_free (lc);
+      }
+      if (rc->remote_mta)
+        g_string_append_printf (diag_all, "%s\n", rc->remote_mta);
+    }
+  }
+  const char *xfr = hdr (top, "X-Failed-Recipients");
+  if (xfr && b->recipients->len == 0) {
+    char **v = g_strsplit (xfr, ",", 50);
+    for (guint i = 0; v[i]; i++) {
+      char *a = msgid_in (v[i], FALSE);
+      if (a) {
+        usc_ptr_array_add_unique (b->recipients, g_ascii_strdown (a, -1), TRUE);
+        g_free (a);
+      }
+    }
+    g_strfreev (v);
+  }
+
+  /* the diagnostic region of the text: before the copy of the original */
+  const char *dtext = c->text->str;
+  gsize dlen = c->first_text_len >= 40 ? c->first_text_len : c->text->len;
+  char *diag = g_strndup (dtext, MIN (dlen, SCAN_MAX));
+  {
+    char *lc = g_ascii_strdown (diag, -1);
+    gssize sep = find_separator (lc);
+    if (sep > 0)
+      diag[sep] = '\0';
+    g_free (lc);
+  }
+  if (kind == USC_KIND_DSN) {
+    if (b->recipients->len == 0)
+      scan_text_recipients (c, diag);
+    if (b->status->len == 0)
+      scan_status (b->status, diag);
+    if (b->diagnostics->len == 0) {
+      char **lines = g_strsplit (diag, "\n", 2000);
+      for (guint i = 0; lines[i] && b->diagnostics->len < 3; i++) {
+        char *l = g_strstrip (lines[i]);
+        GPtrArray *tmp = g_ptr_array_new_with_free_func (g_free);
+        scan_status (tmp, l);
+        if (tmp->len && strlen (l) > 8)
+          usc_ptr_array_add_unique (b->diagnostics, g_utf8_make_valid (l, MIN (strlen (l), 200)), FALSE);
+        g_ptr_array_unref (tmp);
+      }
+      g_strfreev (lines);
+    }
+    if (!b->reporting_mta) {
+      static const char *const at_host[] = { "this is the mail system at host ", "qmail-send program at ",
+                                             "courier mail server at ", "this is the mailer-daemon at " };
+      char *lc = g_ascii_strdown (diag, -1);
+      for (guint i = 0; i < N (at_host) && !b->reporting_mta; i++) {
+        const char *h = strstr (lc, at_host[i]);
+        if (h) {
+          h += strlen (at_host[i]);
+          const char *e = h;
+          while (dom_char (*e))
+            e++;
+          while (e > h && e[-1] == '.')
+            e--;
+          if (e > h)
+            b->reporting_mta = g_strndup (h, e - h);
+        }
+      }
+      g_free (lc);
+    }
+  } else if ((kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE) && c->from_addr) {
+    usc_ptr_array_add_unique (b->recipients, g_strdup (c->from_addr), TRUE);
+  }
+
+  /* --- MTA family --- */
+  {
+    GString *rcv = g_string_new (NULL);
+    GMimeHeaderList *hl = g_mime_object_get_header_list (top);
+    int hn = g_mime_header_list_get_count (hl);
+    for (int i = 0; i < hn && rcv->len < 65536; i++) {
+      GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
+      if (g_ascii_strcasecmp (g_mime_header_get_name (h), "Received") == 0) {
+        const char *v = g_mime_header_get_value (h);
+        if (v)
+          g_string_append_printf (rcv, "%s\n", v);
+      }
+    }
+    char *rcv_lc = g_ascii_strdown (rcv->str, -1);
+    char *rep_lc = g_ascii_strdown (reporting_all->str, -1);
+    char *id_lc = c->own_id ? g_ascii_strdown (c->own_id, -1) : NULL;
+    const char *fam = detect_family (c, scan_lc, rcv_lc, rep_lc, diag_all->str, id_lc);
+    if (fam)
+      b->mta_family = g_strdup (fam);
+    g_free (rcv_lc);
+    g_free (rep_lc);
+    g_free (id_lc);
+    g_string_free (rcv, TRUE);
+  }
+  g_free (diag);
+  g_string_free (diag_all, TRUE);
+  g_string_free (reporting_all, TRUE);
+
+done:
+  g_free (scan_lc);
+  g_free (auto_lc);
+  for (guint i = 0; i < c->cands->len; i++)
+    g_free (g_array_index (c->cands, IdCand, i).id);
+  g_array_unref (c->cands);
+  for (guint i = 0; i < c->reports->len; i++) {
+    UscDsnReport *r = c->reports->pdata[i];
+    usc_dsn_report_free (&r);
+  }
+  g_ptr_array_unref (c->reports);
+  g_ptr_array_unref (c->returned);
+  g_ptr_array_unref (c->returned_src);
+  g_string_free (c->text, TRUE);
+  g_free (c->own_id);
+  g_free (c->from_addr);
+  g_free (c->from_local);
+  g_free (c->from_name);
+  g_free (c->subject_lc);
+  g_free (c->to_addr);
+  g_free (c->top_type);
+  g_free (c->report_type);
+  g_free (c->boundary_lc);
+  return b;
 }
