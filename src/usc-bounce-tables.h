@@ -67,6 +67,7 @@ static const char *const dsn_subjects[] = {
   "your message could not be delivered", "message undeliverable", "mail routing error",
   "delivery report", "nondelivery", "rejected:", "sending failed", "sending error",
   "error sending message", "permanent error", "returned:", "mail returned",
+  "mail failed", "returning to sender", "not member",
 };
 
 /* Body wording of non-delivery reports. "strong" ones are MTA boilerplate. */
@@ -184,6 +185,12 @@ static const UscMarker dsn_body_markers[] = {
   { "rcpt to:", 0 },
   { "returned mail", 0 },
   { "this is a delivery status notification", 1 },
+  { "failed addresses follow", 1 },
+  { "error message below:", 0 },
+  { "invalid user address", 0 },
+  { "message non-deliverable", 1 },
+  { "had delivery errors", 1 },
+  { "you are not a member of this mailing list", 1 },
   { "this is an automatically generated mail", 0 },
   { "returned to sender", 0 },
   { "mail delivery failed", 1 },
@@ -218,6 +225,7 @@ static const char *const copy_separators[] = {
   "headers of the original message", "copy of the message", "copy of original message",
   "original headers:", "------ original message ------", "unsent message below",
   "the message header was", "original message:", "--- the header of the original message",
+  "message text follows", "original message below", "original message headers:",
 };
 
 /* Auto-reply subjects: prefixes of the lower-cased decoded Subject (after

@@ -246,7 +246,11 @@ add_cand (Ctx *c, char *id, const char *source, int rank)
 {
   if (id == NULL)
     return;
-  if (*id == '\0' || strlen (id) > 250 || (c->own_id && g_ascii_strcasecmp (id, c->own_id) == 0)) {
+  /* Never the bounce's own Message-ID, except when a returned copy of the
+   * original (a message part, a header block, an inline copy after a
+   * separator) names it as its own: some MTAs reuse the original's ID. */
+  if (*id == '\0' || strlen (id) > 250 ||
+      (rank > 5 && c->own_id && g_ascii_strcasecmp (id, c->own_id) == 0)) {
     g_free (id);
     return;
   }
@@ -327,6 +331,32 @@ html_to_text (const char *h)
 }
 
 /* ---- the MIME walk ---- */
+
+/* Decoded text of a leaf part in UTF-8; NUL bytes (QP "=00", broken
+ * encoders) become spaces so that nothing after them is lost. */
+static char *
+part_text (GMimeObject *part, gsize max)
+{
+  GByteArray *ba = usc_mime_part_content (part, max);
+  if (ba == NULL)
+    return NULL;
+  for (guint i = 0; i < ba->len; i++)
+    if (ba->data[i] == 0)
+      ba->data[i] = ' ';
+  const char *charset = g_mime_object_get_content_type_parameter (part, "charset");
+  char *out = NULL;
+  if (charset && g_ascii_strcasecmp (charset, "utf-8") != 0 && g_ascii_strcasecmp (charset, "us-ascii") != 0 &&
+      !g_utf8_validate ((const char *) ba->data, ba->len, NULL))
+    out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
+                                   g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
+  else if (charset && g_ascii_strncasecmp (charset, "iso-2022", 8) == 0)
+    out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
+                                   g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
+  if (out == NULL)
+    out = g_utf8_make_valid ((const char *) ba->data, ba->len);
+  g_byte_array_unref (ba);
+  return out;
+}
 
 static char *
 content_type_of (GMimeObject *o)
@@ -427,6 +457,37 @@ append_text (Ctx *c, const char *t)
     c->first_text_len = c->text->len;
 }
 
+/* A multipart's prologue (before the first boundary) sometimes carries the
+ * report or the original's headers. */
+static void
+append_prologue (Ctx *c, const char *pro)
+{
+  char *t = g_utf8_make_valid (pro, MIN (strlen (pro), TEXT_MAX));
+  if (c->text->len < TEXT_MAX * 2) {
+    if (c->text->len)
+      g_string_append (c->text, "\n\n");
+    g_string_append (c->text, t);
+  }
+  g_free (t);
+}
+
+/* A leaf whose MIME headers are really the original's header block (a part
+ * that starts without a blank line). */
+static void
+part_headers_as_copy (Ctx *c, GMimeObject *o)
+{
+  if (g_mime_object_get_header (o, "Message-ID") == NULL)
+    return;
+  GMimeHeaderList *hl = g_mime_object_get_header_list (o);
+  char *h = g_mime_header_list_to_string (hl, NULL);
+  if (h) {
+    GMimeMessage *m = parse_header_block (h, strlen (h));
+    if (m)
+      add_returned (c, m, "inline-copy");
+    g_free (h);
+  }
+}
+
 static void
 walk (Ctx *c, GMimeObject *o, guint depth)
 {
@@ -441,6 +502,9 @@ walk (Ctx *c, GMimeObject *o, guint depth)
         c->report_type = g_ascii_strdown (rt, -1);
     }
     g_free (ct);
+    const char *pro = g_mime_multipart_get_prologue (mp);
+    if (pro && strlen (pro) > 40)
+      append_prologue (c, pro);
     int n = g_mime_multipart_get_count (mp);
     for (int i = 0; i < n && !c->b->truncated; i++)
       walk (c, g_mime_multipart_get_part (mp, i), depth + 1);
@@ -461,6 +525,7 @@ walk (Ctx *c, GMimeObject *o, guint depth)
     return;
 
   char *ct = content_type_of (o);
+  part_headers_as_copy (c, o);
   if (strcmp (ct, "message/delivery-status") == 0 || strcmp (ct, "message/global-delivery-status") == 0 ||
       strcmp (ct, "message/delivery-status-report") == 0) {
     GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
@@ -496,7 +561,7 @@ walk (Ctx *c, GMimeObject *o, guint depth)
       g_byte_array_unref (ba);
     }
   } else if (g_str_has_prefix (ct, "text/")) {
-    char *t = usc_mime_part_text (o, TEXT_MAX);
+    char *t = part_text (o, TEXT_MAX);
     if (t) {
       if (strcmp (ct, "text/html") == 0) {
         char *p = html_to_text (t);
@@ -567,7 +632,7 @@ unquoted_lower (const char *t, gsize max)
     const char *q = p;
     while (q < p + n && (*q == ' ' || *q == '\t'))
       q++;
-    if (*q != '>' && *q != '|') {
+    if (*q != '>') {
       for (gsize i = 0; i < n; i++)
         g_string_append_c (s, g_ascii_tolower (p[i]));
       g_string_append_c (s, '\n');
@@ -599,7 +664,7 @@ strip_prefix (const char *line, int *quote_r)
   for (;;) {
     while (*p == ' ' || *p == '\t')
       p++;
-    if (*p == '>' || *p == '|') {
+    if (*p == '>') {
       q++;
       p++;
       continue;
@@ -831,6 +896,44 @@ scan_text_recipients (Ctx *c, const char *diag)
   g_strfreev (lines);
 }
 
+/* Amazon SES bounce notifications delivered through SNS: JSON with
+ * "notificationType":"Bounce" and the original's "mail":{"messageId":...}. */
+static gboolean
+ses_json (Ctx *c, const char *lc_text, gboolean extract)
+{
+  if (!strstr (lc_text, "notificationtype"))
+    return FALSE;
+  GString *u = g_string_new (NULL);
+  for (const char *p = c->text->str; *p; p++)
+    if (*p != '\\' && *p != '\n')
+      g_string_append_c (u, *p);
+  char *lc = g_ascii_strdown (u->str, u->len);
+  gboolean is = strstr (lc, "\"notificationtype\":\"bounce\"") != NULL ||
+                strstr (lc, "\"notificationtype\" : \"bounce\"") != NULL;
+  if (is && extract) {
+    const char *m = strstr (lc, "\"mail\":");
+    const char *k = m ? strstr (m, "\"messageid\":\"") : NULL;
+    if (k) {
+      const char *v = u->str + (k - lc) + strlen ("\"messageid\":\"");
+      const char *e = strchr (v, '"');
+      if (e && e > v)
+        add_cand (c, g_strndup (v, e - v), "body-text", 4);
+    }
+    for (const char *r = lc; (r = strstr (r, "\"emailaddress\":\"")) != NULL;) {
+      r += strlen ("\"emailaddress\":\"");
+      char *a = addr_at (r, NULL);
+      if (a)
+        usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
+    }
+    const char *st = strstr (lc, "\"status\":\"");
+    if (st)
+      scan_status (c->b->status, st + 10);
+  }
+  g_free (lc);
+  g_string_free (u, TRUE);
+  return is;
+}
+
 /* ---- MTA family ---- */
 
 static const char *
@@ -1010,6 +1113,9 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
         first_marker = dsn_body_markers[i].needle;
     }
   gboolean x_failed = hdr (top, "X-Failed-Recipients") != NULL;
+  gboolean ses = ses_json (c, scan_lc, FALSE);
+  if (ses)
+    report_dsn = TRUE;
   const char *auto_sub = hdr (top, "Auto-Submitted");
   char *auto_lc = auto_sub ? g_ascii_strdown (auto_sub, -1) : NULL;
   gboolean auto_replied = auto_lc && strstr (auto_lc, "auto-replied");
@@ -1202,6 +1308,8 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   if (xo)
     add_cand (c, msgid_in (xo, FALSE), "x-original-message-id", 3);
   guint n_returned_struct = c->returned->len;
+  if (ses)
+    ses_json (c, scan_lc, TRUE);
   scan_text_ids (c);
   gboolean reply_kind = kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE;
   add_refs (c, hdr (top, "In-Reply-To"), "in-reply-to", reply_kind ? 0 : 8, FALSE);
