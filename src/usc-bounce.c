@@ -235,7 +235,9 @@ typedef struct {
   GPtrArray *returned;  /* GMimeMessage* (ref): returned originals, best first */
   GPtrArray *returned_src; /* const char* static */
   GString *text;        /* own text parts, UTF-8 */
-  gsize first_text_len; /* length of the first text part in @text */
+  gsize first_off;      /* the first real text part in @text */
+  gsize first_text_len;
+  gboolean have_first;
   GArray *cands;        /* IdCand */
   guint seq;
   gboolean separator_seen;
@@ -393,6 +395,18 @@ parse_header_block (const char *data, gsize len)
   return m;
 }
 
+/* An embedded message, leading blank lines skipped. */
+static GMimeMessage *
+embedded_message (const char *data, gsize len)
+{
+  gsize k = 0;
+  while (k < len && (data[k] == '\n' || data[k] == '\r' || data[k] == ' ' || data[k] == '\t'))
+    k++;
+  if (k == len)
+    return NULL;
+  return usc_mime_parse_embedded (data + k, len - k);
+}
+
 static void
 sniff_payload (Ctx *c, GMimeObject *part)
 {
@@ -449,12 +463,15 @@ append_text (Ctx *c, const char *t)
 {
   if (c->text->len >= TEXT_MAX * 2)
     return;
-  gboolean first = c->text->len == 0;
-  if (!first)
+  if (c->text->len)
     g_string_append (c->text, "\n\n");
+  gsize off = c->text->len;
   g_string_append (c->text, t);
-  if (first)
-    c->first_text_len = c->text->len;
+  if (!c->have_first && strlen (t) >= 40) {
+    c->have_first = TRUE;
+    c->first_off = off;
+    c->first_text_len = c->text->len - off;
+  }
 }
 
 /* A multipart's prologue (before the first boundary) sometimes carries the
@@ -512,6 +529,19 @@ walk (Ctx *c, GMimeObject *o, guint depth)
   }
   if (GMIME_IS_MESSAGE_PART (o)) {
     GMimeMessage *m = g_mime_message_part_get_message (GMIME_MESSAGE_PART (o));
+    if (m && g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0) {
+      /* a blank line before the returned headers: re-parse without it */
+      char *str = g_mime_object_to_string (GMIME_OBJECT (m), NULL);
+      GMimeMessage *m2 = str ? embedded_message (str, strlen (str)) : NULL;
+      g_free (str);
+      if (m2) {
+        char *ct = content_type_of (o);
+        add_returned (c, m2, g_str_has_prefix (ct, "message/global") ? "message/global" : "message/rfc822");
+        g_free (ct);
+        walk_payload (c, g_mime_message_get_mime_part (m2), depth + 1);
+        return;
+      }
+    }
     if (m) {
       char *ct = content_type_of (o);
       g_object_ref (m);
@@ -533,6 +563,12 @@ walk (Ctx *c, GMimeObject *o, guint depth)
       UscDsnReport *r = usc_dsn_parse ((const char *) ba->data, ba->len, NULL);
       if (r)
         g_ptr_array_add (c->reports, r);
+      /* broken boundaries can leave the returned headers in here */
+      if (ba->len > 0 && c->text->len < TEXT_MAX * 2) {
+        char *t = g_utf8_make_valid ((const char *) ba->data, ba->len);
+        append_prologue (c, t);
+        g_free (t);
+      }
       g_byte_array_unref (ba);
     }
   } else if (strcmp (ct, "message/feedback-report") == 0) {
@@ -553,7 +589,7 @@ walk (Ctx *c, GMimeObject *o, guint depth)
     /* an encoded returned message that GMime left as a leaf */
     GByteArray *ba = usc_mime_part_content (o, 0);
     if (ba) {
-      GMimeMessage *m = usc_mime_parse_embedded (ba->data, ba->len);
+      GMimeMessage *m = embedded_message ((const char *) ba->data, ba->len);
       if (m) {
         add_returned (c, m, strcmp (ct, "message/global") == 0 ? "message/global" : "message/rfc822");
         walk_payload (c, g_mime_message_get_mime_part (m), depth + 1);
@@ -909,7 +945,7 @@ ses_json (Ctx *c, const char *lc_text, gboolean extract)
       g_string_append_c (u, *p);
   char *lc = g_ascii_strdown (u->str, u->len);
   gboolean is = strstr (lc, "\"notificationtype\":\"bounce\"") != NULL ||
-                strstr (lc, "\"notificationtype\" : \"bounce\"") != NULL;
+                strstr (lc, "\"notificationtype\":\"delivery\"") != NULL;
   if (is && extract) {
     const char *m = strstr (lc, "\"mail\":");
     const char *k = m ? strstr (m, "\"messageid\":\"") : NULL;
@@ -1419,8 +1455,8 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   }
 
   /* the diagnostic region of the text: before the copy of the original */
-  const char *dtext = c->text->str;
-  gsize dlen = c->first_text_len >= 40 ? c->first_text_len : c->text->len;
+  const char *dtext = c->have_first ? c->text->str + c->first_off : c->text->str;
+  gsize dlen = c->have_first ? c->first_text_len : c->text->len;
   char *diag = g_strndup (dtext, MIN (dlen, SCAN_MAX));
   {
     char *lc = g_ascii_strdown (diag, -1);
