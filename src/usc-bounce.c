@@ -1118,8 +1118,7 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
 
   /* --- evidence --- */
   gboolean report_dsn = FALSE, report_arf = FALSE;
-  if (c->report_type && (strstr (c->report_type, "delivery-status")))
-    report_dsn = TRUE;
+  gboolean report_ct = c->report_type && strstr (c->report_type, "delivery-status");
   for (guint i = 0; i < c->reports->len; i++) {
     UscDsnReport *r = c->reports->pdata[i];
     if (r->recipients->len > 0 || r->reporting_mta)
@@ -1186,6 +1185,8 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   int dsn = 0;
   if (report_dsn)
     dsn += 10;
+  else if (report_ct)
+    dsn += 5;
   if (x_failed)
     dsn += 5;
   if (c->null_sender)
