@@ -213,6 +213,15 @@ static const UscMarker dsn_body_markers[] = {
   { "送信できませんでした", 1 },
 };
 
+/* Words on a line of a text bounce that names the failed address. */
+static const char *const failure_words[] = {
+  "unknown", "invalid", "not found", "no such", "does not exist", "doesn't exist",
+  "rejected", "failed", "undeliverable", "unavailable", "not delivered", "error",
+  "refused", "disabled", "over quota", "quota exceeded", "mailbox full", "is full",
+  "denied", "blocked", "could not", "couldn't", "cannot", "unable", "unrouteable",
+  "not exist", "inactive", "suspended", " 550", " 551", " 552", " 553", " 554",
+};
+
 /* Lines that introduce a copy of the original inside a text bounce. */
 static const char *const copy_separators[] = {
   "------ this is a copy of the message", "--- below this line is a copy of the message",

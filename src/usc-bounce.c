@@ -905,7 +905,7 @@ scan_text_recipients (Ctx *c, const char *diag)
       while (*end == ' ' || *end == '\t')
         end++;
       if (!(*end == '\0' || *end == ':' || *end == '(' || g_str_has_prefix (end, "on ") ||
-            g_str_has_prefix (end, "...") || *end == '<' || *end == '\r' || *end == ','))
+            g_str_has_prefix (end, "...") || *end == '<' || *end == '\r' || *end == ',' || *end == '['))
         g_clear_pointer (&a, g_free);
     }
     if (a == NULL) {
@@ -928,6 +928,28 @@ scan_text_recipients (Ctx *c, const char *diag)
       usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
     else
       g_free (a);
+  }
+  /* last resort: an address on a line that says what went wrong */
+  for (guint i = 0; lines[i] && c->b->recipients->len == 0; i++) {
+    char *lc = g_ascii_strdown (lines[i], -1);
+    gboolean failure = contains_any (lc, failure_words, N (failure_words), NULL);
+    if (failure) {
+      for (const char *p = lc; *p; p++) {
+        if (*p != '@' || p == lc)
+          continue;
+        const char *st = p;
+        while (st > lc && addr_char (st[-1]))
+          st--;
+        const char *end = NULL;
+        char *a = addr_at (st, &end);
+        if (a && !is_own_address (c, a)) {
+          usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
+          break;
+        }
+        g_free (a);
+      }
+    }
+    g_free (lc);
   }
   g_strfreev (lines);
 }
@@ -1147,6 +1169,18 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
       if (!first_marker || (dsn_body_markers[i].strong && strong == 1))
         first_marker = dsn_body_markers[i].needle;
     }
+  if (c->reports->len == 0) {
+    /* delivery-status fields in the text (a report whose MIME structure is lost) */
+    const char *f = strstr (scan_lc, "final-recipient:");
+    const char *r = strstr (scan_lc, "reporting-mta:");
+    const char *st = r && (!f || r < f) ? r : f;
+    if (st && f) {
+      gsize off = st - scan_lc;
+      UscDsnReport *rep = usc_dsn_parse (scan_lc + off, strlen (scan_lc + off), NULL);
+      if (rep)
+        g_ptr_array_add (c->reports, rep);
+    }
+  }
   gboolean x_failed = hdr (top, "X-Failed-Recipients") != NULL;
   gboolean ses = ses_json (c, scan_lc, FALSE);
   if (ses)
