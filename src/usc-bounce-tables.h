@@ -268,6 +268,9 @@ static const char *const autoreply_body_markers[] = {
   "bin ich nicht erreichbar", "réponse automatique", "je suis absent",
   "respuesta automática", "estoy fuera", "sono assente", "ben afwezig",
   "в отпуске", "отсутствую", "不在", "thank you for your email",
+  "nicht im büro", "nicht im buero", "vielen dank für ihre nachricht", "keinen zugriff",
+  "no access to e-mail", "no access to email", "will not be forwarded", "with limited access",
+  "i am out", "i'm out", "currently out", "away from the office", "away from my desk",
   "thank you for your message", "we have received your", "this is an automated",
   "this is an automatic",
 };
@@ -289,6 +292,8 @@ static const struct { const char *name; const char *value; } autoreply_headers[]
   { "X-Mailer", "vacation" },
   { "X-POST-MessageClass", "autoreply" },
   { "Delivered-To", "autoresponder" },
+  { "X-MS-Exchange-Organization-AutoReplyCount", "" },
+  { "X-Auto-Response", "" },
 };
 
 /* Challenge-response systems. */
@@ -299,6 +304,8 @@ static const char *const challenge_subjects[] = {
   "challenge", "whitelist", "approval required", "request to deliver",
   "your message is awaiting", "message held", "is waiting for your confirmation",
   "please verify", "verify you are", "authentication required", "bitte bestätigen",
+  "awaiting approval", "waiting for approval", "pending approval", "held for approval",
+  "on hold", "verify you are human", "are you human",
 };
 
 static const char *const challenge_body_markers[] = {
@@ -313,6 +320,9 @@ static const char *const challenge_body_markers[] = {
   "whitelist", "white list", "one-time verification", "sender verification",
   "waiting for your confirmation", "confirm your message", "verify your message",
   "confirm your e-mail", "confirm your email", "reply to this message to confirm",
+  "approved senders", "put on hold", "waiting for approval", "awaiting approval",
+  "release your message", "verify that you are", "you only need to do this once",
+  "keep their inbox free of spam", "keep my inbox free of spam", "solving the short puzzle",
 };
 
 static const char *const challenge_headers[] = {
@@ -335,13 +345,19 @@ static const char *const virus_body_markers[] = {
   "was infected", "has been quarantined", "was quarantined", "been quarantined",
   "malware", "banned file", "banned attachment", "banned contents", "dangerous content",
   "found to contain", "virus scanner", "virusscanner", "anti-virus", "antivirus",
-  "mailscanner", "amavis", "clamav", "trojan", "worm.", "w32/", "w32.",
+  "mailscanner", "amavis", "clamav", "trojan", "worm.", "w32/", "w32.", "security risk",
+  "virus scan", "virus detector", "virus alert", "troj_", "eicar", "heuristics.",
 };
 
 static const char *const virus_local_parts[] = {
   "virusalert", "virus-alert", "antivirus", "anti-virus", "amavis", "virus",
   "virusscan", "mailscanner", "av", "avscan", "quarantine", "mailsweeper",
-  "scanmail", "interscan", "mailguard",
+  "scanmail", "interscan", "mailguard", "imss", "virusalert", "virus-scanner",
+};
+
+static const char *const virus_display_names[] = {
+  "interscan", "mailscanner", "antivirus", "anti-virus", "virus", "content-filter",
+  "content filter", "mail security", "email security", "mailsweeper", "scanmail",
 };
 
 /* Human mail: subject prefixes of forwards and replies. */
@@ -355,7 +371,7 @@ static const char *const human_subject_prefixes[] = {
 static const char *const human_headers[] = {
   "User-Agent", "X-Mozilla-Draft-Info", "X-Mozilla-Status", "X-Apple-Base-Url",
   "X-Apple-Mail-Remote-Attachments", "X-Uniform-Type-Identifier", "X-Universally-Unique-Identifier",
-  "X-Smtp-Server", "X-Mailer-Version", "Thread-Topic", "X-Face", "Face",
+  "X-Smtp-Server", "X-Mailer-Version", "X-Face", "Face",
 };
 
 /* Mailing-list headers (RFC 2369, RFC 2919). */

@@ -929,6 +929,22 @@ scan_text_recipients (Ctx *c, const char *diag)
     else
       g_free (a);
   }
+  /* an original's "To: addr" listed in the notice */
+  for (guint i = 0; lines[i] && c->b->recipients->len == 0; i++) {
+    const char *p = lines[i];
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (g_ascii_strncasecmp (p, "to:", 3) != 0)
+      continue;
+    p += 3;
+    while (*p == ' ' || *p == '\t' || *p == '<' || *p == '"')
+      p++;
+    char *a = addr_at (p, NULL);
+    if (a && !is_own_address (c, a))
+      usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
+    else
+      g_free (a);
+  }
   /* last resort: an address on a line that says what went wrong */
   for (guint i = 0; lines[i] && c->b->recipients->len == 0; i++) {
     char *lc = g_ascii_strdown (lines[i], -1);
@@ -1205,15 +1221,16 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   gboolean returned = c->returned->len > 0 || find_separator (scan_lc) >= 0;
 
   int human = 0;
-  if (human_subject && !daemon)
+  gboolean machine = daemon || auto_any; /* Auto-Submitted is never set by people */
+  if (human_subject && !machine)
     human += (hsubj[0] == 'r' || hsubj[0] == 'a' || hsubj[0] == 's') ? 3 : 6;
   if (mua)
     human += 3;
   if (list)
     human += 2;
-  if (in_reply && !daemon)
+  if (in_reply && !machine)
     human += 2;
-  if (fwd_marker && !daemon)
+  if (fwd_marker && !machine)
     human += 3;
 
   int dsn = 0;
@@ -1258,6 +1275,10 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
     arep += 2;
   if (in_reply)
     arep += 1;
+  if (auto_any && !auto_replied)
+    arep += 2;
+  if (c->null_sender)
+    arep += 1;
   if (mua)
     arep -= 3;
   if (list)
@@ -1288,7 +1309,9 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
     if (strstr (scan_lc, virus_body_markers[i]))
       vb++;
   vir += vb ? 3 + MIN (vb - 1, 3) : 0;
-  if (c->from_local && equal_any (c->from_local, virus_local_parts, N (virus_local_parts)))
+  gboolean virus_subject = contains_any (c->subject_lc, virus_subjects, N (virus_subjects), NULL);
+  if ((c->from_local && equal_any (c->from_local, virus_local_parts, N (virus_local_parts))) ||
+      contains_any (c->from_name, virus_display_names, N (virus_display_names), NULL))
     vir += 3;
   if (daemon)
     vir += 2;
@@ -1303,28 +1326,24 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   if (report_arf || hotmail_fbl) {
     kind = USC_KIND_FEEDBACK_REPORT;
     note (b, report_arf ? "RFC 5965 feedback report" : "feedback-loop complaint with the message attached");
+  } else if (virus_subject && vb > 0 && vir >= 12 && human < 3) {
+    /* an anti-virus notice, even when it comes as a delivery-status report */
+    kind = USC_KIND_VIRUS_NOTICE;
+    note (b, "anti-virus notice%s", report_dsn ? " (in a delivery-status report)" : "");
   } else if (report_dsn && human < 6) {
     kind = USC_KIND_DSN;
     note (b, "multipart/report delivery-status (RFC 3464)");
   } else {
-    int th_dsn = 7, th_auto = 6, th_chal = 8, th_vir = 9;
-    int best = 0;
-    if (dsn >= th_dsn) {
-      kind = USC_KIND_DSN;
-      best = dsn;
-    }
-    if (vir >= th_vir && vir > best && !report_dsn && strong == 0) {
-      kind = USC_KIND_VIRUS_NOTICE;
-      best = vir;
-    }
-    if (chal >= th_chal && chal > best - 2 && !x_failed) {
+    /* strongest specific kind first: challenge and virus notices often
+     * carry auto-reply headers, and auto-replies bounce-like senders */
+    if (chal >= 8 && !x_failed && chal >= dsn - 3)
       kind = USC_KIND_CHALLENGE;
-      best = chal;
-    }
-    if (arep >= th_auto && (kind == USC_KIND_NOT_BOUNCE || (arep > best && strong == 0 && !x_failed))) {
+    else if (vir >= 9 && vir >= dsn - 3 && strong == 0)
+      kind = USC_KIND_VIRUS_NOTICE;
+    else if (dsn >= 7 && (dsn >= arep || strong || x_failed))
+      kind = USC_KIND_DSN;
+    else if (arep >= 6)
       kind = USC_KIND_AUTOREPLY;
-      best = arep;
-    }
     if (kind == USC_KIND_DSN) {
       if (first_marker)
         note (b, "non-delivery wording: \"%s\"", first_marker);
@@ -1459,12 +1478,17 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
       const char *a = rc->final_recipient ? rc->final_recipient : rc->original_recipient;
       if (a && strchr (a, '@'))
         usc_ptr_array_add_unique (b->recipients, g_strdup (a), TRUE);
-      if (rc->status && usc_dsn_status_valid (rc->status) && strcmp (rc->status, "5.0.0") != 0)
+      if (rc->status && usc_dsn_status_valid (rc->status))
         usc_ptr_array_add_unique (b->status, g_strdup (rc->status), FALSE);
-      else if (rc->status && usc_dsn_status_valid (rc->status) && rc->diagnostic)
-        scan_status (b->status, rc->diagnostic);
-      if (rc->status && usc_dsn_status_valid (rc->status) && b->status->len == 0)
-        usc_ptr_array_add_unique (b->status, g_strdup (rc->status), FALSE);
+      /* a generic x.0.0 often hides the real code in the diagnostic */
+      if (rc->status && g_str_has_suffix (rc->status, ".0.0") && rc->diagnostic) {
+        GPtrArray *more = g_ptr_array_new_with_free_func (g_free);
+        scan_status (more, rc->diagnostic);
+        for (guint m = 0; m < more->len; m++)
+          if (((char *) more->pdata[m])[0] == rc->status[0])
+            usc_ptr_array_add_unique (b->status, g_strdup (more->pdata[m]), FALSE);
+        g_ptr_array_unref (more);
+      }
       if (rc->diagnostic) {
         if (b->diagnostics->len < 8)
           usc_ptr_array_add_unique (b->diagnostics, g_utf8_substring (rc->diagnostic, 0, 200), FALSE);
@@ -1500,9 +1524,22 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
       diag[sep] = '\0';
     g_free (lc);
   }
-  if (kind == USC_KIND_DSN) {
+  if (kind == USC_KIND_DSN || kind == USC_KIND_VIRUS_NOTICE) {
     if (b->recipients->len == 0)
       scan_text_recipients (c, diag);
+    if (b->recipients->len == 0 && orig) {
+      /* last resort: whom the returned original was addressed to */
+      InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
+      int tn = to ? internet_address_list_length (to) : 0;
+      for (int i = 0; i < tn && i < 10; i++) {
+        InternetAddress *ia = internet_address_list_get_address (to, i);
+        if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+          const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+          if (a && strchr (a, '@') && !is_own_address (c, a))
+            usc_ptr_array_add_unique (b->recipients, g_ascii_strdown (a, -1), TRUE);
+        }
+      }
+    }
     if (b->status->len == 0)
       scan_status (b->status, diag);
     if (b->diagnostics->len == 0) {
