@@ -244,7 +244,7 @@ typedef struct {
 } Ctx;
 
 static void
-add_cand (Ctx *c, char *id, const char *source, int rank)
+add_cand_own (Ctx *c, char *id, const char *source, int rank, gboolean allow_own)
 {
   if (id == NULL)
     return;
@@ -252,12 +252,18 @@ add_cand (Ctx *c, char *id, const char *source, int rank)
    * original (a message part, a header block, an inline copy after a
    * separator) names it as its own: some MTAs reuse the original's ID. */
   if (*id == '\0' || strlen (id) > 250 ||
-      (rank > 5 && c->own_id && g_ascii_strcasecmp (id, c->own_id) == 0)) {
+      (!allow_own && c->own_id && g_ascii_strcasecmp (id, c->own_id) == 0)) {
     g_free (id);
     return;
   }
   IdCand ic = { id, source, rank, c->seq++ };
   g_array_append_val (c->cands, ic);
+}
+
+static void
+add_cand (Ctx *c, char *id, const char *source, int rank)
+{
+  add_cand_own (c, id, source, rank, FALSE);
 }
 
 static int
@@ -822,7 +828,7 @@ scan_text_ids (Ctx *c)
           got_block = TRUE;
         }
       }
-      add_cand (c, id, src, rank);
+      add_cand_own (c, id, src, rank, rank == 5 && after_sep);
       break;
     }
   }
@@ -1221,7 +1227,9 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   gboolean returned = c->returned->len > 0 || find_separator (scan_lc) >= 0;
 
   int human = 0;
-  gboolean machine = daemon || auto_any; /* Auto-Submitted is never set by people */
+  /* Auto-Submitted and the null sender are never set by people; a daemon
+   * address can be a person's (postmaster answering a question) */
+  gboolean machine = auto_any || c->null_sender;
   if (human_subject && !machine)
     human += (hsubj[0] == 'r' || hsubj[0] == 'a' || hsubj[0] == 's') ? 3 : 6;
   if (mua)
@@ -1381,7 +1389,7 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
     const char *id = g_mime_message_get_message_id (m);
     int rank = strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0 ? 1 : 2;
     if (id)
-      add_cand (c, g_strdup (id), src, rank);
+      add_cand_own (c, g_strdup (id), src, rank, strcmp (src, "quoted") != 0);
     const char *xo = hdr (GMIME_OBJECT (m), "X-Original-Message-ID");
     if (xo)
       add_cand (c, msgid_in (xo, FALSE), "x-original-message-id", 4);

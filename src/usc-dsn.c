@@ -324,7 +324,8 @@ usc_dsn_parse (const char *text, gsize len, GError **error)
                                 f == F_STATUS || f == F_DIAG || f == F_REMOTE_MTA || f == F_OTHER_RCPT;
           if (rcpt_field) {
             gboolean fresh = cur == NULL ||
-                             (f == F_ORIG_RCPT && (cur->original_recipient || cur->final_recipient)) ||
+                             (f == F_ORIG_RCPT && (cur->original_recipient ||
+                                                   (cur->final_recipient && (cur->action || cur->status)))) ||
                              (f == F_FINAL_RCPT && cur->final_recipient) ||
                              (f == F_ACTION && cur->action && cur->final_recipient) ||
                              (f == F_STATUS && cur->status && cur->final_recipient);
