@@ -241,6 +241,7 @@ typedef struct {
   GArray *cands;        /* IdCand */
   guint seq;
   gboolean separator_seen;
+  gboolean header_copy;   /* a text/rfc822-headers style part */
 } Ctx;
 
 static void
@@ -588,6 +589,7 @@ walk (Ctx *c, GMimeObject *o, guint depth)
       if (m)
         add_returned (c, m, strcmp (ct, "message/global-headers") == 0 ? "message/global-headers"
                                                                          : "text/rfc822-headers");
+      c->header_copy = TRUE;
       g_byte_array_unref (ba);
     }
   } else if (strcmp (ct, "message/rfc822") == 0 || strcmp (ct, "message/global") == 0 ||
@@ -1262,7 +1264,11 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
     dsn += 5 + MIN (strong - 1, 2);
   else if (weak)
     dsn += MIN (weak, 2) + (weak >= 3 ? 1 : 0);
-  if (returned && dsn >= 3)
+  if (c->header_copy)
+    dsn += 3;  /* text/rfc822-headers: only reports return header blocks */
+  else if (returned && (daemon_local || daemon_name))
+    dsn += 2;
+  else if (returned && dsn >= 3)
     dsn += 1;
   if (auto_any && !auto_replied)
     dsn += 1;
@@ -1330,6 +1336,8 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   gboolean hotmail_fbl = c->subject_lc && strstr (c->subject_lc, "complaint about message from") && c->returned->len > 0;
 
   /* --- decision --- */
+  if (g_getenv ("USC_DEBUG_SCORES"))
+    g_printerr ("SCORES dsn=%d arep=%d chal=%d vir=%d human=%d strong=%d weak=%d report=%d\n", dsn, arep, chal, vir, human, strong, weak, report_dsn);
   UscKind kind = USC_KIND_NOT_BOUNCE;
   if (report_arf || hotmail_fbl) {
     kind = USC_KIND_FEEDBACK_REPORT;
