@@ -402,6 +402,16 @@ parse_header_block (const char *data, gsize len)
   return m;
 }
 
+/* Does @data start with a header field ("Received: ...")? */
+static gboolean
+looks_like_field_n (const char *data, gsize len)
+{
+  gsize i = 0;
+  while (i < len && i < 80 && (g_ascii_isalnum (data[i]) || data[i] == '-'))
+    i++;
+  return i > 1 && i < len && data[i] == ':';
+}
+
 /* An embedded message, leading blank lines skipped. */
 static GMimeMessage *
 embedded_message (const char *data, gsize len)
@@ -616,6 +626,22 @@ walk (Ctx *c, GMimeObject *o, guint depth)
       g_free (t);
     }
   } else if (strcmp (ct, "application/ms-tnef") != 0) {
+    /* a returned original labelled as a file ("original.eml",
+     * application/octet-stream) is still a message */
+    const char *fname = g_mime_part_get_filename (GMIME_PART (o));
+    gboolean eml_name = fname && (g_str_has_suffix (fname, ".eml") || g_str_has_suffix (fname, ".EML"));
+    if (eml_name || strcmp (ct, "application/octet-stream") == 0) {
+      GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
+      if (ba && ba->len > 0 && (eml_name || looks_like_field_n ((const char *) ba->data, ba->len))) {
+        GMimeMessage *m = embedded_message ((const char *) ba->data, ba->len);
+        if (m && g_mime_message_get_message_id (m))
+          add_returned (c, m, "message/rfc822");
+        else if (m)
+          g_object_unref (m);
+      }
+      if (ba)
+        g_byte_array_unref (ba);
+    }
     sniff_payload (c, o);
   }
   g_free (ct);
