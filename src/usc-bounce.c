@@ -242,6 +242,7 @@ typedef struct {
   guint seq;
   gboolean separator_seen;
   gboolean header_copy;   /* a text/rfc822-headers style part */
+  GPtrArray *payloads;    /* GMimeObject* (ref): attachments to sniff */
 } Ctx;
 
 static void
@@ -282,6 +283,7 @@ static char *
 html_to_text (const char *h)
 {
   GString *s = g_string_new (NULL);
+  char *lc = g_ascii_strdown (h, -1);  /* once: tags are matched case-insensitively */
   const char *p = h;
   while (*p) {
     if (*p == '<') {
@@ -301,20 +303,11 @@ html_to_text (const char *h)
           !strcmp (t, "li") || !strcmp (t, "pre") || !strcmp (t, "h1") || !strcmp (t, "h2") ||
           !strcmp (t, "table") || !strcmp (t, "td"))
         g_string_append_c (s, '\n');
-      if (!strcmp (t, "style") || !strcmp (t, "script")) {
-        const char *close = strstr (e, t[0] == 's' && t[1] == 't' ? "</style" : "</script");
-        if (!close) {
-          char *lc = g_ascii_strdown (e, -1);
-          char *cl = strstr (lc, t[1] == 't' ? "</style" : "</script");
-          e = cl ? strchr (e + (cl - lc), '>') : NULL;
-          g_free (lc);
-          if (!e)
-            break;
-        } else {
-          e = strchr (close, '>');
-          if (!e)
-            break;
-        }
+      if (p[1] != '/' && (!strcmp (t, "style") || !strcmp (t, "script"))) {
+        const char *close = strstr (lc + (e - h), t[1] == 't' ? "</style" : "</script");
+        e = close ? strchr (h + (close - lc), '>') : NULL;
+        if (!e)
+          break;
       }
       p = e + 1;
     } else if (*p == '&') {
@@ -336,6 +329,7 @@ html_to_text (const char *h)
       g_string_append_c (s, *p++);
     }
   }
+  g_free (lc);
   return g_string_free (s, FALSE);
 }
 
@@ -424,6 +418,15 @@ embedded_message (const char *data, gsize len)
   return usc_mime_parse_embedded (data + k, len - k);
 }
 
+/* Payloads are sniffed (libmagic) only once the message is known to be a
+ * bounce: ordinary mail with attachments never loads the magic database. */
+static void
+defer_sniff (Ctx *c, GMimeObject *part)
+{
+  if (c->payloads->len < 32)
+    g_ptr_array_add (c->payloads, g_object_ref (part));
+}
+
 static void
 sniff_payload (Ctx *c, GMimeObject *part)
 {
@@ -471,7 +474,7 @@ walk_payload (Ctx *c, GMimeObject *o, guint depth)
     const char *fname = g_mime_part_get_filename (GMIME_PART (o));
     if (ct && g_mime_content_type_is_type (ct, "text", "*") && !(fname && usc_sniff_is_executable (NULL, fname)))
       return;
-    sniff_payload (c, o);
+    defer_sniff (c, o);
   }
 }
 
@@ -642,7 +645,7 @@ walk (Ctx *c, GMimeObject *o, guint depth)
       if (ba)
         g_byte_array_unref (ba);
     }
-    sniff_payload (c, o);
+    defer_sniff (c, o);
   }
   g_free (ct);
 }
@@ -1146,6 +1149,7 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   c->returned_src = g_ptr_array_new ();
   c->text = g_string_new (NULL);
   c->cands = g_array_new (FALSE, FALSE, sizeof (IdCand));
+  c->payloads = g_ptr_array_new_with_free_func (g_object_unref);
 
   GMimeMessage *mm = msg->mime;
   GMimeObject *top = GMIME_OBJECT (mm);
@@ -1416,6 +1420,11 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   if (kind == USC_KIND_NOT_BOUNCE)
     goto done;
 
+  for (guint i = 0; i < c->payloads->len; i++)
+    sniff_payload (c, c->payloads->pdata[i]);
+  if (b->executable)
+    note (b, "an executable payload is attached");
+
   /* --- the original's Message-IDs --- */
   for (guint i = 0; i < c->returned->len; i++) {
     GMimeMessage *m = c->returned->pdata[i];
@@ -1660,6 +1669,7 @@ done:
   g_ptr_array_unref (c->reports);
   g_ptr_array_unref (c->returned);
   g_ptr_array_unref (c->returned_src);
+  g_ptr_array_unref (c->payloads);
   g_string_free (c->text, TRUE);
   g_free (c->own_id);
   g_free (c->from_addr);
