@@ -1366,8 +1366,6 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   gboolean hotmail_fbl = c->subject_lc && strstr (c->subject_lc, "complaint about message from") && c->returned->len > 0;
 
   /* --- decision --- */
-  if (g_getenv ("USC_DEBUG_SCORES"))
-    g_printerr ("SCORES dsn=%d arep=%d chal=%d vir=%d human=%d strong=%d weak=%d report=%d\n", dsn, arep, chal, vir, human, strong, weak, report_dsn);
   UscKind kind = USC_KIND_NOT_BOUNCE;
   if (report_arf || hotmail_fbl) {
     kind = USC_KIND_FEEDBACK_REPORT;
