@@ -12,7 +12,7 @@
 /* Local parts of the senders of non-delivery reports (exact match). */
 static const char *const daemon_local_parts[] = {
   "mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "maildaemon",
-  "postmaster", "mail.daemon", "mdaemon", "mmdf", "mailadmin", "mail-admin",
+  "postmaster", "post_master", "post-master", "mail.daemon", "mdaemon", "mmdf", "mailadmin", "mail-admin",
   "mail_system", "mailsystem", "mailerdaemon-noreply", "no-reply-mailer-daemon",
   "postmaster-noreply", "delivery-status", "nondelivery", "mailer-daemon-noreply",
 };
@@ -61,7 +61,11 @@ static const char *const dsn_subjects[] = {
   "non recapitabile", "mancato recapito", "no se puede entregar", "no entregado",
   "onbestelbaar", "niet afgeleverd", "olevererbart", "kan ikke leveres",
   "не доставлено", "недоставленное", "не удалось доставить", "ошибка доставки",
-  "未配達", "配信不能", "エラー", "退信", "系统退信", "mail failure", "delivery status",
+  "não é possível entregar", "nao e possivel entregar", "não entregue", "ej levererbart",
+  "niedostarczalne", "niedostarczona", "недоставляемое", "无法送达", "無法傳遞", "退信通知",
+  "nedoručitelné", "nelze doručit", "ikke leveret", "ikke levert", "kan ikke leveres",
+  "ei voitu toimittaa", "teslim edilemeyen", "teslim edilemedi", "kézbesíthetetlen",
+  "nedostavljivo", "nu poate fi livrat", "未配達", "配信不能", "エラー", "退信", "系统退信", "mail failure", "delivery status",
   "[postmaster]", "postmaster notify", "mail not delivered", "message you sent",
   "bounced mail", "bounce notification", "delivery failures", "user unknown",
   "your message couldn't be delivered", "your message wasn't delivered",
@@ -265,6 +269,7 @@ static const char *const copy_separators[] = {
   "original headers:", "------ original message ------", "unsent message below",
   "the message header was", "original message:", "--- the header of the original message",
   "message text follows", "original message below", "original message headers:",
+  "-------original message",
 };
 
 /* Auto-reply subjects: prefixes of the lower-cased decoded Subject (after
@@ -282,6 +287,9 @@ static const char *const autoreply_subject_prefixes[] = {
   "i'm away", "on vacation", "vacation", "on holiday", "on leave", "absence", "absent",
   "fuera de la oficina", "fuori sede", "fuori ufficio", "afwezig", "congés", "conges",
   "автоответ", "автоматический ответ", "отсутствую", "自動応答", "自動返信", "不在",
+  "automatická odpověď", "otomatik yanıt", "otomatik cevap", "自动回复", "自動回覆",
+  "자동 회신", "자동 응답", "afwezigheidsbericht", "automatikus válasz", "αυτόματη απάντηση",
+  "fraværende", "frånvarande", "poissa", "ausente", "assente",
   "[auto-reply]", "[autoreply]", "(auto-reply)", "thank you for your email",
   "thank you for your message", "thanks for your email", "thanks for your message",
   "we have received your", "we received your", "your email has been received",

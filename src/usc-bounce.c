@@ -606,7 +606,7 @@ walk (Ctx *c, GMimeObject *o, guint depth)
       g_byte_array_unref (ba);
     }
   } else if (strcmp (ct, "message/rfc822") == 0 || strcmp (ct, "message/global") == 0 ||
-             strcmp (ct, "message/news") == 0) {
+             strcmp (ct, "message/news") == 0 || strcmp (ct, "message/partial") == 0) {
     /* an encoded returned message that GMime left as a leaf */
     GByteArray *ba = usc_mime_part_content (o, 0);
     if (ba) {
@@ -912,7 +912,7 @@ is_own_address (Ctx *c, const char *a)
     return TRUE;
   const char *at = strchr (a, '@');
   char *local = at ? g_strndup (a, at - a) : g_strdup (a);
-  gboolean d = equal_any (local, daemon_local_parts, N (daemon_local_parts));
+  gboolean d = g_str_has_prefix (local, "mailer-daemon") || g_str_has_prefix (local, "mailer_daemon");
   g_free (local);
   return d;
 }
