@@ -204,6 +204,19 @@ msgid_in (const char *v, gboolean need_angle)
   return g_strndup (v, e - v);
 }
 
+/* Valid UTF-8 copy of @s, cut at a character boundary to at most @max bytes. */
+static char *
+short_copy (const char *s, gsize max)
+{
+  char *v = g_utf8_make_valid (s, -1);
+  if (strlen (v) > max) {
+    const char *cut = g_utf8_find_prev_char (v, v + max + 1);
+    if (cut)
+      *(char *) cut = '\0';
+  }
+  return v;
+}
+
 /* ---- analysis context ---- */
 
 typedef struct {
@@ -1540,7 +1553,7 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
       }
       if (rc->diagnostic) {
         if (b->diagnostics->len < 8)
-          usc_ptr_array_add_unique (b->diagnostics, g_utf8_substring (rc->diagnostic, 0, 200), FALSE);
+          usc_ptr_array_add_unique (b->diagnostics, short_copy (rc->diagnostic, 200), FALSE);
         char *lc = g_ascii_strdown (rc->diagnostic, -1);
         g_string_append_printf (diag_all, "%s\n", lc);
         g_free (lc);
@@ -1598,7 +1611,7 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
         GPtrArray *tmp = g_ptr_array_new_with_free_func (g_free);
         scan_status (tmp, l);
         if (tmp->len && strlen (l) > 8)
-          usc_ptr_array_add_unique (b->diagnostics, g_utf8_make_valid (l, MIN (strlen (l), 200)), FALSE);
+          usc_ptr_array_add_unique (b->diagnostics, short_copy (l, 200), FALSE);
         g_ptr_array_unref (tmp);
       }
       g_strfreev (lines);
