@@ -567,6 +567,10 @@ static const UscSignature mta_signatures[] = {
   { "sendmail", SIG_BODY, NULL, "the original message was received at" },
   { "sendmail", SIG_BODY, NULL, "----- transcript of session follows -----" },
   { "sendmail", SIG_BODY, NULL, "----- unsent message follows -----" },
+  { "sendmail", SIG_BODY, NULL, "----- the following addresses had permanent fatal errors -----" },
+  { "sendmail", SIG_BODY, NULL, "----- the following addresses had delivery problems -----" },
+  { "sendmail", SIG_SUBJECT, NULL, "returned mail: see transcript for details" },
+  { "sendmail", SIG_HEADER, "Auto-Submitted", "auto-generated (failure)" },
   { "sendmail", SIG_RECEIVED, NULL, "sendmail" },
   { "postfix", SIG_RECEIVED, NULL, "(postfix)" },
 };

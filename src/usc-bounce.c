@@ -1422,8 +1422,8 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
     } else if (kind == USC_KIND_VIRUS_NOTICE) {
       note (b, "anti-virus notice");
     } else if (dsn >= 3 || arep >= 3) {
-      note (b, "some bounce-like signs (score %d) but%s%s not enough", dsn,
-            human ? " signs of a human author," : "", "");
+      note (b, human ? "some bounce-like signs, but written or forwarded by a person"
+                     : "some bounce-like signs, but not enough for a bounce");
     }
   }
   b->kind = kind;

@@ -357,6 +357,79 @@ static const BounceCase cases[] = {
     "--F--\n",
     USC_KIND_FEEDBACK_REPORT, "spam.1@example.org", "message/rfc822", NULL, NULL, NULL, NULL, NULL },
 
+  { "RFC 6533 message/global-delivery-status and message/global",
+    "Return-Path: <>\n"
+    "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n"
+    "To: alice@example.org\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "Message-ID: <g.own@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=global-delivery-status; boundary=\"G\"\n"
+    "\n"
+    "--G\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "This is the mail system at host mx.example.net.\n"
+    "--G\n"
+    "Content-Type: message/global-delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.net\n"
+    "\n"
+    "Final-Recipient: utf-8; jos\xc3\xa9@example.net\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "--G\n"
+    "Content-Type: message/global\n"
+    "\n"
+    "From: alice@example.org\n"
+    "To: jos\xc3\xa9@example.net\n"
+    "Subject: Fotos\n"
+    "Message-ID: <fotos.1@example.org>\n"
+    "\n"
+    "x\n"
+    "--G--\n",
+    USC_KIND_DSN, "fotos.1@example.org", "message/global", "jos\xc3\xa9@example.net", "5.1.1", "postfix", NULL, NULL },
+
+  { "quoted-printable message/rfc822",
+    "Return-Path: <>\n"
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Returned mail: see transcript for details\n"
+    "Message-ID: <qp.own@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"Q\"\n"
+    "\n"
+    "--Q\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "   ----- The following addresses had permanent fatal errors -----\n"
+    "<kim@example.net>\n"
+    "    (reason: 550 5.1.1 User unknown)\n"
+    "--Q\n"
+    "Content-Type: message/rfc822\n"
+    "Content-Transfer-Encoding: quoted-printable\n"
+    "\n"
+    "From: alice@example.org\n"
+    "To: kim@example.net\n"
+    "Subject: =3D?utf-8?q?caf=3DC3=3DA9?=3D\n"
+    "Message-ID: <qp.orig@exam=\n"
+    "ple.org>\n"
+    "\n"
+    "x\n"
+    "--Q--\n",
+    USC_KIND_DSN, "qp.orig@example.org", "message/rfc822", "kim@example.net", "5.1.1", "sendmail", NULL, NULL },
+
+  { "Amazon SES notification in JSON",
+    "From: AWS Notifications <no-reply@sns.amazonaws.com>\n"
+    "To: alice@example.org\n"
+    "Subject: AWS Notification Message\n"
+    "Message-ID: <sns.own@email.amazonses.com>\n"
+    "\n"
+    "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":"
+    "[{\"emailAddress\":\"lee@example.com\",\"status\":\"5.1.1\"}]},\"mail\":{\"source\":\"alice@example.org\","
+    "\"messageId\":\"0100018e-abcd-ef00-000000\"}}\n",
+    USC_KIND_DSN, "0100018e-abcd-ef00-000000", "body-text", "lee@example.com", "5.1.1", NULL, NULL, NULL },
+
   /* ---- ordinary mail that looks a little like a bounce ---- */
   { "forwarded bounce as attachment",
     "From: Ken <ken@example.com>\n"
