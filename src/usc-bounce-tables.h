@@ -517,6 +517,7 @@ static const UscSignature mta_signatures[] = {
   { "mimecast", SIG_REPORTING, NULL, "mimecast" },
   { "mimecast", SIG_RECEIVED, NULL, "mimecast" },
   { "mimecast", SIG_BODY, NULL, "mimecast" },
+  { "mimecast", SIG_MSGID, NULL, "mimecast" },
   { "mcafee", SIG_HEADER, "X-NAI-Header", "" },
   { "mcafee", SIG_HEADER, "X-NAIMIME-Disclaimer", "" },
   { "mcafee", SIG_BODY, NULL, "mcafee" },

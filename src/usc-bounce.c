@@ -1639,14 +1639,30 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
     usc_ptr_array_add_unique (b->recipients, g_strdup (c->from_addr), TRUE);
   }
 
-  /* --- MTA family --- */
-  {
+  /* --- MTA family (of the server that reported the failure) --- */
+  if (kind == USC_KIND_DSN) {
     GString *rcv = g_string_new (NULL);
     GMimeHeaderList *hl = g_mime_object_get_header_list (top);
     int hn = g_mime_header_list_get_count (hl);
+    gboolean skipped_top = FALSE;
     for (int i = 0; i < hn && rcv->len < 65536; i++) {
       GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
       if (g_ascii_strcasecmp (g_mime_header_get_name (h), "Received") == 0) {
+        /* the topmost Received is the user's own server taking the bounce
+         * in: only its "from" clause (the sending host) says anything */
+        if (!skipped_top) {
+          skipped_top = TRUE;
+          const char *v = g_mime_header_get_value (h);
+          if (v) {
+            char *lc = g_ascii_strdown (v, -1);
+            char *by = strstr (lc, " by ");
+            if (by)
+              *by = '\0';
+            g_string_append_printf (rcv, "%s\n", lc);
+            g_free (lc);
+          }
+          continue;
+        }
         const char *v = g_mime_header_get_value (h);
         if (v)
           g_string_append_printf (rcv, "%s\n", v);
