@@ -1215,6 +1215,8 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   }
   if (c->feedback_part || (c->report_type && strstr (c->report_type, "feedback-report")))
     report_arf = TRUE;
+  /* RFC 8098 read receipts answer mail that was delivered: not a bounce */
+  gboolean mdn = c->report_type && strstr (c->report_type, "disposition-notification") && !report_arf;
 
   gboolean daemon_local = c->from_local &&
     (equal_any (c->from_local, daemon_local_parts, N (daemon_local_parts)) ||
@@ -1380,7 +1382,9 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
 
   /* --- decision --- */
   UscKind kind = USC_KIND_NOT_BOUNCE;
-  if (report_arf || hotmail_fbl) {
+  if (mdn && !report_dsn) {
+    note (b, "a read receipt (message disposition notification), not a delivery failure");
+  } else if (report_arf || hotmail_fbl) {
     kind = USC_KIND_FEEDBACK_REPORT;
     note (b, report_arf ? "RFC 5965 feedback report" : "feedback-loop complaint with the message attached");
   } else if (virus_subject && vb > 0 && vir >= 12 && human < 3) {

@@ -430,6 +430,17 @@ static const BounceCase cases[] = {
     "\"messageId\":\"0100018e-abcd-ef00-000000\"}}\n",
     USC_KIND_DSN, "0100018e-abcd-ef00-000000", "body-text", "lee@example.com", "5.1.1", NULL, NULL, NULL },
 
+  { "Notes out-of-office without Auto-Submitted",
+    "From: John.Smith@example.com\n"
+    "To: alice@example.org\n"
+    "Subject: AUTO: Smith, John is out of the office (returning 05/04/2024)\n"
+    "Message-ID: <OF44.5@example.com>\n"
+    "X-MIMETrack: Serialize by Router on Mail01/Servers at 04/01/2024\n"
+    "\n"
+    "I am out of the office until 05/04/2024.\n"
+    "Note: This is an automated response to your message \"Budget\".\n",
+    USC_KIND_AUTOREPLY, NULL, NULL, "john.smith@example.com", NULL, NULL, NULL, NULL },
+
   /* ---- ordinary mail that looks a little like a bounce ---- */
   { "forwarded bounce as attachment",
     "From: Ken <ken@example.com>\n"
@@ -515,6 +526,7 @@ static const BounceCase cases[] = {
     "From: Carol <carol@example.com>\n"
     "To: alice@example.org\n"
     "Subject: Read: Q1 figures\n"
+    "Auto-Submitted: auto-replied\n"
     "Message-ID: <mdn.1@example.com>\n"
     "MIME-Version: 1.0\n"
     "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"R\"\n"
@@ -528,7 +540,7 @@ static const BounceCase cases[] = {
     "\n"
     "Final-Recipient: rfc822; carol@example.com\n"
     "Original-Message-ID: <q1.1@example.org>\n"
-    "Disposition: manual-action/MDN-sent-manually; displayed\n"
+    "Disposition: automatic-action/MDN-sent-automatically; displayed\n"
     "--R--\n",
     USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 
