@@ -207,6 +207,12 @@ static const UscMarker dsn_body_markers[] = {
   { "could not be delivered because", 1 },
   { "the following message could not be delivered", 1 },
   { "the following addresses had delivery problems", 1 },
+  { "there was a problem delivering your message", 1 },
+  { "each of the following recipients was rejected", 1 },
+  { "the error that the other server returned was", 1 },
+  { "technical details of permanent failure", 1 },
+  { "technical details of temporary failure", 1 },
+  { "this is an automated response to your message", 0 },
   { "delays in delivering your message", 1 },
   { "unable to deliver message to", 1 },
   { "hello, this is the mail server on", 1 },
@@ -310,7 +316,8 @@ static const char *const autoreply_body_markers[] = {
   "no access to e-mail", "no access to email", "will not be forwarded", "with limited access",
   "i am out", "i'm out", "currently out", "away from the office", "away from my desk",
   "thank you for your message", "we have received your", "this is an automated",
-  "this is an automatic",
+  "this is an automatic", "automated response to your message", "is out of the office",
+  "only notification you will receive while this person is away",
 };
 
 /* Header fields whose presence marks an auto-reply (value substring, "" = any). */
