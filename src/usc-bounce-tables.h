@@ -212,7 +212,6 @@ static const UscMarker dsn_body_markers[] = {
   { "the error that the other server returned was", 1 },
   { "technical details of permanent failure", 1 },
   { "technical details of temporary failure", 1 },
-  { "this is an automated response to your message", 0 },
   { "delays in delivering your message", 1 },
   { "unable to deliver message to", 1 },
   { "hello, this is the mail server on", 1 },
