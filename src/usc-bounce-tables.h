@@ -282,23 +282,28 @@ static const char *const copy_separators[] = {
 static const char *const autoreply_subject_prefixes[] = {
   "auto:", "auto reply", "auto-reply", "autoreply", "auto response", "auto-response",
   "autoresponse", "automatic reply", "automatic response", "automated reply",
-  "automated response", "automatische antwort", "automatische antwort:", "autosvar",
-  "automatisch antwoord", "automaattinen vastaus", "odpowiedź automatyczna",
-  "automatyczna odpowiedź", "réponse automatique", "reponse automatique",
-  "respuesta automática", "respuesta automatica", "risposta automatica",
-  "resposta automática", "resposta automatica", "abwesenheitsnotiz", "abwesenheit",
-  "abwesend", "außer haus", "ausser haus", "out of office", "out of the office",
-  "out-of-office", "ooo:", "ooo ", "[ooo]", "away from", "away until", "i am away",
+  "automated response", "automatische antwort", "autosvar", "automatisch antwoord",
+  "automaattinen vastaus", "odpowiedź automatyczna", "automatyczna odpowiedź",
+  "réponse automatique", "reponse automatique", "respuesta automática",
+  "respuesta automatica", "risposta automatica", "resposta automática",
+  "resposta automatica", "abwesenheitsnotiz", "out of office:", "out of the office:",
+  "out-of-office:", "ooo:", "[ooo]", "автоответ", "автоматический ответ", "自動応答",
+  "自動返信", "automatická odpověď", "otomatik yanıt", "otomatik cevap", "自动回复",
+  "自動回覆", "자동 회신", "자동 응답", "afwezigheidsbericht", "automatikus válasz",
+  "αυτόματη απάντηση", "[auto-reply]", "[autoreply]", "(auto-reply)",
+};
+
+/* Weaker: subjects a person might also write ("Out of office tomorrow"). */
+static const char *const autoreply_subject_weak_prefixes[] = {
+  "abwesenheit", "abwesend", "außer haus", "ausser haus", "out of office",
+  "out of the office", "out-of-office", "ooo ", "away from", "away until", "i am away",
   "i'm away", "on vacation", "vacation", "on holiday", "on leave", "absence", "absent",
   "fuera de la oficina", "fuori sede", "fuori ufficio", "afwezig", "congés", "conges",
-  "автоответ", "автоматический ответ", "отсутствую", "自動応答", "自動返信", "不在",
-  "automatická odpověď", "otomatik yanıt", "otomatik cevap", "自动回复", "自動回覆",
-  "자동 회신", "자동 응답", "afwezigheidsbericht", "automatikus válasz", "αυτόματη απάντηση",
-  "fraværende", "frånvarande", "poissa", "ausente", "assente",
-  "[auto-reply]", "[autoreply]", "(auto-reply)", "thank you for your email",
-  "thank you for your message", "thanks for your email", "thanks for your message",
-  "we have received your", "we received your", "your email has been received",
-  "ticket received", "request received", "automatic notification",
+  "отсутствую", "不在", "fraværende", "frånvarande", "poissa", "ausente", "assente",
+  "thank you for your email", "thank you for your message", "thanks for your email",
+  "thanks for your message", "we have received your", "we received your",
+  "your email has been received", "ticket received", "request received",
+  "automatic notification",
 };
 
 /* Auto-reply wording in the body. */
@@ -391,6 +396,13 @@ static const char *const virus_body_markers[] = {
   "found to contain", "virus scanner", "virusscanner", "anti-virus", "antivirus",
   "mailscanner", "amavis", "clamav", "trojan", "worm.", "w32/", "w32.", "security risk",
   "virus scan", "virus detector", "virus alert", "troj_", "eicar", "heuristics.",
+};
+
+/* A virus notice speaks of a message. */
+static const char *const virus_context_markers[] = {
+  "your message", "message you sent", "you sent", "from you", "sent by you", "the message",
+  "your e-mail", "your email", "the e-mail", "the email", "mail from", "attachment",
+  "has not been delivered", "was not delivered", "not delivered",
 };
 
 static const char *const virus_local_parts[] = {

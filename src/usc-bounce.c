@@ -1329,7 +1329,9 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
     }
   const char *ahit = NULL;
   if (prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &ahit))
-    arep += 4;
+    arep += 5;
+  else if (prefix_any (c->subject_lc, autoreply_subject_weak_prefixes, N (autoreply_subject_weak_prefixes), &ahit))
+    arep += 3;
   if (contains_any (scan_lc, autoreply_body_markers, N (autoreply_body_markers), NULL))
     arep += 2;
   if (in_reply)
@@ -1369,9 +1371,16 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
       vb++;
   vir += vb ? 3 + MIN (vb - 1, 3) : 0;
   gboolean virus_subject = contains_any (c->subject_lc, virus_subjects, N (virus_subjects), NULL);
-  if ((c->from_local && equal_any (c->from_local, virus_local_parts, N (virus_local_parts))) ||
-      contains_any (c->from_name, virus_display_names, N (virus_display_names), NULL))
+  gboolean virus_sender = (c->from_local && equal_any (c->from_local, virus_local_parts, N (virus_local_parts))) ||
+                          contains_any (c->from_name, virus_display_names, N (virus_display_names), NULL);
+  if (virus_sender)
     vir += 3;
+  /* a notice about a message (not a security newsletter): it speaks of
+   * the message, and comes from a daemon or scanner */
+  gboolean virus_ok = (daemon || auto_any || virus_sender) &&
+                      contains_any (scan_lc, virus_context_markers, N (virus_context_markers), NULL);
+  if (!virus_ok)
+    vir = MIN (vir, 8);
   if (daemon)
     vir += 2;
   if (auto_any)

@@ -544,6 +544,55 @@ static const BounceCase cases[] = {
     "--R--\n",
     USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 
+  { "a colleague's \"Out of office tomorrow\"",
+    "From: Tom <tom@example.com>\n"
+    "To: team@example.com\n"
+    "Subject: Out of office tomorrow\n"
+    "Message-ID: <ooo.h@example.com>\n"
+    "\n"
+    "Hi all, I will be out of the office tomorrow, back on Wednesday.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "a bank's security alert",
+    "From: security@bank.example.com\n"
+    "To: alice@example.org\n"
+    "Subject: Security alert: new sign-in\n"
+    "Message-ID: <sec.1@bank.example.com>\n"
+    "\n"
+    "If this was not you, your computer may be infected with malware: run a virus scan.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "a bounce forwarded inline by a person",
+    "From: Jane <jane@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Fwd: Mail delivery failed: returning message to sender\n"
+    "Message-ID: <fwd.3@example.net>\n"
+    "\n"
+    "Can you check this?\n"
+    "\n"
+    "---------- Forwarded message ---------\n"
+    "From: Mail Delivery System <Mailer-Daemon@mx.example.net>\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "A message that you sent could not be delivered to one or more of its\n"
+    "recipients. This is a permanent error. The following address(es) failed:\n"
+    "\n"
+    "  bob@example.com\n"
+    "\n"
+    "------ This is a copy of the message, including all the headers. ------\n"
+    "Message-ID: <orig.5@example.net>\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "a quota warning from postmaster",
+    "From: Postmaster <postmaster@example.org>\n"
+    "To: alice@example.org\n"
+    "Subject: Your mailbox is almost full\n"
+    "Message-ID: <quota.1@example.org>\n"
+    "Auto-Submitted: auto-generated\n"
+    "\n"
+    "Your mailbox is 95% full. Messages may be rejected when the mailbox is full.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
   { "cron mail from root",
     "From: root@host.example.org (Cron Daemon)\n"
     "To: alice@example.org\n"
