@@ -416,6 +416,18 @@ static const char *const virus_display_names[] = {
   "content filter", "mail security", "email security", "mailsweeper", "scanmail",
 };
 
+/* Forwarding by a person, in the text. */
+static const char *const forward_markers[] = {
+  "forwarded message", "begin forwarded message", "weitergeleitete nachricht",
+  "message transféré", "mensaje reenviado", "messaggio inoltrato", "doorgestuurd bericht",
+};
+
+/* "... at HOST" phrases that name the reporting host in a text notice. */
+static const char *const reporting_host_markers[] = {
+  "this is the mail system at host ", "qmail-send program at ", "courier mail server at ",
+  "this is the mailer-daemon at ", "hello, this is the mail server on ",
+};
+
 /* Human mail: subject prefixes of forwards and replies. */
 static const char *const human_subject_prefixes[] = {
   "fwd:", "fw:", "fwd ", "[fwd:", "wg:", "tr:", "rv:", "i:", "doorst:", "vs:", "vb:",

@@ -240,7 +240,6 @@ typedef struct {
   char *to_addr;        /* lower, first To */
   gboolean null_sender;
   /* structure */
-  char *top_type;       /* "multipart/report" */
   char *report_type;    /* lower */
   char *boundary_lc;
   GPtrArray *reports;   /* UscDsnReport* */
@@ -253,7 +252,6 @@ typedef struct {
   gboolean have_first;
   GArray *cands;        /* IdCand */
   guint seq;
-  gboolean separator_seen;
   gboolean header_copy;   /* a text/rfc822-headers style part */
   GPtrArray *payloads;    /* GMimeObject* (ref): attachments to sniff */
 } Ctx;
@@ -1145,29 +1143,48 @@ add_refs (Ctx *c, const char *value, const char *source, int rank, gboolean reve
   g_mime_references_free (refs);
 }
 
-UscBounce *
-usc_bounce_analyze (UscMessage *msg, GError **error)
+/* ---- evidence and scores ---- */
+
+/* What the message says about itself, gathered once. Scores are sums of
+ * the weights below; each kind has its own threshold in decide_kind(). */
+typedef struct {
+  char *scan_lc;            /* own text, lower-cased, '>'-quoted lines left out */
+  /* structure */
+  gboolean report_dsn;      /* a parsed delivery-status part (or SES JSON) */
+  gboolean report_ct;       /* multipart/report; report-type=delivery-status only */
+  gboolean report_arf;      /* RFC 5965 */
+  gboolean mdn;             /* RFC 8098 read receipt */
+  gboolean ses;             /* Amazon SES JSON notification */
+  gboolean hotmail_fbl;     /* Hotmail/Outlook.com feedback loop complaint */
+  gboolean returned;        /* a copy of the original is returned */
+  /* sender */
+  gboolean daemon_local, daemon_name, daemon, weak_local, virus_sender;
+  const char *daemon_hit;
+  /* headers */
+  gboolean x_failed, auto_replied, auto_any, mua, list, in_reply;
+  /* wording */
+  gboolean subject_dsn, virus_subject;
+  const char *subject_hit, *autoreply_hit, *first_marker;
+  int strong, weak;         /* DSN body markers */
+  int virus_body;           /* virus body markers */
+  /* scores */
+  int human, dsn, arep, chal, vir;
+} Evidence;
+
+static void
+evidence_clear (Evidence *e)
 {
-  if (msg == NULL || msg->mime == NULL) {
-    g_set_error (error, USC_ERROR, USC_ERROR_INVALID, "no message");
-    return NULL;
-  }
-  UscBounce *b = usc_bounce_new ();
-  Ctx cx = { 0 }, *c = &cx;
-  c->msg = msg;
-  c->b = b;
-  c->max_depth = msg->limits.max_depth ? msg->limits.max_depth : 40;
-  c->reports = g_ptr_array_new ();
-  c->returned = g_ptr_array_new_with_free_func (g_object_unref);
-  c->returned_src = g_ptr_array_new ();
-  c->text = g_string_new (NULL);
-  c->cands = g_array_new (FALSE, FALSE, sizeof (IdCand));
-  c->payloads = g_ptr_array_new_with_free_func (g_object_unref);
+  g_free (e->scan_lc);
+}
 
-  GMimeMessage *mm = msg->mime;
+/* The bounce's own headers. */
+static void
+gather_headers (Ctx *c)
+{
+  GMimeMessage *mm = c->msg->mime;
   GMimeObject *top = GMIME_OBJECT (mm);
+  UscBounce *b = c->b;
 
-  /* --- own headers --- */
   const char *own = g_mime_message_get_message_id (mm);
   c->own_id = own ? g_strdup (own) : NULL;
   first_mailbox (g_mime_message_get_from (mm), &c->from_addr, &c->from_name);
@@ -1181,275 +1198,302 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   const char *rp = hdr (top, "Return-Path");
   if (rp) {
     char *v = g_strstrip (g_ascii_strdown (rp, -1));
-    if (strcmp (v, "<>") == 0 || strcmp (v, "") == 0 || strstr (v, "mailer-daemon") || strcmp (v, "< >") == 0)
+    if (strcmp (v, "<>") == 0 || strcmp (v, "") == 0 || strcmp (v, "< >") == 0 || strstr (v, "mailer-daemon"))
       c->null_sender = TRUE;
     g_free (v);
   }
-  if (msg->had_mbox_from && msg->mbox_sender && *msg->mbox_sender == '\0')
+  if (c->msg->had_mbox_from && c->msg->mbox_sender && *c->msg->mbox_sender == '\0')
     c->null_sender = TRUE;
   const char *date = hdr (top, "Date");
   if (date) {
     b->bounce_date = g_strdup (date);
     b->bounce_time = parse_date (date);
   }
-  c->boundary_lc = g_ascii_strdown (g_mime_object_get_content_type_parameter (g_mime_message_get_mime_part (mm) ? g_mime_message_get_mime_part (mm) : top, "boundary") ?: "", -1);
-
-  /* --- structure --- */
   GMimeObject *body = g_mime_message_get_mime_part (mm);
-  if (body) {
-    c->top_type = content_type_of (body);
-    walk (c, body, 1);
-  }
-  if (b->truncated)
-    note (b, "analysis stopped at a limit (depth, parts or time)");
+  const char *boundary = g_mime_object_get_content_type_parameter (body ? body : top, "boundary");
+  c->boundary_lc = g_ascii_strdown (boundary ? boundary : "", -1);
+}
 
-  char *scan_lc = unquoted_lower (c->text->str, SCAN_MAX);
+static gboolean
+any_header (GMimeObject *top, const char *const *names, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (hdr (top, names[i]))
+      return TRUE;
+  return FALSE;
+}
 
-  /* --- evidence --- */
-  gboolean report_dsn = FALSE, report_arf = FALSE;
-  gboolean report_ct = c->report_type && strstr (c->report_type, "delivery-status");
+static int
+count_markers (const char *hay, const char *const *tab, gsize n)
+{
+  int k = 0;
+  for (gsize i = 0; i < n; i++)
+    if (strstr (hay, tab[i]))
+      k++;
+  return k;
+}
+
+static void
+gather_evidence (Ctx *c, Evidence *e)
+{
+  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
+  const char *s = e->scan_lc = unquoted_lower (c->text->str, SCAN_MAX);
+
+  /* structure */
+  e->report_ct = c->report_type && strstr (c->report_type, "delivery-status");
   for (guint i = 0; i < c->reports->len; i++) {
     UscDsnReport *r = c->reports->pdata[i];
     if (r->recipients->len > 0 || r->reporting_mta)
-      report_dsn = TRUE;
+      e->report_dsn = TRUE;
   }
-  if (c->feedback_part || (c->report_type && strstr (c->report_type, "feedback-report")))
-    report_arf = TRUE;
-  /* RFC 8098 read receipts answer mail that was delivered: not a bounce */
-  gboolean mdn = c->report_type && strstr (c->report_type, "disposition-notification") && !report_arf;
-
-  gboolean daemon_local = c->from_local &&
-    (equal_any (c->from_local, daemon_local_parts, N (daemon_local_parts)) ||
-     prefix_any (c->from_local, daemon_local_prefixes, N (daemon_local_prefixes), NULL));
-  gboolean weak_local = c->from_local && equal_any (c->from_local, weak_daemon_local_parts, N (weak_daemon_local_parts));
-  const char *hit = NULL;
-  gboolean daemon_name = contains_any (c->from_name, daemon_display_names, N (daemon_display_names), &hit);
-  gboolean daemon = daemon_local || daemon_name || c->null_sender;
-  const char *subj_hit = NULL;
-  gboolean subject_dsn = contains_any (c->subject_lc, dsn_subjects, N (dsn_subjects), &subj_hit);
-  int strong = 0, weak = 0;
-  const char *first_marker = NULL;
-  for (guint i = 0; i < N (dsn_body_markers); i++)
-    if (strstr (scan_lc, dsn_body_markers[i].needle)) {
-      if (dsn_body_markers[i].strong)
-        strong++;
-      else
-        weak++;
-      if (!first_marker || (dsn_body_markers[i].strong && strong == 1))
-        first_marker = dsn_body_markers[i].needle;
-    }
   if (c->reports->len == 0) {
-    /* delivery-status fields in the text (a report whose MIME structure is lost) */
-    const char *f = strstr (scan_lc, "final-recipient:");
-    const char *r = strstr (scan_lc, "reporting-mta:");
+    /* delivery-status fields in the text (a report whose MIME structure is
+     * lost): used for the recipients, not as evidence of a report (a
+     * person may paste them) */
+    const char *f = strstr (s, "final-recipient:");
+    const char *r = strstr (s, "reporting-mta:");
     const char *st = r && (!f || r < f) ? r : f;
     if (st && f) {
-      gsize off = st - scan_lc;
-      UscDsnReport *rep = usc_dsn_parse (scan_lc + off, strlen (scan_lc + off), NULL);
+      UscDsnReport *rep = usc_dsn_parse (st, strlen (st), NULL);
       if (rep)
         g_ptr_array_add (c->reports, rep);
     }
   }
-  gboolean x_failed = hdr (top, "X-Failed-Recipients") != NULL;
-  gboolean ses = ses_json (c, scan_lc, FALSE);
-  if (ses)
-    report_dsn = TRUE;
+  e->ses = ses_json (c, s, FALSE);
+  if (e->ses)
+    e->report_dsn = TRUE;
+  e->report_arf = c->feedback_part || (c->report_type && strstr (c->report_type, "feedback-report"));
+  e->mdn = c->report_type && strstr (c->report_type, "disposition-notification") && !e->report_arf;
+  e->hotmail_fbl = strstr (c->subject_lc, "complaint about message from") && c->returned->len > 0;
+  e->returned = c->returned->len > 0 || find_separator (s) >= 0;
+
+  /* sender */
+  e->daemon_local = c->from_local &&
+    (equal_any (c->from_local, daemon_local_parts, N (daemon_local_parts)) ||
+     prefix_any (c->from_local, daemon_local_prefixes, N (daemon_local_prefixes), NULL));
+  e->weak_local = c->from_local && equal_any (c->from_local, weak_daemon_local_parts, N (weak_daemon_local_parts));
+  e->daemon_name = contains_any (c->from_name, daemon_display_names, N (daemon_display_names), &e->daemon_hit);
+  e->daemon = e->daemon_local || e->daemon_name || c->null_sender;
+  e->virus_sender = (c->from_local && equal_any (c->from_local, virus_local_parts, N (virus_local_parts))) ||
+                    contains_any (c->from_name, virus_display_names, N (virus_display_names), NULL);
+
+  /* headers */
+  e->x_failed = hdr (top, "X-Failed-Recipients") != NULL;
   const char *auto_sub = hdr (top, "Auto-Submitted");
-  char *auto_lc = auto_sub ? g_ascii_strdown (auto_sub, -1) : NULL;
-  gboolean auto_replied = auto_lc && strstr (auto_lc, "auto-replied");
-  gboolean auto_any = auto_lc && !g_str_has_prefix (g_strstrip (auto_lc), "no");
+  if (auto_sub) {
+    char *lc = g_strstrip (g_ascii_strdown (auto_sub, -1));
+    e->auto_replied = strstr (lc, "auto-replied") != NULL;
+    e->auto_any = !g_str_has_prefix (lc, "no");
+    g_free (lc);
+  }
+  e->mua = any_header (top, human_headers, N (human_headers));
+  e->list = any_header (top, list_headers, N (list_headers));
+  e->in_reply = hdr (top, "In-Reply-To") != NULL || hdr (top, "References") != NULL;
+
+  /* wording */
+  e->subject_dsn = contains_any (c->subject_lc, dsn_subjects, N (dsn_subjects), &e->subject_hit);
+  for (guint i = 0; i < N (dsn_body_markers); i++)
+    if (strstr (s, dsn_body_markers[i].needle)) {
+      if (dsn_body_markers[i].strong)
+        e->strong++;
+      else
+        e->weak++;
+      if (!e->first_marker || (dsn_body_markers[i].strong && e->strong == 1))
+        e->first_marker = dsn_body_markers[i].needle;
+    }
+  e->virus_subject = contains_any (c->subject_lc, virus_subjects, N (virus_subjects), NULL);
+  e->virus_body = count_markers (s, virus_body_markers, N (virus_body_markers));
+
+  /* signs of a person: Auto-Submitted and the null sender are never set by
+   * people; a daemon address can be a person's (postmaster answering) */
+  gboolean machine = e->auto_any || c->null_sender;
   const char *hsubj = NULL;
-  gboolean human_subject = prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), &hsubj);
-  gboolean mua = FALSE;
-  for (guint i = 0; i < N (human_headers); i++)
-    if (hdr (top, human_headers[i]))
-      mua = TRUE;
-  gboolean list = FALSE;
-  for (guint i = 0; i < N (list_headers); i++)
-    if (hdr (top, list_headers[i]))
-      list = TRUE;
-  gboolean in_reply = hdr (top, "In-Reply-To") != NULL || hdr (top, "References") != NULL;
-  gboolean fwd_marker = strstr (scan_lc, "forwarded message") || strstr (scan_lc, "begin forwarded message") ||
-                        strstr (scan_lc, "weitergeleitete nachricht") || strstr (scan_lc, "message transféré");
-  gboolean returned = c->returned->len > 0 || find_separator (scan_lc) >= 0;
+  if (prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), &hsubj) && !machine)
+    e->human += (hsubj[0] == 'r' || hsubj[0] == 'a' || hsubj[0] == 's') ? 3 : 6;  /* reply 3, forward 6 */
+  if (e->mua)
+    e->human += 3;
+  if (e->list)
+    e->human += 2;
+  if (e->in_reply && !machine)
+    e->human += 2;
+  if (!machine && count_markers (s, forward_markers, N (forward_markers)))
+    e->human += 3;
 
-  int human = 0;
-  /* Auto-Submitted and the null sender are never set by people; a daemon
-   * address can be a person's (postmaster answering a question) */
-  gboolean machine = auto_any || c->null_sender;
-  if (human_subject && !machine)
-    human += (hsubj[0] == 'r' || hsubj[0] == 'a' || hsubj[0] == 's') ? 3 : 6;
-  if (mua)
-    human += 3;
-  if (list)
-    human += 2;
-  if (in_reply && !machine)
-    human += 2;
-  if (fwd_marker && !machine)
-    human += 3;
-
+  /* non-delivery report */
   int dsn = 0;
-  if (report_dsn)
+  if (e->report_dsn)
     dsn += 10;
-  else if (report_ct)
+  else if (e->report_ct)
     dsn += 5;
-  if (x_failed)
+  if (e->x_failed)
     dsn += 5;
   if (c->null_sender)
     dsn += 2;
-  if (daemon_local)
+  if (e->daemon_local)
     dsn += 4;
-  else if (daemon_name)
+  else if (e->daemon_name)
     dsn += 3;
-  else if (weak_local)
+  else if (e->weak_local)
     dsn += 1;
-  if (subject_dsn)
+  if (e->subject_dsn)
     dsn += 3;
-  if (strong)
-    dsn += 5 + MIN (strong - 1, 2);
-  else if (weak)
-    dsn += MIN (weak, 2) + (weak >= 3 ? 1 : 0);
+  if (e->strong)
+    dsn += 5 + MIN (e->strong - 1, 2);
+  else if (e->weak)
+    dsn += MIN (e->weak, 2) + (e->weak >= 3 ? 1 : 0);
   if (c->header_copy)
     dsn += 3;  /* text/rfc822-headers: only reports return header blocks */
-  else if (returned && (daemon_local || daemon_name))
+  else if (e->returned && (e->daemon_local || e->daemon_name))
     dsn += 2;
-  else if (returned && dsn >= 3)
+  else if (e->returned && dsn >= 3)
     dsn += 1;
-  if (auto_any && !auto_replied)
+  if (e->auto_any && !e->auto_replied)
     dsn += 1;
-  dsn -= human;
+  e->dsn = dsn - e->human;
 
+  /* auto-reply (RFC 3834) */
   int arep = 0;
-  if (auto_replied)
+  if (e->auto_replied)
     arep += 6;
   for (guint i = 0; i < N (autoreply_headers); i++)
     if (header_has (top, autoreply_headers[i].name, autoreply_headers[i].value)) {
       arep += 6;
       break;
     }
-  const char *ahit = NULL;
-  if (prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &ahit))
+  if (prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &e->autoreply_hit))
     arep += 5;
-  else if (prefix_any (c->subject_lc, autoreply_subject_weak_prefixes, N (autoreply_subject_weak_prefixes), &ahit))
+  else if (prefix_any (c->subject_lc, autoreply_subject_weak_prefixes, N (autoreply_subject_weak_prefixes),
+                       &e->autoreply_hit))
     arep += 3;
-  if (contains_any (scan_lc, autoreply_body_markers, N (autoreply_body_markers), NULL))
+  if (contains_any (s, autoreply_body_markers, N (autoreply_body_markers), NULL))
     arep += 2;
-  if (in_reply)
+  if (e->in_reply)
     arep += 1;
-  if (auto_any && !auto_replied)
+  if (e->auto_any && !e->auto_replied)
     arep += 2;
   if (c->null_sender)
     arep += 1;
-  if (mua)
+  if (e->mua)
     arep -= 3;
-  if (list)
+  if (e->list)
     arep -= 2;
+  e->arep = arep;
 
+  /* challenge-response */
   int chal = 0;
-  for (guint i = 0; i < N (challenge_headers); i++)
-    if (hdr (top, challenge_headers[i])) {
-      chal += 6;
-      break;
-    }
+  if (any_header (top, challenge_headers, N (challenge_headers)))
+    chal += 6;
   if (contains_any (c->subject_lc, challenge_subjects, N (challenge_subjects), NULL))
     chal += 4;
-  int cb = 0;
-  for (guint i = 0; i < N (challenge_body_markers); i++)
-    if (strstr (scan_lc, challenge_body_markers[i]))
-      cb++;
+  int cb = count_markers (s, challenge_body_markers, N (challenge_body_markers));
   chal += cb ? 3 + MIN (cb - 1, 3) : 0;
-  if (auto_any || c->null_sender)
+  if (e->auto_any || c->null_sender)
     chal += 1;
-  chal -= human;
+  e->chal = chal - e->human;
 
+  /* anti-virus notice */
   int vir = 0;
-  if (contains_any (c->subject_lc, virus_subjects, N (virus_subjects), NULL))
+  if (e->virus_subject)
     vir += 4;
-  int vb = 0;
-  for (guint i = 0; i < N (virus_body_markers); i++)
-    if (strstr (scan_lc, virus_body_markers[i]))
-      vb++;
-  vir += vb ? 3 + MIN (vb - 1, 3) : 0;
-  gboolean virus_subject = contains_any (c->subject_lc, virus_subjects, N (virus_subjects), NULL);
-  gboolean virus_sender = (c->from_local && equal_any (c->from_local, virus_local_parts, N (virus_local_parts))) ||
-                          contains_any (c->from_name, virus_display_names, N (virus_display_names), NULL);
-  if (virus_sender)
+  vir += e->virus_body ? 3 + MIN (e->virus_body - 1, 3) : 0;
+  if (e->virus_sender)
     vir += 3;
-  /* a notice about a message (not a security newsletter): it speaks of
-   * the message, and comes from a daemon or scanner */
-  gboolean virus_ok = (daemon || auto_any || virus_sender) &&
-                      contains_any (scan_lc, virus_context_markers, N (virus_context_markers), NULL);
-  if (!virus_ok)
-    vir = MIN (vir, 8);
-  if (daemon)
+  if (e->daemon)
     vir += 2;
-  if (auto_any)
+  if (e->auto_any)
     vir += 1;
-  vir -= human;
+  /* a notice about a message (not a security newsletter): it speaks of
+   * the message, and comes from a daemon or a scanner */
+  if (!((e->daemon || e->auto_any || e->virus_sender) &&
+        contains_any (s, virus_context_markers, N (virus_context_markers), NULL)))
+    vir = MIN (vir, 8);
+  e->vir = vir - e->human;
+}
 
-  gboolean hotmail_fbl = c->subject_lc && strstr (c->subject_lc, "complaint about message from") && c->returned->len > 0;
+/* Thresholds: no single weak hint makes a bounce. */
+#define DSN_MIN 7
+#define AUTOREPLY_MIN 6
+#define CHALLENGE_MIN 8
+#define VIRUS_MIN 9
+#define VIRUS_IN_REPORT_MIN 12
 
-  /* --- decision --- */
+static UscKind
+decide_kind (Ctx *c, const Evidence *e)
+{
+  UscBounce *b = c->b;
   UscKind kind = USC_KIND_NOT_BOUNCE;
-  if (mdn && !report_dsn) {
+
+  if (e->mdn && !e->report_dsn) {
     note (b, "a read receipt (message disposition notification), not a delivery failure");
-  } else if (report_arf || hotmail_fbl) {
-    kind = USC_KIND_FEEDBACK_REPORT;
-    note (b, report_arf ? "RFC 5965 feedback report" : "feedback-loop complaint with the message attached");
-  } else if (virus_subject && vb > 0 && vir >= 12 && human < 3) {
-    /* an anti-virus notice, even when it comes as a delivery-status report */
-    kind = USC_KIND_VIRUS_NOTICE;
-    note (b, "anti-virus notice%s", report_dsn ? " (in a delivery-status report)" : "");
-  } else if (report_dsn && human < 6) {
-    kind = USC_KIND_DSN;
-    note (b, "multipart/report delivery-status (RFC 3464)");
-  } else {
-    /* strongest specific kind first: challenge and virus notices often
-     * carry auto-reply headers, and auto-replies bounce-like senders */
-    if (chal >= 8 && !x_failed && chal >= dsn - 3)
-      kind = USC_KIND_CHALLENGE;
-    else if (vir >= 9 && vir >= dsn - 3 && strong == 0)
-      kind = USC_KIND_VIRUS_NOTICE;
-    else if (dsn >= 7 && (dsn >= arep || strong || x_failed))
-      kind = USC_KIND_DSN;
-    else if (arep >= 6)
-      kind = USC_KIND_AUTOREPLY;
-    if (kind == USC_KIND_DSN) {
-      if (first_marker)
-        note (b, "non-delivery wording: \"%s\"", first_marker);
-      if (subject_dsn)
-        note (b, "subject: \"%s\"", subj_hit);
-      if (daemon_local || daemon_name)
-        note (b, "sent by a mail daemon (%s)", c->from_addr ? c->from_addr : hit);
-      if (c->null_sender)
-        note (b, "null envelope sender");
-      if (x_failed)
-        note (b, "X-Failed-Recipients header");
-    } else if (kind == USC_KIND_AUTOREPLY) {
-      if (auto_replied)
-        note (b, "Auto-Submitted: auto-replied (RFC 3834)");
-      if (ahit)
-        note (b, "auto-reply subject: \"%s\"", ahit);
-    } else if (kind == USC_KIND_CHALLENGE) {
-      note (b, "challenge-response request");
-    } else if (kind == USC_KIND_VIRUS_NOTICE) {
-      note (b, "anti-virus notice");
-    } else if (dsn >= 3 || arep >= 3) {
-      note (b, human ? "some bounce-like signs, but written or forwarded by a person"
-                     : "some bounce-like signs, but not enough for a bounce");
-    }
+    return kind;
   }
-  b->kind = kind;
+  if (e->report_arf || e->hotmail_fbl) {
+    note (b, e->report_arf ? "RFC 5965 feedback report" : "feedback-loop complaint with the message attached");
+    return USC_KIND_FEEDBACK_REPORT;
+  }
+  if (e->virus_subject && e->virus_body > 0 && e->vir >= VIRUS_IN_REPORT_MIN && e->human < 3) {
+    note (b, "anti-virus notice%s", e->report_dsn ? " (in a delivery-status report)" : "");
+    return USC_KIND_VIRUS_NOTICE;
+  }
+  if (e->report_dsn && e->human < 6) {
+    note (b, e->ses ? "Amazon SES bounce notification" : "multipart/report delivery-status (RFC 3464)");
+    return USC_KIND_DSN;
+  }
+  /* the most specific kind first: challenges and virus notices often carry
+   * auto-reply headers, auto-replies bounce-like senders */
+  if (e->chal >= CHALLENGE_MIN && !e->x_failed && e->chal >= e->dsn - 3)
+    kind = USC_KIND_CHALLENGE;
+  else if (e->vir >= VIRUS_MIN && e->vir >= e->dsn - 3 && e->strong == 0)
+    kind = USC_KIND_VIRUS_NOTICE;
+  else if (e->dsn >= DSN_MIN && (e->dsn >= e->arep || e->strong || e->x_failed))
+    kind = USC_KIND_DSN;
+  else if (e->arep >= AUTOREPLY_MIN)
+    kind = USC_KIND_AUTOREPLY;
 
-  if (kind == USC_KIND_NOT_BOUNCE)
-    goto done;
+  switch (kind) {
+  case USC_KIND_DSN:
+    if (e->first_marker)
+      note (b, "non-delivery wording: \"%s\"", e->first_marker);
+    if (e->subject_dsn)
+      note (b, "subject: \"%s\"", e->subject_hit);
+    if (e->daemon_local || e->daemon_name)
+      note (b, "sent by a mail daemon (%s)", c->from_addr ? c->from_addr : e->daemon_hit);
+    if (c->null_sender)
+      note (b, "null envelope sender");
+    if (e->x_failed)
+      note (b, "X-Failed-Recipients header");
+    break;
+  case USC_KIND_AUTOREPLY:
+    if (e->auto_replied)
+      note (b, "Auto-Submitted: auto-replied (RFC 3834)");
+    if (e->autoreply_hit)
+      note (b, "auto-reply subject: \"%s\"", e->autoreply_hit);
+    break;
+  case USC_KIND_CHALLENGE:
+    note (b, "challenge-response request");
+    break;
+  case USC_KIND_VIRUS_NOTICE:
+    note (b, "anti-virus notice");
+    break;
+  default:
+    if (e->dsn >= 3 || e->arep >= 3)
+      note (b, e->human ? "some bounce-like signs, but written or forwarded by a person"
+                        : "some bounce-like signs, but not enough for a bounce");
+    break;
+  }
+  return kind;
+}
 
-  for (guint i = 0; i < c->payloads->len; i++)
-    sniff_payload (c, c->payloads->pdata[i]);
-  if (b->executable)
-    note (b, "an executable payload is attached");
+/* ---- what the bounce says about the original ---- */
 
-  /* --- the original's Message-IDs --- */
+/* The original's Message-IDs, best first (see the ranks at each source). */
+static void
+collect_ids (Ctx *c, const Evidence *e, UscKind kind)
+{
+  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
+  UscBounce *b = c->b;
+
+  /* rank 1: returned message parts; 2: header blocks and part-header copies */
   for (guint i = 0; i < c->returned->len; i++) {
     GMimeMessage *m = c->returned->pdata[i];
     const char *src = c->returned_src->pdata[i];
@@ -1461,21 +1505,23 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
     if (xo)
       add_cand (c, msgid_in (xo, FALSE), "x-original-message-id", 4);
   }
+  /* rank 3: X-Original-Message-ID in the report or the bounce's header */
   for (guint i = 0; i < c->reports->len; i++) {
     UscDsnReport *r = c->reports->pdata[i];
     if (r->original_message_id)
       add_cand (c, g_strdup (r->original_message_id), "x-original-message-id", 3);
   }
-  const char *xo = hdr (top, "X-Original-Message-ID");
-  if (xo)
-    add_cand (c, msgid_in (xo, FALSE), "x-original-message-id", 3);
-  xo = hdr (top, "Original-Message-ID");
-  if (xo)
-    add_cand (c, msgid_in (xo, FALSE), "x-original-message-id", 3);
-  guint n_returned_struct = c->returned->len;
-  if (ses)
-    ses_json (c, scan_lc, TRUE);
+  static const char *const xo_fields[] = { "X-Original-Message-ID", "Original-Message-ID" };
+  for (guint i = 0; i < N (xo_fields); i++) {
+    const char *xo = hdr (top, xo_fields[i]);
+    if (xo)
+      add_cand (c, msgid_in (xo, FALSE), "x-original-message-id", 3);
+  }
+  if (e->ses)
+    ses_json (c, e->scan_lc, TRUE);
+  /* ranks 5-7: inline copies, quoted originals, IDs named in the text */
   scan_text_ids (c);
+  /* In-Reply-To / References: what an auto-reply answers; a weak hint in a DSN */
   gboolean reply_kind = kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE;
   add_refs (c, hdr (top, "In-Reply-To"), "in-reply-to", reply_kind ? 0 : 8, FALSE);
   add_refs (c, hdr (top, "References"), "references", reply_kind ? 1 : 9, TRUE);
@@ -1486,9 +1532,8 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
     char *id = ic->id;
     ic->id = NULL;
     gboolean dup = FALSE;
-    for (guint k = 0; k < b->message_ids->len; k++)
-      if (strcmp (b->message_ids->pdata[k], id) == 0)
-        dup = TRUE;
+    for (guint k = 0; k < b->message_ids->len && !dup; k++)
+      dup = strcmp (b->message_ids->pdata[k], id) == 0;
     if (dup || b->message_ids->len >= 32) {
       g_free (id);
       continue;
@@ -1498,10 +1543,14 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   }
   if (b->message_ids->len)
     note (b, "original Message-ID from %s", (const char *) b->id_sources->pdata[0]);
+}
 
-  /* --- the original's headers --- */
+/* Subject, Date, ENVID and envelope sender of the original. */
+static void
+collect_original (Ctx *c, UscKind kind)
+{
+  UscBounce *b = c->b;
   GMimeMessage *orig = c->returned->len ? c->returned->pdata[0] : NULL;
-  (void) n_returned_struct;
   if (orig) {
     const char *s = g_mime_message_get_subject (orig);
     if (s)
@@ -1523,33 +1572,38 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
       b->envelope_sender = g_strdup (r->x_sender);
   }
   for (guint i = 0; i < c->returned->len && !b->envelope_sender; i++) {
-    const char *r = hdr (GMIME_OBJECT (c->returned->pdata[i]), "Return-Path");
-    if (r) {
-      char *a = msgid_in (r, FALSE);
-      if (a) {
-        b->envelope_sender = g_ascii_strdown (a, -1);
-        g_free (a);
-      }
+    char *a = msgid_in (hdr (GMIME_OBJECT (c->returned->pdata[i]), "Return-Path"), FALSE);
+    if (a) {
+      b->envelope_sender = g_ascii_strdown (a, -1);
+      g_free (a);
     }
   }
+  /* a DSN goes to the original's envelope sender */
   if (!b->envelope_sender && kind == USC_KIND_DSN && c->to_addr)
     b->envelope_sender = g_strdup (c->to_addr);
+}
 
-  /* --- recipients, status, diagnostics --- */
-  GString *diag_all = g_string_new (NULL);
-  GString *reporting_all = g_string_new (NULL);
+/* Failed recipients, status codes and diagnostics from the reports;
+ * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
+ * @reporting_all (both lower-case, for the MTA family). */
+static void
+collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all)
+{
+  UscBounce *b = c->b;
   for (guint i = 0; i < c->reports->len; i++) {
     UscDsnReport *r = c->reports->pdata[i];
     if (r->reporting_mta) {
       if (!b->reporting_mta)
         b->reporting_mta = g_strdup (r->reporting_mta);
-      g_string_append_printf (reporting_all, "%s ", r->reporting_mta);
+      char *lc = g_ascii_strdown (r->reporting_mta, -1);
+      g_string_append_printf (reporting_all, "%s ", lc);
+      g_free (lc);
     }
     for (guint k = 0; k < r->recipients->len; k++) {
       UscDsnRecipient *rc = r->recipients->pdata[k];
       if (rc->action && (g_str_has_prefix (rc->action, "deliver") || g_str_has_prefix (rc->action, "relay") ||
                          g_str_has_prefix (rc->action, "expand")))
-        continue;
+        continue;  /* not a failure */
       const char *a = rc->final_recipient ? rc->final_recipient : rc->original_recipient;
       if (a && strchr (a, '@'))
         usc_ptr_array_add_unique (b->recipients, g_strdup (a), TRUE);
@@ -1571,11 +1625,14 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
         g_string_append_printf (diag_all, "%s\n", lc);
         g_free (lc);
       }
-      if (rc->remote_mta)
-        g_string_append_printf (diag_all, "%s\n", rc->remote_mta);
+      if (rc->remote_mta) {
+        char *lc = g_ascii_strdown (rc->remote_mta, -1);
+        g_string_append_printf (diag_all, "%s\n", lc);
+        g_free (lc);
+      }
     }
   }
-  const char *xfr = hdr (top, "X-Failed-Recipients");
+  const char *xfr = hdr (GMIME_OBJECT (c->msg->mime), "X-Failed-Recipients");
   if (xfr && b->recipients->len == 0) {
     char **v = g_strsplit (xfr, ",", 50);
     for (guint i = 0; v[i]; i++) {
@@ -1587,118 +1644,116 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
     }
     g_strfreev (v);
   }
+}
 
-  /* the diagnostic region of the text: before the copy of the original */
+/* The notice's own words, before any copy of the original. Newly allocated. */
+static char *
+diagnostic_region (Ctx *c)
+{
   const char *dtext = c->have_first ? c->text->str + c->first_off : c->text->str;
   gsize dlen = c->have_first ? c->first_text_len : c->text->len;
   char *diag = g_strndup (dtext, MIN (dlen, SCAN_MAX));
-  {
+  char *lc = g_ascii_strdown (diag, -1);
+  gssize sep = find_separator (lc);
+  if (sep > 0)
+    diag[sep] = '\0';
+  g_free (lc);
+  return diag;
+}
+
+/* Recipients, status codes, diagnostics and the reporting host of a
+ * non-standard (text) notice. */
+static void
+collect_text_failures (Ctx *c, const char *diag)
+{
+  UscBounce *b = c->b;
+  GMimeMessage *orig = c->returned->len ? c->returned->pdata[0] : NULL;
+  if (b->recipients->len == 0)
+    scan_text_recipients (c, diag);
+  if (b->recipients->len == 0 && orig) {
+    /* last resort: whom the returned original was addressed to */
+    InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
+    int tn = to ? internet_address_list_length (to) : 0;
+    for (int i = 0; i < tn && i < 10; i++) {
+      InternetAddress *ia = internet_address_list_get_address (to, i);
+      if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+        const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+        if (a && strchr (a, '@') && !is_own_address (c, a))
+          usc_ptr_array_add_unique (b->recipients, g_ascii_strdown (a, -1), TRUE);
+      }
+    }
+  }
+  if (b->status->len == 0)
+    scan_status (b->status, diag);
+  if (b->diagnostics->len == 0) {
+    char **lines = g_strsplit (diag, "\n", 2000);
+    for (guint i = 0; lines[i] && b->diagnostics->len < 3; i++) {
+      char *l = g_strstrip (lines[i]);
+      GPtrArray *tmp = g_ptr_array_new_with_free_func (g_free);
+      scan_status (tmp, l);
+      if (tmp->len && strlen (l) > 8)
+        usc_ptr_array_add_unique (b->diagnostics, short_copy (l, 200), FALSE);
+      g_ptr_array_unref (tmp);
+    }
+    g_strfreev (lines);
+  }
+  if (!b->reporting_mta) {
     char *lc = g_ascii_strdown (diag, -1);
-    gssize sep = find_separator (lc);
-    if (sep > 0)
-      diag[sep] = '\0';
+    for (guint i = 0; i < N (reporting_host_markers) && !b->reporting_mta; i++) {
+      const char *h = strstr (lc, reporting_host_markers[i]);
+      if (h) {
+        h += strlen (reporting_host_markers[i]);
+        const char *e = h;
+        while (dom_char (*e))
+          e++;
+        while (e > h && e[-1] == '.')
+          e--;
+        if (e > h)
+          b->reporting_mta = g_strndup (h, e - h);
+      }
+    }
     g_free (lc);
   }
-  if (kind == USC_KIND_DSN || kind == USC_KIND_VIRUS_NOTICE) {
-    if (b->recipients->len == 0)
-      scan_text_recipients (c, diag);
-    if (b->recipients->len == 0 && orig) {
-      /* last resort: whom the returned original was addressed to */
-      InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
-      int tn = to ? internet_address_list_length (to) : 0;
-      for (int i = 0; i < tn && i < 10; i++) {
-        InternetAddress *ia = internet_address_list_get_address (to, i);
-        if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
-          const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
-          if (a && strchr (a, '@') && !is_own_address (c, a))
-            usc_ptr_array_add_unique (b->recipients, g_ascii_strdown (a, -1), TRUE);
-        }
-      }
-    }
-    if (b->status->len == 0)
-      scan_status (b->status, diag);
-    if (b->diagnostics->len == 0) {
-      char **lines = g_strsplit (diag, "\n", 2000);
-      for (guint i = 0; lines[i] && b->diagnostics->len < 3; i++) {
-        char *l = g_strstrip (lines[i]);
-        GPtrArray *tmp = g_ptr_array_new_with_free_func (g_free);
-        scan_status (tmp, l);
-        if (tmp->len && strlen (l) > 8)
-          usc_ptr_array_add_unique (b->diagnostics, short_copy (l, 200), FALSE);
-        g_ptr_array_unref (tmp);
-      }
-      g_strfreev (lines);
-    }
-    if (!b->reporting_mta) {
-      static const char *const at_host[] = { "this is the mail system at host ", "qmail-send program at ",
-                                             "courier mail server at ", "this is the mailer-daemon at " };
-      char *lc = g_ascii_strdown (diag, -1);
-      for (guint i = 0; i < N (at_host) && !b->reporting_mta; i++) {
-        const char *h = strstr (lc, at_host[i]);
-        if (h) {
-          h += strlen (at_host[i]);
-          const char *e = h;
-          while (dom_char (*e))
-            e++;
-          while (e > h && e[-1] == '.')
-            e--;
-          if (e > h)
-            b->reporting_mta = g_strndup (h, e - h);
-        }
-      }
-      g_free (lc);
-    }
-  } else if ((kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE) && c->from_addr) {
-    usc_ptr_array_add_unique (b->recipients, g_strdup (c->from_addr), TRUE);
-  }
+}
 
-  /* --- MTA family (of the server that reported the failure) --- */
-  if (kind == USC_KIND_DSN) {
-    GString *rcv = g_string_new (NULL);
-    GMimeHeaderList *hl = g_mime_object_get_header_list (top);
-    int hn = g_mime_header_list_get_count (hl);
-    gboolean skipped_top = FALSE;
-    for (int i = 0; i < hn && rcv->len < 65536; i++) {
-      GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
-      if (g_ascii_strcasecmp (g_mime_header_get_name (h), "Received") == 0) {
-        /* the topmost Received is the user's own server taking the bounce
-         * in: only its "from" clause (the sending host) says anything */
-        if (!skipped_top) {
-          skipped_top = TRUE;
-          const char *v = g_mime_header_get_value (h);
-          if (v) {
-            char *lc = g_ascii_strdown (v, -1);
-            char *by = strstr (lc, " by ");
-            if (by)
-              *by = '\0';
-            g_string_append_printf (rcv, "%s\n", lc);
-            g_free (lc);
-          }
-          continue;
-        }
-        const char *v = g_mime_header_get_value (h);
-        if (v)
-          g_string_append_printf (rcv, "%s\n", v);
-      }
+/* The software or service that reported the failure. */
+static void
+collect_family (Ctx *c, const Evidence *e, const char *diag_all, const char *reporting_all)
+{
+  GString *rcv = g_string_new (NULL);
+  GMimeHeaderList *hl = g_mime_object_get_header_list (GMIME_OBJECT (c->msg->mime));
+  int hn = g_mime_header_list_get_count (hl);
+  gboolean skipped_top = FALSE;
+  for (int i = 0; i < hn && rcv->len < 65536; i++) {
+    GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
+    if (g_ascii_strcasecmp (g_mime_header_get_name (h), "Received") != 0)
+      continue;
+    const char *v = g_mime_header_get_value (h);
+    if (v == NULL)
+      continue;
+    char *lc = g_ascii_strdown (v, -1);
+    if (!skipped_top) {
+      /* the topmost Received is the user's own server taking the bounce
+       * in: only its "from" clause (the sending host) says anything */
+      skipped_top = TRUE;
+      char *by = strstr (lc, " by ");
+      if (by)
+        *by = '\0';
     }
-    char *rcv_lc = g_ascii_strdown (rcv->str, -1);
-    char *rep_lc = g_ascii_strdown (reporting_all->str, -1);
-    char *id_lc = c->own_id ? g_ascii_strdown (c->own_id, -1) : NULL;
-    const char *fam = detect_family (c, scan_lc, rcv_lc, rep_lc, diag_all->str, id_lc);
-    if (fam)
-      b->mta_family = g_strdup (fam);
-    g_free (rcv_lc);
-    g_free (rep_lc);
-    g_free (id_lc);
-    g_string_free (rcv, TRUE);
+    g_string_append_printf (rcv, "%s\n", lc);
+    g_free (lc);
   }
-  g_free (diag);
-  g_string_free (diag_all, TRUE);
-  g_string_free (reporting_all, TRUE);
+  char *id_lc = c->own_id ? g_ascii_strdown (c->own_id, -1) : NULL;
+  const char *fam = detect_family (c, e->scan_lc, rcv->str, reporting_all, diag_all, id_lc);
+  if (fam)
+    c->b->mta_family = g_strdup (fam);
+  g_free (id_lc);
+  g_string_free (rcv, TRUE);
+}
 
-done:
-  g_free (scan_lc);
-  g_free (auto_lc);
+static void
+ctx_clear (Ctx *c)
+{
   for (guint i = 0; i < c->cands->len; i++)
     g_free (g_array_index (c->cands, IdCand, i).id);
   g_array_unref (c->cands);
@@ -1717,8 +1772,66 @@ done:
   g_free (c->from_name);
   g_free (c->subject_lc);
   g_free (c->to_addr);
-  g_free (c->top_type);
   g_free (c->report_type);
   g_free (c->boundary_lc);
+}
+
+UscBounce *
+usc_bounce_analyze (UscMessage *msg, GError **error)
+{
+  if (msg == NULL || msg->mime == NULL) {
+    g_set_error (error, USC_ERROR, USC_ERROR_INVALID, "no message");
+    return NULL;
+  }
+  UscBounce *b = usc_bounce_new ();
+  Ctx cx = { 0 }, *c = &cx;
+  c->msg = msg;
+  c->b = b;
+  c->max_depth = msg->limits.max_depth ? msg->limits.max_depth : 40;
+  c->reports = g_ptr_array_new ();
+  c->returned = g_ptr_array_new_with_free_func (g_object_unref);
+  c->returned_src = g_ptr_array_new ();
+  c->text = g_string_new (NULL);
+  c->cands = g_array_new (FALSE, FALSE, sizeof (IdCand));
+  c->payloads = g_ptr_array_new_with_free_func (g_object_unref);
+
+  gather_headers (c);
+  GMimeObject *body = g_mime_message_get_mime_part (msg->mime);
+  if (body)
+    walk (c, body, 1);
+  if (b->truncated)
+    note (b, "analysis stopped at a limit (depth, parts or time)");
+
+  Evidence e = { 0 };
+  gather_evidence (c, &e);
+  UscKind kind = b->kind = decide_kind (c, &e);
+
+  if (kind != USC_KIND_NOT_BOUNCE) {
+    for (guint i = 0; i < c->payloads->len; i++)
+      sniff_payload (c, c->payloads->pdata[i]);
+    if (b->executable)
+      note (b, "an executable payload is attached");
+    collect_ids (c, &e, kind);
+    collect_original (c, kind);
+
+    GString *diag_all = g_string_new (NULL);
+    GString *reporting_all = g_string_new (NULL);
+    collect_report_failures (c, diag_all, reporting_all);
+    if (kind == USC_KIND_DSN || kind == USC_KIND_VIRUS_NOTICE) {
+      char *diag = diagnostic_region (c);
+      collect_text_failures (c, diag);
+      g_free (diag);
+    } else if ((kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE) && c->from_addr) {
+      /* the one who answered is whom the original went to */
+      usc_ptr_array_add_unique (b->recipients, g_strdup (c->from_addr), TRUE);
+    }
+    if (kind == USC_KIND_DSN)
+      collect_family (c, &e, diag_all->str, reporting_all->str);
+    g_string_free (diag_all, TRUE);
+    g_string_free (reporting_all, TRUE);
+  }
+
+  evidence_clear (&e);
+  ctx_clear (c);
   return b;
 }
