@@ -13,9 +13,16 @@
  * signs of a human author (Fwd:/Re: subjects, User-Agent, mailing lists)
  * against. The patterns live in usc-bounce-tables.h.
  *
- * The MIME tree is walked with the limits of UscMessage (depth, parts,
- * deadline); text is scanned with plain substring searches on a lower-cased
- * copy, no regular expressions.
+ * Steps (usc_bounce_analyze): gather_headers -> walk (the MIME tree, with
+ * the limits of UscMessage: depth, parts, deadline; returned originals,
+ * delivery-status parts and the notice's own text are collected; the inside
+ * of a returned original is only looked at for payloads) -> gather_evidence
+ * (scores) -> decide_kind -> for bounces: collect_ids (ranked sources; never
+ * the bounce's own Message-ID, unless a returned copy of the original names
+ * it as its own), collect_original, collect_report_failures /
+ * collect_text_failures, collect_family. Attachments are sniffed (libmagic)
+ * only once the message is known to be a bounce. Text is scanned with plain
+ * substring searches on a lower-cased copy, no regular expressions.
  */
 #include "config.h"
 #include "usc-bounce.h"
