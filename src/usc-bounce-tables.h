@@ -225,7 +225,7 @@ static const UscMarker dsn_body_markers[] = {
   { "undeliverable mail", 0 },
   { "error(s):", 0 },
   { "failed addresses follow", 1 },
-  { "error message below:", 0 },
+  { "error message below:", 1 },  /* Apache James, Verizon */
   { "invalid user address", 0 },
   { "message non-deliverable", 1 },
   { "had delivery errors", 1 },

@@ -908,9 +908,12 @@ scan_status (GPtrArray *out, const char *t)
     return;
   /* "550 User unknown", "said: 554-..." */
   for (const char *p = t; *p && out->len < 1; p++) {
+    const char *w = p + 3;
+    while (w < p + 6 && (*w == ' ' || *w == '-'))
+      w++;
     if ((*p == '4' || *p == '5') && (p[1] >= '0' && p[1] <= '5') && g_ascii_isdigit (p[2]) &&
         (p[3] == ' ' || p[3] == '-') && (p == t || p[-1] == ' ' || p[-1] == '\n' || p[-1] == '#' || p[-1] == '(') &&
-        g_ascii_isalpha (p[4])) {
+        g_ascii_isalpha (*w)) {
       int code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
       if (code == 421 || code == 450 || code == 451 || code == 452 || code == 550 || code == 551 ||
           code == 552 || code == 553 || code == 554)
@@ -1315,13 +1318,18 @@ gather_evidence (Ctx *c, Evidence *e)
    * people; a daemon address can be a person's (postmaster answering) */
   gboolean machine = e->auto_any || c->null_sender;
   const char *hsubj = NULL;
+  int reply = 0;
   if (prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), &hsubj) && !machine)
-    e->human += (hsubj[0] == 'r' || hsubj[0] == 'a' || hsubj[0] == 's') ? 3 : 6;  /* reply 3, forward 6 */
+    reply += (hsubj[0] == 'r' || hsubj[0] == 'a' || hsubj[0] == 's') ? 3 : 6;  /* reply 3, forward 6 */
+  if (e->in_reply && !machine)
+    reply += 2;
+  /* some daemons answer "Re: subject" with their boilerplate */
+  if (e->daemon_local && e->strong)
+    reply /= 2;
+  e->human += reply;
   if (e->mua)
     e->human += 3;
   if (e->list)
-    e->human += 2;
-  if (e->in_reply && !machine)
     e->human += 2;
   if (!machine && count_markers (s, forward_markers, N (forward_markers)))
     e->human += 3;

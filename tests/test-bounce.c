@@ -274,6 +274,25 @@ static const BounceCase cases[] = {
     "Your message wasn't delivered to judy@example.net because the address couldn't be found.\n",
     USC_KIND_DSN, "photos.4@example.org", "in-reply-to", "judy@example.net", NULL, "gmail", NULL, NULL },
 
+  { "daemon answering \"Re:\" with its boilerplate (Apache James)",
+    "From: post_master@sms.example.net\n"
+    "To: alice@example.org\n"
+    "Subject: Re:Test message\n"
+    "Message-ID: <james.own@example.net>\n"
+    "In-Reply-To: <test.1@example.org>\n"
+    "\n"
+    "Error: Invalid user address\n"
+    "\n"
+    "Error message below:\n"
+    "550 - Requested action not taken: no such user here\n"
+    "\n"
+    "Message details:\n"
+    "  Subject: Test message\n"
+    "  MAIL FROM: alice@example.org\n"
+    "  RCPT TO: 5550100@sms.example.net\n",
+    USC_KIND_DSN, "test.1@example.org", "in-reply-to", "5550100@sms.example.net", "5.0.0", NULL, NULL,
+    "james.own@example.net" },
+
   { "RFC 3834 vacation",
     "Return-Path: <>\n"
     "From: Bob <bob@example.net>\n"
