@@ -908,12 +908,13 @@ scan_status (GPtrArray *out, const char *t)
     return;
   /* "550 User unknown", "said: 554-..." */
   for (const char *p = t; *p && out->len < 1; p++) {
-    const char *w = p + 3;
+    if (!((*p == '4' || *p == '5') && (p[1] >= '0' && p[1] <= '5') && g_ascii_isdigit (p[2]) &&
+          (p[3] == ' ' || p[3] == '-') && (p == t || p[-1] == ' ' || p[-1] == '\n' || p[-1] == '#' || p[-1] == '(')))
+      continue;
+    const char *w = p + 3;  /* "550 User unknown", "550-User", "550 - User" */
     while (w < p + 6 && (*w == ' ' || *w == '-'))
       w++;
-    if ((*p == '4' || *p == '5') && (p[1] >= '0' && p[1] <= '5') && g_ascii_isdigit (p[2]) &&
-        (p[3] == ' ' || p[3] == '-') && (p == t || p[-1] == ' ' || p[-1] == '\n' || p[-1] == '#' || p[-1] == '(') &&
-        g_ascii_isalpha (*w)) {
+    if (g_ascii_isalpha (*w)) {
       int code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
       if (code == 421 || code == 450 || code == 451 || code == 452 || code == 550 || code == 551 ||
           code == 552 || code == 553 || code == 554)
