@@ -789,6 +789,9 @@ inline_header_block (char **lines, guint n, guint at)
       break;
     s--;
   }
+  /* the block starts with a field, not with a stray continuation line */
+  while (s < at && !looks_like_field (strip_prefix (lines[s], &q)))
+    s++;
   while (e + 1 < n) {
     const char *p = strip_prefix (lines[e + 1], &q);
     if (*p == '\0')
@@ -819,6 +822,7 @@ scan_text_ids (Ctx *c)
   guint n = g_strv_length (lines);
   gboolean after_sep = FALSE;
   gboolean got_block = FALSE;
+  guint first_field_after_sep = 0;  /* 0: none */
   for (guint i = 0; i < n; i++) {
     int q;
     const char *p = strip_prefix (lines[i], &q);
@@ -830,6 +834,8 @@ scan_text_ids (Ctx *c)
           break;
         }
       g_free (lc);
+    } else if (after_sep && first_field_after_sep == 0 && looks_like_field (p)) {
+      first_field_after_sep = i;
     }
     for (guint k = 0; k < N (body_id_keys); k++) {
       gsize kl = strlen (body_id_keys[k].key);
@@ -880,6 +886,13 @@ scan_text_ids (Ctx *c)
       add_cand_own (c, id, src, rank, rank == 5 && after_sep);
       break;
     }
+  }
+  /* a copy of the original's headers without a Message-ID still tells
+   * whom it went to, its subject and date */
+  if (!got_block && first_field_after_sep > 0) {
+    GMimeMessage *m = inline_header_block (lines, n, first_field_after_sep);
+    if (m)
+      add_returned (c, m, "inline-copy");
   }
   g_strfreev (lines);
 }

@@ -157,7 +157,8 @@ static const BounceCase cases[] = {
     "Message-Id: <v5.orig@example.org>\n"
     "\n"
     "Hello\n",
-    USC_KIND_DSN, "v5.orig@example.org", "inline-copy", NULL, "4.0.0", "sendmail", NULL, "v5.own@relay.example.com" },
+    USC_KIND_DSN, "v5.orig@example.org", "inline-copy", "erin@example.com", "4.0.0", "sendmail", NULL,
+    "v5.own@relay.example.com" },
 
   { "base64-encoded message/rfc822",
     "Return-Path: <>\n"
