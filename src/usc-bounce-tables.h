@@ -158,6 +158,8 @@ static const UscMarker dsn_body_markers[] = {
   { "this is an automatically generated message", 0 },
   { "unable to deliver your message", 1 },
   { "could not deliver the message", 1 },
+  { "could not deliver your message", 1 },
+  { "this is a bounce forwarded to you", 1 },
   { "your message could not be delivered", 1 },
   { "your message was not delivered", 1 },
   { "your message cannot be delivered", 1 },
@@ -204,7 +206,7 @@ static const UscMarker dsn_body_markers[] = {
   { "the recipient server did not accept", 1 },
   { "message could not be sent", 0 },
   { "delivery to the following", 0 },
-  { "could not be delivered because", 1 },
+  { "could not be delivered because", 0 },
   { "the following message could not be delivered", 1 },
   { "the following addresses had delivery problems", 1 },
   { "there was a problem delivering your message", 1 },
@@ -385,7 +387,8 @@ static const char *const virus_subjects[] = {
   "virus", "infected", "malware", "banned content", "banned file", "banned attachment",
   "quarantine", "antivirus", "anti-virus", "blocked attachment", "attachment blocked",
   "mailscanner", "security alert", "content filter", "dangerous attachment",
-  "[amavis]", "worm", "trojan", "viren", "virenwarnung", "virus gefunden",
+  "[amavis]", "worm", "trojan", "viren", "virenwarnung", "virus gefunden", "threat detected",
+  "threat found", "malicious",
 };
 
 static const char *const virus_body_markers[] = {
@@ -396,6 +399,7 @@ static const char *const virus_body_markers[] = {
   "found to contain", "virus scanner", "virusscanner", "anti-virus", "antivirus",
   "mailscanner", "amavis", "clamav", "trojan", "worm.", "w32/", "w32.", "security risk",
   "virus scan", "virus detector", "virus alert", "troj_", "eicar", "heuristics.",
+  "found a virus", "detected a threat", "infected object", "threat:", "troj/", "virus:",
 };
 
 /* A virus notice speaks of a message. */
@@ -414,6 +418,8 @@ static const char *const virus_local_parts[] = {
 static const char *const virus_display_names[] = {
   "interscan", "mailscanner", "antivirus", "anti-virus", "virus", "content-filter",
   "content filter", "mail security", "email security", "mailsweeper", "scanmail",
+  "kaspersky", "sophos", "puremessage", "symantec", "trend micro", "eset", "clamav",
+  "f-secure", "bitdefender", "avast", "avira", "panda", "mcafee",
 };
 
 /* Forwarding by a person, in the text. */
@@ -617,6 +623,8 @@ static const struct { const char *key; const char *source; } body_id_keys[] = {
   { "original message id", "body-text" },
   { "message-id", NULL },   /* NULL: inline-copy / quoted / body-text by position */
   { "message id", "body-text" },
+  { "smtp-id", "body-text" },       /* ESP bounce summaries */
+  { "x-message-id", "body-text" },
   { "messageid", "body-text" },
 };
 

@@ -238,6 +238,8 @@ typedef struct {
   UscBounce *b;
   guint parts;
   guint max_depth;
+  guint level;          /* 0; 1 while analysing a bounce returned inside a bounce */
+  UscBounce *inner;     /* that inner bounce's analysis, or NULL */
   char *own_id;
   /* own headers */
   char *from_addr;      /* lower */
@@ -512,6 +514,24 @@ append_text (Ctx *c, const char *t)
   }
 }
 
+/* A text part that is really a message file: named *.eml / *.msg, or an
+ * attachment whose content starts with header fields. */
+static gboolean
+is_message_file (GMimeObject *o)
+{
+  const char *fname = g_mime_part_get_filename (GMIME_PART (o));
+  if (fname && (g_str_has_suffix (fname, ".eml") || g_str_has_suffix (fname, ".EML")))
+    return TRUE;
+  const char *disp = g_mime_object_get_disposition (o);
+  if (disp == NULL || g_ascii_strcasecmp (disp, "attachment") != 0)
+    return FALSE;
+  GByteArray *ba = usc_mime_part_content (o, 256);
+  gboolean r = ba && looks_like_field_n ((const char *) ba->data, ba->len);
+  if (ba)
+    g_byte_array_unref (ba);
+  return r;
+}
+
 /* A multipart's prologue (before the first boundary) sometimes carries the
  * report or the original's headers. */
 static void
@@ -635,6 +655,16 @@ walk (Ctx *c, GMimeObject *o, guint depth)
       }
       g_byte_array_unref (ba);
     }
+  } else if (g_str_has_prefix (ct, "text/") && is_message_file (o)) {
+    /* the returned original attached as a file ("original.eml", text/plain) */
+    GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
+    GMimeMessage *m = ba ? embedded_message ((const char *) ba->data, ba->len) : NULL;
+    if (m && g_mime_message_get_message_id (m))
+      add_returned (c, m, "message/rfc822");
+    else if (m)
+      g_object_unref (m);
+    if (ba)
+      g_byte_array_unref (ba);
   } else if (g_str_has_prefix (ct, "text/")) {
     char *t = part_text (o, TEXT_MAX);
     if (t) {
@@ -988,7 +1018,8 @@ scan_text_recipients (Ctx *c, const char *diag)
         while (*r == ' ' || *r == '<')
           r++;
         a = addr_at (r, NULL);
-      } else if ((r = strstr (lc, "recipient:")) || (r = strstr (lc, "recipient address:"))) {
+      } else if ((r = strstr (lc, "recipient:")) || (r = strstr (lc, "recipients:")) ||
+                 (r = strstr (lc, "recipient address:"))) {
         r = strchr (r, ':') + 1;
         while (*r == ' ' || *r == '<' || *r == '\t')
           r++;
@@ -1181,6 +1212,7 @@ typedef struct {
   gboolean ses;             /* Amazon SES JSON notification */
   gboolean hotmail_fbl;     /* Hotmail/Outlook.com feedback loop complaint */
   gboolean returned;        /* a copy of the original is returned */
+  gboolean returned_bounce; /* ... and it is itself a bounce (a forwarded or nested bounce) */
   /* sender */
   gboolean daemon_local, daemon_name, daemon, weak_local, virus_sender;
   const char *daemon_hit;
@@ -1257,6 +1289,34 @@ count_markers (const char *hay, const char *const *tab, gsize n)
   return k;
 }
 
+/* Does the returned message @m look like a bounce itself (by its sender
+ * or subject)? A cheap first look; the full analysis comes later. */
+static gboolean
+looks_like_bounce (GMimeMessage *m)
+{
+  char *addr = NULL, *name = NULL;
+  first_mailbox (g_mime_message_get_from (m), &addr, &name);
+  gboolean r = FALSE;
+  if (addr) {
+    const char *at = strchr (addr, '@');
+    char *local = at ? g_strndup (addr, at - addr) : g_strdup (addr);
+    r = equal_any (local, daemon_local_parts, N (daemon_local_parts)) ||
+        prefix_any (local, daemon_local_prefixes, N (daemon_local_prefixes), NULL);
+    g_free (local);
+  }
+  if (!r)
+    r = contains_any (name, daemon_display_names, N (daemon_display_names), NULL);
+  if (r) {
+    const char *subj = g_mime_message_get_subject (m);
+    char *lc = subj ? g_utf8_strdown (subj, -1) : NULL;
+    r = lc && contains_any (lc, dsn_subjects, N (dsn_subjects), NULL);
+    g_free (lc);
+  }
+  g_free (addr);
+  g_free (name);
+  return r;
+}
+
 static void
 gather_evidence (Ctx *c, Evidence *e)
 {
@@ -1290,6 +1350,11 @@ gather_evidence (Ctx *c, Evidence *e)
   e->mdn = c->report_type && strstr (c->report_type, "disposition-notification") && !e->report_arf;
   e->hotmail_fbl = strstr (c->subject_lc, "complaint about message from") && c->returned->len > 0;
   e->returned = c->returned->len > 0 || find_separator (s) >= 0;
+  for (guint i = 0; i < c->returned->len && !e->returned_bounce; i++) {
+    const char *src = c->returned_src->pdata[i];
+    if (strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0)
+      e->returned_bounce = looks_like_bounce (c->returned->pdata[i]);
+  }
 
   /* sender */
   e->daemon_local = c->from_local &&
@@ -1378,6 +1443,9 @@ gather_evidence (Ctx *c, Evidence *e)
     dsn += 1;
   if (e->auto_any && !e->auto_replied)
     dsn += 1;
+  /* software passing on a bounce it received (an ESP's "forwarded bounce") */
+  if (e->returned_bounce && (e->auto_any || e->daemon || e->weak_local))
+    dsn += 4;
   e->dsn = dsn - e->human;
 
   /* auto-reply (RFC 3834) */
@@ -1515,6 +1583,8 @@ decide_kind (Ctx *c, const Evidence *e)
 
 /* ---- what the bounce says about the original ---- */
 
+static UscBounce *analyze (UscMessage *msg, guint level);
+
 /* The original's Message-IDs, best first (see the ranks at each source). */
 static void
 collect_ids (Ctx *c, const Evidence *e, UscKind kind)
@@ -1528,6 +1598,24 @@ collect_ids (Ctx *c, const Evidence *e, UscKind kind)
     const char *src = c->returned_src->pdata[i];
     const char *id = g_mime_message_get_message_id (m);
     int rank = strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0 ? 1 : 2;
+    if (rank == 1 && c->level == 0 && c->inner == NULL && looks_like_bounce (m)) {
+      /* A bounce inside this one. In a double bounce (this is a report
+       * about the bounce that failed) the returned bounce's own ID comes
+       * first; when software merely passes a bounce on (an ESP's
+       * "forwarded bounce"), the inner bounce's ID is nobody's original. */
+      UscMessage im = { 0 };
+      im.mime = m;
+      im.limits = c->msg->limits;
+      im.deadline = c->msg->deadline;
+      c->inner = analyze (&im, c->level + 1);
+      if (c->inner && c->inner->kind == USC_KIND_DSN) {
+        if (id && e->report_dsn)
+          add_cand_own (c, g_strdup (id), src, rank, TRUE);
+        for (guint k = 0; k < c->inner->message_ids->len; k++)
+          add_cand (c, g_strdup (c->inner->message_ids->pdata[k]), c->inner->id_sources->pdata[k], 1);
+        continue;
+      }
+    }
     if (id)
       add_cand_own (c, g_strdup (id), src, rank, strcmp (src, "quoted") != 0);
     const char *xo = hdr (GMIME_OBJECT (m), "X-Original-Message-ID");
@@ -1783,6 +1871,7 @@ collect_family (Ctx *c, const Evidence *e, const char *diag_all, const char *rep
 static void
 ctx_clear (Ctx *c)
 {
+  usc_bounce_free (&c->inner);
   for (guint i = 0; i < c->cands->len; i++)
     g_free (g_array_index (c->cands, IdCand, i).id);
   g_array_unref (c->cands);
@@ -1805,17 +1894,14 @@ ctx_clear (Ctx *c)
   g_free (c->boundary_lc);
 }
 
-UscBounce *
-usc_bounce_analyze (UscMessage *msg, GError **error)
+static UscBounce *
+analyze (UscMessage *msg, guint level)
 {
-  if (msg == NULL || msg->mime == NULL) {
-    g_set_error (error, USC_ERROR, USC_ERROR_INVALID, "no message");
-    return NULL;
-  }
   UscBounce *b = usc_bounce_new ();
   Ctx cx = { 0 }, *c = &cx;
   c->msg = msg;
   c->b = b;
+  c->level = level;
   c->max_depth = msg->limits.max_depth ? msg->limits.max_depth : 40;
   c->reports = g_ptr_array_new ();
   c->returned = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1850,6 +1936,18 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
       char *diag = diagnostic_region (c);
       collect_text_failures (c, diag);
       g_free (diag);
+      if (c->inner && c->inner->kind == USC_KIND_DSN) {
+        /* what the inner bounce knows and we do not */
+        if (b->recipients->len == 0)
+          for (guint i = 0; i < c->inner->recipients->len; i++)
+            usc_ptr_array_add_unique (b->recipients, g_strdup (c->inner->recipients->pdata[i]), TRUE);
+        if (b->status->len == 0)
+          for (guint i = 0; i < c->inner->status->len; i++)
+            usc_ptr_array_add_unique (b->status, g_strdup (c->inner->status->pdata[i]), FALSE);
+        if (!b->subject && c->inner->subject)
+          b->subject = g_strdup (c->inner->subject);
+        note (b, "a bounce returned inside this one was analysed too");
+      }
     } else if ((kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE) && c->from_addr) {
       /* the one who answered is whom the original went to */
       usc_ptr_array_add_unique (b->recipients, g_strdup (c->from_addr), TRUE);
@@ -1863,4 +1961,14 @@ usc_bounce_analyze (UscMessage *msg, GError **error)
   evidence_clear (&e);
   ctx_clear (c);
   return b;
+}
+
+UscBounce *
+usc_bounce_analyze (UscMessage *msg, GError **error)
+{
+  if (msg == NULL || msg->mime == NULL) {
+    g_set_error (error, USC_ERROR, USC_ERROR_INVALID, "no message");
+    return NULL;
+  }
+  return analyze (msg, 0);
 }

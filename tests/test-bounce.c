@@ -461,6 +461,64 @@ static const BounceCase cases[] = {
     "Note: This is an automated response to your message \"Budget\".\n",
     USC_KIND_AUTOREPLY, NULL, NULL, "john.smith@example.com", NULL, NULL, NULL, NULL },
 
+  { "an ESP passing on a remote bounce",
+    "From: Mailer <no-reply@esp.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Forwarded bounce: Spring sale\n"
+    "Message-ID: <esp.own@esp.example.net>\n"
+    "Auto-Submitted: auto-generated\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"E\"\n"
+    "\n"
+    "--E\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Email: pat@example.com\n"
+    "Status: 5.1.1\n"
+    "smtp-id: <espmsg.77@esp.example.net>\n"
+    "--E\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "From: MAILER-DAEMON@mx.example.com (Mail Delivery System)\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "Message-Id: <remote.bounce@mx.example.com>\n"
+    "\n"
+    "This is the mail system at host mx.example.com.\n"
+    "\n"
+    "<pat@example.com>: 550 5.1.1 User unknown\n"
+    "--E--\n",
+    USC_KIND_DSN, "espmsg.77@esp.example.net", "body-text", "pat@example.com", "5.1.1", NULL, NULL,
+    "remote.bounce@mx.example.com" },
+
+  { "the original attached as a text/plain .eml file",
+    "Return-Path: <>\n"
+    "From: \"Mail Gateway\" <no-reply@gw.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Message not delivered: budget\n"
+    "Message-ID: <gw.own@gw.example.net>\n"
+    "Auto-Submitted: auto-replied\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"T\"\n"
+    "\n"
+    "--T\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "We could not deliver your message.\n"
+    "  Recipient:  quinn@example.net\n"
+    "  Reply:      550 5.2.1 account disabled\n"
+    "--T\n"
+    "Content-Type: text/plain; name=\"original.eml\"\n"
+    "Content-Disposition: attachment; filename=\"original.eml\"\n"
+    "\n"
+    "From: alice@example.org\n"
+    "To: quinn@example.net\n"
+    "Subject: budget\n"
+    "Message-ID: <budget.9@example.org>\n"
+    "\n"
+    "numbers\n"
+    "--T--\n",
+    USC_KIND_DSN, "budget.9@example.org", "message/rfc822", "quinn@example.net", "5.2.1", NULL, NULL, NULL },
+
   /* ---- ordinary mail that looks a little like a bounce ---- */
   { "forwarded bounce as attachment",
     "From: Ken <ken@example.com>\n"
