@@ -1445,7 +1445,7 @@ gather_evidence (Ctx *c, Evidence *e)
     dsn += 1;
   /* software passing on a bounce it received (an ESP's "forwarded bounce") */
   if (e->returned_bounce && (e->auto_any || e->daemon || e->weak_local))
-    dsn += 4;
+    dsn += 5;
   e->dsn = dsn - e->human;
 
   /* auto-reply (RFC 3834) */
