@@ -693,7 +693,9 @@ walk (Ctx *c, GMimeObject *o, guint depth)
       if (ba)
         g_byte_array_unref (ba);
     }
-    defer_sniff (c, o);
+    /* the notice's own inline pictures (Gmail's error icon) are no payload */
+    if (!(g_str_has_prefix (ct, "image/") && g_mime_object_get_content_id (o)))
+      defer_sniff (c, o);
   }
   g_free (ct);
 }
