@@ -519,6 +519,37 @@ static const BounceCase cases[] = {
     "--T--\n",
     USC_KIND_DSN, "budget.9@example.org", "message/rfc822", "quinn@example.net", "5.2.1", NULL, NULL, NULL },
 
+  { "original returned as message/partial",
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Returned mail: mailbox name not allowed\n"
+    "Message-ID: <part.own@relay.example.com>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"P\"\n"
+    "\n"
+    "--P\n"
+    "\n"
+    "   ----- The following addresses had permanent fatal errors -----\n"
+    "<rob@example.net>\n"
+    "--P\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; relay.example.com\n"
+    "\n"
+    "Final-Recipient: RFC822; <rob@example.net>\n"
+    "Action: failed\n"
+    "Status: 5.7.1\n"
+    "--P\n"
+    "Content-Type: message/partial\n"
+    "\n"
+    "Date: Mon, 1 Apr 2024 02:17:05 +0000\n"
+    "Message-ID: <thanks.3@example.org>\n"
+    "From: alice@example.org\n"
+    "Subject: Thank you.\n"
+    "\n"
+    "--P--\n",
+    USC_KIND_DSN, "thanks.3@example.org", "message/rfc822", "rob@example.net", "5.7.1", "sendmail", NULL, NULL },
+
   /* ---- ordinary mail that looks a little like a bounce ---- */
   { "forwarded bounce as attachment",
     "From: Ken <ken@example.com>\n"
