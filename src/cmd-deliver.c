@@ -159,7 +159,7 @@ cmd_deliver (int argc, char **argv)
   /* Once the message is safe: syslog and the record's counts (a failure
    * there is only a warning on stderr). */
   if (rc == CLI_EX_OK)
-    filter_log_decision (&ctx, &r);
+    cli_log_decision (&ctx, &r);
 
 out:
   g_clear_error (&error);

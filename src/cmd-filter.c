@@ -117,13 +117,6 @@ filter_error_is_unparsable (const GError *error)
          && (error->code == USC_ERROR_PARSE || error->code == USC_ERROR_LIMIT);
 }
 
-void
-filter_log_decision (CliContext *ctx, const CliResult *r)
-{
-  if (cli_log_decision)
-    cli_log_decision (ctx, r);
-}
-
 /* ---- the command ---- */
 
 static gboolean
@@ -242,7 +235,7 @@ cmd_filter (int argc, char **argv)
   rc = CLI_EX_OK;
   /* Syslog and the record's counts; a failure there is only a warning. */
   if (classified)
-    filter_log_decision (&ctx, &r);
+    cli_log_decision (&ctx, &r);
 
 out:
   g_clear_error (&error);

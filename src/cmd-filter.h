@@ -24,11 +24,4 @@ GBytes *filter_header_bytes (const UscMessage *msg, const CliResult *r);
  * over a limit), as opposed to a failure of ours (I/O, record, config). */
 gboolean filter_error_is_unparsable (const GError *error);
 
-/* cli_log_decision() (cli.c, from the record branch): declared weak here so
- * that filter and deliver build whichever branch lands first; when cli.h
- * declares it this is a harmless redeclaration. filter_log_decision() calls
- * it when it is linked in. */
-void cli_log_decision (CliContext *ctx, const CliResult *result) __attribute__ ((weak));
-void filter_log_decision (CliContext *ctx, const CliResult *result);
-
 #endif

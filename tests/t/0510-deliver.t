@@ -130,4 +130,20 @@ write_config '[actions]' 'backscatter = shred'
 defers "bad configuration" "$UNSCATTER" deliver --maildir "$M" < "$DFIX/ham.msg"
 rm -f "$XDG_CONFIG_HOME/unscatter/config"
 defers "stdin unreadable" "$UNSCATTER" deliver --maildir "$M" < "$TMP"
+
+# Each decision is counted in the record (for `unscatter stats`), once the
+# message is stored; filter counts too. A fresh record:
+export XDG_DATA_HOME="$TMP/fresh"
+record_sent "$DFIX/sent-original.msg"
+for m in ham.msg bounce-genuine.msg bounce-forged.msg bounce-forged.msg; do
+  "$UNSCATTER" deliver --maildir "$TMP/Fresh" < "$DFIX/$m" 2>/dev/null
+done
+"$UNSCATTER" filter < "$DFIX/bounce-forged.msg" > /dev/null 2>&1
+: > "$TMP/file"
+"$UNSCATTER" deliver --maildir "$TMP/file/Maildir" < "$DFIX/bounce-forged.msg" 2>/dev/null
+"$UNSCATTER" stats > "$TMP/stats" 2>&1
+count () { awk -v v="$1" -v k="$2" '$2 == v && $3 == k { n += $4 } END { print n + 0 }' "$TMP/stats"; }
+is "$(count backscatter dsn)" 3 "stats: 3 backscatter (2 delivered, 1 filtered; the deferred one not counted)"
+is "$(count legitimate dsn)" 1 "stats: 1 legitimate"
+is "$(count not-bounce not-bounce)" 1 "stats: 1 not-bounce"
 done_testing
