@@ -559,21 +559,30 @@ prescan (char *s, gsize n, const UscLimits *lim, gboolean *limited_r)
   return sc.cut;
 }
 
-/* Parse @text (LF line endings) with GMime after the pre-scan. Takes a copy. */
+/* Parse @text (LF line endings) with GMime after the pre-scan. Takes a copy.
+ * With @headerless, text whose first line is no header field (GMime refuses
+ * it) is parsed as a body after an empty header block. */
 static GMimeMessage *
-parse_text (const char *text, gsize len, const UscLimits *lim, gboolean *limited_r)
+parse_text (const char *text, gsize len, const UscLimits *lim, gboolean headerless,
+            gboolean *limited_r)
 {
-  GByteArray *ba = g_byte_array_sized_new (len + 1);
-  g_byte_array_append (ba, (const guint8 *) text, len);
-  gsize cut = prescan ((char *) ba->data, ba->len, lim, limited_r);
-  g_byte_array_set_size (ba, cut);
-  GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (ba); /* owns ba */
-  GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
-  GMimeMessage *m = g_mime_parser_construct_message (parser, NULL);
-  g_object_unref (parser);
-  g_object_unref (stream);
-  return m;
+  for (int attempt = 0; attempt < 2; attempt++) {
+    GByteArray *ba = g_byte_array_sized_new (len + 2);
+    if (attempt == 1)
+      g_byte_array_append (ba, (const guint8 *) "\n", 1);
+    g_byte_array_append (ba, (const guint8 *) text, len);
+    gsize cut = prescan ((char *) ba->data, ba->len, lim, limited_r);
+    g_byte_array_set_size (ba, cut);
+    GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (ba); /* owns ba */
+    GMimeParser *parser = g_mime_parser_new_with_stream (stream);
+    g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+    GMimeMessage *m = g_mime_parser_construct_message (parser, NULL);
+    g_object_unref (parser);
+    g_object_unref (stream);
+    if (m != NULL || !headerless)
+      return m;
+  }
+  return NULL;
 }
 
 /* ------------------------------------------------------------ messages */
@@ -655,10 +664,9 @@ usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error
   }
 
   msg->text = normalize_eol (rdata + skip, rlen - skip, &msg->text_len);
-  msg->mime = parse_text (msg->text, msg->text_len, &msg->limits, &msg->parse_limited);
+  msg->mime = parse_text (msg->text, msg->text_len, &msg->limits, TRUE, &msg->parse_limited);
   if (msg->mime == NULL) {
-    g_set_error (error, USC_ERROR, USC_ERROR_PARSE,
-                 "not a mail message (the first line is not a header field)");
+    g_set_error (error, USC_ERROR, USC_ERROR_PARSE, "not a mail message");
     usc_message_free (&msg);
     return NULL;
   }
@@ -796,7 +804,7 @@ usc_mime_parse_embedded (const void *data, gsize len)
   UscLimits lim;
   usc_limits_init (&lim);
   gboolean limited;
-  GMimeMessage *m = i < nlen ? parse_text (text + i, nlen - i, &lim, &limited) : NULL;
+  GMimeMessage *m = i < nlen ? parse_text (text + i, nlen - i, &lim, FALSE, &limited) : NULL;
   g_free (text);
   if (m != NULL && g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0
       && g_mime_message_get_mime_part (m) != NULL
