@@ -73,6 +73,8 @@ usc_read_all (int fd, gsize max_bytes, GError **error)
         return NULL;
       }
       cap = cap < G_MAXSIZE / 2 ? cap * 2 : G_MAXSIZE;
+      if (max_bytes && cap > max_bytes + 1)
+        cap = max_bytes + 1; /* one byte over is enough to know */
       buf = g_realloc (buf, cap);
     }
     ssize_t n = read (fd, buf + len, MIN (cap - len, (gsize) 1 << 20));
@@ -615,10 +617,22 @@ UscMessage *
 usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error)
 {
   UscMessage *msg = g_new0 (UscMessage, 1);
-  if (limits)
-    msg->limits = *limits;
-  else
-    usc_limits_init (&msg->limits);
+  UscLimits defaults;
+  usc_limits_init (&defaults);
+  msg->limits = limits ? *limits : defaults;
+  /* a zero (unset) limit means the default, never "reject everything" */
+  if (msg->limits.max_bytes == 0)
+    msg->limits.max_bytes = defaults.max_bytes;
+  if (msg->limits.max_header_bytes == 0)
+    msg->limits.max_header_bytes = defaults.max_header_bytes;
+  if (msg->limits.max_headers == 0)
+    msg->limits.max_headers = defaults.max_headers;
+  if (msg->limits.max_depth == 0)
+    msg->limits.max_depth = defaults.max_depth;
+  if (msg->limits.max_parts == 0)
+    msg->limits.max_parts = defaults.max_parts;
+  if (msg->limits.max_seconds <= 0)
+    msg->limits.max_seconds = defaults.max_seconds;
   msg->deadline = usc_now_monotonic () + (gint64) (msg->limits.max_seconds * G_USEC_PER_SEC);
   msg->raw = g_bytes_ref (raw);
 
@@ -681,7 +695,7 @@ usc_message_new_from_data (const void *data, gsize len, const UscLimits *limits,
     usc_limits_init (&l);
     limits = &l;
   }
-  if (len > limits->max_bytes) {
+  if (limits->max_bytes && len > limits->max_bytes) {
     g_set_error (error, USC_ERROR, USC_ERROR_LIMIT,
                  "message of %" G_GSIZE_FORMAT " bytes exceeds the size limit of %" G_GSIZE_FORMAT " bytes",
                  len, limits->max_bytes);

@@ -805,6 +805,23 @@ test_nul_bytes (void)
   usc_message_free (&msg);
 }
 
+/* Zero limits (an unset configuration) mean the defaults, never "refuse all". */
+static void
+test_zero_limits (void)
+{
+  UscLimits lim = { 0 };
+  GError *error = NULL;
+  static const char data[] = "From: a@example.org\nContent-Type: multipart/mixed; boundary=z\n\n--z\n\nx\n--z--\n";
+  UscMessage *msg = usc_message_new_from_data (data, sizeof data - 1, &lim, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (msg->limits.max_depth, ==, 40);
+  g_assert_cmpuint (msg->limits.max_bytes, ==, 64 * 1024 * 1024);
+  g_assert_false (msg->parse_limited);
+  g_assert_true (GMIME_IS_MULTIPART (g_mime_message_get_mime_part (msg->mime)));
+  g_assert_false (usc_message_expired (msg));
+  usc_message_free (&msg);
+}
+
 static void
 test_expired (void)
 {
@@ -961,6 +978,7 @@ main (int argc, char **argv)
   g_test_add_func ("/message/embedded", test_embedded);
   g_test_add_func ("/message/part-content", test_part_content);
   g_test_add_func ("/message/nul-bytes", test_nul_bytes);
+  g_test_add_func ("/message/zero-limits", test_zero_limits);
   g_test_add_func ("/message/expired", test_expired);
   g_test_add_func ("/sniff/type", test_sniff_type);
   g_test_add_func ("/sniff/executable", test_sniff_executable);
