@@ -669,6 +669,148 @@ test_prescan_real_mail (void)
     g_test_skip ("no fixtures, corpus or Python email data");
 }
 
+/* Mutated real mail, in process: every API on every leaf, bounds kept. */
+static void
+load_seeds (const char *dir, GPtrArray *seeds, guint max)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name (d)) != NULL && seeds->len < max) {
+    char *path = g_build_filename (dir, name, NULL);
+    if (g_file_test (path, G_FILE_TEST_IS_DIR)) {
+      load_seeds (path, seeds, max);
+    } else if (g_str_has_suffix (name, ".eml")) {
+      char *data;
+      gsize len;
+      if (g_file_get_contents (path, &data, &len, NULL))
+        g_ptr_array_add (seeds, g_bytes_new_take (data, len));
+    }
+    g_free (path);
+  }
+  g_dir_close (d);
+}
+
+static void
+walk_leaves (GMimeObject *o, guint depth, guint *visited)
+{
+  if (o == NULL || depth > 200 || *visited > 10000)
+    return;
+  (*visited)++;
+  if (GMIME_IS_MULTIPART (o)) {
+    int c = g_mime_multipart_get_count (GMIME_MULTIPART (o));
+    for (int i = 0; i < c; i++)
+      walk_leaves (g_mime_multipart_get_part (GMIME_MULTIPART (o), i), depth + 1, visited);
+  } else if (GMIME_IS_MESSAGE_PART (o)) {
+    GMimeMessage *m = g_mime_message_part_get_message (GMIME_MESSAGE_PART (o));
+    if (m)
+      walk_leaves (g_mime_message_get_mime_part (m), depth + 1, visited);
+  } else if (GMIME_IS_PART (o)) {
+    GByteArray *ba = usc_mime_part_content (o, 1 << 20);
+    if (ba) {
+      GMimeMessage *e = usc_mime_parse_embedded (ba->data, ba->len);
+      if (e) {
+        g_assert_cmpuint (tree_depth (g_mime_message_get_mime_part (e)), <=, 2 * 40 + 1);
+        g_object_unref (e);
+      }
+      char *type = usc_sniff_type (ba->data, ba->len, NULL);
+      g_free (type);
+      g_byte_array_unref (ba);
+    }
+    char *t = usc_mime_part_text (o, 1 << 20);
+    g_assert_true (t == NULL || g_utf8_validate (t, -1, NULL));
+    g_free (t);
+  }
+}
+
+static void
+ba_insert (GByteArray *ba, guint pos, const char *t, guint len)
+{
+  guint old = ba->len;
+  g_byte_array_set_size (ba, old + len);
+  memmove (ba->data + pos + len, ba->data + pos, old - pos);
+  memcpy (ba->data + pos, t, len);
+}
+
+static void
+test_mutations (void)
+{
+  GPtrArray *seeds = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  const char *fixtures = g_getenv ("FIXTURES");
+  if (fixtures)
+    load_seeds (fixtures, seeds, 400);
+  for (guint s = 0; s < 4; s++) {
+    gsize len;
+    char *d = gen_hostile (s == 0 ? NEST_MIXED : s == 1 ? NEST_DIGEST : s == 2 ? NEST_RFC822 : NEST_MULTIPART, 300, &len);
+    g_ptr_array_add (seeds, g_bytes_new_take (d, len));
+  }
+  static const char *const tokens[] = {
+    "\n", "\r", "\r\n", "\n\n", "--", "\n--", "Content-Type: multipart/mixed; boundary=B\n\n--B\n",
+    "Content-Type: message/rfc822\n\n", "Content-Type: multipart/digest; boundary=D\n\n--D\n\n",
+    "Content-Transfer-Encoding: base64\n", "=\n", "\t", ":", "\"",
+  };
+  GRand *r = g_rand_new_with_seed (777);
+  guint n = g_test_slow () ? 20000 : 1500;
+  for (guint i = 0; i < n; i++) {
+    GBytes *seed = g_ptr_array_index (seeds, g_rand_int_range (r, 0, (gint32) seeds->len));
+    gsize slen;
+    const char *sd = g_bytes_get_data (seed, &slen);
+    GByteArray *m = g_byte_array_new ();
+    g_byte_array_append (m, (const guint8 *) sd, (guint) slen);
+    guint ops = (guint) g_rand_int_range (r, 1, 6);
+    for (guint k = 0; k < ops && m->len > 0; k++) {
+      guint pos = (guint) g_rand_int_range (r, 0, (gint32) m->len);
+      switch (g_rand_int_range (r, 0, 5)) {
+      case 0:
+        m->data[pos] ^= (guint8) (1 << g_rand_int_range (r, 0, 8));
+        break;
+      case 1: {
+        guint del = (guint) g_rand_int_range (r, 1, 200);
+        g_byte_array_remove_range (m, pos, MIN (m->len - pos, del));
+        break;
+      }
+      case 2:
+        g_byte_array_set_size (m, pos);
+        break;
+      default: {
+        const char *t = tokens[g_rand_int_range (r, 0, G_N_ELEMENTS (tokens))];
+        guint reps = (guint) g_rand_int_range (r, 1, 60);
+        for (guint q = 0; q < reps; q++)
+          ba_insert (m, pos, t, (guint) strlen (t));
+        break;
+      }
+      }
+    }
+    UscLimits lim;
+    usc_limits_init (&lim);
+    lim.max_depth = (guint) g_rand_int_range (r, 3, 41);
+    GError *error = NULL;
+    UscMessage *msg = usc_message_new_from_data (m->data, m->len, &lim, &error);
+    if (msg == NULL) {
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+    } else {
+      GMimeObject *root = g_mime_message_get_mime_part (msg->mime);
+      g_assert_cmpuint (tree_depth (root), <=, 2 * lim.max_depth + 1);
+      g_assert_cmpuint (tree_parts (root), <=, 2 * lim.max_parts + 2);
+      g_assert_cmpuint (msg->raw_header_end, <=, m->len);
+      guint visited = 0;
+      walk_leaves (root, 0, &visited);
+      GBytes *with = usc_message_with_headers (msg, "X-Test: 1");
+      g_assert_cmpuint (g_bytes_get_size (with), ==, m->len + 9 + strlen (msg->raw_eol)
+                        + (msg->raw_header_end > 0 && msg->raw_header_end == m->len
+                           && m->data[m->len - 1] != '\n' && m->data[m->len - 1] != '\r'
+                           ? strlen (msg->raw_eol) : 0));
+      g_bytes_unref (with);
+      usc_message_free (&msg);
+    }
+    g_byte_array_unref (m);
+  }
+  g_rand_free (r);
+  g_ptr_array_unref (seeds);
+}
+
 /* ----------------------------------------------------------- embedded */
 
 typedef struct {
@@ -975,6 +1117,7 @@ main (int argc, char **argv)
   g_test_add_func ("/message/hostile", test_hostile);
   g_test_add_func ("/message/prescan-random", test_prescan_random);
   g_test_add_func ("/message/prescan-real-mail", test_prescan_real_mail);
+  g_test_add_func ("/message/mutations", test_mutations);
   g_test_add_func ("/message/embedded", test_embedded);
   g_test_add_func ("/message/part-content", test_part_content);
   g_test_add_func ("/message/nul-bytes", test_nul_bytes);
