@@ -159,7 +159,11 @@ while time.monotonic() - start < seconds:
             problem = "badexit"
         else:
             counts["exit%d" % rc] += 1
-            lines = p.stdout.decode("utf-8", "replace").splitlines()
+            # LF only: str.splitlines() would also split at U+0085 / U+2028,
+            # which are valid inside JSON strings
+            lines = p.stdout.decode("utf-8", "replace").split("\n")
+            if lines and lines[-1] == "":
+                lines.pop()
             try:
                 if len(lines) != 1:
                     raise ValueError("%d lines" % len(lines))
