@@ -207,6 +207,7 @@ typedef struct {
   guint            parts;
   guint            fields;  /* header fields below the top level */
   gsize            hbytes;  /* their bytes */
+  gsize            structured; /* bytes of parameter / address fields GMime parses */
   gsize            cut;     /* length GMime gets */
   gboolean         limited;
 } Scan;
@@ -354,6 +355,120 @@ is_rfc822_subtype (const char *subtype)
   return FALSE;
 }
 
+/* GMime parses parameters (Content-Type, Content-Disposition) and address
+ * lists eagerly, at ~0.5 KB and a few microseconds each: a 4 MB header block
+ * of "; a=b" would cost seconds and hundreds of MB. Real mail has a handful of
+ * parameters and at most a few thousand addresses, so in the copy for GMime a
+ * parameter field is cut at STRUCTURED_FIELD_MAX bytes (a Content-Type keeps
+ * its type and boundary), an address field at ADDRESS_FIELD_MAX, and past
+ * STRUCTURED_TOTAL_MAX bytes for the whole message such fields are emptied
+ * (a Content-Type keeps its type and boundary). */
+#define STRUCTURED_FIELD_MAX (16 * 1024)
+#define ADDRESS_FIELD_MAX    (64 * 1024)
+#define STRUCTURED_TOTAL_MAX (1024 * 1024)
+
+static const char *const address_fields[] = {
+  "From", "To", "Cc", "Bcc", "Reply-To", "Sender",
+  "Resent-From", "Resent-To", "Resent-Cc", "Resent-Bcc", "Resent-Reply-To", "Resent-Sender",
+};
+
+typedef enum { SF_NONE, SF_CT, SF_PARAMS, SF_ADDRESS } StructKind;
+
+static StructKind
+structured_kind (const char *name, gsize len)
+{
+  if (len == 12 && g_ascii_strncasecmp (name, "Content-Type", 12) == 0)
+    return SF_CT;
+  if (len == 19 && g_ascii_strncasecmp (name, "Content-Disposition", 19) == 0)
+    return SF_PARAMS;
+  for (guint i = 0; i < G_N_ELEMENTS (address_fields); i++)
+    if (strlen (address_fields[i]) == len && g_ascii_strncasecmp (name, address_fields[i], len) == 0)
+      return SF_ADDRESS;
+  return SF_NONE;
+}
+
+/* Blank (spaces) the value bytes of @f from offset @from on, keeping its line
+ * structure (LFs and the leading blank of continuation lines). */
+static void
+blank_value (Scan *sc, const Field *f, gsize from)
+{
+  for (gsize i = MAX (from, f->vstart); i < f->end; i++)
+    if (sc->s[i] != '\n' && !(i > 0 && sc->s[i - 1] == '\n'))
+      sc->s[i] = ' ';
+}
+
+/* Rewrite a Content-Type value in place as " type/subtype; boundary=..."
+ * (what the structure needs), blanking the rest. FALSE when that does not
+ * fit on the field's first line. */
+static gboolean
+minimize_ct (Scan *sc, const Field *f)
+{
+  const char *v = sc->s + f->vstart;
+  gsize vlen = f->end - f->vstart;
+  const char *nl = memchr (v, '\n', vlen);
+  gsize first = nl ? (gsize) (nl - v) : vlen;
+  gsize i = 0;
+  while (i < vlen && (v[i] == ' ' || v[i] == '\t' || v[i] == '\n'))
+    i++;
+  gsize m = i;
+  while (m < vlen && m - i < 256 && v[m] != ';' && v[m] != ' ' && v[m] != '\t' && v[m] != '\n' && v[m] != '(')
+    m++;
+  GString *nv = g_string_new (" ");
+  g_string_append_len (nv, v + i, m - i);
+  /* the first "boundary=" parameter, quoted or not */
+  for (gsize k = m; k + 9 <= vlen; k++) {
+    if (g_ascii_strncasecmp (v + k, "boundary", 8) != 0 || (k > 0 && g_ascii_isalnum (v[k - 1])))
+      continue;
+    gsize q = k + 8;
+    while (q < vlen && (v[q] == ' ' || v[q] == '\t'))
+      q++;
+    if (q >= vlen || v[q] != '=')
+      continue;
+    q++;
+    while (q < vlen && (v[q] == ' ' || v[q] == '\t'))
+      q++;
+    gsize e = q;
+    if (e < vlen && v[e] == '"') {
+      e++;
+      while (e < vlen && v[e] != '"' && v[e] != '\n' && e - q < 256)
+        e++;
+      if (e < vlen && v[e] == '"')
+        e++;
+    } else {
+      while (e < vlen && v[e] != ';' && v[e] != ' ' && v[e] != '\t' && v[e] != '\n' && e - q < 256)
+        e++;
+    }
+    g_string_append (nv, "; boundary=");
+    g_string_append_len (nv, v + q, e - q);
+    break;
+  }
+  gboolean fits = nv->len <= first;
+  if (fits) {
+    blank_value (sc, f, f->vstart);
+    memcpy (sc->s + f->vstart, nv->str, nv->len);
+  }
+  g_string_free (nv, TRUE);
+  return fits;
+}
+
+/* Apply the caps above to a finished field of kind @k. */
+static void
+bound_structured (Scan *sc, const Field *f, StructKind k)
+{
+  gsize vlen = f->end - f->vstart;
+  gsize cap = k == SF_ADDRESS ? ADDRESS_FIELD_MAX : STRUCTURED_FIELD_MAX;
+  if (sc->structured + MIN (vlen, cap) > STRUCTURED_TOTAL_MAX)
+    cap = 0;
+  if (vlen > cap) {
+    sc->limited = TRUE;
+    if (k != SF_CT)
+      blank_value (sc, f, f->vstart + cap);
+    else if (!minimize_ct (sc, f))
+      blank_value (sc, f, f->vstart + MAX (cap, (gsize) 1024));
+  }
+  sc->structured += MIN (vlen, cap);
+}
+
 typedef enum { ENT_LEAF, ENT_MULTIPART, ENT_MESSAGE, ENT_STOP } EntKind;
 
 /* Scan the header block at *@p_io of an entity at @depth; leave *@p_io at its
@@ -367,6 +482,8 @@ scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolea
   const gsize entity_start = p;
   gboolean in_field = FALSE, in_ct = FALSE, have_cte = FALSE;
   gsize cte_vstart = 0, cte_end = 0;
+  Field sf = { 0, 0, 0 };        /* the current parameter / address field */
+  StructKind sk = SF_NONE;
   g_array_set_size (sc->cts, 0);
 
   while (p < sc->n) {
@@ -383,12 +500,21 @@ scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolea
           g_array_index (sc->cts, Field, sc->cts->len - 1).end = e;
         else if (have_cte && cte_end == p - 1)
           cte_end = e;
+        if (sk != SF_NONE)
+          sf.end = e;
       }
     } else {
       gsize name_len, colon;
+      if (sk != SF_NONE && sk != SF_CT)
+        bound_structured (sc, &sf, sk);
+      sk = SF_NONE;
       in_field = field_name_ok (line, len, &name_len, &colon);
       in_ct = FALSE;
       if (in_field) {
+        sk = structured_kind (line, name_len);
+        sf.start = p;
+        sf.vstart = p + colon + 1;
+        sf.end = e;
         if (!toplevel) {
           sc->fields++;
           if (sc->fields > sc->lim->max_headers) {
@@ -418,6 +544,15 @@ scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolea
     p = e < sc->n ? e + 1 : sc->n;
   }
   *p_io = p;
+  if (sk != SF_NONE && sk != SF_CT)
+    bound_structured (sc, &sf, sk);
+  /* GMime takes the last Content-Type: the others need not be parsed at all */
+  if (sc->cts->len > 1) {
+    for (guint k = 0; k + 1 < sc->cts->len; k++)
+      blank_value (sc, &g_array_index (sc->cts, Field, k), 0);
+  }
+  if (sc->cts->len > 0)
+    bound_structured (sc, &g_array_index (sc->cts, Field, sc->cts->len - 1), SF_CT);
 
   /* What is it? (GMime: the last Content-Type; digest children default to message/rfc822.) */
   EntKind kind = ENT_LEAF;
@@ -490,7 +625,7 @@ static gsize
 prescan (char *s, gsize n, const UscLimits *lim, gboolean *limited_r)
 {
   Scan sc = { s, n, lim, g_array_new (FALSE, FALSE, sizeof (Frame)),
-              g_array_new (FALSE, FALSE, sizeof (Field)), 0, 0, 0, n, FALSE };
+              g_array_new (FALSE, FALSE, sizeof (Field)), 0, 0, 0, 0, n, FALSE };
   gsize p = 0;
   guint depth = 0;
   gboolean parent_digest = FALSE, toplevel = TRUE, message_start = FALSE;

@@ -250,6 +250,27 @@ gen_many_headers (void)
   put_gs ("20-part-headers-100000.eml", s);
 }
 
+/* Parameters and addresses: GMime parses each one eagerly. */
+static void
+gen_structured (void)
+{
+  GString *s = g_string_new (NULL);
+  bounce_head (s, "multipart/report; report-type=delivery-status; boundary=\"B\"");
+  g_string_truncate (s, s->len - 2);
+  for (int i = 0; i < 400000; i++)
+    g_string_append (s, "; a=b");
+  g_string_append (s, "\n\n");
+  g_string_append (s, dsn_part);
+  g_string_append (s, "--B--\n");
+  put_gs ("32-content-type-400000-params.eml", s);
+
+  s = g_string_new ("From: a@example.org\nTo: ");
+  for (int i = 0; i < 200000; i++)
+    g_string_append_printf (s, "%su%d@example.org", i ? ", " : "", i);
+  g_string_append (s, "\nSubject: many recipients\n\nhello\n");
+  put_gs ("33-to-200000-addresses.eml", s);
+}
+
 static void
 gen_wide (void)
 {
@@ -366,6 +387,7 @@ main (int argc, char **argv)
   gen_garbage ();
   gen_many_headers ();
   gen_wide ();
+  gen_structured ();
   gen_small ();
   gen_bare_cr ();
   gen_report_garbage ();
