@@ -22,7 +22,9 @@
  *     cut just before it;
  *   - the copy is cut before the part or header field that would exceed
  *     max_parts parts, or max_headers / max_header_bytes of header fields
- *     below the top level.
+ *     below the top level;
+ *   - fields GMime parses eagerly (parameters, address lists) are bounded:
+ *     see STRUCTURED_FIELD_MAX below.
  * Where the pre-scan could disagree with GMime it errs towards counting more
  * nesting, never less. msg->text itself is never modified.
  */
