@@ -16,6 +16,8 @@ static const struct {
   { "line\nfeed\rtab\t", "\"line\\nfeed\\rtab\\t\"" },
   { "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"" },
   { "caf\xc3\xa9", "\"caf\xc3\xa9\"" },                 /* valid UTF-8 passes */
+  { "nel\xc2\x85ls\xe2\x80\xa8ps\xe2\x80\xa9", "\"nel\\u0085ls\\u2028ps\\u2029\"" },
+  { "\xc2\xa0\xe2\x80\x94", "\"\xc2\xa0\xe2\x80\x94\"" },   /* other 2- and 3-byte sequences pass */
   { "bad\xff" "byte", "\"bad\xef\xbf\xbd" "byte\"" },  /* invalid -> U+FFFD */
 };
 
