@@ -122,7 +122,7 @@ cli_error (const char *context, const GError *error)
 static volatile sig_atomic_t watchdog_exit = 75;
 
 static void
-on_alarm (int sig)
+on_alarm (int sig G_GNUC_UNUSED)
 {
   static const char m[] = "unscatter: time limit exceeded\n";
   ssize_t n G_GNUC_UNUSED = write (2, m, sizeof m - 1);

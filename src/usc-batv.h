@@ -23,6 +23,8 @@ UscBatvKeys *usc_batv_keys_load (const char *path, GError **error);
 UscBatvKeys *usc_batv_keys_new (void);
 gboolean usc_batv_keys_add (UscBatvKeys *keys, int number, const char *secret, GError **error);
 guint usc_batv_keys_count (const UscBatvKeys *keys);
+/* The number of the signing key (the first one added), -1 when there is none. */
+int usc_batv_keys_signing_number (const UscBatvKeys *keys);
 void usc_batv_keys_free (UscBatvKeys **keys);
 
 /* A new random secret (32 lower-case hex characters); newly allocated. */
@@ -51,17 +53,27 @@ const char *usc_batv_status_reason (UscBatvStatus status);
 
 /* Sign @address (local@domain) with key @key_number (-1: the signing key) for
  * the day containing @now (seconds since epoch). Returns "prvs=KDDDHHHHHH=local@domain"
- * (newly allocated) or NULL with @error. */
+ * (newly allocated) or NULL with @error: USC_ERROR_CONFIG when @keys is NULL or
+ * empty or has no key @key_number, USC_ERROR_INVALID for a key number outside
+ * -1..9, an address that is not local@domain (split at the last '@'), holds
+ * blanks, control characters or angle brackets, or is already tagged. */
 char *usc_batv_sign (const UscBatvKeys *keys, int key_number, const char *address,
                      gint64 now, GError **error);
 
 /* Verify @tagged (either form; case-insensitive prefix) at time @now and fill
  * @result (clear with usc_batv_result_clear). Returns result->status. @keys may
- * be NULL (then any tag is USC_BATV_NO_KEY). Hashes are compared in constant time. */
+ * be NULL (then any tag is USC_BATV_NO_KEY). Hashes are compared in constant time.
+ * The bad-hash check comes before the expiry check. Valid means the expiry day
+ * DDD is today .. today+8 (mod 1000); see usc-batv.c for the exact rule. */
 UscBatvStatus usc_batv_verify (const UscBatvKeys *keys, const char *tagged,
                                gint64 now, UscBatvResult *result);
 
 void usc_batv_result_clear (UscBatvResult *result);
+
+/* TRUE when @address (angle brackets and blanks allowed around it) carries a
+ * BATV tag in either form, well-formed or not (verify would not say NONE).
+ * usc_batv_sign refuses such an address (USC_ERROR_INVALID). */
+gboolean usc_batv_is_tagged (const char *address);
 
 G_END_DECLS
 #endif
