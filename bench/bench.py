@@ -131,6 +131,37 @@ def cpu(times):
     return CPU_MS.get(id(times), float("nan"))
 
 
+VALGRIND = shutil.which("valgrind")
+
+
+def instructions(argv, env, stdin_path=None):
+    """Instructions executed by one run (valgrind --tool=callgrind), or None.
+    Unlike times, this count does not depend on the load of the machine."""
+    if VALGRIND is None:
+        return None
+    fd, out = tempfile.mkstemp(prefix="cg.")
+    os.close(fd)
+    try:
+        fin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+        p = subprocess.run([VALGRIND, "--tool=callgrind", "--callgrind-out-file=" + out] + argv,
+                           env=env, stdin=fin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           timeout=120)
+        if stdin_path:
+            fin.close()
+        for line in p.stderr.decode("utf-8", "replace").splitlines():
+            if "Collected :" in line:
+                return int(line.rsplit(":", 1)[1].strip().replace(",", ""))
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        pass
+    finally:
+        os.unlink(out)
+    return None
+
+
+def minstr(n):
+    return "n/a (no valgrind)" if n is None else "%.2f M" % (n / 1e6)
+
+
 def mb(rss):
     return "n/a (install package time)" if rss is None else "%.1f MB" % rss
 
@@ -351,6 +382,11 @@ def bench_single(usc, env, work, now):
             row("check, 1 msg/process: median", "%.2f ms" % med, "<= 5 ms", med <= 5)
             row("check, 1 msg/process: p95", "%.2f ms" % p95)
             row("check, 1 msg/process: median CPU", "%.2f ms" % cpu(times))
+            n = instructions(argv, env)
+            ver = instructions([usc, "--version"], env)
+            say("check: %s instructions (callgrind), of which %s for `unscatter --version` "
+                "(process start-up, dynamic linking)" % (minstr(n), minstr(ver)))
+            row("check, 1 msg/process: instructions", minstr(n))
             row("check, 1 msg/process: peak RSS", mb(rss), "<= 16 MB", None if rss is None else rss <= 16)
 
 
@@ -426,6 +462,13 @@ def bench_record(usc, env, work, now):
         a, b = lookups[(lo, kind)], lookups[(hi, kind)]
         flat = b <= a * 1.5 + 0.5
         row("lookup (%s) %s -> %s" % (kind, lo, hi), "%.2f -> %.2f ms" % (a, b), "flat", flat)
+
+    n1 = instructions([usc, "check", "--db", small, hit], env)
+    n2 = instructions([usc, "check", "--db", big, hit], env)
+    if n1 is not None and n2 is not None:
+        say("check with record 1e3 / %d, ID found: %s / %s instructions" % (RECORD_N, minstr(n1), minstr(n2)))
+        row("lookup instructions 1e3 -> %d" % RECORD_N, "%s -> %s" % (minstr(n1), minstr(n2)), "flat",
+            n2 <= n1 * 1.2)
 
     # deliver with the big record: one process per message, into a Maildir.
     md = os.path.join(work, "Maildir")
