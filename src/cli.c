@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
+#include <syslog.h>
 #include <unistd.h>
 
 void
@@ -108,6 +109,38 @@ cli_result_clear (CliResult *r)
   usc_bounce_free (&r->bounce);
   usc_envelope_clear (&r->envelope);
   usc_verdict_free (&r->verdict);
+}
+
+void
+cli_log_decision (CliContext *ctx, const CliResult *r)
+{
+  if (r == NULL || r->verdict == NULL || r->bounce == NULL)
+    return;
+  const char *verdict = usc_verdict_name (r->verdict->verdict);
+  const char *kind = usc_kind_name (r->bounce->kind);
+  GError *error = NULL;
+  /* Counted only where a record exists: ordinary mail must not create one. */
+  UscRecord *record = cli_context_record (ctx, FALSE, &error);
+  if ((record == NULL && error != NULL)
+      || (record != NULL && usc_record_log_decision (record, usc_now (), verdict, kind, &error) < 0)) {
+    cli_error ("warning: decision not counted", error);
+    g_clear_error (&error);
+  }
+  if (ctx->config && !ctx->config->log_syslog)
+    return;
+  /* The Message-ID is attacker-controlled: printable ASCII, bounded. */
+  char id[200] = "-";
+  if (r->bounce->message_ids->len) {
+    const char *s = r->bounce->message_ids->pdata[0];
+    gsize n = 0;
+    for (; s[n] && n < sizeof id - 1; n++)
+      id[n] = (s[n] > 0x20 && s[n] < 0x7f) ? s[n] : '?';
+    id[n] = '\0';
+  }
+  openlog ("unscatter", LOG_PID, LOG_MAIL);
+  syslog (LOG_MAIL | LOG_INFO, "unscatter: verdict=%s kind=%s id=%s action=%s", verdict, kind,
+          id, usc_action_name (r->verdict->action));
+  closelog ();
 }
 
 void

@@ -63,6 +63,31 @@ gboolean cli_classify (CliContext *ctx, UscMessage *msg, const char *opt_recipie
                        const char *opt_sender, CliResult *result, GError **error);
 void cli_result_clear (CliResult *result);
 
+/* After a verdict in deliver / filter mode (not check): count it in the
+ * record's decision log (for `unscatter stats`; only when a record exists)
+ * and, unless [log] syslog = false, syslog it (mail.info):
+ * "unscatter: verdict=V kind=K id=<original's Message-ID or -> action=A".
+ * A failure is only a warning on stderr: the decision stands. */
+void cli_log_decision (CliContext *ctx, const CliResult *result);
+
+/* Recording sent mail (cmd-record.c, shared with cmd-sendmail.c). */
+typedef struct {
+  guint recorded, present, old, empty, bad;
+} CliRecordCounts;
+
+/* Read the header block of the message in @data (@len bytes; any line
+ * endings; an mbox "From " line allowed) and add it to @record with the
+ * recipients of To, Cc, Bcc, Resent-To/Cc/Bcc and @extra (envelope
+ * recipients, may be NULL). Messages dated before @min_date (0: no limit)
+ * are skipped. Updates @counts. Returns 1 added, 0 present or skipped,
+ * -1 record failure (@error set; temporary), -2 not a message (@error set). */
+int cli_record_message (UscRecord *record, const char *data, gsize len,
+                        const char *const *extra, gint64 min_date,
+                        CliRecordCounts *counts, GError **error);
+
+/* "recorded 120, already present 3[, ...]" (newly allocated). */
+char *cli_record_summary (const CliRecordCounts *counts, guint since_days);
+
 /* Print "unscatter: CONTEXT: MESSAGE" to stderr. */
 void cli_error (const char *context, const GError *error);
 

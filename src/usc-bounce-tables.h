@@ -1,4 +1,631 @@
-/* usc-bounce-tables.h — the heuristics of usc-bounce.c, as static tables. (being written) */
+/* usc-bounce-tables.h — the heuristics of usc-bounce.c, as static tables.
+ *
+ * Every pattern is matched case-insensitively as a plain substring (the text
+ * is lower-cased once, ASCII only), except where a table says "prefix".
+ * Entries are written in lower case. Scores are combined in usc-bounce.c:
+ * no single weak hint makes a bounce; structure (report parts, null sender,
+ * daemon sender) plus wording does.
+ */
 #ifndef USC_BOUNCE_TABLES_H
 #define USC_BOUNCE_TABLES_H
+
+/* Local parts of the senders of non-delivery reports (exact match). */
+static const char *const daemon_local_parts[] = {
+  "mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "maildaemon",
+  "postmaster", "post_master", "post-master", "mail.daemon", "mdaemon", "mmdf", "mailadmin", "mail-admin",
+  "mail_system", "mailsystem", "mailerdaemon-noreply", "no-reply-mailer-daemon",
+  "postmaster-noreply", "delivery-status", "nondelivery", "mailer-daemon-noreply",
+};
+
+/* Local parts that daemons use, but people and cron jobs too (weak hint). */
+static const char *const weak_daemon_local_parts[] = {
+  "smtp", "mailer", "mail", "bounce", "bounces", "nobody", "root", "system", "daemon",
+  "mta", "mailman", "noreply", "no-reply", "do-not-reply", "donotreply", "admin",
+  "administrator", "notification", "notifications", "mailrelay", "mx", "gateway",
+};
+
+/* Local-part prefixes that mark a daemon sender ("postmaster-xyz", "MAILER-DAEMON1"). */
+static const char *const daemon_local_prefixes[] = {
+  "mailer-daemon", "postmaster", "microsoftexchange", "mail-daemon", "mailerdaemon",
+};
+
+/* Display names of daemon senders (substring of the lower-cased name). */
+static const char *const daemon_display_names[] = {
+  "mail delivery", "mailer-daemon", "mailer daemon", "mail administrator",
+  "postmaster", "mail system", "delivery status", "microsoft outlook",
+  "microsoft exchange", "mail delivery subsystem", "mail delivery system",
+  "internet mail delivery", "returned mail", "mail router", "mailer_daemon",
+  "e-mail delivery", "email delivery", "delivery notification", "smtp gateway",
+  "mail transport", "post office", "mail-daemon", "undeliverable",
+  "systemadministrator", "system administrator", "content-filter at", "mail deliver system",
+  "interscan", "mail delivery service", "mail server",
+};
+
+/* Subjects of non-delivery / delay reports (substring of the lower-cased,
+ * decoded Subject). */
+static const char *const dsn_subjects[] = {
+  "undelivered mail returned to sender", "undeliverable", "undelivered mail",
+  "returned mail", "mail delivery failed", "delivery status notification",
+  "delivery failure", "failure notice", "delivery notification",
+  "mail system error", "nondeliverable", "non-deliverable", "non deliverable",
+  "non-delivery", "non delivery", "delivery has failed", "message delivery has failed",
+  "could not send message", "mail could not be delivered", "could not be delivered",
+  "delivery reports about your e-mail", "notice: mail delivery status",
+  "delayed mail", "delivery delayed", "message not delivered", "was not delivered",
+  "delivery problem", "mail delivery problem", "delivery error", "mail error",
+  "returned to sender", "message rejected", "mail rejected", "unable to deliver",
+  "delivery failed", "failed delivery", "warning: message", "returning message to sender",
+  "message delivery failure", "permanent delivery failure", "temporary delivery failure",
+  "unzustellbar", "nicht zustellbar", "zustellung fehlgeschlagen", "unzustellbare",
+  "non remis", "non distribuable", "échec de la remise", "echec de la remise",
+  "non recapitabile", "mancato recapito", "no se puede entregar", "no entregado",
+  "onbestelbaar", "niet afgeleverd", "olevererbart", "kan ikke leveres",
+  "не доставлено", "недоставленное", "не удалось доставить", "ошибка доставки",
+  "não é possível entregar", "nao e possivel entregar", "não entregue", "ej levererbart",
+  "niedostarczalne", "niedostarczona", "недоставляемое", "无法送达", "無法傳遞", "退信通知",
+  "nedoručitelné", "nelze doručit", "ikke leveret", "ikke levert", "kan ikke leveres",
+  "ei voitu toimittaa", "teslim edilemeyen", "teslim edilemedi", "kézbesíthetetlen",
+  "nedostavljivo", "nu poate fi livrat", "未配達", "配信不能", "エラー", "退信", "系统退信", "mail failure", "delivery status",
+  "[postmaster]", "postmaster notify", "mail not delivered", "message you sent",
+  "bounced mail", "bounce notification", "delivery failures", "user unknown",
+  "your message couldn't be delivered", "your message wasn't delivered",
+  "your message could not be delivered", "message undeliverable", "mail routing error",
+  "delivery report", "nondelivery", "rejected:", "sending failed", "sending error",
+  "error sending message", "permanent error", "returned:", "mail returned",
+  "mail failed", "returning to sender", "mail delivery failure", "our bulk email filter", "not member", "error sending your mail",
+  "there was an error sending", "could not deliver", "failed to deliver",
+};
+
+/* Body wording of non-delivery reports. "strong" ones are MTA boilerplate. */
+typedef struct { const char *needle; int strong; } UscMarker;
+
+static const UscMarker dsn_body_markers[] = {
+  /* Postfix */
+  { "this is the mail system at host", 1 },
+  { "i'm sorry to have to inform you that your message could not", 1 },
+  { "the mail system\n", 0 },
+  /* Sendmail */
+  { "the original message was received at", 1 },
+  { "----- transcript of session follows -----", 1 },
+  { "----- the following addresses had permanent fatal errors -----", 1 },
+  { "----- unsent message follows -----", 1 },
+  { "----- original message follows -----", 0 },
+  { "message could not be delivered for", 1 },
+  /* Exim */
+  { "this message was created automatically by mail delivery software", 1 },
+  { "a message that you sent could not be delivered to one or more of its", 1 },
+  { "a message that you sent has not yet been delivered to one or more of its", 1 },
+  { "the following address(es) failed", 1 },
+  { "------ this is a copy of the message", 1 },
+  /* qmail and relatives */
+  { "this is the qmail-send program", 1 },
+  { "i'm afraid i wasn't able to deliver your message", 1 },
+  { "--- below this line is a copy of the message", 1 },
+  { "--- enclosed are the original headers of the message", 1 },
+  { "i tried to deliver a bounce message", 1 },
+  /* Courier */
+  { "courier mail server at", 1 },
+  { "your message to the following recipients cannot be delivered", 1 },
+  /* OpenSMTPD */
+  { "this is the mailer-daemon, please do not reply to this", 1 },
+  { "an error has occurred while attempting to deliver a message", 1 },
+  { "delivery to the following recipients", 0 },
+  /* DragonFly dma */
+  { "this is the dragonfly mail agent", 1 },
+  { "there was an error delivering your mail", 1 },
+  /* Exchange / Office 365 / Outlook.com */
+  { "your message did not reach some or all of the intended recipients", 1 },
+  { "delivery has failed to these recipients or groups", 1 },
+  { "the following recipient(s) could not be reached", 1 },
+  { "couldn't be delivered", 0 },
+  { "your message wasn't delivered", 1 },
+  { "the following organization rejected your message", 1 },
+  { "diagnostic information for administrators", 1 },
+  { "generating server:", 0 },
+  { "this is an automatically generated delivery status notification", 1 },
+  { "delivery to the following recipients failed", 1 },
+  { "delivery to these recipients or groups is complete", 0 },
+  { "remote server returned", 0 },
+  /* Gmail / Google Groups */
+  { "delivery to the following recipient failed permanently", 1 },
+  { "delivery to the following recipient has been delayed", 1 },
+  { "message not delivered", 0 },
+  { "google tried to deliver your message", 1 },
+  { "the response from the remote server was", 1 },
+  { "the response was:", 0 },
+  { "we're writing to let you know that the group you tried to contact", 1 },
+  { "your message wasn't delivered to", 1 },
+  { "address not found", 0 },
+  /* Yahoo / AOL / Verizon */
+  { "sorry, we were unable to deliver your message to the following address", 1 },
+  { "message from yahoo.com", 0 },
+  { "this message was generated automatically by", 0 },
+  /* Amazon SES / WorkMail */
+  { "an error occurred while trying to deliver the mail to the following recipients", 1 },
+  { "the message you sent to the following recipient", 0 },
+  { "your message to", 0 },
+  /* Domino / Notes, GroupWise */
+  { "was not delivered to:", 1 },
+  { "your message\n", 0 },
+  { "the message that you sent was undeliverable", 1 },
+  { "the message that you sent could not be delivered", 1 },
+  { "the attached file had the following undeliverable recipient", 1 },
+  /* Mimecast, McAfee, Barracuda, MessageLabs, Zoho, Mail.ru, GMX, Yandex, ... */
+  { "your message couldn't be delivered", 1 },
+  { "the following message to", 0 },
+  { "was undeliverable", 1 },
+  { "message delivery failed", 1 },
+  { "this is an automatically generated message", 0 },
+  { "unable to deliver your message", 1 },
+  { "could not deliver the message", 1 },
+  { "could not deliver your message", 1 },
+  { "this is a bounce forwarded to you", 1 },
+  { "your message could not be delivered", 1 },
+  { "your message was not delivered", 1 },
+  { "your message cannot be delivered", 1 },
+  { "message could not be delivered", 1 },
+  { "mail could not be delivered", 1 },
+  { "could not be delivered to", 1 },
+  { "could not be delivered", 0 },
+  { "was not delivered", 0 },
+  { "delivery failed", 0 },
+  { "delivery has failed", 1 },
+  { "permanent failure", 0 },
+  { "permanent error", 0 },
+  { "undeliverable", 0 },
+  { "non-delivery", 0 },
+  { "failed recipient", 0 },
+  { "the following addresses had", 1 },
+  { "the following recipients could not", 1 },
+  { "message has not been delivered", 1 },
+  { "has not yet been delivered", 1 },
+  { "delivery attempts will continue", 1 },
+  { "will retry", 0 },
+  { "i'm sorry to inform you", 0 },
+  { "unable to deliver", 0 },
+  { "user unknown", 0 },
+  { "mailbox unavailable", 0 },
+  { "no such user", 0 },
+  { "mailbox is full", 0 },
+  { "recipient address rejected", 0 },
+  { "host or domain name not found", 0 },
+  { "smtp error", 0 },
+  { "rcpt to:", 0 },
+  { "returned mail", 0 },
+  { "this is a delivery status notification", 1 },
+  { "did not reach the following recipient", 1 },
+  { "we had trouble delivering your message", 1 },
+  { "returned permanent errors", 1 },
+  { "sent <<< rcpt to:", 1 },
+  { ">>> rcpt to:", 1 },
+  { "<<< 550", 0 },
+  { "<<< 554", 0 },
+  { "account is disabled", 0 },
+  { "is not recognized", 0 },
+  { "recipient not found", 0 },
+  { "the recipient server did not accept", 1 },
+  { "message could not be sent", 0 },
+  { "delivery to the following", 0 },
+  { "could not be delivered because", 0 },
+  { "the following message could not be delivered", 1 },
+  { "the following addresses had delivery problems", 1 },
+  { "there was a problem delivering your message", 1 },
+  { "each of the following recipients was rejected", 1 },
+  { "the error that the other server returned was", 1 },
+  { "technical details of permanent failure", 1 },
+  { "technical details of temporary failure", 1 },
+  { "delays in delivering your message", 1 },
+  { "unable to deliver message to", 1 },
+  { "hello, this is the mail server on", 1 },
+  { "this message could not be delivered", 1 },
+  { "this message was created automatically by", 1 },
+  { "this report relates to a message you sent", 1 },
+  { "your message could not be sent", 1 },
+  { "------- failure reasons", 1 },
+  { "could not be delivered to mobile", 1 },
+  { "technical report:", 0 },
+  { "undeliverable mail", 0 },
+  { "error(s):", 0 },
+  { "failed addresses follow", 1 },
+  { "error message below:", 1 },  /* Apache James, Verizon */
+  { "invalid user address", 0 },
+  { "message non-deliverable", 1 },
+  { "had delivery errors", 1 },
+  { "you are not a member of this mailing list", 1 },
+  { "this is an automatically generated mail", 0 },
+  { "returned to sender", 0 },
+  { "mail delivery failed", 1 },
+  { "delivery failure", 0 },
+  { "message rejected", 0 },
+  { "following recipient", 0 },
+  { "following address", 0 },
+  /* German, French, Spanish, Italian, Dutch, Russian, Japanese */
+  { "konnte nicht zugestellt werden", 1 },
+  { "nicht zugestellt", 0 },
+  { "n'a pas pu être remis", 1 },
+  { "n'a pas pu etre remis", 1 },
+  { "no se pudo entregar", 1 },
+  { "non è stato possibile recapitare", 1 },
+  { "kon niet worden afgeleverd", 1 },
+  { "не может быть доставлено", 1 },
+  { "не удалось доставить", 1 },
+  { "не доставлено", 0 },
+  { "配信できません", 1 },
+  { "送信できませんでした", 1 },
+};
+
+/* Words on a line of a text bounce that names the failed address. */
+static const char *const failure_words[] = {
+  "unknown", "invalid", "not found", "no such", "does not exist", "doesn't exist",
+  "rejected", "failed", "undeliverable", "unavailable", "not delivered", "error",
+  "refused", "disabled", "over quota", "quota exceeded", "mailbox full", "is full",
+  "denied", "blocked", "could not", "couldn't", "cannot", "unable", "unrouteable",
+  "not exist", "inactive", "suspended", " 550", " 551", " 552", " 553", " 554",
+};
+
+/* Lines that introduce a copy of the original inside a text bounce. */
+static const char *const copy_separators[] = {
+  "------ this is a copy of the message", "--- below this line is a copy of the message",
+  "--- enclosed are the original headers", "----- unsent message follows -----",
+  "----- original message follows -----", "----- original message -----",
+  "-----original message-----", "------- returned message --------",
+  "--- original message follows", "original message follows", "returned message follows",
+  "message headers follow", "original message headers", "the original message was:",
+  "original message header", "----- message header follows -----",
+  "headers of the original message", "copy of the message", "copy of original message",
+  "original headers:", "------ original message ------", "unsent message below",
+  "the message header was", "original message:", "--- the header of the original message",
+  "message text follows", "original message below", "original message headers:",
+  "-------original message",
+};
+
+/* Auto-reply subjects: prefixes of the lower-cased decoded Subject (after
+ * leading white space). */
+static const char *const autoreply_subject_prefixes[] = {
+  "auto:", "auto reply", "auto-reply", "autoreply", "auto response", "auto-response",
+  "autoresponse", "automatic reply", "automatic response", "automated reply",
+  "automated response", "automatische antwort", "autosvar", "automatisch antwoord",
+  "automaattinen vastaus", "odpowiedź automatyczna", "automatyczna odpowiedź",
+  "réponse automatique", "reponse automatique", "respuesta automática",
+  "respuesta automatica", "risposta automatica", "resposta automática",
+  "resposta automatica", "abwesenheitsnotiz", "out of office:", "out of the office:",
+  "out-of-office:", "ooo:", "[ooo]", "автоответ", "автоматический ответ", "自動応答",
+  "自動返信", "automatická odpověď", "otomatik yanıt", "otomatik cevap", "自动回复",
+  "自動回覆", "자동 회신", "자동 응답", "afwezigheidsbericht", "automatikus válasz",
+  "αυτόματη απάντηση", "[auto-reply]", "[autoreply]", "(auto-reply)",
+};
+
+/* Weaker: subjects a person might also write ("Out of office tomorrow"). */
+static const char *const autoreply_subject_weak_prefixes[] = {
+  "abwesenheit", "abwesend", "außer haus", "ausser haus", "out of office",
+  "out of the office", "out-of-office", "ooo ", "away from", "away until", "i am away",
+  "i'm away", "on vacation", "vacation", "on holiday", "on leave", "absence", "absent",
+  "fuera de la oficina", "fuori sede", "fuori ufficio", "afwezig", "congés", "conges",
+  "отсутствую", "不在", "fraværende", "frånvarande", "poissa", "ausente", "assente",
+  "thank you for your email", "thank you for your message", "thanks for your email",
+  "thanks for your message", "we have received your", "we received your",
+  "your email has been received", "ticket received", "request received",
+  "automatic notification",
+};
+
+/* Auto-reply wording in the body. */
+static const char *const autoreply_body_markers[] = {
+  "out of the office", "out of office", "i am currently away", "i am away",
+  "i'm away", "i will be away", "i am on vacation", "i'm on vacation",
+  "limited access to e", "upon my return", "when i return", "i will return",
+  "i'll be back", "i will be back", "returning to the office", "back in the office",
+  "auto-reply", "automatic reply", "automatische antwort", "abwesend",
+  "bin ich nicht erreichbar", "réponse automatique", "je suis absent",
+  "respuesta automática", "estoy fuera", "sono assente", "ben afwezig",
+  "в отпуске", "отсутствую", "不在", "thank you for your email",
+  "nicht im büro", "nicht im buero", "vielen dank für ihre nachricht", "keinen zugriff",
+  "no access to e-mail", "no access to email", "will not be forwarded", "with limited access",
+  "i am out", "i'm out", "currently out", "away from the office", "away from my desk",
+  "thank you for your message", "we have received your", "this is an automated",
+  "this is an automatic", "automated response to your message", "is out of the office",
+  "only notification you will receive while this person is away",
+};
+
+/* Header fields whose presence marks an auto-reply (value substring, "" = any). */
+static const struct { const char *name; const char *value; } autoreply_headers[] = {
+  { "X-Autoreply", "" },
+  { "X-Autorespond", "" },
+  { "X-Autoresponder", "" },
+  { "X-Vacation", "" },
+  { "X-Apple-Action", "vacation" },
+  { "Precedence", "auto_reply" },
+  { "X-Precedence", "auto_reply" },
+  { "X-Auto-Reply", "" },
+  { "X-AutoReply-From", "" },
+  { "X-Mail-Autoreply", "" },
+  { "X-Autogenerated", "reply" },
+  { "X-FC-MachineGenerated", "" },
+  { "X-Mailer", "vacation" },
+  { "X-POST-MessageClass", "autoreply" },
+  { "Delivered-To", "autoresponder" },
+  { "X-MS-Exchange-Organization-AutoReplyCount", "" },
+  { "X-Auto-Response", "" },
+};
+
+/* Challenge-response systems. */
+static const char *const challenge_subjects[] = {
+  "please confirm", "confirm your", "confirmation required", "verification required",
+  "verify your", "awaiting your confirmation", "awaiting verification",
+  "pending verification", "spam arrest", "spamarrest", "boxbe", "sender verification",
+  "challenge", "whitelist", "approval required", "request to deliver",
+  "your message is awaiting", "message held", "is waiting for your confirmation",
+  "please verify", "verify you are", "authentication required", "bitte bestätigen",
+  "awaiting approval", "waiting for approval", "pending approval", "held for approval",
+  "on hold", "verify you are human", "are you human",
+};
+
+static const char *const challenge_body_markers[] = {
+  "spamarrest", "spam arrest", "boxbe", "choicemail", "challenge-response",
+  "challenge/response", "verify that you are a human", "verify that you are a real person",
+  "prove that you are a human", "prove you are human", "i am using a spam",
+  "i use a spam", "to have your message delivered", "to get your message delivered",
+  "your message is being held", "your message has been held",
+  "list of approved senders", "approved senders list", "add you to my",
+  "please confirm that you sent", "please click the link below to verify",
+  "click on the link below to confirm", "tmda", "mailblocks", "only accept mail from",
+  "whitelist", "white list", "one-time verification", "sender verification",
+  "waiting for your confirmation", "confirm your message", "verify your message",
+  "confirm your e-mail", "confirm your email", "reply to this message to confirm",
+  "approved senders", "put on hold", "waiting for approval", "awaiting approval",
+  "release your message", "verify that you are", "you only need to do this once",
+  "keep their inbox free of spam", "keep my inbox free of spam", "solving the short puzzle",
+};
+
+static const char *const challenge_headers[] = {
+  "X-Boxbe-Verification", "X-Spam-Arrest", "X-Challenge", "X-TMDA-Confirm",
+  "X-ChoiceMail-Registration-Request", "X-Mailblocks", "X-Bluebottle-Request",
+  "X-Boxbe-Magic",
+};
+
+/* Anti-virus notices. */
+static const char *const virus_subjects[] = {
+  "virus", "infected", "malware", "banned content", "banned file", "banned attachment",
+  "quarantine", "antivirus", "anti-virus", "blocked attachment", "attachment blocked",
+  "mailscanner", "security alert", "content filter", "dangerous attachment",
+  "[amavis]", "worm", "trojan", "viren", "virenwarnung", "virus gefunden", "threat detected",
+  "threat found", "malicious",
+};
+
+static const char *const virus_body_markers[] = {
+  "contained a virus", "contains a virus", "containing a virus", "virus was found",
+  "virus found", "virus detected", "viruses detected", "infected with", "is infected",
+  "was infected", "has been quarantined", "was quarantined", "been quarantined",
+  "malware", "banned file", "banned attachment", "banned contents", "dangerous content",
+  "found to contain", "virus scanner", "virusscanner", "anti-virus", "antivirus",
+  "mailscanner", "amavis", "clamav", "trojan", "worm.", "w32/", "w32.", "security risk",
+  "virus scan", "virus detector", "virus alert", "troj_", "eicar", "heuristics.",
+  "found a virus", "detected a threat", "infected object", "threat:", "troj/", "virus:",
+};
+
+/* A virus notice speaks of a message. */
+static const char *const virus_context_markers[] = {
+  "your message", "message you sent", "you sent", "from you", "sent by you", "the message",
+  "your e-mail", "your email", "the e-mail", "the email", "mail from", "attachment",
+  "has not been delivered", "was not delivered", "not delivered",
+};
+
+static const char *const virus_local_parts[] = {
+  "virusalert", "virus-alert", "antivirus", "anti-virus", "amavis", "virus",
+  "virusscan", "mailscanner", "av", "avscan", "quarantine", "mailsweeper",
+  "scanmail", "interscan", "mailguard", "imss", "virusalert", "virus-scanner",
+};
+
+static const char *const virus_display_names[] = {
+  "interscan", "mailscanner", "antivirus", "anti-virus", "virus", "content-filter",
+  "content filter", "mail security", "email security", "mailsweeper", "scanmail",
+  "kaspersky", "sophos", "puremessage", "symantec", "trend micro", "eset", "clamav",
+  "f-secure", "bitdefender", "avast", "avira", "panda", "mcafee",
+};
+
+/* Forwarding by a person, in the text. */
+static const char *const forward_markers[] = {
+  "forwarded message", "begin forwarded message", "weitergeleitete nachricht",
+  "message transféré", "mensaje reenviado", "messaggio inoltrato", "doorgestuurd bericht",
+};
+
+/* "... at HOST" phrases that name the reporting host in a text notice. */
+static const char *const reporting_host_markers[] = {
+  "this is the mail system at host ", "qmail-send program at ", "courier mail server at ",
+  "this is the mailer-daemon at ", "hello, this is the mail server on ",
+};
+
+/* Human mail: subject prefixes of forwards and replies. */
+static const char *const human_subject_prefixes[] = {
+  "fwd:", "fw:", "fwd ", "[fwd:", "wg:", "tr:", "rv:", "i:", "doorst:", "vs:", "vb:",
+  "enc:", "pd:", "fs:", "npr:", "re:", "aw:", "sv:", "antw:", "ref:", "odp:", "réf:",
+  "res:", "r:", "ynt:",
+};
+
+/* Header fields that only mail user agents set. */
+static const char *const human_headers[] = {
+  "User-Agent", "X-Mozilla-Draft-Info", "X-Mozilla-Status", "X-Apple-Base-Url",
+  "X-Apple-Mail-Remote-Attachments", "X-Uniform-Type-Identifier", "X-Universally-Unique-Identifier",
+  "X-Smtp-Server", "X-Mailer-Version", "X-Face", "Face",
+};
+
+/* Mailing-list headers (RFC 2369, RFC 2919). */
+static const char *const list_headers[] = {
+  "List-Id", "List-Post", "List-Unsubscribe", "Mailing-List", "X-Mailing-List",
+  "X-BeenThere",
+};
+
+/* Where an MTA family signature is looked for. */
+typedef enum {
+  SIG_FROM,          /* the From address (lower-cased) */
+  SIG_SUBJECT,       /* the decoded Subject (lower-cased) */
+  SIG_HEADER,        /* a header field's value, or "" for its mere presence */
+  SIG_RECEIVED,      /* any Received field (lower-cased) */
+  SIG_REPORTING,     /* the report's Reporting-MTA (lower-cased) */
+  SIG_BODY,          /* the report's own text (lower-cased) */
+  SIG_BOUNDARY,      /* the top-level MIME boundary (lower-cased) */
+  SIG_MSGID,         /* the bounce's own Message-ID (lower-cased) */
+  SIG_DIAG,          /* DSN Diagnostic-Code / Remote-MTA text (lower-cased) */
+} UscSigWhere;
+
+typedef struct {
+  const char *family;
+  UscSigWhere where;
+  const char *header;  /* for SIG_HEADER */
+  const char *needle;  /* lower-case substring */
+} UscSignature;
+
+/* First match wins: specific services before the software they run. */
+static const UscSignature mta_signatures[] = {
+  /* Amazon */
+  { "workmail", SIG_HEADER, "X-Mailer", "amazon workmail" },
+  { "workmail", SIG_BODY, NULL, "amazon workmail" },
+  { "workmail", SIG_RECEIVED, NULL, "awsapps.com" },
+  { "workmail", SIG_FROM, NULL, "awsapps.com" },
+  { "amazonses", SIG_FROM, NULL, "amazonses.com" },
+  { "amazonses", SIG_REPORTING, NULL, "amazonses.com" },
+  { "amazonses", SIG_HEADER, "X-SES-Outgoing", "" },
+  { "amazonses", SIG_MSGID, NULL, "amazonses.com" },
+  { "amazonses", SIG_RECEIVED, NULL, "amazonses.com" },
+  /* Google */
+  { "googlegroups", SIG_FROM, NULL, "googlegroups.com" },
+  { "googlegroups", SIG_BODY, NULL, "google groups" },
+  { "googlegroups", SIG_BODY, NULL, "googlegroups.com" },
+  { "gmail", SIG_FROM, NULL, "@googlemail.com" },
+  { "gmail", SIG_FROM, NULL, "@gmail.com" },
+  { "gmail", SIG_BODY, NULL, "google tried to deliver your message" },
+  { "gmail", SIG_BODY, NULL, "delivery to the following recipient failed permanently" },
+  { "gmail", SIG_BODY, NULL, "delivery to the following recipient has been delayed" },
+  { "gmail", SIG_REPORTING, NULL, "google.com" },
+  { "gmail", SIG_REPORTING, NULL, "googlemail.com" },
+  /* Microsoft */
+  { "office365", SIG_REPORTING, NULL, "outlook.com" },
+  { "office365", SIG_FROM, NULL, "outlook.com" },
+  { "office365", SIG_FROM, NULL, "onmicrosoft.com" },
+  { "office365", SIG_FROM, NULL, "@hotmail." },
+  { "office365", SIG_HEADER, "X-MS-Exchange-CrossTenant-Id", "" },
+  { "office365", SIG_HEADER, "X-MS-Exchange-CrossTenant-OriginalArrivalTime", "" },
+  { "office365", SIG_BODY, NULL, "office 365" },
+  { "office365", SIG_BODY, NULL, "microsoft 365" },
+  { "office365", SIG_BODY, NULL, ".prod.outlook.com" },
+  { "office365", SIG_BODY, NULL, ".protection.outlook.com" },
+  { "office365", SIG_RECEIVED, NULL, ".prod.outlook.com" },
+  { "office365", SIG_RECEIVED, NULL, "protection.outlook.com" },
+  { "exchange", SIG_HEADER, "X-MimeOLE", "microsoft exchange" },
+  { "exchange", SIG_HEADER, "X-MS-Embedded-Report", "" },
+  { "exchange", SIG_HEADER, "X-Mailer", "internet mail service" },
+  { "exchange", SIG_RECEIVED, NULL, "with internet mail service" },
+  { "exchange", SIG_HEADER, "X-Mailer", "microsoft exchange" },
+  { "exchange", SIG_HEADER, "X-MS-Exchange-Organization-SCL", "" },
+  { "exchange", SIG_HEADER, "X-MS-TNEF-Correlator", "" },
+  { "exchange", SIG_HEADER, "X-MS-Has-Attach", "" },
+  { "exchange", SIG_BODY, NULL, "your message did not reach some or all of the intended recipients" },
+  { "exchange", SIG_BODY, NULL, "delivery has failed to these recipients or groups" },
+  { "exchange", SIG_BODY, NULL, "diagnostic information for administrators" },
+  { "exchange", SIG_BODY, NULL, "microsoft exchange" },
+  { "exchange", SIG_BODY, NULL, "the following recipient(s) could not be reached" },
+  { "exchange", SIG_DIAG, NULL, "resolver.adr." },
+  { "exchange", SIG_BODY, NULL, "#5.1.1 smtp" },
+  { "exchange", SIG_RECEIVED, NULL, "microsoft smtpsvc" },
+  { "exchange", SIG_BOUNDARY, NULL, "9b095b5adsn=_" },
+  /* Yahoo, AOL, Apple, Verizon */
+  { "yahoo", SIG_FROM, NULL, "yahoo" },
+  { "yahoo", SIG_BODY, NULL, "message from yahoo" },
+  { "yahoo", SIG_BODY, NULL, "yahoo! mail" },
+  { "yahoo", SIG_REPORTING, NULL, "yahoo" },
+  { "aol", SIG_FROM, NULL, "aol.com" },
+  { "aol", SIG_REPORTING, NULL, "aol.com" },
+  { "aol", SIG_RECEIVED, NULL, "mx.aol.com" },
+  /* Webmail providers */
+  { "zoho", SIG_FROM, NULL, "zoho" },
+  { "zoho", SIG_HEADER, "X-ZohoMail", "" },
+  { "zoho", SIG_REPORTING, NULL, "zoho" },
+  { "zoho", SIG_RECEIVED, NULL, "zoho.com" },
+  { "mailru", SIG_FROM, NULL, "mail.ru" },
+  { "mailru", SIG_REPORTING, NULL, "mail.ru" },
+  { "mailru", SIG_RECEIVED, NULL, ".mail.ru" },
+  { "gmx", SIG_FROM, NULL, "gmx." },
+  { "gmx", SIG_FROM, NULL, "web.de" },
+  { "gmx", SIG_REPORTING, NULL, "gmx." },
+  { "gmx", SIG_BODY, NULL, "gmx" },
+  { "yandex", SIG_FROM, NULL, "yandex" },
+  { "yandex", SIG_REPORTING, NULL, "yandex" },
+  { "yandex", SIG_RECEIVED, NULL, "yandex" },
+  /* Gateways and filtering services */
+  { "mimecast", SIG_HEADER, "X-MC-Unique", "" },
+  { "mimecast", SIG_HEADER, "X-Mimecast-Spam-Score", "" },
+  { "mimecast", SIG_REPORTING, NULL, "mimecast" },
+  { "mimecast", SIG_RECEIVED, NULL, "mimecast" },
+  { "mimecast", SIG_BODY, NULL, "mimecast" },
+  { "mimecast", SIG_MSGID, NULL, "mimecast" },
+  { "mcafee", SIG_HEADER, "X-NAI-Header", "" },
+  { "mcafee", SIG_HEADER, "X-NAIMIME-Disclaimer", "" },
+  { "mcafee", SIG_BODY, NULL, "mcafee" },
+  { "barracuda", SIG_HEADER, "X-ASG-Debug-ID", "" },
+  { "barracuda", SIG_HEADER, "X-Barracuda-Connect", "" },
+  { "barracuda", SIG_HEADER, "X-Barracuda-Envelope-From", "" },
+  { "barracuda", SIG_BODY, NULL, "barracuda" },
+  { "barracuda", SIG_REPORTING, NULL, "barracuda" },
+  { "barracuda", SIG_RECEIVED, NULL, "barracuda" },
+  { "messagelabs", SIG_HEADER, "X-Msg-Ref", "messagelabs" },
+  { "messagelabs", SIG_REPORTING, NULL, "messagelabs" },
+  { "messagelabs", SIG_RECEIVED, NULL, "messagelabs" },
+  { "messagelabs", SIG_BODY, NULL, "messagelabs" },
+  { "messagelabs", SIG_BODY, NULL, "symantec email security" },
+  /* Groupware */
+  { "domino", SIG_HEADER, "X-Mailer", "domino" },
+  { "domino", SIG_HEADER, "X-Mailer", "lotus notes" },
+  { "domino", SIG_HEADER, "X-MIMETrack", "" },
+  { "domino", SIG_SUBJECT, NULL, "delivery failure:" },
+  { "domino", SIG_BODY, NULL, "lotus domino" },
+  { "groupwise", SIG_HEADER, "X-Mailer", "groupwise" },
+  { "groupwise", SIG_BODY, NULL, "groupwise" },
+  { "groupwise", SIG_BODY, NULL, "the attached file had the following undeliverable recipient" },
+  /* MTA software */
+  { "dragonfly", SIG_BODY, NULL, "dragonfly mail agent" },
+  { "dragonfly", SIG_BODY, NULL, "there was an error delivering your mail" },
+  { "opensmtpd", SIG_BODY, NULL, "this is the mailer-daemon, please do not reply" },
+  { "opensmtpd", SIG_BODY, NULL, "an error has occurred while attempting to deliver a message" },
+  { "opensmtpd", SIG_RECEIVED, NULL, "(opensmtpd)" },
+  { "courier", SIG_BODY, NULL, "courier mail server" },
+  { "courier", SIG_FROM, NULL, "courier mail server" },
+  { "courier", SIG_HEADER, "X-Mailer", "courier" },
+  { "courier", SIG_BOUNDARY, NULL, "=_courier" },
+  { "qmail", SIG_BODY, NULL, "qmail-send program" },
+  { "qmail", SIG_BODY, NULL, "qmail-send" },
+  { "qmail", SIG_BODY, NULL, "i'm afraid i wasn't able to deliver your message" },
+  { "qmail", SIG_BODY, NULL, "--- below this line is a copy of the message" },
+  { "qmail", SIG_BODY, NULL, "--- enclosed are the original headers" },
+  { "exim", SIG_BODY, NULL, "this message was created automatically by mail delivery software" },
+  { "exim", SIG_BODY, NULL, "------ this is a copy of the message" },
+  { "exim", SIG_HEADER, "X-Failed-Recipients", "" },
+  { "exim", SIG_RECEIVED, NULL, "(exim " },
+  { "postfix", SIG_BODY, NULL, "this is the mail system at host" },
+  { "postfix", SIG_HEADER, "X-Postfix-Queue-ID", "" },
+  { "postfix", SIG_DIAG, NULL, "x-postfix;" },
+  { "postfix", SIG_BODY, NULL, "x-postfix-sender:" },
+  { "postfix", SIG_BODY, NULL, "x-postfix-queue-id:" },
+  { "sendmail", SIG_BODY, NULL, "the original message was received at" },
+  { "sendmail", SIG_BODY, NULL, "----- transcript of session follows -----" },
+  { "sendmail", SIG_BODY, NULL, "----- unsent message follows -----" },
+  { "sendmail", SIG_BODY, NULL, "----- the following addresses had permanent fatal errors -----" },
+  { "sendmail", SIG_BODY, NULL, "----- the following addresses had delivery problems -----" },
+  { "sendmail", SIG_SUBJECT, NULL, "returned mail: see transcript for details" },
+  { "sendmail", SIG_HEADER, "Auto-Submitted", "auto-generated (failure)" },
+  { "sendmail", SIG_RECEIVED, NULL, "sendmail" },
+  { "postfix", SIG_RECEIVED, NULL, "(postfix)" },
+};
+
+/* Separator and key shapes inside text bodies that carry an original Message-ID. */
+static const struct { const char *key; const char *source; } body_id_keys[] = {
+  { "x-original-message-id", "x-original-message-id" },
+  { "original-message-id", "x-original-message-id" },
+  { "original message-id", "body-text" },
+  { "original message id", "body-text" },
+  { "message-id", NULL },   /* NULL: inline-copy / quoted / body-text by position */
+  { "message id", "body-text" },
+  { "smtp-id", "body-text" },       /* ESP bounce summaries */
+  { "x-message-id", "body-text" },
+  { "messageid", "body-text" },
+};
+
 #endif

@@ -27,8 +27,8 @@ typedef struct {
   UscKind    kind;
   GPtrArray *message_ids;     /* original's Message-IDs without <>, best first, no duplicates, never the bounce's own */
   GPtrArray *id_sources;      /* parallel to message_ids: "message/rfc822", "text/rfc822-headers",
-                                 "message/global", "inline-copy", "quoted", "x-original-message-id",
-                                 "in-reply-to", "references", "body-text" ... */
+                                 "message/global", "message/global-headers", "inline-copy", "quoted",
+                                 "x-original-message-id", "in-reply-to", "references", "body-text" */
   char      *envelope_id;     /* ENVID (Original-Envelope-Id) or NULL */
   char      *envelope_sender; /* the original's envelope sender (returned Return-Path, X-Postfix-Sender, ...) or NULL */
   GPtrArray *recipients;      /* failed recipients, lower-case */

@@ -1,6 +1,16 @@
-/* usc-config.c — configuration. (placeholder, being written) */
+/* usc-config.c — configuration from a GKeyFile (unscatter.conf(5)).
+ *
+ * Every setting has a default, so no file is needed. The file is checked
+ * strictly: an unknown group or key, or a value that does not parse, is an
+ * error (USC_ERROR_CONFIG) naming the file, the group and the key, so that a
+ * typo never silently changes what happens to mail. Settings are described
+ * in one static table.
+ */
 #include "config.h"
 #include "usc-config.h"
+
+#include <errno.h>
+#include <string.h>
 
 const char *
 usc_action_name (UscAction a)
@@ -31,10 +41,251 @@ usc_config_new_default (void)
   return c;
 }
 
+typedef enum {
+  T_PATH,     /* a file name; "~/" expands to the home directory */
+  T_STRING,   /* a non-empty string */
+  T_FOLDER,   /* a Maildir++ folder name */
+  T_UINT,     /* unsigned integer in [min, max] */
+  T_SIZE,     /* bytes, with optional k / M / G suffix, in [min, max] */
+  T_DOUBLE,   /* seconds, in [min, max] */
+  T_BOOL,     /* true/false/yes/no/on/off/1/0 */
+  T_ACTION    /* deliver / file / discard */
+} SettingType;
+
+typedef struct {
+  const char *group;
+  const char *key;
+  SettingType type;
+  gsize       offset;
+  double      min, max;
+} Setting;
+
+#define OFF(field) G_STRUCT_OFFSET (UscConfig, field)
+
+static const Setting settings[] = {
+  { "record",   "path",                  T_PATH,   OFF (record_path), 0, 0 },
+  { "record",   "expire_days",           T_UINT,   OFF (expire_days), 1, 36500 },
+  { "record",   "busy_timeout",          T_DOUBLE, OFF (busy_timeout), 0, 3600 },
+  { "verdict",  "recipient_window_days", T_UINT,   OFF (recipient_window_days), 0, 365 },
+  { "actions",  "not-bounce",            T_ACTION, OFF (action[USC_VERDICT_NOT_BOUNCE]), 0, 0 },
+  { "actions",  "legitimate",            T_ACTION, OFF (action[USC_VERDICT_LEGITIMATE]), 0, 0 },
+  { "actions",  "backscatter",           T_ACTION, OFF (action[USC_VERDICT_BACKSCATTER]), 0, 0 },
+  { "actions",  "unknown",               T_ACTION, OFF (action[USC_VERDICT_UNKNOWN]), 0, 0 },
+  { "actions",  "folder",                T_FOLDER, OFF (folder), 0, 0 },
+  { "batv",     "keys",                  T_PATH,   OFF (batv_keys), 0, 0 },
+  { "batv",     "require",               T_BOOL,   OFF (batv_require), 0, 0 },
+  { "batv",     "sign",                  T_BOOL,   OFF (batv_sign), 0, 0 },
+  { "sendmail", "path",                  T_PATH,   OFF (sendmail), 0, 0 },
+  { "log",      "syslog",                T_BOOL,   OFF (log_syslog), 0, 0 },
+  { "limits",   "max_bytes",             T_SIZE,   OFF (limits.max_bytes), 1024, 4.0 * 1024 * 1024 * 1024 },
+  { "limits",   "max_header_bytes",      T_SIZE,   OFF (limits.max_header_bytes), 1024, 1024.0 * 1024 * 1024 },
+  { "limits",   "max_headers",           T_UINT,   OFF (limits.max_headers), 10, 10000000 },
+  { "limits",   "max_depth",             T_UINT,   OFF (limits.max_depth), 1, 10000 },
+  { "limits",   "max_parts",             T_UINT,   OFF (limits.max_parts), 1, 10000000 },
+  { "limits",   "max_seconds",           T_DOUBLE, OFF (limits.max_seconds), 0.1, 3600 },
+};
+
+static gboolean
+known_group (const char *group)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (settings); i++)
+    if (strcmp (settings[i].group, group) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static const Setting *
+find_setting (const char *group, const char *key)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (settings); i++)
+    if (strcmp (settings[i].group, group) == 0 && strcmp (settings[i].key, key) == 0)
+      return &settings[i];
+  return NULL;
+}
+
+static char *
+expand_path (const char *v)
+{
+  if (v[0] == '~' && (v[1] == '/' || v[1] == '\0'))
+    return g_build_filename (g_get_home_dir (), v + 1, NULL);
+  return g_strdup (v);
+}
+
+/* Parse @v (trimmed) for @s into @c. FALSE with *@why_r (static) on a bad value. */
+static gboolean
+apply (UscConfig *c, const Setting *s, const char *v, const char **why_r)
+{
+  gpointer field = G_STRUCT_MEMBER_P (c, s->offset);
+  char *end = NULL;
+
+  switch (s->type) {
+  case T_PATH:
+  case T_STRING:
+    if (*v == '\0') {
+      *why_r = "must not be empty";
+      return FALSE;
+    }
+    g_free (*(char **) field);
+    *(char **) field = s->type == T_PATH ? expand_path (v) : g_strdup (v);
+    return TRUE;
+  case T_FOLDER:
+    if (*v == '\0' || strchr (v, '/') || strcmp (v, ".") == 0 || strcmp (v, "..") == 0
+        || v[0] == '.') {
+      *why_r = "must be a folder name without '/' and not starting with '.'";
+      return FALSE;
+    }
+    for (const char *p = v; *p; p++)
+      if ((guchar) *p < 0x20 || *p == 0x7f) {
+        *why_r = "must not contain control characters";
+        return FALSE;
+      }
+    g_free (*(char **) field);
+    *(char **) field = g_strdup (v);
+    return TRUE;
+  case T_UINT:
+  case T_SIZE: {
+    if (!g_ascii_isdigit (*v)) {
+      *why_r = s->type == T_SIZE ? "must be a number of bytes (suffix k, M or G allowed)" : "must be a whole number";
+      return FALSE;
+    }
+    errno = 0;
+    guint64 n = g_ascii_strtoull (v, &end, 10);
+    if (s->type == T_SIZE && end && *end) {
+      guint64 mult = 0;
+      switch (*end) {
+      case 'k': case 'K': mult = 1024; break;
+      case 'm': case 'M': mult = 1024 * 1024; break;
+      case 'g': case 'G': mult = 1024 * 1024 * 1024; break;
+      }
+      if (mult && (end[1] == '\0' || ((end[1] == 'b' || end[1] == 'B') && end[2] == '\0'))) {
+        if (n > G_MAXUINT64 / mult)
+          errno = ERANGE;
+        n *= mult;
+        end += strlen (end);
+      }
+    }
+    if (errno || end == NULL || *end != '\0') {
+      *why_r = s->type == T_SIZE ? "must be a number of bytes (suffix k, M or G allowed)" : "must be a whole number";
+      return FALSE;
+    }
+    if ((double) n < s->min || (double) n > s->max) {
+      *why_r = "is out of range";
+      return FALSE;
+    }
+    if (s->type == T_SIZE)
+      *(gsize *) field = (gsize) n;
+    else
+      *(guint *) field = (guint) n;
+    return TRUE;
+  }
+  case T_DOUBLE: {
+    double d = g_ascii_strtod (v, &end);
+    if (end == v || *end != '\0' || !(d >= s->min && d <= s->max)) {
+      *why_r = "must be a number of seconds in range";
+      return FALSE;
+    }
+    *(double *) field = d;
+    return TRUE;
+  }
+  case T_BOOL: {
+    static const char *const yes[] = { "true", "yes", "on", "1" };
+    static const char *const no[] = { "false", "no", "off", "0" };
+    for (gsize i = 0; i < G_N_ELEMENTS (yes); i++)
+      if (g_ascii_strcasecmp (v, yes[i]) == 0) {
+        *(gboolean *) field = TRUE;
+        return TRUE;
+      }
+    for (gsize i = 0; i < G_N_ELEMENTS (no); i++)
+      if (g_ascii_strcasecmp (v, no[i]) == 0) {
+        *(gboolean *) field = FALSE;
+        return TRUE;
+      }
+    *why_r = "must be true or false";
+    return FALSE;
+  }
+  case T_ACTION:
+    for (UscAction a = USC_ACTION_DELIVER; a <= USC_ACTION_DISCARD; a++)
+      if (g_ascii_strcasecmp (v, usc_action_name (a)) == 0) {
+        *(UscAction *) field = a;
+        return TRUE;
+      }
+    *why_r = "must be deliver, file or discard";
+    return FALSE;
+  }
+  *why_r = "unsupported";
+  return FALSE;
+}
+
+static UscConfig *
+load_file (const char *path, GError **error)
+{
+  GKeyFile *kf = g_key_file_new ();
+  GError *e = NULL;
+  UscConfig *c = NULL;
+
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &e)) {
+    g_set_error (error, USC_ERROR, USC_ERROR_CONFIG, "%s: %s", path, e->message);
+    g_error_free (e);
+    g_key_file_free (kf);
+    return NULL;
+  }
+  c = usc_config_new_default ();
+  gsize n_groups = 0;
+  char **groups = g_key_file_get_groups (kf, &n_groups);
+  for (gsize g = 0; g < n_groups; g++) {
+    if (!known_group (groups[g])) {
+      g_set_error (error, USC_ERROR, USC_ERROR_CONFIG, "%s: unknown group [%s]", path, groups[g]);
+      goto fail;
+    }
+    gsize n_keys = 0;
+    char **keys = g_key_file_get_keys (kf, groups[g], &n_keys, NULL);
+    for (gsize k = 0; k < n_keys; k++) {
+      const Setting *s = find_setting (groups[g], keys[k]);
+      if (s == NULL) {
+        g_set_error (error, USC_ERROR, USC_ERROR_CONFIG, "%s: [%s] unknown key '%s'",
+                     path, groups[g], keys[k]);
+        g_strfreev (keys);
+        goto fail;
+      }
+      /* get_value, not get_string: no escape processing surprises in paths. */
+      char *raw = g_key_file_get_value (kf, groups[g], keys[k], NULL);
+      char *v = g_strstrip (raw ? raw : g_strdup (""));
+      const char *why = NULL;
+      if (!apply (c, s, v, &why)) {
+        g_set_error (error, USC_ERROR, USC_ERROR_CONFIG, "%s: [%s] %s = '%s': %s",
+                     path, groups[g], keys[k], v, why);
+        g_free (v);
+        g_strfreev (keys);
+        goto fail;
+      }
+      g_free (v);
+    }
+    g_strfreev (keys);
+  }
+  g_strfreev (groups);
+  g_key_file_free (kf);
+  return c;
+
+fail:
+  g_strfreev (groups);
+  g_key_file_free (kf);
+  usc_config_free (&c);
+  return NULL;
+}
+
 UscConfig *
 usc_config_load (const char *path, GError **error)
 {
-  return usc_config_new_default ();
+  if (path != NULL)
+    return load_file (path, error);
+  char *def = g_build_filename (g_get_user_config_dir (), "unscatter", "config", NULL);
+  UscConfig *c;
+  if (g_file_test (def, G_FILE_TEST_EXISTS))
+    c = load_file (def, error);
+  else
+    c = usc_config_new_default ();
+  g_free (def);
+  return c;
 }
 
 void

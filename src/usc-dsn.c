@@ -1,25 +1,386 @@
-/* usc-dsn.c — RFC 3464 / 6522 / 6533 delivery-status parsing. (placeholder, being written) */
+/* usc-dsn.c — parse the body of a message/delivery-status part (RFC 3464,
+ * carried in multipart/report of RFC 6522) and its internationalised form
+ * message/global-delivery-status (RFC 6533: UTF-8 allowed, "utf-8" address
+ * type with \x{HHHH} escapes).
+ *
+ * Real reports are often sloppy, so the parser is tolerant: CRLF or LF,
+ * folded lines, missing blank lines between groups (a new Final-Recipient or
+ * Original-Recipient starts a new recipient group), missing type prefixes
+ * ("rfc822;", "dns;", "smtp;"), angle brackets, trailing comments, and
+ * vendor fields (X-Postfix-Sender, X-Original-Message-ID, ...).
+ */
 #include "config.h"
 #include "usc-dsn.h"
 
-UscDsnReport *
-usc_dsn_parse (const char *text, gsize len, GError **error)
+#include <string.h>
+
+/* "rfc822; <User@Example.ORG>" -> "user@example.org" (NULL when empty). */
+static char *
+clean_address (const char *v)
 {
-  g_set_error (error, USC_ERROR, USC_ERROR_PARSE, "not implemented");
-  return NULL;
+  const char *semi = strchr (v, ';');
+  if (semi) {
+    /* a type prefix is a short token without '@' */
+    gboolean is_type = TRUE;
+    for (const char *p = v; p < semi; p++)
+      if (*p == '@' || *p == '<' || *p == '"') {
+        is_type = FALSE;
+        break;
+      }
+    if (is_type)
+      v = semi + 1;
+  }
+  while (*v == ' ' || *v == '\t')
+    v++;
+  /* RFC 6533 utf-8 type: \x{HHHH} escapes */
+  GString *s = g_string_new (NULL);
+  for (const char *p = v; *p; p++) {
+    if (p[0] == '\\' && p[1] == 'x' && p[2] == '{') {
+      char *end = NULL;
+      gulong cp = strtoul (p + 3, &end, 16);
+      if (end && *end == '}' && cp > 0 && cp < 0x110000) {
+        g_string_append_unichar (s, (gunichar) cp);
+        p = end;
+        continue;
+      }
+    }
+    g_string_append_c (s, *p);
+  }
+  char *str = g_string_free (s, FALSE);
+  /* take the <...> content when present, else the first word */
+  char *lt = strchr (str, '<');
+  char *addr;
+  if (lt) {
+    char *gt = strchr (lt, '>');
+    addr = gt ? g_strndup (lt + 1, gt - lt - 1) : g_strdup (lt + 1);
+  } else {
+    char *q = str;
+    while (*q && *q != ' ' && *q != '\t' && *q != '(')
+      q++;
+    addr = g_strndup (str, q - str);
+  }
+  g_free (str);
+  g_strstrip (addr);
+  /* drop quotes around the whole thing and a trailing dot / comma */
+  gsize n = strlen (addr);
+  while (n > 0 && (addr[n - 1] == '.' || addr[n - 1] == ',' || addr[n - 1] == ';'))
+    addr[--n] = '\0';
+  if (n == 0) {
+    g_free (addr);
+    return NULL;
+  }
+  for (char *p = addr; *p; p++)
+    if ((guchar) *p < 0x80)
+      *p = g_ascii_tolower (*p);
+  return addr;
 }
 
-void
-usc_dsn_report_free (UscDsnReport **report)
+/* "<id@host> (comment)" -> "id@host"; NULL unless it has an '@'. */
+static char *
+clean_msgid (const char *v)
 {
-  if (report && *report) {
-    g_free (*report);
-    *report = NULL;
+  const char *lt = strchr (v, '<');
+  const char *s = lt ? lt + 1 : v;
+  while (*s == ' ' || *s == '\t')
+    s++;
+  const char *e = s;
+  while (*e && *e != '>' && *e != ' ' && *e != '\t')
+    e++;
+  if (e == s || memchr (s, '@', e - s) == NULL)
+    return NULL;
+  return g_strndup (s, e - s);
+}
+
+/* "dns; mx.example.net (comment)" -> "mx.example.net" */
+static char *
+clean_name (const char *v)
+{
+  const char *semi = strchr (v, ';');
+  if (semi && semi - v < 16)
+    v = semi + 1;
+  while (*v == ' ' || *v == '\t')
+    v++;
+  const char *e = v;
+  while (*e && *e != ' ' && *e != '\t' && *e != '(' && *e != '[')
+    e++;
+  if (e == v)
+    return NULL;
+  char *s = g_strndup (v, e - v);
+  gsize n = strlen (s);
+  while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ';'))
+    s[--n] = '\0';
+  if (n == 0) {
+    g_free (s);
+    return NULL;
   }
+  return s;
+}
+
+/* Diagnostic-Code "smtp; 550 5.1.1 <x>: unknown" -> "550 5.1.1 <x>: unknown"
+ * (white space collapsed). */
+static char *
+clean_text (const char *v, gboolean strip_type)
+{
+  if (strip_type) {
+    const char *semi = strchr (v, ';');
+    if (semi && semi - v < 16) {
+      gboolean word = TRUE;
+      for (const char *p = v; p < semi; p++)
+        if (!(g_ascii_isalnum (*p) || *p == '-' || *p == ' ' || *p == '.'))
+          word = FALSE;
+      if (word)
+        v = semi + 1;
+    }
+  }
+  GString *s = g_string_new (NULL);
+  gboolean sp = TRUE;
+  for (const char *p = v; *p; p++) {
+    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+      if (!sp)
+        g_string_append_c (s, ' ');
+      sp = TRUE;
+    } else {
+      g_string_append_c (s, *p);
+      sp = FALSE;
+    }
+  }
+  while (s->len && s->str[s->len - 1] == ' ')
+    g_string_truncate (s, s->len - 1);
+  if (s->len == 0) {
+    g_string_free (s, TRUE);
+    return NULL;
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* Find an RFC 3463 status code in @v ("5.1.1 (bad mailbox)" -> "5.1.1"). */
+static char *
+find_status (const char *v)
+{
+  for (const char *p = v; *p; p++) {
+    if ((*p == '2' || *p == '4' || *p == '5') && p[1] == '.' &&
+        (p == v || !(g_ascii_isdigit (p[-1]) || p[-1] == '.'))) {
+      const char *q = p + 2;
+      int a = 0, b = 0;
+      while (g_ascii_isdigit (*q) && a < 4) { q++; a++; }
+      if (a == 0 || a > 3 || *q != '.')
+        continue;
+      q++;
+      while (g_ascii_isdigit (*q) && b < 4) { q++; b++; }
+      if (b == 0 || b > 3 || g_ascii_isdigit (*q))
+        continue;
+      return g_strndup (p, q - p);
+    }
+  }
+  return NULL;
 }
 
 gboolean
 usc_dsn_status_valid (const char *s)
 {
-  return FALSE;
+  if (s == NULL || !(s[0] == '2' || s[0] == '4' || s[0] == '5') || s[1] != '.')
+    return FALSE;
+  const char *p = s + 2;
+  int n = 0;
+  while (g_ascii_isdigit (*p)) { p++; n++; }
+  if (n < 1 || n > 3 || *p != '.')
+    return FALSE;
+  p++;
+  n = 0;
+  while (g_ascii_isdigit (*p)) { p++; n++; }
+  return n >= 1 && n <= 3 && *p == '\0';
+}
+
+static void
+recipient_free (gpointer p)
+{
+  UscDsnRecipient *r = p;
+  g_free (r->final_recipient);
+  g_free (r->original_recipient);
+  g_free (r->action);
+  g_free (r->status);
+  g_free (r->diagnostic);
+  g_free (r->remote_mta);
+  g_free (r);
+}
+
+void
+usc_dsn_report_free (UscDsnReport **report)
+{
+  if (report == NULL || *report == NULL)
+    return;
+  UscDsnReport *r = *report;
+  g_free (r->reporting_mta);
+  g_free (r->envelope_id);
+  g_free (r->received_from_mta);
+  g_free (r->arrival_date);
+  g_free (r->x_sender);
+  g_free (r->original_message_id);
+  if (r->recipients)
+    g_ptr_array_unref (r->recipients);
+  g_free (r);
+  *report = NULL;
+}
+
+typedef enum {
+  F_NONE, F_REPORTING_MTA, F_ENVID, F_RECEIVED_FROM, F_ARRIVAL, F_XSENDER, F_XMSGID,
+  F_ORIG_RCPT, F_FINAL_RCPT, F_ACTION, F_STATUS, F_DIAG, F_REMOTE_MTA, F_OTHER_RCPT
+} Field;
+
+static const struct { const char *name; Field f; } dsn_fields[] = {
+  { "reporting-mta", F_REPORTING_MTA },
+  { "original-envelope-id", F_ENVID },
+  { "received-from-mta", F_RECEIVED_FROM },
+  { "arrival-date", F_ARRIVAL },
+  { "x-postfix-sender", F_XSENDER },
+  { "x-original-sender", F_XSENDER },
+  { "x-envelope-from", F_XSENDER },
+  { "x-original-message-id", F_XMSGID },
+  { "original-message-id", F_XMSGID },
+  { "x-original-message-id-header", F_XMSGID },
+  { "original-recipient", F_ORIG_RCPT },
+  { "final-recipient", F_FINAL_RCPT },
+  { "x-actual-recipient", F_OTHER_RCPT },
+  { "action", F_ACTION },
+  { "status", F_STATUS },
+  { "diagnostic-code", F_DIAG },
+  { "x-diagnostic-code", F_DIAG },
+  { "remote-mta", F_REMOTE_MTA },
+  { "last-attempt-date", F_OTHER_RCPT },
+  { "final-log-id", F_OTHER_RCPT },
+  { "will-retry-until", F_OTHER_RCPT },
+  { "x-postfix-queue-id", F_NONE },
+  { "x-supplementary-info", F_NONE },
+  { "x-display-name", F_NONE },
+};
+
+static Field
+field_of (const char *name, gsize len)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (dsn_fields); i++)
+    if (strlen (dsn_fields[i].name) == len && g_ascii_strncasecmp (dsn_fields[i].name, name, len) == 0)
+      return dsn_fields[i].f;
+  return (Field) -1;
+}
+
+static void
+set_once (char **slot, char *v)
+{
+  if (*slot == NULL)
+    *slot = v;
+  else
+    g_free (v);
+}
+
+UscDsnReport *
+usc_dsn_parse (const char *text, gsize len, GError **error)
+{
+  if (text == NULL) {
+    g_set_error (error, USC_ERROR, USC_ERROR_PARSE, "empty delivery-status");
+    return NULL;
+  }
+  UscDsnReport *rep = g_new0 (UscDsnReport, 1);
+  rep->recipients = g_ptr_array_new_with_free_func (recipient_free);
+  UscDsnRecipient *cur = NULL;
+  guint known = 0;
+
+  /* Unfold into logical lines; a blank line ends a group. */
+  gsize i = 0;
+  GString *line = g_string_new (NULL);
+  while (i <= len) {
+    /* read one physical line */
+    gsize s = i;
+    while (i < len && text[i] != '\n' && text[i] != '\r')
+      i++;
+    gsize e = i;
+    if (i < len && text[i] == '\r')
+      i++;
+    if (i < len && text[i] == '\n')
+      i++;
+    gboolean at_end = (s >= len);
+    gboolean blank = TRUE;
+    for (gsize k = s; k < e; k++)
+      if (text[k] != ' ' && text[k] != '\t') {
+        blank = FALSE;
+        break;
+      }
+    gboolean cont = !blank && !at_end && (text[s] == ' ' || text[s] == '\t') && line->len > 0;
+    if (cont) {
+      g_string_append_c (line, ' ');
+      g_string_append_len (line, text + s, e - s);
+    } else {
+      /* flush the logical line held */
+      if (line->len > 0) {
+        const char *colon = memchr (line->str, ':', line->len);
+        if (colon) {
+          gsize nlen = colon - line->str;
+          while (nlen > 0 && (line->str[nlen - 1] == ' ' || line->str[nlen - 1] == '\t'))
+            nlen--;
+          Field f = field_of (line->str, nlen);
+          char *val = g_strstrip (g_strdup (colon + 1));
+          if ((int) f >= 0)
+            known++;
+          gboolean rcpt_field = f == F_ORIG_RCPT || f == F_FINAL_RCPT || f == F_ACTION ||
+                                f == F_STATUS || f == F_DIAG || f == F_REMOTE_MTA || f == F_OTHER_RCPT;
+          if (rcpt_field) {
+            gboolean fresh = cur == NULL ||
+                             (f == F_ORIG_RCPT && (cur->original_recipient ||
+                                                   (cur->final_recipient && (cur->action || cur->status)))) ||
+                             (f == F_FINAL_RCPT && cur->final_recipient) ||
+                             (f == F_ACTION && cur->action && cur->final_recipient) ||
+                             (f == F_STATUS && cur->status && cur->final_recipient);
+            if (fresh) {
+              cur = g_new0 (UscDsnRecipient, 1);
+              g_ptr_array_add (rep->recipients, cur);
+            }
+          }
+          switch ((int) f) {
+          case F_REPORTING_MTA: set_once (&rep->reporting_mta, clean_name (val)); break;
+          case F_ENVID: set_once (&rep->envelope_id, clean_text (val, FALSE)); break;
+          case F_RECEIVED_FROM: set_once (&rep->received_from_mta, clean_name (val)); break;
+          case F_ARRIVAL: set_once (&rep->arrival_date, clean_text (val, FALSE)); break;
+          case F_XSENDER: set_once (&rep->x_sender, clean_address (val)); break;
+          case F_XMSGID: set_once (&rep->original_message_id, clean_msgid (val)); break;
+          case F_ORIG_RCPT: set_once (&cur->original_recipient, clean_address (val)); break;
+          case F_FINAL_RCPT: set_once (&cur->final_recipient, clean_address (val)); break;
+          case F_ACTION: {
+            char *a = clean_name (val);
+            if (a) {
+              char *lc = g_ascii_strdown (a, -1);
+              g_free (a);
+              set_once (&cur->action, lc);
+            }
+            break;
+          }
+          case F_STATUS: set_once (&cur->status, find_status (val)); break;
+          case F_DIAG: set_once (&cur->diagnostic, clean_text (val, TRUE)); break;
+          case F_REMOTE_MTA: set_once (&cur->remote_mta, clean_name (val)); break;
+          default: break;
+          }
+          g_free (val);
+        }
+        g_string_truncate (line, 0);
+      }
+      if (blank)
+        cur = NULL; /* group ends */
+      else
+        g_string_append_len (line, text + s, e - s);
+    }
+    if (at_end)
+      break;
+  }
+  g_string_free (line, TRUE);
+
+  /* drop empty recipient groups */
+  for (guint k = rep->recipients->len; k-- > 0;) {
+    UscDsnRecipient *r = rep->recipients->pdata[k];
+    if (!r->final_recipient && !r->original_recipient && !r->status && !r->action)
+      g_ptr_array_remove_index (rep->recipients, k);
+  }
+  if (known == 0) {
+    usc_dsn_report_free (&rep);
+    g_set_error (error, USC_ERROR, USC_ERROR_PARSE, "no delivery-status fields");
+    return NULL;
+  }
+  return rep;
 }

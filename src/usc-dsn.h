@@ -24,6 +24,7 @@ typedef struct {
   char      *received_from_mta; /* may be NULL */
   char      *arrival_date;      /* may be NULL */
   char      *x_sender;          /* X-Postfix-Sender / X-Original-Sender style envelope sender; may be NULL */
+  char      *original_message_id; /* X-Original-Message-ID / Original-Message-ID in the report, without <>; may be NULL */
   GPtrArray *recipients;        /* UscDsnRecipient*, owned */
 } UscDsnReport;
 

@@ -37,6 +37,8 @@ typedef struct {
 /* Group many adds in one transaction (import). */
 int usc_record_begin (UscRecord *record, GError **error);
 int usc_record_commit (UscRecord *record, GError **error);
+/* Abandon the open transaction (no-op when none is open). 0 or -1. */
+int usc_record_rollback (UscRecord *record, GError **error);
 
 /* Add @msg. Returns 1 added, 0 already present (same Message-ID, or same
  * fingerprint when no Message-ID), -1 error. */
@@ -48,6 +50,15 @@ int usc_record_has_id (UscRecord *record, const char *message_id, GError **error
 /* Did the user mail @recipient with a Date in [@since, @until]? 1 / 0 / -1. */
 int usc_record_has_recipient (UscRecord *record, const char *recipient,
                               gint64 since, gint64 until, GError **error);
+
+/* Same, but only among messages recorded WITHOUT a Message-ID (the MTA gave
+ * them one we never saw, so a Message-ID miss proves nothing for them). */
+int usc_record_has_recipient_without_id (UscRecord *record, const char *recipient,
+                                         gint64 since, gint64 until, GError **error);
+
+/* The earliest time the record covers (the oldest Date or recording time
+ * ever added, raised by expiry), 0 when nothing was ever added, -1 error. */
+gint64 usc_record_since (UscRecord *record, GError **error);
 
 /* Number of sent messages recorded, or -1. */
 gint64 usc_record_count (UscRecord *record, GError **error);

@@ -1,12 +1,848 @@
-/* test-bounce.c — unit tests for usc-bounce (GTest, table-driven). (being written) */
+/* test-bounce.c — unit tests for usc-bounce (GTest, table-driven) over
+ * hand-written messages: every kind, the common MTA shapes, where the
+ * original's Message-ID is found, and ordinary mail that only looks like a
+ * bounce. Every case also runs with CRLF line endings and must give the same
+ * result. */
 #include "config.h"
+#include <string.h>
 #include <gmime/gmime.h>
 #include "usc-bounce.h"
 
-static void
-test_placeholder (void)
+typedef struct {
+  const char *name;
+  const char *text;
+  UscKind     kind;
+  const char *first_id;     /* message_ids[0], NULL: no ids at all */
+  const char *first_src;    /* id_sources[0] */
+  const char *recipient;    /* must be in recipients (NULL: not checked) */
+  const char *status;       /* must be in status (NULL: not checked) */
+  const char *family;       /* mta_family (NULL: not checked) */
+  const char *env_sender;   /* envelope_sender (NULL: not checked) */
+  const char *absent_id;    /* must NOT be in message_ids */
+} BounceCase;
+
+#define POSTFIX_REPORT \
+  "Return-Path: <>\n" \
+  "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n" \
+  "To: alice@example.org\n" \
+  "Subject: Undelivered Mail Returned to Sender\n" \
+  "Date: Mon, 4 Mar 2024 09:15:13 +0100 (CET)\n" \
+  "Message-Id: <20240304081513.0AB121A2055@mx.example.net>\n" \
+  "Auto-Submitted: auto-replied\n" \
+  "MIME-Version: 1.0\n" \
+  "Content-Type: multipart/report; report-type=delivery-status;\n" \
+  "\tboundary=\"0AB121A2055.1709540113/mx.example.net\"\n" \
+  "\n" \
+  "This is a MIME-encapsulated message.\n" \
+  "\n" \
+  "--0AB121A2055.1709540113/mx.example.net\n" \
+  "Content-Description: Notification\n" \
+  "Content-Type: text/plain; charset=us-ascii\n" \
+  "\n" \
+  "This is the mail system at host mx.example.net.\n" \
+  "\n" \
+  "I'm sorry to have to inform you that your message could not\n" \
+  "be delivered to one or more recipients. It's attached below.\n" \
+  "\n" \
+  "<bob@example.net>: host mail.example.net[192.0.2.7] said: 550 5.1.1\n" \
+  "    <bob@example.net>: Recipient address rejected: User unknown\n" \
+  "\n" \
+  "--0AB121A2055.1709540113/mx.example.net\n" \
+  "Content-Description: Delivery report\n" \
+  "Content-Type: message/delivery-status\n" \
+  "\n" \
+  "Reporting-MTA: dns; mx.example.net\n" \
+  "X-Postfix-Queue-ID: 0AB121A2055\n" \
+  "X-Postfix-Sender: rfc822; alice@example.org\n" \
+  "\n" \
+  "Final-Recipient: rfc822; Bob@example.net\n" \
+  "Action: failed\n" \
+  "Status: 5.1.1\n" \
+  "Diagnostic-Code: smtp; 550 5.1.1 <bob@example.net>: Recipient address rejected\n" \
+  "\n" \
+  "--0AB121A2055.1709540113/mx.example.net\n" \
+  "Content-Description: Undelivered Message\n" \
+  "Content-Type: message/rfc822\n" \
+  "\n" \
+  "Return-Path: <alice@example.org>\n" \
+  "From: Alice <alice@example.org>\n" \
+  "To: bob@example.net\n" \
+  "Subject: Lunch on Thursday?\n" \
+  "Date: Mon, 4 Mar 2024 09:15:12 +0100\n" \
+  "Message-ID: <lunch.1@example.org>\n" \
+  "\n" \
+  "Shall we?\n" \
+  "\n" \
+  "--0AB121A2055.1709540113/mx.example.net--\n"
+
+static const BounceCase cases[] = {
+  { "postfix multipart/report", POSTFIX_REPORT,
+    USC_KIND_DSN, "lunch.1@example.org", "message/rfc822", "bob@example.net", "5.1.1", "postfix",
+    "alice@example.org", "20240304081513.0AB121A2055@mx.example.net" },
+
+  { "exim text with a copy",
+    "Return-path: <>\n"
+    "X-Failed-Recipients: carol@example.com\n"
+    "Auto-Submitted: auto-replied\n"
+    "From: Mail Delivery System <Mailer-Daemon@mail.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Mail delivery failed: returning message to sender\n"
+    "Message-Id: <E1rABCD-0001xy-AB@mail.example.com>\n"
+    "Date: Tue, 05 Mar 2024 10:00:00 +0000\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of its\n"
+    "recipients. This is a permanent error. The following address(es) failed:\n"
+    "\n"
+    "  carol@example.com\n"
+    "    SMTP error from remote mail server after RCPT TO:<carol@example.com>:\n"
+    "    550 5.1.1 No such user\n"
+    "\n"
+    "------ This is a copy of the message, including all the headers. ------\n"
+    "\n"
+    "Return-path: <alice@example.org>\n"
+    "From: alice@example.org\n"
+    "To: carol@example.com\n"
+    "Subject: Figures\n"
+    "Message-ID: <figures-7@example.org>\n"
+    "Date: Tue, 05 Mar 2024 09:59:58 +0000\n"
+    "\n"
+    "See attached.\n",
+    USC_KIND_DSN, "figures-7@example.org", "inline-copy", "carol@example.com", "5.1.1", "exim",
+    NULL, "E1rABCD-0001xy-AB@mail.example.com" },
+
+  { "qmail",
+    "Return-Path: <>\n"
+    "From: MAILER-DAEMON@mx.example.net\n"
+    "To: alice@example.org\n"
+    "Subject: failure notice\n"
+    "Date: 6 Mar 2024 11:00:00 -0000\n"
+    "Message-ID: <20240306110000.1234.qmail@mx.example.net>\n"
+    "\n"
+    "Hi. This is the qmail-send program at mx.example.net.\n"
+    "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+    "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+    "\n"
+    "<dave@example.net>:\n"
+    "Sorry, no mailbox here by that name. (#5.1.1)\n"
+    "\n"
+    "--- Below this line is a copy of the message.\n"
+    "\n"
+    "Return-Path: <alice@example.org>\n"
+    "From: alice@example.org\n"
+    "To: dave@example.net\n"
+    "Message-Id: <thesis.3@example.org>\n"
+    "Subject: Draft\n"
+    "\n"
+    "Attached.\n",
+    USC_KIND_DSN, "thesis.3@example.org", "inline-copy", "dave@example.net", "5.1.1", "qmail",
+    "alice@example.org", NULL },
+
+  { "sendmail v5 unsent message, SMTP reply code only",
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Returned mail: Deferred: Connection timed out\n"
+    "Date: Thu, 7 Mar 2024 12:00:00 +0100\n"
+    "Message-Id: <v5.own@relay.example.com>\n"
+    "\n"
+    "   ----- Transcript of session follows -----\n"
+    "421 example.com (smtp)... Deferred: Connection timed out with example.com\n"
+    "\n"
+    "   ----- Unsent message follows -----\n"
+    "Received: by relay.example.com; (5.65/1.37) id AA0001;\n"
+    "From: alice@example.org\n"
+    "To: erin@example.com\n"
+    "Subject: Hello\n"
+    "Message-Id: <v5.orig@example.org>\n"
+    "\n"
+    "Hello\n",
+    USC_KIND_DSN, "v5.orig@example.org", "inline-copy", "erin@example.com", "4.0.0", "sendmail", NULL,
+    "v5.own@relay.example.com" },
+
+  { "base64-encoded message/rfc822",
+    "Return-Path: <>\n"
+    "From: postmaster@mx.example.com\n"
+    "To: alice@example.org\n"
+    "Subject: Delivery Status Notification (Failure)\n"
+    "Message-ID: <b64.own@mx.example.com>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+    "\n"
+    "--B\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Delivery to the following recipients failed.\n"
+    "\n"
+    "       frank@example.com\n"
+    "\n"
+    "--B\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns;mx.example.com\n"
+    "\n"
+    "Final-Recipient: rfc822;frank@example.com\n"
+    "Action: failed\n"
+    "Status: 5.2.2\n"
+    "\n"
+    "--B\n"
+    "Content-Type: message/rfc822\n"
+    "Content-Transfer-Encoding: base64\n"
+    "\n"
+    /* "From: alice@example.org\nTo: frank@example.com\nSubject: Hi\nMessage-ID: <b64.orig@example.org>\n\nHi\n" */
+    "RnJvbTogYWxpY2VAZXhhbXBsZS5vcmcKVG86IGZyYW5rQGV4YW1wbGUuY29tClN1YmplY3Q6IEhp\n"
+    "Ck1lc3NhZ2UtSUQ6IDxiNjQub3JpZ0BleGFtcGxlLm9yZz4KCkhpCg==\n"
+    "--B--\n",
+    USC_KIND_DSN, "b64.orig@example.org", "message/rfc822", "frank@example.com", "5.2.2", NULL, NULL, NULL },
+
+  { "text/rfc822-headers only",
+    "Return-Path: <>\n"
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@gw.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Warning: could not send message for past 4 hours\n"
+    "Message-Id: <hdr.own@gw.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"X\"\n"
+    "\n"
+    "--X\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "The original message was received at Fri, 8 Mar 2024 08:00:00 +0100\n"
+    "\n"
+    "--X\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; gw.example.net\n"
+    "\n"
+    "Final-Recipient: RFC822; grace@example.net\n"
+    "Action: delayed\n"
+    "Status: 4.4.7\n"
+    "\n"
+    "--X\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: alice@example.org\n"
+    "To: grace@example.net\n"
+    "Subject: Party\n"
+    "Message-ID: <party.9@example.org>\n"
+    "\n"
+    "--X--\n",
+    USC_KIND_DSN, "party.9@example.org", "text/rfc822-headers", "grace@example.net", "4.4.7", "sendmail", NULL, NULL },
+
+  { "original quoted with '>'",
+    "From: Mail Administrator <postmaster@corp.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Mail System Error - Returned Mail\n"
+    "Message-ID: <q.own@corp.example.com>\n"
+    "\n"
+    "Your message could not be delivered to heidi@corp.example.com: user unknown.\n"
+    "\n"
+    "> From: alice@example.org\n"
+    "> To: heidi@corp.example.com\n"
+    "> Subject: Budget\n"
+    "> Message-ID: <budget.2@example.org>\n"
+    ">\n"
+    "> numbers\n",
+    USC_KIND_DSN, "budget.2@example.org", "quoted", "heidi@corp.example.com", NULL, NULL, NULL, NULL },
+
+  { "X-Original-Message-ID in the text, own ID in the body is ignored",
+    "Return-Path: <>\n"
+    "From: postmaster@example.com\n"
+    "To: alice@example.org\n"
+    "Subject: Undeliverable: invoice\n"
+    "Message-ID: <own.77@example.com>\n"
+    "\n"
+    "Delivery has failed to these recipients or groups:\n"
+    "\n"
+    "ivan@example.com\n"
+    "Message-ID: <own.77@example.com>\n"
+    "X-Original-Message-ID: <invoice.5@example.org>\n",
+    USC_KIND_DSN, "invoice.5@example.org", "x-original-message-id", "ivan@example.com", NULL, "exchange", NULL,
+    "own.77@example.com" },
+
+  { "bounce citing only In-Reply-To",
+    "Return-Path: <>\n"
+    "X-Failed-Recipients: judy@example.net\n"
+    "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Delivery Status Notification (Failure)\n"
+    "Message-ID: <gm.own@mail.gmail.com>\n"
+    "In-Reply-To: <photos.4@example.org>\n"
+    "References: <photos.4@example.org>\n"
+    "\n"
+    "** Address not found **\n"
+    "\n"
+    "Your message wasn't delivered to judy@example.net because the address couldn't be found.\n",
+    USC_KIND_DSN, "photos.4@example.org", "in-reply-to", "judy@example.net", NULL, "gmail", NULL, NULL },
+
+  { "daemon answering \"Re:\" with its boilerplate (Apache James)",
+    "From: post_master@sms.example.net\n"
+    "To: alice@example.org\n"
+    "Subject: Re:Test message\n"
+    "Message-ID: <james.own@example.net>\n"
+    "In-Reply-To: <test.1@example.org>\n"
+    "\n"
+    "Error: Invalid user address\n"
+    "\n"
+    "Error message below:\n"
+    "550 - Requested action not taken: no such user here\n"
+    "\n"
+    "Message details:\n"
+    "  Subject: Test message\n"
+    "  MAIL FROM: alice@example.org\n"
+    "  RCPT TO: 5550100@sms.example.net\n",
+    USC_KIND_DSN, "test.1@example.org", "in-reply-to", "5550100@sms.example.net", "5.0.0", NULL, NULL,
+    "james.own@example.net" },
+
+  { "RFC 3834 vacation",
+    "Return-Path: <>\n"
+    "From: Bob <bob@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Away until March 20\n"
+    "Auto-Submitted: auto-replied (vacation)\n"
+    "Message-ID: <vac.1@example.net>\n"
+    "In-Reply-To: <lunch.1@example.org>\n"
+    "References: <thread.0@example.org> <lunch.1@example.org>\n"
+    "\n"
+    "I am away until March 20 with limited access to email.\n",
+    USC_KIND_AUTOREPLY, "lunch.1@example.org", "in-reply-to", "bob@example.net", NULL, NULL, NULL, "vac.1@example.net" },
+
+  { "German out-of-office, auto-generated",
+    "From: \"Weber, Klaus\" <k.weber@example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: =?iso-8859-1?Q?Abwesenheitsnotiz=3A_Wohnung?=\n"
+    "Auto-Submitted: auto-generated\n"
+    "Message-ID: <oof.1@example.com>\n"
+    "In-Reply-To: <wohnung.1@example.org>\n"
+    "Content-Type: text/plain; charset=iso-8859-1\n"
+    "Content-Transfer-Encoding: quoted-printable\n"
+    "\n"
+    "Ich bin bis 15. M=E4rz nicht im B=FCro.\n",
+    USC_KIND_AUTOREPLY, "wohnung.1@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "challenge-response",
+    "Return-Path: <>\n"
+    "From: \"Mail Guardian\" <guardian@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Please confirm your message to eve@example.net\n"
+    "Auto-Submitted: auto-replied\n"
+    "Message-ID: <ch.1@example.net>\n"
+    "In-Reply-To: <party.9@example.org>\n"
+    "\n"
+    "Eve only accepts e-mail from approved senders. Your message has been put on hold.\n"
+    "Reply to this message to confirm that you are a human.\n",
+    USC_KIND_CHALLENGE, "party.9@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "virus notice",
+    "Return-Path: <>\n"
+    "From: \"Virus Scanner\" <virusalert@example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: VIRUS ALERT: your message contained a virus\n"
+    "Message-ID: <va.1@example.com>\n"
+    "\n"
+    "Our virus scanner detected a virus in the message you sent:\n"
+    "\n"
+    "   To:         accounting@example.com\n"
+    "   Message-ID: <inv.1@example.org>\n"
+    "   Virus:      Trojan.Agent\n",
+    USC_KIND_VIRUS_NOTICE, "inv.1@example.org", "inline-copy", "accounting@example.com", NULL, NULL, NULL, NULL },
+
+  { "ARF feedback report",
+    "From: feedback@fbl.example.net\n"
+    "To: abuse@example.org\n"
+    "Subject: FW: Buy now\n"
+    "Message-ID: <arf.1@fbl.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\n"
+    "\n"
+    "--F\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "This is an abuse report.\n"
+    "--F\n"
+    "Content-Type: message/feedback-report\n"
+    "\n"
+    "Feedback-Type: abuse\n"
+    "User-Agent: fbl/1.0\n"
+    "Version: 1\n"
+    "\n"
+    "--F\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "From: alice@example.org\n"
+    "Subject: Buy now\n"
+    "Message-ID: <spam.1@example.org>\n"
+    "\n"
+    "x\n"
+    "--F--\n",
+    USC_KIND_FEEDBACK_REPORT, "spam.1@example.org", "message/rfc822", NULL, NULL, NULL, NULL, NULL },
+
+  { "RFC 6533 message/global-delivery-status and message/global",
+    "Return-Path: <>\n"
+    "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n"
+    "To: alice@example.org\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "Message-ID: <g.own@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=global-delivery-status; boundary=\"G\"\n"
+    "\n"
+    "--G\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "This is the mail system at host mx.example.net.\n"
+    "--G\n"
+    "Content-Type: message/global-delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.net\n"
+    "\n"
+    "Final-Recipient: utf-8; jos\xc3\xa9@example.net\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "--G\n"
+    "Content-Type: message/global\n"
+    "\n"
+    "From: alice@example.org\n"
+    "To: jos\xc3\xa9@example.net\n"
+    "Subject: Fotos\n"
+    "Message-ID: <fotos.1@example.org>\n"
+    "\n"
+    "x\n"
+    "--G--\n",
+    USC_KIND_DSN, "fotos.1@example.org", "message/global", "jos\xc3\xa9@example.net", "5.1.1", "postfix", NULL, NULL },
+
+  { "quoted-printable message/rfc822",
+    "Return-Path: <>\n"
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Returned mail: see transcript for details\n"
+    "Message-ID: <qp.own@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"Q\"\n"
+    "\n"
+    "--Q\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "   ----- The following addresses had permanent fatal errors -----\n"
+    "<kim@example.net>\n"
+    "    (reason: 550 5.1.1 User unknown)\n"
+    "--Q\n"
+    "Content-Type: message/rfc822\n"
+    "Content-Transfer-Encoding: quoted-printable\n"
+    "\n"
+    "From: alice@example.org\n"
+    "To: kim@example.net\n"
+    "Subject: =3D?utf-8?q?caf=3DC3=3DA9?=3D\n"
+    "Message-ID: <qp.orig@exam=\n"
+    "ple.org>\n"
+    "\n"
+    "x\n"
+    "--Q--\n",
+    USC_KIND_DSN, "qp.orig@example.org", "message/rfc822", "kim@example.net", "5.1.1", "sendmail", NULL, NULL },
+
+  { "Amazon SES notification in JSON",
+    "From: AWS Notifications <no-reply@sns.amazonaws.com>\n"
+    "To: alice@example.org\n"
+    "Subject: AWS Notification Message\n"
+    "Message-ID: <sns.own@email.amazonses.com>\n"
+    "\n"
+    "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":"
+    "[{\"emailAddress\":\"lee@example.com\",\"status\":\"5.1.1\"}]},\"mail\":{\"source\":\"alice@example.org\","
+    "\"messageId\":\"0100018e-abcd-ef00-000000\"}}\n",
+    USC_KIND_DSN, "0100018e-abcd-ef00-000000", "body-text", "lee@example.com", "5.1.1", NULL, NULL, NULL },
+
+  { "Notes out-of-office without Auto-Submitted",
+    "From: John.Smith@example.com\n"
+    "To: alice@example.org\n"
+    "Subject: AUTO: Smith, John is out of the office (returning 05/04/2024)\n"
+    "Message-ID: <OF44.5@example.com>\n"
+    "X-MIMETrack: Serialize by Router on Mail01/Servers at 04/01/2024\n"
+    "\n"
+    "I am out of the office until 05/04/2024.\n"
+    "Note: This is an automated response to your message \"Budget\".\n",
+    USC_KIND_AUTOREPLY, NULL, NULL, "john.smith@example.com", NULL, NULL, NULL, NULL },
+
+  { "an ESP passing on a remote bounce",
+    "From: Mailer <no-reply@esp.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Forwarded bounce: Spring sale\n"
+    "Message-ID: <esp.own@esp.example.net>\n"
+    "Auto-Submitted: auto-generated\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"E\"\n"
+    "\n"
+    "--E\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Email: pat@example.com\n"
+    "Status: 5.1.1\n"
+    "smtp-id: <espmsg.77@esp.example.net>\n"
+    "--E\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "From: MAILER-DAEMON@mx.example.com (Mail Delivery System)\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "Message-Id: <remote.bounce@mx.example.com>\n"
+    "\n"
+    "This is the mail system at host mx.example.com.\n"
+    "\n"
+    "<pat@example.com>: 550 5.1.1 User unknown\n"
+    "--E--\n",
+    USC_KIND_DSN, "espmsg.77@esp.example.net", "body-text", "pat@example.com", "5.1.1", NULL, NULL,
+    "remote.bounce@mx.example.com" },
+
+  { "the original attached as a text/plain .eml file",
+    "Return-Path: <>\n"
+    "From: \"Mail Gateway\" <no-reply@gw.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Message not delivered: budget\n"
+    "Message-ID: <gw.own@gw.example.net>\n"
+    "Auto-Submitted: auto-replied\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"T\"\n"
+    "\n"
+    "--T\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "We could not deliver your message.\n"
+    "  Recipient:  quinn@example.net\n"
+    "  Reply:      550 5.2.1 account disabled\n"
+    "--T\n"
+    "Content-Type: text/plain; name=\"original.eml\"\n"
+    "Content-Disposition: attachment; filename=\"original.eml\"\n"
+    "\n"
+    "From: alice@example.org\n"
+    "To: quinn@example.net\n"
+    "Subject: budget\n"
+    "Message-ID: <budget.9@example.org>\n"
+    "\n"
+    "numbers\n"
+    "--T--\n",
+    USC_KIND_DSN, "budget.9@example.org", "message/rfc822", "quinn@example.net", "5.2.1", NULL, NULL, NULL },
+
+  { "original returned as message/partial",
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Returned mail: mailbox name not allowed\n"
+    "Message-ID: <part.own@relay.example.com>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"P\"\n"
+    "\n"
+    "--P\n"
+    "\n"
+    "   ----- The following addresses had permanent fatal errors -----\n"
+    "<rob@example.net>\n"
+    "--P\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; relay.example.com\n"
+    "\n"
+    "Final-Recipient: RFC822; <rob@example.net>\n"
+    "Action: failed\n"
+    "Status: 5.7.1\n"
+    "--P\n"
+    "Content-Type: message/partial\n"
+    "\n"
+    "Date: Mon, 1 Apr 2024 02:17:05 +0000\n"
+    "Message-ID: <thanks.3@example.org>\n"
+    "From: alice@example.org\n"
+    "Subject: Thank you.\n"
+    "\n"
+    "--P--\n",
+    USC_KIND_DSN, "thanks.3@example.org", "message/rfc822", "rob@example.net", "5.7.1", "sendmail", NULL, NULL },
+
+  /* ---- ordinary mail that looks a little like a bounce ---- */
+  { "forwarded bounce as attachment",
+    "From: Ken <ken@example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Fwd: Undelivered Mail Returned to Sender\n"
+    "Message-ID: <fwd.1@example.com>\n"
+    "User-Agent: Mutt/2.2\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"M\"\n"
+    "\n"
+    "--M\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Alice, this bounced, do you have a better address for Bob?\n"
+    "--M\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    POSTFIX_REPORT
+    "--M--\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "list reply quoting a bounce",
+    "From: Len <len@example.net>\n"
+    "To: dev@lists.example.net\n"
+    "Subject: Re: postfix says user unknown\n"
+    "Message-ID: <re.1@example.net>\n"
+    "In-Reply-To: <q.1@example.org>\n"
+    "List-Id: <dev.lists.example.net>\n"
+    "\n"
+    "On Monday Alice wrote:\n"
+    "> This is the mail system at host mx.example.net.\n"
+    "> I'm sorry to have to inform you that your message could not\n"
+    "> be delivered to one or more recipients.\n"
+    "> Message-ID: <x.1@example.org>\n"
+    "\n"
+    "Your recipient table is missing the address.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "undeliverable parcel from a shop",
+    "From: Parcel Service <info@parcels.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Undeliverable parcel: delivery attempt failed\n"
+    "Message-ID: <p.1@parcels.example.com>\n"
+    "\n"
+    "We could not deliver your parcel today. The parcel could not be delivered\n"
+    "because nobody was at home. Please arrange a new delivery date.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "forwarded message/rfc822",
+    "From: Mia <mia@example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Fw: minutes\n"
+    "Message-ID: <fw.2@example.com>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"Z\"\n"
+    "\n"
+    "--Z\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "See below.\n"
+    "--Z\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "From: nick@example.com\n"
+    "Subject: minutes\n"
+    "Message-ID: <minutes.1@example.com>\n"
+    "\n"
+    "minutes\n"
+    "--Z--\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "a person answering about postmaster business",
+    "From: Olga <postmaster-help@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Re: your mail could not be delivered?\n"
+    "Message-ID: <ans.1@example.net>\n"
+    "In-Reply-To: <question.1@example.org>\n"
+    "\n"
+    "Hi Alice, the message was not delivered because the mailbox is full.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "read receipt (MDN) is not a bounce",
+    "From: Carol <carol@example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Read: Q1 figures\n"
+    "Auto-Submitted: auto-replied\n"
+    "Message-ID: <mdn.1@example.com>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"R\"\n"
+    "\n"
+    "--R\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Your message was read.\n"
+    "--R\n"
+    "Content-Type: message/disposition-notification\n"
+    "\n"
+    "Final-Recipient: rfc822; carol@example.com\n"
+    "Original-Message-ID: <q1.1@example.org>\n"
+    "Disposition: automatic-action/MDN-sent-automatically; displayed\n"
+    "--R--\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "a colleague's \"Out of office tomorrow\"",
+    "From: Tom <tom@example.com>\n"
+    "To: team@example.com\n"
+    "Subject: Out of office tomorrow\n"
+    "Message-ID: <ooo.h@example.com>\n"
+    "\n"
+    "Hi all, I will be out of the office tomorrow, back on Wednesday.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "a bank's security alert",
+    "From: security@bank.example.com\n"
+    "To: alice@example.org\n"
+    "Subject: Security alert: new sign-in\n"
+    "Message-ID: <sec.1@bank.example.com>\n"
+    "\n"
+    "If this was not you, your computer may be infected with malware: run a virus scan.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "a bounce forwarded inline by a person",
+    "From: Jane <jane@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Fwd: Mail delivery failed: returning message to sender\n"
+    "Message-ID: <fwd.3@example.net>\n"
+    "\n"
+    "Can you check this?\n"
+    "\n"
+    "---------- Forwarded message ---------\n"
+    "From: Mail Delivery System <Mailer-Daemon@mx.example.net>\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "A message that you sent could not be delivered to one or more of its\n"
+    "recipients. This is a permanent error. The following address(es) failed:\n"
+    "\n"
+    "  bob@example.com\n"
+    "\n"
+    "------ This is a copy of the message, including all the headers. ------\n"
+    "Message-ID: <orig.5@example.net>\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "a quota warning from postmaster",
+    "From: Postmaster <postmaster@example.org>\n"
+    "To: alice@example.org\n"
+    "Subject: Your mailbox is almost full\n"
+    "Message-ID: <quota.1@example.org>\n"
+    "Auto-Submitted: auto-generated\n"
+    "\n"
+    "Your mailbox is 95% full. Messages may be rejected when the mailbox is full.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "cron mail from root",
+    "From: root@host.example.org (Cron Daemon)\n"
+    "To: alice@example.org\n"
+    "Subject: Cron <alice@host> backup.sh\n"
+    "Message-ID: <cron.1@host.example.org>\n"
+    "Auto-Submitted: auto-generated\n"
+    "\n"
+    "rsync error: some files could not be transferred (code 23)\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+};
+
+static char *
+to_crlf (const char *s)
 {
-  g_assert_true (TRUE);
+  GString *o = g_string_new (NULL);
+  for (; *s; s++) {
+    if (*s == '\n')
+      g_string_append_c (o, '\r');
+    g_string_append_c (o, *s);
+  }
+  return g_string_free (o, FALSE);
+}
+
+static gboolean
+contains (const GPtrArray *a, const char *s)
+{
+  for (guint i = 0; i < a->len; i++)
+    if (strcmp (a->pdata[i], s) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static UscBounce *
+analyze (const char *text)
+{
+  GError *error = NULL;
+  UscMessage *msg = usc_message_new_from_data (text, strlen (text), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (msg);
+  UscBounce *b = usc_bounce_analyze (msg, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (b);
+  usc_message_free (&msg);
+  return b;
+}
+
+static void
+check_case (const BounceCase *c, const UscBounce *b)
+{
+  g_assert_cmpstr (usc_kind_name (b->kind), ==, usc_kind_name (c->kind));
+  g_assert_cmpuint (b->message_ids->len, ==, b->id_sources->len);
+  if (c->first_id == NULL) {
+    if (c->kind == USC_KIND_NOT_BOUNCE)
+      g_assert_cmpuint (b->message_ids->len, ==, 0);
+  } else {
+    g_assert_cmpuint (b->message_ids->len, >, 0);
+    g_assert_cmpstr (b->message_ids->pdata[0], ==, c->first_id);
+    g_assert_cmpstr (b->id_sources->pdata[0], ==, c->first_src);
+  }
+  if (c->absent_id)
+    g_assert_false (contains (b->message_ids, c->absent_id));
+  if (c->recipient)
+    g_assert_true (contains (b->recipients, c->recipient));
+  if (c->status)
+    g_assert_true (contains (b->status, c->status));
+  if (c->family)
+    g_assert_cmpstr (b->mta_family, ==, c->family);
+  if (c->env_sender)
+    g_assert_cmpstr (b->envelope_sender, ==, c->env_sender);
+  if (c->kind != USC_KIND_NOT_BOUNCE)
+    g_assert_cmpuint (b->notes->len, >, 0);
+  g_assert_false (b->truncated);
+}
+
+static void
+test_case (gconstpointer data)
+{
+  const BounceCase *c = data;
+  UscBounce *lf = analyze (c->text);
+  check_case (c, lf);
+
+  char *crlf = to_crlf (c->text);
+  UscBounce *cr = analyze (crlf);
+  g_free (crlf);
+  check_case (c, cr);
+  g_assert_cmpuint (lf->message_ids->len, ==, cr->message_ids->len);
+  for (guint i = 0; i < lf->message_ids->len; i++)
+    g_assert_cmpstr (lf->message_ids->pdata[i], ==, cr->message_ids->pdata[i]);
+  g_assert_cmpuint (lf->recipients->len, ==, cr->recipients->len);
+  usc_bounce_free (&lf);
+  usc_bounce_free (&cr);
+  g_assert_null (lf);
+}
+
+/* Deeply nested message/rfc822: the walk stops at the depth limit. */
+static void
+test_deep_nesting (void)
+{
+  GString *s = g_string_new ("Return-Path: <>\nFrom: MAILER-DAEMON@example.net\nSubject: Returned mail\n"
+                             "Message-ID: <deep.0@example.net>\n");
+  for (int i = 0; i < 60; i++)
+    g_string_append_printf (s, "MIME-Version: 1.0\nContent-Type: message/rfc822\n\nFrom: x%d@example.org\n"
+                               "Message-ID: <deep.%d@example.org>\n", i, i + 1);
+  g_string_append (s, "\nend\n");
+  UscLimits limits;
+  usc_limits_init (&limits);
+  limits.max_depth = 10;
+  GError *error = NULL;
+  UscMessage *msg = usc_message_new_from_data (s->str, s->len, &limits, &error);
+  g_assert_no_error (error);
+  UscBounce *b = usc_bounce_analyze (msg, &error);
+  g_assert_no_error (error);
+  g_assert_true (b->truncated);
+  usc_bounce_free (&b);
+  usc_message_free (&msg);
+  g_string_free (s, TRUE);
+}
+
+static void
+test_dates (void)
+{
+  UscBounce *b = analyze (POSTFIX_REPORT);
+  g_assert_cmpstr (b->bounce_date, ==, "Mon, 4 Mar 2024 09:15:13 +0100 (CET)");
+  g_assert_cmpint (b->bounce_time, ==, 1709540113);
+  g_assert_cmpstr (b->date, ==, "Mon, 4 Mar 2024 09:15:12 +0100");
+  g_assert_cmpint (b->original_time, ==, 1709540112);
+  g_assert_cmpstr (b->subject, ==, "Lunch on Thursday?");
+  g_assert_cmpstr (b->reporting_mta, ==, "mx.example.net");
+  usc_bounce_free (&b);
+  usc_bounce_free (&b);
+  usc_bounce_free (NULL);
+}
+
+static void
+test_names (void)
+{
+  static const char *const names[] = { "not-bounce", "dsn", "autoreply", "challenge",
+                                       "virus-notice", "feedback-report" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_cmpstr (usc_kind_name ((UscKind) i), ==, names[i]);
+  g_assert_cmpstr (usc_kind_name ((UscKind) 99), ==, "not-bounce");
 }
 
 int
@@ -14,6 +850,14 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_mime_init ();
-  g_test_add_func ("/bounce/placeholder", test_placeholder);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    char *path = g_strdup_printf ("/bounce/case/%02u %s", i, cases[i].name);
+    g_strdelimit (path + strlen ("/bounce/case/"), "/", '-');
+    g_test_add_data_func (path, &cases[i], test_case);
+    g_free (path);
+  }
+  g_test_add_func ("/bounce/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/bounce/dates", test_dates);
+  g_test_add_func ("/bounce/kind-names", test_names);
   return g_test_run ();
 }

@@ -1,12 +1,401 @@
-/* test-record.c — unit tests for usc-record (GTest, table-driven). (being written) */
+/* test-record.c — unit tests for usc-record (GTest, table-driven): add,
+ * duplicates, lookups by Message-ID and by recipient in a window, messages
+ * without Message-ID, expiry, decision log, schema version, file modes, and
+ * the failure modes (corrupt / foreign file, lock held past the timeout)
+ * that must be errors, never "not found". */
 #include "config.h"
 #include <gmime/gmime.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include "usc-record.h"
 
-static void
-test_placeholder (void)
+static char *tmpdir;
+
+static char *
+tmp_path (const char *name)
 {
-  g_assert_true (TRUE);
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+static UscRecord *
+open_fresh (const char *name, double timeout)
+{
+  char *p = tmp_path (name);
+  g_unlink (p);
+  UscRecordOptions o = { .busy_timeout = timeout, .read_only = FALSE };
+  GError *e = NULL;
+  UscRecord *r = usc_record_open (p, &o, &e);
+  g_assert_no_error (e);
+  g_assert_nonnull (r);
+  g_free (p);
+  return r;
+}
+
+#define T0 1700000000 /* 2023-11-14 */
+#define D 86400
+
+typedef enum { OP_ADD, OP_HAS_ID, OP_HAS_RCPT, OP_HAS_RCPT_NOID, OP_COUNT, OP_EXPIRE, OP_SINCE } Op;
+
+typedef struct {
+  Op          op;
+  const char *id;          /* Message-ID, or recipient for lookups */
+  const char *rcpts[4];
+  gint64      date, recorded;
+  const char *fingerprint;
+  gint64      a, b;        /* window, or expire cutoff in a */
+  gint64      expect;
+} Step;
+
+static const Step steps[] = {
+  { OP_COUNT, .expect = 0 },
+  { OP_SINCE, .expect = 0 },
+  { OP_HAS_ID, "a1@example.org", .expect = 0 },
+  { OP_ADD, "a1@example.org", { "bob@example.net", "carol@example.com" }, T0, T0, .expect = 1 },
+  { OP_ADD, "a1@example.org", { "bob@example.net" }, T0, T0 + 5, .expect = 0 },         /* duplicate */
+  { OP_ADD, "A1@EXAMPLE.ORG", { NULL }, T0, T0, .expect = 0 },                          /* case-insensitive */
+  { OP_HAS_ID, "a1@example.org", .expect = 1 },
+  { OP_HAS_ID, "A1@Example.Org", .expect = 1 },
+  { OP_HAS_ID, "a2@example.org", .expect = 0 },
+  { OP_HAS_ID, "", .expect = 0 },
+  { OP_COUNT, .expect = 1 },
+  { OP_SINCE, .expect = T0 },
+  /* recipient window */
+  { OP_HAS_RCPT, "bob@example.net", .a = T0 - D, .b = T0 + D, .expect = 1 },
+  { OP_HAS_RCPT, "BOB@example.net", .a = T0, .b = T0, .expect = 1 },                   /* inclusive */
+  { OP_HAS_RCPT, "bob@example.net", .a = T0 + 1, .b = T0 + D, .expect = 0 },
+  { OP_HAS_RCPT, "bob@example.net", .a = T0 - D, .b = T0 - 1, .expect = 0 },
+  { OP_HAS_RCPT, "carol@example.com", .a = T0 - D, .b = T0 + D, .expect = 1 },
+  { OP_HAS_RCPT, "dave@example.com", .a = 0, .b = G_MAXINT64, .expect = 0 },
+  { OP_HAS_RCPT_NOID, "bob@example.net", .a = 0, .b = G_MAXINT64, .expect = 0 },        /* it had an ID */
+  /* a message without Message-ID: recipients and date, deduplicated */
+  { OP_ADD, NULL, { "dave@example.com" }, T0 + 10 * D, T0 + 10 * D, "fp-1", .expect = 1 },
+  { OP_ADD, NULL, { "dave@example.com" }, T0 + 10 * D, T0 + 11 * D, "fp-1", .expect = 0 },
+  { OP_ADD, NULL, { "dave@example.com" }, T0 + 10 * D, T0 + 10 * D, "fp-2", .expect = 1 },
+  { OP_ADD, NULL, { "erin@example.com", "fred@example.com" }, T0 + 20 * D, T0 + 20 * D, NULL, .expect = 1 },
+  { OP_ADD, NULL, { "fred@example.com", "erin@example.com" }, T0 + 20 * D, T0 + 21 * D, NULL, .expect = 0 },
+  { OP_HAS_RCPT, "dave@example.com", .a = T0 + 9 * D, .b = T0 + 11 * D, .expect = 1 },
+  { OP_HAS_RCPT_NOID, "dave@example.com", .a = T0 + 9 * D, .b = T0 + 11 * D, .expect = 1 },
+  { OP_HAS_RCPT_NOID, "erin@example.com", .a = T0 + 19 * D, .b = T0 + 21 * D, .expect = 1 },
+  { OP_COUNT, .expect = 4 },
+  /* no date: the recorded time is used */
+  { OP_ADD, "nodate@example.org", { "gina@example.com" }, 0, T0 + 30 * D, .expect = 1 },
+  { OP_HAS_RCPT, "gina@example.com", .a = T0 + 30 * D, .b = T0 + 30 * D, .expect = 1 },
+  /* an old Date recorded now: expiry counts from the recording */
+  { OP_ADD, "old@example.org", { "hank@example.com" }, T0 - 400 * D, T0 + 30 * D, .expect = 1 },
+  { OP_SINCE, .expect = T0 - 400 * D },
+  { OP_COUNT, .expect = 6 },
+  { OP_EXPIRE, .a = T0 + 1, .expect = 1 },                 /* a1 only */
+  { OP_HAS_ID, "a1@example.org", .expect = 0 },
+  { OP_HAS_RCPT, "bob@example.net", .a = 0, .b = G_MAXINT64, .expect = 0 },          /* its recipients went too */
+  { OP_HAS_ID, "old@example.org", .expect = 1 },
+  { OP_SINCE, .expect = T0 + 1 },
+  { OP_EXPIRE, .a = T0 + 25 * D, .expect = 3 },
+  { OP_COUNT, .expect = 2 },
+  { OP_HAS_RCPT_NOID, "dave@example.com", .a = 0, .b = G_MAXINT64, .expect = 0 },
+  { OP_EXPIRE, .a = T0 + 25 * D, .expect = 0 },
+  /* after expiry the same message can be recorded again */
+  { OP_ADD, "a1@example.org", { "bob@example.net" }, T0, T0 + 40 * D, .expect = 1 },
+  { OP_COUNT, .expect = 3 },
+};
+
+static void
+test_steps (void)
+{
+  UscRecord *r = open_fresh ("steps.db", 1);
+  for (gsize i = 0; i < G_N_ELEMENTS (steps); i++) {
+    const Step *s = &steps[i];
+    GError *e = NULL;
+    gint64 got = -2;
+    switch (s->op) {
+    case OP_ADD: {
+      UscSentMessage m = { s->id, s->rcpts[0] ? s->rcpts : NULL, s->date, s->recorded, s->fingerprint };
+      got = usc_record_add (r, &m, &e);
+      break;
+    }
+    case OP_HAS_ID: got = usc_record_has_id (r, s->id, &e); break;
+    case OP_HAS_RCPT: got = usc_record_has_recipient (r, s->id, s->a, s->b, &e); break;
+    case OP_HAS_RCPT_NOID: got = usc_record_has_recipient_without_id (r, s->id, s->a, s->b, &e); break;
+    case OP_COUNT: got = usc_record_count (r, &e); break;
+    case OP_EXPIRE: got = usc_record_expire (r, s->a, &e); break;
+    case OP_SINCE: got = usc_record_since (r, &e); break;
+    }
+    g_assert_no_error (e);
+    if (got != s->expect)
+      g_error ("step %zu (op %d, %s): got %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
+               i, s->op, s->id ? s->id : "-", got, s->expect);
+  }
+  usc_record_close (&r);
+  g_assert_null (r);
+  usc_record_close (&r); /* NULL is fine */
+}
+
+static void
+test_nothing_to_record (void)
+{
+  UscRecord *r = open_fresh ("empty.db", 1);
+  GError *e = NULL;
+  UscSentMessage m = { NULL, NULL, T0, T0, NULL };
+  g_assert_cmpint (usc_record_add (r, &m, &e), ==, -1);
+  g_assert_error (e, USC_ERROR, USC_ERROR_INVALID);
+  g_clear_error (&e);
+  usc_record_close (&r);
+}
+
+static void
+test_transaction (void)
+{
+  UscRecord *r = open_fresh ("tx.db", 1);
+  GError *e = NULL;
+  g_assert_cmpint (usc_record_begin (r, &e), ==, 0);
+  for (int i = 0; i < 500; i++) {
+    char id[64];
+    const char *rc[] = { "x@example.com", NULL };
+    g_snprintf (id, sizeof id, "%d@tx.example", i);
+    UscSentMessage m = { id, rc, T0 + i, T0, NULL };
+    g_assert_cmpint (usc_record_add (r, &m, &e), ==, 1);
+  }
+  g_assert_cmpint (usc_record_rollback (r, &e), ==, 0);
+  g_assert_cmpint (usc_record_count (r, &e), ==, 0);
+  g_assert_cmpint (usc_record_begin (r, &e), ==, 0);
+  g_assert_cmpint (usc_record_begin (r, &e), ==, -1); /* nested */
+  g_assert_error (e, USC_ERROR, USC_ERROR_INVALID);
+  g_clear_error (&e);
+  const char *rc[] = { "x@example.com", NULL };
+  UscSentMessage m = { "1@tx.example", rc, T0, T0, NULL };
+  g_assert_cmpint (usc_record_add (r, &m, &e), ==, 1);
+  g_assert_cmpint (usc_record_commit (r, &e), ==, 0);
+  g_assert_no_error (e);
+  usc_record_close (&r);
+  /* what was committed survives a reopen */
+  char *p = tmp_path ("tx.db");
+  r = usc_record_open (p, NULL, &e);
+  g_assert_no_error (e);
+  g_assert_cmpint (usc_record_has_id (r, "1@tx.example", &e), ==, 1);
+  g_assert_cmpint (usc_record_count (r, &e), ==, 1);
+  usc_record_close (&r);
+  g_free (p);
+}
+
+static void
+count_row (const char *day, const char *verdict, const char *kind, gint64 count, gpointer data)
+{
+  g_string_append_printf (data, "%s %s %s %" G_GINT64_FORMAT "\n", day, verdict, kind, count);
+}
+
+static void
+test_decisions (void)
+{
+  static const struct { gint64 when; const char *verdict, *kind; } log[] = {
+    { T0, "backscatter", "dsn" }, { T0 + 60, "backscatter", "dsn" }, { T0, "legitimate", "dsn" },
+    { T0 + D, "unknown", "autoreply" }, { T0 - D, "backscatter", "virus-notice" },
+  };
+  UscRecord *r = open_fresh ("log.db", 1);
+  GError *e = NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (log); i++)
+    g_assert_cmpint (usc_record_log_decision (r, log[i].when, log[i].verdict, log[i].kind, &e), ==, 0);
+  GString *s = g_string_new (NULL);
+  g_assert_cmpint (usc_record_stats (r, T0, count_row, s, &e), ==, 0);
+  g_assert_no_error (e);
+  g_assert_cmpstr (s->str, ==,
+                   "2023-11-14 backscatter dsn 2\n"
+                   "2023-11-14 legitimate dsn 1\n"
+                   "2023-11-15 unknown autoreply 1\n");
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_stats (r, 0, count_row, s, &e), ==, 0);
+  g_assert_true (g_str_has_prefix (s->str, "2023-11-13 backscatter virus-notice 1\n"));
+  g_string_free (s, TRUE);
+  usc_record_close (&r);
+}
+
+static void
+test_modes (void)
+{
+  char *p = g_build_filename (tmpdir, "sub", "dir", "r.db", NULL);
+  GError *e = NULL;
+  UscRecord *r = usc_record_open (p, NULL, &e);
+  g_assert_no_error (e);
+  usc_record_close (&r);
+  struct stat st;
+  g_assert_cmpint (g_stat (p, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  char *d = g_path_get_dirname (p);
+  g_assert_cmpint (g_stat (d, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  /* WAL mode and the schema version are in the file. */
+  sqlite3 *db;
+  g_assert_cmpint (sqlite3_open (p, &db), ==, SQLITE_OK);
+  sqlite3_stmt *st2;
+  sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &st2, NULL);
+  g_assert_cmpint (sqlite3_step (st2), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (st2, 0), ==, "wal");
+  sqlite3_finalize (st2);
+  sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &st2, NULL);
+  g_assert_cmpint (sqlite3_step (st2), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (st2, 0), ==, 1);
+  sqlite3_finalize (st2);
+  sqlite3_close (db);
+  g_free (d);
+  g_free (p);
+}
+
+/* Files that are not (usable) records: an error of the right code, never a record. */
+typedef struct {
+  const char *name;
+  const char *sql;        /* run with sqlite3 first, or NULL */
+  const char *content;    /* written as the file, or NULL */
+  int         code;
+} BadFile;
+
+static const BadFile bad_files[] = {
+  { "garbage", NULL, "this is not an SQLite database, it is just text that goes on and on and on ........"
+                     "................................................................................", USC_ERROR_CORRUPT },
+  { "foreign", "CREATE TABLE t (x); INSERT INTO t VALUES (1);", NULL, USC_ERROR_CORRUPT },
+  { "newer", "PRAGMA user_version = 99;", NULL, USC_ERROR_CORRUPT },
+  { "otherapp", "PRAGMA application_id = 42;", NULL, USC_ERROR_CORRUPT },
+};
+
+static void
+test_bad_files (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_files); i++) {
+    const BadFile *b = &bad_files[i];
+    char *p = tmp_path (b->name);
+    g_unlink (p);
+    if (b->content) {
+      GString *big = g_string_new (NULL);
+      while (big->len < 8192)
+        g_string_append (big, b->content);
+      g_assert_true (g_file_set_contents (p, big->str, big->len, NULL));
+      g_string_free (big, TRUE);
+    } else {
+      sqlite3 *db;
+      g_assert_cmpint (sqlite3_open (p, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, b->sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+    }
+    GError *e = NULL;
+    UscRecord *r = usc_record_open (p, NULL, &e);
+    g_assert_null (r);
+    g_assert_error (e, USC_ERROR, b->code);
+    g_assert_nonnull (strstr (e->message, p));
+    g_clear_error (&e);
+    g_free (p);
+  }
+}
+
+/* A record damaged after it was opened: a lookup is an error, not a miss. */
+static void
+test_corrupt_pages (void)
+{
+  UscRecord *r = open_fresh ("damaged.db", 1);
+  GError *e = NULL;
+  g_assert_cmpint (usc_record_begin (r, &e), ==, 0);
+  for (int i = 0; i < 3000; i++) {
+    char id[64];
+    const char *rc[] = { "x@example.com", NULL };
+    g_snprintf (id, sizeof id, "%d@damaged.example", i);
+    UscSentMessage m = { id, rc, T0 + i, T0, NULL };
+    g_assert_cmpint (usc_record_add (r, &m, &e), ==, 1);
+  }
+  g_assert_cmpint (usc_record_commit (r, &e), ==, 0);
+  usc_record_close (&r);
+  /* Overwrite every page after the first with garbage. */
+  char *p = tmp_path ("damaged.db");
+  char *data;
+  gsize len;
+  g_assert_true (g_file_get_contents (p, &data, &len, NULL));
+  g_assert_cmpuint (len, >, 8192);
+  for (gsize i = 4096; i < len; i++)
+    data[i] = (char) (i * 7 + 3);
+  g_assert_true (g_file_set_contents (p, data, len, NULL));
+  g_free (data);
+  r = usc_record_open (p, NULL, &e);
+  if (r == NULL) {
+    g_assert_error (e, USC_ERROR, USC_ERROR_CORRUPT);
+  } else {
+    int rc = usc_record_has_id (r, "5@damaged.example", &e);
+    g_assert_cmpint (rc, ==, -1);
+    g_assert_error (e, USC_ERROR, USC_ERROR_CORRUPT);
+    usc_record_close (&r);
+  }
+  g_clear_error (&e);
+  g_free (p);
+}
+
+/* Another process holds the lock past our busy timeout: TEMPFAIL. */
+static void
+test_locked (void)
+{
+  UscRecord *r = open_fresh ("locked.db", 0.2);
+  GError *e = NULL;
+  const char *rc[] = { "x@example.com", NULL };
+  UscSentMessage m1 = { "1@locked.example", rc, T0, T0, NULL };
+  g_assert_cmpint (usc_record_add (r, &m1, &e), ==, 1);
+
+  char *p = tmp_path ("locked.db");
+  sqlite3 *other;
+  g_assert_cmpint (sqlite3_open (p, &other), ==, SQLITE_OK);
+  /* 1. A writer holds the write lock: writes time out, WAL readers go on. */
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE; INSERT INTO meta VALUES ('x', 1)", NULL, NULL, NULL), ==, SQLITE_OK);
+  UscSentMessage m2 = { "2@locked.example", rc, T0, T0, NULL };
+  gint64 t0 = g_get_monotonic_time ();
+  g_assert_cmpint (usc_record_add (r, &m2, &e), ==, -1);
+  g_assert_error (e, USC_ERROR, USC_ERROR_TEMPFAIL);
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 150000); /* it did wait */
+  g_clear_error (&e);
+  g_assert_cmpint (usc_record_log_decision (r, T0, "backscatter", "dsn", &e), ==, -1);
+  g_assert_error (e, USC_ERROR, USC_ERROR_TEMPFAIL);
+  g_clear_error (&e);
+  g_assert_cmpint (usc_record_has_id (r, "1@locked.example", &e), ==, 1);
+  g_assert_no_error (e);
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  /* 2. An exclusive lock (locking_mode = EXCLUSIVE) keeps even readers out:
+   *    opening (which reads the schema) is a temporary failure. (In WAL mode
+   *    a connection that is already open keeps its shared lock, so nobody
+   *    can take this lock under it.) */
+  usc_record_close (&r);
+  g_assert_cmpint (sqlite3_exec (other, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; "
+                                        "INSERT INTO meta VALUES ('y', 1); COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  UscRecordOptions o = { .busy_timeout = 0.2 };
+  r = usc_record_open (p, &o, &e);
+  g_assert_null (r);
+  g_assert_error (e, USC_ERROR, USC_ERROR_TEMPFAIL);
+  g_clear_error (&e);
+  sqlite3_close (other);
+
+  /* 3. Lock released: everything works again. */
+  r = usc_record_open (p, &o, &e);
+  g_assert_no_error (e);
+  g_assert_cmpint (usc_record_add (r, &m2, &e), ==, 1);
+  g_assert_cmpint (usc_record_has_id (r, "2@locked.example", &e), ==, 1);
+  usc_record_close (&r);
+  g_free (p);
+}
+
+/* A version-0 file (empty, as an older release or `touch` leaves it) is
+ * migrated; opening again is a no-op. */
+static void
+test_migrate (void)
+{
+  char *p = tmp_path ("v0.db");
+  g_assert_true (g_file_set_contents (p, "", 0, NULL));
+  GError *e = NULL;
+  for (int i = 0; i < 2; i++) {
+    UscRecord *r = usc_record_open (p, NULL, &e);
+    g_assert_no_error (e);
+    g_assert_cmpint (usc_record_count (r, &e), ==, 0);
+    usc_record_close (&r);
+  }
+  UscRecordOptions ro = { .busy_timeout = 1, .read_only = TRUE };
+  UscRecord *r = usc_record_open (p, &ro, &e);
+  g_assert_no_error (e);
+  g_assert_cmpint (usc_record_has_id (r, "x@y", &e), ==, 0);
+  usc_record_close (&r);
+  g_free (p);
 }
 
 int
@@ -14,6 +403,21 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_mime_init ();
-  g_test_add_func ("/record/placeholder", test_placeholder);
-  return g_test_run ();
+  tmpdir = g_dir_make_tmp ("test-record-XXXXXX", NULL);
+  g_test_add_func ("/record/steps", test_steps);
+  g_test_add_func ("/record/nothing-to-record", test_nothing_to_record);
+  g_test_add_func ("/record/transaction", test_transaction);
+  g_test_add_func ("/record/decisions", test_decisions);
+  g_test_add_func ("/record/modes", test_modes);
+  g_test_add_func ("/record/bad-files", test_bad_files);
+  g_test_add_func ("/record/corrupt-pages", test_corrupt_pages);
+  g_test_add_func ("/record/locked", test_locked);
+  g_test_add_func ("/record/migrate", test_migrate);
+  int rc = g_test_run ();
+  char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+  if (system (cmd) != 0)
+    rc = rc ? rc : 1;
+  g_free (cmd);
+  g_free (tmpdir);
+  return rc;
 }
