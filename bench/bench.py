@@ -489,6 +489,8 @@ def bench_record(usc, env, work, now):
         row("deliver, record %d: peak RSS" % RECORD_N, mb(rss), "<= 16 MB",
             None if rss is None else rss <= 16)
     else:
+        _, _, err = run([usc, "deliver", "--db", big, "--maildir", md], env, stdin_path=miss)
+        say("deliver failed: %s" % (err.strip()[:300] or "no message"))
         row("deliver, record %d: median" % RECORD_N, "exit %s" % sorted(rcs), "<= 5 ms", False)
 
     # Import from a Maildir.
