@@ -330,6 +330,14 @@ def bench_batch(usc, env, work):
         % (n * rounds, rounds, t, c, usc_rate, mb(None if rss is None else rss / 1024.0)))
     row("batch parse (unscatter)", "%.0f msgs/s" % usc_rate)
 
+    floor = os.environ.get("USC_GMIME_FLOOR")
+    if floor and os.access(floor, os.X_OK):
+        fp = subprocess.run([floor, str(rounds)] + names, capture_output=True, text=True)
+        if fp.returncode == 0 and fp.stdout.split():
+            fmsgs, fsecs = fp.stdout.split()
+            floor_rate = int(fmsgs) / float(fsecs)
+            say("GMime alone (read + parse + free, nothing else): %.0f msgs/s" % floor_rate)
+            row("batch: GMime parse alone (floor)", "%.0f msgs/s" % floor_rate)
     if shutil.which("perl") is None:
         say("skipped: Sisimai (no perl)")
         return
@@ -355,6 +363,8 @@ def bench_batch(usc, env, work):
     row("batch parse (Sisimai %s)" % ver, "%.0f msgs/s" % s_rate)
     row("batch speed-up vs Sisimai", "%.1fx" % ratio, ">= 30x", ratio >= 30)
     row("batch speed-up vs Sisimai, CPU time", "%.1fx" % cratio)
+    if floor and os.access(floor, os.X_OK) and 'floor_rate' in locals():
+        row("GMime parse alone vs Sisimai", "%.1fx" % (floor_rate / s_rate))
 
 
 def pick_typical(work, now):
