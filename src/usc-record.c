@@ -29,6 +29,7 @@
  */
 #include "config.h"
 #include "usc-record.h"
+#include <glib/gstdio.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -151,6 +152,22 @@ sqlite_exec (SqliteBe *s, const char *sql, GError **error)
   return 0;
 }
 
+/* Checkpoint on close once the WAL holds this many frames (see close). */
+#define WAL_CLOSE_FRAMES 32
+
+/* Frames in @db_path's WAL file, from its size (0 when there is none). */
+static gint64
+wal_frames (const char *db_path)
+{
+  char *wal = g_strconcat (db_path, "-wal", NULL);
+  GStatBuf st;
+  gint64 n = 0;
+  if (g_stat (wal, &st) == 0 && st.st_size > 32)
+    n = (st.st_size - 32) / (24 + 4096);  /* WAL header, frame header + page (page_size 4096) */
+  g_free (wal);
+  return n;
+}
+
 /* Run a one-integer query; -1 with @error on failure. */
 static int
 sqlite_int_query (SqliteBe *s, const char *sql, gint64 *value_r, GError **error)
@@ -232,9 +249,15 @@ sqlite_close (gpointer be)
     if (!sqlite3_get_autocommit (s->db))
       sqlite3_exec (s->db, "ROLLBACK", NULL, NULL, NULL);
     /* A delivery only looks up and logs one decision: the checkpoint (two
-     * fsyncs) that the last close does is left to the automatic one. After
-     * recording, the close checkpoints so that the file alone holds it. */
-    if (!s->changed)
+     * fsyncs) that the last close does is skipped while the WAL is short.
+     * It cannot be left to the automatic checkpoint: every process opens the
+     * record afresh, the first connection rebuilds the WAL index by reading
+     * the whole WAL (SQLite's unix VFS resets the -shm then) and forgets what
+     * was checkpointed, so the WAL would never restart and each delivery
+     * would read all of it. So one delivery in about WAL_CLOSE_FRAMES pays
+     * the checkpoint and the WAL is removed. After recording, the close
+     * always checkpoints, so that the file alone holds what was recorded. */
+    if (!s->changed && wal_frames (s->path) < WAL_CLOSE_FRAMES)
       sqlite3_db_config (s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     sqlite3_close_v2 (s->db);
   }
