@@ -82,6 +82,7 @@ typedef struct { const char *needle; int strong; } UscMarker;
 static const UscMarker dsn_body_markers[] = {
   /* Postfix */
   { "this is the mail system at host", 1 },
+  { "this is the postfix program at host", 1 },
   { "i'm sorry to have to inform you that your message could not", 1 },
   { "the mail system\n", 0 },
   /* Sendmail */
@@ -546,7 +547,6 @@ static const UscSignature mta_signatures[] = {
   { "gmx", SIG_FROM, NULL, "gmx." },
   { "gmx", SIG_FROM, NULL, "web.de" },
   { "gmx", SIG_REPORTING, NULL, "gmx." },
-  { "gmx", SIG_BODY, NULL, "gmx" },
   { "yandex", SIG_FROM, NULL, "yandex" },
   { "yandex", SIG_REPORTING, NULL, "yandex" },
   { "yandex", SIG_RECEIVED, NULL, "yandex" },
@@ -575,8 +575,10 @@ static const UscSignature mta_signatures[] = {
   { "domino", SIG_HEADER, "X-Mailer", "domino" },
   { "domino", SIG_HEADER, "X-Mailer", "lotus notes" },
   { "domino", SIG_HEADER, "X-MIMETrack", "" },
-  { "domino", SIG_SUBJECT, NULL, "delivery failure:" },
   { "domino", SIG_BODY, NULL, "lotus domino" },
+  { "domino", SIG_BODY, NULL, "domino directory" },
+  { "domino", SIG_DIAG, NULL, "x-notes;" },
+  { "domino", SIG_BODY, NULL, "was not delivered to:\n" },
   { "groupwise", SIG_HEADER, "X-Mailer", "groupwise" },
   { "groupwise", SIG_BODY, NULL, "groupwise" },
   { "groupwise", SIG_BODY, NULL, "the attached file had the following undeliverable recipient" },
@@ -600,6 +602,7 @@ static const UscSignature mta_signatures[] = {
   { "exim", SIG_HEADER, "X-Failed-Recipients", "" },
   { "exim", SIG_RECEIVED, NULL, "(exim " },
   { "postfix", SIG_BODY, NULL, "this is the mail system at host" },
+  { "postfix", SIG_BODY, NULL, "this is the postfix program at host" },
   { "postfix", SIG_HEADER, "X-Postfix-Queue-ID", "" },
   { "postfix", SIG_DIAG, NULL, "x-postfix;" },
   { "postfix", SIG_BODY, NULL, "x-postfix-sender:" },

@@ -1835,6 +1835,18 @@ collect_text_failures (Ctx *c, const char *diag)
   }
 }
 
+/* Cut a lower-cased Received value at its "by" clause, whatever white
+ * space (a fold: "\n\tby", a tab) precedes it. */
+static void
+cut_by_clause (char *lc)
+{
+  for (char *p = lc; *p; p++)
+    if ((p == lc || g_ascii_isspace (p[-1])) && g_str_has_prefix (p, "by") && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n')) {
+      *p = '\0';
+      return;
+    }
+}
+
 /* The software or service that reported the failure. */
 static void
 collect_family (Ctx *c, const Evidence *e, const char *diag_all, const char *reporting_all)
@@ -1855,9 +1867,7 @@ collect_family (Ctx *c, const Evidence *e, const char *diag_all, const char *rep
       /* the topmost Received is the user's own server taking the bounce
        * in: only its "from" clause (the sending host) says anything */
       skipped_top = TRUE;
-      char *by = strstr (lc, " by ");
-      if (by)
-        *by = '\0';
+      cut_by_clause (lc);
     }
     g_string_append_printf (rcv, "%s\n", lc);
     g_free (lc);
