@@ -264,6 +264,19 @@ static const char *const failure_words[] = {
   "not exist", "inactive", "suspended", " 550", " 551", " 552", " 553", " 554",
 };
 
+/* Keys (text before the first colon of a line) that name a recipient in a
+ * text notice: "Recipient:", "Recipient of the message:", "Empfänger:". */
+static const char *const recipient_keys[] = {
+  "recipient", "empfänger", "empfaenger", "destinataire", "destinatario", "destinatário",
+  "destinatari", "ontvanger", "mottagare", "modtager", "mottaker", "получател", "адресат",
+  "rcpt", "failed address", "undeliverable address", "addressee",
+};
+
+/* ... but not these ("Recipient server:", "Recipient's domain"). */
+static const char *const recipient_key_exclusions[] = {
+  "server", "host", "domain", "mta", "count", "number",
+};
+
 /* Lines that introduce a copy of the original inside a text bounce. */
 static const char *const copy_separators[] = {
   "------ this is a copy of the message", "--- below this line is a copy of the message",

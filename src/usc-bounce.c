@@ -321,8 +321,10 @@ html_to_text (const char *h)
       }
       if (!strcmp (t, "br") || !strcmp (t, "p") || !strcmp (t, "div") || !strcmp (t, "tr") ||
           !strcmp (t, "li") || !strcmp (t, "pre") || !strcmp (t, "h1") || !strcmp (t, "h2") ||
-          !strcmp (t, "table") || !strcmp (t, "td"))
+          !strcmp (t, "table"))
         g_string_append_c (s, '\n');
+      else if (!strcmp (t, "td") || !strcmp (t, "th"))
+        g_string_append_c (s, '\t');  /* a table row stays one "Key:\tvalue" line */
       if (p[1] != '/' && (!strcmp (t, "style") || !strcmp (t, "script"))) {
         const char *close = strstr (lc + (e - h), t[1] == 't' ? "</style" : "</script");
         e = close ? strchr (h + (close - lc), '>') : NULL;
@@ -984,6 +986,56 @@ is_own_address (Ctx *c, const char *a)
   return d;
 }
 
+/* An address that is really one of the original's Message-IDs ("<id@host>"
+ * on a line of its own). */
+static gboolean
+is_known_id (Ctx *c, const char *a)
+{
+  for (guint i = 0; i < c->b->message_ids->len; i++)
+    if (g_ascii_strcasecmp (c->b->message_ids->pdata[i], a) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* "Recipient: a@b", "Recipient of the message: Name <a@b>", "Empfänger:
+ * a@b", "Recipient: [SMTP:a@b]": a key naming a recipient (recipient_keys)
+ * before the first colon, and the first address in the value (an
+ * angle-bracketed one preferred). @lc is one lower-cased line. */
+static char *
+keyed_recipient (const char *lc)
+{
+  const char *p = lc;
+  while (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
+    p++;
+  const char *colon = strchr (p, ':');
+  if (colon == NULL || colon - p > 40 || colon == p)
+    return NULL;
+  char *key = g_strndup (p, colon - p);
+  gboolean hit = contains_any (key, recipient_keys, N (recipient_keys), NULL) &&
+                 !contains_any (key, recipient_key_exclusions, N (recipient_key_exclusions), NULL);
+  g_free (key);
+  if (!hit)
+    return NULL;
+  const char *v = colon + 1;
+  const char *lt = strchr (v, '<');
+  if (lt) {
+    char *a = addr_at (lt + 1, NULL);
+    if (a)
+      return a;
+  }
+  for (const char *q = v; *q; q++) {
+    if (*q != '@' || q == v)
+      continue;
+    const char *st = q;
+    while (st > v && addr_char (st[-1]) && st[-1] != ':')
+      st--;
+    char *a = addr_at (st, NULL);
+    if (a)
+      return a;
+  }
+  return NULL;
+}
+
 /* Failed recipients named in the text of a non-standard bounce. */
 static void
 scan_text_recipients (Ctx *c, const char *diag)
@@ -1020,16 +1072,14 @@ scan_text_recipients (Ctx *c, const char *diag)
         while (*r == ' ' || *r == '<')
           r++;
         a = addr_at (r, NULL);
-      } else if ((r = strstr (lc, "recipient:")) || (r = strstr (lc, "recipients:")) ||
-                 (r = strstr (lc, "recipient address:"))) {
-        r = strchr (r, ':') + 1;
-        while (*r == ' ' || *r == '<' || *r == '\t')
-          r++;
-        a = addr_at (r, NULL);
+      } else {
+        a = keyed_recipient (lc);
       }
       g_free (lc);
     }
-    if (a && !is_own_address (c, a))
+    if (a && (is_own_address (c, a) || is_known_id (c, a)))
+      g_clear_pointer (&a, g_free);
+    if (a)
       usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
     else
       g_free (a);
@@ -1723,7 +1773,10 @@ collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all)
       if (rc->action && (g_str_has_prefix (rc->action, "deliver") || g_str_has_prefix (rc->action, "relay") ||
                          g_str_has_prefix (rc->action, "expand")))
         continue;  /* not a failure */
-      const char *a = rc->final_recipient ? rc->final_recipient : rc->original_recipient;
+      /* a Final-Recipient of address type LOCAL / X-Unix ("jdoe") names no
+       * mail address: the Original-Recipient does */
+      const char *a = rc->final_recipient && strchr (rc->final_recipient, '@') ? rc->final_recipient
+                                                                                 : rc->original_recipient;
       if (a && strchr (a, '@'))
         usc_ptr_array_add_unique (b->recipients, g_strdup (a), TRUE);
       if (rc->status && usc_dsn_status_valid (rc->status))
