@@ -74,6 +74,7 @@ static const char *const dsn_subjects[] = {
   "error sending message", "permanent error", "returned:", "mail returned",
   "mail failed", "returning to sender", "mail delivery failure", "our bulk email filter", "not member", "error sending your mail",
   "there was an error sending", "could not deliver", "failed to deliver",
+  "message blocked", "blocked by policy", "delivery report: failed",
 };
 
 /* Body wording of non-delivery reports. "strong" ones are MTA boilerplate. */
@@ -309,6 +310,15 @@ static const char *const autoreply_subject_prefixes[] = {
   "αυτόματη απάντηση", "[auto-reply]", "[autoreply]", "(auto-reply)",
 };
 
+/* Auto-reply subjects that name the absence anywhere in the subject (the
+ * responder puts the person's name first: "Ravi Patel is out of the
+ * office."), or vacation(1)'s fixed default subject. */
+static const char *const autoreply_subject_phrases[] = {
+  "is out of the office", "is out of office", "away from my mail", "away from my e-mail",
+  "out of office autoreply", "out of office auto-reply", "est absent", "ist abwesend",
+  "ist nicht im büro", "está ausente", "è assente", "is afwezig",
+};
+
 /* Weaker: subjects a person might also write ("Out of office tomorrow"). */
 static const char *const autoreply_subject_weak_prefixes[] = {
   "abwesenheit", "abwesend", "außer haus", "ausser haus", "out of office",
@@ -370,7 +380,9 @@ static const char *const challenge_subjects[] = {
   "your message is awaiting", "message held", "is waiting for your confirmation",
   "please verify", "verify you are", "authentication required", "bitte bestätigen",
   "awaiting approval", "waiting for approval", "pending approval", "held for approval",
-  "on hold", "verify you are human", "are you human",
+  "on hold", "verify you are human", "are you human", "registration request",
+  "bestätigen sie", "bestaetigen sie", "wartet auf freigabe", "freigabe erforderlich",
+  "confirmez", "confirmation requise", "confirme su", "verifique su", "conferma il",
 };
 
 static const char *const challenge_body_markers[] = {
@@ -388,6 +400,13 @@ static const char *const challenge_body_markers[] = {
   "approved senders", "put on hold", "waiting for approval", "awaiting approval",
   "release your message", "verify that you are", "you only need to do this once",
   "keep their inbox free of spam", "keep my inbox free of spam", "solving the short puzzle",
+  "only need to do it once", "only need to do this once", "to get it delivered", "unknown senders",
+  "sender registration", "approved sender", "verified senders", "confirmed senders",
+  /* German, French, Spanish, Italian */
+  "dass sie ein mensch sind", "bestätigen sie bitte", "bitte bestätigen sie", "bestätigungsverfahren",
+  "zurückgehalten", "bestätigten absender", "zugelassener absender", "zugelassenen absender",
+  "que vous êtes une personne", "que vous n'êtes pas un robot", "expéditeurs autorisés",
+  "que usted es una persona", "remitentes autorizados", "mittenti autorizzati",
 };
 
 static const char *const challenge_headers[] = {
@@ -414,6 +433,11 @@ static const char *const virus_body_markers[] = {
   "mailscanner", "amavis", "clamav", "trojan", "worm.", "w32/", "w32.", "security risk",
   "virus scan", "virus detector", "virus alert", "troj_", "eicar", "heuristics.",
   "found a virus", "detected a threat", "infected object", "threat:", "troj/", "virus:",
+  /* German, French, Spanish, Italian, Dutch */
+  "virus gefunden", "virus entdeckt", "virus erkannt", "viren gefunden", "infiziert", "schadsoftware",
+  "virus détecté", "virus a été détecté", "contenait un virus", "infecté", "virus detectado",
+  "contenía un virus", "infectado", "virus rilevato", "conteneva un virus", "infetto",
+  "virus gevonden", "geïnfecteerd",
 };
 
 /* A virus notice speaks of a message. */
@@ -421,12 +445,16 @@ static const char *const virus_context_markers[] = {
   "your message", "message you sent", "you sent", "from you", "sent by you", "the message",
   "your e-mail", "your email", "the e-mail", "the email", "mail from", "attachment",
   "has not been delivered", "was not delivered", "not delivered",
+  "ihre nachricht", "ihrer nachricht", "von ihnen gesendet", "nicht zugestellt",
+  "votre message", "vous avez envoyé", "non remis", "su mensaje", "usted envió", "no entregado",
+  "il suo messaggio", "uw bericht",
 };
 
 static const char *const virus_local_parts[] = {
   "virusalert", "virus-alert", "antivirus", "anti-virus", "amavis", "virus",
   "virusscan", "mailscanner", "av", "avscan", "quarantine", "mailsweeper",
   "scanmail", "interscan", "mailguard", "imss", "virusalert", "virus-scanner",
+  "virenschutz", "virenscanner", "virenwarnung", "antivir",
 };
 
 static const char *const virus_display_names[] = {
@@ -434,6 +462,7 @@ static const char *const virus_display_names[] = {
   "content filter", "mail security", "email security", "mailsweeper", "scanmail",
   "kaspersky", "sophos", "puremessage", "symantec", "trend micro", "eset", "clamav",
   "f-secure", "bitdefender", "avast", "avira", "panda", "mcafee",
+  "virenschutz", "virenscanner", "antivirus",
 };
 
 /* Forwarding by a person, in the text. */

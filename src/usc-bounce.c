@@ -1511,9 +1511,15 @@ gather_evidence (Ctx *c, Evidence *e)
     }
   if (prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &e->autoreply_hit))
     arep += 5;
+  else if (contains_any (c->subject_lc, autoreply_subject_phrases, N (autoreply_subject_phrases), &e->autoreply_hit))
+    arep += 5;
   else if (prefix_any (c->subject_lc, autoreply_subject_weak_prefixes, N (autoreply_subject_weak_prefixes),
                        &e->autoreply_hit))
     arep += 3;
+  /* vacation(1) marks its answers "Precedence: junk" (bulk mail uses
+   * "bulk" or "list"): a hint, not enough on its own */
+  if (header_has (top, "Precedence", "junk"))
+    arep += 2;
   if (contains_any (s, autoreply_body_markers, N (autoreply_body_markers), NULL))
     arep += 2;
   if (e->in_reply)
