@@ -544,7 +544,8 @@ static const UscSignature mta_signatures[] = {
   { "office365", SIG_REPORTING, NULL, "outlook.com" },
   { "office365", SIG_FROM, NULL, "outlook.com" },
   { "office365", SIG_FROM, NULL, "onmicrosoft.com" },
-  { "office365", SIG_FROM, NULL, "@hotmail." },
+  { "office365", SIG_FROM, NULL, "@hotmail.com" },
+  { "office365", SIG_FROM, NULL, "@hotmail.co." },
   { "office365", SIG_HEADER, "X-MS-Exchange-CrossTenant-Id", "" },
   { "office365", SIG_HEADER, "X-MS-Exchange-CrossTenant-OriginalArrivalTime", "" },
   { "office365", SIG_BODY, NULL, "office 365" },
@@ -571,7 +572,13 @@ static const UscSignature mta_signatures[] = {
   { "exchange", SIG_RECEIVED, NULL, "microsoft smtpsvc" },
   { "exchange", SIG_BOUNDARY, NULL, "9b095b5adsn=_" },
   /* Yahoo, AOL, Apple, Verizon */
-  { "yahoo", SIG_FROM, NULL, "yahoo" },
+  /* provider domains are matched as domains: "postmaster@yahoo.example.com"
+   * is some other site's host that happens to be called "yahoo" */
+  { "yahoo", SIG_FROM, NULL, "@yahoo.com" },
+  { "yahoo", SIG_FROM, NULL, ".yahoo.com" },
+  { "yahoo", SIG_FROM, NULL, "@yahoo.co." },
+  { "yahoo", SIG_FROM, NULL, "@yahoo-inc.com" },
+  { "yahoo", SIG_FROM, NULL, "@yahooinc.com" },
   { "yahoo", SIG_BODY, NULL, "message from yahoo" },
   { "yahoo", SIG_BODY, NULL, "yahoo! mail" },
   { "yahoo", SIG_REPORTING, NULL, "yahoo" },
