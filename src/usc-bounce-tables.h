@@ -310,9 +310,10 @@ static const char *const autoreply_subject_prefixes[] = {
   "αυτόματη απάντηση", "[auto-reply]", "[autoreply]", "(auto-reply)",
 };
 
-/* Auto-reply subjects that name the absence anywhere in the subject (the
- * responder puts the person's name first: "Ravi Patel is out of the
- * office."), or vacation(1)'s fixed default subject. */
+/* Auto-reply subjects that END with the absence, the responder putting the
+ * person's name first ("Ravi Patel is out of the office."), or
+ * vacation(1)'s default subject; only for subjects that are no reply or
+ * forward, and worth no more than a weak prefix. */
 static const char *const autoreply_subject_phrases[] = {
   "is out of the office", "is out of office", "away from my mail", "away from my e-mail",
   "out of office autoreply", "out of office auto-reply", "est absent", "ist abwesend",

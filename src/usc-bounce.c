@@ -126,6 +126,26 @@ prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
   return FALSE;
 }
 
+/* Does @s end with one of @tab, trailing white space and ".!" ignored? */
+static gboolean
+suffix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
+{
+  if (s == NULL)
+    return FALSE;
+  gsize len = strlen (s);
+  while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '.' || s[len - 1] == '!'))
+    len--;
+  for (gsize i = 0; i < n; i++) {
+    gsize k = strlen (tab[i]);
+    if (k <= len && memcmp (s + len - k, tab[i], k) == 0) {
+      if (hit_r)
+        *hit_r = tab[i];
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 static gboolean
 equal_any (const char *s, const char *const *tab, gsize n)
 {
@@ -1511,8 +1531,9 @@ gather_evidence (Ctx *c, Evidence *e)
     }
   if (prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &e->autoreply_hit))
     arep += 5;
-  else if (contains_any (c->subject_lc, autoreply_subject_phrases, N (autoreply_subject_phrases), &e->autoreply_hit))
-    arep += 5;
+  else if (suffix_any (c->subject_lc, autoreply_subject_phrases, N (autoreply_subject_phrases), &e->autoreply_hit) &&
+           !prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL))
+    arep += 3;
   else if (prefix_any (c->subject_lc, autoreply_subject_weak_prefixes, N (autoreply_subject_weak_prefixes),
                        &e->autoreply_hit))
     arep += 3;
