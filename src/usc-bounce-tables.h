@@ -278,6 +278,23 @@ static const char *const recipient_key_exclusions[] = {
   "server", "host", "domain", "mta", "count", "number",
 };
 
+/* Words that make a decorated line ("=== ... ===") a copy-of-original
+ * separator (see decorated_separator() in usc-bounce.c). */
+static const char *const separator_words[] = {
+  "original", "message", "header", "copy", "returned",
+  "nachricht", "kopfzeilen", "kopfzeile", "en-têtes", "en-tetes", "mensaje", "encabezado",
+  "messaggio", "intestazion", "bericht", "meddelande", "besked", "melding", "сообщени",
+  "заголов",
+};
+
+/* ... unless they head the notice's own sections (Sendmail's "-----
+ * Transcript of session follows -----", "----- The following addresses had
+ * permanent fatal errors -----"). */
+static const char *const separator_exclusions[] = {
+  "transcript", "address", "recipient", "error", "reason", "diagnos", "session",
+  "empfänger", "destinataire", "fehler",
+};
+
 /* Lines that introduce a copy of the original inside a text bounce. */
 static const char *const copy_separators[] = {
   "------ this is a copy of the message", "--- below this line is a copy of the message",

@@ -787,6 +787,46 @@ unquoted_lower (const char *t, gsize max)
   return g_string_free (s, FALSE);
 }
 
+static gboolean
+deco_char (char ch)
+{
+  return ch && strchr ("-=*_#~+", ch) != NULL;
+}
+
+/* A site's own separator line: "=== The message you sent follows ===",
+ * "--- Kopfzeilen der Originalnachricht ---": decoration (3+ of -=*_#~+)
+ * before, decoration or a final ':' / '.' after, and between them words
+ * about the message (separator_words), not a forward's. @l is one
+ * lower-cased line of @n bytes. */
+static gboolean
+decorated_separator (const char *l, gsize n)
+{
+  const char *p = l, *e = l + n;
+  while (p < e && (*p == ' ' || *p == '\t'))
+    p++;
+  while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+    e--;
+  const char *s = p;
+  while (s < e && deco_char (*s))
+    s++;
+  if (s - p < 3)
+    return FALSE;
+  const char *t = e;
+  while (t > s && deco_char (t[-1]))
+    t--;
+  if (e - t < 3 && !(t > s && (t[-1] == ':' || t[-1] == '.')))
+    return FALSE;
+  if (t - s < 5 || t - s > 80 || memchr (s, ' ', t - s) == NULL)
+    return FALSE;
+  char *inner = g_strndup (s, t - s);
+  gboolean r = contains_any (inner, separator_words, N (separator_words), NULL) &&
+               !contains_any (inner, separator_exclusions, N (separator_exclusions), NULL) &&
+               !contains_any (inner, forward_markers, N (forward_markers), NULL) &&
+               !strstr (inner, "forward") && !strstr (inner, "weitergeleitet");
+  g_free (inner);
+  return r;
+}
+
 /* Offset of the first copy-of-original separator line in lower-case @lc, or -1. */
 static gssize
 find_separator (const char *lc)
@@ -796,6 +836,15 @@ find_separator (const char *lc)
     const char *h = strstr (lc, copy_separators[i]);
     if (h && (best < 0 || h - lc < best))
       best = h - lc;
+  }
+  for (const char *l = lc; *l && (best < 0 || l - lc < best);) {
+    const char *nl = strchr (l, '\n');
+    gsize n = nl ? (gsize) (nl - l) : strlen (l);
+    if (decorated_separator (l, n)) {
+      best = l - lc;
+      break;
+    }
+    l += n + (nl ? 1 : 0);
   }
   return best;
 }
@@ -887,6 +936,8 @@ scan_text_ids (Ctx *c)
           after_sep = TRUE;
           break;
         }
+      if (!after_sep && decorated_separator (lc, strlen (lc)))
+        after_sep = TRUE;
       g_free (lc);
     } else if (after_sep && first_field_after_sep == 0 && looks_like_field (p)) {
       first_field_after_sep = i;

@@ -950,6 +950,22 @@ static const BounceCase cases[] = {
     "Your message could not be handed over to sam@yahoo.example.com:\n"
     "mailbox is disabled (550 5.2.1)\n",
     USC_KIND_DSN, NULL, NULL, "sam@yahoo.example.com", "5.2.1", "exim", NULL, NULL },
+
+  { "a site's own decorated separator (\"=== ... ===\") starts the copy of the original",
+    "Return-Path: <>\n"
+    "From: Postmaster <postmaster@mx.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Message not delivered\n"
+    "Message-Id: <E1abc-0001@mx.example.net>\n"
+    "\n"
+    "Your message could not be handed over to chris@example.net: the\n"
+    "mailbox is disabled (550 5.2.1).\n"
+    "\n"
+    "=== The message you sent ===\n"
+    "Message-ID: <rehearsal.2@example.org>\n"
+    "\n"
+    "Rehearsal moved, code 4.4.7 in the room booking.\n",
+    USC_KIND_DSN, "rehearsal.2@example.org", "inline-copy", "chris@example.net", "5.2.1", NULL, NULL, NULL },
 };
 
 static char *
