@@ -166,8 +166,11 @@ void
 cli_set_watchdog (double seconds, int timeout_exit)
 {
   signal (SIGPIPE, SIG_IGN);
-  if (seconds <= 0)
+  if (seconds <= 0) {
+    struct itimerval off = { { 0, 0 }, { 0, 0 } };
+    setitimer (ITIMER_REAL, &off, NULL);
     return;
+  }
   watchdog_exit = timeout_exit;
   struct sigaction sa;
   memset (&sa, 0, sizeof sa);

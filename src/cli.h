@@ -92,7 +92,7 @@ char *cli_record_summary (const CliRecordCounts *counts, guint since_days);
 void cli_error (const char *context, const GError *error);
 
 /* Ignore SIGPIPE, set up an alarm that ends a stuck process with @timeout_exit
- * after @seconds (0: none). */
+ * after @seconds; 0 (or less) stops a running watchdog. */
 void cli_set_watchdog (double seconds, int timeout_exit);
 
 /* Commands: each gets argv with argv[0] = the command name. */

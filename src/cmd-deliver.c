@@ -1,11 +1,181 @@
-/* cmd-deliver.c — `unscatter deliver`. (placeholder, being written) */
+/* cmd-deliver.c — `unscatter deliver [--maildir DIR] [--recipient A] [--sender A]`:
+ * a local delivery agent for ~/.forward (Postfix local(8), Exim, sendmail).
+ *
+ * Classifies the message on stdin, then per the configured action for its
+ * verdict delivers it to the Maildir DIR (new/), files it into the Maildir++
+ * folder DIR/.<folder>/ (default "Backscatter"), or discards it (only when
+ * configured). The stored message is the input byte for byte, with the two
+ * header fields `filter` adds (X-Unscatter-Verdict, X-Unscatter-Reason) at the
+ * top, and without a leading mbox "From " line (Postfix local(8) prepends
+ * one to piped messages; a Maildir file has none). Delivery follows
+ * maildir(5): see usc-maildir.c.
+ *
+ * Exit status: ONLY 0 (delivered, filed or discarded) or 75 (EX_TEMPFAIL: the
+ * MTA keeps the message and retries). Postfix and Exim bounce on any other
+ * code, which would create backscatter. So:
+ *   - usage errors, a bad config, an unreadable stdin, a record that is
+ *     locked past its busy timeout, unreadable or corrupt, a BATV key file
+ *     that is unusable, any I/O error while delivering (full disk, quota,
+ *     permissions), out of memory, a crash, SIGTERM and the watchdog: 75;
+ *   - a message that cannot be parsed at all, or is over the size/header
+ *     limits, is not a failure of ours and would be deferred forever: it is
+ *     delivered to the inbox unchanged (no headers added) with exit 0;
+ *   - everything else: 0 once the message is durably in new/.
+ * SIGXFSZ is ignored so that an MTA's file size limit shows as EFBIG (75).
+ *
+ * DIR defaults to ~/Maildir; a leading "~/" is expanded here from $HOME (or
+ * the password file), since Exim runs .forward pipes without a shell.
+ */
 #include "config.h"
 #include "cli.h"
+#include "cmd-filter.h"
+#include "usc-maildir.h"
+
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void
+on_fatal_signal (int sig G_GNUC_UNUSED)
+{
+  /* Out of memory (GLib aborts), a bug, or the MTA stopping us: let the MTA
+   * keep the message. At worst a copy already in new/ is delivered twice. */
+  _exit (CLI_EX_TEMPFAIL);
+}
+
+static char *
+expand_maildir (const char *dir)
+{
+  if (dir == NULL || *dir == '\0')
+    dir = "~/Maildir";
+  if (dir[0] == '~' && (dir[1] == '/' || dir[1] == '\0'))
+    return g_build_filename (g_get_home_dir (), dir + 1, NULL);
+  return g_strdup (dir);
+}
+
+/* Deliver @n chunks to @maildir / @folder; 0 or 75. */
+static int
+store (const char *maildir, const char *folder, const GBytes *const *chunks, guint n)
+{
+  GError *error = NULL;
+  if (usc_maildir_deliver (maildir, folder, chunks, n, NULL, &error) < 0) {
+    cli_error ("deliver", error);
+    g_clear_error (&error);
+    return CLI_EX_TEMPFAIL;
+  }
+  return CLI_EX_OK;
+}
 
 int
 cmd_deliver (int argc, char **argv)
 {
-  fprintf (stderr, "unscatter: deliver: not implemented yet\n");
-  return CLI_EX_TEMPFAIL;
+  static const int fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTERM, SIGHUP, SIGINT };
+  for (gsize i = 0; i < G_N_ELEMENTS (fatal); i++)
+    signal (fatal[i], on_fatal_signal);
+  signal (SIGXFSZ, SIG_IGN);
+  cli_set_watchdog (0, 0);  /* ignores SIGPIPE */
+
+  CliContext ctx = { 0 };
+  char *opt_maildir = NULL, *opt_rcpt = NULL, *opt_sender = NULL, *maildir = NULL;
+  GOptionEntry entries[] = {
+    { "maildir", 'm', 0, G_OPTION_ARG_FILENAME, &opt_maildir, "the Maildir to deliver to (default ~/Maildir)", "DIR" },
+    { "recipient", 'r', 0, G_OPTION_ARG_STRING, &opt_rcpt, "envelope recipient of the delivery", "ADDR" },
+    { "sender", 's', 0, G_OPTION_ARG_STRING, &opt_sender, "envelope sender of the delivery", "ADDR" },
+    { NULL }
+  };
+  GOptionContext *oc = g_option_context_new ("— deliver the message on stdin into a Maildir (exit 0 or 75 only)");
+  g_option_context_add_main_entries (oc, entries, NULL);
+  cli_add_common_options (oc, &ctx);
+  GError *error = NULL;
+  int rc = CLI_EX_TEMPFAIL;
+  GBytes *raw = NULL, *hdr = NULL, *body = NULL;
+  UscMessage *msg = NULL;
+  CliResult r = { 0 };
+
+  if (!g_option_context_parse (oc, &argc, &argv, &error)) {
+    cli_error ("deliver", error);
+    goto out;
+  }
+  if (argc > 1) {
+    fprintf (stderr, "unscatter: deliver: unexpected argument '%s' (the message is read from stdin)\n", argv[1]);
+    goto out;
+  }
+  maildir = expand_maildir (opt_maildir);
+  if (!cli_context_init (&ctx, &error)) {
+    cli_error ("deliver", error);
+    goto out;
+  }
+  const UscLimits *limits = &ctx.config->limits;
+  cli_set_watchdog (limits->max_seconds * 2 + ctx.config->busy_timeout * 2 + 30, CLI_EX_TEMPFAIL);
+
+  raw = filter_read_all (0, &error);
+  if (raw == NULL) {
+    cli_error ("deliver: stdin", error);
+    goto out;
+  }
+  gsize rlen = 0;
+  const char *rdata = g_bytes_get_data (raw, &rlen);
+  gsize from_end = filter_mbox_from_end (rdata, rlen);
+  body = g_bytes_new_from_bytes (raw, from_end, rlen - from_end);
+
+  gboolean classified = FALSE;
+  if (rlen > limits->max_bytes)
+    g_set_error (&error, USC_ERROR, USC_ERROR_LIMIT,
+                 "message of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT,
+                 rlen, limits->max_bytes);
+  else
+    msg = usc_message_new_from_data (rdata, rlen, limits, &error);
+  if (msg)
+    classified = cli_classify (&ctx, msg, opt_rcpt, opt_sender, &r, &error);
+
+  if (!classified) {
+    if (!filter_error_is_unparsable (error)) {
+      /* Record locked / unreadable / corrupt, keys unusable, ...: defer. */
+      cli_error ("deliver", error);
+      goto out;
+    }
+    /* Nothing we can judge: the inbox, unchanged, rather than defer forever. */
+    fprintf (stderr, "unscatter: deliver: %s; delivered to the inbox unfiltered\n", error->message);
+    const GBytes *chunks[] = { body };
+    rc = store (maildir, NULL, chunks, 1);
+    goto out;
+  }
+
+  hdr = filter_header_bytes (msg, &r);
+  const GBytes *chunks[] = { hdr, body };
+  switch (r.verdict->action) {
+  case USC_ACTION_DISCARD:
+    rc = CLI_EX_OK;
+    break;
+  case USC_ACTION_FILE:
+    rc = store (maildir, ctx.config->folder ? ctx.config->folder : "Backscatter", chunks, 2);
+    break;
+  case USC_ACTION_DELIVER:
+  default:
+    rc = store (maildir, NULL, chunks, 2);
+    break;
+  }
+  /* Once the message is safe: syslog and the record's counts (a failure
+   * there is only a warning on stderr). */
+  if (rc == CLI_EX_OK)
+    cli_log_decision (&ctx, &r);
+
+out:
+  g_clear_error (&error);
+  g_option_context_free (oc);
+  cli_result_clear (&r);
+  usc_message_free (&msg);
+  if (hdr)
+    g_bytes_unref (hdr);
+  if (body)
+    g_bytes_unref (body);
+  if (raw)
+    g_bytes_unref (raw);
+  cli_context_clear (&ctx);
+  g_free (maildir);
+  g_free (opt_maildir);
+  g_free (opt_rcpt);
+  g_free (opt_sender);
+  return rc == CLI_EX_OK ? CLI_EX_OK : CLI_EX_TEMPFAIL;
 }

@@ -24,6 +24,22 @@ usc_json_append_string (GString *out, const char *s)
     case '\n': g_string_append (out, "\\n"); break;
     case '\r': g_string_append (out, "\\r"); break;
     case '\t': g_string_append (out, "\\t"); break;
+    case 0xc2: /* U+0085 (NEL): valid JSON, but line-based readers split on it */
+      if (p[1] == 0x85) {
+        g_string_append (out, "\\u0085");
+        p++;
+      } else {
+        g_string_append_c (out, *p);
+      }
+      break;
+    case 0xe2: /* U+2028, U+2029: likewise */
+      if (p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+        g_string_append (out, p[2] == 0xa8 ? "\\u2028" : "\\u2029");
+        p += 2;
+      } else {
+        g_string_append_c (out, *p);
+      }
+      break;
     default:
       if (*p < 0x20 || *p == 0x7f)
         g_string_append_printf (out, "\\u%04x", *p);

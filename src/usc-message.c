@@ -1,9 +1,32 @@
 /* usc-message.c — read a message from a file, fd or pipe; enforce limits;
- * parse it with GMime (RFC 5322, RFC 2045-2049).
+ * parse it with GMime (RFC 5322 message format, RFC 2045-2049 MIME, RFC 2046
+ * multipart boundaries, RFC 4155 mbox "From " lines).
  *
  * GMime's fd stream seeks, so it cannot read pipes: we read the whole input
  * into memory ourselves (bounded by max_bytes), keep those raw bytes for
  * filter/deliver, and parse an LF-normalised copy from memory.
+ *
+ * Hostile input. GMime 3 itself stops nesting at 1024 levels, but it checks
+ * every "--" line against the whole boundary stack (1,000 nested multiparts
+ * and a few MB of "--x" lines take seconds) and it builds an object for every
+ * part and header field it sees (a 5 MB multipart of empty parts costs over
+ * 1 GB). So before GMime sees the text, a cheap pre-scan walks the MIME
+ * structure the way GMime 3's parser does (header blocks end only at a blank
+ * line, the LAST Content-Type wins, boundaries are matched innermost first,
+ * message/rfc822|rfc2822|global|news is descended into unless its
+ * Content-Transfer-Encoding is base64/QP/uuencode, multipart/digest children
+ * default to message/rfc822) and, in the copy handed to GMime only:
+ *   - a container (multipart or message) nested max_depth deep has its
+ *     Content-Type value overwritten in place with "x/x" (same length), so
+ *     GMime takes it as an opaque leaf; where that cannot be done, the copy is
+ *     cut just before it;
+ *   - the copy is cut before the part or header field that would exceed
+ *     max_parts parts, or max_headers / max_header_bytes of header fields
+ *     below the top level;
+ *   - fields GMime parses eagerly (parameters, address lists) are bounded:
+ *     see STRUCTURED_FIELD_MAX below.
+ * Where the pre-scan could disagree with GMime it errs towards counting more
+ * nesting, never less. msg->text itself is never modified.
  */
 #include "config.h"
 #include "usc-message.h"
@@ -11,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void
@@ -24,74 +48,740 @@ usc_limits_init (UscLimits *limits)
   limits->max_seconds = 10.0;
 }
 
-/* Copy @raw to LF line endings. */
+/* ---------------------------------------------------------------- reading */
+
+GBytes *
+usc_read_all (int fd, gsize max_bytes, GError **error)
+{
+  struct stat st;
+  gsize cap = 64 * 1024;
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > 0) {
+    if (max_bytes && (guint64) st.st_size > max_bytes) {
+      g_set_error (error, USC_ERROR, USC_ERROR_LIMIT,
+                   "message of %" G_GUINT64_FORMAT " bytes exceeds the size limit of %" G_GSIZE_FORMAT " bytes",
+                   (guint64) st.st_size, max_bytes);
+      return NULL;
+    }
+    cap = (gsize) st.st_size + 1; /* +1: see EOF without a regrow */
+  }
+  char *buf = g_malloc (cap);
+  gsize len = 0;
+  for (;;) {
+    if (len == cap) {
+      if (max_bytes && len > max_bytes) {
+        g_set_error (error, USC_ERROR, USC_ERROR_LIMIT,
+                     "message exceeds the size limit of %" G_GSIZE_FORMAT " bytes", max_bytes);
+        g_free (buf);
+        return NULL;
+      }
+      cap = cap < G_MAXSIZE / 2 ? cap * 2 : G_MAXSIZE;
+      if (max_bytes && cap > max_bytes + 1)
+        cap = max_bytes + 1; /* one byte over is enough to know */
+      buf = g_realloc (buf, cap);
+    }
+    ssize_t n = read (fd, buf + len, MIN (cap - len, (gsize) 1 << 20));
+    if (n < 0) {
+      int e = errno;
+      if (e == EINTR)
+        continue;
+      g_set_error (error, USC_ERROR, USC_ERROR_IO, "read: %s", g_strerror (e));
+      g_free (buf);
+      return NULL;
+    }
+    if (n == 0)
+      break;
+    len += (gsize) n;
+  }
+  if (max_bytes && len > max_bytes) {
+    g_set_error (error, USC_ERROR, USC_ERROR_LIMIT,
+                 "message of %" G_GSIZE_FORMAT " bytes exceeds the size limit of %" G_GSIZE_FORMAT " bytes",
+                 len, max_bytes);
+    g_free (buf);
+    return NULL;
+  }
+  if (cap - len > 4096)
+    buf = g_realloc (buf, len ? len : 1);
+  return g_bytes_new_take (buf, len);
+}
+
+/* -------------------------------------------------------- line endings */
+
+/* Copy @raw to LF line endings (CRLF and lone CR become LF), NUL-terminated. */
 static char *
-normalize_eol (const char *raw, gsize len, gsize *len_r, const char **eol_r)
+normalize_eol (const char *raw, gsize len, gsize *len_r)
 {
   char *out = g_malloc (len + 1);
-  gsize o = 0;
-  gboolean saw_crlf = FALSE, saw_cr = FALSE, saw_lf = FALSE;
-  for (gsize i = 0; i < len; i++) {
-    char c = raw[i];
-    if (c == '\r') {
-      if (i + 1 < len && raw[i + 1] == '\n') {
-        saw_crlf = TRUE;
-        i++;
-      } else {
-        saw_cr = TRUE;
-      }
-      out[o++] = '\n';
-    } else {
-      if (c == '\n')
-        saw_lf = TRUE;
-      out[o++] = c;
-    }
+  const char *cr = memchr (raw, '\r', len);
+  if (cr == NULL) {
+    memcpy (out, raw, len);
+    out[len] = '\0';
+    *len_r = len;
+    return out;
+  }
+  gsize o = 0, i = 0;
+  while (i < len) {
+    const char *p = memchr (raw + i, '\r', len - i);
+    gsize run = p ? (gsize) (p - (raw + i)) : len - i;
+    memcpy (out + o, raw + i, run);
+    o += run;
+    i += run;
+    if (p == NULL)
+      break;
+    out[o++] = '\n';
+    i++;
+    if (i < len && raw[i] == '\n')
+      i++;
   }
   out[o] = '\0';
   *len_r = o;
-  if (saw_crlf)
-    *eol_r = "\r\n";
-  else if (saw_cr && !saw_lf)
-    *eol_r = "\r";
-  else
-    *eol_r = "\n";
   return out;
 }
 
-/* Offset just after the header block of @s (the blank line's start), or @len. */
+/* End of the line starting at @i in @s (any of LF, CRLF, CR): returns the
+ * offset of its terminator (or @len) and the terminator's length in *eol_len_r. */
 static gsize
-header_end (const char *s, gsize len, guint *n_fields_r)
+raw_line_end (const char *s, gsize i, gsize len, gsize *eol_len_r)
 {
-  guint n = 0;
-  gsize i = 0;
-  while (i < len) {
-    const char *nl = memchr (s + i, '\n', len - i);
-    gsize line_end = nl ? (gsize) (nl - s) : len;
-    gsize line_len = line_end - i;
-    if (line_len == 0 || (line_len == 1 && s[i] == '\r'))
-      break;
-    if (s[i] != ' ' && s[i] != '\t')
-      n++;
-    i = nl ? line_end + 1 : len;
-  }
-  if (n_fields_r)
-    *n_fields_r = n;
+  while (i < len && s[i] != '\n' && s[i] != '\r')
+    i++;
+  if (i >= len)
+    *eol_len_r = 0;
+  else if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
+    *eol_len_r = 2;
+  else
+    *eol_len_r = 1;
   return i;
 }
 
-static UscMessage *
-message_from_bytes (GBytes *raw, const UscLimits *limits, GError **error)
+/* The top header block of raw @s: returns the offset just after its last
+ * line (where the blank line starts, or @len when there is none); counts the
+ * fields (lines not starting with white space) and finds the first line
+ * ending. */
+static gsize
+raw_header_end (const char *s, gsize len, guint *n_fields_r, const char **eol_r)
+{
+  guint n = 0;
+  gsize i = 0;
+  const char *eol = NULL;
+  while (i < len) {
+    gsize el;
+    gsize e = raw_line_end (s, i, len, &el);
+    if (eol == NULL && el)
+      eol = el == 2 ? "\r\n" : s[e] == '\r' ? "\r" : "\n";
+    if (e == i && el)
+      break; /* the blank line */
+    if (s[i] != ' ' && s[i] != '\t')
+      n++;
+    i = e + el;
+  }
+  if (eol == NULL) {
+    /* headers only, on one line or none: take the body's line ending, if any */
+    gsize el;
+    gsize e = raw_line_end (s, i, len, &el);
+    eol = el == 2 ? "\r\n" : el && s[e] == '\r' ? "\r" : "\n";
+  }
+  *n_fields_r = n;
+  *eol_r = eol;
+  return i;
+}
+
+/* ---------------------------------------------------------- the pre-scan */
+
+typedef struct {
+  char    *bnd;    /* "--BOUNDARY--" */
+  gsize    len;    /* length of "--BOUNDARY" */
+  guint    depth;  /* depth of the multipart entity itself */
+  gboolean digest;
+} Frame;
+
+typedef struct {
+  gsize start;  /* start of the field's line */
+  gsize vstart; /* just after the ':' */
+  gsize end;    /* end of its last line (before the LF) */
+} Field;
+
+typedef struct {
+  char            *s;       /* the copy handed to GMime, modified in place */
+  gsize            n;
+  const UscLimits *lim;
+  GArray          *frames;  /* Frame */
+  GArray          *cts;     /* Field: Content-Type fields of the current header block */
+  guint            parts;
+  guint            fields;  /* header fields below the top level */
+  gsize            hbytes;  /* their bytes */
+  gsize            structured; /* bytes of parameter / address fields GMime parses */
+  gsize            cut;     /* length GMime gets */
+  gboolean         limited;
+} Scan;
+
+static inline gsize
+line_end (const Scan *sc, gsize p)
+{
+  const char *nl = memchr (sc->s + p, '\n', sc->n - p);
+  return nl ? (gsize) (nl - sc->s) : sc->n;
+}
+
+static inline gsize
+next_line (const Scan *sc, gsize p)
+{
+  gsize e = line_end (sc, p);
+  return e < sc->n ? e + 1 : sc->n;
+}
+
+static inline gboolean
+is_lwsp (char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* GMime's is_boundary(): @line starts with @b[0..blen) and only white space follows. */
+static gboolean
+is_boundary (const char *line, gsize len, const char *b, gsize blen)
+{
+  if (blen > len || memcmp (line, b, blen) != 0)
+    return FALSE;
+  for (gsize i = blen; i < len; i++)
+    if (!is_lwsp (line[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Index of the frame whose boundary the line [@p, @e) is (innermost first,
+ * the closing form checked first, as GMime does), or -1. */
+static int
+match_boundary (const Scan *sc, gsize p, gsize e, gboolean *final_r)
+{
+  gsize len = e - p;
+  const char *line = sc->s + p;
+  if (len < 2 || line[0] != '-' || line[1] != '-' || sc->frames->len == 0)
+    return -1;
+  gsize trimmed = len;
+  while (trimmed > 2 && is_lwsp (line[trimmed - 1]))
+    trimmed--;
+  for (int i = (int) sc->frames->len - 1; i >= 0; i--) {
+    const Frame *f = &g_array_index (sc->frames, Frame, i);
+    /* is_boundary() needs trimmed <= blen <= len: cheap to test first */
+    if (trimmed <= f->len + 2 && f->len + 2 <= len && is_boundary (line, len, f->bnd, f->len + 2)) {
+      *final_r = TRUE;
+      return i;
+    }
+    if (trimmed <= f->len && f->len <= len && is_boundary (line, len, f->bnd, f->len)) {
+      *final_r = FALSE;
+      return i;
+    }
+  }
+  return -1;
+}
+
+static void
+pop_frames (Scan *sc, guint keep)
+{
+  while (sc->frames->len > keep) {
+    Frame *f = &g_array_index (sc->frames, Frame, sc->frames->len - 1);
+    g_free (f->bnd);
+    g_array_set_size (sc->frames, sc->frames->len - 1);
+  }
+}
+
+/* GMime's header-name rule: characters up to ':' with no control characters,
+ * blanks only between the name and the colon, and a non-empty name.
+ * Sets *name_len_r (trailing blanks excluded) and *colon_r. */
+static gboolean
+field_name_ok (const char *line, gsize len, gsize *name_len_r, gsize *colon_r)
+{
+  gboolean blank = FALSE;
+  gsize name_len = 0;
+  for (gsize i = 0; i < len; i++) {
+    unsigned char c = (unsigned char) line[i];
+    if (c == ':') {
+      if (i == 0)
+        return FALSE;
+      *name_len_r = name_len;
+      *colon_r = i;
+      return TRUE;
+    }
+    if (c == ' ' || c == '\t')
+      blank = TRUE;
+    else if (blank || c < 32 || c == 127)
+      return FALSE;
+    else
+      name_len = i + 1;
+  }
+  return FALSE;
+}
+
+static void
+set_cut (Scan *sc, gsize at)
+{
+  if (at < sc->cut)
+    sc->cut = at;
+  sc->limited = TRUE;
+}
+
+/* Overwrite the value of every Content-Type field of the block so that GMime
+ * sees the LAST one as "x/x" (a leaf). FALSE when there is no room. */
+static gboolean
+neutralize_cts (Scan *sc)
+{
+  gboolean last_placed = FALSE;
+  for (guint k = 0; k < sc->cts->len; k++) {
+    const Field *f = &g_array_index (sc->cts, Field, k);
+    gboolean placed = FALSE;
+    gsize seg = f->vstart;
+    while (seg <= f->end) {
+      const char *nl = memchr (sc->s + seg, '\n', f->end - seg);
+      gsize seg_end = nl ? (gsize) (nl - sc->s) : f->end;
+      if (!placed && seg_end - seg >= 4) {
+        memcpy (sc->s + seg, " x/x", 4);
+        memset (sc->s + seg + 4, ' ', seg_end - seg - 4);
+        placed = TRUE;
+      } else {
+        memset (sc->s + seg, ' ', seg_end - seg);
+      }
+      if (nl == NULL)
+        break;
+      seg = seg_end + 2; /* keep the LF and the continuation line's leading blank */
+    }
+    last_placed = placed;
+  }
+  return last_placed;
+}
+
+static gboolean
+is_rfc822_subtype (const char *subtype)
+{
+  static const char *const subtypes[] = { "rfc822", "rfc2822", "global", "news" };
+  for (guint i = 0; i < G_N_ELEMENTS (subtypes); i++)
+    if (g_ascii_strcasecmp (subtype, subtypes[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* GMime parses parameters (Content-Type, Content-Disposition) and address
+ * lists eagerly, at ~0.5 KB and a few microseconds each: a 4 MB header block
+ * of "; a=b" would cost seconds and hundreds of MB. Real mail has a handful of
+ * parameters and at most a few thousand addresses, so in the copy for GMime a
+ * parameter field is cut at STRUCTURED_FIELD_MAX bytes (a Content-Type keeps
+ * its type and boundary), an address field at ADDRESS_FIELD_MAX, and past
+ * STRUCTURED_TOTAL_MAX bytes for the whole message such fields are emptied
+ * (a Content-Type keeps its type and boundary). */
+#define STRUCTURED_FIELD_MAX (16 * 1024)
+#define ADDRESS_FIELD_MAX    (64 * 1024)
+#define STRUCTURED_TOTAL_MAX (1024 * 1024)
+
+static const char *const address_fields[] = {
+  "From", "To", "Cc", "Bcc", "Reply-To", "Sender",
+  "Resent-From", "Resent-To", "Resent-Cc", "Resent-Bcc", "Resent-Reply-To", "Resent-Sender",
+};
+
+typedef enum { SF_NONE, SF_CT, SF_PARAMS, SF_ADDRESS } StructKind;
+
+static StructKind
+structured_kind (const char *name, gsize len)
+{
+  if (len == 12 && g_ascii_strncasecmp (name, "Content-Type", 12) == 0)
+    return SF_CT;
+  if (len == 19 && g_ascii_strncasecmp (name, "Content-Disposition", 19) == 0)
+    return SF_PARAMS;
+  for (guint i = 0; i < G_N_ELEMENTS (address_fields); i++)
+    if (strlen (address_fields[i]) == len && g_ascii_strncasecmp (name, address_fields[i], len) == 0)
+      return SF_ADDRESS;
+  return SF_NONE;
+}
+
+/* Blank (spaces) the value bytes of @f from offset @from on, keeping its line
+ * structure (LFs and the leading blank of continuation lines). */
+static void
+blank_value (Scan *sc, const Field *f, gsize from)
+{
+  for (gsize i = MAX (from, f->vstart); i < f->end; i++)
+    if (sc->s[i] != '\n' && !(i > 0 && sc->s[i - 1] == '\n'))
+      sc->s[i] = ' ';
+}
+
+/* Rewrite a Content-Type value in place as " type/subtype; boundary=..."
+ * (what the structure needs), blanking the rest. FALSE when that does not
+ * fit on the field's first line. */
+static gboolean
+minimize_ct (Scan *sc, const Field *f)
+{
+  const char *v = sc->s + f->vstart;
+  gsize vlen = f->end - f->vstart;
+  const char *nl = memchr (v, '\n', vlen);
+  gsize first = nl ? (gsize) (nl - v) : vlen;
+  gsize i = 0;
+  while (i < vlen && (v[i] == ' ' || v[i] == '\t' || v[i] == '\n'))
+    i++;
+  gsize m = i;
+  while (m < vlen && m - i < 256 && v[m] != ';' && v[m] != ' ' && v[m] != '\t' && v[m] != '\n' && v[m] != '(')
+    m++;
+  GString *nv = g_string_new (" ");
+  g_string_append_len (nv, v + i, m - i);
+  /* the first "boundary=" parameter, quoted or not */
+  for (gsize k = m; k + 9 <= vlen; k++) {
+    if (g_ascii_strncasecmp (v + k, "boundary", 8) != 0 || (k > 0 && g_ascii_isalnum (v[k - 1])))
+      continue;
+    gsize q = k + 8;
+    while (q < vlen && (v[q] == ' ' || v[q] == '\t'))
+      q++;
+    if (q >= vlen || v[q] != '=')
+      continue;
+    q++;
+    while (q < vlen && (v[q] == ' ' || v[q] == '\t'))
+      q++;
+    gsize e = q;
+    if (e < vlen && v[e] == '"') {
+      e++;
+      while (e < vlen && v[e] != '"' && v[e] != '\n' && e - q < 256)
+        e++;
+      if (e < vlen && v[e] == '"')
+        e++;
+    } else {
+      while (e < vlen && v[e] != ';' && v[e] != ' ' && v[e] != '\t' && v[e] != '\n' && e - q < 256)
+        e++;
+    }
+    g_string_append (nv, "; boundary=");
+    g_string_append_len (nv, v + q, e - q);
+    break;
+  }
+  gboolean fits = nv->len <= first;
+  if (fits) {
+    blank_value (sc, f, f->vstart);
+    memcpy (sc->s + f->vstart, nv->str, nv->len);
+  }
+  g_string_free (nv, TRUE);
+  return fits;
+}
+
+/* Apply the caps above to a finished field of kind @k. */
+static void
+bound_structured (Scan *sc, const Field *f, StructKind k)
+{
+  gsize vlen = f->end - f->vstart;
+  gsize cap = k == SF_ADDRESS ? ADDRESS_FIELD_MAX : STRUCTURED_FIELD_MAX;
+  if (sc->structured + MIN (vlen, cap) > STRUCTURED_TOTAL_MAX)
+    cap = 0;
+  if (vlen > cap) {
+    sc->limited = TRUE;
+    if (k != SF_CT)
+      blank_value (sc, f, f->vstart + cap);
+    else if (!minimize_ct (sc, f))
+      blank_value (sc, f, f->vstart + MAX (cap, (gsize) 1024));
+  }
+  sc->structured += MIN (vlen, cap);
+}
+
+typedef enum { ENT_LEAF, ENT_MULTIPART, ENT_MESSAGE, ENT_STOP } EntKind;
+
+/* Scan the header block at *@p_io of an entity at @depth; leave *@p_io at its
+ * body. Returns what GMime will make of the entity (after neutralising a
+ * container that is too deep), or ENT_STOP when the copy was cut. A multipart
+ * gets its frame pushed. */
+static EntKind
+scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolean toplevel)
+{
+  gsize p = *p_io;
+  const gsize entity_start = p;
+  gboolean in_field = FALSE, in_ct = FALSE, have_cte = FALSE;
+  gsize cte_vstart = 0, cte_end = 0;
+  Field sf = { 0, 0, 0 };        /* the current parameter / address field */
+  StructKind sk = SF_NONE;
+  g_array_set_size (sc->cts, 0);
+
+  while (p < sc->n) {
+    gsize e = line_end (sc, p);
+    gsize len = e - p;
+    if (len == 0) {
+      p = e + 1;
+      break;
+    }
+    const char *line = sc->s + p;
+    if (line[0] == ' ' || line[0] == '\t') {
+      if (in_field) {
+        if (in_ct)
+          g_array_index (sc->cts, Field, sc->cts->len - 1).end = e;
+        else if (have_cte && cte_end == p - 1)
+          cte_end = e;
+        if (sk != SF_NONE)
+          sf.end = e;
+      }
+    } else {
+      gsize name_len, colon;
+      if (sk != SF_NONE && sk != SF_CT)
+        bound_structured (sc, &sf, sk);
+      sk = SF_NONE;
+      in_field = field_name_ok (line, len, &name_len, &colon);
+      in_ct = FALSE;
+      if (in_field) {
+        sk = structured_kind (line, name_len);
+        sf.start = p;
+        sf.vstart = p + colon + 1;
+        sf.end = e;
+        if (!toplevel) {
+          sc->fields++;
+          if (sc->fields > sc->lim->max_headers) {
+            set_cut (sc, p);
+            return ENT_STOP;
+          }
+        }
+        if (name_len == 12 && g_ascii_strncasecmp (line, "Content-Type", 12) == 0) {
+          Field f = { p, p + colon + 1, e };
+          g_array_append_val (sc->cts, f);
+          in_ct = TRUE;
+        } else if (!have_cte && name_len == 25
+                   && g_ascii_strncasecmp (line, "Content-Transfer-Encoding", 25) == 0) {
+          have_cte = TRUE;
+          cte_vstart = p + colon + 1;
+          cte_end = e;
+        }
+      }
+    }
+    if (!toplevel && in_field) {
+      sc->hbytes += len + 1;
+      if (sc->hbytes > sc->lim->max_header_bytes) {
+        set_cut (sc, p);
+        return ENT_STOP;
+      }
+    }
+    p = e < sc->n ? e + 1 : sc->n;
+  }
+  *p_io = p;
+  if (sk != SF_NONE && sk != SF_CT)
+    bound_structured (sc, &sf, sk);
+  /* GMime takes the last Content-Type: the others need not be parsed at all */
+  if (sc->cts->len > 1) {
+    for (guint k = 0; k + 1 < sc->cts->len; k++)
+      blank_value (sc, &g_array_index (sc->cts, Field, k), 0);
+  }
+  if (sc->cts->len > 0)
+    bound_structured (sc, &g_array_index (sc->cts, Field, sc->cts->len - 1), SF_CT);
+
+  /* What is it? (GMime: the last Content-Type; digest children default to message/rfc822.) */
+  EntKind kind = ENT_LEAF;
+  char *boundary = NULL;
+  gboolean digest = FALSE;
+  if (sc->cts->len == 0) {
+    if (parent_digest)
+      kind = ENT_MESSAGE;
+  } else {
+    const Field *f = &g_array_index (sc->cts, Field, sc->cts->len - 1);
+    char *value = g_strndup (sc->s + f->vstart, f->end - f->vstart);
+    GMimeContentType *ct = g_mime_content_type_parse (NULL, value);
+    const char *type = g_mime_content_type_get_media_type (ct);
+    const char *subtype = g_mime_content_type_get_media_subtype (ct);
+    gboolean failed = g_ascii_strcasecmp (type, "application") == 0
+                      && g_ascii_strcasecmp (subtype, "octet-stream") == 0
+                      && strstr (value, "ctet") == NULL;
+    if (g_ascii_strcasecmp (type, "multipart") == 0) {
+      const char *b = g_mime_content_type_get_parameter (ct, "boundary");
+      if (b != NULL) {
+        kind = ENT_MULTIPART;
+        boundary = g_strdup (b);
+        digest = g_ascii_strcasecmp (subtype, "digest") == 0;
+      }
+    } else if ((g_ascii_strcasecmp (type, "message") == 0 && is_rfc822_subtype (subtype))
+               || (failed && parent_digest)) {
+      kind = ENT_MESSAGE;
+    }
+    g_object_unref (ct);
+    g_free (value);
+  }
+  if (kind == ENT_MESSAGE && have_cte) {
+    char *v = g_strndup (sc->s + cte_vstart, cte_end - cte_vstart);
+    switch (g_mime_content_encoding_from_string (v)) {
+    case GMIME_CONTENT_ENCODING_BASE64:
+    case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
+    case GMIME_CONTENT_ENCODING_UUENCODE:
+      kind = ENT_LEAF;
+      break;
+    default:
+      break;
+    }
+    g_free (v);
+  }
+
+  if (kind != ENT_LEAF && depth >= sc->lim->max_depth) {
+    sc->limited = TRUE;
+    if (sc->cts->len > 0 && neutralize_cts (sc)) {
+      kind = ENT_LEAF;
+    } else if (sc->cts->len > 0 && !parent_digest) {
+      for (guint k = 0; k < sc->cts->len; k++)
+        sc->s[g_array_index (sc->cts, Field, k).start] = 'X'; /* "Xontent-Type": no type, text/plain */
+      kind = ENT_LEAF;
+    } else {
+      set_cut (sc, entity_start);
+      kind = ENT_STOP;
+    }
+  }
+  if (kind == ENT_MULTIPART) {
+    Frame fr = { g_strdup_printf ("--%s--", boundary), strlen (boundary) + 2, depth, digest };
+    g_array_append_val (sc->frames, fr);
+  }
+  g_free (boundary);
+  return kind;
+}
+
+/* Walk the structure of @s (LF line endings) and make it safe for GMime as
+ * described at the top of this file. Returns the length GMime should parse. */
+static gsize
+prescan (char *s, gsize n, const UscLimits *lim, gboolean *limited_r)
+{
+  Scan sc = { s, n, lim, g_array_new (FALSE, FALSE, sizeof (Frame)),
+              g_array_new (FALSE, FALSE, sizeof (Field)), 0, 0, 0, 0, n, FALSE };
+  gsize p = 0;
+  guint depth = 0;
+  gboolean parent_digest = FALSE, toplevel = TRUE, message_start = FALSE;
+  gboolean in_headers = TRUE, final = FALSE;
+  int k;
+
+  while (p < n) {
+    if (in_headers) {
+      if (message_start && (k = match_boundary (&sc, p, line_end (&sc, p), &final)) >= 0) {
+        /* an empty message part: GMime looks for a boundary first */
+        in_headers = FALSE;
+      } else {
+        EntKind kind = scan_entity (&sc, &p, depth, parent_digest, toplevel);
+        toplevel = FALSE;
+        message_start = FALSE;
+        if (kind == ENT_STOP)
+          break;
+        if (kind == ENT_MESSAGE) {
+          if (++sc.parts > lim->max_parts) {
+            set_cut (&sc, p);
+            break;
+          }
+          depth++;
+          parent_digest = FALSE;
+          message_start = TRUE;
+        } else {
+          in_headers = FALSE;
+        }
+        continue;
+      }
+    } else {
+      /* content: look for the next boundary line */
+      k = -1;
+      if (sc.frames->len > 0) {
+        while (p < n) {
+          const char *nl = memchr (s + p, '\n', n - p);
+          gsize e = nl ? (gsize) (nl - s) : n;
+          if (e - p >= 2 && s[p] == '-' && s[p + 1] == '-'
+              && (k = match_boundary (&sc, p, e, &final)) >= 0)
+            break;
+          p = nl ? e + 1 : n;
+        }
+      }
+      if (k < 0)
+        break;
+    }
+    /* the line at p is a boundary of frame k */
+    pop_frames (&sc, (guint) k + 1);
+    if (final) {
+      pop_frames (&sc, (guint) k);
+      p = next_line (&sc, p);
+      continue; /* the epilogue: content again */
+    }
+    if (++sc.parts > lim->max_parts) {
+      set_cut (&sc, p);
+      break;
+    }
+    const Frame *f = &g_array_index (sc.frames, Frame, k);
+    depth = f->depth + 1;
+    parent_digest = f->digest;
+    p = next_line (&sc, p);
+    in_headers = TRUE;
+  }
+  pop_frames (&sc, 0);
+  g_array_unref (sc.frames);
+  g_array_unref (sc.cts);
+  *limited_r = sc.limited;
+  return sc.cut;
+}
+
+/* Parse @text (LF line endings) with GMime after the pre-scan. Takes a copy.
+ * With @headerless, text whose first line is no header field (GMime refuses
+ * it) is parsed as a body after an empty header block. */
+static GMimeMessage *
+parse_text (const char *text, gsize len, const UscLimits *lim, gboolean headerless,
+            gboolean *limited_r)
+{
+  for (int attempt = 0; attempt < 2; attempt++) {
+    GByteArray *ba = g_byte_array_sized_new (len + 2);
+    if (attempt == 1)
+      g_byte_array_append (ba, (const guint8 *) "\n", 1);
+    g_byte_array_append (ba, (const guint8 *) text, len);
+    gsize cut = prescan ((char *) ba->data, ba->len, lim, limited_r);
+    g_byte_array_set_size (ba, cut);
+    GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (ba); /* owns ba */
+    GMimeParser *parser = g_mime_parser_new_with_stream (stream);
+    g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+    GMimeMessage *m = g_mime_parser_construct_message (parser, NULL);
+    g_object_unref (parser);
+    g_object_unref (stream);
+    if (m != NULL || !headerless)
+      return m;
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------ messages */
+
+/* The address of an mbox "From " line ("" for MAILER-DAEMON / <>), or NULL. */
+static char *
+mbox_from_address (const char *line, gsize len)
+{
+  gsize i = 5;
+  while (i < len && (line[i] == ' ' || line[i] == '\t'))
+    i++;
+  gsize j = i;
+  while (j < len && line[j] != ' ' && line[j] != '\t')
+    j++;
+  if (j == i)
+    return NULL;
+  char *addr = g_strndup (line + i, j - i);
+  if (addr[0] == '<') {
+    gsize l = strlen (addr);
+    memmove (addr, addr + 1, l);
+    if (l > 1 && addr[l - 2] == '>')
+      addr[l - 2] = '\0';
+  }
+  if (g_ascii_strcasecmp (addr, "MAILER-DAEMON") == 0)
+    addr[0] = '\0';
+  return addr;
+}
+
+UscMessage *
+usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error)
 {
   UscMessage *msg = g_new0 (UscMessage, 1);
-  if (limits)
-    msg->limits = *limits;
-  else
-    usc_limits_init (&msg->limits);
+  UscLimits defaults;
+  usc_limits_init (&defaults);
+  msg->limits = limits ? *limits : defaults;
+  /* a zero (unset) limit means the default, never "reject everything" */
+  if (msg->limits.max_bytes == 0)
+    msg->limits.max_bytes = defaults.max_bytes;
+  if (msg->limits.max_header_bytes == 0)
+    msg->limits.max_header_bytes = defaults.max_header_bytes;
+  if (msg->limits.max_headers == 0)
+    msg->limits.max_headers = defaults.max_headers;
+  if (msg->limits.max_depth == 0)
+    msg->limits.max_depth = defaults.max_depth;
+  if (msg->limits.max_parts == 0)
+    msg->limits.max_parts = defaults.max_parts;
+  if (msg->limits.max_seconds <= 0)
+    msg->limits.max_seconds = defaults.max_seconds;
   msg->deadline = usc_now_monotonic () + (gint64) (msg->limits.max_seconds * G_USEC_PER_SEC);
-  msg->raw = raw;
+  msg->raw = g_bytes_ref (raw);
 
   gsize rlen = 0;
   const char *rdata = g_bytes_get_data (raw, &rlen);
+  if (rlen > msg->limits.max_bytes) {
+    g_set_error (error, USC_ERROR, USC_ERROR_LIMIT,
+                 "message of %" G_GSIZE_FORMAT " bytes exceeds the size limit of %" G_GSIZE_FORMAT " bytes",
+                 rlen, msg->limits.max_bytes);
+    usc_message_free (&msg);
+    return NULL;
+  }
   if (rlen == 0) {
     g_set_error (error, USC_ERROR, USC_ERROR_PARSE, "empty message");
     usc_message_free (&msg);
@@ -100,30 +790,19 @@ message_from_bytes (GBytes *raw, const UscLimits *limits, GError **error)
 
   gsize skip = 0;
   if (rlen >= 5 && memcmp (rdata, "From ", 5) == 0) {
-    const char *nl = memchr (rdata, '\n', rlen);
-    const char *cr = memchr (rdata, '\r', nl ? (gsize) (nl - rdata) : rlen);
-    const char *end = cr ? cr : nl ? nl : rdata + rlen;
-    char *line = g_strndup (rdata + 5, end - (rdata + 5));
-    char *sp = strchr (line, ' ');
-    if (sp)
-      *sp = '\0';
-    if (line[0] != '\0' && strcmp (line, "MAILER-DAEMON") != 0)
-      msg->mbox_sender = g_strdup (line);
-    else if (line[0] != '\0')
-      msg->mbox_sender = g_strdup ("");
-    g_free (line);
+    gsize el;
+    gsize e = raw_line_end (rdata, 0, rlen, &el);
+    msg->mbox_sender = mbox_from_address (rdata, e);
     msg->had_mbox_from = TRUE;
-    skip = nl ? (gsize) (nl - rdata) + 1 : rlen;
+    skip = e + el;
   }
 
   guint n_fields = 0;
-  gsize rh = header_end (rdata + skip, rlen - skip, &n_fields);
+  gsize rh = raw_header_end (rdata + skip, rlen - skip, &n_fields, &msg->raw_eol);
   msg->raw_header_end = skip + rh;
-  /* raw_header_end points at the blank line; step back over nothing: headers
-   * are inserted before the blank line, i.e. after the last header line. */
   if (rh > msg->limits.max_header_bytes) {
     g_set_error (error, USC_ERROR, USC_ERROR_LIMIT,
-                 "header block of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT,
+                 "header block of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT " bytes",
                  rh, msg->limits.max_header_bytes);
     usc_message_free (&msg);
     return NULL;
@@ -135,14 +814,8 @@ message_from_bytes (GBytes *raw, const UscLimits *limits, GError **error)
     return NULL;
   }
 
-  msg->text = normalize_eol (rdata + skip, rlen - skip, &msg->text_len, &msg->raw_eol);
-
-  GMimeStream *stream = g_mime_stream_mem_new_with_buffer (msg->text, msg->text_len);
-  GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
-  msg->mime = g_mime_parser_construct_message (parser, NULL);
-  g_object_unref (parser);
-  g_object_unref (stream);
+  msg->text = normalize_eol (rdata + skip, rlen - skip, &msg->text_len);
+  msg->mime = parse_text (msg->text, msg->text_len, &msg->limits, TRUE, &msg->parse_limited);
   if (msg->mime == NULL) {
     g_set_error (error, USC_ERROR, USC_ERROR_PARSE, "not a mail message");
     usc_message_free (&msg);
@@ -159,13 +832,16 @@ usc_message_new_from_data (const void *data, gsize len, const UscLimits *limits,
     usc_limits_init (&l);
     limits = &l;
   }
-  if (len > limits->max_bytes) {
+  if (limits->max_bytes && len > limits->max_bytes) {
     g_set_error (error, USC_ERROR, USC_ERROR_LIMIT,
-                 "message of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT,
+                 "message of %" G_GSIZE_FORMAT " bytes exceeds the size limit of %" G_GSIZE_FORMAT " bytes",
                  len, limits->max_bytes);
     return NULL;
   }
-  return message_from_bytes (g_bytes_new (data, len), limits, error);
+  GBytes *raw = g_bytes_new (data, len);
+  UscMessage *msg = usc_message_new_from_bytes (raw, limits, error);
+  g_bytes_unref (raw);
+  return msg;
 }
 
 UscMessage *
@@ -176,37 +852,12 @@ usc_message_read_fd (int fd, const UscLimits *limits, GError **error)
     usc_limits_init (&l);
     limits = &l;
   }
-  GByteArray *buf = g_byte_array_sized_new (64 * 1024);
-  for (;;) {
-    if (buf->len > limits->max_bytes) {
-      g_set_error (error, USC_ERROR, USC_ERROR_LIMIT,
-                   "message exceeds the size limit of %" G_GSIZE_FORMAT " bytes", limits->max_bytes);
-      g_byte_array_unref (buf);
-      return NULL;
-    }
-    guint old = buf->len;
-    g_byte_array_set_size (buf, old + 65536);
-    ssize_t n = read (fd, buf->data + old, 65536);
-    if (n < 0) {
-      int e = errno;
-      g_byte_array_set_size (buf, old);
-      if (e == EINTR)
-        continue;
-      g_set_error (error, USC_ERROR, USC_ERROR_IO, "read: %s", g_strerror (e));
-      g_byte_array_unref (buf);
-      return NULL;
-    }
-    g_byte_array_set_size (buf, old + n);
-    if (n == 0)
-      break;
-  }
-  if (buf->len > limits->max_bytes) {
-    g_set_error (error, USC_ERROR, USC_ERROR_LIMIT,
-                 "message exceeds the size limit of %" G_GSIZE_FORMAT " bytes", limits->max_bytes);
-    g_byte_array_unref (buf);
+  GBytes *raw = usc_read_all (fd, limits->max_bytes, error);
+  if (raw == NULL)
     return NULL;
-  }
-  return message_from_bytes (g_byte_array_free_to_bytes (buf), limits, error);
+  UscMessage *msg = usc_message_new_from_bytes (raw, limits, error);
+  g_bytes_unref (raw);
+  return msg;
 }
 
 UscMessage *
@@ -247,40 +898,159 @@ usc_message_expired (const UscMessage *msg)
   return usc_now_monotonic () > msg->deadline;
 }
 
+GBytes *
+usc_message_with_headers (const UscMessage *msg, const char *fields)
+{
+  gsize rlen;
+  const char *raw = g_bytes_get_data (msg->raw, &rlen);
+  gsize at = MIN (msg->raw_header_end, rlen);
+  GString *out = g_string_sized_new (rlen + (fields ? strlen (fields) * 2 : 0) + 4);
+  g_string_append_len (out, raw, at);
+  if (fields && *fields) {
+    /* a header block ending without a line ending (no body, no final newline) */
+    if (at > 0 && raw[at - 1] != '\n' && raw[at - 1] != '\r')
+      g_string_append (out, msg->raw_eol);
+    for (const char *p = fields; *p;) {
+      const char *nl = strchr (p, '\n');
+      gsize l = nl ? (gsize) (nl - p) : strlen (p);
+      if (l && p[l - 1] == '\r')
+        l--;
+      if (l) {
+        g_string_append_len (out, p, l);
+        g_string_append (out, msg->raw_eol);
+      }
+      p = nl ? nl + 1 : p + strlen (p);
+    }
+  }
+  g_string_append_len (out, raw + at, rlen - at);
+  gsize len = out->len;
+  return g_bytes_new_take (g_string_free (out, FALSE), len);
+}
+
+/* ------------------------------------------------------ embedded messages */
+
 GMimeMessage *
 usc_mime_parse_embedded (const void *data, gsize len)
 {
+  if (data == NULL || len == 0)
+    return NULL;
   gsize nlen;
-  const char *eol;
-  char *text = normalize_eol (data, len, &nlen, &eol);
-  GMimeStream *stream = g_mime_stream_mem_new_with_buffer (text, nlen);
-  GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-  GMimeMessage *m = g_mime_parser_construct_message (parser, NULL);
-  g_object_unref (parser);
-  g_object_unref (stream);
+  char *text = normalize_eol (data, len, &nlen);
+  /* skip leading blank lines and an mbox "From " line */
+  gsize i = 0;
+  for (;;) {
+    gsize j = i;
+    while (j < nlen && (text[j] == ' ' || text[j] == '\t'))
+      j++;
+    if (j < nlen && text[j] == '\n') {
+      i = j + 1;
+      continue;
+    }
+    break;
+  }
+  if (nlen - i >= 5 && memcmp (text + i, "From ", 5) == 0) {
+    const char *nl = memchr (text + i, '\n', nlen - i);
+    i = nl ? (gsize) (nl - text) + 1 : nlen;
+  }
+  UscLimits lim;
+  usc_limits_init (&lim);
+  gboolean limited;
+  GMimeMessage *m = i < nlen ? parse_text (text + i, nlen - i, &lim, FALSE, &limited) : NULL;
   g_free (text);
+  if (m != NULL && g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0
+      && g_mime_message_get_mime_part (m) != NULL
+      && g_mime_header_list_get_count (g_mime_object_get_header_list (g_mime_message_get_mime_part (m))) == 0) {
+    g_object_unref (m); /* no header at all: not a message */
+    m = NULL;
+  }
   return m;
 }
+
+/* ------------------------------------------------------- part contents */
 
 GByteArray *
 usc_mime_part_content (GMimeObject *part, gsize max)
 {
-  if (!GMIME_IS_PART (part))
+  if (part == NULL || !GMIME_IS_PART (part))
     return NULL;
   GMimeDataWrapper *w = g_mime_part_get_content (GMIME_PART (part));
   if (w == NULL)
     return NULL;
+  GMimeStream *src = g_mime_data_wrapper_get_stream (w);
+  if (src == NULL)
+    return NULL;
+  /* our own view of the stream: the wrapper's position is left alone */
+  GMimeStream *sub = g_mime_stream_substream (src, src->bound_start, src->bound_end);
+  GMimeStream *filtered = g_mime_stream_filter_new (sub);
+  GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding (w);
+  switch (enc) {
+  case GMIME_CONTENT_ENCODING_BASE64:
+  case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
+  case GMIME_CONTENT_ENCODING_UUENCODE: {
+    GMimeFilter *f = g_mime_filter_basic_new (enc, FALSE);
+    g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), f);
+    g_object_unref (f);
+    break;
+  }
+  default:
+    break;
+  }
   GByteArray *ba = g_byte_array_new ();
-  GMimeStream *out = g_mime_stream_mem_new_with_byte_array (ba);
-  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (out), FALSE);
-  g_mime_data_wrapper_write_to_stream (w, out);
-  g_object_unref (out);
+  char buf[8192];
+  for (;;) {
+    gsize want = sizeof buf;
+    if (max && ba->len >= max)
+      break;
+    ssize_t n = g_mime_stream_read (filtered, buf, want);
+    if (n <= 0)
+      break;
+    g_byte_array_append (ba, (const guint8 *) buf, (guint) n);
+  }
+  g_object_unref (filtered);
+  g_object_unref (sub);
   if (max && ba->len > max)
-    g_byte_array_set_size (ba, max);
+    g_byte_array_set_size (ba, (guint) max);
   guint8 nul = 0;
   g_byte_array_append (ba, &nul, 1);
   g_byte_array_set_size (ba, ba->len - 1);
   return ba;
+}
+
+/* Convert @len bytes from @charset (an iconv name) to UTF-8, replacing what
+ * cannot be converted with U+FFFD. NULL when iconv does not know @charset. */
+static char *
+convert_lossy (const char *data, gsize len, const char *charset)
+{
+  GIConv cd = g_iconv_open ("UTF-8", charset);
+  if (cd == (GIConv) -1)
+    return NULL;
+  GString *out = g_string_sized_new (len + len / 2 + 8);
+  char *in = (char *) data;
+  gsize inleft = len;
+  char buf[4096];
+  while (inleft > 0) {
+    char *o = buf;
+    gsize oleft = sizeof buf;
+    gsize r = g_iconv (cd, &in, &inleft, &o, &oleft);
+    g_string_append_len (out, buf, o - buf);
+    if (r == (gsize) -1) {
+      if (errno == E2BIG)
+        continue;
+      /* EILSEQ or EINVAL (truncated sequence at the end): skip a byte */
+      g_string_append (out, "\xef\xbf\xbd");
+      in++;
+      inleft--;
+      g_iconv (cd, NULL, NULL, NULL, NULL);
+    }
+  }
+  char *o = buf;
+  gsize oleft = sizeof buf;
+  g_iconv (cd, NULL, NULL, &o, &oleft);
+  g_string_append_len (out, buf, o - buf);
+  g_iconv_close (cd);
+  char *res = g_utf8_make_valid (out->str, out->len); /* drops any NUL issues too */
+  g_string_free (out, TRUE);
+  return res;
 }
 
 char *
@@ -293,13 +1063,19 @@ usc_mime_part_text (GMimeObject *part, gsize max)
   GMimeContentType *ct = g_mime_object_get_content_type (part);
   if (ct)
     charset = g_mime_content_type_get_parameter (ct, "charset");
+  const char *data = (const char *) ba->data;
   char *out = NULL;
-  if (charset && g_ascii_strcasecmp (charset, "utf-8") != 0 && g_ascii_strcasecmp (charset, "us-ascii") != 0) {
-    out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
-                                   g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
-  }
+  gboolean utf8ish = charset == NULL || g_ascii_strcasecmp (charset, "utf-8") == 0
+                     || g_ascii_strcasecmp (charset, "utf8") == 0
+                     || g_ascii_strcasecmp (charset, "us-ascii") == 0;
+  if (utf8ish && g_utf8_validate (data, ba->len, NULL))
+    out = g_strndup (data, ba->len);
+  else if (!utf8ish)
+    out = convert_lossy (data, ba->len, g_mime_charset_iconv_name (charset));
+  if (out == NULL && !g_utf8_validate (data, ba->len, NULL))
+    out = convert_lossy (data, ba->len, "WINDOWS-1252"); /* the usual mislabelled 8-bit text */
   if (out == NULL)
-    out = g_utf8_make_valid ((const char *) ba->data, ba->len);
+    out = g_utf8_make_valid (data, ba->len);
   g_byte_array_unref (ba);
   return out;
 }

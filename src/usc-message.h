@@ -18,7 +18,10 @@ G_BEGIN_DECLS
 /* Limits on hostile input. usc_limits_init() gives defaults that never reject
  * real mail; a message over max_bytes / max_header_bytes / max_headers is an
  * error (USC_ERROR_LIMIT), parts nested deeper than max_depth are not
- * descended into, and analysis stops (with what it has) after max_seconds. */
+ * descended into, and analysis stops (with what it has) after max_seconds.
+ * The GMime parse itself is bounded by the same limits (see usc-message.c:
+ * deeper containers become leaves, parts and nested header fields beyond the
+ * limits are left out, and parse_limited is set). A zero field means its default. */
 typedef struct {
   gsize  max_bytes;         /* whole message (default 64 MiB) */
   gsize  max_header_bytes;  /* the top-level header block (default 4 MiB) */
@@ -42,12 +45,27 @@ typedef struct {
   GMimeMessage *mime;         /* parsed message; owned (a reference) */
   UscLimits     limits;
   gint64        deadline;     /* usc_now_monotonic() value after which analysis stops */
+  gboolean      parse_limited;/* the parse was limited (parts nested deeper than max_depth
+                                 taken as leaves, or parts / header fields beyond max_parts /
+                                 max_headers / max_header_bytes left out) */
 } UscMessage;
 
 /* Read all of @fd (works on pipes, sockets and files) and parse it.
  * Returns a new message (free with usc_message_free()) or NULL with @error set
- * (USC_ERROR_IO, USC_ERROR_LIMIT, USC_ERROR_PARSE). @limits may be NULL. */
+ * (USC_ERROR_IO, USC_ERROR_LIMIT, USC_ERROR_PARSE: an empty input). @limits may
+ * be NULL. Input whose first line is no header field is taken as a body after
+ * an empty header block (a message without headers), not refused. */
 UscMessage *usc_message_read_fd (int fd, const UscLimits *limits, GError **error);
+
+/* Read all of @fd (pipes too) into memory. At most @max_bytes (0: no limit),
+ * else USC_ERROR_LIMIT; USC_ERROR_IO on a read error. Returns new bytes.
+ * Front ends that must pass a message on whatever happens (filter, deliver)
+ * read with this and then call usc_message_new_from_bytes(), so that the raw
+ * bytes are still theirs when the message is refused. */
+GBytes *usc_read_all (int fd, gsize max_bytes, GError **error);
+
+/* Parse @raw (a reference is taken; @raw is not modified). As usc_message_read_fd(). */
+UscMessage *usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error);
 
 /* Same for the file at @path. */
 UscMessage *usc_message_read_path (const char *path, const UscLimits *limits, GError **error);
@@ -59,12 +77,21 @@ UscMessage *usc_message_new_from_data (const void *data, gsize len,
 /* Frees @msg and sets *@msg to NULL; accepts NULL and *NULL. */
 void usc_message_free (UscMessage **msg);
 
+/* The raw message with @fields (header lines separated by LF, e.g.
+ * "X-Unscatter-Verdict: not-bounce\nX-Unscatter-Reason: ...") inserted at
+ * raw_header_end, written with the message's own line ending (raw_eol); a
+ * header block that ends without a line ending gets one first. Returns new bytes. */
+GBytes *usc_message_with_headers (const UscMessage *msg, const char *fields);
+
 /* TRUE once the message's analysis deadline has passed. */
 gboolean usc_message_expired (const UscMessage *msg);
 
 /* Parse @len bytes at @data (any line endings) as an embedded message (a
  * returned original inside a bounce, possibly after base64/QP decoding).
- * Returns a new reference or NULL when nothing message-like is there. */
+ * Leading blank lines and an mbox "From " line are skipped; the parse is
+ * bounded like the top-level one (default limits).
+ * Returns a new reference or NULL when nothing message-like is there (the
+ * first line is no header field, or there is no header at all). */
 GMimeMessage *usc_mime_parse_embedded (const void *data, gsize len);
 
 /* Decoded content of a leaf part as a NUL-terminated byte array (transfer

@@ -2,22 +2,16 @@
 # Every fixtures/<class>/*.eml with a .expect (format in fixtures/README.md):
 # `check --json` must report the expected kind, contain every message_id,
 # recipient and status listed, and give the mta_family when one is given.
-# The verdict needs the sent-mail record: it is asserted only when
-# `unscatter record` exists, after recording fixtures/sent/*.eml.
+# The verdict is asserted after recording fixtures/sent/*.eml.
 . "$top_srcdir/tests/lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
 tmpdir
 ls "$FIXTURES"/*/*.expect >/dev/null 2>&1 || skip_all "no fixtures with .expect in $FIXTURES"
 
 DB="$TMP/record.db"
-with_verdict=no
-if "$UNSCATTER" record --help >/dev/null 2>&1; then
-  run_rc "$UNSCATTER" record --db "$DB" "$FIXTURES"/sent/*.eml
-  is "$rc" 0 "record fixtures/sent/*.eml"
-  with_verdict=yes
-else
-  diag "unscatter record is not available: verdicts not asserted"
-fi
+run_rc "$UNSCATTER" record --db "$DB" "$FIXTURES"/sent/*.eml
+is "$rc" 0 "record fixtures/sent/*.eml"
+with_verdict=yes
 
 : >"$TMP/files"
 for e in "$FIXTURES"/*/*.expect; do
