@@ -966,6 +966,22 @@ static const BounceCase cases[] = {
     "\n"
     "Rehearsal moved, code 4.4.7 in the room booking.\n",
     USC_KIND_DSN, "rehearsal.2@example.org", "inline-copy", "chris@example.net", "5.2.1", NULL, NULL, NULL },
+
+  { "Exchange 2003 wording reused by other servers (hMailServer) names no family by itself",
+    "Return-Path: <>\n"
+    "From: mailer-daemon@club.example.com\n"
+    "To: alice@example.org\n"
+    "Subject: Message undeliverable: Club budget\n"
+    "Message-ID: <9E1D6A4B@mail.club.example.com>\n"
+    "X-Mailer: hMailServer\n"
+    "\n"
+    "Your message did not reach some or all of the intended recipients.\n"
+    "\n"
+    "The following recipient(s) could not be reached:\n"
+    "\n"
+    "treasurer@club.example.com\n"
+    "   Remote server replied: 550 5.1.1 User unknown\n",
+    USC_KIND_DSN, NULL, NULL, "treasurer@club.example.com", "5.1.1", "-", NULL, NULL },
 };
 
 static char *
