@@ -74,7 +74,7 @@ static const char *const dsn_subjects[] = {
   "error sending message", "permanent error", "returned:", "mail returned",
   "mail failed", "returning to sender", "mail delivery failure", "our bulk email filter", "not member", "error sending your mail",
   "there was an error sending", "could not deliver", "failed to deliver",
-  "message blocked", "blocked by policy", "delivery report: failed",
+  "message blocked", "blocked by policy", "delivery report: failed", "address not found",
 };
 
 /* Body wording of non-delivery reports. "strong" ones are MTA boilerplate. */
@@ -136,6 +136,7 @@ static const UscMarker dsn_body_markers[] = {
   { "the response from the remote server was", 1 },
   { "the response was:", 0 },
   { "we're writing to let you know that the group you tried to contact", 1 },
+  { "you do not have permission to post to the group", 1 },
   { "your message wasn't delivered to", 1 },
   { "address not found", 0 },
   /* Yahoo / AOL / Verizon */
@@ -325,6 +326,9 @@ static const char *const autoreply_subject_prefixes[] = {
   "自動返信", "automatická odpověď", "otomatik yanıt", "otomatik cevap", "自动回复",
   "自動回覆", "자동 회신", "자동 응답", "afwezigheidsbericht", "automatikus válasz",
   "αυτόματη απάντηση", "[auto-reply]", "[autoreply]", "(auto-reply)",
+  "message d'absence", "réponse d'absence", "reponse d'absence", "absence du bureau",
+  "fuera de la oficina:", "ausencia:", "fuori sede:", "fuori ufficio:", "afwezig:",
+  "ausente:", "resposta de ausência", "mensagem de ausência",
 };
 
 /* Auto-reply subjects that END with the absence, the responder putting the
@@ -366,6 +370,15 @@ static const char *const autoreply_body_markers[] = {
   "thank you for your message", "we have received your", "this is an automated",
   "this is an automatic", "automated response to your message", "is out of the office",
   "only notification you will receive while this person is away",
+  /* helpdesk acknowledgements */
+  "has been received and", "request has been received", "ticket has been created",
+  "reply above this line", "we will get back to you", "will respond as soon as",
+  /* French, Spanish, Italian, German, Dutch, Portuguese */
+  "je suis en congé", "je suis en conge", "en congé jusqu", "absent du bureau",
+  "de retour le", "je serai de retour", "estoy de vacaciones", "fuera de la oficina",
+  "estaré de vuelta", "sono in ferie", "fuori ufficio", "sarò di ritorno",
+  "ich bin bis", "im urlaub", "ik ben afwezig", "met vakantie", "estou de férias",
+  "ausente do escritório",
 };
 
 /* Header fields whose presence marks an auto-reply (value substring, "" = any). */
@@ -401,6 +414,8 @@ static const char *const challenge_subjects[] = {
   "on hold", "verify you are human", "are you human", "registration request",
   "bestätigen sie", "bestaetigen sie", "wartet auf freigabe", "freigabe erforderlich",
   "confirmez", "confirmation requise", "confirme su", "verifique su", "conferma il",
+  "verificación de remitente", "verificacion de remitente", "hasn't received your email",
+  "has not received your email", "hasn't received your message",
 };
 
 static const char *const challenge_body_markers[] = {
@@ -425,6 +440,9 @@ static const char *const challenge_body_markers[] = {
   "zurückgehalten", "bestätigten absender", "zugelassener absender", "zugelassenen absender",
   "que vous êtes une personne", "que vous n'êtes pas un robot", "expéditeurs autorisés",
   "que usted es una persona", "remitentes autorizados", "mittenti autorizzati",
+  "remitentes verificados", "mensaje está retenido", "mensaje retenido", "solo acepto mensajes",
+  "confirm your identity", "before your message can be delivered", "email from new senders",
+  "mail from new senders", "only be asked once", "screens email", "screen email",
 };
 
 static const char *const challenge_headers[] = {
@@ -550,6 +568,7 @@ static const UscSignature mta_signatures[] = {
   /* Google */
   { "googlegroups", SIG_FROM, NULL, "googlegroups.com" },
   { "googlegroups", SIG_BODY, NULL, "google groups" },
+  { "googlegroups", SIG_BODY, NULL, "permission to post to the group" },
   { "googlegroups", SIG_BODY, NULL, "googlegroups.com" },
   { "gmail", SIG_FROM, NULL, "@googlemail.com" },
   { "gmail", SIG_FROM, NULL, "@gmail.com" },

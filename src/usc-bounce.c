@@ -1440,6 +1440,31 @@ looks_like_bounce (GMimeMessage *m)
   return r;
 }
 
+/* Does In-Reply-To (or else References) name a message of another domain
+ * than the sender's? */
+static gboolean
+foreign_reference (Ctx *c)
+{
+  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
+  const char *v = hdr (top, "In-Reply-To");
+  if (v == NULL)
+    v = hdr (top, "References");
+  const char *fat = c->from_addr ? strchr (c->from_addr, '@') : NULL;
+  if (v == NULL || fat == NULL)
+    return FALSE;
+  char *id = msgid_in (v, FALSE);
+  const char *iat = id ? strrchr (id, '@') : NULL;
+  gboolean r = FALSE;
+  if (iat) {
+    char *idom = g_ascii_strdown (iat + 1, -1);
+    const char *fdom = fat + 1;
+    r = !(g_str_has_suffix (idom, fdom) || g_str_has_suffix (fdom, idom));
+    g_free (idom);
+  }
+  g_free (id);
+  return r;
+}
+
 static void
 gather_evidence (Ctx *c, Evidence *e)
 {
@@ -1598,8 +1623,16 @@ gather_evidence (Ctx *c, Evidence *e)
     arep += 1;
   if (e->auto_any && !e->auto_replied)
     arep += 2;
+  /* machine-made and in reply to someone else's message: an automatic
+   * answer (RFC 3834 section 3.1.5), not a notification in the sender's own
+   * threads (ticket trackers refer to their own Message-IDs) */
+  if (e->auto_any && foreign_reference (c))
+    arep += 2;
   if (c->null_sender)
     arep += 1;
+  /* an auto-reply speaks for a person's mailbox, not for MAILER-DAEMON */
+  if (e->daemon_local)
+    arep -= 3;
   if (e->mua)
     arep -= 3;
   if (e->list)
