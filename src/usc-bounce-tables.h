@@ -274,6 +274,15 @@ static const char *const recipient_keys[] = {
   "rcpt", "failed address", "undeliverable address", "addressee",
 };
 
+/* Phrases followed by the failed address inside a sentence ("the message
+ * you sent to bob@example.com was infected"). */
+static const char *const recipient_phrases[] = {
+  "you sent to", "sent to", "addressed to", "your message to", "message to",
+  "delivered to", "deliver to", "delivery to", "could not reach", "mail to",
+  "gesendet an", "nachricht an", "envoyé à", "message à", "enviado a", "mensaje a",
+  "inviato a", "messaggio a", "verzonden aan", "bericht aan",
+};
+
 /* ... but not these ("Recipient server:", "Recipient's domain"). */
 static const char *const recipient_key_exclusions[] = {
   "server", "host", "domain", "mta", "count", "number",

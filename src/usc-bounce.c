@@ -1944,6 +1944,47 @@ diagnostic_region (Ctx *c)
   return diag;
 }
 
+/* All of the notice's own text (every text part, not only the first),
+ * up to the first copy of the original. Newly allocated. */
+static char *
+notice_region (Ctx *c)
+{
+  char *all = g_strndup (c->text->str, MIN (c->text->len, SCAN_MAX));
+  char *lc = g_ascii_strdown (all, -1);
+  gssize sep = find_separator (lc);
+  if (sep > 0)
+    all[sep] = '\0';
+  g_free (lc);
+  return all;
+}
+
+/* "... the message you sent to <addr> was infected", "your message to
+ * addr": an address right after a phrase naming the destination
+ * (recipient_phrases), line breaks counting as spaces. */
+static void
+phrase_recipient (Ctx *c, const char *text)
+{
+  char *lc = g_ascii_strdown (text, -1);
+  for (char *p = lc; *p; p++)
+    if (*p == '\n' || *p == '\r' || *p == '\t')
+      *p = ' ';
+  for (guint i = 0; i < N (recipient_phrases) && c->b->recipients->len == 0; i++) {
+    gsize pl = strlen (recipient_phrases[i]);
+    for (const char *h = lc; (h = strstr (h, recipient_phrases[i])) != NULL; h += pl) {
+      const char *q = h + pl;
+      while (*q == ' ' || *q == '<' || *q == '"' || *q == '\'')
+        q++;
+      char *a = addr_at (q, NULL);
+      if (a && !is_own_address (c, a) && !is_known_id (c, a)) {
+        usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
+        break;
+      }
+      g_free (a);
+    }
+  }
+  g_free (lc);
+}
+
 /* Recipients, status codes, diagnostics and the reporting host of a
  * non-standard (text) notice. */
 static void
@@ -1951,8 +1992,17 @@ collect_text_failures (Ctx *c, const char *diag)
 {
   UscBounce *b = c->b;
   GMimeMessage *orig = c->returned->len ? c->returned->pdata[0] : NULL;
+  char *whole = notice_region (c);
   if (b->recipients->len == 0)
     scan_text_recipients (c, diag);
+  if (b->recipients->len == 0)
+    phrase_recipient (c, diag);
+  /* the first text part may only say "see the HTML part" / "details below" */
+  if (b->recipients->len == 0 && strcmp (whole, diag) != 0) {
+    scan_text_recipients (c, whole);
+    if (b->recipients->len == 0)
+      phrase_recipient (c, whole);
+  }
   if (b->recipients->len == 0 && orig) {
     /* last resort: whom the returned original was addressed to */
     InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
@@ -1968,6 +2018,9 @@ collect_text_failures (Ctx *c, const char *diag)
   }
   if (b->status->len == 0)
     scan_status (b->status, diag);
+  if (b->status->len == 0)
+    scan_status (b->status, whole);
+  g_free (whole);
   if (b->diagnostics->len == 0) {
     char **lines = g_strsplit (diag, "\n", 2000);
     for (guint i = 0; lines[i] && b->diagnostics->len < 3; i++) {
