@@ -982,6 +982,93 @@ static const BounceCase cases[] = {
     "treasurer@club.example.com\n"
     "   Remote server replied: 550 5.1.1 User unknown\n",
     USC_KIND_DSN, NULL, NULL, "treasurer@club.example.com", "5.1.1", "-", NULL, NULL },
+
+  /* ---- mechanisms added after the h3 probe set ---- */
+
+  { "helpdesk acknowledgement: auto-generated and in reply to another domain's message",
+    "Return-Path: <support+id8812@shop.example.com>\n"
+    "From: Shop Support <support@shop.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: [Shop] Re: Order 55812 never arrived\n"
+    "Message-ID: <ZD8812_1@helpdesk.example.net>\n"
+    "In-Reply-To: <order.55812@example.org>\n"
+    "Auto-Submitted: auto-generated\n"
+    "\n"
+    "Your request (8812) has been received and is being reviewed by our staff.\n",
+    USC_KIND_AUTOREPLY, "order.55812@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "a tracker's notification in its own thread (auto-generated, own-domain In-Reply-To) stays ordinary mail",
+    "Return-Path: <bugzilla-daemon@bugs.example.net>\n"
+    "From: bugzilla-daemon@bugs.example.net\n"
+    "To: alice@example.org\n"
+    "Subject: [Bug 48213] Parser misreads delayed DSNs\n"
+    "Message-ID: <bug-48213-9912-c4@bugs.example.net>\n"
+    "In-Reply-To: <bug-48213-9912@bugs.example.net>\n"
+    "Auto-Submitted: auto-generated\n"
+    "\n"
+    "--- Comment #4 from Dmitri ---\n"
+    "Your request has been received and the patch is attached; we will get back to you.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "French \"Message d'absence :\" without Auto-Submitted",
+    "Return-Path: <marta@travel.example.com>\n"
+    "From: Marta Rocha <marta@travel.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: =?utf-8?Q?Message_d=27absence_=3A_Booking?=\n"
+    "Message-ID: <abs.8812@travel.example.com>\n"
+    "In-Reply-To: <booking.3@example.org>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Bonjour, je suis en cong\xc3\xa9 jusqu'au 15 mars inclus.\n",
+    USC_KIND_AUTOREPLY, "booking.3@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "MAILER-DAEMON with Auto-Submitted: auto-replied is a DSN, not an auto-reply (Google Groups)",
+    "Return-Path: <>\n"
+    "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Address not found\n"
+    "Message-ID: <6618df3d.GMR@mx.google.com>\n"
+    "In-Reply-To: <post.1@mass.example.invalid>\n"
+    "Auto-Submitted: auto-replied\n"
+    "\n"
+    "You do not have permission to post to the group\n"
+    "chess-club@googlegroups.com. Only members may post.\n",
+    USC_KIND_DSN, "post.1@mass.example.invalid", "in-reply-to", NULL, NULL, "googlegroups", NULL, NULL },
+
+  { "status and recipient only in the HTML alternative of a multipart/alternative notice",
+    "Return-Path: <>\n"
+    "From: \"Delivery Subsystem\" <bounce@relay.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Undeliverable message\n"
+    "Message-ID: <ndr-55a1@relay.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/alternative; boundary=\"A\"\n"
+    "\n"
+    "--A\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Your message could not be delivered. Open the HTML part for details.\n"
+    "--A\n"
+    "Content-Type: text/html\n"
+    "\n"
+    "<p>Reason: 550 5.1.1 mailbox unavailable for you, sorry</p>\n"
+    "<p>Your message to m.osei@foods.example.com failed.</p>\n"
+    "--A--\n",
+    USC_KIND_DSN, NULL, NULL, "m.osei@foods.example.com", "5.1.1", NULL, NULL, NULL },
+
+  { "AV notice naming the recipient in a sentence (\"you sent to\\n<addr> was infected\")",
+    "Return-Path: <>\n"
+    "From: Antivirus Gateway <av-gateway@corp.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Infected attachment removed from your message\n"
+    "Message-ID: <avgw.33@corp.example.com>\n"
+    "\n"
+    "The attachment \"Q1.xlsm\" of the message you sent to\n"
+    "dave@corp.example.com was infected with VBA/Downloader.Gen\n"
+    "and has been removed. The rest of the message was not delivered.\n",
+    USC_KIND_VIRUS_NOTICE, NULL, NULL, "dave@corp.example.com", NULL, NULL, NULL, NULL },
 };
 
 static char *
