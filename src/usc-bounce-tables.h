@@ -340,6 +340,14 @@ static const char *const autoreply_subject_prefixes[] = {
   "ausente:", "resposta de ausência", "mensagem de ausência",
 };
 
+/* Auto-reply words so unambiguous that they count anywhere in a subject
+ * that is not a reply or forward ("【自動返信】Re: ...", "Re: x [Auto-Reply]"). */
+static const char *const autoreply_subject_tokens[] = {
+  "自動返信", "自動応答", "自动回复", "自動回覆", "자동 회신", "자동 응답", "[auto-reply]",
+  "[autoreply]", "(auto-reply)", "(autoreply)", "[auto reply]", "(automatic reply)",
+  "[automatic reply]", "[ooo]", "(ooo)", "out of office re:", "out of office reply",
+};
+
 /* Auto-reply subjects that END with the absence, the responder putting the
  * person's name first ("Ravi Patel is out of the office."), or
  * vacation(1)'s default subject; only for subjects that are no reply or
@@ -379,6 +387,9 @@ static const char *const autoreply_body_markers[] = {
   "thank you for your message", "we have received your", "this is an automated",
   "this is an automatic", "automated response to your message", "is out of the office",
   "only notification you will receive while this person is away",
+  "once i'm back", "until i'm back", "when i'm back", "i'm travelling", "i am travelling",
+  "i'm traveling", "i am traveling", "will reply when", "will reply once", "will respond when",
+  "until my return", "no longer monitored", "自動返信", "自動応答", "自动回复", "자동 회신",
   /* helpdesk acknowledgements */
   "has been received and", "request has been received", "ticket has been created",
   "reply above this line", "we will get back to you", "will respond as soon as",
@@ -424,7 +435,8 @@ static const char *const challenge_subjects[] = {
   "bestätigen sie", "bestaetigen sie", "wartet auf freigabe", "freigabe erforderlich",
   "confirmez", "confirmation requise", "confirme su", "verifique su", "conferma il",
   "verificación de remitente", "verificacion de remitente", "hasn't received your email",
-  "has not received your email", "hasn't received your message",
+  "has not received your email", "hasn't received your message", "to complete delivery",
+  "complete delivery of", "conferma il tuo", "conferma l'invio",
 };
 
 static const char *const challenge_body_markers[] = {
@@ -452,6 +464,9 @@ static const char *const challenge_body_markers[] = {
   "remitentes verificados", "mensaje está retenido", "mensaje retenido", "solo acepto mensajes",
   "confirm your identity", "before your message can be delivered", "email from new senders",
   "mail from new senders", "only be asked once", "screens email", "screen email",
+  "complete delivery", "protected against unsolicited", "protected against spam", "tick the box",
+  "mittenti verificati", "programma automatico", "conferma il tuo", "confermi di",
+  "expéditeurs vérifiés", "verifizierte absender",
 };
 
 static const char *const challenge_headers[] = {
@@ -466,6 +481,7 @@ static const char *const virus_subjects[] = {
   "quarantine", "antivirus", "anti-virus", "blocked attachment", "attachment blocked",
   "mailscanner", "security alert", "content filter", "dangerous attachment",
   "[amavis]", "worm", "trojan", "viren", "virenwarnung", "virus gefunden", "threat detected",
+  "troj/", "troj_", "w32/", "w32.", "eicar", "ransomware",
   "threat found", "malicious",
 };
 
@@ -489,7 +505,8 @@ static const char *const virus_body_markers[] = {
 static const char *const virus_context_markers[] = {
   "your message", "message you sent", "you sent", "from you", "sent by you", "the message",
   "your e-mail", "your email", "the e-mail", "the email", "mail from", "attachment",
-  "has not been delivered", "was not delivered", "not delivered",
+  "has not been delivered", "was not delivered", "not delivered", "a message addressed",
+  "was blocked because", "a message to", "a message from",
   "ihre nachricht", "ihrer nachricht", "von ihnen gesendet", "nicht zugestellt",
   "votre message", "vous avez envoyé", "non remis", "su mensaje", "usted envió", "no entregado",
   "il suo messaggio", "uw bericht",

@@ -126,6 +126,25 @@ prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
   return FALSE;
 }
 
+/* @s after leading brackets and white space ("【自動返信】" -> "自動返信】"). */
+static const char *
+skip_brackets (const char *s)
+{
+  static const char *const open[] = { "【", "［", "（", "「", "[", "(", "<" };
+  for (;;) {
+    while (*s == ' ' || *s == '\t')
+      s++;
+    gboolean hit = FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS (open); i++)
+      if (g_str_has_prefix (s, open[i])) {
+        s += strlen (open[i]);
+        hit = TRUE;
+      }
+    if (!hit)
+      return s;
+  }
+}
+
 /* Does @s end with one of @tab, trailing white space and ".!" ignored? */
 static gboolean
 suffix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
@@ -1605,7 +1624,12 @@ gather_evidence (Ctx *c, Evidence *e)
       arep += 6;
       break;
     }
-  if (prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &e->autoreply_hit))
+  gboolean reply_subject = prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL);
+  if (prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &e->autoreply_hit) ||
+      prefix_any (skip_brackets (c->subject_lc), autoreply_subject_prefixes, N (autoreply_subject_prefixes),
+                  &e->autoreply_hit) ||
+      (!reply_subject && contains_any (c->subject_lc, autoreply_subject_tokens, N (autoreply_subject_tokens),
+                                       &e->autoreply_hit)))
     arep += 5;
   else if (suffix_any (c->subject_lc, autoreply_subject_phrases, N (autoreply_subject_phrases), &e->autoreply_hit) &&
            !prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL))
