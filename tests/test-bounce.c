@@ -1069,6 +1069,82 @@ static const BounceCase cases[] = {
     "dave@corp.example.com was infected with VBA/Downloader.Gen\n"
     "and has been removed. The rest of the message was not delivered.\n",
     USC_KIND_VIRUS_NOTICE, NULL, NULL, "dave@corp.example.com", NULL, NULL, NULL, NULL },
+
+  /* ---- mechanisms added after the h4 probe set ---- */
+
+  { "bracketed Japanese prefix (jidou henshin in lenticular brackets, RFC 2047 base64 subject)",
+    "Return-Path: <>\n"
+    "From: info@shop-jp.example.com\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?44CQ6Ieq5YuV6L+U5L+h44CRUmU6IFlvdXIgcGFja2FnZQ==?=\n"
+    "Message-ID: <ar.77@shop-jp.example.com>\n"
+    "In-Reply-To: <pkg.991a@parcel.example.invalid>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=UTF-8\n"
+    "\n"
+    "Thank you.\n",
+    USC_KIND_AUTOREPLY, "pkg.991a@parcel.example.invalid", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "Outlook for Mac \"Out of Office Re:\" in HTML, no Auto-Submitted",
+    "From: John Doe <j.doe@partner.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Out of Office Re: Framework agreement\n"
+    "Message-ID: <F1E2D3C4B5A6@partner.example.com>\n"
+    "In-Reply-To: <contract.3@example.org>\n"
+    "X-Auto-Response-Suppress: All\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/html; charset=utf-8\n"
+    "\n"
+    "<div>Thanks for your note. I'm travelling until 25 March and will reply once I'm back.</div>\n",
+    USC_KIND_AUTOREPLY, "contract.3@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "a person's \"Re: [Auto-Reply] ...\" stays ordinary mail",
+    "From: Bob <bob@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Re: [Auto-Reply] Lunch on Thursday?\n"
+    "Message-ID: <bob.re.ar@example.net>\n"
+    "In-Reply-To: <ar.1@example.net>\n"
+    "\n"
+    "Sorry for the automatic reply, I'm back now. Thursday works.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "Italian challenge (\"mittenti verificati\", \"programma automatico\") beats its auto-reply headers",
+    "Return-Path: <>\n"
+    "From: \"Antispam\" <antispam@studio.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Conferma il tuo indirizzo per recapitare il messaggio\n"
+    "Message-ID: <as-conf-1@studio.example.com>\n"
+    "In-Reply-To: <forged.1@ufficio.example.invalid>\n"
+    "Auto-Submitted: auto-replied\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Il destinatario accetta solo messaggi da mittenti verificati. Confermi di\n"
+    "non essere un programma automatico: https://studio.example.com/c/1\n",
+    USC_KIND_CHALLENGE, "forged.1@ufficio.example.invalid", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "\"Message blocked: Troj/...\": a malware name in the subject makes a virus notice, not a DSN",
+    "Return-Path: <>\n"
+    "From: Email Appliance <postmaster@bank.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Message blocked: Troj/DocDl-AKX\n"
+    "Message-ID: <sea.1@bank.example.com>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"S\"\n"
+    "\n"
+    "--S\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "A message addressed to loans@bank.example.com was blocked\n"
+    "because it contains Troj/DocDl-AKX.\n"
+    "--S\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: Alice <alice@example.org>\n"
+    "Message-ID: <loan.1@docs.example.invalid>\n"
+    "--S--\n",
+    USC_KIND_VIRUS_NOTICE, "loan.1@docs.example.invalid", "text/rfc822-headers", NULL, NULL, NULL, NULL, NULL },
 };
 
 static char *
