@@ -368,7 +368,8 @@ static const char *const autoreply_subject_weak_prefixes[] = {
   "thank you for your email", "thank you for your message", "thanks for your email",
   "thanks for your message", "we have received your", "we received your",
   "your email has been received", "ticket received", "request received",
-  "automatic notification",
+  "automatic notification", "urlaub", "férias", "ferias", "vacances", "vacaciones",
+  "in ferie", "parental leave", "maternity leave",
 };
 
 /* Auto-reply wording in the body. */
@@ -389,7 +390,8 @@ static const char *const autoreply_body_markers[] = {
   "only notification you will receive while this person is away",
   "once i'm back", "until i'm back", "when i'm back", "i'm travelling", "i am travelling",
   "i'm traveling", "i am traveling", "will reply when", "will reply once", "will respond when",
-  "until my return", "no longer monitored", "自動返信", "自動応答", "自动回复", "자동 회신",
+  "until my return", "no longer monitored", "parental leave", "maternity leave",
+  "nicht weitergeleitet", "estou de férias", "acesso limitado", "自動返信", "自動応答", "自动回复", "자동 회신",
   /* helpdesk acknowledgements */
   "has been received and", "request has been received", "ticket has been created",
   "reply above this line", "we will get back to you", "will respond as soon as",
@@ -436,7 +438,8 @@ static const char *const challenge_subjects[] = {
   "confirmez", "confirmation requise", "confirme su", "verifique su", "conferma il",
   "verificación de remitente", "verificacion de remitente", "hasn't received your email",
   "has not received your email", "hasn't received your message", "to complete delivery",
-  "complete delivery of", "conferma il tuo", "conferma l'invio",
+  "complete delivery of", "conferma il tuo", "conferma l'invio", "vérification de l'expéditeur",
+  "verification de l'expediteur", "bevestig uw", "is pending",
 };
 
 static const char *const challenge_body_markers[] = {
@@ -467,12 +470,36 @@ static const char *const challenge_body_markers[] = {
   "complete delivery", "protected against unsolicited", "protected against spam", "tick the box",
   "mittenti verificati", "programma automatico", "conferma il tuo", "confermi di",
   "expéditeurs vérifiés", "verifizierte absender",
+  "prove you're a person", "prove you are a person", "prove you're human",
+  "haven't seen mail from you", "have not seen mail from you", "release it",
+  "prouver que vous êtes", "que vous êtes un humain", "dat u een mens bent", "bevestig eenmalig",
+  "is tegengehouden",
 };
 
 static const char *const challenge_headers[] = {
   "X-Boxbe-Verification", "X-Spam-Arrest", "X-Challenge", "X-TMDA-Confirm",
   "X-ChoiceMail-Registration-Request", "X-Mailblocks", "X-Bluebottle-Request",
   "X-Boxbe-Magic",
+};
+
+/* The shape of a challenge in any wording (gather_evidence()): a link, the
+ * sender's message, and a word about holding / delivering it. */
+static const char *const challenge_message_words[] = {
+  "your message", "your email", "your e-mail", "your mail", "ihre nachricht", "ihre e-mail",
+  "votre message", "votre e-mail", "votre courriel", "su mensaje", "su correo", "il suo messaggio",
+  "il tuo messaggio", "uw bericht", "uw e-mail", "sua mensagem", "ditt meddelande",
+};
+
+static const char *const challenge_hold_words[] = {
+  "deliver", "release", "pending", "held", "on hold", "waiting", "zustell", "freigeb",
+  "zurückgehalten", "en attente", "remis", "livré", "afgeleverd", "tegengehouden",
+  "recapit", "consegn", "entreg", "retenid", "in attesa",
+};
+
+/* Not a challenge: a confirmation of a sign-up the user asked for. */
+static const char *const challenge_not_markers[] = {
+  "subscribe", "subscription", "sign up", "signed up", "signup", "newsletter",
+  "mailing list", "abonnement", "anmeldung", "inscription", "suscripción", "iscrizione",
 };
 
 /* Anti-virus notices. */

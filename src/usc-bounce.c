@@ -1641,6 +1641,10 @@ gather_evidence (Ctx *c, Evidence *e)
    * "bulk" or "list"): a hint, not enough on its own */
   if (header_has (top, "Precedence", "junk"))
     arep += 2;
+  /* Outlook/Exchange mark their automatic messages so (a hint only:
+   * notifications carry it too) */
+  if (header_has (top, "X-Auto-Response-Suppress", ""))
+    arep += 1;
   if (contains_any (s, autoreply_body_markers, N (autoreply_body_markers), NULL))
     arep += 2;
   if (e->in_reply)
@@ -1673,6 +1677,16 @@ gather_evidence (Ctx *c, Evidence *e)
   chal += cb ? 3 + MIN (cb - 1, 3) : 0;
   if (e->auto_any || c->null_sender)
     chal += 1;
+  /* the shape of a challenge in any wording: an automatic answer with a
+   * link, speaking of the sender's message being held / to be delivered */
+  if ((e->auto_any || c->null_sender) && (strstr (s, "http://") || strstr (s, "https://")) &&
+      contains_any (s, challenge_message_words, N (challenge_message_words), NULL) &&
+      contains_any (s, challenge_hold_words, N (challenge_hold_words), NULL))
+    chal += 4;
+  /* ... but a sign-up confirmation (double opt-in) answers no message */
+  if (contains_any (s, challenge_not_markers, N (challenge_not_markers), NULL) ||
+      contains_any (c->subject_lc, challenge_not_markers, N (challenge_not_markers), NULL))
+    chal -= 6;
   e->chal = chal - e->human;
 
   /* anti-virus notice */
