@@ -1145,6 +1145,47 @@ static const BounceCase cases[] = {
     "Message-ID: <loan.1@docs.example.invalid>\n"
     "--S--\n",
     USC_KIND_VIRUS_NOTICE, "loan.1@docs.example.invalid", "text/rfc822-headers", NULL, NULL, NULL, NULL, NULL },
+
+  /* ---- mechanisms added after the h5 probe set ---- */
+
+  { "challenge by shape only: automatic answer, a link, the sender's message pending",
+    "Return-Path: <>\n"
+    "From: \"Gatekeeper\" <gate@vendor.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: About your email to billing@vendor.example.com\n"
+    "Message-ID: <gk-1@vendor.example.com>\n"
+    "In-Reply-To: <invoice.7@example.org>\n"
+    "Auto-Submitted: auto-replied\n"
+    "\n"
+    "We haven't seen mail from you before. Your email is pending; to get it\n"
+    "delivered, open https://vendor.example.com/g/1 once.\n",
+    USC_KIND_CHALLENGE, "invoice.7@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "a newsletter double opt-in (\"Please confirm your subscription\") is no challenge",
+    "Return-Path: <bounce-9912@lists.example.com>\n"
+    "From: Gardening Weekly <subscribe@example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Please confirm your subscription\n"
+    "Message-ID: <optin.1@example.com>\n"
+    "Auto-Submitted: auto-generated\n"
+    "\n"
+    "Someone asked to subscribe alice@example.org. Please confirm your email\n"
+    "address by clicking https://example.com/confirm/1 so your email can be delivered.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "German \"Urlaub bis ...\" absence notice with only X-Auto-Response-Suppress",
+    "From: Klaus Weber <k.weber@hv.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Urlaub bis 18.03. - Anfrage zur Wohnung\n"
+    "Message-ID: <urlaub.1@hv.example.com>\n"
+    "In-Reply-To: <wohnung.5@example.org>\n"
+    "X-Auto-Response-Suppress: All\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Ich bin bis einschlie\xc3\x9f" "lich 18. M\xc3\xa4rz im Urlaub. Ihre E-Mail wird nicht weitergeleitet.\n",
+    USC_KIND_AUTOREPLY, "wohnung.5@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
 };
 
 static char *
