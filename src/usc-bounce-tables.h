@@ -74,6 +74,7 @@ static const char *const dsn_subjects[] = {
   "error sending message", "permanent error", "returned:", "mail returned",
   "mail failed", "returning to sender", "mail delivery failure", "our bulk email filter", "not member", "error sending your mail",
   "there was an error sending", "could not deliver", "failed to deliver",
+  "message blocked", "blocked by policy", "delivery report: failed", "address not found",
 };
 
 /* Body wording of non-delivery reports. "strong" ones are MTA boilerplate. */
@@ -82,6 +83,7 @@ typedef struct { const char *needle; int strong; } UscMarker;
 static const UscMarker dsn_body_markers[] = {
   /* Postfix */
   { "this is the mail system at host", 1 },
+  { "this is the postfix program at host", 1 },
   { "i'm sorry to have to inform you that your message could not", 1 },
   { "the mail system\n", 0 },
   /* Sendmail */
@@ -134,6 +136,7 @@ static const UscMarker dsn_body_markers[] = {
   { "the response from the remote server was", 1 },
   { "the response was:", 0 },
   { "we're writing to let you know that the group you tried to contact", 1 },
+  { "you do not have permission to post to the group", 1 },
   { "your message wasn't delivered to", 1 },
   { "address not found", 0 },
   /* Yahoo / AOL / Verizon */
@@ -263,6 +266,45 @@ static const char *const failure_words[] = {
   "not exist", "inactive", "suspended", " 550", " 551", " 552", " 553", " 554",
 };
 
+/* Keys (text before the first colon of a line) that name a recipient in a
+ * text notice: "Recipient:", "Recipient of the message:", "Empfänger:". */
+static const char *const recipient_keys[] = {
+  "recipient", "empfänger", "empfaenger", "destinataire", "destinatario", "destinatário",
+  "destinatari", "ontvanger", "mottagare", "modtager", "mottaker", "получател", "адресат",
+  "rcpt", "failed address", "undeliverable address", "addressee",
+};
+
+/* Phrases followed by the failed address inside a sentence ("the message
+ * you sent to bob@example.com was infected"). */
+static const char *const recipient_phrases[] = {
+  "you sent to", "sent to", "addressed to", "your message to", "message to",
+  "delivered to", "deliver to", "delivery to", "could not reach", "mail to",
+  "gesendet an", "nachricht an", "envoyé à", "message à", "enviado a", "mensaje a",
+  "inviato a", "messaggio a", "verzonden aan", "bericht aan",
+};
+
+/* ... but not these ("Recipient server:", "Recipient's domain"). */
+static const char *const recipient_key_exclusions[] = {
+  "server", "host", "domain", "mta", "count", "number",
+};
+
+/* Words that make a decorated line ("=== ... ===") a copy-of-original
+ * separator (see decorated_separator() in usc-bounce.c). */
+static const char *const separator_words[] = {
+  "original", "message", "header", "copy", "returned",
+  "nachricht", "kopfzeilen", "kopfzeile", "en-têtes", "en-tetes", "mensaje", "encabezado",
+  "messaggio", "intestazion", "bericht", "meddelande", "besked", "melding", "сообщени",
+  "заголов",
+};
+
+/* ... unless they head the notice's own sections (Sendmail's "-----
+ * Transcript of session follows -----", "----- The following addresses had
+ * permanent fatal errors -----"). */
+static const char *const separator_exclusions[] = {
+  "transcript", "address", "recipient", "error", "reason", "diagnos", "session",
+  "empfänger", "destinataire", "fehler",
+};
+
 /* Lines that introduce a copy of the original inside a text bounce. */
 static const char *const copy_separators[] = {
   "------ this is a copy of the message", "--- below this line is a copy of the message",
@@ -293,6 +335,27 @@ static const char *const autoreply_subject_prefixes[] = {
   "自動返信", "automatická odpověď", "otomatik yanıt", "otomatik cevap", "自动回复",
   "自動回覆", "자동 회신", "자동 응답", "afwezigheidsbericht", "automatikus válasz",
   "αυτόματη απάντηση", "[auto-reply]", "[autoreply]", "(auto-reply)",
+  "message d'absence", "réponse d'absence", "reponse d'absence", "absence du bureau",
+  "fuera de la oficina:", "ausencia:", "fuori sede:", "fuori ufficio:", "afwezig:",
+  "ausente:", "resposta de ausência", "mensagem de ausência",
+};
+
+/* Auto-reply words so unambiguous that they count anywhere in a subject
+ * that is not a reply or forward ("【自動返信】Re: ...", "Re: x [Auto-Reply]"). */
+static const char *const autoreply_subject_tokens[] = {
+  "自動返信", "自動応答", "自动回复", "自動回覆", "자동 회신", "자동 응답", "[auto-reply]",
+  "[autoreply]", "(auto-reply)", "(autoreply)", "[auto reply]", "(automatic reply)",
+  "[automatic reply]", "[ooo]", "(ooo)", "out of office re:", "out of office reply",
+};
+
+/* Auto-reply subjects that END with the absence, the responder putting the
+ * person's name first ("Ravi Patel is out of the office."), or
+ * vacation(1)'s default subject; only for subjects that are no reply or
+ * forward, and worth no more than a weak prefix. */
+static const char *const autoreply_subject_phrases[] = {
+  "is out of the office", "is out of office", "away from my mail", "away from my e-mail",
+  "out of office autoreply", "out of office auto-reply", "est absent", "ist abwesend",
+  "ist nicht im büro", "está ausente", "è assente", "is afwezig",
 };
 
 /* Weaker: subjects a person might also write ("Out of office tomorrow"). */
@@ -305,7 +368,8 @@ static const char *const autoreply_subject_weak_prefixes[] = {
   "thank you for your email", "thank you for your message", "thanks for your email",
   "thanks for your message", "we have received your", "we received your",
   "your email has been received", "ticket received", "request received",
-  "automatic notification",
+  "automatic notification", "urlaub", "férias", "ferias", "vacances", "vacaciones",
+  "in ferie", "parental leave", "maternity leave",
 };
 
 /* Auto-reply wording in the body. */
@@ -324,6 +388,19 @@ static const char *const autoreply_body_markers[] = {
   "thank you for your message", "we have received your", "this is an automated",
   "this is an automatic", "automated response to your message", "is out of the office",
   "only notification you will receive while this person is away",
+  "once i'm back", "until i'm back", "when i'm back", "i'm travelling", "i am travelling",
+  "i'm traveling", "i am traveling", "will reply when", "will reply once", "will respond when",
+  "until my return", "no longer monitored", "parental leave", "maternity leave",
+  "nicht weitergeleitet", "estou de férias", "acesso limitado", "自動返信", "自動応答", "自动回复", "자동 회신",
+  /* helpdesk acknowledgements */
+  "has been received and", "request has been received", "ticket has been created",
+  "reply above this line", "we will get back to you", "will respond as soon as",
+  /* French, Spanish, Italian, German, Dutch, Portuguese */
+  "je suis en congé", "je suis en conge", "en congé jusqu", "absent du bureau",
+  "de retour le", "je serai de retour", "estoy de vacaciones", "fuera de la oficina",
+  "estaré de vuelta", "sono in ferie", "fuori ufficio", "sarò di ritorno",
+  "ich bin bis", "im urlaub", "ik ben afwezig", "met vakantie", "estou de férias",
+  "ausente do escritório",
 };
 
 /* Header fields whose presence marks an auto-reply (value substring, "" = any). */
@@ -356,7 +433,13 @@ static const char *const challenge_subjects[] = {
   "your message is awaiting", "message held", "is waiting for your confirmation",
   "please verify", "verify you are", "authentication required", "bitte bestätigen",
   "awaiting approval", "waiting for approval", "pending approval", "held for approval",
-  "on hold", "verify you are human", "are you human",
+  "on hold", "verify you are human", "are you human", "registration request",
+  "bestätigen sie", "bestaetigen sie", "wartet auf freigabe", "freigabe erforderlich",
+  "confirmez", "confirmation requise", "confirme su", "verifique su", "conferma il",
+  "verificación de remitente", "verificacion de remitente", "hasn't received your email",
+  "has not received your email", "hasn't received your message", "to complete delivery",
+  "complete delivery of", "conferma il tuo", "conferma l'invio", "vérification de l'expéditeur",
+  "verification de l'expediteur", "bevestig uw", "is pending",
 };
 
 static const char *const challenge_body_markers[] = {
@@ -374,6 +457,23 @@ static const char *const challenge_body_markers[] = {
   "approved senders", "put on hold", "waiting for approval", "awaiting approval",
   "release your message", "verify that you are", "you only need to do this once",
   "keep their inbox free of spam", "keep my inbox free of spam", "solving the short puzzle",
+  "only need to do it once", "only need to do this once", "to get it delivered", "unknown senders",
+  "sender registration", "approved sender", "verified senders", "confirmed senders",
+  /* German, French, Spanish, Italian */
+  "dass sie ein mensch sind", "bestätigen sie bitte", "bitte bestätigen sie", "bestätigungsverfahren",
+  "zurückgehalten", "bestätigten absender", "zugelassener absender", "zugelassenen absender",
+  "que vous êtes une personne", "que vous n'êtes pas un robot", "expéditeurs autorisés",
+  "que usted es una persona", "remitentes autorizados", "mittenti autorizzati",
+  "remitentes verificados", "mensaje está retenido", "mensaje retenido", "solo acepto mensajes",
+  "confirm your identity", "before your message can be delivered", "email from new senders",
+  "mail from new senders", "only be asked once", "screens email", "screen email",
+  "complete delivery", "protected against unsolicited", "protected against spam", "tick the box",
+  "mittenti verificati", "programma automatico", "conferma il tuo", "confermi di",
+  "expéditeurs vérifiés", "verifizierte absender",
+  "prove you're a person", "prove you are a person", "prove you're human",
+  "haven't seen mail from you", "have not seen mail from you", "release it",
+  "prouver que vous êtes", "que vous êtes un humain", "dat u een mens bent", "bevestig eenmalig",
+  "is tegengehouden",
 };
 
 static const char *const challenge_headers[] = {
@@ -382,12 +482,33 @@ static const char *const challenge_headers[] = {
   "X-Boxbe-Magic",
 };
 
+/* The shape of a challenge in any wording (gather_evidence()): a link, the
+ * sender's message, and a word about holding / delivering it. */
+static const char *const challenge_message_words[] = {
+  "your message", "your email", "your e-mail", "your mail", "ihre nachricht", "ihre e-mail",
+  "votre message", "votre e-mail", "votre courriel", "su mensaje", "su correo", "il suo messaggio",
+  "il tuo messaggio", "uw bericht", "uw e-mail", "sua mensagem", "ditt meddelande",
+};
+
+static const char *const challenge_hold_words[] = {
+  "deliver", "release", "pending", "held", "on hold", "waiting", "zustell", "freigeb",
+  "zurückgehalten", "en attente", "remis", "livré", "afgeleverd", "tegengehouden",
+  "recapit", "consegn", "entreg", "retenid", "in attesa",
+};
+
+/* Not a challenge: a confirmation of a sign-up the user asked for. */
+static const char *const challenge_not_markers[] = {
+  "subscribe", "subscription", "sign up", "signed up", "signup", "newsletter",
+  "mailing list", "abonnement", "anmeldung", "inscription", "suscripción", "iscrizione",
+};
+
 /* Anti-virus notices. */
 static const char *const virus_subjects[] = {
   "virus", "infected", "malware", "banned content", "banned file", "banned attachment",
   "quarantine", "antivirus", "anti-virus", "blocked attachment", "attachment blocked",
   "mailscanner", "security alert", "content filter", "dangerous attachment",
   "[amavis]", "worm", "trojan", "viren", "virenwarnung", "virus gefunden", "threat detected",
+  "troj/", "troj_", "w32/", "w32.", "eicar", "ransomware",
   "threat found", "malicious",
 };
 
@@ -400,19 +521,29 @@ static const char *const virus_body_markers[] = {
   "mailscanner", "amavis", "clamav", "trojan", "worm.", "w32/", "w32.", "security risk",
   "virus scan", "virus detector", "virus alert", "troj_", "eicar", "heuristics.",
   "found a virus", "detected a threat", "infected object", "threat:", "troj/", "virus:",
+  /* German, French, Spanish, Italian, Dutch */
+  "virus gefunden", "virus entdeckt", "virus erkannt", "viren gefunden", "infiziert", "schadsoftware",
+  "virus détecté", "virus a été détecté", "contenait un virus", "infecté", "virus detectado",
+  "contenía un virus", "infectado", "virus rilevato", "conteneva un virus", "infetto",
+  "virus gevonden", "geïnfecteerd",
 };
 
 /* A virus notice speaks of a message. */
 static const char *const virus_context_markers[] = {
   "your message", "message you sent", "you sent", "from you", "sent by you", "the message",
   "your e-mail", "your email", "the e-mail", "the email", "mail from", "attachment",
-  "has not been delivered", "was not delivered", "not delivered",
+  "has not been delivered", "was not delivered", "not delivered", "a message addressed",
+  "was blocked because", "a message to", "a message from",
+  "ihre nachricht", "ihrer nachricht", "von ihnen gesendet", "nicht zugestellt",
+  "votre message", "vous avez envoyé", "non remis", "su mensaje", "usted envió", "no entregado",
+  "il suo messaggio", "uw bericht",
 };
 
 static const char *const virus_local_parts[] = {
   "virusalert", "virus-alert", "antivirus", "anti-virus", "amavis", "virus",
   "virusscan", "mailscanner", "av", "avscan", "quarantine", "mailsweeper",
   "scanmail", "interscan", "mailguard", "imss", "virusalert", "virus-scanner",
+  "virenschutz", "virenscanner", "virenwarnung", "antivir",
 };
 
 static const char *const virus_display_names[] = {
@@ -420,6 +551,7 @@ static const char *const virus_display_names[] = {
   "content filter", "mail security", "email security", "mailsweeper", "scanmail",
   "kaspersky", "sophos", "puremessage", "symantec", "trend micro", "eset", "clamav",
   "f-secure", "bitdefender", "avast", "avira", "panda", "mcafee",
+  "virenschutz", "virenscanner", "antivirus",
 };
 
 /* Forwarding by a person, in the text. */
@@ -489,6 +621,7 @@ static const UscSignature mta_signatures[] = {
   /* Google */
   { "googlegroups", SIG_FROM, NULL, "googlegroups.com" },
   { "googlegroups", SIG_BODY, NULL, "google groups" },
+  { "googlegroups", SIG_BODY, NULL, "permission to post to the group" },
   { "googlegroups", SIG_BODY, NULL, "googlegroups.com" },
   { "gmail", SIG_FROM, NULL, "@googlemail.com" },
   { "gmail", SIG_FROM, NULL, "@gmail.com" },
@@ -501,7 +634,8 @@ static const UscSignature mta_signatures[] = {
   { "office365", SIG_REPORTING, NULL, "outlook.com" },
   { "office365", SIG_FROM, NULL, "outlook.com" },
   { "office365", SIG_FROM, NULL, "onmicrosoft.com" },
-  { "office365", SIG_FROM, NULL, "@hotmail." },
+  { "office365", SIG_FROM, NULL, "@hotmail.com" },
+  { "office365", SIG_FROM, NULL, "@hotmail.co." },
   { "office365", SIG_HEADER, "X-MS-Exchange-CrossTenant-Id", "" },
   { "office365", SIG_HEADER, "X-MS-Exchange-CrossTenant-OriginalArrivalTime", "" },
   { "office365", SIG_BODY, NULL, "office 365" },
@@ -518,17 +652,21 @@ static const UscSignature mta_signatures[] = {
   { "exchange", SIG_HEADER, "X-MS-Exchange-Organization-SCL", "" },
   { "exchange", SIG_HEADER, "X-MS-TNEF-Correlator", "" },
   { "exchange", SIG_HEADER, "X-MS-Has-Attach", "" },
-  { "exchange", SIG_BODY, NULL, "your message did not reach some or all of the intended recipients" },
   { "exchange", SIG_BODY, NULL, "delivery has failed to these recipients or groups" },
   { "exchange", SIG_BODY, NULL, "diagnostic information for administrators" },
   { "exchange", SIG_BODY, NULL, "microsoft exchange" },
-  { "exchange", SIG_BODY, NULL, "the following recipient(s) could not be reached" },
   { "exchange", SIG_DIAG, NULL, "resolver.adr." },
   { "exchange", SIG_BODY, NULL, "#5.1.1 smtp" },
   { "exchange", SIG_RECEIVED, NULL, "microsoft smtpsvc" },
   { "exchange", SIG_BOUNDARY, NULL, "9b095b5adsn=_" },
   /* Yahoo, AOL, Apple, Verizon */
-  { "yahoo", SIG_FROM, NULL, "yahoo" },
+  /* provider domains are matched as domains: "postmaster@yahoo.example.com"
+   * is some other site's host that happens to be called "yahoo" */
+  { "yahoo", SIG_FROM, NULL, "@yahoo.com" },
+  { "yahoo", SIG_FROM, NULL, ".yahoo.com" },
+  { "yahoo", SIG_FROM, NULL, "@yahoo.co." },
+  { "yahoo", SIG_FROM, NULL, "@yahoo-inc.com" },
+  { "yahoo", SIG_FROM, NULL, "@yahooinc.com" },
   { "yahoo", SIG_BODY, NULL, "message from yahoo" },
   { "yahoo", SIG_BODY, NULL, "yahoo! mail" },
   { "yahoo", SIG_REPORTING, NULL, "yahoo" },
@@ -546,7 +684,6 @@ static const UscSignature mta_signatures[] = {
   { "gmx", SIG_FROM, NULL, "gmx." },
   { "gmx", SIG_FROM, NULL, "web.de" },
   { "gmx", SIG_REPORTING, NULL, "gmx." },
-  { "gmx", SIG_BODY, NULL, "gmx" },
   { "yandex", SIG_FROM, NULL, "yandex" },
   { "yandex", SIG_REPORTING, NULL, "yandex" },
   { "yandex", SIG_RECEIVED, NULL, "yandex" },
@@ -575,8 +712,10 @@ static const UscSignature mta_signatures[] = {
   { "domino", SIG_HEADER, "X-Mailer", "domino" },
   { "domino", SIG_HEADER, "X-Mailer", "lotus notes" },
   { "domino", SIG_HEADER, "X-MIMETrack", "" },
-  { "domino", SIG_SUBJECT, NULL, "delivery failure:" },
   { "domino", SIG_BODY, NULL, "lotus domino" },
+  { "domino", SIG_BODY, NULL, "domino directory" },
+  { "domino", SIG_DIAG, NULL, "x-notes;" },
+  { "domino", SIG_BODY, NULL, "was not delivered to:\n" },
   { "groupwise", SIG_HEADER, "X-Mailer", "groupwise" },
   { "groupwise", SIG_BODY, NULL, "groupwise" },
   { "groupwise", SIG_BODY, NULL, "the attached file had the following undeliverable recipient" },
@@ -600,6 +739,7 @@ static const UscSignature mta_signatures[] = {
   { "exim", SIG_HEADER, "X-Failed-Recipients", "" },
   { "exim", SIG_RECEIVED, NULL, "(exim " },
   { "postfix", SIG_BODY, NULL, "this is the mail system at host" },
+  { "postfix", SIG_BODY, NULL, "this is the postfix program at host" },
   { "postfix", SIG_HEADER, "X-Postfix-Queue-ID", "" },
   { "postfix", SIG_DIAG, NULL, "x-postfix;" },
   { "postfix", SIG_BODY, NULL, "x-postfix-sender:" },

@@ -126,6 +126,45 @@ prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
   return FALSE;
 }
 
+/* @s after leading brackets and white space ("【自動返信】" -> "自動返信】"). */
+static const char *
+skip_brackets (const char *s)
+{
+  static const char *const open[] = { "【", "［", "（", "「", "[", "(", "<" };
+  for (;;) {
+    while (*s == ' ' || *s == '\t')
+      s++;
+    gboolean hit = FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS (open); i++)
+      if (g_str_has_prefix (s, open[i])) {
+        s += strlen (open[i]);
+        hit = TRUE;
+      }
+    if (!hit)
+      return s;
+  }
+}
+
+/* Does @s end with one of @tab, trailing white space and ".!" ignored? */
+static gboolean
+suffix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
+{
+  if (s == NULL)
+    return FALSE;
+  gsize len = strlen (s);
+  while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '.' || s[len - 1] == '!'))
+    len--;
+  for (gsize i = 0; i < n; i++) {
+    gsize k = strlen (tab[i]);
+    if (k <= len && memcmp (s + len - k, tab[i], k) == 0) {
+      if (hit_r)
+        *hit_r = tab[i];
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 static gboolean
 equal_any (const char *s, const char *const *tab, gsize n)
 {
@@ -321,8 +360,10 @@ html_to_text (const char *h)
       }
       if (!strcmp (t, "br") || !strcmp (t, "p") || !strcmp (t, "div") || !strcmp (t, "tr") ||
           !strcmp (t, "li") || !strcmp (t, "pre") || !strcmp (t, "h1") || !strcmp (t, "h2") ||
-          !strcmp (t, "table") || !strcmp (t, "td"))
+          !strcmp (t, "table"))
         g_string_append_c (s, '\n');
+      else if (!strcmp (t, "td") || !strcmp (t, "th"))
+        g_string_append_c (s, '\t');  /* a table row stays one "Key:\tvalue" line */
       if (p[1] != '/' && (!strcmp (t, "style") || !strcmp (t, "script"))) {
         const char *close = strstr (lc + (e - h), t[1] == 't' ? "</style" : "</script");
         e = close ? strchr (h + (close - lc), '>') : NULL;
@@ -765,6 +806,46 @@ unquoted_lower (const char *t, gsize max)
   return g_string_free (s, FALSE);
 }
 
+static gboolean
+deco_char (char ch)
+{
+  return ch && strchr ("-=*_#~+", ch) != NULL;
+}
+
+/* A site's own separator line: "=== The message you sent follows ===",
+ * "--- Kopfzeilen der Originalnachricht ---": decoration (3+ of -=*_#~+)
+ * before, decoration or a final ':' / '.' after, and between them words
+ * about the message (separator_words), not a forward's. @l is one
+ * lower-cased line of @n bytes. */
+static gboolean
+decorated_separator (const char *l, gsize n)
+{
+  const char *p = l, *e = l + n;
+  while (p < e && (*p == ' ' || *p == '\t'))
+    p++;
+  while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+    e--;
+  const char *s = p;
+  while (s < e && deco_char (*s))
+    s++;
+  if (s - p < 3)
+    return FALSE;
+  const char *t = e;
+  while (t > s && deco_char (t[-1]))
+    t--;
+  if (e - t < 3 && !(t > s && (t[-1] == ':' || t[-1] == '.')))
+    return FALSE;
+  if (t - s < 5 || t - s > 80 || memchr (s, ' ', t - s) == NULL)
+    return FALSE;
+  char *inner = g_strndup (s, t - s);
+  gboolean r = contains_any (inner, separator_words, N (separator_words), NULL) &&
+               !contains_any (inner, separator_exclusions, N (separator_exclusions), NULL) &&
+               !contains_any (inner, forward_markers, N (forward_markers), NULL) &&
+               !strstr (inner, "forward") && !strstr (inner, "weitergeleitet");
+  g_free (inner);
+  return r;
+}
+
 /* Offset of the first copy-of-original separator line in lower-case @lc, or -1. */
 static gssize
 find_separator (const char *lc)
@@ -774,6 +855,15 @@ find_separator (const char *lc)
     const char *h = strstr (lc, copy_separators[i]);
     if (h && (best < 0 || h - lc < best))
       best = h - lc;
+  }
+  for (const char *l = lc; *l && (best < 0 || l - lc < best);) {
+    const char *nl = strchr (l, '\n');
+    gsize n = nl ? (gsize) (nl - l) : strlen (l);
+    if (decorated_separator (l, n)) {
+      best = l - lc;
+      break;
+    }
+    l += n + (nl ? 1 : 0);
   }
   return best;
 }
@@ -865,6 +955,8 @@ scan_text_ids (Ctx *c)
           after_sep = TRUE;
           break;
         }
+      if (!after_sep && decorated_separator (lc, strlen (lc)))
+        after_sep = TRUE;
       g_free (lc);
     } else if (after_sep && first_field_after_sep == 0 && looks_like_field (p)) {
       first_field_after_sep = i;
@@ -984,6 +1076,56 @@ is_own_address (Ctx *c, const char *a)
   return d;
 }
 
+/* An address that is really one of the original's Message-IDs ("<id@host>"
+ * on a line of its own). */
+static gboolean
+is_known_id (Ctx *c, const char *a)
+{
+  for (guint i = 0; i < c->b->message_ids->len; i++)
+    if (g_ascii_strcasecmp (c->b->message_ids->pdata[i], a) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* "Recipient: a@b", "Recipient of the message: Name <a@b>", "Empfänger:
+ * a@b", "Recipient: [SMTP:a@b]": a key naming a recipient (recipient_keys)
+ * before the first colon, and the first address in the value (an
+ * angle-bracketed one preferred). @lc is one lower-cased line. */
+static char *
+keyed_recipient (const char *lc)
+{
+  const char *p = lc;
+  while (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
+    p++;
+  const char *colon = strchr (p, ':');
+  if (colon == NULL || colon - p > 40 || colon == p)
+    return NULL;
+  char *key = g_strndup (p, colon - p);
+  gboolean hit = contains_any (key, recipient_keys, N (recipient_keys), NULL) &&
+                 !contains_any (key, recipient_key_exclusions, N (recipient_key_exclusions), NULL);
+  g_free (key);
+  if (!hit)
+    return NULL;
+  const char *v = colon + 1;
+  const char *lt = strchr (v, '<');
+  if (lt) {
+    char *a = addr_at (lt + 1, NULL);
+    if (a)
+      return a;
+  }
+  for (const char *q = v; *q; q++) {
+    if (*q != '@' || q == v)
+      continue;
+    const char *st = q;
+    while (st > v && addr_char (st[-1]) && st[-1] != ':')
+      st--;
+    char *a = addr_at (st, NULL);
+    if (a)
+      return a;
+  }
+  return NULL;
+}
+
 /* Failed recipients named in the text of a non-standard bounce. */
 static void
 scan_text_recipients (Ctx *c, const char *diag)
@@ -1020,16 +1162,14 @@ scan_text_recipients (Ctx *c, const char *diag)
         while (*r == ' ' || *r == '<')
           r++;
         a = addr_at (r, NULL);
-      } else if ((r = strstr (lc, "recipient:")) || (r = strstr (lc, "recipients:")) ||
-                 (r = strstr (lc, "recipient address:"))) {
-        r = strchr (r, ':') + 1;
-        while (*r == ' ' || *r == '<' || *r == '\t')
-          r++;
-        a = addr_at (r, NULL);
+      } else {
+        a = keyed_recipient (lc);
       }
       g_free (lc);
     }
-    if (a && !is_own_address (c, a))
+    if (a && (is_own_address (c, a) || is_known_id (c, a)))
+      g_clear_pointer (&a, g_free);
+    if (a)
       usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
     else
       g_free (a);
@@ -1319,6 +1459,31 @@ looks_like_bounce (GMimeMessage *m)
   return r;
 }
 
+/* Does In-Reply-To (or else References) name a message of another domain
+ * than the sender's? */
+static gboolean
+foreign_reference (Ctx *c)
+{
+  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
+  const char *v = hdr (top, "In-Reply-To");
+  if (v == NULL)
+    v = hdr (top, "References");
+  const char *fat = c->from_addr ? strchr (c->from_addr, '@') : NULL;
+  if (v == NULL || fat == NULL)
+    return FALSE;
+  char *id = msgid_in (v, FALSE);
+  const char *iat = id ? strrchr (id, '@') : NULL;
+  gboolean r = FALSE;
+  if (iat) {
+    char *idom = g_ascii_strdown (iat + 1, -1);
+    const char *fdom = fat + 1;
+    r = !(g_str_has_suffix (idom, fdom) || g_str_has_suffix (fdom, idom));
+    g_free (idom);
+  }
+  g_free (id);
+  return r;
+}
+
 static void
 gather_evidence (Ctx *c, Evidence *e)
 {
@@ -1459,19 +1624,43 @@ gather_evidence (Ctx *c, Evidence *e)
       arep += 6;
       break;
     }
-  if (prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &e->autoreply_hit))
+  gboolean reply_subject = prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL);
+  if (prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &e->autoreply_hit) ||
+      prefix_any (skip_brackets (c->subject_lc), autoreply_subject_prefixes, N (autoreply_subject_prefixes),
+                  &e->autoreply_hit) ||
+      (!reply_subject && contains_any (c->subject_lc, autoreply_subject_tokens, N (autoreply_subject_tokens),
+                                       &e->autoreply_hit)))
     arep += 5;
+  else if (suffix_any (c->subject_lc, autoreply_subject_phrases, N (autoreply_subject_phrases), &e->autoreply_hit) &&
+           !prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL))
+    arep += 3;
   else if (prefix_any (c->subject_lc, autoreply_subject_weak_prefixes, N (autoreply_subject_weak_prefixes),
                        &e->autoreply_hit))
     arep += 3;
+  /* vacation(1) marks its answers "Precedence: junk" (bulk mail uses
+   * "bulk" or "list"): a hint, not enough on its own */
+  if (header_has (top, "Precedence", "junk"))
+    arep += 2;
+  /* Outlook/Exchange mark their automatic messages so (a hint only:
+   * notifications carry it too) */
+  if (header_has (top, "X-Auto-Response-Suppress", ""))
+    arep += 1;
   if (contains_any (s, autoreply_body_markers, N (autoreply_body_markers), NULL))
     arep += 2;
   if (e->in_reply)
     arep += 1;
   if (e->auto_any && !e->auto_replied)
     arep += 2;
+  /* machine-made and in reply to someone else's message: an automatic
+   * answer (RFC 3834 section 3.1.5), not a notification in the sender's own
+   * threads (ticket trackers refer to their own Message-IDs) */
+  if (e->auto_any && foreign_reference (c))
+    arep += 2;
   if (c->null_sender)
     arep += 1;
+  /* an auto-reply speaks for a person's mailbox, not for MAILER-DAEMON */
+  if (e->daemon_local)
+    arep -= 3;
   if (e->mua)
     arep -= 3;
   if (e->list)
@@ -1488,6 +1677,16 @@ gather_evidence (Ctx *c, Evidence *e)
   chal += cb ? 3 + MIN (cb - 1, 3) : 0;
   if (e->auto_any || c->null_sender)
     chal += 1;
+  /* the shape of a challenge in any wording: an automatic answer with a
+   * link, speaking of the sender's message being held / to be delivered */
+  if ((e->auto_any || c->null_sender) && (strstr (s, "http://") || strstr (s, "https://")) &&
+      contains_any (s, challenge_message_words, N (challenge_message_words), NULL) &&
+      contains_any (s, challenge_hold_words, N (challenge_hold_words), NULL))
+    chal += 4;
+  /* ... but a sign-up confirmation (double opt-in) answers no message */
+  if (contains_any (s, challenge_not_markers, N (challenge_not_markers), NULL) ||
+      contains_any (c->subject_lc, challenge_not_markers, N (challenge_not_markers), NULL))
+    chal -= 6;
   e->chal = chal - e->human;
 
   /* anti-virus notice */
@@ -1723,7 +1922,10 @@ collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all)
       if (rc->action && (g_str_has_prefix (rc->action, "deliver") || g_str_has_prefix (rc->action, "relay") ||
                          g_str_has_prefix (rc->action, "expand")))
         continue;  /* not a failure */
-      const char *a = rc->final_recipient ? rc->final_recipient : rc->original_recipient;
+      /* a Final-Recipient of address type LOCAL / X-Unix ("jdoe") names no
+       * mail address: the Original-Recipient does */
+      const char *a = rc->final_recipient && strchr (rc->final_recipient, '@') ? rc->final_recipient
+                                                                                 : rc->original_recipient;
       if (a && strchr (a, '@'))
         usc_ptr_array_add_unique (b->recipients, g_strdup (a), TRUE);
       if (rc->status && usc_dsn_status_valid (rc->status))
@@ -1780,6 +1982,47 @@ diagnostic_region (Ctx *c)
   return diag;
 }
 
+/* All of the notice's own text (every text part, not only the first),
+ * up to the first copy of the original. Newly allocated. */
+static char *
+notice_region (Ctx *c)
+{
+  char *all = g_strndup (c->text->str, MIN (c->text->len, SCAN_MAX));
+  char *lc = g_ascii_strdown (all, -1);
+  gssize sep = find_separator (lc);
+  if (sep > 0)
+    all[sep] = '\0';
+  g_free (lc);
+  return all;
+}
+
+/* "... the message you sent to <addr> was infected", "your message to
+ * addr": an address right after a phrase naming the destination
+ * (recipient_phrases), line breaks counting as spaces. */
+static void
+phrase_recipient (Ctx *c, const char *text)
+{
+  char *lc = g_ascii_strdown (text, -1);
+  for (char *p = lc; *p; p++)
+    if (*p == '\n' || *p == '\r' || *p == '\t')
+      *p = ' ';
+  for (guint i = 0; i < N (recipient_phrases) && c->b->recipients->len == 0; i++) {
+    gsize pl = strlen (recipient_phrases[i]);
+    for (const char *h = lc; (h = strstr (h, recipient_phrases[i])) != NULL; h += pl) {
+      const char *q = h + pl;
+      while (*q == ' ' || *q == '<' || *q == '"' || *q == '\'')
+        q++;
+      char *a = addr_at (q, NULL);
+      if (a && !is_own_address (c, a) && !is_known_id (c, a)) {
+        usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
+        break;
+      }
+      g_free (a);
+    }
+  }
+  g_free (lc);
+}
+
 /* Recipients, status codes, diagnostics and the reporting host of a
  * non-standard (text) notice. */
 static void
@@ -1787,8 +2030,17 @@ collect_text_failures (Ctx *c, const char *diag)
 {
   UscBounce *b = c->b;
   GMimeMessage *orig = c->returned->len ? c->returned->pdata[0] : NULL;
+  char *whole = notice_region (c);
   if (b->recipients->len == 0)
     scan_text_recipients (c, diag);
+  if (b->recipients->len == 0)
+    phrase_recipient (c, diag);
+  /* the first text part may only say "see the HTML part" / "details below" */
+  if (b->recipients->len == 0 && strcmp (whole, diag) != 0) {
+    scan_text_recipients (c, whole);
+    if (b->recipients->len == 0)
+      phrase_recipient (c, whole);
+  }
   if (b->recipients->len == 0 && orig) {
     /* last resort: whom the returned original was addressed to */
     InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
@@ -1804,6 +2056,9 @@ collect_text_failures (Ctx *c, const char *diag)
   }
   if (b->status->len == 0)
     scan_status (b->status, diag);
+  if (b->status->len == 0)
+    scan_status (b->status, whole);
+  g_free (whole);
   if (b->diagnostics->len == 0) {
     char **lines = g_strsplit (diag, "\n", 2000);
     for (guint i = 0; lines[i] && b->diagnostics->len < 3; i++) {
@@ -1835,6 +2090,18 @@ collect_text_failures (Ctx *c, const char *diag)
   }
 }
 
+/* Cut a lower-cased Received value at its "by" clause, whatever white
+ * space (a fold: "\n\tby", a tab) precedes it. */
+static void
+cut_by_clause (char *lc)
+{
+  for (char *p = lc; *p; p++)
+    if ((p == lc || g_ascii_isspace (p[-1])) && g_str_has_prefix (p, "by") && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n')) {
+      *p = '\0';
+      return;
+    }
+}
+
 /* The software or service that reported the failure. */
 static void
 collect_family (Ctx *c, const Evidence *e, const char *diag_all, const char *reporting_all)
@@ -1855,9 +2122,7 @@ collect_family (Ctx *c, const Evidence *e, const char *diag_all, const char *rep
       /* the topmost Received is the user's own server taking the bounce
        * in: only its "from" clause (the sending host) says anything */
       skipped_top = TRUE;
-      char *by = strstr (lc, " by ");
-      if (by)
-        *by = '\0';
+      cut_by_clause (lc);
     }
     g_string_append_printf (rcv, "%s\n", lc);
     g_free (lc);

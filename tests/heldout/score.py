@@ -1,0 +1,41 @@
+import json, os, sys, glob, collections
+out = sys.argv[1]
+res = {}
+for line in open(out, encoding="utf-8"):
+    j = json.loads(line); res[j["file"]] = j
+tot = collections.Counter(); good = collections.Counter(); misses = []
+hamfp = 0; nham = 0
+for eml in sorted(res):
+    exp = eml[:-4] + ".expect"
+    keys = []
+    for line in open(exp, encoding="utf-8"):
+        line = line.strip()
+        if not line or line.startswith("#") or ":" not in line: continue
+        k, v = line.split(":", 1); keys.append((k.strip(), v.strip()))
+    r = res[eml]; orig = r.get("original") or {}
+    name = os.path.relpath(eml, "fixtures")
+    ek = dict(keys)
+    if ek.get("kind") == "not-bounce":
+        nham += 1
+        if r.get("kind") != "not-bounce": hamfp += 1
+    cat = {"kind":"kind","verdict":"verdict","message_id":"msgid","recipient":"rcpt","status":"status","mta_family":"family"}
+    for k, v in keys:
+        if k not in cat: continue
+        if k == "kind": got = r.get("kind"); ok = got == v
+        elif k == "verdict": got = r.get("verdict"); ok = got == v
+        elif k == "message_id": got = orig.get("message_ids") or []; ok = v in got
+        elif k == "recipient": got = orig.get("recipients") or []; ok = v.lower() in got
+        elif k == "status": got = orig.get("status") or []; ok = v in got
+        elif k == "mta_family": got = r.get("mta_family"); ok = got == v
+        tot[cat[k]] += 1; good[cat[k]] += ok
+        if not ok: misses.append("%s %s=%s got %s" % (name, k, v, json.dumps(got)))
+    # also report mta_family for files without expectation
+    if "mta_family" not in ek and ek.get("kind") == "dsn":
+        tot["family-null"] += 1
+        if r.get("mta_family") is None: good["family-null"] += 1
+        else: misses.append("%s (unknown MTA: null expected) got mta_family=%s" % (name, r.get("mta_family")))
+for m in misses: print("MISS", m)
+print("files: %d" % len(res))
+for c in ["kind","msgid","rcpt","status","verdict","family","family-null"]:
+    if tot[c]: print("%-11s %3d/%-3d %5.1f%%" % (c, good[c], tot[c], 100.0*good[c]/tot[c]))
+print("ham false positives: %d/%d" % (hamfp, nham))
