@@ -20,7 +20,10 @@
  *   - a message that cannot be parsed at all, or is over the size/header
  *     limits, is not a failure of ours and would be deferred forever: it is
  *     delivered to the inbox unchanged (no headers added) with exit 0;
- *   - everything else: 0 once the message is durably in new/.
+ *   - everything else: 0 once the message is durably in new/. From then on
+ *     a signal, a crash or the watchdog (logging the decision can wait on a
+ *     locked record) exits 0 too: a 75 would have it delivered twice. SIGTERM,
+ *     SIGHUP and SIGINT are held while the message is being stored.
  * SIGXFSZ is ignored so that an MTA's file size limit shows as EFBIG (75).
  *
  * DIR defaults to ~/Maildir; a leading "~/" is expanded here from $HOME (or
@@ -36,12 +39,29 @@
 #include <string.h>
 #include <unistd.h>
 
+/* What a fatal signal exits with: 75 until the message is durably stored
+ * (or discarded), 0 after — a 75 then would make the MTA deliver it again. */
+static volatile sig_atomic_t signal_exit = CLI_EX_TEMPFAIL;
+
 static void
 on_fatal_signal (int sig G_GNUC_UNUSED)
 {
   /* Out of memory (GLib aborts), a bug, or the MTA stopping us: let the MTA
-   * keep the message. At worst a copy already in new/ is delivered twice. */
-  _exit (CLI_EX_TEMPFAIL);
+   * keep the message, unless it is already delivered. */
+  _exit (signal_exit);
+}
+
+/* The signals by which the MTA stops us: held while the message is being
+ * stored, so that a stored message is never answered with 75. */
+static void
+hold_stop_signals (gboolean hold)
+{
+  sigset_t set;
+  sigemptyset (&set);
+  sigaddset (&set, SIGTERM);
+  sigaddset (&set, SIGHUP);
+  sigaddset (&set, SIGINT);
+  sigprocmask (hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
 static char *
@@ -54,16 +74,29 @@ expand_maildir (const char *dir)
   return g_strdup (dir);
 }
 
+/* The message is safe (stored or discarded): from now on every way out,
+ * signals and the watchdog included, is exit 0. */
+static void
+delivered (void)
+{
+  signal_exit = CLI_EX_OK;
+  signal (SIGALRM, on_fatal_signal);
+}
+
 /* Deliver @n chunks to @maildir / @folder; 0 or 75. */
 static int
 store (const char *maildir, const char *folder, const GBytes *const *chunks, guint n)
 {
   GError *error = NULL;
+  hold_stop_signals (TRUE);
   if (usc_maildir_deliver (maildir, folder, chunks, n, NULL, &error) < 0) {
+    hold_stop_signals (FALSE);
     cli_error ("deliver", error);
     g_clear_error (&error);
     return CLI_EX_TEMPFAIL;
   }
+  delivered ();
+  hold_stop_signals (FALSE);
   return CLI_EX_OK;
 }
 
@@ -146,6 +179,7 @@ cmd_deliver (int argc, char **argv)
   const GBytes *chunks[] = { hdr, body };
   switch (r.verdict->action) {
   case USC_ACTION_DISCARD:
+    delivered ();
     rc = CLI_EX_OK;
     break;
   case USC_ACTION_FILE:
