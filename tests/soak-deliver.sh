@@ -25,7 +25,9 @@
 #           stderr ("delivered to the inbox unfiltered").
 #  filter   `unscatter filter` exits 0 with stdout == the input with the same
 #           two fields inserted after any "From " line (or unchanged), or
-#           non-zero (procmail then keeps the original: any output goes). When
+#           non-zero (procmail then keeps the original: any output goes; but
+#           where deliver managed, a non-zero filter is counted as a failure,
+#           since the signal handlers turn a crash into 75). When
 #           both exit 0 the stored file must equal filter's output without the
 #           "From " line: both paths must judge the message alike.
 #
@@ -325,6 +327,11 @@ def check_case(data, cfg):
         problems.append("filter: hang")
     elif rc2 < 0:
         problems.append("filter: killed by signal %d" % -rc2)
+    elif rc2 != 0 and rc == 0:
+        # allowed for procmail, but with a healthy set-up where deliver
+        # managed, it hides a crash (the handlers turn it into 75)
+        problems.append("filter: exit %d where deliver succeeded: %s" % (
+            rc2, err2.decode("utf-8", "replace").strip()[:200]))
     elif rc2 == 0:
         if out == data:
             if stored not in (None, "unchanged"):
