@@ -147,7 +147,9 @@ on_fatal_signal (int sig G_GNUC_UNUSED)
 int
 cmd_filter (int argc, char **argv)
 {
-  static const int fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTERM, SIGHUP, SIGINT };
+  /* SIGTRAP: GLib's g_error() (g_malloc() out of memory) raises it, not SIGABRT. */
+  static const int fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGXCPU,
+                               SIGTERM, SIGHUP, SIGINT };
   for (gsize i = 0; i < G_N_ELEMENTS (fatal); i++)
     signal (fatal[i], on_fatal_signal);
   signal (SIGXFSZ, SIG_IGN);

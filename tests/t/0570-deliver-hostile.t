@@ -205,4 +205,36 @@ for d in 0 0.01 0.02 0.03 0.05 0.08 0.1 0.15 0.2 0.3; do
 done
 is "$bad" 0 "SIGTERM at 10 moments of a large delivery: 75 and nothing, or 0 and one copy"
 
+# ---- out of memory ----
+# Address space limits around what a 20 MB message needs: reading it fails
+# (an error), or g_malloc() fails in the parser (GLib's g_error() raises
+# SIGTRAP), or it goes through. Each time 75 and nothing, or 0 and one copy;
+# filter fails or passes it on. ASan cannot run under an address space limit.
+if ldd "$UNSCATTER" 2>/dev/null | grep -q libasan || grep -q -a __asan_init "$UNSCATTER"; then
+  diag "ASan build: out of memory skipped"
+else
+  { cat "$DFIX/ham.msg"; yes 'a line of a very large message ..........................................' | head -c 20000000; } > "$TMP/oom.msg"
+  bad=0 glib=0
+  for v in 40000 50000 60000 70000 80000 90000 100000 110000 120000 140000; do
+    _before=$(count_new)
+    (ulimit -v $v; exec "$UNSCATTER" deliver --maildir "$M" < "$TMP/oom.msg" 2>"$TMP/err")
+    _rc=$?
+    _n=$(($(count_new) - _before))
+    grep -q 'GLib-ERROR' "$TMP/err" && glib=$((glib + 1))
+    case "$_rc/$_n" in
+      75/0 | 0/1) ;;
+      *) bad=$((bad + 1)); diag "deliver, ulimit -v $v: exit $_rc, $_n copies: $(head -c 200 "$TMP/err")" ;;
+    esac
+    (ulimit -v $v; exec "$UNSCATTER" filter < "$TMP/oom.msg" > "$TMP/fout" 2>"$TMP/err")
+    _rc=$?
+    case "$_rc" in
+      0) cmp -s "$TMP/fout" "$TMP/oom.msg" || { grep -q '^X-Unscatter-Verdict: ' "$TMP/fout" || { bad=$((bad + 1)); diag "filter, ulimit -v $v: exit 0, bad output"; }; } ;;
+      75) ;;
+      *) bad=$((bad + 1)); diag "filter, ulimit -v $v: exit $_rc: $(head -c 200 "$TMP/err")" ;;
+    esac
+  done
+  is "$bad" 0 "out of memory at 10 address space limits: deliver 75 or one copy, filter 75 or 0"
+  if [ "$glib" -gt 0 ]; then ok "out of memory: g_malloc() failed in $glib of them (the g_error() path ran)"; else not_ok "out of memory: g_malloc() never failed (the g_error() path did not run)"; fi
+fi
+
 done_testing
