@@ -112,15 +112,20 @@ cmd_deliver (int argc, char **argv)
   cli_set_watchdog (0, 0);  /* ignores SIGPIPE */
 
   CliContext ctx = { 0 };
+  gboolean opt_help = FALSE;
   char *opt_maildir = NULL, *opt_rcpt = NULL, *opt_sender = NULL, *maildir = NULL;
   GOptionEntry entries[] = {
     { "maildir", 'm', 0, G_OPTION_ARG_FILENAME, &opt_maildir, "the Maildir to deliver to (default ~/Maildir)", "DIR" },
     { "recipient", 'r', 0, G_OPTION_ARG_STRING, &opt_rcpt, "envelope recipient of the delivery", "ADDR" },
     { "sender", 's', 0, G_OPTION_ARG_STRING, &opt_sender, "envelope sender of the delivery", "ADDR" },
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &opt_help, "show this help (exit 75)", NULL },
     { NULL }
   };
   GOptionContext *oc = g_option_context_new ("— deliver the message on stdin into a Maildir (exit 0 or 75 only)");
   g_option_context_add_main_entries (oc, entries, NULL);
+  /* GLib's own --help exits 0: the MTA (procmail) would take the message as
+   * delivered (as this help text). Ours exits 75 like any usage error. */
+  g_option_context_set_help_enabled (oc, FALSE);
   cli_add_common_options (oc, &ctx);
   GError *error = NULL;
   int rc = CLI_EX_TEMPFAIL;
@@ -130,6 +135,12 @@ cmd_deliver (int argc, char **argv)
 
   if (!g_option_context_parse (oc, &argc, &argv, &error)) {
     cli_error ("deliver", error);
+    goto out;
+  }
+  if (opt_help) {
+    char *help = g_option_context_get_help (oc, FALSE, NULL);
+    fputs (help, stdout);
+    g_free (help);
     goto out;
   }
   if (argc > 1) {

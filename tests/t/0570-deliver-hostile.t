@@ -7,7 +7,8 @@
 #  - 150 mutated messages (tests/soak-deliver.sh, fixed seed 570, all three of
 #    its configurations): see that script for what is asserted per case;
 #  - the record path a directory, the record read-only (chattr +i as root),
-#    a config file with a syntax error, no HOME, stdin, stdout or stderr
+#    a config file with a syntax error, --help (GLib's exits 0), no HOME,
+#    stdin, stdout or stderr
 #    closed, a message over [limits] max_bytes (delivered unfiltered: the
 #    decision in cmd-deliver.c), SIGTERM before, during and after storing.
 . "$top_srcdir/tests/lib.sh"
@@ -113,6 +114,14 @@ rm -f "$XDG_CONFIG_HOME/unscatter/config"
 printf '[record]\nbusy_timeout = 1\n' > "$TMP/other.conf"
 rm -f "$TMP/other.conf"
 defers "--config names a missing file" "$UNSCATTER" deliver --config "$TMP/other.conf" --maildir "$M" < "$DFIX/ham.msg"
+
+# ---- --help in a .forward or a procmail recipe: never "delivered" ----
+for a in -h --help --help-all --help-common; do
+  defers "deliver $a" "$UNSCATTER" deliver --maildir "$M" "$a" < "$DFIX/ham.msg"
+  filter_fails "filter $a" "$UNSCATTER" filter "$a" < "$DFIX/ham.msg"
+done
+"$UNSCATTER" deliver --help < /dev/null > "$TMP/fout" 2>/dev/null
+if grep -q -- '--maildir' "$TMP/fout"; then ok "deliver --help still shows the options"; else not_ok "deliver --help still shows the options"; fi
 
 # ---- no HOME ----
 delivers "HOME unset" "$TMP/ham.filtered" env -u HOME "$UNSCATTER" deliver --maildir "$M" < "$DFIX/ham.msg"
