@@ -115,6 +115,18 @@ printf '[record]\nbusy_timeout = 1\n' > "$TMP/other.conf"
 rm -f "$TMP/other.conf"
 defers "--config names a missing file" "$UNSCATTER" deliver --config "$TMP/other.conf" --maildir "$M" < "$DFIX/ham.msg"
 
+# ---- the Backscatter folder cannot be made: a file where it should be ----
+M2="$TMP/Mail2"
+mkdir -p "$M2/new" "$M2/cur" "$M2/tmp"
+: > "$M2/.Backscatter"
+_before=$(M=$M2 count_new)
+"$UNSCATTER" deliver --maildir "$M2" < "$DFIX/bounce-forged.msg" 2>"$TMP/err"
+is "$?" 75 "folder path a file, backscatter: exit 75"
+is "$(M=$M2 count_new)" "$_before" "folder path a file, backscatter: nothing stored"
+"$UNSCATTER" deliver --maildir "$M2" < "$DFIX/ham.msg" 2>"$TMP/err"
+is "$?" 0 "folder path a file, ordinary mail: exit 0 (the inbox is fine)"
+is "$(M=$M2 count_new)" "$((_before + 1))" "folder path a file, ordinary mail: stored"
+
 # ---- --help in a .forward or a procmail recipe: never "delivered" ----
 for a in -h --help --help-all --help-common; do
   defers "deliver $a" "$UNSCATTER" deliver --maildir "$M" "$a" < "$DFIX/ham.msg"
@@ -199,6 +211,11 @@ for d in 0 0.01 0.02 0.03 0.05 0.08 0.1 0.15 0.2 0.3; do
   _before=$(count_new)
   "$UNSCATTER" deliver --maildir "$M" < "$TMP/huge.msg" 2>/dev/null &
   pid=$!
+  # Not before the child has exec'd: a forked shell still holds our EXIT
+  # trap, and SIGTERM there would run it (rm -rf "$TMP").
+  n=0
+  while [ -d /proc/$pid ] && ! grep -q deliver /proc/$pid/cmdline 2>/dev/null && [ $n -lt 1000 ]; do n=$((n + 1)); done
+  [ -d /proc ] || sleep 0.05
   sleep "$d"
   kill -TERM "$pid" 2>/dev/null
   wait "$pid"
