@@ -1,0 +1,569 @@
+#!/usr/bin/env python3
+"""bench/bench.py UNSCATTER — the figures `make bench` prints.
+
+  a. batch parse: `unscatter check --json` over the corpus (one process,
+     several rounds) beside Sisimai (libsisimai-perl) on the same files;
+  b. one message per process, as at delivery: median / p95 wall time and
+     peak RSS of `unscatter check` on a typical bounce;
+  c. the sent-mail record: bytes per sent message, `deliver` and lookup
+     times with records of 1,000 and 1,000,000 messages, Maildir import rate.
+
+Everything runs in a private temporary directory with its own HOME,
+XDG_CONFIG_HOME, XDG_DATA_HOME and UNSCATTER_DB: the user's own record and
+configuration are never touched. A part whose peer tool or command is
+missing prints "skipped: ..." and the rest goes on. The exit status is 0
+whatever the figures are (they are printed, not asserted); 2 only for a
+usage error.
+
+Environment: USC_CORPUS (default ../shared/corpus beside the source tree),
+BENCH_QUICK=1 (smaller record and fewer runs, for CI), BENCH_RUNS (runs per
+timed command, default 200), BENCH_RECORD_N (the big record, default
+1000000, 100000 when quick), BENCH_IMPORT_N (Maildir import size, default
+20000).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+RUNS = int(os.environ.get("BENCH_RUNS", "50" if QUICK else "200"))
+RECORD_N = int(os.environ.get("BENCH_RECORD_N", "100000" if QUICK else "1000000"))
+IMPORT_N = int(os.environ.get("BENCH_IMPORT_N", "5000" if QUICK else "20000"))
+
+rows = []  # (figure, measured, target, ok) ; ok is True/False/None (no target)
+
+
+def say(*a):
+    print(*a, flush=True)
+
+
+def row(figure, measured, target="", ok=None):
+    rows.append((figure, measured, target, ok))
+
+
+def median(xs):
+    s = sorted(xs)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def pct(xs, p):
+    s = sorted(xs)
+    k = min(len(s) - 1, max(0, int(round(p / 100.0 * len(s) + 0.5)) - 1))
+    return s[k]
+
+
+def spawn_timed(argv, env, stdin_path=None, stdout_path=os.devnull):
+    """Run argv once; returns (exit status, wall seconds, CPU seconds).
+    posix_spawn + wait4: the time is what a delivery agent would wait, and
+    the CPU time (user + system, from wait4) is this child's alone and, unlike
+    the wall time, hardly depends on what else the machine is doing. (Its
+    ru_maxrss is NOT usable: see spawn_rss.)"""
+    fds = []
+    try:
+        fin = os.open(stdin_path or os.devnull, os.O_RDONLY)
+        fout = os.open(stdout_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        ferr = os.open(os.devnull, os.O_WRONLY)
+        fds = [fin, fout, ferr]
+        actions = [(os.POSIX_SPAWN_DUP2, fin, 0), (os.POSIX_SPAWN_DUP2, fout, 1),
+                   (os.POSIX_SPAWN_DUP2, ferr, 2)]
+        t0 = time.perf_counter()
+        pid = os.posix_spawn(argv[0], argv, env, file_actions=actions)
+        _, status, ru = os.wait4(pid, 0)
+        t = time.perf_counter() - t0
+    finally:
+        for fd in fds:
+            os.close(fd)
+    rc = os.waitstatus_to_exitcode(status)
+    return rc, t, ru.ru_utime + ru.ru_stime
+
+
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
+def spawn_rss(argv, env, stdin_path=None, stdout_path=os.devnull):
+    """Peak RSS (KiB) of one run of argv, or None when it cannot be measured.
+    Measured by GNU time (package `time`): the rusage of a child that this
+    Python process spawns counts Python's own resident set (fork and vfork
+    children inherit the parent's high-water mark), so it would be wrong."""
+    if TIME is None:
+        return None
+    fd, out = tempfile.mkstemp(prefix="rss.")
+    os.close(fd)
+    try:
+        rc, _, _ = spawn_timed([TIME, "-f", "%M", "-o", out] + argv, env, stdin_path, stdout_path)
+        with open(out) as f:
+            last = f.read().strip().splitlines()[-1:]
+        return int(last[0]) if last and last[0].isdigit() else None
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.unlink(out)
+
+
+CPU_MS = {}  # id(times list) -> median CPU ms of the same runs
+
+
+def repeat_timed(argv, env, runs, stdin_path=None):
+    """Wall times (ms) of @runs runs, peak RSS (MB, max over a few runs, or
+    None) and the set of exit statuses. The median CPU time of the same runs
+    is kept in CPU_MS[id(times)] (see cpu())."""
+    times, cpus, rcs = [], [], set()
+    for _ in range(runs):
+        rc, t, c = spawn_timed(argv, env, stdin_path)
+        times.append(t * 1000.0)
+        cpus.append(c * 1000.0)
+        rcs.add(rc)
+    CPU_MS[id(times)] = median(cpus)
+    rss = [spawn_rss(argv, env, stdin_path) for _ in range(min(runs, 10))]
+    rss = None if None in rss else max(rss) / 1024.0
+    return times, rss, rcs
+
+
+def cpu(times):
+    return CPU_MS.get(id(times), float("nan"))
+
+
+VALGRIND = shutil.which("valgrind")
+
+
+def instructions(argv, env, stdin_path=None):
+    """Instructions executed by one run (valgrind --tool=callgrind), or None.
+    Unlike times, this count does not depend on the load of the machine."""
+    if VALGRIND is None:
+        return None
+    fd, out = tempfile.mkstemp(prefix="cg.")
+    os.close(fd)
+    try:
+        fin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+        p = subprocess.run([VALGRIND, "--tool=callgrind", "--callgrind-out-file=" + out] + argv,
+                           env=env, stdin=fin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           timeout=120)
+        if stdin_path:
+            fin.close()
+        for line in p.stderr.decode("utf-8", "replace").splitlines():
+            if "Collected :" in line:
+                return int(line.rsplit(":", 1)[1].strip().replace(",", ""))
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        pass
+    finally:
+        os.unlink(out)
+    return None
+
+
+def minstr(n):
+    return "n/a (no valgrind)" if n is None else "%.2f M" % (n / 1e6)
+
+
+def mb(rss):
+    return "n/a (install package time)" if rss is None else "%.1f MB" % rss
+
+
+def run(argv, env, stdin_path=None, timeout=None):
+    fin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    try:
+        p = subprocess.run(argv, env=env, stdin=fin, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout)
+    finally:
+        if stdin_path:
+            fin.close()
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------- messages
+
+DAY = 86400
+
+
+def rfc2822(t):
+    return time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(t))
+
+
+def sent_message(i, now):
+    """A headers-only sent message, as a mail client's Sent folder has it."""
+    t = now - DAY - (i * 7919) % (170 * DAY)
+    return ("From: Alice Example <alice@example.org>\n"
+            "To: Friend %d <friend%d@example.net>\n"
+            "Cc: team%d@example.com\n"
+            "Subject: bench message %d\n"
+            "Date: %s\n"
+            "Message-ID: <%d.%08x.bench@mail.example.org>\n"
+            "MIME-Version: 1.0\n"
+            "Content-Type: text/plain; charset=utf-8\n"
+            "\n"
+            "Hello %d.\n" % (i % 5000, i % 5000, i % 97, i, rfc2822(t), i,
+                              (i * 2654435761) & 0xffffffff, i))
+
+
+def sent_id(i):
+    return "%d.%08x.bench@mail.example.org" % (i, (i * 2654435761) & 0xffffffff)
+
+
+def write_mbox(path, n, now):
+    with open(path, "w", buffering=1 << 20) as f:
+        for i in range(n):
+            f.write("From alice@example.org Thu Jan  1 00:00:00 2026\n")
+            f.write(sent_message(i, now))
+            f.write("\n")
+
+
+def write_maildir(path, n, now):
+    for sub in ("tmp", "new", "cur"):
+        os.makedirs(os.path.join(path, sub), exist_ok=True)
+    cur = os.path.join(path, "cur")
+    for i in range(n):
+        with open(os.path.join(cur, "%d.M%dP1.bench:2,S" % (now, i)), "w") as f:
+            f.write(sent_message(i, now))
+
+
+def bounce(orig_id, now, rcpt="friend42@example.net"):
+    """A Postfix-style RFC 3464 report returning the headers of @orig_id."""
+    return ("Return-Path: <>\n"
+            "Delivered-To: alice@example.org\n"
+            "Received: by mx.example.org (Postfix) id 4ABC; %(date)s\n"
+            "Date: %(date)s\n"
+            "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n"
+            "Subject: Undelivered Mail Returned to Sender\n"
+            "To: alice@example.org\n"
+            "Auto-Submitted: auto-replied\n"
+            "MIME-Version: 1.0\n"
+            "Content-Type: multipart/report; report-type=delivery-status;\n"
+            "\tboundary=\"B0UND.1\"\n"
+            "Message-Id: <20260101000000.4ABC@mx.example.net>\n"
+            "\n"
+            "This is a MIME-encapsulated message.\n"
+            "\n"
+            "--B0UND.1\n"
+            "Content-Description: Notification\n"
+            "Content-Type: text/plain; charset=us-ascii\n"
+            "\n"
+            "This is the mail system at host mx.example.net.\n"
+            "\n"
+            "I'm sorry to have to inform you that your message could not\n"
+            "be delivered to one or more recipients.\n"
+            "\n"
+            "<%(rcpt)s>: host mail.example.net[192.0.2.25] said: 550 5.1.1\n"
+            "    <%(rcpt)s>: Recipient address rejected: User unknown\n"
+            "\n"
+            "--B0UND.1\n"
+            "Content-Description: Delivery report\n"
+            "Content-Type: message/delivery-status\n"
+            "\n"
+            "Reporting-MTA: dns; mx.example.net\n"
+            "X-Postfix-Queue-ID: 4ABC\n"
+            "X-Postfix-Sender: rfc822; alice@example.org\n"
+            "Arrival-Date: %(date)s\n"
+            "\n"
+            "Final-Recipient: rfc822; %(rcpt)s\n"
+            "Original-Recipient: rfc822;%(rcpt)s\n"
+            "Action: failed\n"
+            "Status: 5.1.1\n"
+            "Remote-MTA: dns; mail.example.net\n"
+            "Diagnostic-Code: smtp; 550 5.1.1 <%(rcpt)s>: Recipient address\n"
+            "    rejected: User unknown\n"
+            "\n"
+            "--B0UND.1\n"
+            "Content-Description: Undelivered Message Headers\n"
+            "Content-Type: text/rfc822-headers\n"
+            "\n"
+            "Return-Path: <alice@example.org>\n"
+            "From: Alice Example <alice@example.org>\n"
+            "To: <%(rcpt)s>\n"
+            "Subject: hello\n"
+            "Date: %(date)s\n"
+            "Message-ID: <%(id)s>\n"
+            "\n"
+            "--B0UND.1--\n" % {"date": rfc2822(now - 600), "rcpt": rcpt, "id": orig_id})
+
+
+# ---------------------------------------------------------------- the parts
+
+def corpus_files():
+    corpus = os.environ.get("USC_CORPUS") or os.path.join(TOP, "..", "shared", "corpus")
+    d = os.path.join(corpus, "bounces")
+    if os.path.isdir(d):
+        files = sorted(os.path.join(d, f) for f in os.listdir(d)
+                       if os.path.isfile(os.path.join(d, f)))
+        if files:
+            return "corpus " + os.path.normpath(d), files
+    d = os.path.join(TOP, "fixtures", "dsn")
+    files = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".eml")) \
+        if os.path.isdir(d) else []
+    return "fixtures/dsn (no corpus)", files
+
+
+def bench_batch(usc, env, work):
+    say("== a. batch parse: unscatter check --json vs Sisimai")
+    label, files = corpus_files()
+    if not files:
+        say("skipped: no corpus and no fixtures/dsn messages")
+        return
+    # Both tools read the same bytes from the same place: a private copy.
+    d = os.path.join(work, "batch")
+    os.makedirs(d)
+    for i, f in enumerate(files):
+        shutil.copyfile(f, os.path.join(d, "%04d.eml" % i))
+    names = sorted(os.path.join(d, f) for f in os.listdir(d))
+    n = len(names)
+    say("input: %d messages from %s" % (n, label))
+
+    rounds = max(3, min(50, 20000 // max(1, n)))
+    if QUICK:
+        rounds = max(2, rounds // 4)
+    argv = [usc, "check", "--json"] + names * rounds
+    out = os.path.join(work, "batch.jsonl")
+    rc, t, c = spawn_timed(argv, env, stdout_path=out)
+    rss = spawn_rss(argv, env)
+    with open(out, "rb") as f:
+        lines = f.read().count(b"\n")
+    if lines != n * rounds:
+        say("note: %d result lines for %d messages (exit %d)" % (lines, n * rounds, rc))
+    usc_rate = n * rounds / t
+    say("unscatter: %d messages (%d rounds) in %.3f s (CPU %.3f s): %.0f msgs/s, peak RSS %s"
+        % (n * rounds, rounds, t, c, usc_rate, mb(None if rss is None else rss / 1024.0)))
+    row("batch parse (unscatter)", "%.0f msgs/s" % usc_rate)
+
+    floor = os.environ.get("USC_GMIME_FLOOR")
+    if floor and os.access(floor, os.X_OK):
+        fp = subprocess.run([floor, str(rounds)] + names, capture_output=True, text=True)
+        if fp.returncode == 0 and fp.stdout.split():
+            fmsgs, fsecs = fp.stdout.split()
+            floor_rate = int(fmsgs) / float(fsecs)
+            say("GMime alone (read + parse + free, nothing else): %.0f msgs/s" % floor_rate)
+            row("batch: GMime parse alone (floor)", "%.0f msgs/s" % floor_rate)
+    if shutil.which("perl") is None:
+        say("skipped: Sisimai (no perl)")
+        return
+    probe = subprocess.run(["perl", "-MSisimai", "-e", "1"], capture_output=True)
+    if probe.returncode != 0:
+        say("skipped: Sisimai (perl module not installed: apt-get install libsisimai-perl)")
+        row("batch parse vs Sisimai", "skipped", ">= 30x", None)
+        return
+    srounds = 2 if QUICK else 3
+    p = subprocess.run(["perl", os.path.join(HERE, "sisimai.pl"), d, str(srounds)],
+                       capture_output=True, text=True)
+    if p.returncode != 0 or not p.stdout.strip():
+        say("skipped: Sisimai failed: %s" % p.stderr.strip()[:200])
+        return
+    msgs, secs, scpu, found, ver = p.stdout.split()
+    s_rate = int(msgs) / float(secs)
+    say("Sisimai %s: %s messages (%d rounds, in one perl process, module load not counted)"
+        " in %.3f s (CPU %.3f s): %.0f msgs/s (%s results)"
+        % (ver, msgs, srounds, float(secs), float(scpu), s_rate, found))
+    ratio = usc_rate / s_rate
+    cratio = (float(scpu) / int(msgs)) / (c / (n * rounds)) if c > 0 and float(scpu) > 0 else float("nan")
+    say("ratio: %.1fx by wall time, %.1fx by CPU time" % (ratio, cratio))
+    row("batch parse (Sisimai %s)" % ver, "%.0f msgs/s" % s_rate)
+    row("batch speed-up vs Sisimai", "%.1fx" % ratio, ">= 30x", ratio >= 30)
+    row("batch speed-up vs Sisimai, CPU time", "%.1fx" % cratio)
+    if floor and os.access(floor, os.X_OK) and 'floor_rate' in locals():
+        row("GMime parse alone vs Sisimai", "%.1fx" % (floor_rate / s_rate))
+
+
+def pick_typical(work, now):
+    """A typical bounce: a Postfix one from fixtures/ or the corpus, else ours."""
+    for cand in (os.path.join(TOP, "fixtures", "dsn", "postfix-user-unknown.eml"),):
+        if os.path.isfile(cand):
+            return cand
+    p = os.path.join(work, "typical.eml")
+    with open(p, "w") as f:
+        f.write(bounce("20260101.1@mail.example.org", now))
+    return p
+
+
+def bench_single(usc, env, work, now):
+    say("== b. one message per process: unscatter check")
+    msg = pick_typical(work, now)
+    say("message: %s (%d bytes), %d runs" % (os.path.relpath(msg, TOP) if msg.startswith(TOP) else msg,
+                                             os.path.getsize(msg), RUNS))
+    for argv, how in (([usc, "check", msg], "file argument"), ([usc, "check"], "stdin")):
+        times, rss, rcs = repeat_timed(argv, env, RUNS, stdin_path=msg if how == "stdin" else None)
+        med, p95 = median(times), pct(times, 95)
+        say("check (%s): median %.2f ms (CPU %.2f ms), p95 %.2f ms, peak RSS %s, exit %s"
+            % (how, med, cpu(times), p95, mb(rss), ",".join(map(str, sorted(rcs)))))
+        if how == "file argument":
+            row("check, 1 msg/process: median", "%.2f ms" % med, "<= 5 ms", med <= 5)
+            row("check, 1 msg/process: p95", "%.2f ms" % p95)
+            row("check, 1 msg/process: median CPU", "%.2f ms" % cpu(times))
+            n = instructions(argv, env)
+            ver = instructions([usc, "--version"], env)
+            say("check: %s instructions (callgrind), of which %s for `unscatter --version` "
+                "(process start-up, dynamic linking)" % (minstr(n), minstr(ver)))
+            row("check, 1 msg/process: instructions", minstr(n))
+            row("check, 1 msg/process: peak RSS", mb(rss), "<= 16 MB", None if rss is None else rss <= 16)
+
+
+def record_works(usc, env, work, now):
+    p = os.path.join(work, "probe.eml")
+    with open(p, "w") as f:
+        f.write(sent_message(0, now))
+    db = os.path.join(work, "probe.db")
+    rc, _, err = run([usc, "record", "--db", db, p], env)
+    return rc == 0 and os.path.exists(db), err.strip()
+
+
+def db_bytes(db):
+    return sum(os.path.getsize(db + s) for s in ("", "-wal") if os.path.exists(db + s))
+
+
+def build_record(usc, env, work, n, now, name):
+    mbox = os.path.join(work, name + ".mbox")
+    db = os.path.join(work, name + ".db")
+    t0 = time.perf_counter()
+    write_mbox(mbox, n, now)
+    gen = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    rc, _, err = run([usc, "record", "--db", db, "--mbox", mbox], env)
+    t = time.perf_counter() - t0
+    os.unlink(mbox)
+    if rc != 0:
+        say("record --mbox of %d messages failed (exit %d): %s" % (n, rc, err.strip()[:300]))
+        return None, t
+    say("record of %d: mbox written in %.1f s, imported in %.1f s (%.0f msgs/s), %d bytes"
+        % (n, gen, t, n / t, db_bytes(db)))
+    return db, t
+
+
+def bench_record(usc, env, work, now):
+    say("== c. the sent-mail record")
+    ok, err = record_works(usc, env, work, now)
+    if not ok:
+        say("skipped: `unscatter record` does not work yet (%s)" % (err[:200] or "no record written"))
+        row("record: bytes per message", "skipped", "<= 200", None)
+        return
+
+    small, _ = build_record(usc, env, work, 1000, now, "r1k")
+    big, _ = build_record(usc, env, work, RECORD_N, now, "rbig")
+    if small is None or big is None:
+        row("record: bytes per message", "failed", "<= 200", False)
+        return
+    per = db_bytes(big) / float(RECORD_N)
+    say("record bytes per message at %d: %.0f" % (RECORD_N, per))
+    row("record bytes/message (%d)" % RECORD_N, "%.0f B" % per, "<= 200 B", per <= 200)
+
+    # A bounce of a message in the record (legitimate) and of one that is not
+    # (backscatter); IDs near the end of the import, the recipient unmailed.
+    hit = os.path.join(work, "hit.eml")
+    miss = os.path.join(work, "miss.eml")
+    with open(hit, "w") as f:
+        f.write(bounce(sent_id(999), now, rcpt="nobody1@example.net"))
+    with open(miss, "w") as f:
+        f.write(bounce("never.sent.%d@mail.example.org" % now, now, rcpt="nobody2@example.net"))
+
+    lookups = {}
+    for label, db in (("1e3", small), (("%.0e" % RECORD_N).replace("+0", "").replace("+", ""), big)):
+        for kind, msg in (("found", hit), ("not found", miss)):
+            rc, out, _ = run([usc, "check", "--db", db, msg], env)
+            times, rss, rcs = repeat_timed([usc, "check", "--db", db, msg], env, RUNS)
+            med = median(times)
+            lookups[(label, kind)] = med
+            say("check with record %s, ID %s: median %.2f ms (CPU %.2f ms), p95 %.2f ms, peak RSS %s: %s"
+                % (label, kind, med, cpu(times), pct(times, 95), mb(rss), out.strip().split(": ", 1)[-1]))
+    labels = sorted({k[0] for k in lookups}, key=lambda s: float(s))
+    lo, hi = labels[0], labels[-1]
+    for kind in ("found", "not found"):
+        a, b = lookups[(lo, kind)], lookups[(hi, kind)]
+        flat = b <= a * 1.5 + 0.5
+        row("lookup (%s) %s -> %s" % (kind, lo, hi), "%.2f -> %.2f ms" % (a, b), "flat", flat)
+
+    n1 = instructions([usc, "check", "--db", small, hit], env)
+    n2 = instructions([usc, "check", "--db", big, hit], env)
+    if n1 is not None and n2 is not None:
+        say("check with record 1e3 / %d, ID found: %s / %s instructions" % (RECORD_N, minstr(n1), minstr(n2)))
+        row("lookup instructions 1e3 -> %d" % RECORD_N, "%s -> %s" % (minstr(n1), minstr(n2)), "flat",
+            n2 <= n1 * 1.2)
+
+    # deliver with the big record: one process per message, into a Maildir.
+    md = os.path.join(work, "Maildir")
+    times, rss, rcs = repeat_timed([usc, "deliver", "--db", big, "--maildir", md], env, RUNS, stdin_path=miss)
+    med = median(times)
+    delivered = sum(len(os.listdir(os.path.join(md, s))) for s in ("new",) if os.path.isdir(os.path.join(md, s)))
+    filed = 0
+    for sub in (".Backscatter/new",):
+        p = os.path.join(md, sub)
+        if os.path.isdir(p):
+            filed += len(os.listdir(p))
+    say("deliver --maildir with record %d: median %.2f ms (CPU %.2f ms), p95 %.2f ms, peak RSS %s, exit %s;"
+        " %d in new/, %d in .Backscatter/new/"
+        % (RECORD_N, med, cpu(times), pct(times, 95), mb(rss), ",".join(map(str, sorted(rcs))), delivered, filed))
+    if rcs == {0}:
+        row("deliver, record %d: median" % RECORD_N, "%.2f ms" % med, "<= 5 ms", med <= 5)
+        row("deliver, record %d: median CPU" % RECORD_N, "%.2f ms" % cpu(times))
+        row("deliver, record %d: peak RSS" % RECORD_N, mb(rss), "<= 16 MB",
+            None if rss is None else rss <= 16)
+    else:
+        _, _, err = run([usc, "deliver", "--db", big, "--maildir", md], env, stdin_path=miss)
+        say("deliver failed: %s" % (err.strip()[:300] or "no message"))
+        row("deliver, record %d: median" % RECORD_N, "exit %s" % sorted(rcs), "<= 5 ms", False)
+
+    # Import from a Maildir.
+    sent = os.path.join(work, "Sent")
+    write_maildir(sent, IMPORT_N, now)
+    db = os.path.join(work, "import.db")
+    t0 = time.perf_counter()
+    rc, _, err = run([usc, "record", "--db", db, "--maildir", sent], env)
+    t = time.perf_counter() - t0
+    if rc != 0:
+        say("record --maildir failed (exit %d): %s" % (rc, err.strip()[:300]))
+        row("import from Maildir", "failed", ">= 5000 msgs/s", False)
+    else:
+        rate = IMPORT_N / t
+        say("record --maildir of %d messages: %.2f s, %.0f msgs/s" % (IMPORT_N, t, rate))
+        row("import from Maildir (%d)" % IMPORT_N, "%.0f msgs/s" % rate, ">= 5000 msgs/s", rate >= 5000)
+        t0 = time.perf_counter()
+        rc, _, _ = run([usc, "record", "--db", db, "--maildir", sent], env)
+        t = time.perf_counter() - t0
+        say("the same Maildir again (nothing new): %.2f s, exit %d" % (t, rc))
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.stderr.write("usage: bench.py /abs/path/to/unscatter\n")
+        return 2
+    usc = os.path.abspath(sys.argv[1])
+    if not os.access(usc, os.X_OK):
+        say("skipped: %s is not an executable" % usc)
+        return 0
+    work = tempfile.mkdtemp(prefix="unscatter-bench.")
+    env = dict(os.environ)
+    for k in ("ORIGINAL_RECIPIENT", "ORIG_RECIPIENT", "RECIPIENT", "SENDER", "UNSCATTER_NOW"):
+        env.pop(k, None)
+    env.update({"HOME": work, "XDG_CONFIG_HOME": os.path.join(work, "config"),
+                "XDG_DATA_HOME": os.path.join(work, "data"),
+                "UNSCATTER_DB": os.path.join(work, "data", "none.db"), "LC_ALL": "C.UTF-8"})
+    now = int(time.time())
+    say("unscatter bench: %s%s, %s, %d runs per timed command"
+        % (usc, " (BENCH_QUICK)" if QUICK else "", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), RUNS))
+    try:
+        load = open("/proc/loadavg").read().split()[0]
+        say("machine: %d CPUs, load %s" % (os.cpu_count() or 0, load))
+    except OSError:
+        pass
+    try:
+        for part in (lambda: bench_batch(usc, env, work),
+                     lambda: bench_single(usc, env, work, now),
+                     lambda: bench_record(usc, env, work, now)):
+            try:
+                part()
+            except Exception as e:  # a broken part must not hide the others
+                say("skipped: %s: %s" % (type(e).__name__, e))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    say("")
+    say("%-40s %-22s %-16s %s" % ("figure", "measured", "target", "ok"))
+    say("%-40s %-22s %-16s %s" % ("-" * 40, "-" * 22, "-" * 16, "----"))
+    for fig, meas, tgt, ok in rows:
+        say("%-40s %-22s %-16s %s" % (fig, meas, tgt, "" if ok is None else ("ok" if ok else "MISS")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
