@@ -5,6 +5,7 @@
 #include "config.h"
 #include "cli.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,6 +59,17 @@ cli_context_record (CliContext *ctx, gboolean create, GError **error)
   }
   UscRecordOptions opts = { .busy_timeout = ctx->config->busy_timeout, .read_only = FALSE };
   ctx->record = usc_record_open (path, &opts, error);
+  if (ctx->record == NULL && !create && access (path, W_OK) != 0
+      && (errno == EACCES || errno == EPERM || errno == EROFS)) {
+    /* A record we may not write (read-only file or file system) can still
+     * be read: judge with it rather than defer the mail until it bounces. */
+    GError *ro_error = NULL;
+    opts.read_only = TRUE;
+    ctx->record = usc_record_open (path, &opts, &ro_error);
+    if (ctx->record != NULL && error)
+      g_clear_error (error);
+    g_clear_error (&ro_error);
+  }
   if (ctx->record == NULL && error && *error)
     g_prefix_error (error, "record %s: ", path);
   g_free (path);

@@ -20,7 +20,10 @@
  *   - a message that cannot be parsed at all, or is over the size/header
  *     limits, is not a failure of ours and would be deferred forever: it is
  *     delivered to the inbox unchanged (no headers added) with exit 0;
- *   - everything else: 0 once the message is durably in new/.
+ *   - everything else: 0 once the message is durably in new/. From then on
+ *     a signal, a crash or the watchdog (logging the decision can wait on a
+ *     locked record) exits 0 too: a 75 would have it delivered twice. SIGTERM,
+ *     SIGHUP and SIGINT are held while the message is being stored.
  * SIGXFSZ is ignored so that an MTA's file size limit shows as EFBIG (75).
  *
  * DIR defaults to ~/Maildir; a leading "~/" is expanded here from $HOME (or
@@ -36,12 +39,29 @@
 #include <string.h>
 #include <unistd.h>
 
+/* What a fatal signal exits with: 75 until the message is durably stored
+ * (or discarded), 0 after — a 75 then would make the MTA deliver it again. */
+static volatile sig_atomic_t signal_exit = CLI_EX_TEMPFAIL;
+
 static void
 on_fatal_signal (int sig G_GNUC_UNUSED)
 {
   /* Out of memory (GLib aborts), a bug, or the MTA stopping us: let the MTA
-   * keep the message. At worst a copy already in new/ is delivered twice. */
-  _exit (CLI_EX_TEMPFAIL);
+   * keep the message, unless it is already delivered. */
+  _exit (signal_exit);
+}
+
+/* The signals by which the MTA stops us: held while the message is being
+ * stored, so that a stored message is never answered with 75. */
+static void
+hold_stop_signals (gboolean hold)
+{
+  sigset_t set;
+  sigemptyset (&set);
+  sigaddset (&set, SIGTERM);
+  sigaddset (&set, SIGHUP);
+  sigaddset (&set, SIGINT);
+  sigprocmask (hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
 static char *
@@ -54,38 +74,58 @@ expand_maildir (const char *dir)
   return g_strdup (dir);
 }
 
+/* The message is safe (stored or discarded): from now on every way out,
+ * signals and the watchdog included, is exit 0. */
+static void
+delivered (void)
+{
+  signal_exit = CLI_EX_OK;
+  signal (SIGALRM, on_fatal_signal);
+}
+
 /* Deliver @n chunks to @maildir / @folder; 0 or 75. */
 static int
 store (const char *maildir, const char *folder, const GBytes *const *chunks, guint n)
 {
   GError *error = NULL;
+  hold_stop_signals (TRUE);
   if (usc_maildir_deliver (maildir, folder, chunks, n, NULL, &error) < 0) {
+    hold_stop_signals (FALSE);
     cli_error ("deliver", error);
     g_clear_error (&error);
     return CLI_EX_TEMPFAIL;
   }
+  delivered ();
+  hold_stop_signals (FALSE);
   return CLI_EX_OK;
 }
 
 int
 cmd_deliver (int argc, char **argv)
 {
-  static const int fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTERM, SIGHUP, SIGINT };
+  /* SIGTRAP: GLib's g_error() (g_malloc() out of memory) raises it, not SIGABRT. */
+  static const int fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGXCPU,
+                               SIGTERM, SIGHUP, SIGINT };
   for (gsize i = 0; i < G_N_ELEMENTS (fatal); i++)
     signal (fatal[i], on_fatal_signal);
   signal (SIGXFSZ, SIG_IGN);
   cli_set_watchdog (0, 0);  /* ignores SIGPIPE */
 
   CliContext ctx = { 0 };
+  gboolean opt_help = FALSE;
   char *opt_maildir = NULL, *opt_rcpt = NULL, *opt_sender = NULL, *maildir = NULL;
   GOptionEntry entries[] = {
     { "maildir", 'm', 0, G_OPTION_ARG_FILENAME, &opt_maildir, "the Maildir to deliver to (default ~/Maildir)", "DIR" },
     { "recipient", 'r', 0, G_OPTION_ARG_STRING, &opt_rcpt, "envelope recipient of the delivery", "ADDR" },
     { "sender", 's', 0, G_OPTION_ARG_STRING, &opt_sender, "envelope sender of the delivery", "ADDR" },
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &opt_help, "show this help (exit 75)", NULL },
     { NULL }
   };
   GOptionContext *oc = g_option_context_new ("— deliver the message on stdin into a Maildir (exit 0 or 75 only)");
   g_option_context_add_main_entries (oc, entries, NULL);
+  /* GLib's own --help exits 0: the MTA (procmail) would take the message as
+   * delivered (as this help text). Ours exits 75 like any usage error. */
+  g_option_context_set_help_enabled (oc, FALSE);
   cli_add_common_options (oc, &ctx);
   GError *error = NULL;
   int rc = CLI_EX_TEMPFAIL;
@@ -95,6 +135,12 @@ cmd_deliver (int argc, char **argv)
 
   if (!g_option_context_parse (oc, &argc, &argv, &error)) {
     cli_error ("deliver", error);
+    goto out;
+  }
+  if (opt_help) {
+    char *help = g_option_context_get_help (oc, FALSE, NULL);
+    fputs (help, stdout);
+    g_free (help);
     goto out;
   }
   if (argc > 1) {
@@ -146,6 +192,7 @@ cmd_deliver (int argc, char **argv)
   const GBytes *chunks[] = { hdr, body };
   switch (r.verdict->action) {
   case USC_ACTION_DISCARD:
+    delivered ();
     rc = CLI_EX_OK;
     break;
   case USC_ACTION_FILE:

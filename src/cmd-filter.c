@@ -147,21 +147,28 @@ on_fatal_signal (int sig G_GNUC_UNUSED)
 int
 cmd_filter (int argc, char **argv)
 {
-  static const int fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTERM, SIGHUP, SIGINT };
+  /* SIGTRAP: GLib's g_error() (g_malloc() out of memory) raises it, not SIGABRT. */
+  static const int fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGXCPU,
+                               SIGTERM, SIGHUP, SIGINT };
   for (gsize i = 0; i < G_N_ELEMENTS (fatal); i++)
     signal (fatal[i], on_fatal_signal);
   signal (SIGXFSZ, SIG_IGN);
   cli_set_watchdog (0, 0);  /* SIGPIPE ignored: a closed stdout is a write error */
 
   CliContext ctx = { 0 };
+  gboolean opt_help = FALSE;
   char *opt_rcpt = NULL, *opt_sender = NULL;
   GOptionEntry entries[] = {
     { "recipient", 'r', 0, G_OPTION_ARG_STRING, &opt_rcpt, "envelope recipient of the delivery", "ADDR" },
     { "sender", 's', 0, G_OPTION_ARG_STRING, &opt_sender, "envelope sender of the delivery", "ADDR" },
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &opt_help, "show this help (exit 75)", NULL },
     { NULL }
   };
   GOptionContext *oc = g_option_context_new ("— add X-Unscatter-Verdict and X-Unscatter-Reason to the message on stdin");
   g_option_context_add_main_entries (oc, entries, NULL);
+  /* GLib's own --help exits 0: the MTA (procmail) would take the message as
+   * delivered (as this help text). Ours exits 75 like any usage error. */
+  g_option_context_set_help_enabled (oc, FALSE);
   cli_add_common_options (oc, &ctx);
   GError *error = NULL;
   int rc = CLI_EX_TEMPFAIL;
@@ -172,6 +179,12 @@ cmd_filter (int argc, char **argv)
 
   if (!g_option_context_parse (oc, &argc, &argv, &error)) {
     cli_error ("filter", error);
+    goto out;
+  }
+  if (opt_help) {
+    char *help = g_option_context_get_help (oc, FALSE, NULL);
+    fputs (help, stdout);
+    g_free (help);
     goto out;
   }
   if (argc > 1) {

@@ -129,9 +129,10 @@ apply (UscConfig *c, const Setting *s, const char *v, const char **why_r)
     *(char **) field = s->type == T_PATH ? expand_path (v) : g_strdup (v);
     return TRUE;
   case T_FOLDER:
-    if (*v == '\0' || strchr (v, '/') || strcmp (v, ".") == 0 || strcmp (v, "..") == 0
-        || v[0] == '.') {
-      *why_r = "must be a folder name without '/' and not starting with '.'";
+    /* What usc-maildir.c accepts: a name it refuses would defer the mail. */
+    if (*v == '\0' || strchr (v, '/') || strstr (v, "..") || v[0] == '.'
+        || v[strlen (v) - 1] == '.') {
+      *why_r = "must be a folder name without '/' or '..', not starting or ending with '.'";
       return FALSE;
     }
     for (const char *p = v; *p; p++)

@@ -96,6 +96,8 @@ static const Case cases[] = {
   { "[actions]\nbackscatter = delete\n", "[actions] backscatter = 'delete': must be deliver, file or discard", FALSE },
   { "[actions]\nfolder = ../x\n", "[actions] folder = '../x'", FALSE },
   { "[actions]\nfolder = .Hidden\n", "[actions] folder = '.Hidden'", FALSE },
+  { "[actions]\nfolder = Junk.\n", "[actions] folder = 'Junk.'", FALSE },
+  { "[actions]\nfolder = Junk..Bounces\n", "[actions] folder = 'Junk..Bounces'", FALSE },
   { "[actions]\nspam = file\n", "[actions] unknown key 'spam'", FALSE },
   { "[batv]\nrequire = maybe\n", "[batv] require = 'maybe': must be true or false", FALSE },
   { "[limits]\nmax_bytes = 10Q\n", "[limits] max_bytes = '10Q'", FALSE },
