@@ -488,12 +488,19 @@ static const char *const challenge_message_words[] = {
   "your message", "your email", "your e-mail", "your mail", "ihre nachricht", "ihre e-mail",
   "votre message", "votre e-mail", "votre courriel", "su mensaje", "su correo", "il suo messaggio",
   "il tuo messaggio", "uw bericht", "uw e-mail", "sua mensagem", "ditt meddelande",
+  /* added after h6: more languages */
+  "twoja wiadomość", "pana wiadomość", "ваше письмо", "ваше сообщение", "mesajınız",
+  "お送りいただいたメール", "送信されたメール", "您的邮件", "귀하의 메일", "din besked",
+  "viestisi", "mensagem", "seu e-mail",
 };
 
 static const char *const challenge_hold_words[] = {
   "deliver", "release", "pending", "held", "on hold", "waiting", "zustell", "freigeb",
   "zurückgehalten", "en attente", "remis", "livré", "afgeleverd", "tegengehouden",
   "recapit", "consegn", "entreg", "retenid", "in attesa",
+  /* added after h6 */
+  "dostarcz", "weryfikac", "czeka", "задержан", "достав", "bekle", "teslim", "保留", "配信",
+  "暂存", "投递", "보류", "levere", "odotta", "toimit",
 };
 
 /* Not a challenge: a confirmation of a sign-up the user asked for. */
@@ -510,6 +517,9 @@ static const char *const virus_subjects[] = {
   "[amavis]", "worm", "trojan", "viren", "virenwarnung", "virus gefunden", "threat detected",
   "troj/", "troj_", "w32/", "w32.", "eicar", "ransomware",
   "threat found", "malicious",
+  /* added after h6 */
+  "zagrożenie", "wirus", "amenaza", "minaccia", "bedreiging", "bedrohung", "ameaça",
+  "угроза", "вирус", "ウイルス", "病毒", "바이러스", "quarantaine", "cuarentena", "quarantena",
 };
 
 static const char *const virus_body_markers[] = {
@@ -526,6 +536,11 @@ static const char *const virus_body_markers[] = {
   "virus détecté", "virus a été détecté", "contenait un virus", "infecté", "virus detectado",
   "contenía un virus", "infectado", "virus rilevato", "conteneva un virus", "infetto",
   "virus gevonden", "geïnfecteerd",
+  /* added after h6: "threat" and "quarantine" in more languages */
+  "zagrożenie", "wykryto wirus", "amenaza", "minaccia", "bedreiging", "menace détectée",
+  "bedrohung", "ameaça", "amenintare", "угроза", "hrozba", "tehdit", "quarantaine",
+  "quarantena", "cuarentena", "quarantäne", "kwarantann", "carantin", "karantén", "karantene",
+  "karanteeni", "карантин", "隔離", "隔离", "ウイルス", "病毒", "바이러스", "wirus", "вирус",
 };
 
 /* A virus notice speaks of a message. */
@@ -766,6 +781,119 @@ static const struct { const char *key; const char *source; } body_id_keys[] = {
   { "smtp-id", "body-text" },       /* ESP bounce summaries */
   { "x-message-id", "body-text" },
   { "messageid", "body-text" },
+  /* added after h6: the key in other languages */
+  { "identyfikator wiadomości", "body-text" },
+  { "id wiadomości", "body-text" },
+  { "id del messaggio", "body-text" },
+  { "id messaggio", "body-text" },
+  { "identificador del mensaje", "body-text" },
+  { "id del mensaje", "body-text" },
+  { "id de mensaje", "body-text" },
+  { "identifiant du message", "body-text" },
+  { "id du message", "body-text" },
+  { "nachrichten-id", "body-text" },
+  { "nachrichtenkennung", "body-text" },
+  { "bericht-id", "body-text" },
+  { "id da mensagem", "body-text" },
+  { "identificador da mensagem", "body-text" },
+  { "идентификатор сообщения", "body-text" },
+  { "id сообщения", "body-text" },
+  { "meddelande-id", "body-text" },
+  { "viestin tunnus", "body-text" },
+  { "mesaj kimliği", "body-text" },
+  { "id-ul mesajului", "body-text" },
+  { "メッセージid", "body-text" },
+  { "邮件id", "body-text" },
 };
 
 #endif
+
+/* ---- structural signals added after the h6 probe set ---- */
+
+/* Challenge-response software marks its requests with its own header
+ * fields: lower-case prefixes of the field NAME (any value). */
+static const char *const challenge_header_prefixes[] = {
+  "x-boxbe", "x-choicemail", "x-spamarrest", "x-spam-arrest", "x-tmda", "x-mailblocks",
+  "x-bluebottle", "x-qurb", "x-askversion", "x-ask-info", "x-sendio", "x-challenge",
+  "x-cr-challenge", "x-mailguard-challenge",
+};
+
+/* ... or names itself in a generic field (value substring, lower case). */
+static const struct { const char *name; const char *value; } challenge_header_values[] = {
+  { "X-Delivery-Agent", "tmda" },
+  { "X-Mailer", "tmda" },
+  { "X-Mailer", "choicemail" },
+  { "X-Mailer", "spam arrest" },
+  { "X-Mailer", "active spam killer" },
+  { "User-Agent", "tmda" },
+};
+
+/* A link in an automatic answer whose URL asks to confirm / release. */
+static const char *const challenge_url_words[] = {
+  "confirm", "verif", "validat", "release", "approve", "captcha", "challenge", "whitelist",
+  "authoriz", "authoris",
+};
+
+/* The local part of a Reply-To that confirms by answering (TMDA "-confirm-"). */
+static const char *const challenge_reply_to_words[] = {
+  "confirm", "verify", "challenge",
+};
+
+/* "Answer this message (to have yours delivered)" in an automatic answer
+ * to someone else's message. */
+static const char *const challenge_reply_instructions[] = {
+  "reply to this message", "reply to this email", "reply to this e-mail", "simply reply",
+  "just reply", "answering this note", "answer this message", "reply to this note",
+  "antworten sie auf diese", "antworten sie einfach", "répondez à ce message",
+  "répondez simplement", "responda a este mensaje", "responda a esta mensagem",
+  "rispondi a questo messaggio", "risponda a questo messaggio", "beantwoord dit bericht",
+  "svara på detta", "svar på denne", "odpowiedz na tę wiadomość", "ответьте на это письмо",
+  "このメールに返信",
+};
+
+/* Malware names, by the shapes the engines give them (lower case):
+ * "W32/Emotet.AB!tr", "HTML/Phishing.Gen", "Trojan:Win32/Wacatac.B" ... */
+static const char *const malware_platforms[] = {
+  "w32/", "w64/", "win32/", "win64/", "js/", "vbs/", "vba/", "html/", "pdf/", "x97m/",
+  "w97m/", "o97m/", "troj/", "mal/", "exp/", "php/", "java/", "linux/", "msil/", "andr/",
+  "android/", "osx/", "macos/", "bat/", "swf/", "trojan:", "trojandownloader:", "backdoor:",
+  "worm:", "ransom:", "exploit:", "trojanspy:", "pws:", "hacktool:",
+};
+
+/* ... "Trojan.GenericKD.4711", "Worm.Mydoom-3" ... */
+static const char *const malware_types[] = {
+  "trojan.", "trojan-", "worm.", "backdoor.", "exploit.", "ransom.", "riskware.", "adware.",
+  "spyware.", "downloader.", "dropper.", "phishing.", "gen:variant", "heur.", "heur:",
+  "heuristics.", "pua.", "virus.", "hacktool.", "generic.malware", "eicar-test",
+  "eicar_test",
+};
+
+/* ... and ClamAV's "Platform.Category.Name-NNN" ("Win.Trojan.Agent-1234"). */
+static const char *const malware_clamav_platforms[] = {
+  "win.", "doc.", "xls.", "html.", "js.", "pdf.", "unix.", "andr.", "osx.", "email.", "java.",
+  "multios.", "rtf.", "txt.", "img.", "php.", "swf.", "vbs.", "xml.", "archive.", "ole2.",
+};
+
+static const char *const malware_clamav_categories[] = {
+  "trojan.", "dropper.", "downloader.", "exploit.", "malware.", "worm.", "virus.",
+  "ransomware.", "phishing.", "coinminer.", "packed.", "keylogger.", "spyware.", "adware.",
+  "backdoor.", "macro.", "tool.", "test.", "infostealer.", "exploitkit.",
+};
+
+/* A header field about a scan (name contains "virus") whose value says the
+ * message was caught ("X-Virus-Status: Infected", "X-Corp-AntiVirus: blocked");
+ * values with a "clean" word are ignored. */
+static const char *const virus_header_verdicts[] = {
+  "infected", "blocked", "quarantin", "virus found",
+};
+
+static const char *const virus_header_clean[] = {
+  "clean", "uninfected", "not ", "no virus", "none",
+};
+
+/* Exchange inbox rules mark the mail they send; an answer whose subject is
+ * "<prefix> <Thread-Topic>" with a prefix that is no reply/forward is an
+ * automatic reply in whatever language. */
+static const char *const exchange_rule_headers[] = {
+  "X-MS-Exchange-Inbox-Rules-Loop",
+};

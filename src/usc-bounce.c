@@ -1360,6 +1360,9 @@ typedef struct {
   const char *daemon_hit;
   /* headers */
   gboolean x_failed, auto_replied, auto_any, mua, list, in_reply;
+  gboolean chal_sw;         /* challenge-response software names itself */
+  int virus_hdr;            /* a scan header says "infected" / "blocked" */
+  int malware;              /* malware names in the text */
   /* wording */
   gboolean subject_dsn, virus_subject;
   const char *subject_hit, *autoreply_hit, *first_marker;
@@ -1484,6 +1487,197 @@ foreign_reference (Ctx *c)
   return r;
 }
 
+/* Does a header field name start with one of @prefixes (lower case)? */
+static gboolean
+header_name_prefix (GMimeObject *top, const char *const *prefixes, gsize n)
+{
+  GMimeHeaderList *hl = g_mime_object_get_header_list (top);
+  int cnt = hl ? g_mime_header_list_get_count (hl) : 0;
+  for (int i = 0; i < cnt; i++) {
+    GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
+    const char *name = h ? g_mime_header_get_name (h) : NULL;
+    if (name == NULL)
+      continue;
+    char *lc = g_ascii_strdown (name, -1);
+    gboolean r = prefix_any (lc, prefixes, n, NULL);
+    g_free (lc);
+    if (r)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* A scan header (name contains "virus") saying the message was caught. */
+static gboolean
+virus_header_verdict (GMimeObject *top)
+{
+  GMimeHeaderList *hl = g_mime_object_get_header_list (top);
+  int cnt = hl ? g_mime_header_list_get_count (hl) : 0;
+  gboolean r = FALSE;
+  for (int i = 0; i < cnt && !r; i++) {
+    GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
+    const char *name = h ? g_mime_header_get_name (h) : NULL;
+    const char *value = h ? g_mime_header_get_value (h) : NULL;
+    if (name == NULL || value == NULL)
+      continue;
+    char *ln = g_ascii_strdown (name, -1);
+    char *lv = g_ascii_strdown (value, -1);
+    if (strstr (ln, "virus") && contains_any (lv, virus_header_verdicts, N (virus_header_verdicts), NULL) &&
+        !contains_any (lv, virus_header_clean, N (virus_header_clean), NULL))
+      r = TRUE;
+    g_free (ln);
+    g_free (lv);
+  }
+  return r;
+}
+
+static gboolean
+malware_char (char ch)
+{
+  return g_ascii_isalnum (ch) || ch == '.' || ch == '_' || ch == '!' || ch == ':' || ch == '/' ||
+         ch == '-' || ch == '@';
+}
+
+/* Is @p the start of a word (not inside a URL, a path or an address)? */
+static gboolean
+word_start (const char *base, const char *p)
+{
+  if (p == base)
+    return TRUE;
+  char ch = p[-1];
+  return !(g_ascii_isalnum (ch) || ch == '/' || ch == '.' || ch == '@' || ch == '-' || ch == '_' ||
+           ch == ':' || ch == '=' || ch == '?' || ch == '&' || ch == '%');
+}
+
+/* The rest of a malware name after its prefix: at least three characters,
+ * starting with a letter or digit, with a variant mark ('.', '!', '-' or a
+ * digit) as engines give them ("emotet.ab!tr", "generickd.4711"). */
+static gboolean
+malware_rest (const char *r)
+{
+  const char *e = r;
+  while (*e && malware_char (*e))
+    e++;
+  while (e > r && (e[-1] == '.' || e[-1] == ':' || e[-1] == '-'))
+    e--;
+  if (e - r < 3 || !g_ascii_isalnum (*r))
+    return FALSE;
+  for (const char *q = r + 1; q < e; q++)
+    if (*q == '.' || *q == '!' || *q == '-' || g_ascii_isdigit (*q))
+      return TRUE;
+  return FALSE;
+}
+
+/* How many malware names (by the engines' naming shapes, see the tables)
+ * does the lower-case text @lc contain (at most 4)? */
+static int
+malware_names (const char *lc)
+{
+  int k = 0;
+  if (lc == NULL)
+    return 0;
+  for (const char *p = lc; *p && k < 4; p++) {
+    if (!g_ascii_isalpha (*p) || !word_start (lc, p))
+      continue;
+    const char *hit = NULL;
+    gboolean found = FALSE;
+    if (prefix_any (p, malware_platforms, N (malware_platforms), &hit) && p[0] != ' ')
+      found = malware_rest (p + strlen (hit));
+    if (!found && g_str_has_prefix (p, "eicar") && (p[5] == '-' || p[5] == '_' || p[5] == '.'))
+      found = TRUE;
+    if (!found && prefix_any (p, malware_types, N (malware_types), &hit))
+      found = malware_rest (p + strlen (hit));
+    if (!found && prefix_any (p, malware_clamav_platforms, N (malware_clamav_platforms), &hit)) {
+      const char *q = p + strlen (hit);
+      const char *cat = NULL;
+      if (prefix_any (q, malware_clamav_categories, N (malware_clamav_categories), &cat) && q[0] != ' ')
+        found = malware_rest (q + strlen (cat)) || g_ascii_isalpha (q[strlen (cat)]);
+    }
+    if (found) {
+      k++;
+      while (*p && malware_char (*p))
+        p++;
+      if (!*p)
+        break;
+    }
+  }
+  return k;
+}
+
+/* Does the text hold a <msg-id> (a notice naming the message it is about)? */
+static gboolean
+text_has_msgid (const char *s)
+{
+  int tries = 0;
+  for (const char *p = strchr (s, '<'); p && tries < 200; p = strchr (p + 1, '<'), tries++) {
+    char *id = msgid_in (p, TRUE);
+    if (id) {
+      g_free (id);
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* A link whose URL asks to confirm / verify / release. */
+static gboolean
+confirm_link (const char *s)
+{
+  int tries = 0;
+  for (const char *p = strstr (s, "http"); p && tries < 100; p = strstr (p + 4, "http"), tries++) {
+    if (!g_str_has_prefix (p, "http://") && !g_str_has_prefix (p, "https://"))
+      continue;
+    const char *e = p;
+    while (*e && !g_ascii_isspace (*e) && *e != '"' && *e != '>' && *e != '<')
+      e++;
+    char *url = g_strndup (p, e - p);
+    gboolean r = contains_any (url, challenge_url_words, N (challenge_url_words), NULL);
+    g_free (url);
+    if (r)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* A Reply-To (other than From) whose local part confirms by answering. */
+static gboolean
+confirm_reply_to (Ctx *c)
+{
+  InternetAddressList *l = g_mime_message_get_reply_to (c->msg->mime);
+  char *addr = NULL, *name = NULL;
+  first_mailbox (l, &addr, &name);
+  gboolean r = FALSE;
+  if (addr && (!c->from_addr || g_ascii_strcasecmp (addr, c->from_addr) != 0)) {
+    const char *at = strchr (addr, '@');
+    char *local = g_ascii_strdown (addr, at ? at - addr : -1);
+    r = contains_any (local, challenge_reply_to_words, N (challenge_reply_to_words), NULL);
+    g_free (local);
+  }
+  g_free (addr);
+  g_free (name);
+  return r;
+}
+
+/* Exchange inbox rule answer: the loop header, and a subject made of an
+ * unknown prefix and the Thread-Topic (the original subject). */
+static gboolean
+exchange_rule_reply (Ctx *c, GMimeObject *top)
+{
+  if (!any_header (top, exchange_rule_headers, N (exchange_rule_headers)))
+    return FALSE;
+  const char *tt = hdr (top, "Thread-Topic");
+  if (tt == NULL || c->subject_lc == NULL)
+    return FALSE;
+  char *dec = g_mime_utils_header_decode_text (NULL, tt);
+  char *topic = g_utf8_strdown (g_strstrip (dec), -1);
+  g_free (dec);
+  gsize sl = strlen (c->subject_lc), tl = strlen (topic);
+  gboolean r = tl >= 3 && sl > tl + 1 && strcmp (c->subject_lc + sl - tl, topic) == 0 &&
+               !prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL);
+  g_free (topic);
+  return r;
+}
+
 static void
 gather_evidence (Ctx *c, Evidence *e)
 {
@@ -1545,6 +1739,11 @@ gather_evidence (Ctx *c, Evidence *e)
   e->mua = any_header (top, human_headers, N (human_headers));
   e->list = any_header (top, list_headers, N (list_headers));
   e->in_reply = hdr (top, "In-Reply-To") != NULL || hdr (top, "References") != NULL;
+  e->chal_sw = any_header (top, challenge_headers, N (challenge_headers)) ||
+               header_name_prefix (top, challenge_header_prefixes, N (challenge_header_prefixes));
+  for (guint i = 0; i < N (challenge_header_values) && !e->chal_sw; i++)
+    e->chal_sw = header_has (top, challenge_header_values[i].name, challenge_header_values[i].value);
+  e->virus_hdr = virus_header_verdict (top);
 
   /* wording */
   e->subject_dsn = contains_any (c->subject_lc, dsn_subjects, N (dsn_subjects), &e->subject_hit);
@@ -1559,10 +1758,13 @@ gather_evidence (Ctx *c, Evidence *e)
     }
   e->virus_subject = contains_any (c->subject_lc, virus_subjects, N (virus_subjects), NULL);
   e->virus_body = count_markers (s, virus_body_markers, N (virus_body_markers));
+  e->malware = malware_names (s);
+  if (!e->virus_subject && malware_names (c->subject_lc))
+    e->virus_subject = TRUE;
 
   /* signs of a person: Auto-Submitted and the null sender are never set by
    * people; a daemon address can be a person's (postmaster answering) */
-  gboolean machine = e->auto_any || c->null_sender;
+  gboolean machine = e->auto_any || c->null_sender || e->chal_sw;
   const char *hsubj = NULL;
   int reply = 0;
   if (prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), &hsubj) && !machine)
@@ -1631,6 +1833,8 @@ gather_evidence (Ctx *c, Evidence *e)
       (!reply_subject && contains_any (c->subject_lc, autoreply_subject_tokens, N (autoreply_subject_tokens),
                                        &e->autoreply_hit)))
     arep += 5;
+  else if (exchange_rule_reply (c, top))
+    arep += 5;  /* "<prefix in any language>: <Thread-Topic>" from an inbox rule */
   else if (suffix_any (c->subject_lc, autoreply_subject_phrases, N (autoreply_subject_phrases), &e->autoreply_hit) &&
            !prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL))
     arep += 3;
@@ -1669,8 +1873,13 @@ gather_evidence (Ctx *c, Evidence *e)
 
   /* challenge-response */
   int chal = 0;
-  if (any_header (top, challenge_headers, N (challenge_headers)))
+  gboolean has_link = strstr (s, "http://") || strstr (s, "https://");
+  if (e->chal_sw) {
     chal += 6;
+    /* ... and it answers a message or offers the way to release it */
+    if (e->in_reply || has_link)
+      chal += 2;
+  }
   if (contains_any (c->subject_lc, challenge_subjects, N (challenge_subjects), NULL))
     chal += 4;
   int cb = count_markers (s, challenge_body_markers, N (challenge_body_markers));
@@ -1679,13 +1888,23 @@ gather_evidence (Ctx *c, Evidence *e)
     chal += 1;
   /* the shape of a challenge in any wording: an automatic answer with a
    * link, speaking of the sender's message being held / to be delivered */
-  if ((e->auto_any || c->null_sender) && (strstr (s, "http://") || strstr (s, "https://")) &&
+  gboolean automatic = e->auto_any || c->null_sender || e->chal_sw;
+  gboolean signup = contains_any (s, challenge_not_markers, N (challenge_not_markers), NULL) ||
+                    contains_any (c->subject_lc, challenge_not_markers, N (challenge_not_markers), NULL);
+  /* (a sign-up confirmation's link explains itself: no bonus for it) */
+  if (automatic && !signup && confirm_link (s))
+    chal += 3;  /* a link whose URL confirms / verifies / releases */
+  if (confirm_reply_to (c))
+    chal += 4;  /* TMDA-style "-confirm-" Reply-To: answering releases */
+  if (automatic && foreign_reference (c) &&
+      contains_any (s, challenge_reply_instructions, N (challenge_reply_instructions), NULL))
+    chal += 3;
+  if (automatic && has_link &&
       contains_any (s, challenge_message_words, N (challenge_message_words), NULL) &&
       contains_any (s, challenge_hold_words, N (challenge_hold_words), NULL))
     chal += 4;
   /* ... but a sign-up confirmation (double opt-in) answers no message */
-  if (contains_any (s, challenge_not_markers, N (challenge_not_markers), NULL) ||
-      contains_any (c->subject_lc, challenge_not_markers, N (challenge_not_markers), NULL))
+  if (signup)
     chal -= 6;
   e->chal = chal - e->human;
 
@@ -1696,14 +1915,19 @@ gather_evidence (Ctx *c, Evidence *e)
   vir += e->virus_body ? 3 + MIN (e->virus_body - 1, 3) : 0;
   if (e->virus_sender)
     vir += 3;
+  if (e->malware)
+    vir += 4;  /* a malware name, by the engines' naming shapes */
+  if (e->virus_hdr)
+    vir += 3;  /* "X-Virus-Status: Infected" */
   if (e->daemon)
     vir += 2;
   if (e->auto_any)
     vir += 1;
   /* a notice about a message (not a security newsletter): it speaks of
    * the message, and comes from a daemon or a scanner */
-  if (!((e->daemon || e->auto_any || e->virus_sender) &&
-        contains_any (s, virus_context_markers, N (virus_context_markers), NULL)))
+  gboolean about_message = contains_any (s, virus_context_markers, N (virus_context_markers), NULL) ||
+                           e->in_reply || e->returned || c->header_copy || text_has_msgid (s);
+  if (!((e->daemon || e->auto_any || e->virus_sender || e->virus_hdr) && about_message))
     vir = MIN (vir, 8);
   e->vir = vir - e->human;
 }
