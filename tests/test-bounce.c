@@ -1186,6 +1186,119 @@ static const BounceCase cases[] = {
     "\n"
     "Ich bin bis einschlie\xc3\x9f" "lich 18. M\xc3\xa4rz im Urlaub. Ihre E-Mail wird nicht weitergeleitet.\n",
     USC_KIND_AUTOREPLY, "wohnung.5@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  /* ---- mechanisms added after the h6 probe set ---- */
+
+  { "challenge software named by a header-name prefix, answering as the person",
+    "From: Rita Gomes <rita@firm.example.pt>\n"
+    "To: alice@example.org\n"
+    "Subject: Re: Budget review\n"
+    "Message-ID: <sd-1@firm.example.pt>\n"
+    "In-Reply-To: <budget.3@example.org>\n"
+    "X-Sendio-Request: 88d1\n"
+    "\n"
+    "Hello, my mailbox only takes mail from people I know. Open\n"
+    "https://firm.example.pt/s/88d1 once and I will get your note.\n",
+    USC_KIND_CHALLENGE, "budget.3@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "TMDA by X-Delivery-Agent value and a -confirm- Reply-To, no Auto-Submitted",
+    "From: ops@vendor.example.com\n"
+    "Reply-To: ops-confirm-1711.77ab@vendor.example.com\n"
+    "To: alice@example.org\n"
+    "Subject: Re: Invoice question\n"
+    "Message-ID: <tm-1@vendor.example.com>\n"
+    "In-Reply-To: <inv.9@example.org>\n"
+    "X-Delivery-Agent: TMDA/1.2.1 (Python 3.11)\n"
+    "Precedence: bulk\n"
+    "\n"
+    "Simply reply to get your note through.\n",
+    USC_KIND_CHALLENGE, "inv.9@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "challenge by a confirm link and held-message words in Russian",
+    "From: Filter <noreply@post.example.ru>\n"
+    "To: alice@example.org\n"
+    "Subject: =?utf-8?B?0J/RgNC+0LLQtdGA0LrQsA==?=\n"
+    "Message-ID: <ru-1@post.example.ru>\n"
+    "In-Reply-To: <spam.5@example.org>\n"
+    "Auto-Submitted: auto-replied\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Hello, \xd0\xb2\xd0\xb0\xd1\x88\xd0\xb5 \xd0\xbf\xd0\xb8\xd1\x81\xd1\x8c\xd0\xbc\xd0\xbe "
+    "\xd0\xb7\xd0\xb0\xd0\xb4\xd0\xb5\xd1\x80\xd0\xb6\xd0\xb0\xd0\xbd\xd0\xbe.\n"
+    "https://post.example.ru/confirm/5\n",
+    USC_KIND_CHALLENGE, "spam.5@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "virus notice by a ClamAV-shaped malware name and X-Virus-Status: Infected; localized Message-ID key",
+    "Return-Path: <>\n"
+    "From: Pasarela <gw@correo.example.es>\n"
+    "To: alice@example.org\n"
+    "Subject: Aviso\n"
+    "Message-ID: <gw-1@correo.example.es>\n"
+    "X-Virus-Status: Infected\n"
+    "\n"
+    "Detectado: Win.Downloader.Emotet-9953\n"
+    "Identificador del mensaje: <fact.12@example.org>\n",
+    USC_KIND_VIRUS_NOTICE, "fact.12@example.org", "body-text", NULL, NULL, NULL, NULL, NULL },
+
+  { "virus notice by a platform/name malware name, quarantine word, In-Reply-To as its context",
+    "Return-Path: <>\n"
+    "From: Gateway <gw@studio.example.it>\n"
+    "To: alice@example.org\n"
+    "Subject: Notifica\n"
+    "Message-ID: <gw-2@studio.example.it>\n"
+    "In-Reply-To: <pec.4@example.org>\n"
+    "\n"
+    "Rilevato HTML/Phish.Agent!tr: messo in quarantena.\n",
+    USC_KIND_VIRUS_NOTICE, "pec.4@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "an IT bulletin naming malware, scanned clean, is no virus notice",
+    "From: IT Security <security@example.org>\n"
+    "To: staff@example.org\n"
+    "Subject: Virus warning: Trojan.Qakbot.77 in fake invoices\n"
+    "Message-ID: <bull-1@example.org>\n"
+    "X-Virus-Scanned: amavisd-new at example.org\n"
+    "X-Virus-Status: Clean\n"
+    "Precedence: bulk\n"
+    "\n"
+    "W32/Qakbot.B!tr and Win.Trojan.Qakbot-1 were quarantined this week.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "a build notice naming js/ and html/ paths is no virus notice",
+    "From: CI <ci@build.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Build failed: web/js/app.min.js\n"
+    "Message-ID: <ci-1@build.example.com>\n"
+    "Auto-Submitted: auto-generated\n"
+    "\n"
+    "Step lint failed on js/app-2.min.js and html/index.v2.html.\n"
+    "The message from the linter: trojan-horse heuristics disabled.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "Exchange inbox-rule reply: unknown prefix + Thread-Topic, loop header",
+    "From: Mari Tamm <mari@firm.example.ee>\n"
+    "To: alice@example.org\n"
+    "Subject: Automaatne vastus: Budget review\n"
+    "Message-ID: <ee-1@firm.example.ee>\n"
+    "In-Reply-To: <budget.7@example.org>\n"
+    "Thread-Topic: Budget review\n"
+    "X-MS-Exchange-Inbox-Rules-Loop: mari@firm.example.ee\n"
+    "\n"
+    "Olen puhkusel.\n",
+    USC_KIND_AUTOREPLY, "budget.7@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "a message forwarded by an inbox rule (FW: + Thread-Topic) is no auto-reply",
+    "From: Mari Tamm <mari@firm.example.ee>\n"
+    "To: bob@example.org\n"
+    "Subject: FW: Budget review\n"
+    "Message-ID: <ee-2@firm.example.ee>\n"
+    "References: <budget.7@example.org>\n"
+    "Thread-Topic: Budget review\n"
+    "X-MS-Exchange-Inbox-Rules-Loop: mari@firm.example.ee\n"
+    "\n"
+    "See below.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static char *
