@@ -338,6 +338,12 @@ static const char *const autoreply_subject_prefixes[] = {
   "message d'absence", "réponse d'absence", "reponse d'absence", "absence du bureau",
   "fuera de la oficina:", "ausencia:", "fuori sede:", "fuori ufficio:", "afwezig:",
   "ausente:", "resposta de ausência", "mensagem de ausência",
+  /* added after h7 */
+  "trả lời tự động", "מענה אוטומטי", "رد تلقائي", "پاسخ خودکار", "स्वतः उत्तर", "ตอบกลับอัตโนมัติ",
+  "balasan otomatis", "balasan automatik", "jawaban otomatis", "автовідповідь", "răspuns automat",
+  "raspuns automat", "автоматичен отговор", "automatski odgovor", "automatická odpoveď",
+  "automatisk svar", "automatinis atsakymas", "automātiskā atbilde", "automaatne vastus",
+  "sjálfvirkt svar", "awtomatikong tugon",
 };
 
 /* Auto-reply words so unambiguous that they count anywhere in a subject
@@ -858,6 +864,9 @@ static const char *const malware_platforms[] = {
   "w97m/", "o97m/", "troj/", "mal/", "exp/", "php/", "java/", "linux/", "msil/", "andr/",
   "android/", "osx/", "macos/", "bat/", "swf/", "trojan:", "trojandownloader:", "backdoor:",
   "worm:", "ransom:", "exploit:", "trojanspy:", "pws:", "hacktool:",
+  /* Trend Micro "TROJ_NAME.VAR", "BKDR_..." */
+  "troj_", "tspy_", "worm_", "bkdr_", "pe_", "tsc_", "js_", "vbs_", "html_", "x97m_", "w97m_",
+  "o97m_", "ransom_", "pak_",
 };
 
 /* ... "Trojan.GenericKD.4711", "Worm.Mydoom-3" ... */
@@ -866,6 +875,8 @@ static const char *const malware_types[] = {
   "spyware.", "downloader.", "dropper.", "phishing.", "gen:variant", "heur.", "heur:",
   "heuristics.", "pua.", "virus.", "hacktool.", "generic.malware", "eicar-test",
   "eicar_test",
+  /* McAfee "Exploit-PDF.b!mem", "Artemis!0A1B2C", "Downloader-FYH!..." */
+  "exploit-", "downloader-", "backdoor-", "pws-", "artemis!", "generic!", "rdn/",
 };
 
 /* ... and ClamAV's "Platform.Category.Name-NNN" ("Win.Trojan.Agent-1234"). */
@@ -896,4 +907,11 @@ static const char *const virus_header_clean[] = {
  * automatic reply in whatever language. */
 static const char *const exchange_rule_headers[] = {
   "X-MS-Exchange-Inbox-Rules-Loop",
+};
+
+/* File-name extensions: "js/app-2.min.js" is a path, not a malware name. */
+static const char *const file_extensions[] = {
+  "js", "mjs", "html", "htm", "css", "php", "json", "txt", "png", "jpg", "jpeg", "gif", "svg",
+  "xml", "md", "c", "h", "py", "java", "class", "map", "ts", "pdf", "zip", "gz", "tar", "log",
+  "csv", "yml", "yaml", "sh", "rb", "go", "rs", "exe", "dll", "doc", "docx", "xls", "xlsx",
 };

@@ -1562,6 +1562,18 @@ malware_rest (const char *r)
     e--;
   if (e - r < 3 || !g_ascii_isalnum (*r))
     return FALSE;
+  /* a file name or path ("js/app-2.min.js") is no malware name */
+  const char *dot = NULL;
+  for (const char *q = r; q < e; q++)
+    if (*q == '.')
+      dot = q;
+  if (dot) {
+    char *ext = g_strndup (dot + 1, e - dot - 1);
+    gboolean file = equal_any (ext, file_extensions, N (file_extensions));
+    g_free (ext);
+    if (file)
+      return FALSE;
+  }
   for (const char *q = r + 1; q < e; q++)
     if (*q == '.' || *q == '!' || *q == '-' || g_ascii_isdigit (*q))
       return TRUE;
@@ -1916,7 +1928,7 @@ gather_evidence (Ctx *c, Evidence *e)
   if (e->virus_sender)
     vir += 3;
   if (e->malware)
-    vir += 4;  /* a malware name, by the engines' naming shapes */
+    vir += 5;  /* a malware name, by the engines' naming shapes */
   if (e->virus_hdr)
     vir += 3;  /* "X-Virus-Status: Infected" */
   if (e->daemon)
@@ -1927,7 +1939,12 @@ gather_evidence (Ctx *c, Evidence *e)
    * the message, and comes from a daemon or a scanner */
   gboolean about_message = contains_any (s, virus_context_markers, N (virus_context_markers), NULL) ||
                            e->in_reply || e->returned || c->header_copy || text_has_msgid (s);
-  if (!((e->daemon || e->auto_any || e->virus_sender || e->virus_hdr) && about_message))
+  gboolean notice = (e->daemon || e->auto_any || e->virus_sender || e->virus_hdr) && about_message;
+  /* a machine's notice about a message that names a malware */
+  if (notice && e->malware)
+    vir += 2;
+  /* ... and never list mail or a newsletter (threat digests name malware) */
+  if (!notice || e->list)
     vir = MIN (vir, 8);
   e->vir = vir - e->human;
 }
