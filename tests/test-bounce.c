@@ -1299,6 +1299,54 @@ static const BounceCase cases[] = {
     "\n"
     "See below.\n",
     USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  /* ---- mechanisms added after the h7 check set ---- */
+
+  { "Trend Micro-shaped malware name (TROJ_NAME.VAR) in a null-sender notice, no virus wording",
+    "Return-Path: <>\n"
+    "From: Gateway <gw@corp.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Policy notice\n"
+    "Message-ID: <pn-1@corp.example.com>\n"
+    "\n"
+    "Rule: inbound attachments\n"
+    "Detected: BKDR_REMCOS.ZTB2\n"
+    "Message ID: <order.31@example.org>\n",
+    USC_KIND_VIRUS_NOTICE, "order.31@example.org", "body-text", NULL, NULL, NULL, NULL, NULL },
+
+  { "McAfee-shaped malware name (Exploit-PDF.b!mem) in a machine notice about a message",
+    "Return-Path: <>\n"
+    "From: Gateway <gw@kanzlei.example.at>\n"
+    "To: alice@example.org\n"
+    "Subject: Hinweis\n"
+    "Message-ID: <hw-1@kanzlei.example.at>\n"
+    "In-Reply-To: <akte.8@example.org>\n"
+    "\n"
+    "Exploit-PDF.b!mem wurde gefunden.\n",
+    USC_KIND_VIRUS_NOTICE, "akte.8@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  { "a threat-digest newsletter naming malware (auto-generated, List-Unsubscribe) is no virus notice",
+    "From: Labs <noreply@labs.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Threat digest: Win.Trojan.Qbot-1 and JS/Agent.XYZ\n"
+    "Message-ID: <dig-1@labs.example.com>\n"
+    "Auto-Submitted: auto-generated\n"
+    "List-Unsubscribe: <https://labs.example.com/u/1>\n"
+    "\n"
+    "The email campaigns this week carried Win.Trojan.Qbot-1 in the attachment;\n"
+    "infected hosts were quarantined.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
+  { "auto-reply prefix in another language (Indonesian \"Balasan otomatis:\"), Precedence: bulk only",
+    "From: Budi <budi@firma.example.id>\n"
+    "To: alice@example.org\n"
+    "Subject: Balasan otomatis: Budget review\n"
+    "Message-ID: <id-1@firma.example.id>\n"
+    "In-Reply-To: <budget.9@example.org>\n"
+    "Precedence: bulk\n"
+    "\n"
+    "Saya sedang cuti.\n",
+    USC_KIND_AUTOREPLY, "budget.9@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
 };
 
 static char *
