@@ -172,6 +172,12 @@ same_bytes "$TMP/fout" "$big" "over max_bytes: filter passes it on unchanged"
 rm -f "$XDG_CONFIG_HOME/unscatter/config"
 
 # ---- SIGTERM ----
+# wait_for TENTHS CMD...: until CMD succeeds, at most TENTHS tenths of a second.
+wait_for () { _t=$1; shift; while [ "$_t" -gt 0 ] && ! "$@"; do sleep 0.1; _t=$((_t - 1)); done; }
+# fd_open PID FILE: PID has FILE open.
+fd_open () { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
+# stored_more N: more than N messages are stored.
+stored_more () { [ "$(count_new)" -gt "$1" ]; }
 # lock_record SECONDS: another process holds the record exclusively.
 lock_record () {
   (printf 'PRAGMA locking_mode=EXCLUSIVE;\nBEGIN EXCLUSIVE;\nSELECT count(*) FROM sqlite_master;\n'; sleep "$1"; printf 'COMMIT;\n') |
@@ -187,7 +193,8 @@ if command -v sqlite3 >/dev/null 2>&1; then
   _before=$(count_new)
   "$UNSCATTER" deliver --maildir "$M" < "$DFIX/bounce-genuine.msg" 2>/dev/null &
   pid=$!
-  sleep 1
+  # Not by the clock (a loaded machine is slow): once it has the record open.
+  wait_for 100 fd_open "$pid" "$DB"
   kill -TERM "$pid"
   wait "$pid"
   is "$?" 75 "SIGTERM while judging (record locked): exit 75"
@@ -198,7 +205,9 @@ if command -v sqlite3 >/dev/null 2>&1; then
   _before=$(count_new)
   "$UNSCATTER" deliver --maildir "$M" < "$DFIX/ham.msg" 2>/dev/null &
   pid=$!
-  sleep 1
+  # Once the message is stored (its count then waits for the record).
+  wait_for 100 stored_more "$_before"
+  sleep 0.2
   kill -TERM "$pid"
   wait "$pid"
   is "$?" 0 "SIGTERM after storing (counting the decision): exit 0, not 75 (a retry would store it twice)"
