@@ -126,6 +126,156 @@ prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
   return FALSE;
 }
 
+/* ---- multi-pattern matching ----
+ *
+ * The tables are searched in ONE pass over a text instead of one strstr()
+ * per entry: the entries are indexed by their first two bytes (the index is
+ * built once per process, from the tables as they are), every position of
+ * the text is looked up there, and the offset of the first occurrence of
+ * each entry is recorded: exactly what strstr() would have found (byte for
+ * byte, on the same NUL-terminated text). Only the machinery changes; the
+ * heuristics stay in the tables. */
+
+#define MULTI_BUCKETS 4096
+
+typedef struct {
+  guint n;
+  const char **pat;
+  guint32 *len;
+  guint32 *next;                 /* 1 + next entry of the same bucket, 0: none */
+  guint32 head[MULTI_BUCKETS];   /* 1 + first entry of the bucket, 0: none */
+  guint n_short;                 /* entries shorter than two bytes */
+  guint *short_idx;
+} Multi;
+
+static inline guint
+multi_hash (guchar a, guchar b)
+{
+  return ((guint) a * 67u + b) & (MULTI_BUCKETS - 1);
+}
+
+/* Index @n patterns (not copied: static strings). */
+static Multi *
+multi_new (const char **pat, guint n)
+{
+  Multi *m = g_new0 (Multi, 1);
+  m->n = n;
+  m->pat = pat;
+  m->len = g_new (guint32, n ? n : 1);
+  m->next = g_new0 (guint32, n ? n : 1);
+  m->short_idx = g_new (guint, n ? n : 1);
+  for (guint i = n; i-- > 0;) {
+    gsize l = strlen (pat[i]);
+    m->len[i] = (guint32) l;
+    if (l < 2) {
+      m->short_idx[m->n_short++] = i;
+      continue;
+    }
+    guint h = multi_hash ((guchar) pat[i][0], (guchar) pat[i][1]);
+    m->next[i] = m->head[h];
+    m->head[h] = i + 1;
+  }
+  return m;
+}
+
+/* first_r[i] = offset of the first occurrence of entry i in @hay (@len bytes,
+ * no NUL inside), or -1: strstr (hay, pat[i]) - hay. */
+static void
+multi_scan (const Multi *m, const char *hay, gsize len, gssize *first_r)
+{
+  guint left = m->n;
+  for (guint i = 0; i < m->n; i++)
+    first_r[i] = -1;
+  for (guint k = 0; k < m->n_short; k++) {
+    guint i = m->short_idx[k];
+    const char *h = m->len[i] == 0 ? hay : memchr (hay, m->pat[i][0], len);
+    if (h) {
+      first_r[i] = h - hay;
+      left--;
+    }
+  }
+  const guchar *u = (const guchar *) hay;
+  for (gsize p = 0; p + 1 < len && left > 0; p++) {
+    guint32 k = m->head[multi_hash (u[p], u[p + 1])];
+    while (k) {
+      guint i = k - 1;
+      const char *pt = m->pat[i];
+      if (first_r[i] < 0 && (guchar) pt[0] == u[p] && (guchar) pt[1] == u[p + 1] && m->len[i] <= len - p &&
+          memcmp (hay + p + 2, pt + 2, m->len[i] - 2) == 0) {
+        first_r[i] = (gssize) p;
+        left--;
+      }
+      k = m->next[i];
+    }
+  }
+}
+
+/* All the tables searched in a message's own text (Evidence.scan_lc), in one
+ * index: entry tabs[k] occupies [off, off + n). */
+typedef struct {
+  gconstpointer tab;
+  guint n, off;
+} MultiTab;
+
+static const char *const scan_literals[] = { "final-recipient:", "reporting-mta:", "http://", "https://" };
+
+typedef struct {
+  Multi *m;
+  MultiTab tabs[16];
+  guint ntabs;
+  guint markers_off;  /* dsn_body_markers[i].needle */
+  guint sigs_off;     /* mta_signatures[i].needle */
+} TextMatcher;
+
+static void
+tm_add (GPtrArray *pats, TextMatcher *tm, const char *const *tab, guint n)
+{
+  g_assert (tm->ntabs < G_N_ELEMENTS (tm->tabs));
+  tm->tabs[tm->ntabs++] = (MultiTab) { tab, n, pats->len };
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (pats, (gpointer) tab[i]);
+}
+
+static const TextMatcher *
+text_matcher (void)
+{
+  static TextMatcher tm;
+  static gsize done = 0;
+  if (g_once_init_enter (&done)) {
+    GPtrArray *pats = g_ptr_array_new ();
+    tm_add (pats, &tm, scan_literals, N (scan_literals));
+    tm_add (pats, &tm, copy_separators, N (copy_separators));
+    tm_add (pats, &tm, virus_body_markers, N (virus_body_markers));
+    tm_add (pats, &tm, forward_markers, N (forward_markers));
+    tm_add (pats, &tm, autoreply_body_markers, N (autoreply_body_markers));
+    tm_add (pats, &tm, challenge_body_markers, N (challenge_body_markers));
+    tm_add (pats, &tm, challenge_message_words, N (challenge_message_words));
+    tm_add (pats, &tm, challenge_hold_words, N (challenge_hold_words));
+    tm_add (pats, &tm, challenge_not_markers, N (challenge_not_markers));
+    tm_add (pats, &tm, virus_context_markers, N (virus_context_markers));
+    tm.markers_off = pats->len;
+    for (guint i = 0; i < N (dsn_body_markers); i++)
+      g_ptr_array_add (pats, (gpointer) dsn_body_markers[i].needle);
+    tm.sigs_off = pats->len;
+    for (guint i = 0; i < N (mta_signatures); i++)
+      g_ptr_array_add (pats, (gpointer) mta_signatures[i].needle);
+    guint n = pats->len;
+    tm.m = multi_new ((const char **) g_ptr_array_free (pats, FALSE), n);
+    g_once_init_leave (&done, 1);
+  }
+  return &tm;
+}
+
+/* Where table @tab (@n entries) starts in the text index, or -1. */
+static gssize
+text_tab_off (const TextMatcher *tm, gconstpointer tab, gsize n)
+{
+  for (guint k = 0; k < tm->ntabs; k++)
+    if (tm->tabs[k].tab == tab && tm->tabs[k].n == n)
+      return tm->tabs[k].off;
+  return -1;
+}
+
 /* @s after leading brackets and white space ("【自動返信】" -> "自動返信】"). */
 static const char *
 skip_brackets (const char *s)
@@ -846,16 +996,10 @@ decorated_separator (const char *l, gsize n)
   return r;
 }
 
-/* Offset of the first copy-of-original separator line in lower-case @lc, or -1. */
+/* find_separator() once the first of the copy_separators is known (@best). */
 static gssize
-find_separator (const char *lc)
+find_separator_from (const char *lc, gssize best)
 {
-  gssize best = -1;
-  for (guint i = 0; i < N (copy_separators); i++) {
-    const char *h = strstr (lc, copy_separators[i]);
-    if (h && (best < 0 || h - lc < best))
-      best = h - lc;
-  }
   for (const char *l = lc; *l && (best < 0 || l - lc < best);) {
     const char *nl = strchr (l, '\n');
     gsize n = nl ? (gsize) (nl - l) : strlen (l);
@@ -866,6 +1010,19 @@ find_separator (const char *lc)
     l += n + (nl ? 1 : 0);
   }
   return best;
+}
+
+/* Offset of the first copy-of-original separator line in lower-case @lc, or -1. */
+static gssize
+find_separator (const char *lc)
+{
+  gssize best = -1;
+  for (guint i = 0; i < N (copy_separators); i++) {
+    const char *h = strstr (lc, copy_separators[i]);
+    if (h && (best < 0 || h - lc < best))
+      best = h - lc;
+  }
+  return find_separator_from (lc, best);
 }
 
 /* Strip indentation and '>' quoting; returns the depth of quoting. */
@@ -1257,7 +1414,7 @@ ses_json (Ctx *c, const char *lc_text, gboolean extract)
 
 static const char *
 detect_family (Ctx *c, const char *body_lc, const char *received_lc, const char *reporting_lc,
-               const char *diag_lc, const char *msgid_lc)
+               const char *diag_lc, const char *msgid_lc, const gssize *body_hits)
 {
   GMimeObject *top = GMIME_OBJECT (c->msg->mime);
   for (guint i = 0; i < N (mta_signatures); i++) {
@@ -1283,7 +1440,9 @@ detect_family (Ctx *c, const char *body_lc, const char *received_lc, const char 
       break;
     }
     }
-    gboolean hit = hay && strstr (hay, s->needle) != NULL;
+    /* @body_hits: where each needle first occurs in @body_lc (the text index) */
+    gboolean hit = s->where == SIG_BODY && body_hits && hay ? body_hits[i] >= 0
+                   : hay && strstr (hay, s->needle) != NULL;
     g_free (tmp);
     if (hit)
       return s->family;
@@ -1346,6 +1505,8 @@ add_refs (Ctx *c, const char *value, const char *source, int rank, gboolean reve
  * the weights below; each kind has its own threshold in decide_kind(). */
 typedef struct {
   char *scan_lc;            /* own text, lower-cased, '>'-quoted lines left out */
+  const TextMatcher *tm;    /* the tables searched in scan_lc ... */
+  gssize *hits;             /* ... and where each entry first occurs in it (-1: not) */
   /* structure */
   gboolean report_dsn;      /* a parsed delivery-status part (or SES JSON) */
   gboolean report_ct;       /* multipart/report; report-type=delivery-status only */
@@ -1373,6 +1534,7 @@ static void
 evidence_clear (Evidence *e)
 {
   g_free (e->scan_lc);
+  g_free (e->hits);
 }
 
 /* The bounce's own headers. */
@@ -1429,6 +1591,63 @@ count_markers (const char *hay, const char *const *tab, gsize n)
     if (strstr (hay, tab[i]))
       k++;
   return k;
+}
+
+/* contains_any (e->scan_lc, tab, n, hit_r), from the index. */
+static gboolean
+text_any (const Evidence *e, const char *const *tab, gsize n, const char **hit_r)
+{
+  gssize off = text_tab_off (e->tm, tab, n);
+  if (off < 0)
+    return contains_any (e->scan_lc, tab, n, hit_r);
+  if (*e->scan_lc == '\0')
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (e->hits[off + i] >= 0) {
+      if (hit_r)
+        *hit_r = tab[i];
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* count_markers (e->scan_lc, tab, n), from the index. */
+static int
+text_count (const Evidence *e, const char *const *tab, gsize n)
+{
+  gssize off = text_tab_off (e->tm, tab, n);
+  if (off < 0)
+    return count_markers (e->scan_lc, tab, n);
+  int k = 0;
+  for (gsize i = 0; i < n; i++)
+    if (e->hits[off + i] >= 0)
+      k++;
+  return k;
+}
+
+/* strstr (e->scan_lc, lit), from the index when @lit is one of scan_literals. */
+static const char *
+text_find (const Evidence *e, const char *lit)
+{
+  gssize off = text_tab_off (e->tm, scan_literals, N (scan_literals));
+  for (guint i = 0; i < N (scan_literals); i++)
+    if (strcmp (scan_literals[i], lit) == 0)
+      return e->hits[off + i] >= 0 ? e->scan_lc + e->hits[off + i] : NULL;
+  return strstr (e->scan_lc, lit);
+}
+
+/* find_separator (e->scan_lc), from the index. */
+static gssize
+text_separator (const Evidence *e)
+{
+  gssize off = text_tab_off (e->tm, copy_separators, N (copy_separators));
+  gssize best = -1;
+  for (guint i = 0; i < N (copy_separators); i++) {
+    gssize h = e->hits[off + i];
+    if (h >= 0 && (best < 0 || h < best))
+      best = h;
+  }
+  return find_separator_from (e->scan_lc, best);
 }
 
 /* Does the returned message @m look like a bounce itself (by its sender
@@ -1489,6 +1708,9 @@ gather_evidence (Ctx *c, Evidence *e)
 {
   GMimeObject *top = GMIME_OBJECT (c->msg->mime);
   const char *s = e->scan_lc = unquoted_lower (c->text->str, SCAN_MAX);
+  e->tm = text_matcher ();
+  e->hits = g_new (gssize, e->tm->m->n);
+  multi_scan (e->tm->m, s, strlen (s), e->hits);
 
   /* structure */
   e->report_ct = c->report_type && strstr (c->report_type, "delivery-status");
@@ -1501,8 +1723,8 @@ gather_evidence (Ctx *c, Evidence *e)
     /* delivery-status fields in the text (a report whose MIME structure is
      * lost): used for the recipients, not as evidence of a report (a
      * person may paste them) */
-    const char *f = strstr (s, "final-recipient:");
-    const char *r = strstr (s, "reporting-mta:");
+    const char *f = text_find (e, "final-recipient:");
+    const char *r = text_find (e, "reporting-mta:");
     const char *st = r && (!f || r < f) ? r : f;
     if (st && f) {
       UscDsnReport *rep = usc_dsn_parse (st, strlen (st), NULL);
@@ -1516,7 +1738,7 @@ gather_evidence (Ctx *c, Evidence *e)
   e->report_arf = c->feedback_part || (c->report_type && strstr (c->report_type, "feedback-report"));
   e->mdn = c->report_type && strstr (c->report_type, "disposition-notification") && !e->report_arf;
   e->hotmail_fbl = strstr (c->subject_lc, "complaint about message from") && c->returned->len > 0;
-  e->returned = c->returned->len > 0 || find_separator (s) >= 0;
+  e->returned = c->returned->len > 0 || text_separator (e) >= 0;
   for (guint i = 0; i < c->returned->len && !e->returned_bounce; i++) {
     const char *src = c->returned_src->pdata[i];
     if (strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0)
@@ -1549,7 +1771,7 @@ gather_evidence (Ctx *c, Evidence *e)
   /* wording */
   e->subject_dsn = contains_any (c->subject_lc, dsn_subjects, N (dsn_subjects), &e->subject_hit);
   for (guint i = 0; i < N (dsn_body_markers); i++)
-    if (strstr (s, dsn_body_markers[i].needle)) {
+    if (e->hits[e->tm->markers_off + i] >= 0) {
       if (dsn_body_markers[i].strong)
         e->strong++;
       else
@@ -1558,7 +1780,7 @@ gather_evidence (Ctx *c, Evidence *e)
         e->first_marker = dsn_body_markers[i].needle;
     }
   e->virus_subject = contains_any (c->subject_lc, virus_subjects, N (virus_subjects), NULL);
-  e->virus_body = count_markers (s, virus_body_markers, N (virus_body_markers));
+  e->virus_body = text_count (e, virus_body_markers, N (virus_body_markers));
 
   /* signs of a person: Auto-Submitted and the null sender are never set by
    * people; a daemon address can be a person's (postmaster answering) */
@@ -1577,7 +1799,7 @@ gather_evidence (Ctx *c, Evidence *e)
     e->human += 3;
   if (e->list)
     e->human += 2;
-  if (!machine && count_markers (s, forward_markers, N (forward_markers)))
+  if (!machine && text_count (e, forward_markers, N (forward_markers)))
     e->human += 3;
 
   /* non-delivery report */
@@ -1645,7 +1867,7 @@ gather_evidence (Ctx *c, Evidence *e)
    * notifications carry it too) */
   if (header_has (top, "X-Auto-Response-Suppress", ""))
     arep += 1;
-  if (contains_any (s, autoreply_body_markers, N (autoreply_body_markers), NULL))
+  if (text_any (e, autoreply_body_markers, N (autoreply_body_markers), NULL))
     arep += 2;
   if (e->in_reply)
     arep += 1;
@@ -1673,18 +1895,18 @@ gather_evidence (Ctx *c, Evidence *e)
     chal += 6;
   if (contains_any (c->subject_lc, challenge_subjects, N (challenge_subjects), NULL))
     chal += 4;
-  int cb = count_markers (s, challenge_body_markers, N (challenge_body_markers));
+  int cb = text_count (e, challenge_body_markers, N (challenge_body_markers));
   chal += cb ? 3 + MIN (cb - 1, 3) : 0;
   if (e->auto_any || c->null_sender)
     chal += 1;
   /* the shape of a challenge in any wording: an automatic answer with a
    * link, speaking of the sender's message being held / to be delivered */
-  if ((e->auto_any || c->null_sender) && (strstr (s, "http://") || strstr (s, "https://")) &&
-      contains_any (s, challenge_message_words, N (challenge_message_words), NULL) &&
-      contains_any (s, challenge_hold_words, N (challenge_hold_words), NULL))
+  if ((e->auto_any || c->null_sender) && (text_find (e, "http://") || text_find (e, "https://")) &&
+      text_any (e, challenge_message_words, N (challenge_message_words), NULL) &&
+      text_any (e, challenge_hold_words, N (challenge_hold_words), NULL))
     chal += 4;
   /* ... but a sign-up confirmation (double opt-in) answers no message */
-  if (contains_any (s, challenge_not_markers, N (challenge_not_markers), NULL) ||
+  if (text_any (e, challenge_not_markers, N (challenge_not_markers), NULL) ||
       contains_any (c->subject_lc, challenge_not_markers, N (challenge_not_markers), NULL))
     chal -= 6;
   e->chal = chal - e->human;
@@ -1703,7 +1925,7 @@ gather_evidence (Ctx *c, Evidence *e)
   /* a notice about a message (not a security newsletter): it speaks of
    * the message, and comes from a daemon or a scanner */
   if (!((e->daemon || e->auto_any || e->virus_sender) &&
-        contains_any (s, virus_context_markers, N (virus_context_markers), NULL)))
+        text_any (e, virus_context_markers, N (virus_context_markers), NULL)))
     vir = MIN (vir, 8);
   e->vir = vir - e->human;
 }
@@ -2128,7 +2350,8 @@ collect_family (Ctx *c, const Evidence *e, const char *diag_all, const char *rep
     g_free (lc);
   }
   char *id_lc = c->own_id ? g_ascii_strdown (c->own_id, -1) : NULL;
-  const char *fam = detect_family (c, e->scan_lc, rcv->str, reporting_all, diag_all, id_lc);
+  const char *fam = detect_family (c, e->scan_lc, rcv->str, reporting_all, diag_all, id_lc,
+                                   e->hits + e->tm->sigs_off);
   if (fam)
     c->b->mta_family = g_strdup (fam);
   g_free (id_lc);
