@@ -86,6 +86,13 @@ usc_bounce_free (UscBounce **bounce)
 
 #define N(a) G_N_ELEMENTS (a)
 
+/* g_ascii_tolower(), inline. */
+static inline char
+ascii_lc (char c)
+{
+  return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+}
+
 static char *
 ascii_lower_n (const char *s, gsize n)
 {
@@ -140,7 +147,7 @@ prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
 
 typedef struct {
   guint n;
-  const char **pat;
+  const char *const *pat;
   guint32 *len;
   guint32 *next;                 /* 1 + next entry of the same bucket, 0: none */
   guint32 head[MULTI_BUCKETS];   /* 1 + first entry of the bucket, 0: none */
@@ -156,7 +163,7 @@ multi_hash (guchar a, guchar b)
 
 /* Index @n patterns (not copied: static strings). */
 static Multi *
-multi_new (const char **pat, guint n)
+multi_new (const char *const *pat, guint n)
 {
   Multi *m = g_new0 (Multi, 1);
   m->n = n;
@@ -176,6 +183,16 @@ multi_new (const char **pat, guint n)
     m->head[h] = i + 1;
   }
   return m;
+}
+
+/* The bytes after the first two match. */
+static inline gboolean
+multi_tail_eq (const char *h, const char *pt, guint32 len)
+{
+  for (guint32 j = 2; j < len; j++)
+    if (h[j] != pt[j])
+      return FALSE;
+  return TRUE;
 }
 
 /* first_r[i] = offset of the first occurrence of entry i in @hay (@len bytes,
@@ -201,13 +218,79 @@ multi_scan (const Multi *m, const char *hay, gsize len, gssize *first_r)
       guint i = k - 1;
       const char *pt = m->pat[i];
       if (first_r[i] < 0 && (guchar) pt[0] == u[p] && (guchar) pt[1] == u[p + 1] && m->len[i] <= len - p &&
-          memcmp (hay + p + 2, pt + 2, m->len[i] - 2) == 0) {
+          multi_tail_eq (hay + p, pt, m->len[i])) {
         first_r[i] = (gssize) p;
         left--;
       }
       k = m->next[i];
     }
   }
+}
+
+/* Does any entry occur in @hay (@len bytes, no NUL inside)? The first entry
+ * (in table order) that occurs goes to *hit_r: contains_any() exactly. */
+static gboolean
+multi_any (const Multi *m, const char *hay, gsize len, const char **hit_r)
+{
+  if (hit_r && m->n <= 64) {
+    /* which one is the first in the table, not in the text: all are needed */
+    gssize first[64];
+    multi_scan (m, hay, len, first);
+    for (guint i = 0; i < m->n; i++)
+      if (first[i] >= 0) {
+        *hit_r = m->pat[i];
+        return TRUE;
+      }
+    return FALSE;
+  }
+  g_assert (hit_r == NULL);
+  for (guint k = 0; k < m->n_short; k++) {
+    guint i = m->short_idx[k];
+    if (m->len[i] == 0 || memchr (hay, m->pat[i][0], len))
+      return TRUE;
+  }
+  const guchar *u = (const guchar *) hay;
+  for (gsize p = 0; p + 1 < len; p++) {
+    guint32 k = m->head[multi_hash (u[p], u[p + 1])];
+    while (k) {
+      guint i = k - 1;
+      const char *pt = m->pat[i];
+      if ((guchar) pt[0] == u[p] && (guchar) pt[1] == u[p + 1] && m->len[i] <= len - p &&
+          multi_tail_eq (hay + p, pt, m->len[i]))
+        return TRUE;
+      k = m->next[i];
+    }
+  }
+  return FALSE;
+}
+
+/* The index of one table, built on first use (kept for the process). */
+typedef struct {
+  gconstpointer tab;
+  gsize n;
+  Multi *m;
+} TableMulti;
+
+G_LOCK_DEFINE_STATIC (table_multis);
+
+static const Multi *
+table_multi (const char *const *tab, gsize n)
+{
+  static TableMulti cache[32];
+  static guint ncache;
+  const Multi *r = NULL;
+  G_LOCK (table_multis);
+  for (guint k = 0; k < ncache && !r; k++)
+    if (cache[k].tab == tab && cache[k].n == n)
+      r = cache[k].m;
+  if (r == NULL) {
+    Multi *m = multi_new (tab, (guint) n);
+    g_assert (ncache < G_N_ELEMENTS (cache));
+    cache[ncache++] = (TableMulti) { tab, n, m };
+    r = m;
+  }
+  G_UNLOCK (table_multis);
+  return r;
 }
 
 /* All the tables searched in a message's own text (Evidence.scan_lc), in one
@@ -938,22 +1021,30 @@ parse_date (const char *d)
 static char *
 unquoted_lower (const char *t, gsize max)
 {
-  GString *s = g_string_sized_new (MIN (strlen (t), max) + 1);
-  const char *p = t;
-  while (*p && s->len < max) {
-    const char *nl = strchr (p, '\n');
-    gsize n = nl ? (gsize) (nl - p) : strlen (p);
+  /* lines are copied whole: the result may pass @max by one line */
+  gsize tlen = strlen (t), cap = MIN (tlen, max) + 2, o = 0;
+  char *s = g_malloc (cap);
+  const char *p = t, *end = t + tlen;
+  while (p < end && o < max) {
+    const char *nl = memchr (p, '\n', end - p);
+    gsize n = nl ? (gsize) (nl - p) : (gsize) (end - p);
     const char *q = p;
     while (q < p + n && (*q == ' ' || *q == '\t'))
       q++;
     if (*q != '>') {
+      if (o + n + 2 > cap) {
+        cap = MAX (cap * 2, o + n + 2);
+        s = g_realloc (s, cap);
+      }
       for (gsize i = 0; i < n; i++)
-        g_string_append_c (s, g_ascii_tolower (p[i]));
-      g_string_append_c (s, '\n');
+        s[o + i] = ascii_lc (p[i]);
+      o += n;
+      s[o++] = '\n';
     }
     p = nl ? nl + 1 : p + n;
   }
-  return g_string_free (s, FALSE);
+  s[o] = '\0';
+  return s;
 }
 
 static gboolean
@@ -1017,10 +1108,12 @@ static gssize
 find_separator (const char *lc)
 {
   gssize best = -1;
+  gssize first[N (copy_separators)];
+  multi_scan (table_multi (copy_separators, N (copy_separators)), lc, strlen (lc), first);
   for (guint i = 0; i < N (copy_separators); i++) {
-    const char *h = strstr (lc, copy_separators[i]);
-    if (h && (best < 0 || h - lc < best))
-      best = h - lc;
+    gssize h = first[i];
+    if (h >= 0 && (best < 0 || h < best))
+      best = h;
   }
   return find_separator_from (lc, best);
 }
@@ -1106,15 +1199,15 @@ scan_text_ids (Ctx *c)
     int q;
     const char *p = strip_prefix (lines[i], &q);
     if (!after_sep && *p) {
-      char *lc = g_ascii_strdown (p, MIN (strlen (p), 200));
-      for (guint k = 0; k < N (copy_separators); k++)
-        if (strstr (lc, copy_separators[k])) {
-          after_sep = TRUE;
-          break;
-        }
-      if (!after_sep && decorated_separator (lc, strlen (lc)))
+      char lc[201];
+      gsize ll = 0;
+      for (; ll < 200 && p[ll]; ll++)
+        lc[ll] = ascii_lc (p[ll]);
+      lc[ll] = '\0';
+      if (multi_any (table_multi (copy_separators, N (copy_separators)), lc, ll, NULL))
         after_sep = TRUE;
-      g_free (lc);
+      if (!after_sep && decorated_separator (lc, ll))
+        after_sep = TRUE;
     } else if (after_sep && first_field_after_sep == 0 && looks_like_field (p)) {
       first_field_after_sep = i;
     }
