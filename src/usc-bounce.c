@@ -143,22 +143,40 @@ prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
  * byte, on the same NUL-terminated text). Only the machinery changes; the
  * heuristics stay in the tables. */
 
-#define MULTI_BUCKETS 4096
+#define MULTI_BITS4 14         /* entries of 4+ bytes: by their first four */
+#define MULTI_BUCKETS2 4096    /* entries of 2-3 bytes: by their first two */
 
 typedef struct {
   guint n;
   const char *const *pat;
   guint32 *len;
-  guint32 *next;                 /* 1 + next entry of the same bucket, 0: none */
-  guint32 head[MULTI_BUCKETS];   /* 1 + first entry of the bucket, 0: none */
-  guint n_short;                 /* entries shorter than two bytes */
+  guint32 *w4;                          /* the first four bytes of an entry of 4+ */
+  guint32 *next;                        /* 1 + next entry of the same bucket, 0: none */
+  guint32 head4[1 << MULTI_BITS4];      /* 1 + first entry of the bucket, 0: none */
+  guint32 head2[MULTI_BUCKETS2];
+  guint n2;                             /* entries of 2-3 bytes */
+  guint n_short;                        /* entries shorter than two bytes */
   guint *short_idx;
 } Multi;
 
-static inline guint
-multi_hash (guchar a, guchar b)
+static inline guint32
+multi_load4 (const char *p)
 {
-  return ((guint) a * 67u + b) & (MULTI_BUCKETS - 1);
+  guint32 w;
+  memcpy (&w, p, 4);
+  return w;
+}
+
+static inline guint
+multi_hash4 (guint32 w)
+{
+  return (w * 2654435761u) >> (32 - MULTI_BITS4);
+}
+
+static inline guint
+multi_hash2 (guchar a, guchar b)
+{
+  return ((guint) a * 67u + b) & (MULTI_BUCKETS2 - 1);
 }
 
 /* Index @n patterns (not copied: static strings). */
@@ -169,6 +187,7 @@ multi_new (const char *const *pat, guint n)
   m->n = n;
   m->pat = pat;
   m->len = g_new (guint32, n ? n : 1);
+  m->w4 = g_new0 (guint32, n ? n : 1);
   m->next = g_new0 (guint32, n ? n : 1);
   m->short_idx = g_new (guint, n ? n : 1);
   for (guint i = n; i-- > 0;) {
@@ -176,55 +195,88 @@ multi_new (const char *const *pat, guint n)
     m->len[i] = (guint32) l;
     if (l < 2) {
       m->short_idx[m->n_short++] = i;
-      continue;
+    } else if (l < 4) {
+      guint h = multi_hash2 ((guchar) pat[i][0], (guchar) pat[i][1]);
+      m->next[i] = m->head2[h];
+      m->head2[h] = i + 1;
+      m->n2++;
+    } else {
+      m->w4[i] = multi_load4 (pat[i]);
+      guint h = multi_hash4 (m->w4[i]);
+      m->next[i] = m->head4[h];
+      m->head4[h] = i + 1;
     }
-    guint h = multi_hash ((guchar) pat[i][0], (guchar) pat[i][1]);
-    m->next[i] = m->head[h];
-    m->head[h] = i + 1;
   }
   return m;
 }
 
-/* The bytes after the first two match. */
+/* The bytes of @pt from @from on match @h. */
 static inline gboolean
-multi_tail_eq (const char *h, const char *pt, guint32 len)
+multi_tail_eq (const char *h, const char *pt, guint32 from, guint32 len)
 {
-  for (guint32 j = 2; j < len; j++)
+  for (guint32 j = from; j < len; j++)
     if (h[j] != pt[j])
       return FALSE;
   return TRUE;
 }
 
-/* first_r[i] = offset of the first occurrence of entry i in @hay (@len bytes,
- * no NUL inside), or -1: strstr (hay, pat[i]) - hay. */
-static void
-multi_scan (const Multi *m, const char *hay, gsize len, gssize *first_r)
+/* With @first_r: first_r[i] = offset of the first occurrence of entry i in
+ * @hay (@len bytes, no NUL inside) or -1, i.e. strstr (hay, pat[i]) - hay;
+ * returns whether any occurs. Without: returns at the first occurrence of
+ * any entry. */
+static gboolean
+multi_run (const Multi *m, const char *hay, gsize len, gssize *first_r)
 {
   guint left = m->n;
-  for (guint i = 0; i < m->n; i++)
-    first_r[i] = -1;
+  if (first_r)
+    for (guint i = 0; i < m->n; i++)
+      first_r[i] = -1;
   for (guint k = 0; k < m->n_short; k++) {
     guint i = m->short_idx[k];
     const char *h = m->len[i] == 0 ? hay : memchr (hay, m->pat[i][0], len);
     if (h) {
+      if (!first_r)
+        return TRUE;
       first_r[i] = h - hay;
       left--;
     }
   }
   const guchar *u = (const guchar *) hay;
   for (gsize p = 0; p + 1 < len && left > 0; p++) {
-    guint32 k = m->head[multi_hash (u[p], u[p + 1])];
-    while (k) {
+    if (p + 4 <= len) {
+      guint32 w = multi_load4 (hay + p);
+      for (guint32 k = m->head4[multi_hash4 (w)]; k; k = m->next[k - 1]) {
+        guint i = k - 1;
+        if (m->w4[i] == w && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
+            multi_tail_eq (hay + p, m->pat[i], 4, m->len[i])) {
+          if (!first_r)
+            return TRUE;
+          first_r[i] = (gssize) p;
+          left--;
+        }
+      }
+    }
+    if (m->n2 == 0)
+      continue;
+    for (guint32 k = m->head2[multi_hash2 (u[p], u[p + 1])]; k; k = m->next[k - 1]) {
       guint i = k - 1;
       const char *pt = m->pat[i];
-      if (first_r[i] < 0 && (guchar) pt[0] == u[p] && (guchar) pt[1] == u[p + 1] && m->len[i] <= len - p &&
-          multi_tail_eq (hay + p, pt, m->len[i])) {
+      if ((guchar) pt[0] == u[p] && (guchar) pt[1] == u[p + 1] && (!first_r || first_r[i] < 0) &&
+          m->len[i] <= len - p && multi_tail_eq (hay + p, pt, 2, m->len[i])) {
+        if (!first_r)
+          return TRUE;
         first_r[i] = (gssize) p;
         left--;
       }
-      k = m->next[i];
     }
   }
+  return first_r ? left < m->n : FALSE;
+}
+
+static void
+multi_scan (const Multi *m, const char *hay, gsize len, gssize *first_r)
+{
+  multi_run (m, hay, len, first_r);
 }
 
 /* Does any entry occur in @hay (@len bytes, no NUL inside)? The first entry
@@ -232,35 +284,15 @@ multi_scan (const Multi *m, const char *hay, gsize len, gssize *first_r)
 static gboolean
 multi_any (const Multi *m, const char *hay, gsize len, const char **hit_r)
 {
-  if (hit_r && m->n <= 64) {
-    /* which one is the first in the table, not in the text: all are needed */
-    gssize first[64];
-    multi_scan (m, hay, len, first);
-    for (guint i = 0; i < m->n; i++)
-      if (first[i] >= 0) {
-        *hit_r = m->pat[i];
-        return TRUE;
-      }
-    return FALSE;
-  }
-  g_assert (hit_r == NULL);
-  for (guint k = 0; k < m->n_short; k++) {
-    guint i = m->short_idx[k];
-    if (m->len[i] == 0 || memchr (hay, m->pat[i][0], len))
+  if (hit_r == NULL)
+    return multi_run (m, hay, len, NULL);
+  gssize *first = g_newa (gssize, m->n ? m->n : 1);
+  multi_run (m, hay, len, first);
+  for (guint i = 0; i < m->n; i++)
+    if (first[i] >= 0) {
+      *hit_r = m->pat[i];
       return TRUE;
-  }
-  const guchar *u = (const guchar *) hay;
-  for (gsize p = 0; p + 1 < len; p++) {
-    guint32 k = m->head[multi_hash (u[p], u[p + 1])];
-    while (k) {
-      guint i = k - 1;
-      const char *pt = m->pat[i];
-      if ((guchar) pt[0] == u[p] && (guchar) pt[1] == u[p + 1] && m->len[i] <= len - p &&
-          multi_tail_eq (hay + p, pt, m->len[i]))
-        return TRUE;
-      k = m->next[i];
     }
-  }
   return FALSE;
 }
 
