@@ -210,90 +210,135 @@ multi_new (const char *const *pat, guint n)
   return m;
 }
 
-/* The bytes of @pt from @from on match @h. */
+/* ASCII upper-case letters of the four bytes in @w lower-cased (SWAR). */
+static inline guint32
+multi_fold4 (guint32 w)
+{
+  guint32 low7 = w & 0x7f7f7f7fu;
+  guint32 ge_a = low7 + 0x3f3f3f3fu;   /* high bit: byte >= 'A' */
+  guint32 gt_z = low7 + 0x25252525u;   /* high bit: byte > 'Z' */
+  guint32 upper = ~w & (ge_a ^ gt_z) & 0x80808080u;
+  return w | (upper >> 2);
+}
+
+/* The bytes of @pt from @from on match @h (lower-cased first when @fold). */
 static inline gboolean
-multi_tail_eq (const char *h, const char *pt, guint32 from, guint32 len)
+multi_tail_eq (const char *h, const char *pt, guint32 from, guint32 len, gboolean fold)
 {
   for (guint32 j = from; j < len; j++)
-    if (h[j] != pt[j])
+    if ((fold ? ascii_lc (h[j]) : h[j]) != pt[j])
       return FALSE;
   return TRUE;
 }
 
-/* With @first_r: first_r[i] = offset of the first occurrence of entry i in
- * @hay (@len bytes, no NUL inside) or -1, i.e. strstr (hay, pat[i]) - hay;
- * returns whether any occurs. Without: returns at the first occurrence of
- * any entry. */
-static gboolean
-multi_run (const Multi *m, const char *hay, gsize len, gssize *first_r)
+/* Candidates at @p (@w: the four bytes there, when there are four). */
+static inline gboolean
+multi_at (const Multi *m, const char *hay, gsize len, gsize p, guint32 w, gboolean have4, gboolean fold,
+          gssize *first_r)
 {
-  guint left = m->n;
+  gboolean hit = FALSE;
+  if (have4)
+    for (guint32 k = m->head4[multi_hash4 (w)]; k; k = m->next[k - 1]) {
+      guint i = k - 1;
+      if (m->w4[i] == w && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
+          multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], fold)) {
+        if (!first_r)
+          return TRUE;
+        first_r[i] = (gssize) p;
+        hit = TRUE;
+      }
+    }
+  if (m->n2) {
+    guchar a = (guchar) hay[p], b = (guchar) hay[p + 1];
+    if (fold) {
+      a = (guchar) ascii_lc ((char) a);
+      b = (guchar) ascii_lc ((char) b);
+    }
+    for (guint32 k = m->head2[multi_hash2 (a, b)]; k; k = m->next[k - 1]) {
+      guint i = k - 1;
+      const char *pt = m->pat[i];
+      if ((guchar) pt[0] == a && (guchar) pt[1] == b && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
+          multi_tail_eq (hay + p, pt, 2, m->len[i], fold)) {
+        if (!first_r)
+          return TRUE;
+        first_r[i] = (gssize) p;
+        hit = TRUE;
+      }
+    }
+  }
+  return hit;
+}
+
+/* The scan of @hay (@len bytes, no NUL inside; with @fold, read as if
+ * lower-cased). With @first_r: first_r[i] = offset of the first occurrence of
+ * entry i or -1, i.e. strstr (hay, pat[i]) - hay. Returns the offset of the
+ * first occurrence of any entry, or -1 (without @first_r it stops there). */
+static inline gssize
+multi_run (const Multi *m, const char *hay, gsize len, gssize *first_r, gboolean fold)
+{
+  gssize best = -1;
   if (first_r)
     for (guint i = 0; i < m->n; i++)
       first_r[i] = -1;
   for (guint k = 0; k < m->n_short; k++) {
     guint i = m->short_idx[k];
-    const char *h = m->len[i] == 0 ? hay : memchr (hay, m->pat[i][0], len);
-    if (h) {
+    gssize at = -1;
+    if (m->len[i] == 0)
+      at = 0;
+    else
+      for (gsize j = 0; j < len && at < 0; j++)
+        if ((fold ? ascii_lc (hay[j]) : hay[j]) == m->pat[i][0])
+          at = (gssize) j;
+    if (at >= 0) {
+      if (first_r)
+        first_r[i] = at;
+      if (best < 0 || at < best)
+        best = at;
+    }
+  }
+  /* without @first_r, only an earlier start matters */
+  gsize pend = best >= 0 && !first_r ? (gsize) best : len;
+  gsize p = 0;
+  for (; p + 4 <= len && p < pend; p++) {
+    guint32 w = multi_load4 (hay + p);
+    if (fold)
+      w = multi_fold4 (w);
+    if (multi_at (m, hay, len, p, w, TRUE, fold, first_r)) {
+      if (best < 0 || (gssize) p < best)
+        best = (gssize) p;
       if (!first_r)
-        return TRUE;
-      first_r[i] = h - hay;
-      left--;
+        return best;
     }
   }
-  const guchar *u = (const guchar *) hay;
-  for (gsize p = 0; p + 1 < len && left > 0; p++) {
-    if (p + 4 <= len) {
-      guint32 w = multi_load4 (hay + p);
-      for (guint32 k = m->head4[multi_hash4 (w)]; k; k = m->next[k - 1]) {
-        guint i = k - 1;
-        if (m->w4[i] == w && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
-            multi_tail_eq (hay + p, m->pat[i], 4, m->len[i])) {
-          if (!first_r)
-            return TRUE;
-          first_r[i] = (gssize) p;
-          left--;
-        }
-      }
+  for (; p + 1 < len && p < pend; p++)
+    if (multi_at (m, hay, len, p, 0, FALSE, fold, first_r)) {
+      if (best < 0 || (gssize) p < best)
+        best = (gssize) p;
+      if (!first_r)
+        return best;
     }
-    if (m->n2 == 0)
-      continue;
-    for (guint32 k = m->head2[multi_hash2 (u[p], u[p + 1])]; k; k = m->next[k - 1]) {
-      guint i = k - 1;
-      const char *pt = m->pat[i];
-      if ((guchar) pt[0] == u[p] && (guchar) pt[1] == u[p + 1] && (!first_r || first_r[i] < 0) &&
-          m->len[i] <= len - p && multi_tail_eq (hay + p, pt, 2, m->len[i])) {
-        if (!first_r)
-          return TRUE;
-        first_r[i] = (gssize) p;
-        left--;
-      }
-    }
-  }
-  return first_r ? left < m->n : FALSE;
+  return best;
 }
 
 static void
 multi_scan (const Multi *m, const char *hay, gsize len, gssize *first_r)
 {
-  multi_run (m, hay, len, first_r);
+  multi_run (m, hay, len, first_r, FALSE);
 }
 
-/* Does any entry occur in @hay (@len bytes, no NUL inside)? The first entry
- * (in table order) that occurs goes to *hit_r: contains_any() exactly. */
+/* Does any entry occur in @hay (@len bytes, no NUL inside)? */
 static gboolean
-multi_any (const Multi *m, const char *hay, gsize len, const char **hit_r)
+multi_any (const Multi *m, const char *hay, gsize len)
 {
-  if (hit_r == NULL)
-    return multi_run (m, hay, len, NULL);
-  gssize *first = g_newa (gssize, m->n ? m->n : 1);
-  multi_run (m, hay, len, first);
-  for (guint i = 0; i < m->n; i++)
-    if (first[i] >= 0) {
-      *hit_r = m->pat[i];
-      return TRUE;
-    }
-  return FALSE;
+  return multi_run (m, hay, len, NULL, FALSE) >= 0;
+}
+
+/* Offset of the first occurrence of any entry in @hay read as if
+ * lower-cased, or -1. */
+static gssize
+multi_first_folded (const Multi *m, const char *hay, gsize len)
+{
+  return multi_run (m, hay, len, NULL, TRUE);
 }
 
 /* The index of one table, built on first use (kept for the process). */
@@ -1089,7 +1134,7 @@ deco_char (char ch)
  * "--- Kopfzeilen der Originalnachricht ---": decoration (3+ of -=*_#~+)
  * before, decoration or a final ':' / '.' after, and between them words
  * about the message (separator_words), not a forward's. @l is one
- * lower-cased line of @n bytes. */
+ * line of @n bytes (the words are compared lower-cased). */
 static gboolean
 decorated_separator (const char *l, gsize n)
 {
@@ -1110,7 +1155,7 @@ decorated_separator (const char *l, gsize n)
     return FALSE;
   if (t - s < 5 || t - s > 80 || memchr (s, ' ', t - s) == NULL)
     return FALSE;
-  char *inner = g_strndup (s, t - s);
+  char *inner = ascii_lower_n (s, t - s);  /* @l may be in any case */
   gboolean r = contains_any (inner, separator_words, N (separator_words), NULL) &&
                !contains_any (inner, separator_exclusions, N (separator_exclusions), NULL) &&
                !contains_any (inner, forward_markers, N (forward_markers), NULL) &&
@@ -1135,19 +1180,13 @@ find_separator_from (const char *lc, gssize best)
   return best;
 }
 
-/* Offset of the first copy-of-original separator line in lower-case @lc, or -1. */
+/* Offset of the first copy-of-original separator line in @t, or -1. @t is
+ * read as if lower-cased (ASCII): no lower-cased copy is needed. */
 static gssize
-find_separator (const char *lc)
+find_separator (const char *t)
 {
-  gssize best = -1;
-  gssize first[N (copy_separators)];
-  multi_scan (table_multi (copy_separators, N (copy_separators)), lc, strlen (lc), first);
-  for (guint i = 0; i < N (copy_separators); i++) {
-    gssize h = first[i];
-    if (h >= 0 && (best < 0 || h < best))
-      best = h;
-  }
-  return find_separator_from (lc, best);
+  gssize best = multi_first_folded (table_multi (copy_separators, N (copy_separators)), t, strlen (t));
+  return find_separator_from (t, best);
 }
 
 /* Strip indentation and '>' quoting; returns the depth of quoting. */
@@ -1236,7 +1275,7 @@ scan_text_ids (Ctx *c)
       for (; ll < 200 && p[ll]; ll++)
         lc[ll] = ascii_lc (p[ll]);
       lc[ll] = '\0';
-      if (multi_any (table_multi (copy_separators, N (copy_separators)), lc, ll, NULL))
+      if (multi_any (table_multi (copy_separators, N (copy_separators)), lc, ll))
         after_sep = TRUE;
       if (!after_sep && decorated_separator (lc, ll))
         after_sep = TRUE;
@@ -2321,11 +2360,9 @@ diagnostic_region (Ctx *c)
   const char *dtext = c->have_first ? c->text->str + c->first_off : c->text->str;
   gsize dlen = c->have_first ? c->first_text_len : c->text->len;
   char *diag = g_strndup (dtext, MIN (dlen, SCAN_MAX));
-  char *lc = g_ascii_strdown (diag, -1);
-  gssize sep = find_separator (lc);
+  gssize sep = find_separator (diag);
   if (sep > 0)
     diag[sep] = '\0';
-  g_free (lc);
   return diag;
 }
 
@@ -2335,11 +2372,9 @@ static char *
 notice_region (Ctx *c)
 {
   char *all = g_strndup (c->text->str, MIN (c->text->len, SCAN_MAX));
-  char *lc = g_ascii_strdown (all, -1);
-  gssize sep = find_separator (lc);
+  gssize sep = find_separator (all);
   if (sep > 0)
     all[sep] = '\0';
-  g_free (lc);
   return all;
 }
 
