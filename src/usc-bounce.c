@@ -103,10 +103,16 @@ ascii_lower_n (const char *s, gsize n)
   return r;
 }
 
+static gboolean table_may_contain (const char *const *tab, gsize n, const char *hay);
+
 static gboolean
 contains_any (const char *hay, const char *const *tab, gsize n, const char **hit_r)
 {
   if (hay == NULL || *hay == '\0')
+    return FALSE;
+  /* the index answers "none" in one pass; the first hit in table order (the
+   * rare case) is then found as before */
+  if (!table_may_contain (tab, n, hay))
     return FALSE;
   for (gsize i = 0; i < n; i++)
     if (strstr (hay, tab[i])) {
@@ -153,6 +159,7 @@ typedef struct {
   guint32 *w4;                          /* the first four bytes of an entry of 4+ */
   guint32 *next;                        /* 1 + next entry of the same bucket, 0: none */
   guint32 head4[1 << MULTI_BITS4];      /* 1 + first entry of the bucket, 0: none */
+  guint32 bits4[1 << (MULTI_BITS4 - 5)]; /* the non-empty buckets of head4 (a small filter) */
   guint32 head2[MULTI_BUCKETS2];
   guint n2;                             /* entries of 2-3 bytes */
   guint n_short;                        /* entries shorter than two bytes */
@@ -205,6 +212,7 @@ multi_new (const char *const *pat, guint n)
       guint h = multi_hash4 (m->w4[i]);
       m->next[i] = m->head4[h];
       m->head4[h] = i + 1;
+      m->bits4[h >> 5] |= 1u << (h & 31);
     }
   }
   return m;
@@ -237,8 +245,9 @@ multi_at (const Multi *m, const char *hay, gsize len, gsize p, guint32 w, gboole
           gssize *first_r)
 {
   gboolean hit = FALSE;
-  if (have4)
-    for (guint32 k = m->head4[multi_hash4 (w)]; k; k = m->next[k - 1]) {
+  guint h4 = have4 ? multi_hash4 (w) : 0;
+  if (have4 && (m->bits4[h4 >> 5] & (1u << (h4 & 31))))
+    for (guint32 k = m->head4[h4]; k; k = m->next[k - 1]) {
       guint i = k - 1;
       if (m->w4[i] == w && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
           multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], fold)) {
@@ -353,21 +362,29 @@ G_LOCK_DEFINE_STATIC (table_multis);
 static const Multi *
 table_multi (const char *const *tab, gsize n)
 {
-  static TableMulti cache[32];
+  static TableMulti cache[64];
   static guint ncache;
   const Multi *r = NULL;
   G_LOCK (table_multis);
   for (guint k = 0; k < ncache && !r; k++)
     if (cache[k].tab == tab && cache[k].n == n)
       r = cache[k].m;
-  if (r == NULL) {
+  if (r == NULL && ncache < G_N_ELEMENTS (cache)) {
     Multi *m = multi_new (tab, (guint) n);
-    g_assert (ncache < G_N_ELEMENTS (cache));
     cache[ncache++] = (TableMulti) { tab, n, m };
     r = m;
   }
   G_UNLOCK (table_multis);
-  return r;
+  return r;  /* NULL: too many tables, search them the slow way */
+}
+
+/* FALSE when no entry of @tab occurs in @hay (NUL-terminated); TRUE when
+ * one does, or when the table has no index. */
+static gboolean
+table_may_contain (const char *const *tab, gsize n, const char *hay)
+{
+  const Multi *m = table_multi (tab, n);
+  return m == NULL || multi_any (m, hay, strlen (hay));
 }
 
 /* All the tables searched in a message's own text (Evidence.scan_lc), in one
@@ -1185,7 +1202,19 @@ find_separator_from (const char *lc, gssize best)
 static gssize
 find_separator (const char *t)
 {
-  gssize best = multi_first_folded (table_multi (copy_separators, N (copy_separators)), t, strlen (t));
+  const Multi *m = table_multi (copy_separators, N (copy_separators));
+  gssize best = -1;
+  if (m)
+    best = multi_first_folded (m, t, strlen (t));
+  else {
+    char *lc = g_ascii_strdown (t, -1);
+    for (guint i = 0; i < N (copy_separators); i++) {
+      const char *h = strstr (lc, copy_separators[i]);
+      if (h && (best < 0 || h - lc < best))
+        best = h - lc;
+    }
+    g_free (lc);
+  }
   return find_separator_from (t, best);
 }
 
@@ -1275,7 +1304,7 @@ scan_text_ids (Ctx *c)
       for (; ll < 200 && p[ll]; ll++)
         lc[ll] = ascii_lc (p[ll]);
       lc[ll] = '\0';
-      if (multi_any (table_multi (copy_separators, N (copy_separators)), lc, ll))
+      if (contains_any (lc, copy_separators, N (copy_separators), NULL))
         after_sep = TRUE;
       if (!after_sep && decorated_separator (lc, ll))
         after_sep = TRUE;
