@@ -123,6 +123,16 @@ contains_any (const char *hay, const char *const *tab, gsize n, const char **hit
   return FALSE;
 }
 
+/* g_str_has_prefix(), inline. */
+static inline gboolean
+has_prefix (const char *s, const char *prefix)
+{
+  while (*prefix)
+    if (*s++ != *prefix++)
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
 {
@@ -131,7 +141,7 @@ prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
   while (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')
     s++;
   for (gsize i = 0; i < n; i++)
-    if (g_str_has_prefix (s, tab[i])) {
+    if (has_prefix (s, tab[i])) {
       if (hit_r)
         *hit_r = tab[i];
       return TRUE;
@@ -501,6 +511,46 @@ equal_any (const char *s, const char *const *tab, gsize n)
     if (strcmp (s, tab[i]) == 0)
       return TRUE;
   return FALSE;
+}
+
+/* g_strsplit (s, "\n", max) without an allocation per line: the lines
+ * point into one copy of @s. Free with free_lines(). */
+static char **
+split_lines (const char *s, guint max)
+{
+  gsize len = strlen (s);
+  /* the array and the copy in one block: [pointers ... NULL][text] */
+  guint n = 1;
+  for (const char *p = s; (p = memchr (p, '\n', s + len - p)) != NULL; p++)
+    n++;
+  if (max > 0 && n > max)
+    n = max;
+  gsize head = (len ? n + 1 : 1) * sizeof (char *);
+  char **v = g_malloc (head + len + 1);
+  char *buf = (char *) v + head;
+  memcpy (buf, s, len + 1);
+  guint k = 0;
+  if (len) {
+    char *p = buf;
+    for (;;) {
+      v[k++] = p;
+      if (k == n)
+        break;  /* the last one keeps the rest, as g_strsplit() does */
+      char *nl = strchr (p, '\n');
+      if (nl == NULL)
+        break;
+      *nl = '\0';
+      p = nl + 1;
+    }
+  }
+  v[k] = NULL;
+  return v;
+}
+
+static void
+free_lines (char **v)
+{
+  g_free (v);
 }
 
 static gboolean
@@ -1290,7 +1340,7 @@ scan_text_ids (Ctx *c)
 {
   if (c->text->len == 0)
     return;
-  char **lines = g_strsplit (c->text->str, "\n", 20000);
+  char **lines = split_lines (c->text->str, 20000);
   guint n = g_strv_length (lines);
   gboolean after_sep = FALSE;
   gboolean got_block = FALSE;
@@ -1368,7 +1418,7 @@ scan_text_ids (Ctx *c)
     if (m)
       add_returned (c, m, "inline-copy");
   }
-  g_strfreev (lines);
+  free_lines (lines);
 }
 
 /* Status codes (RFC 3463) in @t, in order; SMTP reply codes when none. */
@@ -1480,7 +1530,7 @@ keyed_recipient (const char *lc)
 static void
 scan_text_recipients (Ctx *c, const char *diag)
 {
-  char **lines = g_strsplit (diag, "\n", 5000);
+  char **lines = split_lines (diag, 5000);
   for (guint i = 0; lines[i] && c->b->recipients->len < 50; i++) {
     const char *p = lines[i];
     while (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
@@ -1562,7 +1612,7 @@ scan_text_recipients (Ctx *c, const char *diag)
     }
     g_free (lc);
   }
-  g_strfreev (lines);
+  free_lines (lines);
 }
 
 /* Amazon SES bounce notifications delivered through SNS: JSON with
@@ -2471,7 +2521,7 @@ collect_text_failures (Ctx *c, const char *diag)
     scan_status (b->status, whole);
   g_free (whole);
   if (b->diagnostics->len == 0) {
-    char **lines = g_strsplit (diag, "\n", 2000);
+    char **lines = split_lines (diag, 2000);
     for (guint i = 0; lines[i] && b->diagnostics->len < 3; i++) {
       char *l = g_strstrip (lines[i]);
       GPtrArray *tmp = g_ptr_array_new_with_free_func (g_free);
@@ -2480,7 +2530,7 @@ collect_text_failures (Ctx *c, const char *diag)
         usc_ptr_array_add_unique (b->diagnostics, short_copy (l, 200), FALSE);
       g_ptr_array_unref (tmp);
     }
-    g_strfreev (lines);
+    free_lines (lines);
   }
   if (!b->reporting_mta) {
     char *lc = g_ascii_strdown (diag, -1);
