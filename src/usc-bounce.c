@@ -1362,6 +1362,9 @@ scan_text_ids (Ctx *c)
       first_field_after_sep = i;
     }
     for (guint k = 0; k < N (body_id_keys); k++) {
+      /* the first letter decides most lines without the full comparison */
+      if (body_id_keys[k].key[0] && ascii_lc (*p) != ascii_lc (body_id_keys[k].key[0]))
+        continue;
       gsize kl = strlen (body_id_keys[k].key);
       if (g_ascii_strncasecmp (p, body_id_keys[k].key, kl) != 0)
         continue;
