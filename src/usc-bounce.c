@@ -360,6 +360,46 @@ multi_first_folded (const Multi *m, const char *hay, gsize len)
   return multi_run (m, hay, len, NULL, TRUE);
 }
 
+/* One occurrence of an entry. */
+typedef struct {
+  gsize pos;
+  guint32 len;
+} MultiOcc;
+
+/* Every occurrence of every entry in @hay (@len bytes, no NUL inside) read
+ * as if lower-cased, in the order of their offsets, appended to @occ. For an
+ * index without entries shorter than two bytes. */
+static void
+multi_all_folded (const Multi *m, const char *hay, gsize len, GArray *occ)
+{
+  for (gsize p = 0; p + 1 < len; p++) {
+    if (p + 4 <= len) {
+      guint32 w = multi_fold4 (multi_load4 (hay + p));
+      guint h4 = multi_hash4 (w);
+      if (m->bits4[h4 >> 5] & (1u << (h4 & 31)))
+        for (guint32 k = m->head4[h4]; k; k = m->next[k - 1]) {
+          guint i = k - 1;
+          if (m->w4[i] == w && m->len[i] <= len - p && multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], TRUE)) {
+            MultiOcc o = { p, m->len[i] };
+            g_array_append_val (occ, o);
+          }
+        }
+    }
+    if (m->n2 == 0)
+      continue;
+    guchar a = (guchar) ascii_lc (hay[p]), b = (guchar) ascii_lc (hay[p + 1]);
+    for (guint32 k = m->head2[multi_hash2 (a, b)]; k; k = m->next[k - 1]) {
+      guint i = k - 1;
+      const char *pt = m->pat[i];
+      if ((guchar) pt[0] == a && (guchar) pt[1] == b && m->len[i] <= len - p &&
+          multi_tail_eq (hay + p, pt, 2, m->len[i], TRUE)) {
+        MultiOcc o = { p, m->len[i] };
+        g_array_append_val (occ, o);
+      }
+    }
+  }
+}
+
 /* The index of one table, built on first use (kept for the process). */
 typedef struct {
   gconstpointer tab;
@@ -672,6 +712,8 @@ typedef struct {
   GPtrArray *returned;  /* GMimeMessage* (ref): returned originals, best first */
   GPtrArray *returned_src; /* const char* static */
   GString *text;        /* own text parts, UTF-8 */
+  GArray *sep_occ;      /* MultiOcc: the copy_separators in @text (case-folded), or NULL */
+  gsize sep_occ_len;    /* the length of @text they were found in */
   gsize first_off;      /* the first real text part in @text */
   gsize first_text_len;
   gboolean have_first;
@@ -1334,6 +1376,41 @@ inline_header_block (char **lines, guint n, guint at)
   return m;
 }
 
+/* Where the copy_separators occur in c->text (read as if lower-cased), found
+ * in one pass and kept; NULL when the index cannot say (use the slow way). */
+static const GArray *
+text_separators (Ctx *c)
+{
+  const Multi *m = table_multi (copy_separators, N (copy_separators));
+  if (m == NULL || m->n_short > 0)
+    return NULL;
+  if (c->sep_occ == NULL || c->sep_occ_len != c->text->len) {
+    if (c->sep_occ == NULL)
+      c->sep_occ = g_array_new (FALSE, FALSE, sizeof (MultiOcc));
+    g_array_set_size (c->sep_occ, 0);
+    multi_all_folded (m, c->text->str, c->text->len, c->sep_occ);
+    c->sep_occ_len = c->text->len;
+  }
+  return c->sep_occ;
+}
+
+/* find_separator (@region), where @region is a copy of the @n bytes of
+ * c->text from @off on. */
+static gssize
+region_separator (Ctx *c, const char *region, gsize off, gsize n)
+{
+  const GArray *occ = text_separators (c);
+  if (occ == NULL)
+    return find_separator (region);
+  gssize best = -1;
+  for (guint k = 0; k < occ->len && best < 0; k++) {
+    const MultiOcc *o = &g_array_index (occ, MultiOcc, k);
+    if (o->pos >= off && o->pos + o->len <= off + n)
+      best = (gssize) (o->pos - off);
+  }
+  return find_separator_from (region, best);
+}
+
 /* Message-IDs quoted in the text bodies. */
 static void
 scan_text_ids (Ctx *c)
@@ -1343,12 +1420,30 @@ scan_text_ids (Ctx *c)
   char **lines = split_lines (c->text->str, 20000);
   guint n = g_strv_length (lines);
   gboolean after_sep = FALSE;
+  const GArray *occ = text_separators (c);
+  guint oi = 0;
   gboolean got_block = FALSE;
   guint first_field_after_sep = 0;  /* 0: none */
   for (guint i = 0; i < n; i++) {
     int q;
     const char *p = strip_prefix (lines[i], &q);
-    if (!after_sep && *p) {
+    if (!after_sep && *p && occ) {
+      /* a separator within the first 200 bytes of the line (from the
+       * occurrences in the whole text: lines[] has c->text's offsets) */
+      gsize ll = 0;
+      while (ll < 200 && p[ll])
+        ll++;
+      gsize poff = (gsize) (p - lines[0]);
+      while (oi < occ->len && g_array_index (occ, MultiOcc, oi).pos < poff)
+        oi++;
+      for (guint k = oi; k < occ->len && g_array_index (occ, MultiOcc, k).pos < poff + ll; k++)
+        if (g_array_index (occ, MultiOcc, k).pos + g_array_index (occ, MultiOcc, k).len <= poff + ll) {
+          after_sep = TRUE;
+          break;
+        }
+      if (!after_sep && decorated_separator (p, ll))
+        after_sep = TRUE;
+    } else if (!after_sep && *p) {
       char lc[201];
       gsize ll = 0;
       for (; ll < 200 && p[ll]; ll++)
@@ -2442,7 +2537,7 @@ diagnostic_region (Ctx *c)
   const char *dtext = c->have_first ? c->text->str + c->first_off : c->text->str;
   gsize dlen = c->have_first ? c->first_text_len : c->text->len;
   char *diag = g_strndup (dtext, MIN (dlen, SCAN_MAX));
-  gssize sep = find_separator (diag);
+  gssize sep = region_separator (c, diag, (gsize) (dtext - c->text->str), strlen (diag));
   if (sep > 0)
     diag[sep] = '\0';
   return diag;
@@ -2454,7 +2549,7 @@ static char *
 notice_region (Ctx *c)
 {
   char *all = g_strndup (c->text->str, MIN (c->text->len, SCAN_MAX));
-  gssize sep = find_separator (all);
+  gssize sep = region_separator (c, all, 0, strlen (all));
   if (sep > 0)
     all[sep] = '\0';
   return all;
@@ -2616,6 +2711,8 @@ ctx_clear (Ctx *c)
   g_ptr_array_unref (c->returned_src);
   g_ptr_array_unref (c->payloads);
   g_string_free (c->text, TRUE);
+  if (c->sep_occ)
+    g_array_unref (c->sep_occ);
   g_free (c->own_id);
   g_free (c->from_addr);
   g_free (c->from_local);
