@@ -484,8 +484,9 @@ text_matcher (void)
     for (guint i = 0; i < N (dsn_body_markers); i++)
       g_ptr_array_add (pats, (gpointer) dsn_body_markers[i].needle);
     tm.sigs_off = pats->len;
+    /* only the SIG_BODY ones are looked up (an empty stand-in costs nothing) */
     for (guint i = 0; i < N (mta_signatures); i++)
-      g_ptr_array_add (pats, (gpointer) mta_signatures[i].needle);
+      g_ptr_array_add (pats, (gpointer) (mta_signatures[i].where == SIG_BODY ? mta_signatures[i].needle : ""));
     guint n = pats->len;
     tm.m = multi_new ((const char **) g_ptr_array_free (pats, FALSE), n);
     g_once_init_leave (&done, 1);
