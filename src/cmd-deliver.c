@@ -197,6 +197,13 @@ cmd_deliver (int argc, char **argv)
     break;
   case USC_ACTION_FILE:
     rc = store (maildir, ctx.config->folder ? ctx.config->folder : "Backscatter", chunks, 2);
+    /* A folder that cannot be used (a file in its place, no permission) is
+     * not worth deferring for: the queue would give up after days and the
+     * message would be lost. The inbox gets it, verdict headers and all. */
+    if (rc != CLI_EX_OK) {
+      fprintf (stderr, "unscatter: deliver: filing failed, delivering to the inbox instead\n");
+      rc = store (maildir, NULL, chunks, 2);
+    }
     break;
   case USC_ACTION_DELIVER:
   default:

@@ -12,6 +12,8 @@
  * message (the rest is recorded).
  */
 #include "config.h"
+#include <sys/mman.h>
+#include <unistd.h>
 #include "cli.h"
 
 #include <errno.h>
@@ -421,6 +423,8 @@ import_mbox (Import *im, const char *path)
     return TRUE;
   }
   const char *start = data;
+  const char *done = data;  /* page-aligned: the mapping starts on a page */
+  const gsize page = (gsize) sysconf (_SC_PAGESIZE);
   gboolean cont = TRUE;
   guint n = 0;
   while (cont && start < end) {
@@ -445,6 +449,14 @@ import_mbox (Import *im, const char *path)
     cont = import_one (im, name, start, next - start);
     g_free (name);
     start = next;
+    /* The mapping is read once, front to back: give the pages already
+     * read back to the kernel, so that a Sent folder of gigabytes does
+     * not show (and keep) gigabytes of resident memory. */
+    if ((gsize) (start - done) >= 16 * 1024 * 1024) {
+      const char *upto = data + (((gsize) (start - data)) & ~(gsize) (page - 1));
+      madvise ((void *) done, upto - done, MADV_DONTNEED);
+      done = upto;
+    }
   }
   g_mapped_file_unref (mf);
   return cont;

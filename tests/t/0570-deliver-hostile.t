@@ -121,11 +121,15 @@ mkdir -p "$M2/new" "$M2/cur" "$M2/tmp"
 : > "$M2/.Backscatter"
 _before=$(M=$M2 count_new)
 "$UNSCATTER" deliver --maildir "$M2" < "$DFIX/bounce-forged.msg" 2>"$TMP/err"
-is "$?" 75 "folder path a file, backscatter: exit 75"
-is "$(M=$M2 count_new)" "$_before" "folder path a file, backscatter: nothing stored"
+is "$?" 0 "folder path a file, backscatter: exit 0 (delivered to the inbox instead)"
+is "$(M=$M2 count_new)" "$((_before + 1))" "folder path a file, backscatter: stored once"
+is "$(ls "$M2/new" | wc -l)" 1 "folder path a file, backscatter: in the inbox"
+is "$(grep -l '^X-Unscatter-Verdict: backscatter' "$M2"/new/* | wc -l)" 1 "folder path a file, backscatter: with its verdict header"
+case $(cat "$TMP/err") in *"delivering to the inbox instead"*) ok "folder path a file: says so on stderr";; *) not_ok "folder path a file: says so on stderr";; esac
+[ -f "$M2/.Backscatter" ] && ok "folder path a file: the file is left alone" || not_ok "folder path a file: the file is left alone"
 "$UNSCATTER" deliver --maildir "$M2" < "$DFIX/ham.msg" 2>"$TMP/err"
 is "$?" 0 "folder path a file, ordinary mail: exit 0 (the inbox is fine)"
-is "$(M=$M2 count_new)" "$((_before + 1))" "folder path a file, ordinary mail: stored"
+is "$(M=$M2 count_new)" "$((_before + 2))" "folder path a file, ordinary mail: stored"
 
 # ---- --help in a .forward or a procmail recipe: never "delivered" ----
 for a in -h --help --help-all --help-common; do
