@@ -22,7 +22,10 @@
  * it as its own), collect_original, collect_report_failures /
  * collect_text_failures, collect_family. Attachments are sniffed (libmagic)
  * only once the message is known to be a bounce. Text is scanned with plain
- * substring searches on a lower-cased copy, no regular expressions.
+ * substring searches (lower-cased or read case-folded), no regular
+ * expressions; a table is searched in one pass over the text (see
+ * "multi-pattern matching"), with exactly the results of one strstr() per
+ * entry.
  */
 #include "config.h"
 #include "usc-bounce.h"
@@ -152,12 +155,18 @@ prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
 /* ---- multi-pattern matching ----
  *
  * The tables are searched in ONE pass over a text instead of one strstr()
- * per entry: the entries are indexed by their first two bytes (the index is
- * built once per process, from the tables as they are), every position of
- * the text is looked up there, and the offset of the first occurrence of
- * each entry is recorded: exactly what strstr() would have found (byte for
- * byte, on the same NUL-terminated text). Only the machinery changes; the
- * heuristics stay in the tables. */
+ * per entry: the entries are indexed by their first four bytes (entries of
+ * two or three bytes by their first two; the index is built once per
+ * process, from the tables as they are), every position of the text is
+ * looked up there, and the offset of the first occurrence of each entry is
+ * recorded: exactly what strstr() would have found (byte for byte, on the
+ * same NUL-terminated text). The message's own text is scanned once for all
+ * the tables searched in it (text_matcher), the copy separators once for
+ * every occurrence in the notice (text_separators); other tables get an
+ * index on first use (table_multi), and contains_any() asks it first. A
+ * "folded" scan reads the text as if lower-cased (ASCII), so that no
+ * lower-cased copy is needed. Only the machinery changes; the heuristics
+ * stay in the tables, and a table added there is indexed too. */
 
 #define MULTI_BITS4 14         /* entries of 4+ bytes: by their first four */
 #define MULTI_BUCKETS2 4096    /* entries of 2-3 bytes: by their first two */
