@@ -22,7 +22,10 @@
  * it as its own), collect_original, collect_report_failures /
  * collect_text_failures, collect_family. Attachments are sniffed (libmagic)
  * only once the message is known to be a bounce. Text is scanned with plain
- * substring searches on a lower-cased copy, no regular expressions.
+ * substring searches (lower-cased or read case-folded), no regular
+ * expressions; a table is searched in one pass over the text (see
+ * "multi-pattern matching"), with exactly the results of one strstr() per
+ * entry.
  */
 #include "config.h"
 #include "usc-bounce.h"
@@ -86,6 +89,13 @@ usc_bounce_free (UscBounce **bounce)
 
 #define N(a) G_N_ELEMENTS (a)
 
+/* g_ascii_tolower(), inline. */
+static inline char
+ascii_lc (char c)
+{
+  return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+}
+
 static char *
 ascii_lower_n (const char *s, gsize n)
 {
@@ -96,10 +106,16 @@ ascii_lower_n (const char *s, gsize n)
   return r;
 }
 
+static gboolean table_may_contain (const char *const *tab, gsize n, const char *hay);
+
 static gboolean
 contains_any (const char *hay, const char *const *tab, gsize n, const char **hit_r)
 {
   if (hay == NULL || *hay == '\0')
+    return FALSE;
+  /* the index answers "none" in one pass; the first hit in table order (the
+   * rare case) is then found as before */
+  if (!table_may_contain (tab, n, hay))
     return FALSE;
   for (gsize i = 0; i < n; i++)
     if (strstr (hay, tab[i])) {
@@ -110,6 +126,16 @@ contains_any (const char *hay, const char *const *tab, gsize n, const char **hit
   return FALSE;
 }
 
+/* g_str_has_prefix(), inline. */
+static inline gboolean
+has_prefix (const char *s, const char *prefix)
+{
+  while (*prefix)
+    if (*s++ != *prefix++)
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
 {
@@ -118,12 +144,373 @@ prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
   while (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')
     s++;
   for (gsize i = 0; i < n; i++)
-    if (g_str_has_prefix (s, tab[i])) {
+    if (has_prefix (s, tab[i])) {
       if (hit_r)
         *hit_r = tab[i];
       return TRUE;
     }
   return FALSE;
+}
+
+/* ---- multi-pattern matching ----
+ *
+ * The tables are searched in ONE pass over a text instead of one strstr()
+ * per entry: the entries are indexed by their first four bytes (entries of
+ * two or three bytes by their first two; the index is built once per
+ * process, from the tables as they are), every position of the text is
+ * looked up there, and the offset of the first occurrence of each entry is
+ * recorded: exactly what strstr() would have found (byte for byte, on the
+ * same NUL-terminated text). The message's own text is scanned once for all
+ * the tables searched in it (text_matcher), the copy separators once for
+ * every occurrence in the notice (text_separators); other tables get an
+ * index on first use (table_multi), and contains_any() asks it first. A
+ * "folded" scan reads the text as if lower-cased (ASCII), so that no
+ * lower-cased copy is needed. Only the machinery changes; the heuristics
+ * stay in the tables, and a table added there is indexed too. */
+
+#define MULTI_BITS4 14         /* entries of 4+ bytes: by their first four */
+#define MULTI_BUCKETS2 4096    /* entries of 2-3 bytes: by their first two */
+
+typedef struct {
+  guint n;
+  const char *const *pat;
+  guint32 *len;
+  guint32 *w4;                          /* the first four bytes of an entry of 4+ */
+  guint32 *next;                        /* 1 + next entry of the same bucket, 0: none */
+  guint32 head4[1 << MULTI_BITS4];      /* 1 + first entry of the bucket, 0: none */
+  guint32 bits4[1 << (MULTI_BITS4 - 5)]; /* the non-empty buckets of head4 (a small filter) */
+  guint32 head2[MULTI_BUCKETS2];
+  guint n2;                             /* entries of 2-3 bytes */
+  guint n_short;                        /* entries shorter than two bytes */
+  guint *short_idx;
+} Multi;
+
+static inline guint32
+multi_load4 (const char *p)
+{
+  guint32 w;
+  memcpy (&w, p, 4);
+  return w;
+}
+
+static inline guint
+multi_hash4 (guint32 w)
+{
+  return (w * 2654435761u) >> (32 - MULTI_BITS4);
+}
+
+static inline guint
+multi_hash2 (guchar a, guchar b)
+{
+  return ((guint) a * 67u + b) & (MULTI_BUCKETS2 - 1);
+}
+
+/* Index @n patterns (not copied: static strings). */
+static Multi *
+multi_new (const char *const *pat, guint n)
+{
+  Multi *m = g_new0 (Multi, 1);
+  m->n = n;
+  m->pat = pat;
+  m->len = g_new (guint32, n ? n : 1);
+  m->w4 = g_new0 (guint32, n ? n : 1);
+  m->next = g_new0 (guint32, n ? n : 1);
+  m->short_idx = g_new (guint, n ? n : 1);
+  for (guint i = n; i-- > 0;) {
+    gsize l = strlen (pat[i]);
+    m->len[i] = (guint32) l;
+    if (l < 2) {
+      m->short_idx[m->n_short++] = i;
+    } else if (l < 4) {
+      guint h = multi_hash2 ((guchar) pat[i][0], (guchar) pat[i][1]);
+      m->next[i] = m->head2[h];
+      m->head2[h] = i + 1;
+      m->n2++;
+    } else {
+      m->w4[i] = multi_load4 (pat[i]);
+      guint h = multi_hash4 (m->w4[i]);
+      m->next[i] = m->head4[h];
+      m->head4[h] = i + 1;
+      m->bits4[h >> 5] |= 1u << (h & 31);
+    }
+  }
+  return m;
+}
+
+/* ASCII upper-case letters of the four bytes in @w lower-cased (SWAR). */
+static inline guint32
+multi_fold4 (guint32 w)
+{
+  guint32 low7 = w & 0x7f7f7f7fu;
+  guint32 ge_a = low7 + 0x3f3f3f3fu;   /* high bit: byte >= 'A' */
+  guint32 gt_z = low7 + 0x25252525u;   /* high bit: byte > 'Z' */
+  guint32 upper = ~w & (ge_a ^ gt_z) & 0x80808080u;
+  return w | (upper >> 2);
+}
+
+/* The bytes of @pt from @from on match @h (lower-cased first when @fold). */
+static inline gboolean
+multi_tail_eq (const char *h, const char *pt, guint32 from, guint32 len, gboolean fold)
+{
+  for (guint32 j = from; j < len; j++)
+    if ((fold ? ascii_lc (h[j]) : h[j]) != pt[j])
+      return FALSE;
+  return TRUE;
+}
+
+/* Candidates at @p (@w: the four bytes there, when there are four). */
+static inline gboolean
+multi_at (const Multi *m, const char *hay, gsize len, gsize p, guint32 w, gboolean have4, gboolean fold,
+          gssize *first_r)
+{
+  gboolean hit = FALSE;
+  guint h4 = have4 ? multi_hash4 (w) : 0;
+  if (have4 && (m->bits4[h4 >> 5] & (1u << (h4 & 31))))
+    for (guint32 k = m->head4[h4]; k; k = m->next[k - 1]) {
+      guint i = k - 1;
+      if (m->w4[i] == w && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
+          multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], fold)) {
+        if (!first_r)
+          return TRUE;
+        first_r[i] = (gssize) p;
+        hit = TRUE;
+      }
+    }
+  if (m->n2) {
+    guchar a = (guchar) hay[p], b = (guchar) hay[p + 1];
+    if (fold) {
+      a = (guchar) ascii_lc ((char) a);
+      b = (guchar) ascii_lc ((char) b);
+    }
+    for (guint32 k = m->head2[multi_hash2 (a, b)]; k; k = m->next[k - 1]) {
+      guint i = k - 1;
+      const char *pt = m->pat[i];
+      if ((guchar) pt[0] == a && (guchar) pt[1] == b && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
+          multi_tail_eq (hay + p, pt, 2, m->len[i], fold)) {
+        if (!first_r)
+          return TRUE;
+        first_r[i] = (gssize) p;
+        hit = TRUE;
+      }
+    }
+  }
+  return hit;
+}
+
+/* The scan of @hay (@len bytes, no NUL inside; with @fold, read as if
+ * lower-cased). With @first_r: first_r[i] = offset of the first occurrence of
+ * entry i or -1, i.e. strstr (hay, pat[i]) - hay. Returns the offset of the
+ * first occurrence of any entry, or -1 (without @first_r it stops there). */
+static inline gssize
+multi_run (const Multi *m, const char *hay, gsize len, gssize *first_r, gboolean fold)
+{
+  gssize best = -1;
+  if (first_r)
+    for (guint i = 0; i < m->n; i++)
+      first_r[i] = -1;
+  for (guint k = 0; k < m->n_short; k++) {
+    guint i = m->short_idx[k];
+    gssize at = -1;
+    if (m->len[i] == 0)
+      at = 0;
+    else
+      for (gsize j = 0; j < len && at < 0; j++)
+        if ((fold ? ascii_lc (hay[j]) : hay[j]) == m->pat[i][0])
+          at = (gssize) j;
+    if (at >= 0) {
+      if (first_r)
+        first_r[i] = at;
+      if (best < 0 || at < best)
+        best = at;
+    }
+  }
+  /* without @first_r, only an earlier start matters */
+  gsize pend = best >= 0 && !first_r ? (gsize) best : len;
+  gsize p = 0;
+  for (; p + 4 <= len && p < pend; p++) {
+    guint32 w = multi_load4 (hay + p);
+    if (fold)
+      w = multi_fold4 (w);
+    if (multi_at (m, hay, len, p, w, TRUE, fold, first_r)) {
+      if (best < 0 || (gssize) p < best)
+        best = (gssize) p;
+      if (!first_r)
+        return best;
+    }
+  }
+  for (; p + 1 < len && p < pend; p++)
+    if (multi_at (m, hay, len, p, 0, FALSE, fold, first_r)) {
+      if (best < 0 || (gssize) p < best)
+        best = (gssize) p;
+      if (!first_r)
+        return best;
+    }
+  return best;
+}
+
+static void
+multi_scan (const Multi *m, const char *hay, gsize len, gssize *first_r)
+{
+  multi_run (m, hay, len, first_r, FALSE);
+}
+
+/* Does any entry occur in @hay (@len bytes, no NUL inside)? */
+static gboolean
+multi_any (const Multi *m, const char *hay, gsize len)
+{
+  return multi_run (m, hay, len, NULL, FALSE) >= 0;
+}
+
+/* Offset of the first occurrence of any entry in @hay read as if
+ * lower-cased, or -1. */
+static gssize
+multi_first_folded (const Multi *m, const char *hay, gsize len)
+{
+  return multi_run (m, hay, len, NULL, TRUE);
+}
+
+/* One occurrence of an entry. */
+typedef struct {
+  gsize pos;
+  guint32 len;
+} MultiOcc;
+
+/* Every occurrence of every entry in @hay (@len bytes, no NUL inside) read
+ * as if lower-cased, in the order of their offsets, appended to @occ. For an
+ * index without entries shorter than two bytes. */
+static void
+multi_all_folded (const Multi *m, const char *hay, gsize len, GArray *occ)
+{
+  for (gsize p = 0; p + 1 < len; p++) {
+    if (p + 4 <= len) {
+      guint32 w = multi_fold4 (multi_load4 (hay + p));
+      guint h4 = multi_hash4 (w);
+      if (m->bits4[h4 >> 5] & (1u << (h4 & 31)))
+        for (guint32 k = m->head4[h4]; k; k = m->next[k - 1]) {
+          guint i = k - 1;
+          if (m->w4[i] == w && m->len[i] <= len - p && multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], TRUE)) {
+            MultiOcc o = { p, m->len[i] };
+            g_array_append_val (occ, o);
+          }
+        }
+    }
+    if (m->n2 == 0)
+      continue;
+    guchar a = (guchar) ascii_lc (hay[p]), b = (guchar) ascii_lc (hay[p + 1]);
+    for (guint32 k = m->head2[multi_hash2 (a, b)]; k; k = m->next[k - 1]) {
+      guint i = k - 1;
+      const char *pt = m->pat[i];
+      if ((guchar) pt[0] == a && (guchar) pt[1] == b && m->len[i] <= len - p &&
+          multi_tail_eq (hay + p, pt, 2, m->len[i], TRUE)) {
+        MultiOcc o = { p, m->len[i] };
+        g_array_append_val (occ, o);
+      }
+    }
+  }
+}
+
+/* The index of one table, built on first use (kept for the process). */
+typedef struct {
+  gconstpointer tab;
+  gsize n;
+  Multi *m;
+} TableMulti;
+
+G_LOCK_DEFINE_STATIC (table_multis);
+
+static const Multi *
+table_multi (const char *const *tab, gsize n)
+{
+  static TableMulti cache[64];
+  static guint ncache;
+  const Multi *r = NULL;
+  G_LOCK (table_multis);
+  for (guint k = 0; k < ncache && !r; k++)
+    if (cache[k].tab == tab && cache[k].n == n)
+      r = cache[k].m;
+  if (r == NULL && ncache < G_N_ELEMENTS (cache)) {
+    Multi *m = multi_new (tab, (guint) n);
+    cache[ncache++] = (TableMulti) { tab, n, m };
+    r = m;
+  }
+  G_UNLOCK (table_multis);
+  return r;  /* NULL: too many tables, search them the slow way */
+}
+
+/* FALSE when no entry of @tab occurs in @hay (NUL-terminated); TRUE when
+ * one does, or when the table has no index. */
+static gboolean
+table_may_contain (const char *const *tab, gsize n, const char *hay)
+{
+  const Multi *m = table_multi (tab, n);
+  return m == NULL || multi_any (m, hay, strlen (hay));
+}
+
+/* All the tables searched in a message's own text (Evidence.scan_lc), in one
+ * index: entry tabs[k] occupies [off, off + n). */
+typedef struct {
+  gconstpointer tab;
+  guint n, off;
+} MultiTab;
+
+static const char *const scan_literals[] = { "final-recipient:", "reporting-mta:", "http://", "https://" };
+
+typedef struct {
+  Multi *m;
+  MultiTab tabs[16];
+  guint ntabs;
+  guint markers_off;  /* dsn_body_markers[i].needle */
+  guint sigs_off;     /* mta_signatures[i].needle */
+} TextMatcher;
+
+static void
+tm_add (GPtrArray *pats, TextMatcher *tm, const char *const *tab, guint n)
+{
+  g_assert (tm->ntabs < G_N_ELEMENTS (tm->tabs));
+  tm->tabs[tm->ntabs++] = (MultiTab) { tab, n, pats->len };
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (pats, (gpointer) tab[i]);
+}
+
+static const TextMatcher *
+text_matcher (void)
+{
+  static TextMatcher tm;
+  static gsize done = 0;
+  if (g_once_init_enter (&done)) {
+    GPtrArray *pats = g_ptr_array_new ();
+    tm_add (pats, &tm, scan_literals, N (scan_literals));
+    tm_add (pats, &tm, copy_separators, N (copy_separators));
+    tm_add (pats, &tm, virus_body_markers, N (virus_body_markers));
+    tm_add (pats, &tm, forward_markers, N (forward_markers));
+    tm_add (pats, &tm, autoreply_body_markers, N (autoreply_body_markers));
+    tm_add (pats, &tm, challenge_body_markers, N (challenge_body_markers));
+    tm_add (pats, &tm, challenge_message_words, N (challenge_message_words));
+    tm_add (pats, &tm, challenge_hold_words, N (challenge_hold_words));
+    tm_add (pats, &tm, challenge_not_markers, N (challenge_not_markers));
+    tm_add (pats, &tm, virus_context_markers, N (virus_context_markers));
+    tm.markers_off = pats->len;
+    for (guint i = 0; i < N (dsn_body_markers); i++)
+      g_ptr_array_add (pats, (gpointer) dsn_body_markers[i].needle);
+    tm.sigs_off = pats->len;
+    /* only the SIG_BODY ones are looked up (an empty stand-in costs nothing) */
+    for (guint i = 0; i < N (mta_signatures); i++)
+      g_ptr_array_add (pats, (gpointer) (mta_signatures[i].where == SIG_BODY ? mta_signatures[i].needle : ""));
+    guint n = pats->len;
+    tm.m = multi_new ((const char **) g_ptr_array_free (pats, FALSE), n);
+    g_once_init_leave (&done, 1);
+  }
+  return &tm;
+}
+
+/* Where table @tab (@n entries) starts in the text index, or -1. */
+static gssize
+text_tab_off (const TextMatcher *tm, gconstpointer tab, gsize n)
+{
+  for (guint k = 0; k < tm->ntabs; k++)
+    if (tm->tabs[k].tab == tab && tm->tabs[k].n == n)
+      return tm->tabs[k].off;
+  return -1;
 }
 
 /* @s after leading brackets and white space ("【自動返信】" -> "自動返信】"). */
@@ -174,6 +561,46 @@ equal_any (const char *s, const char *const *tab, gsize n)
     if (strcmp (s, tab[i]) == 0)
       return TRUE;
   return FALSE;
+}
+
+/* g_strsplit (s, "\n", max) without an allocation per line: the lines
+ * point into one copy of @s. Free with free_lines(). */
+static char **
+split_lines (const char *s, guint max)
+{
+  gsize len = strlen (s);
+  /* the array and the copy in one block: [pointers ... NULL][text] */
+  guint n = 1;
+  for (const char *p = s; (p = memchr (p, '\n', s + len - p)) != NULL; p++)
+    n++;
+  if (max > 0 && n > max)
+    n = max;
+  gsize head = (len ? n + 1 : 1) * sizeof (char *);
+  char **v = g_malloc (head + len + 1);
+  char *buf = (char *) v + head;
+  memcpy (buf, s, len + 1);
+  guint k = 0;
+  if (len) {
+    char *p = buf;
+    for (;;) {
+      v[k++] = p;
+      if (k == n)
+        break;  /* the last one keeps the rest, as g_strsplit() does */
+      char *nl = strchr (p, '\n');
+      if (nl == NULL)
+        break;
+      *nl = '\0';
+      p = nl + 1;
+    }
+  }
+  v[k] = NULL;
+  return v;
+}
+
+static void
+free_lines (char **v)
+{
+  g_free (v);
 }
 
 static gboolean
@@ -295,6 +722,8 @@ typedef struct {
   GPtrArray *returned;  /* GMimeMessage* (ref): returned originals, best first */
   GPtrArray *returned_src; /* const char* static */
   GString *text;        /* own text parts, UTF-8 */
+  GArray *sep_occ;      /* MultiOcc: the copy_separators in @text (case-folded), or NULL */
+  gsize sep_occ_len;    /* the length of @text they were found in */
   gsize first_off;      /* the first real text part in @text */
   gsize first_text_len;
   gboolean have_first;
@@ -788,22 +1217,30 @@ parse_date (const char *d)
 static char *
 unquoted_lower (const char *t, gsize max)
 {
-  GString *s = g_string_sized_new (MIN (strlen (t), max) + 1);
-  const char *p = t;
-  while (*p && s->len < max) {
-    const char *nl = strchr (p, '\n');
-    gsize n = nl ? (gsize) (nl - p) : strlen (p);
+  /* lines are copied whole: the result may pass @max by one line */
+  gsize tlen = strlen (t), cap = MIN (tlen, max) + 2, o = 0;
+  char *s = g_malloc (cap);
+  const char *p = t, *end = t + tlen;
+  while (p < end && o < max) {
+    const char *nl = memchr (p, '\n', end - p);
+    gsize n = nl ? (gsize) (nl - p) : (gsize) (end - p);
     const char *q = p;
     while (q < p + n && (*q == ' ' || *q == '\t'))
       q++;
     if (*q != '>') {
+      if (o + n + 2 > cap) {
+        cap = MAX (cap * 2, o + n + 2);
+        s = g_realloc (s, cap);
+      }
       for (gsize i = 0; i < n; i++)
-        g_string_append_c (s, g_ascii_tolower (p[i]));
-      g_string_append_c (s, '\n');
+        s[o + i] = ascii_lc (p[i]);
+      o += n;
+      s[o++] = '\n';
     }
     p = nl ? nl + 1 : p + n;
   }
-  return g_string_free (s, FALSE);
+  s[o] = '\0';
+  return s;
 }
 
 static gboolean
@@ -816,7 +1253,7 @@ deco_char (char ch)
  * "--- Kopfzeilen der Originalnachricht ---": decoration (3+ of -=*_#~+)
  * before, decoration or a final ':' / '.' after, and between them words
  * about the message (separator_words), not a forward's. @l is one
- * lower-cased line of @n bytes. */
+ * line of @n bytes (the words are compared lower-cased). */
 static gboolean
 decorated_separator (const char *l, gsize n)
 {
@@ -837,7 +1274,7 @@ decorated_separator (const char *l, gsize n)
     return FALSE;
   if (t - s < 5 || t - s > 80 || memchr (s, ' ', t - s) == NULL)
     return FALSE;
-  char *inner = g_strndup (s, t - s);
+  char *inner = ascii_lower_n (s, t - s);  /* @l may be in any case */
   gboolean r = contains_any (inner, separator_words, N (separator_words), NULL) &&
                !contains_any (inner, separator_exclusions, N (separator_exclusions), NULL) &&
                !contains_any (inner, forward_markers, N (forward_markers), NULL) &&
@@ -846,16 +1283,10 @@ decorated_separator (const char *l, gsize n)
   return r;
 }
 
-/* Offset of the first copy-of-original separator line in lower-case @lc, or -1. */
+/* find_separator() once the first of the copy_separators is known (@best). */
 static gssize
-find_separator (const char *lc)
+find_separator_from (const char *lc, gssize best)
 {
-  gssize best = -1;
-  for (guint i = 0; i < N (copy_separators); i++) {
-    const char *h = strstr (lc, copy_separators[i]);
-    if (h && (best < 0 || h - lc < best))
-      best = h - lc;
-  }
   for (const char *l = lc; *l && (best < 0 || l - lc < best);) {
     const char *nl = strchr (l, '\n');
     gsize n = nl ? (gsize) (nl - l) : strlen (l);
@@ -866,6 +1297,27 @@ find_separator (const char *lc)
     l += n + (nl ? 1 : 0);
   }
   return best;
+}
+
+/* Offset of the first copy-of-original separator line in @t, or -1. @t is
+ * read as if lower-cased (ASCII): no lower-cased copy is needed. */
+static gssize
+find_separator (const char *t)
+{
+  const Multi *m = table_multi (copy_separators, N (copy_separators));
+  gssize best = -1;
+  if (m)
+    best = multi_first_folded (m, t, strlen (t));
+  else {
+    char *lc = g_ascii_strdown (t, -1);
+    for (guint i = 0; i < N (copy_separators); i++) {
+      const char *h = strstr (lc, copy_separators[i]);
+      if (h && (best < 0 || h - lc < best))
+        best = h - lc;
+    }
+    g_free (lc);
+  }
+  return find_separator_from (t, best);
 }
 
 /* Strip indentation and '>' quoting; returns the depth of quoting. */
@@ -934,34 +1386,90 @@ inline_header_block (char **lines, guint n, guint at)
   return m;
 }
 
+/* Where the copy_separators occur in c->text (read as if lower-cased), found
+ * in one pass and kept; NULL when the index cannot say (use the slow way). */
+static const GArray *
+text_separators (Ctx *c)
+{
+  const Multi *m = table_multi (copy_separators, N (copy_separators));
+  if (m == NULL || m->n_short > 0)
+    return NULL;
+  if (c->sep_occ == NULL || c->sep_occ_len != c->text->len) {
+    if (c->sep_occ == NULL)
+      c->sep_occ = g_array_new (FALSE, FALSE, sizeof (MultiOcc));
+    g_array_set_size (c->sep_occ, 0);
+    multi_all_folded (m, c->text->str, c->text->len, c->sep_occ);
+    c->sep_occ_len = c->text->len;
+  }
+  return c->sep_occ;
+}
+
+/* find_separator (@region), where @region is a copy of the @n bytes of
+ * c->text from @off on. */
+static gssize
+region_separator (Ctx *c, const char *region, gsize off, gsize n)
+{
+  const GArray *occ = text_separators (c);
+  if (occ == NULL)
+    return find_separator (region);
+  gssize best = -1;
+  for (guint k = 0; k < occ->len && best < 0; k++) {
+    const MultiOcc *o = &g_array_index (occ, MultiOcc, k);
+    if (o->pos >= off && o->pos + o->len <= off + n)
+      best = (gssize) (o->pos - off);
+  }
+  return find_separator_from (region, best);
+}
+
 /* Message-IDs quoted in the text bodies. */
 static void
 scan_text_ids (Ctx *c)
 {
   if (c->text->len == 0)
     return;
-  char **lines = g_strsplit (c->text->str, "\n", 20000);
+  char **lines = split_lines (c->text->str, 20000);
   guint n = g_strv_length (lines);
   gboolean after_sep = FALSE;
+  const GArray *occ = text_separators (c);
+  guint oi = 0;
   gboolean got_block = FALSE;
   guint first_field_after_sep = 0;  /* 0: none */
   for (guint i = 0; i < n; i++) {
     int q;
     const char *p = strip_prefix (lines[i], &q);
-    if (!after_sep && *p) {
-      char *lc = g_ascii_strdown (p, MIN (strlen (p), 200));
-      for (guint k = 0; k < N (copy_separators); k++)
-        if (strstr (lc, copy_separators[k])) {
+    if (!after_sep && *p && occ) {
+      /* a separator within the first 200 bytes of the line (from the
+       * occurrences in the whole text: lines[] has c->text's offsets) */
+      gsize ll = 0;
+      while (ll < 200 && p[ll])
+        ll++;
+      gsize poff = (gsize) (p - lines[0]);
+      while (oi < occ->len && g_array_index (occ, MultiOcc, oi).pos < poff)
+        oi++;
+      for (guint k = oi; k < occ->len && g_array_index (occ, MultiOcc, k).pos < poff + ll; k++)
+        if (g_array_index (occ, MultiOcc, k).pos + g_array_index (occ, MultiOcc, k).len <= poff + ll) {
           after_sep = TRUE;
           break;
         }
-      if (!after_sep && decorated_separator (lc, strlen (lc)))
+      if (!after_sep && decorated_separator (p, ll))
         after_sep = TRUE;
-      g_free (lc);
+    } else if (!after_sep && *p) {
+      char lc[201];
+      gsize ll = 0;
+      for (; ll < 200 && p[ll]; ll++)
+        lc[ll] = ascii_lc (p[ll]);
+      lc[ll] = '\0';
+      if (contains_any (lc, copy_separators, N (copy_separators), NULL))
+        after_sep = TRUE;
+      if (!after_sep && decorated_separator (lc, ll))
+        after_sep = TRUE;
     } else if (after_sep && first_field_after_sep == 0 && looks_like_field (p)) {
       first_field_after_sep = i;
     }
     for (guint k = 0; k < N (body_id_keys); k++) {
+      /* the first letter decides most lines without the full comparison */
+      if (body_id_keys[k].key[0] && ascii_lc (*p) != ascii_lc (body_id_keys[k].key[0]))
+        continue;
       gsize kl = strlen (body_id_keys[k].key);
       if (g_ascii_strncasecmp (p, body_id_keys[k].key, kl) != 0)
         continue;
@@ -1018,7 +1526,7 @@ scan_text_ids (Ctx *c)
     if (m)
       add_returned (c, m, "inline-copy");
   }
-  g_strfreev (lines);
+  free_lines (lines);
 }
 
 /* Status codes (RFC 3463) in @t, in order; SMTP reply codes when none. */
@@ -1130,7 +1638,7 @@ keyed_recipient (const char *lc)
 static void
 scan_text_recipients (Ctx *c, const char *diag)
 {
-  char **lines = g_strsplit (diag, "\n", 5000);
+  char **lines = split_lines (diag, 5000);
   for (guint i = 0; lines[i] && c->b->recipients->len < 50; i++) {
     const char *p = lines[i];
     while (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
@@ -1212,7 +1720,7 @@ scan_text_recipients (Ctx *c, const char *diag)
     }
     g_free (lc);
   }
-  g_strfreev (lines);
+  free_lines (lines);
 }
 
 /* Amazon SES bounce notifications delivered through SNS: JSON with
@@ -1257,7 +1765,7 @@ ses_json (Ctx *c, const char *lc_text, gboolean extract)
 
 static const char *
 detect_family (Ctx *c, const char *body_lc, const char *received_lc, const char *reporting_lc,
-               const char *diag_lc, const char *msgid_lc)
+               const char *diag_lc, const char *msgid_lc, const gssize *body_hits)
 {
   GMimeObject *top = GMIME_OBJECT (c->msg->mime);
   for (guint i = 0; i < N (mta_signatures); i++) {
@@ -1283,7 +1791,9 @@ detect_family (Ctx *c, const char *body_lc, const char *received_lc, const char 
       break;
     }
     }
-    gboolean hit = hay && strstr (hay, s->needle) != NULL;
+    /* @body_hits: where each needle first occurs in @body_lc (the text index) */
+    gboolean hit = s->where == SIG_BODY && body_hits && hay ? body_hits[i] >= 0
+                   : hay && strstr (hay, s->needle) != NULL;
     g_free (tmp);
     if (hit)
       return s->family;
@@ -1346,6 +1856,8 @@ add_refs (Ctx *c, const char *value, const char *source, int rank, gboolean reve
  * the weights below; each kind has its own threshold in decide_kind(). */
 typedef struct {
   char *scan_lc;            /* own text, lower-cased, '>'-quoted lines left out */
+  const TextMatcher *tm;    /* the tables searched in scan_lc ... */
+  gssize *hits;             /* ... and where each entry first occurs in it (-1: not) */
   /* structure */
   gboolean report_dsn;      /* a parsed delivery-status part (or SES JSON) */
   gboolean report_ct;       /* multipart/report; report-type=delivery-status only */
@@ -1376,6 +1888,7 @@ static void
 evidence_clear (Evidence *e)
 {
   g_free (e->scan_lc);
+  g_free (e->hits);
 }
 
 /* The bounce's own headers. */
@@ -1432,6 +1945,63 @@ count_markers (const char *hay, const char *const *tab, gsize n)
     if (strstr (hay, tab[i]))
       k++;
   return k;
+}
+
+/* contains_any (e->scan_lc, tab, n, hit_r), from the index. */
+static gboolean
+text_any (const Evidence *e, const char *const *tab, gsize n, const char **hit_r)
+{
+  gssize off = text_tab_off (e->tm, tab, n);
+  if (off < 0)
+    return contains_any (e->scan_lc, tab, n, hit_r);
+  if (*e->scan_lc == '\0')
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (e->hits[off + i] >= 0) {
+      if (hit_r)
+        *hit_r = tab[i];
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* count_markers (e->scan_lc, tab, n), from the index. */
+static int
+text_count (const Evidence *e, const char *const *tab, gsize n)
+{
+  gssize off = text_tab_off (e->tm, tab, n);
+  if (off < 0)
+    return count_markers (e->scan_lc, tab, n);
+  int k = 0;
+  for (gsize i = 0; i < n; i++)
+    if (e->hits[off + i] >= 0)
+      k++;
+  return k;
+}
+
+/* strstr (e->scan_lc, lit), from the index when @lit is one of scan_literals. */
+static const char *
+text_find (const Evidence *e, const char *lit)
+{
+  gssize off = text_tab_off (e->tm, scan_literals, N (scan_literals));
+  for (guint i = 0; i < N (scan_literals); i++)
+    if (strcmp (scan_literals[i], lit) == 0)
+      return e->hits[off + i] >= 0 ? e->scan_lc + e->hits[off + i] : NULL;
+  return strstr (e->scan_lc, lit);
+}
+
+/* find_separator (e->scan_lc), from the index. */
+static gssize
+text_separator (const Evidence *e)
+{
+  gssize off = text_tab_off (e->tm, copy_separators, N (copy_separators));
+  gssize best = -1;
+  for (guint i = 0; i < N (copy_separators); i++) {
+    gssize h = e->hits[off + i];
+    if (h >= 0 && (best < 0 || h < best))
+      best = h;
+  }
+  return find_separator_from (e->scan_lc, best);
 }
 
 /* Does the returned message @m look like a bounce itself (by its sender
@@ -1695,6 +2265,9 @@ gather_evidence (Ctx *c, Evidence *e)
 {
   GMimeObject *top = GMIME_OBJECT (c->msg->mime);
   const char *s = e->scan_lc = unquoted_lower (c->text->str, SCAN_MAX);
+  e->tm = text_matcher ();
+  e->hits = g_new (gssize, e->tm->m->n);
+  multi_scan (e->tm->m, s, strlen (s), e->hits);
 
   /* structure */
   e->report_ct = c->report_type && strstr (c->report_type, "delivery-status");
@@ -1707,8 +2280,8 @@ gather_evidence (Ctx *c, Evidence *e)
     /* delivery-status fields in the text (a report whose MIME structure is
      * lost): used for the recipients, not as evidence of a report (a
      * person may paste them) */
-    const char *f = strstr (s, "final-recipient:");
-    const char *r = strstr (s, "reporting-mta:");
+    const char *f = text_find (e, "final-recipient:");
+    const char *r = text_find (e, "reporting-mta:");
     const char *st = r && (!f || r < f) ? r : f;
     if (st && f) {
       UscDsnReport *rep = usc_dsn_parse (st, strlen (st), NULL);
@@ -1722,7 +2295,7 @@ gather_evidence (Ctx *c, Evidence *e)
   e->report_arf = c->feedback_part || (c->report_type && strstr (c->report_type, "feedback-report"));
   e->mdn = c->report_type && strstr (c->report_type, "disposition-notification") && !e->report_arf;
   e->hotmail_fbl = strstr (c->subject_lc, "complaint about message from") && c->returned->len > 0;
-  e->returned = c->returned->len > 0 || find_separator (s) >= 0;
+  e->returned = c->returned->len > 0 || text_separator (e) >= 0;
   for (guint i = 0; i < c->returned->len && !e->returned_bounce; i++) {
     const char *src = c->returned_src->pdata[i];
     if (strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0)
@@ -1760,7 +2333,7 @@ gather_evidence (Ctx *c, Evidence *e)
   /* wording */
   e->subject_dsn = contains_any (c->subject_lc, dsn_subjects, N (dsn_subjects), &e->subject_hit);
   for (guint i = 0; i < N (dsn_body_markers); i++)
-    if (strstr (s, dsn_body_markers[i].needle)) {
+    if (e->hits[e->tm->markers_off + i] >= 0) {
       if (dsn_body_markers[i].strong)
         e->strong++;
       else
@@ -1769,7 +2342,7 @@ gather_evidence (Ctx *c, Evidence *e)
         e->first_marker = dsn_body_markers[i].needle;
     }
   e->virus_subject = contains_any (c->subject_lc, virus_subjects, N (virus_subjects), NULL);
-  e->virus_body = count_markers (s, virus_body_markers, N (virus_body_markers));
+  e->virus_body = text_count (e, virus_body_markers, N (virus_body_markers));
   e->malware = malware_names (s);
   if (!e->virus_subject && malware_names (c->subject_lc))
     e->virus_subject = TRUE;
@@ -1791,7 +2364,7 @@ gather_evidence (Ctx *c, Evidence *e)
     e->human += 3;
   if (e->list)
     e->human += 2;
-  if (!machine && count_markers (s, forward_markers, N (forward_markers)))
+  if (!machine && text_count (e, forward_markers, N (forward_markers)))
     e->human += 3;
 
   /* non-delivery report */
@@ -1861,7 +2434,7 @@ gather_evidence (Ctx *c, Evidence *e)
    * notifications carry it too) */
   if (header_has (top, "X-Auto-Response-Suppress", ""))
     arep += 1;
-  if (contains_any (s, autoreply_body_markers, N (autoreply_body_markers), NULL))
+  if (text_any (e, autoreply_body_markers, N (autoreply_body_markers), NULL))
     arep += 2;
   if (e->in_reply)
     arep += 1;
@@ -1894,7 +2467,7 @@ gather_evidence (Ctx *c, Evidence *e)
   }
   if (contains_any (c->subject_lc, challenge_subjects, N (challenge_subjects), NULL))
     chal += 4;
-  int cb = count_markers (s, challenge_body_markers, N (challenge_body_markers));
+  int cb = text_count (e, challenge_body_markers, N (challenge_body_markers));
   chal += cb ? 3 + MIN (cb - 1, 3) : 0;
   if (e->auto_any || c->null_sender)
     chal += 1;
@@ -2215,11 +2788,9 @@ diagnostic_region (Ctx *c)
   const char *dtext = c->have_first ? c->text->str + c->first_off : c->text->str;
   gsize dlen = c->have_first ? c->first_text_len : c->text->len;
   char *diag = g_strndup (dtext, MIN (dlen, SCAN_MAX));
-  char *lc = g_ascii_strdown (diag, -1);
-  gssize sep = find_separator (lc);
+  gssize sep = region_separator (c, diag, (gsize) (dtext - c->text->str), strlen (diag));
   if (sep > 0)
     diag[sep] = '\0';
-  g_free (lc);
   return diag;
 }
 
@@ -2229,11 +2800,9 @@ static char *
 notice_region (Ctx *c)
 {
   char *all = g_strndup (c->text->str, MIN (c->text->len, SCAN_MAX));
-  char *lc = g_ascii_strdown (all, -1);
-  gssize sep = find_separator (lc);
+  gssize sep = region_separator (c, all, 0, strlen (all));
   if (sep > 0)
     all[sep] = '\0';
-  g_free (lc);
   return all;
 }
 
@@ -2301,7 +2870,7 @@ collect_text_failures (Ctx *c, const char *diag)
     scan_status (b->status, whole);
   g_free (whole);
   if (b->diagnostics->len == 0) {
-    char **lines = g_strsplit (diag, "\n", 2000);
+    char **lines = split_lines (diag, 2000);
     for (guint i = 0; lines[i] && b->diagnostics->len < 3; i++) {
       char *l = g_strstrip (lines[i]);
       GPtrArray *tmp = g_ptr_array_new_with_free_func (g_free);
@@ -2310,7 +2879,7 @@ collect_text_failures (Ctx *c, const char *diag)
         usc_ptr_array_add_unique (b->diagnostics, short_copy (l, 200), FALSE);
       g_ptr_array_unref (tmp);
     }
-    g_strfreev (lines);
+    free_lines (lines);
   }
   if (!b->reporting_mta) {
     char *lc = g_ascii_strdown (diag, -1);
@@ -2369,7 +2938,8 @@ collect_family (Ctx *c, const Evidence *e, const char *diag_all, const char *rep
     g_free (lc);
   }
   char *id_lc = c->own_id ? g_ascii_strdown (c->own_id, -1) : NULL;
-  const char *fam = detect_family (c, e->scan_lc, rcv->str, reporting_all, diag_all, id_lc);
+  const char *fam = detect_family (c, e->scan_lc, rcv->str, reporting_all, diag_all, id_lc,
+                                   e->hits + e->tm->sigs_off);
   if (fam)
     c->b->mta_family = g_strdup (fam);
   g_free (id_lc);
@@ -2392,6 +2962,8 @@ ctx_clear (Ctx *c)
   g_ptr_array_unref (c->returned_src);
   g_ptr_array_unref (c->payloads);
   g_string_free (c->text, TRUE);
+  if (c->sep_occ)
+    g_array_unref (c->sep_occ);
   g_free (c->own_id);
   g_free (c->from_addr);
   g_free (c->from_local);

@@ -18,6 +18,16 @@ usc_json_append_string (GString *out, const char *s)
     s = valid = g_utf8_make_valid (s, -1);
   g_string_append_c (out, '"');
   for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+    /* a run of bytes that need no escape goes in at once */
+    const unsigned char *q = p;
+    while (*q >= 0x20 && *q != 0x7f && *q != '"' && *q != '\\' && *q != 0xc2 && *q != 0xe2)
+      q++;
+    if (q > p) {
+      g_string_append_len (out, (const char *) p, q - p);
+      p = q;
+      if (*p == '\0')
+        break;
+    }
     switch (*p) {
     case '"':  g_string_append (out, "\\\""); break;
     case '\\': g_string_append (out, "\\\\"); break;
