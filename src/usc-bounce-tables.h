@@ -675,6 +675,13 @@ static const UscSignature mta_signatures[] = {
   { "exchange", SIG_HEADER, "X-MS-Has-Attach", "" },
   { "exchange", SIG_BODY, NULL, "delivery has failed to these recipients or groups" },
   { "exchange", SIG_BODY, NULL, "diagnostic information for administrators" },
+  /* added after h8: the localised Exchange 2007+ headings, and the NDR flag
+   * Exchange sets on its own reports (Office 365 matched above first) */
+  { "exchange", SIG_BODY, NULL, "informations de diagnostic pour les administrateurs" },
+  { "exchange", SIG_BODY, NULL, "informazioni di diagnostica per gli amministratori" },
+  { "exchange", SIG_BODY, NULL, "diagnoseinformationen f\xc3\xbcr administratoren" },
+  { "exchange", SIG_BODY, NULL, "informaci\xc3\xb3n de diagn\xc3\xb3stico para administradores" },
+  { "exchange", SIG_HEADER, "X-MS-Exchange-Message-Is-Ndr", "" },
   { "exchange", SIG_BODY, NULL, "microsoft exchange" },
   { "exchange", SIG_DIAG, NULL, "resolver.adr." },
   { "exchange", SIG_BODY, NULL, "#5.1.1 smtp" },
@@ -690,6 +697,10 @@ static const UscSignature mta_signatures[] = {
   { "yahoo", SIG_FROM, NULL, "@yahooinc.com" },
   { "yahoo", SIG_BODY, NULL, "message from yahoo" },
   { "yahoo", SIG_BODY, NULL, "yahoo! mail" },
+  /* added after h8: Yahoo's own trace header and its bounce opening (before
+   * qmail, whose copy separator Yahoo's bounces reuse) */
+  { "yahoo", SIG_HEADER, "X-YMailISG", "" },
+  { "yahoo", SIG_BODY, NULL, "sorry, we were unable to deliver your message" },
   { "yahoo", SIG_REPORTING, NULL, "yahoo" },
   { "aol", SIG_FROM, NULL, "aol.com" },
   { "aol", SIG_REPORTING, NULL, "aol.com" },

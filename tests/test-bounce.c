@@ -1347,6 +1347,92 @@ static const BounceCase cases[] = {
     "\n"
     "Saya sedang cuti.\n",
     USC_KIND_AUTOREPLY, "budget.9@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
+  /* ---- family signatures added after the h8 probe set ---- */
+
+  { "Exchange 2007 NDR in French names Exchange by its localised heading",
+    "Return-Path: <>\n"
+    "From: Postmaster <postmaster@example.fr>\n"
+    "To: alice@example.org\n"
+    "Subject: =?utf-8?Q?Non_remis=C2=A0:_Budget?=\n"
+    "Message-ID: <7f3e-ndr@EXCH02.example.fr>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "La remise aux destinataires ou groupes suivants a \xc3\xa9" "chou\xc3\xa9 :\n"
+    "\n"
+    "paul@example.fr\n"
+    "\n"
+    "Informations de diagnostic pour les administrateurs :\n"
+    "\n"
+    "paul@example.fr\n"
+    "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n"
+    "\n"
+    "En-t\xc3\xaates de message d'origine :\n"
+    "\n"
+    "From: Alice <alice@example.org>\n"
+    "To: <paul@example.fr>\n"
+    "Subject: Budget\n"
+    "Message-ID: <budget.77@example.org>\n",
+    USC_KIND_DSN, "budget.77@example.org", "inline-copy", "paul@example.fr", "5.1.1", "exchange", NULL, NULL },
+
+  { "an NDR flagged X-MS-Exchange-Message-Is-Ndr is Exchange's even in an unknown wording",
+    "Return-Path: <>\n"
+    "From: Postmaster <postmaster@corp.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Undeliverable: Budget\n"
+    "Message-ID: <8a4f-ndr@EXCH03.corp.example.net>\n"
+    "X-MS-Exchange-Message-Is-Ndr:\n"
+    "\n"
+    "Delivery to these recipients failed:\n"
+    "\n"
+    "rita@corp.example.net\n"
+    "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound'\n"
+    "\n"
+    "Original message headers:\n"
+    "\n"
+    "From: Alice <alice@example.org>\n"
+    "Message-ID: <budget.78@example.org>\n",
+    USC_KIND_DSN, "budget.78@example.org", "inline-copy", "rita@corp.example.net", NULL, "exchange", NULL, NULL },
+
+  { "Yahoo's bounce marked X-YMailISG is Yahoo's, not qmail's, though it reuses qmail's separator",
+    "Return-Path: <>\n"
+    "From: MAILER-DAEMON@mta1002.mail.example.com\n"
+    "To: alice@example.org\n"
+    "Subject: Failure Notice\n"
+    "Message-ID: <1763288650.1234@mta1002.mail.example.com>\n"
+    "X-YMailISG: Qx7example0000\n"
+    "\n"
+    "Sorry, we were unable to deliver your message to the following address.\n"
+    "\n"
+    "<sven@example.net>:\n"
+    "Remote host said: 550 5.1.1 mailbox not found [RCPT_TO]\n"
+    "\n"
+    "--- Below this line is a copy of the message.\n"
+    "\n"
+    "From: Alice <alice@example.org>\n"
+    "To: <sven@example.net>\n"
+    "Message-ID: <budget.79@example.org>\n",
+    USC_KIND_DSN, "budget.79@example.org", "inline-copy", "sven@example.net", "5.1.1", "yahoo", NULL, NULL },
+
+  { "a qmail bounce from a host merely named 'yahoo' stays qmail's",
+    "Return-Path: <>\n"
+    "From: MAILER-DAEMON@yahoo.example.com\n"
+    "To: alice@example.org\n"
+    "Subject: failure notice\n"
+    "Message-ID: <20261116102410.5555.qmail@yahoo.example.com>\n"
+    "\n"
+    "Hi. This is the qmail-send program at yahoo.example.com.\n"
+    "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+    "\n"
+    "<tess@example.net>:\n"
+    "Remote host said: 550 5.1.1 unknown user\n"
+    "\n"
+    "--- Below this line is a copy of the message.\n"
+    "\n"
+    "From: Alice <alice@example.org>\n"
+    "Message-ID: <budget.80@example.org>\n",
+    USC_KIND_DSN, "budget.80@example.org", "inline-copy", "tess@example.net", "5.1.1", "qmail", NULL, NULL },
 };
 
 static char *
