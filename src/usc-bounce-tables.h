@@ -926,3 +926,17 @@ static const char *const file_extensions[] = {
   "xml", "md", "c", "h", "py", "java", "class", "map", "ts", "pdf", "zip", "gz", "tar", "log",
   "csv", "yml", "yaml", "sh", "rb", "go", "rs", "exe", "dll", "doc", "docx", "xls", "xlsx",
 };
+
+/* ---- added after the h8 probe set ---- */
+
+/* Fields of a message/feedback-report part that name whom the reported
+ * message was delivered to (RFC 5965 section 3.2; RFC 6650 Removal-Recipient). */
+static const char *const feedback_recipient_fields[] = {
+  "Original-Rcpt-To:", "Removal-Recipient:",
+};
+
+/* Headers a feedback loop adds to the returned copy to name its recipient
+ * (Hotmail/Outlook.com JMRP). */
+static const char *const feedback_copy_recipient_headers[] = {
+  "X-HmXmrOriginalRecipient",
+};

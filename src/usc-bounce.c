@@ -719,6 +719,7 @@ typedef struct {
   char *boundary_lc;
   GPtrArray *reports;   /* UscDsnReport* */
   gboolean feedback_part;
+  char *feedback_text;  /* the first message/feedback-report part's fields, or NULL */
   GPtrArray *returned;  /* GMimeMessage* (ref): returned originals, best first */
   GPtrArray *returned_src; /* const char* static */
   GString *text;        /* own text parts, UTF-8 */
@@ -1101,6 +1102,13 @@ walk (Ctx *c, GMimeObject *o, guint depth)
     }
   } else if (strcmp (ct, "message/feedback-report") == 0) {
     c->feedback_part = TRUE;
+    if (!c->feedback_text) {
+      GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
+      if (ba) {
+        c->feedback_text = g_utf8_make_valid ((const char *) ba->data, ba->len);
+        g_byte_array_unref (ba);
+      }
+    }
   } else if (strcmp (ct, "text/rfc822-headers") == 0 || strcmp (ct, "message/global-headers") == 0 ||
              strcmp (ct, "text/rfc822-header") == 0 || strcmp (ct, "message/rfc822-headers") == 0 ||
              strcmp (ct, "text/x-rfc822-headers") == 0) {
@@ -2833,6 +2841,55 @@ phrase_recipient (Ctx *c, const char *text)
   g_free (lc);
 }
 
+/* Whom a complained-about message was delivered to (RFC 5965 section 3.2):
+ * the report's Original-Rcpt-To fields, else the feedback-loop header
+ * that names it in the returned copy, else the copy's To addresses. */
+static void
+collect_feedback_recipients (Ctx *c)
+{
+  UscBounce *b = c->b;
+  if (c->feedback_text) {
+    char **lines = g_strsplit (c->feedback_text, "\n", 200);
+    for (guint i = 0; lines[i] && b->recipients->len < 50; i++) {
+      const char *l = lines[i];
+      for (guint k = 0; k < N (feedback_recipient_fields); k++) {
+        gsize n = strlen (feedback_recipient_fields[k]);
+        if (g_ascii_strncasecmp (l, feedback_recipient_fields[k], n) != 0)
+          continue;
+        char *a = addr_at (l + n + strspn (l + n, " \t<\""), NULL);
+        if (a && strchr (a, '@'))
+          usc_ptr_array_add_unique (b->recipients, a, TRUE);
+        else
+          g_free (a);
+        break;
+      }
+    }
+    g_strfreev (lines);
+  }
+  GMimeMessage *orig = c->returned->len ? c->returned->pdata[0] : NULL;
+  if (b->recipients->len > 0 || !orig)
+    return;
+  for (guint k = 0; k < N (feedback_copy_recipient_headers) && b->recipients->len == 0; k++) {
+    const char *v = hdr (GMIME_OBJECT (orig), feedback_copy_recipient_headers[k]);
+    char *a = v ? msgid_in (v, FALSE) : NULL;
+    if (a && strchr (a, '@'))
+      usc_ptr_array_add_unique (b->recipients, g_ascii_strdown (a, -1), TRUE);
+    g_free (a);
+  }
+  if (b->recipients->len > 0)
+    return;
+  InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
+  int tn = to ? internet_address_list_length (to) : 0;
+  for (int i = 0; i < tn && i < 10; i++) {
+    InternetAddress *ia = internet_address_list_get_address (to, i);
+    if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+      const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+      if (a && strchr (a, '@') && a[strlen (a) - 1] != '@' && !is_own_address (c, a))
+        usc_ptr_array_add_unique (b->recipients, g_ascii_strdown (a, -1), TRUE);
+    }
+  }
+}
+
 /* Recipients, status codes, diagnostics and the reporting host of a
  * non-standard (text) notice. */
 static void
@@ -2972,6 +3029,7 @@ ctx_clear (Ctx *c)
   g_free (c->to_addr);
   g_free (c->report_type);
   g_free (c->boundary_lc);
+  g_free (c->feedback_text);
 }
 
 static UscBounce *
@@ -3028,6 +3086,8 @@ analyze (UscMessage *msg, guint level)
           b->subject = g_strdup (c->inner->subject);
         note (b, "a bounce returned inside this one was analysed too");
       }
+    } else if (kind == USC_KIND_FEEDBACK_REPORT) {
+      collect_feedback_recipients (c);
     } else if ((kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE) && c->from_addr) {
       /* the one who answered is whom the original went to */
       usc_ptr_array_add_unique (b->recipients, g_strdup (c->from_addr), TRUE);
