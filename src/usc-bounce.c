@@ -1651,6 +1651,20 @@ scan_text_recipients (Ctx *c, const char *diag)
     const char *p = lines[i];
     while (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
       p++;
+    /* a sendmail transcript's "554 <a@b>... reason": a 4xx/5xx reply code,
+     * and maybe an enhanced status code, before the address */
+    if ((p[0] == '4' || p[0] == '5') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) &&
+        (p[3] == ' ' || p[3] == '-')) {
+      const char *q = p + 4;
+      if ((q[0] == '4' || q[0] == '5') && q[1] == '.') {
+        while (*q && *q != ' ')
+          q++;
+        while (*q == ' ')
+          q++;
+      }
+      if (*q == '<')
+        p = q;
+    }
     char *a = NULL;
     const char *end = NULL;
     if (*p == '<' || *p == '"') {
@@ -2723,6 +2737,15 @@ collect_original (Ctx *c, UscKind kind)
     b->envelope_sender = g_strdup (c->to_addr);
 }
 
+/* @a names a mailbox: local part @ domain, neither empty ("@mx.example.org"
+ * is a host, seen in Final-Recipient fields of broken DSNs). */
+static gboolean
+has_mailbox (const char *a)
+{
+  const char *at = a ? strchr (a, '@') : NULL;
+  return at && at > a && at[1] != '\0' && at[1] != '>' && at[1] != ' ';
+}
+
 /* Failed recipients, status codes and diagnostics from the reports;
  * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
  * @reporting_all (both lower-case, for the MTA family). */
@@ -2746,9 +2769,8 @@ collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all)
         continue;  /* not a failure */
       /* a Final-Recipient of address type LOCAL / X-Unix ("jdoe") names no
        * mail address: the Original-Recipient does */
-      const char *a = rc->final_recipient && strchr (rc->final_recipient, '@') ? rc->final_recipient
-                                                                                 : rc->original_recipient;
-      if (a && strchr (a, '@'))
+      const char *a = has_mailbox (rc->final_recipient) ? rc->final_recipient : rc->original_recipient;
+      if (has_mailbox (a))
         usc_ptr_array_add_unique (b->recipients, g_strdup (a), TRUE);
       if (rc->status && usc_dsn_status_valid (rc->status))
         usc_ptr_array_add_unique (b->status, g_strdup (rc->status), FALSE);

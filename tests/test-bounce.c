@@ -1527,6 +1527,58 @@ static const BounceCase cases[] = {
     "x\n"
     "--F--\n",
     USC_KIND_FEEDBACK_REPORT, "spam.23@example.org", "message/rfc822", "pia@isp.example.net", NULL, NULL, NULL, NULL },
+
+  /* ---- recipients in broken DSNs and sendmail transcripts (h8) ---- */
+
+  { "a Final-Recipient naming only '@host' is no recipient: the text's address is",
+    "Return-Path: <>\n"
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx9.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Returned mail: see transcript for details\n"
+    "Message-ID: <q0000002@mx9.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"S\"\n"
+    "\n"
+    "--S\n"
+    "\n"
+    "   ----- The following addresses had permanent fatal errors -----\n"
+    "<rhea@example.com>\n"
+    "    (reason: 550 Host unknown)\n"
+    "--S\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx9.example.net\n"
+    "\n"
+    "Final-Recipient: RFC822; @mx.example.com\n"
+    "Action: failed\n"
+    "Status: 5.1.2\n"
+    "--S\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: alice@example.org\n"
+    "Message-ID: <budget.81@example.org>\n"
+    "--S--\n",
+    USC_KIND_DSN, "budget.81@example.org", "text/rfc822-headers", "rhea@example.com", "5.1.2", NULL, NULL, NULL },
+
+  { "sendmail transcript lines '554 <a@b>... reason' each name a failed recipient",
+    "Return-Path: <>\n"
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@gw.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Returned mail: Unable to deliver mail\n"
+    "Message-ID: <v5.2@gw.example.net>\n"
+    "\n"
+    "   ----- Transcript of session follows -----\n"
+    "554 <pat@example.edu>... 550 Mailbox disabled\n"
+    "550 example.com (smtp)... 550 Host unknown\n"
+    "554 5.1.2 <quin@example.com>... 550 Host unknown\n"
+    "\n"
+    "   ----- Unsent message follows -----\n"
+    "From: alice@example.org\n"
+    "To: pat@example.edu, quin@example.com\n"
+    "Message-Id: <budget.82@example.org>\n"
+    "\n"
+    "Hi.\n",
+    USC_KIND_DSN, "budget.82@example.org", "inline-copy", "quin@example.com", NULL, NULL, NULL, NULL },
 };
 
 static char *
