@@ -2772,6 +2772,11 @@ collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all)
       const char *a = has_mailbox (rc->final_recipient) ? rc->final_recipient : rc->original_recipient;
       if (has_mailbox (a))
         usc_ptr_array_add_unique (b->recipients, g_strdup (a), TRUE);
+      /* an alias expanded on the way ("expanded from <x>"): the address the
+       * sender wrote is the Original-Recipient, and that is what a sent
+       * record holds */
+      if (a != rc->original_recipient && has_mailbox (rc->original_recipient))
+        usc_ptr_array_add_unique (b->recipients, g_strdup (rc->original_recipient), TRUE);
       if (rc->status && usc_dsn_status_valid (rc->status))
         usc_ptr_array_add_unique (b->status, g_strdup (rc->status), FALSE);
       /* a generic x.0.0 often hides the real code in the diagnostic */

@@ -1579,6 +1579,36 @@ static const BounceCase cases[] = {
     "\n"
     "Hi.\n",
     USC_KIND_DSN, "budget.82@example.org", "inline-copy", "quin@example.com", NULL, NULL, NULL, NULL },
+
+  { "an alias expanded on the way: the Original-Recipient the sender wrote is a recipient too",
+    "Return-Path: <>\n"
+    "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n"
+    "To: alice@example.org\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "Message-ID: <20261116.AB1@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"P\"\n"
+    "\n"
+    "--P\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "<sam@pool.example.net> (expanded from <sales@example.com>): user unknown\n"
+    "--P\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.net\n"
+    "\n"
+    "Final-Recipient: rfc822; sam@pool.example.net\n"
+    "Original-Recipient: rfc822;sales@example.com\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "--P\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: alice@example.org\n"
+    "Message-ID: <budget.83@example.org>\n"
+    "--P--\n",
+    USC_KIND_DSN, "budget.83@example.org", "text/rfc822-headers", "sales@example.com", "5.1.1", NULL, NULL, NULL },
 };
 
 static char *
