@@ -609,14 +609,21 @@ addr_char (char c)
   return g_ascii_isalnum (c) || (c && strchr ("._%+-=/!#$&'*?^`{|}~", c) != NULL) || (guchar) c >= 0x80;
 }
 
+/* A byte that can be in a host name: ASCII letters, digits, '-', '.' (and
+ * '_', seen in real host names). Not a non-ASCII byte: in notice text the
+ * domain ends where the prose in another script starts ("a@example.jp您好"). */
 static gboolean
 dom_char (char c)
 {
-  return g_ascii_isalnum (c) || c == '.' || c == '-' || c == '_' || (guchar) c >= 0x80;
+  return g_ascii_isalnum (c) || c == '.' || c == '-' || c == '_';
 }
 
-/* An address starting exactly at @p: returns it lower-cased and sets *end_r,
- * or NULL. */
+/* An address starting at @p (or, when @p starts with non-ASCII prose, just
+ * after it): returns it lower-cased and sets *end_r, or NULL. UTF-8 (an
+ * SMTPUTF8 address) is kept only when the address is closed by '>', that is,
+ * written inside <...>; otherwise the local part starts after the last
+ * non-ASCII byte and the domain ends at the first one. Trailing dots and
+ * hyphens are trimmed. */
 static char *
 addr_at (const char *p, const char **end_r)
 {
@@ -626,15 +633,24 @@ addr_at (const char *p, const char **end_r)
   if (q == p || *q != '@')
     return NULL;
   const char *d = q + 1, *e = d;
-  while (dom_char (*e))
+  while (dom_char (*e) || (guchar) *e >= 0x80)
     e++;
+  gboolean bracketed = *e == '>';
+  const char *s = p;
+  if (!bracketed) {
+    e = d;
+    while (dom_char (*e))
+      e++;
+    for (const char *t = p; t < q; t++)
+      if ((guchar) *t >= 0x80)
+        s = t + 1;
+  }
   while (e > d && (e[-1] == '.' || e[-1] == '-'))
     e--;
   if (e == d || memchr (d, '.', e - d) == NULL)
     return NULL;
   if (end_r)
     *end_r = e;
-  const char *s = p;
   while (s < q && (*s == '.' || *s == '\'' || *s == '`'))
     s++;
   if (s == q)

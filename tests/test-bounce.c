@@ -75,7 +75,45 @@ typedef struct {
   "\n" \
   "--0AB121A2055.1709540113/mx.example.net--\n"
 
+/* A plain-text notice naming its failed recipient on a "Recipient:" line
+ * (@line), with the original's headers after it: the address scanner's cases. */
+#define RCPT_LINE_NOTICE(line) \
+  "Return-Path: <>\n" \
+  "From: Mail Delivery System <MAILER-DAEMON@mx.example.jp>\n" \
+  "To: alice@example.org\n" \
+  "Subject: Undeliverable: Hello\n" \
+  "Message-ID: <addr-scan@mx.example.jp>\n" \
+  "MIME-Version: 1.0\n" \
+  "Content-Type: text/plain; charset=utf-8\n" \
+  "Content-Transfer-Encoding: 8bit\n" \
+  "\n" \
+  "Your message could not be delivered.\n" \
+  "\n" \
+  line "\n" \
+  "Reason: 550 5.1.1 user unknown\n" \
+  "\n" \
+  "----- Original message headers -----\n" \
+  "From: alice@example.org\n" \
+  "To: someone@example.com\n" \
+  "Message-ID: <scan.1@example.org>\n"
+
 static const BounceCase cases[] = {
+  /* the address scanner: a domain ends at the first byte that cannot be in a
+   * host name; UTF-8 only inside <...> (SMTPUTF8); trailing dots trimmed */
+  { "address scanner: prose in another script right after the domain is not part of it",
+    RCPT_LINE_NOTICE ("Recipient: kijitora@example.jp\xe6\x82\xa8\xe5\xa5\xbd\xef\xbc\x8c"),
+    USC_KIND_DSN, "scan.1@example.org", "inline-copy", "kijitora@example.jp", NULL, NULL, NULL, NULL },
+  { "address scanner: prose in another script right before the local part is not part of it",
+    RCPT_LINE_NOTICE ("Recipient: \xe6\x94\xb6\xe4\xbb\xb6\xe4\xba\xbakijitora@example.jp"),
+    USC_KIND_DSN, "scan.1@example.org", "inline-copy", "kijitora@example.jp", NULL, NULL, NULL, NULL },
+  { "address scanner: an SMTPUTF8 address inside <...> keeps its UTF-8",
+    RCPT_LINE_NOTICE ("Recipient: <\xe7\x94\xa8\xe6\x88\xb7@\xe4\xbe\x8b\xe5\xad\x90.example>"),
+    USC_KIND_DSN, "scan.1@example.org", "inline-copy",
+    "\xe7\x94\xa8\xe6\x88\xb7@\xe4\xbe\x8b\xe5\xad\x90.example", NULL, NULL, NULL, NULL },
+  { "address scanner: a sentence's full stop after the domain is trimmed",
+    RCPT_LINE_NOTICE ("Recipient: kijitora@example.jp."),
+    USC_KIND_DSN, "scan.1@example.org", "inline-copy", "kijitora@example.jp", NULL, NULL, NULL, NULL },
+
   { "postfix multipart/report", POSTFIX_REPORT,
     USC_KIND_DSN, "lunch.1@example.org", "message/rfc822", "bob@example.net", "5.1.1", "postfix",
     "alice@example.org", "20240304081513.0AB121A2055@mx.example.net" },
