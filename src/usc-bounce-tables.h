@@ -346,6 +346,22 @@ static const char *const autoreply_subject_prefixes[] = {
   "sjálfvirkt svar", "awtomatikong tugon",
 };
 
+/* The stem of "automatic" in many languages and scripts: a subject
+ * "<1-3 words with it>: ..." is an automatic answer's prefix in a language
+ * the prefix table does not list (Catalan "resposta automàtica:", Albanian
+ * "përgjigje automatike:", Serbian "аутоматски одговор:", Swahili "jibu la
+ * kiotomatiki:"). Lower case (UTF-8). */
+static const char *const autoreply_subject_stems[] = {
+  "automat", "otomat", "awtomat", "automaat", "autom\xc3\xa1t", "autom\xc3\xa0t", "автомат",
+  "аутомат", "αυτόματ", "αυτοματ", "samodejn" /* Slovenian */, "uathoibr" /* Irish */,
+};
+
+/* ... but not these words ("Automation meeting: agenda"). */
+static const char *const autoreply_stem_exclusions[] = {
+  "automation", "automatiz", "automatis", "automated test", "automatic update", "automatic payment",
+  "automatic renewal",
+};
+
 /* Auto-reply words so unambiguous that they count anywhere in a subject
  * that is not a reply or forward ("【自動返信】Re: ...", "Re: x [Auto-Reply]"). */
 static const char *const autoreply_subject_tokens[] = {
@@ -376,6 +392,8 @@ static const char *const autoreply_subject_weak_prefixes[] = {
   "your email has been received", "ticket received", "request received",
   "automatic notification", "urlaub", "férias", "ferias", "vacances", "vacaciones",
   "in ferie", "parental leave", "maternity leave",
+  /* added after h9 */
+  "away notice", "annual leave",
 };
 
 /* Auto-reply wording in the body. */
@@ -407,6 +425,8 @@ static const char *const autoreply_body_markers[] = {
   "estaré de vuelta", "sono in ferie", "fuori ufficio", "sarò di ritorno",
   "ich bin bis", "im urlaub", "ik ben afwezig", "met vakantie", "estou de férias",
   "ausente do escritório",
+  /* added after h9 */
+  "on annual leave", "has not been forwarded", "no access to my mailbox",
 };
 
 /* Header fields whose presence marks an auto-reply (value substring, "" = any). */

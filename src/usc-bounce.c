@@ -2298,6 +2298,30 @@ exchange_rule_reply (Ctx *c, GMimeObject *top)
   return r;
 }
 
+/* "<prefix>: rest" whose prefix is one to three words, one of them with
+ * the stem of "automatic" (autoreply_subject_stems): an automatic answer's
+ * subject in a language the prefix table does not list. */
+static gboolean
+stem_subject_prefix (const char *subject_lc)
+{
+  const char *s = skip_brackets (subject_lc);
+  const char *colon = strchr (s, ':');
+  const char *fw = strstr (s, "\xef\xbc\x9a");  /* a full-width colon */
+  if (fw && (colon == NULL || fw < colon))
+    colon = fw;
+  if (colon == NULL || colon == s || colon - s > 48 || colon[1] == '\0')
+    return FALSE;
+  char *pre = g_strndup (s, colon - s);
+  guint words = 1;
+  for (const char *q = pre; *q; q++)
+    if (*q == ' ' && q[1] && q[1] != ' ')
+      words++;
+  gboolean r = words <= 3 && contains_any (pre, autoreply_subject_stems, N (autoreply_subject_stems), NULL) &&
+               !contains_any (pre, autoreply_stem_exclusions, N (autoreply_stem_exclusions), NULL);
+  g_free (pre);
+  return r;
+}
+
 static void
 gather_evidence (Ctx *c, Evidence *e)
 {
@@ -2458,6 +2482,8 @@ gather_evidence (Ctx *c, Evidence *e)
     arep += 5;
   else if (exchange_rule_reply (c, top))
     arep += 5;  /* "<prefix in any language>: <Thread-Topic>" from an inbox rule */
+  else if (!reply_subject && stem_subject_prefix (c->subject_lc))
+    arep += 4;  /* "<automatic ... in another language>: ..." */
   else if (suffix_any (c->subject_lc, autoreply_subject_phrases, N (autoreply_subject_phrases), &e->autoreply_hit) &&
            !prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL))
     arep += 3;

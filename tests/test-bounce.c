@@ -100,6 +100,29 @@ typedef struct {
 static const BounceCase cases[] = {
   /* the address scanner: a domain ends at the first byte that cannot be in a
    * host name; UTF-8 only inside <...> (SMTPUTF8); trailing dots trimmed */
+  /* an automatic answer's subject prefix in a language the table does not
+   * list: one to three words, one with the stem of "automatic" (h9) */
+  { "auto-reply: Catalan 'Resposta autom\xc3\xa0tica:' by the stem of 'automatic'",
+    "From: Montse Puig <montse@empresa.example.cat>\n"
+    "To: alice@example.org\n"
+    "Subject: =?utf-8?B?UmVzcG9zdGEgYXV0b23DoHRpY2E6IFByZXNzdXBvc3Q=?=\n"
+    "Message-ID: <ar.ca.1@empresa.example.cat>\n"
+    "In-Reply-To: <ca.7@example.org>\n"
+    "Return-Path: <>\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "Estic fora de l'oficina fins al dilluns.\n",
+    USC_KIND_AUTOREPLY, "ca.7@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+  { "not an auto-reply: 'Automation meeting:' in a person's mail",
+    "From: Dave <dave@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Automation meeting: agenda\n"
+    "Message-ID: <am.1@example.net>\n"
+    "In-Reply-To: <ca.8@example.org>\n"
+    "\n"
+    "Hi Alice, here's the agenda for Thursday.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+
   { "address scanner: prose in another script right after the domain is not part of it",
     RCPT_LINE_NOTICE ("Recipient: kijitora@example.jp\xe6\x82\xa8\xe5\xa5\xbd\xef\xbc\x8c"),
     USC_KIND_DSN, "scan.1@example.org", "inline-copy", "kijitora@example.jp", NULL, NULL, NULL, NULL },
