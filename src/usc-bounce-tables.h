@@ -567,6 +567,8 @@ static const char *const virus_body_markers[] = {
   "bedrohung", "ameaça", "amenintare", "угроза", "hrozba", "tehdit", "quarantaine",
   "quarantena", "cuarentena", "quarantäne", "kwarantann", "carantin", "karantén", "karantene",
   "karanteeni", "карантин", "隔離", "隔离", "ウイルス", "病毒", "바이러스", "wirus", "вирус",
+  /* added after h9: verdicts without the word "virus" */
+  "malicious content", "malicious attachment", "malicious file", "verdict: malicious",
 };
 
 /* A virus notice speaks of a message. */
@@ -578,6 +580,8 @@ static const char *const virus_context_markers[] = {
   "ihre nachricht", "ihrer nachricht", "von ihnen gesendet", "nicht zugestellt",
   "votre message", "vous avez envoyé", "non remis", "su mensaje", "usted envió", "no entregado",
   "il suo messaggio", "uw bericht",
+  /* added after h9 */
+  "a sua mensagem", "sua mensagem", "ihre nachricht an", "mensaje enviado", "message from",
 };
 
 static const char *const virus_local_parts[] = {
@@ -592,6 +596,9 @@ static const char *const virus_display_names[] = {
   "content filter", "mail security", "email security", "mailsweeper", "scanmail",
   "kaspersky", "sophos", "puremessage", "symantec", "trend micro", "eset", "clamav",
   "f-secure", "bitdefender", "avast", "avira", "panda", "mcafee",
+  /* added after h9: gateways */
+  "proofpoint", "barracuda", "fortimail", "mimecast", "cisco email security", "messaging gateway",
+  "email protection", "mail shield", "gravityzone",
   "virenschutz", "virenscanner", "antivirus",
 };
 
@@ -898,6 +905,12 @@ static const char *const malware_platforms[] = {
   /* Trend Micro "TROJ_NAME.VAR", "BKDR_..." */
   "troj_", "tspy_", "worm_", "bkdr_", "pe_", "tsc_", "js_", "vbs_", "html_", "x97m_", "w97m_",
   "o97m_", "ransom_", "pak_",
+  /* added after h9: Avast/AVG "Win32:Trojan-gen", "JS:ScriptDl-inf [Trj]",
+   * Kaspersky "UDS:DangerousObject.Multi.Generic", Panda "Trj/GdSda.A",
+   * Avira "TR/Dropper.Gen", Fortinet "MSOffice/Agent.ABC!tr" */
+  "win32:", "win64:", "js:", "vbs:", "vba:", "html:", "pdf:", "lnk:", "msil:", "macos:", "elf:",
+  "bat:", "other:", "script:", "uds:", "not-a-virus:", "trj/", "bck/", "tr/", "heur/", "spr/",
+  "bds/", "drp/", "msoffice/", "msexcel/", "msword/", "lnk/", "powershell/", "xml/", "autoit/",
 };
 
 /* ... "Trojan.GenericKD.4711", "Worm.Mydoom-3" ... */

@@ -2205,8 +2205,13 @@ malware_names (const char *lc)
       found = malware_rest (p + strlen (hit));
     if (!found && g_str_has_prefix (p, "eicar") && (p[5] == '-' || p[5] == '_' || p[5] == '.'))
       found = TRUE;
-    if (!found && prefix_any (p, malware_types, N (malware_types), &hit))
-      found = malware_rest (p + strlen (hit));
+    if (!found && prefix_any (p, malware_types, N (malware_types), &hit)) {
+      /* "gen:variant" + ".razy.912": the prefix may end before its dot */
+      const char *r = p + strlen (hit);
+      if ((*r == '.' || *r == ':') && g_ascii_isalnum (r[1]) && g_ascii_isalnum (hit[strlen (hit) - 1]))
+        r++;
+      found = malware_rest (r);
+    }
     if (!found && prefix_any (p, malware_clamav_platforms, N (malware_clamav_platforms), &hit)) {
       const char *q = p + strlen (hit);
       const char *cat = NULL;

@@ -123,6 +123,30 @@ static const BounceCase cases[] = {
     "Hi Alice, here's the agenda for Thursday.\n",
     USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 
+  /* malware naming schemes (h9): Avast/AVG "Platform:Name", Bitdefender
+   * "Gen:Variant.Name.N" */
+  { "virus notice: Avast 'Win32:Trojan-gen' with a neutral subject",
+    "From: Avast Mail Shield <mailshield@office.example.pl>\n"
+    "To: alice@example.org\n"
+    "Subject: Attachment removed\n"
+    "Message-ID: <av.1@office.example.pl>\n"
+    "In-Reply-To: <av.7@example.org>\n"
+    "Return-Path: <>\n"
+    "\n"
+    "Avast Mail Shield removed the attachment invoice.exe from a message you sent.\n"
+    "Detection: Win32:Trojan-gen\n",
+    USC_KIND_VIRUS_NOTICE, "av.7@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+  { "virus notice: Bitdefender 'Gen:Variant.Razy.912' in Portuguese",
+    "From: Bitdefender GravityZone <gz@mail.example.com.br>\n"
+    "To: alice@example.org\n"
+    "Subject: Mensagem bloqueada\n"
+    "Message-ID: <bd.1@mail.example.com.br>\n"
+    "In-Reply-To: <bd.7@example.org>\n"
+    "Return-Path: <>\n"
+    "\n"
+    "A sua mensagem foi bloqueada. Foi detetado Gen:Variant.Razy.912 no anexo.\n",
+    USC_KIND_VIRUS_NOTICE, "bd.7@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
   { "address scanner: prose in another script right after the domain is not part of it",
     RCPT_LINE_NOTICE ("Recipient: kijitora@example.jp\xe6\x82\xa8\xe5\xa5\xbd\xef\xbc\x8c"),
     USC_KIND_DSN, "scan.1@example.org", "inline-copy", "kijitora@example.jp", NULL, NULL, NULL, NULL },
