@@ -518,6 +518,9 @@ static const char *const challenge_message_words[] = {
   "twoja wiadomość", "pana wiadomość", "ваше письмо", "ваше сообщение", "mesajınız",
   "お送りいただいたメール", "送信されたメール", "您的邮件", "귀하의 메일", "din besked",
   "viestisi", "mensagem", "seu e-mail",
+  /* added after h9 */
+  "vaše zpráva", "vaši zprávu", "vaša správa", "üzenete", "üzenetét", "μήνυμά σας" /* (lower-cased as ASCII: no capitals) */,
+  "vaše sporočilo", "vaša poruka", "vaše poruka", "mesajul dumneavoastră", "jūsų laiškas",
 };
 
 static const char *const challenge_hold_words[] = {
@@ -527,6 +530,9 @@ static const char *const challenge_hold_words[] = {
   /* added after h6 */
   "dostarcz", "weryfikac", "czeka", "задержан", "достав", "bekle", "teslim", "保留", "配信",
   "暂存", "投递", "보류", "levere", "odotta", "toimit",
+  /* added after h9: Czech/Slovak, Hungarian, Greek, Slovenian/Croatian; approval */
+  "čeká", "doruč", "várakoz", "kézbesít", "κρατείται", "αναμονή", "παραδο", "dostav",
+  "approv", "parked", "set aside", "sets aside",
 };
 
 /* Not a challenge: a confirmation of a sign-up the user asked for. */
@@ -876,6 +882,9 @@ static const struct { const char *name; const char *value; } challenge_header_va
 static const char *const challenge_url_words[] = {
   "confirm", "verif", "validat", "release", "approve", "captcha", "challenge", "whitelist",
   "authoriz", "authoris",
+  /* added after h9: the same words in other languages' URLs */
+  "overen", "overi", "jovahagy", "megerosit", "bestaetig", "bestatig", "conferm", "potwierdz",
+  "podtverd", "freigabe", "bevestig", "onay", "vahvist",
 };
 
 /* The local part of a Reply-To that confirms by answering (TMDA "-confirm-"). */

@@ -147,6 +147,22 @@ static const BounceCase cases[] = {
     "A sua mensagem foi bloqueada. Foi detetado Gen:Variant.Razy.912 no anexo.\n",
     USC_KIND_VIRUS_NOTICE, "bd.7@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
 
+  /* a challenge's shape in more languages (h9): the sender's message, held,
+   * and a link whose URL confirms ("overeni") */
+  { "challenge: Czech 'Vaše zpráva čeká na ověření' with a link",
+    "From: Ochrana posty <overeni@posta.example.cz>\n"
+    "To: alice@example.org\n"
+    "Subject: =?utf-8?B?T3bEm8WZZW7DrSBvZGVzw61sYXRlbGU=?=\n"
+    "Message-ID: <cz.1@posta.example.cz>\n"
+    "References: <cz.7@example.org>\n"
+    "Return-Path: <>\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Vaše zpráva čeká na ověření. Klikněte na odkaz, zpráva pak bude doručena:\n"
+    "https://posta.example.cz/overeni?k=55102\n",
+    USC_KIND_CHALLENGE, "cz.7@example.org", "references", NULL, NULL, NULL, NULL, NULL },
+
   { "address scanner: prose in another script right after the domain is not part of it",
     RCPT_LINE_NOTICE ("Recipient: kijitora@example.jp\xe6\x82\xa8\xe5\xa5\xbd\xef\xbc\x8c"),
     USC_KIND_DSN, "scan.1@example.org", "inline-copy", "kijitora@example.jp", NULL, NULL, NULL, NULL },
