@@ -932,6 +932,13 @@ static const char *const malware_types[] = {
   "exploit-", "downloader-", "backdoor-", "pws-", "artemis!", "generic!", "rdn/",
 };
 
+/* Symantec's Office-macro and heuristic names need no variant mark
+ * ("W97M.Downloader", "Bloodhound.W97M.8"): these prefixes are names on
+ * their own (added after h9). */
+static const char *const malware_bare_prefixes[] = {
+  "w97m.", "x97m.", "o97m.", "w2km.", "xf.", "bloodhound.",
+};
+
 /* ... and ClamAV's "Platform.Category.Name-NNN" ("Win.Trojan.Agent-1234"). */
 static const char *const malware_clamav_platforms[] = {
   "win.", "doc.", "xls.", "html.", "js.", "pdf.", "unix.", "andr.", "osx.", "email.", "java.",

@@ -2203,6 +2203,12 @@ malware_names (const char *lc)
     gboolean found = FALSE;
     if (prefix_any (p, malware_platforms, N (malware_platforms), &hit) && p[0] != ' ')
       found = malware_rest (p + strlen (hit));
+    if (!found && prefix_any (p, malware_bare_prefixes, N (malware_bare_prefixes), &hit) && p[0] != ' ') {
+      const char *r = p + strlen (hit), *e = r;
+      while (g_ascii_isalnum (*e))
+        e++;
+      found = e - r >= 4;
+    }
     if (!found && g_str_has_prefix (p, "eicar") && (p[5] == '-' || p[5] == '_' || p[5] == '.'))
       found = TRUE;
     if (!found && prefix_any (p, malware_types, N (malware_types), &hit)) {

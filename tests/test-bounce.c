@@ -147,6 +147,17 @@ static const BounceCase cases[] = {
     "A sua mensagem foi bloqueada. Foi detetado Gen:Variant.Razy.912 no anexo.\n",
     USC_KIND_VIRUS_NOTICE, "bd.7@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
 
+  { "virus notice: Symantec 'W97M.Downloader' (a name without a variant mark)",
+    "From: Symantec Messaging Gateway <smg@gw.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Attachment stripped: Order 5521\n"
+    "Message-ID: <sy.1@gw.example.com>\n"
+    "In-Reply-To: <sy.7@example.org>\n"
+    "Return-Path: <>\n"
+    "\n"
+    "Symantec Messaging Gateway detected W97M.Downloader in the attachment order.doc of your message.\n",
+    USC_KIND_VIRUS_NOTICE, "sy.7@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+
   /* a challenge's shape in more languages (h9): the sender's message, held,
    * and a link whose URL confirms ("overeni") */
   { "challenge: Czech 'Vaše zpráva čeká na ověření' with a link",
