@@ -38,6 +38,38 @@ parse_common (const char *name, const char *summary, int *argc, char ***argv,
   return TRUE;
 }
 
+/* Report a record failure for command @name: exit 75 (the record may be
+ * locked or damaged: try again). */
+static int
+record_failed (const char *name, GError **error)
+{
+  cli_error (name, *error);
+  g_clear_error (error);
+  return CLI_EX_TEMPFAIL;
+}
+
+/* The record of an initialised context, when --days @days is valid and the
+ * record exists; else NULL with *@ret_r set (2 bad --days, 75 record
+ * failure, 0 after printing @absent when there is no record yet). */
+static UscRecord *
+existing_record (const char *name, int days, const char *absent, CliContext *ctx, int *ret_r)
+{
+  if (days < 0) {
+    fprintf (stderr, "unscatter: %s: --days must be >= 0\n", name);
+    *ret_r = CLI_EX_USAGE;
+    return NULL;
+  }
+  GError *error = NULL;
+  UscRecord *record = cli_context_record (ctx, FALSE, &error);
+  if (record == NULL) {
+    if (error)
+      *ret_r = record_failed (name, &error);
+    else
+      printf ("%s\n", absent);
+  }
+  return record;
+}
+
 int
 cmd_expire (int argc, char **argv)
 {
@@ -52,35 +84,14 @@ cmd_expire (int argc, char **argv)
     goto out;
   if (days == G_MININT)
     days = (int) ctx.config->expire_days;
-  if (days < 0) {
-    fprintf (stderr, "unscatter: expire: --days must be >= 0\n");
-    ret = CLI_EX_USAGE;
+  UscRecord *record = existing_record ("expire", days, "expired 0 (no record)", &ctx, &ret);
+  if (record == NULL)
     goto out;
-  }
   GError *error = NULL;
-  UscRecord *record = cli_context_record (&ctx, FALSE, &error);
-  if (record == NULL) {
-    if (error) {
-      cli_error ("expire", error);
-      g_clear_error (&error);
-      ret = CLI_EX_TEMPFAIL;
-    } else {
-      printf ("expired 0 (no record)\n");
-    }
-    goto out;
-  }
   gint64 n = usc_record_expire (record, usc_now () - (gint64) days * 86400, &error);
-  if (n < 0) {
-    cli_error ("expire", error);
-    g_clear_error (&error);
-    ret = CLI_EX_TEMPFAIL;
-    goto out;
-  }
-  gint64 left = usc_record_count (record, &error);
+  gint64 left = n < 0 ? -1 : usc_record_count (record, &error);
   if (left < 0) {
-    cli_error ("expire", error);
-    g_clear_error (&error);
-    ret = CLI_EX_TEMPFAIL;
+    ret = record_failed ("expire", &error);
     goto out;
   }
   printf ("expired %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " left\n", n, left);
@@ -109,38 +120,18 @@ cmd_stats (int argc, char **argv)
   if (!parse_common ("stats", "— decisions per day, verdict and kind; record size", &argc, &argv,
                      entries, &ctx, &ret))
     goto out;
-  if (days < 0) {
-    fprintf (stderr, "unscatter: stats: --days must be >= 0\n");
-    ret = CLI_EX_USAGE;
+  UscRecord *record = existing_record ("stats", days, "entries 0 (no record)", &ctx, &ret);
+  if (record == NULL)
     goto out;
-  }
   GError *error = NULL;
-  UscRecord *record = cli_context_record (&ctx, FALSE, &error);
-  if (record == NULL) {
-    if (error) {
-      cli_error ("stats", error);
-      g_clear_error (&error);
-      ret = CLI_EX_TEMPFAIL;
-    } else {
-      printf ("entries 0 (no record)\n");
-    }
-    goto out;
-  }
   gint64 now = usc_now ();
   /* "the last N days" includes today: from the start of day N-1 ago. */
   gint64 since = days == 0 ? G_MININT64 / 2 : now - (gint64) (days - 1) * 86400;
   gint64 total = 0;
-  if (usc_record_stats (record, since, print_row, &total, &error) < 0) {
-    cli_error ("stats", error);
-    g_clear_error (&error);
-    ret = CLI_EX_TEMPFAIL;
-    goto out;
-  }
-  gint64 n = usc_record_count (record, &error);
+  gint64 n = usc_record_stats (record, since, print_row, &total, &error) < 0
+               ? -1 : usc_record_count (record, &error);
   if (n < 0) {
-    cli_error ("stats", error);
-    g_clear_error (&error);
-    ret = CLI_EX_TEMPFAIL;
+    ret = record_failed ("stats", &error);
     goto out;
   }
   printf ("decisions %" G_GINT64_FORMAT "\n", total);
