@@ -155,7 +155,7 @@ cmd_deliver (int argc, char **argv)
   const UscLimits *limits = &ctx.config->limits;
   cli_set_watchdog (limits->max_seconds * 2 + ctx.config->busy_timeout * 2 + 30, CLI_EX_TEMPFAIL);
 
-  raw = filter_read_all (0, &error);
+  raw = usc_read_all (0, 0, &error);
   if (raw == NULL) {
     cli_error ("deliver: stdin", error);
     goto out;
@@ -171,7 +171,7 @@ cmd_deliver (int argc, char **argv)
                  "message of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT,
                  rlen, limits->max_bytes);
   else
-    msg = usc_message_new_from_data (rdata, rlen, limits, &error);
+    msg = usc_message_new_from_bytes (raw, limits, &error);
   if (msg)
     classified = cli_classify (&ctx, msg, opt_rcpt, opt_sender, &r, &error);
 

@@ -41,42 +41,6 @@
 
 /* ---- helpers shared with cmd-deliver.c ---- */
 
-GBytes *
-filter_read_all (int fd, GError **error)
-{
-  gsize cap = 64 * 1024, len = 0;
-  char *buf = g_try_malloc (cap);
-  if (buf == NULL) {
-    g_set_error (error, USC_ERROR, USC_ERROR_IO, "read: %s", g_strerror (ENOMEM));
-    return NULL;
-  }
-  for (;;) {
-    if (len == cap) {
-      char *nb = cap < G_MAXSIZE / 2 ? g_try_realloc (buf, cap * 2) : NULL;
-      if (nb == NULL) {
-        g_free (buf);
-        g_set_error (error, USC_ERROR, USC_ERROR_IO, "read: %s", g_strerror (ENOMEM));
-        return NULL;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-    ssize_t n = read (fd, buf + len, cap - len);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      int e = errno;
-      g_free (buf);
-      g_set_error (error, USC_ERROR, USC_ERROR_IO, "read: %s", g_strerror (e));
-      return NULL;
-    }
-    if (n == 0)
-      break;
-    len += (gsize) n;
-  }
-  return g_bytes_new_take (buf, len);
-}
-
 gsize
 filter_mbox_from_end (const char *data, gsize len)
 {
@@ -198,7 +162,7 @@ cmd_filter (int argc, char **argv)
   const UscLimits *limits = &ctx.config->limits;
   cli_set_watchdog (limits->max_seconds * 2 + ctx.config->busy_timeout * 2 + 10, CLI_EX_TEMPFAIL);
 
-  raw = filter_read_all (0, &error);
+  raw = usc_read_all (0, 0, &error);
   if (raw == NULL) {
     cli_error ("filter: stdin", error);
     goto out;
@@ -210,7 +174,7 @@ cmd_filter (int argc, char **argv)
                  "message of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT,
                  rlen, limits->max_bytes);
   else
-    msg = usc_message_new_from_data (rdata, rlen, limits, &error);
+    msg = usc_message_new_from_bytes (raw, limits, &error);
   if (msg)
     classified = cli_classify (&ctx, msg, opt_rcpt, opt_sender, &r, &error);
   if (!classified && !filter_error_is_unparsable (error)) {

@@ -1,17 +1,13 @@
 /* cmd-filter.h — helpers of `unscatter filter` that `unscatter deliver`
- * shares (cmd-filter.c): reading the whole message and building the two
- * added header fields.
+ * shares (cmd-filter.c): the mbox From line and the two added header
+ * fields. Both read the message with usc_read_all() (no size limit: a message
+ * too big to judge must still be passed on).
  */
 #ifndef USC_CMD_FILTER_H
 #define USC_CMD_FILTER_H
 
 #include <glib.h>
 #include "cli.h"
-
-/* All of @fd (pipes too), without a size limit: the caller must still pass the
- * message on when it is too big to judge. Memory exhaustion is an error, not
- * an abort. Returns a new GBytes or NULL with @error (USC_ERROR_IO). */
-GBytes *filter_read_all (int fd, GError **error);
 
 /* Length of a leading mbox "From " line (with its line ending), or 0. */
 gsize filter_mbox_from_end (const char *data, gsize len);

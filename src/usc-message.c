@@ -64,7 +64,11 @@ usc_read_all (int fd, gsize max_bytes, GError **error)
     }
     cap = (gsize) st.st_size + 1; /* +1: see EOF without a regrow */
   }
-  char *buf = g_malloc (cap);
+  /* g_try_*: running out of memory is an error for the caller to handle
+   * (filter and deliver must then defer), never an abort. */
+  char *buf = g_try_malloc (cap);
+  if (buf == NULL)
+    goto nomem;
   gsize len = 0;
   for (;;) {
     if (len == cap) {
@@ -77,7 +81,12 @@ usc_read_all (int fd, gsize max_bytes, GError **error)
       cap = cap < G_MAXSIZE / 2 ? cap * 2 : G_MAXSIZE;
       if (max_bytes && cap > max_bytes + 1)
         cap = max_bytes + 1; /* one byte over is enough to know */
-      buf = g_realloc (buf, cap);
+      char *nb = g_try_realloc (buf, cap);
+      if (nb == NULL) {
+        g_free (buf);
+        goto nomem;
+      }
+      buf = nb;
     }
     ssize_t n = read (fd, buf + len, MIN (cap - len, (gsize) 1 << 20));
     if (n < 0) {
@@ -99,9 +108,16 @@ usc_read_all (int fd, gsize max_bytes, GError **error)
     g_free (buf);
     return NULL;
   }
-  if (cap - len > 4096)
-    buf = g_realloc (buf, len ? len : 1);
+  if (cap - len > 4096) {
+    char *nb = g_try_realloc (buf, len ? len : 1);
+    if (nb != NULL)
+      buf = nb;
+  }
   return g_bytes_new_take (buf, len);
+
+nomem:
+  g_set_error (error, USC_ERROR, USC_ERROR_IO, "read: %s", g_strerror (ENOMEM));
+  return NULL;
 }
 
 /* -------------------------------------------------------- line endings */

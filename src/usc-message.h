@@ -58,7 +58,8 @@ typedef struct {
 UscMessage *usc_message_read_fd (int fd, const UscLimits *limits, GError **error);
 
 /* Read all of @fd (pipes too) into memory. At most @max_bytes (0: no limit),
- * else USC_ERROR_LIMIT; USC_ERROR_IO on a read error. Returns new bytes.
+ * else USC_ERROR_LIMIT; USC_ERROR_IO on a read error or when memory runs out
+ * (never an abort). Returns new bytes.
  * Front ends that must pass a message on whatever happens (filter, deliver)
  * read with this and then call usc_message_new_from_bytes(), so that the raw
  * bytes are still theirs when the message is refused. */
