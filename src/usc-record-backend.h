@@ -1,0 +1,33 @@
+/* usc-record-backend.h — the storage backend interface of the sent-mail
+ * record (private to libunscatter: usc-record.c and its backends). */
+#pragma once
+
+#include "usc-record.h"
+
+
+/* ------------------------------------------------------------------------ */
+/* The backend interface. Keys are already hashed by the generic layer.      */
+
+typedef struct {
+  const char *name;
+  gpointer (*open) (const char *path, const UscRecordOptions *options, GError **error);
+  void     (*close) (gpointer be);
+  int      (*begin) (gpointer be, GError **error);
+  int      (*commit) (gpointer be, GError **error);
+  int      (*rollback) (gpointer be, GError **error);
+  /* 1 added, 0 already present (by @id), -1 error. @rcpts holds @n_rcpts keys. */
+  int      (*add) (gpointer be, gint64 id, gint64 date, gint64 recorded,
+                   const gint64 *rcpts, guint n_rcpts, GError **error);
+  int      (*has_id) (gpointer be, gint64 id, GError **error);
+  int      (*has_rcpt) (gpointer be, gint64 rcpt, gint64 since, gint64 until, GError **error);
+  gint64   (*count) (gpointer be, GError **error);
+  gint64   (*since) (gpointer be, GError **error);
+  gint64   (*expire) (gpointer be, gint64 before, GError **error);
+  int      (*log_decision) (gpointer be, gint64 day, const char *verdict, const char *kind,
+                            GError **error);
+  int      (*stats) (gpointer be, gint64 since_day, UscStatsFunc fn, gpointer user_data,
+                     GError **error);
+} UscRecordBackend;
+
+/* The SQLite backend (usc-record-sqlite.c). */
+extern const UscRecordBackend usc_record_sqlite_backend;
