@@ -21,6 +21,7 @@ UNSCATTER=${UNSCATTER:-$builddir/src/unscatter}
 GEN=$builddir/tests/malformed-gen
 SOAK_SECONDS=${SOAK_SECONDS:-300}
 SOAK_SEED=${SOAK_SEED:-$(date +%s)}
+echo "soak: seed $SOAK_SEED (replay with SOAK_SEED=$SOAK_SEED)"
 corpus=${USC_CORPUS:-$srcdir/../shared/corpus}
 crashdir=$builddir/soak-crashers
 
@@ -89,10 +90,25 @@ TOKENS = [
     b"\t", b" ", b":", b";", b"\"",
 ]
 
+# Every mutated input is bounded: CAP is the default [limits] max_bytes
+# (64 MiB) would be too much for a soak, so inputs stop at 6 MiB (beyond the
+# "limits" configuration's max_bytes and any parser limit, with a margin);
+# insert() never builds a larger buffer than that, so mutations compounded in
+# one case (duplicated header blocks, repeated lines) cannot exhaust memory.
+CAP = 6 << 20
+
+def insert(data, k, chunk, times=1):
+    """data[k:k] = chunk * times, with times cut so data stays under CAP."""
+    if chunk:
+        times = max(0, min(times, (CAP - len(data)) // len(chunk)))
+        if times:
+            data[k:k] = chunk * times
+
 def mutate(data):
     data = bytearray(data)
     for _ in range(rng.randint(1, 8)):
         op = rng.randrange(9)
+        del data[CAP:]                        # e.g. after a line-ending change
         n = len(data)
         if op == 0 and n:                     # flip bits
             for _ in range(rng.randint(1, 16)):
@@ -110,7 +126,7 @@ def mutate(data):
             i = rng.randrange(n)
             j = min(n, i + rng.randint(1, 4096))
             k = rng.randint(0, n)
-            data[k:k] = data[i:j] * rng.randint(1, 50)
+            insert(data, k, data[i:j], rng.randint(1, 50))
         elif op == 5:                         # MIME-ish tokens
             for _ in range(rng.randint(1, 6)):
                 i = rng.randint(0, len(data))
@@ -120,15 +136,15 @@ def mutate(data):
             if other:
                 i = rng.randrange(len(other))
                 k = rng.randint(0, n)
-                data[k:k] = other[i:i + rng.randint(1, 8192)]
+                insert(data, k, other[i:i + rng.randint(1, 8192)])
         elif op == 7:                         # line endings
             data = bytearray(bytes(data).replace(b"\n", rng.choice([b"\r\n", b"\r", b"\n\r"])))
         elif op == 8 and n:                   # nest: repeat a header line many times
             i = rng.randrange(n)
             j = data.find(b"\n", i)
             if j > i:
-                data[j + 1:j + 1] = data[i:j + 1] * rng.randint(2, 3000)
-    return bytes(data)
+                insert(data, j + 1, data[i:j + 1], rng.randint(2, 3000))
+    return bytes(data[:CAP])
 
 def limits():
     if asan != "yes":

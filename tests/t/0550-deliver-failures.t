@@ -56,7 +56,7 @@ if lock_dir "$M/new" && ! touch "$M/new/.probe" 2>/dev/null; then
   retry "tmp/ not writable" new "$UNSCATTER" deliver --maildir "$M" < "$DFIX/ham.msg"
 else
   unlock_dir "$M/new"; rm -f "$M/new/.probe"
-  diag "cannot make a directory unwritable here (root without chattr +i): skipped"
+  skip "cannot make a directory unwritable here (root without chattr +i)"
 fi
 
 # ---- the disk is full ----
@@ -87,7 +87,7 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
     is "$(cat "$TMP/res/result.rc2")" 0 "tmpfs full: a small message still fits: exit 0"
     is "$(tr -d ' ' < "$TMP/res/result.new2")" 1 "tmpfs full: the small message is stored"
   else
-    diag "could not mount a tmpfs: skipped"
+    skip "could not mount a tmpfs"
   fi
 else
   diag "not root: no tmpfs; the file size limit above stands for a full disk"
@@ -145,7 +145,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
   is "$(verdict_of "$M/$_new")" "legitimate (dsn)" "record locked, retried: legitimate"
   rm -f "$XDG_CONFIG_HOME/unscatter/config"
 else
-  diag "sqlite3 not installed: record lock test skipped"
+  skip "sqlite3 not installed: record lock test"
 fi
 
 mv "$DB" "$TMP/good.db"

@@ -27,7 +27,7 @@ if command -v python3 >/dev/null 2>&1; then
   is "$rc" 0 "150 mutated messages: deliver and filter keep every one"
   is "$(grep -c '^soak-deliver: 150 cases in ' "$TMP/soak.out")" 1 "150 mutated messages: all run"
 else
-  diag "python3 not found: mutated messages skipped"
+  skip "python3 not found: mutated messages"
 fi
 
 record_sent "$DFIX/sent-original.msg"
@@ -101,7 +101,7 @@ if [ "$(id -u)" != 0 ] || [ -n "$IMMUTABLE" ]; then
   same_bytes "$TMP/fout" "$TMP/genuine.filtered" "record read-only: filter output"
   if [ -n "$IMMUTABLE" ]; then chattr -i "$DB"; IMMUTABLE=; else chmod 600 "$DB"; fi
 else
-  diag "root without chattr +i: read-only record skipped"
+  skip "root without chattr +i: read-only record"
 fi
 
 # ---- a config file with a syntax error ----
@@ -215,7 +215,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
   wait "$locker"
   rm -f "$XDG_CONFIG_HOME/unscatter/config"
 else
-  diag "sqlite3 not installed: SIGTERM around the record lock skipped"
+  skip "sqlite3 not installed: SIGTERM around the record lock"
 fi
 # At any moment while a large message is stored: 75 and nothing, or 0 and one copy.
 { cat "$DFIX/ham.msg"; i=0; while [ $i -lt 60000 ]; do echo "a long message, line $i ......................................................."; i=$((i + 1)); done; } > "$TMP/huge.msg"
@@ -250,7 +250,7 @@ is "$bad" 0 "SIGTERM at 10 moments of a large delivery: 75 and nothing, or 0 and
 # SIGTRAP), or it goes through. Each time 75 and nothing, or 0 and one copy;
 # filter fails or passes it on. ASan cannot run under an address space limit.
 if ldd "$UNSCATTER" 2>/dev/null | grep -q libasan || grep -q -a __asan_init "$UNSCATTER"; then
-  diag "ASan build: out of memory skipped"
+  skip "ASan build: out of memory"
 else
   { cat "$DFIX/ham.msg"; yes 'a line of a very large message ..........................................' | head -c 20000000; } > "$TMP/oom.msg"
   bad=0 glib=0
