@@ -94,13 +94,6 @@ else
 fi
 
 # ---- stopped or crashing: still 75 ----
-# catches PID SIG: PID has a handler for SIG (SigCgt in /proc/PID/status).
-catches () {
-  _mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
-  [ -n "$_mask" ] || return 1
-  case $2 in TERM) _num=15 ;; SEGV) _num=11 ;; ABRT) _num=6 ;; *) return 1 ;; esac
-  [ $(( (0x$_mask >> (_num - 1)) & 1 )) -eq 1 ]
-}
 for sig in TERM SEGV ABRT; do
   rm -f "$TMP/fifo"
   mkfifo "$TMP/fifo"

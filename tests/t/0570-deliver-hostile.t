@@ -224,10 +224,12 @@ for d in 0 0.01 0.02 0.03 0.05 0.08 0.1 0.15 0.2 0.3; do
   _before=$(count_new)
   "$UNSCATTER" deliver --maildir "$M" < "$TMP/huge.msg" 2>/dev/null &
   pid=$!
-  # Not before the child has exec'd: a forked shell still holds our EXIT
-  # trap, and SIGTERM there would run it (rm -rf "$TMP").
+  # Not before unscatter has set its SIGTERM handler: a forked shell still
+  # holds our EXIT trap (SIGTERM there would run it: rm -rf "$TMP"), and a
+  # freshly exec'd unscatter would die of the signal. The real state, not the
+  # command line (a forked shell's names this script: "...deliver-hostile.t").
   n=0
-  while [ -d /proc/$pid ] && ! grep -q deliver /proc/$pid/cmdline 2>/dev/null && [ $n -lt 1000 ]; do n=$((n + 1)); done
+  while [ $n -lt 2000 ] && [ -d "/proc/$pid" ] && ! catches "$pid" TERM; do n=$((n + 1)); done
   [ -d /proc ] || sleep 0.05
   sleep "$d"
   kill -TERM "$pid" 2>/dev/null
