@@ -83,7 +83,7 @@ fi
 
 [ "$SOAK_CASES" -gt 0 ] && budget="$SOAK_CASES cases" || budget="$SOAK_SECONDS s"
 echo "soak-deliver: $budget, seed $SOAK_SEED, binary $UNSCATTER (asan: $asan)"
-python3 - "$UNSCATTER" "$SOAK_SECONDS" "$SOAK_CASES" "$SOAK_SEED" "$crashdir" "$work" "$asan" \
+PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$srcdir/tests${PYTHONPATH:+:$PYTHONPATH}" python3 - "$UNSCATTER" "$SOAK_SECONDS" "$SOAK_CASES" "$SOAK_SEED" "$crashdir" "$work" "$asan" \
   "$srcdir/fixtures" "$corpus" <<'PYEOF'
 import os, random, re, resource, shutil, subprocess, sys, time
 
@@ -157,19 +157,7 @@ def nest(depth):
     out += b"--b%d\nContent-Type: message/rfc822\n\nMessage-ID: <x@y>\n\nbody\n" % (depth - 1)
     return bytes(out)
 
-# Every mutated input is bounded: CAP is the default [limits] max_bytes
-# (64 MiB) would be too much for a soak, so inputs stop at 6 MiB (beyond the
-# "limits" configuration's max_bytes and any parser limit, with a margin);
-# insert() never builds a larger buffer than that, so mutations compounded in
-# one case (duplicated header blocks, repeated lines) cannot exhaust memory.
-CAP = 6 << 20
-
-def insert(data, k, chunk, times=1):
-    """data[k:k] = chunk * times, with times cut so data stays under CAP."""
-    if chunk:
-        times = max(0, min(times, (CAP - len(data)) // len(chunk)))
-        if times:
-            data[k:k] = chunk * times
+from soak_bound import CAP, insert   # tests/soak_bound.py: every input bounded
 
 def mutate(data):
     data = bytearray(data)
