@@ -155,7 +155,11 @@ sh -c 'exec "$0" filter >&- 2>/dev/null' "$UNSCATTER" < "$DFIX/bounce-genuine.ms
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$rc" -lt 128 ]; then ok "filter, stdout closed: fails ($rc)"; else not_ok "filter, stdout closed: fails (got $rc)"; fi
 delivers "deliver, stderr closed, a bounce" "$TMP/genuine.filtered" sh -c 'exec "$0" deliver --maildir "$1" 2>&-' "$UNSCATTER" "$M" < "$DFIX/bounce-genuine.msg"
-is "$(sqlite3 "$DB" 'PRAGMA integrity_check;' 2>&1 || echo 'no sqlite3')" "$(command -v sqlite3 >/dev/null && echo ok || echo 'no sqlite3')" "stderr closed: the record is intact"
+if command -v sqlite3 >/dev/null 2>&1; then
+  is "$(sqlite3 "$DB" 'PRAGMA integrity_check;' 2>&1)" ok "stderr closed: the record is intact"
+else
+  skip "sqlite3 not installed: the record's integrity check"
+fi
 
 # ---- a message over [limits] max_bytes: delivered unfiltered ----
 big="$TMP/big.msg"
