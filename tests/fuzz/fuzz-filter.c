@@ -1,0 +1,98 @@
+/* fuzz-filter.c — libFuzzer harness: the `filter` path, input bytes ->
+ * output bytes, through the library calls cmd-filter.c makes
+ * (usc_message_new_from_data, usc_bounce_analyze, usc_envelope_find,
+ * usc_verdict_decide without a record, usc_verdict_header_block,
+ * usc_message_with_headers). Asserts that the output is the input with the
+ * two fields inserted at raw_header_end and nothing else changed, and that
+ * the fields are X-Unscatter-Verdict then X-Unscatter-Reason, printable
+ * ASCII, each physical line ending in the message's line ending, folded
+ * lines (RFC 5322 section 2.2.3) starting with a blank.
+ */
+#include "fuzz-common.h"
+#include "usc-message.h"
+#include "usc-bounce.h"
+#include "usc-envelope.h"
+#include "usc-verdict.h"
+#include "usc-config.h"
+#include <string.h>
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+/* Check the added block @f (@n bytes, lines ending in @eol). */
+static void
+check_fields (const char *f, gsize n, const char *eol)
+{
+  gsize el = strlen (eol);
+  guint fields = 0;
+  gsize i = 0;
+  FUZZ_ASSERT (n > 0);
+  while (i < n) {
+    const char *line = f + i;
+    const char *end = g_strstr_len (line, n - i, eol);
+    FUZZ_ASSERT (end != NULL);           /* every line ends in the message's EOL */
+    gsize len = end - line;
+    FUZZ_ASSERT (len > 0 && len <= 998); /* RFC 5322 line length */
+    for (gsize k = 0; k < len; k++)
+      FUZZ_ASSERT ((line[k] >= 0x20 && line[k] < 0x7f) || line[k] == '\t');
+    if (line[0] == ' ' || line[0] == '\t')
+      FUZZ_ASSERT (fields > 0);          /* a continuation of a field of ours */
+    else {
+      fields++;
+      if (fields == 1)
+        FUZZ_ASSERT (g_str_has_prefix (line, "X-Unscatter-Verdict: "));
+      else
+        FUZZ_ASSERT (fields == 2 && g_str_has_prefix (line, "X-Unscatter-Reason: "));
+    }
+    i += len + el;
+  }
+  FUZZ_ASSERT (fields == 2);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  fuzz_init ();
+  GError *error = NULL;
+  UscMessage *msg = usc_message_new_from_data (data, size, NULL, &error);
+  if (!msg) {                      /* filter passes such input on unchanged */
+    g_clear_error (&error);
+    return 0;
+  }
+  UscBounce *bounce = usc_bounce_analyze (msg, &error);
+  if (bounce) {
+    UscEnvelope env = { 0 };
+    usc_envelope_find (&env, msg, NULL, NULL);
+    UscConfig *config = usc_config_new_default ();
+    UscVerdict *verdict = usc_verdict_decide (bounce, &env, NULL, NULL, config, &error);
+    FUZZ_ASSERT (verdict != NULL);
+    char *block = usc_verdict_header_block (verdict, bounce);
+    GBytes *out = usc_message_with_headers (msg, block);
+    gsize olen, rlen;
+    const char *o = g_bytes_get_data (out, &olen);
+    const char *r = g_bytes_get_data (msg->raw, &rlen);
+    gsize at = msg->raw_header_end;
+    const char *eol = msg->raw_eol ? msg->raw_eol : "\n";
+    FUZZ_ASSERT (rlen == size && memcmp (r, data, size) == 0);
+    FUZZ_ASSERT (at <= rlen && olen > rlen);
+    FUZZ_ASSERT (memcmp (o, r, at) == 0);
+    /* A header block ending without a line ending gets one first. */
+    gsize pre = 0;
+    if (at > 0 && r[at - 1] != '\n' && r[at - 1] != '\r') {
+      gsize el = strlen (eol);
+      FUZZ_ASSERT (memcmp (o + at, eol, el) == 0);
+      pre = el;
+    }
+    gsize added = olen - rlen - pre;
+    FUZZ_ASSERT (memcmp (o + at + pre + added, r + at, rlen - at) == 0);
+    check_fields (o + at + pre, added, eol);
+    g_bytes_unref (out);
+    g_free (block);
+    usc_verdict_free (&verdict);
+    usc_config_free (&config);
+    usc_envelope_clear (&env);
+    usc_bounce_free (&bounce);
+  }
+  g_clear_error (&error);
+  usc_message_free (&msg);
+  return 0;
+}
