@@ -6,10 +6,10 @@
 #include "fuzz-common.h"
 #include "usc-batv.h"
 
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+int FUZZ_ENTRY (batv) (const uint8_t *data, size_t size);
 
 int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+FUZZ_ENTRY (batv) (const uint8_t *data, size_t size)
 {
   static UscBatvKeys *keys;
   fuzz_init ();

@@ -34,6 +34,15 @@ fuzz_strdup (const uint8_t *data, size_t size)
   return g_strndup ((const char *) data, size);
 }
 
+/* The entry point: LLVMFuzzerTestOneInput for libFuzzer; fuzz_NAME_one when
+ * tests/test-fuzz-regress.c includes every harness into one GTest program
+ * (FUZZ_REGRESS defined). */
+#ifdef FUZZ_REGRESS
+#define FUZZ_ENTRY(name) fuzz_##name##_one
+#else
+#define FUZZ_ENTRY(name) LLVMFuzzerTestOneInput
+#endif
+
 #define FUZZ_ASSERT(cond) \
   do { if (!(cond)) { g_printerr ("fuzz assertion failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); __builtin_trap (); } } while (0)
 

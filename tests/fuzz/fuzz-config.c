@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <unistd.h>
 
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+int FUZZ_ENTRY (config) (const uint8_t *data, size_t size);
 
 int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+FUZZ_ENTRY (config) (const uint8_t *data, size_t size)
 {
   static char *path;
   fuzz_init ();

@@ -4,10 +4,10 @@
 #include "fuzz-common.h"
 #include "usc-dsn.h"
 
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+int FUZZ_ENTRY (dsn) (const uint8_t *data, size_t size);
 
 int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+FUZZ_ENTRY (dsn) (const uint8_t *data, size_t size)
 {
   fuzz_init ();
   GError *error = NULL;

@@ -6,7 +6,7 @@
 #include "fuzz-common.h"
 #include "usc-message.h"
 
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+int FUZZ_ENTRY (headers) (const uint8_t *data, size_t size);
 
 static void
 visit (GMimeObject *parent G_GNUC_UNUSED, GMimeObject *part, gpointer user G_GNUC_UNUSED)
@@ -23,7 +23,7 @@ visit (GMimeObject *parent G_GNUC_UNUSED, GMimeObject *part, gpointer user G_GNU
 }
 
 int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+FUZZ_ENTRY (headers) (const uint8_t *data, size_t size)
 {
   fuzz_init ();
   GMimeMessage *m = usc_mime_parse_embedded (data, size);

@@ -11,10 +11,10 @@
 #include "usc-config.h"
 #include "usc-json.h"
 
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+int FUZZ_ENTRY (message) (const uint8_t *data, size_t size);
 
 int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+FUZZ_ENTRY (message) (const uint8_t *data, size_t size)
 {
   fuzz_init ();
   GError *error = NULL;
