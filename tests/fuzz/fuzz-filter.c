@@ -9,12 +9,8 @@
  * lines (RFC 5322 section 2.2.3) starting with a blank.
  */
 #include "fuzz-common.h"
-#include "usc-message.h"
-#include "usc-bounce.h"
-#include "usc-envelope.h"
-#include "usc-verdict.h"
-#include "usc-config.h"
 #include <string.h>
+#include "fuzz-classify.h"
 
 /* As filter_mbox_from_end() in cmd-filter.c (not part of the library). */
 static gsize
@@ -67,47 +63,33 @@ int
 FUZZ_ENTRY (filter) (const uint8_t *data, size_t size)
 {
   fuzz_init ();
-  GError *error = NULL;
-  UscMessage *msg = usc_message_new_from_data (data, size, NULL, &error);
-  if (!msg) {                      /* filter passes such input on unchanged */
-    g_clear_error (&error);
+  FuzzClassified c;
+  if (!fuzz_classify (data, size, &c)) { /* filter passes such input on unchanged */
+    fuzz_classified_clear (&c);
     return 0;
   }
-  UscBounce *bounce = usc_bounce_analyze (msg, &error);
-  if (bounce) {
-    UscEnvelope env = { 0 };
-    usc_envelope_find (&env, msg, NULL, NULL);
-    UscConfig *config = usc_config_new_default ();
-    UscVerdict *verdict = usc_verdict_decide (bounce, &env, NULL, NULL, config, &error);
-    FUZZ_ASSERT (verdict != NULL);
-    char *block = usc_verdict_header_block (verdict, bounce);
-    const char *eol = msg->raw_eol ? msg->raw_eol : "\n";
-    /* What cmd-filter.c writes: the raw bytes up to the end of a leading
-     * mbox "From " line (filter_mbox_from_end), the block in the message's
-     * line ending (filter_header_bytes), the rest of the raw bytes. */
-    gsize at = mbox_from_end ((const char *) data, size);
-    GString *f = g_string_new (NULL);
-    for (const char *p = block; *p; p++)
-      if (*p == '\n')
-        g_string_append (f, eol);
-      else
-        g_string_append_c (f, *p);
-    gsize rlen;
-    const char *r = g_bytes_get_data (msg->raw, &rlen);
-    FUZZ_ASSERT (rlen == size && (size == 0 || memcmp (r, data, size) == 0));
-    check_fields (f->str, f->len, eol);
-    /* What follows must not continue our last field (a message whose first
-     * line is a continuation line would extend X-Unscatter-Reason). */
-    if (at < size)
-      FUZZ_ASSERT (data[at] != ' ' && data[at] != '\t');
-    g_string_free (f, TRUE);
-    g_free (block);
-    usc_verdict_free (&verdict);
-    usc_config_free (&config);
-    usc_envelope_clear (&env);
-    usc_bounce_free (&bounce);
-  }
-  g_clear_error (&error);
-  usc_message_free (&msg);
+  char *block = usc_verdict_header_block (c.verdict, c.bounce);
+  const char *eol = c.msg->raw_eol ? c.msg->raw_eol : "\n";
+  /* What cmd-filter.c writes: the raw bytes up to the end of a leading
+   * mbox "From " line (filter_mbox_from_end), the block in the message's
+   * line ending (filter_header_bytes), the rest of the raw bytes. */
+  gsize at = mbox_from_end ((const char *) data, size);
+  GString *f = g_string_new (NULL);
+  for (const char *p = block; *p; p++)
+    if (*p == '\n')
+      g_string_append (f, eol);
+    else
+      g_string_append_c (f, *p);
+  gsize rlen;
+  const char *r = g_bytes_get_data (c.msg->raw, &rlen);
+  FUZZ_ASSERT (rlen == size && (size == 0 || memcmp (r, data, size) == 0));
+  check_fields (f->str, f->len, eol);
+  /* What follows must not continue our last field (a message whose first
+   * line is a continuation line would extend X-Unscatter-Reason). */
+  if (at < size)
+    FUZZ_ASSERT (data[at] != ' ' && data[at] != '\t');
+  g_string_free (f, TRUE);
+  g_free (block);
+  fuzz_classified_clear (&c);
   return 0;
 }
