@@ -1,5 +1,8 @@
 /* unscatter.c — the `unscatter` command: dispatch to a sub-command.
- * See unscatter(1) and ../doc/decisions.md. */
+ * The common options (--db, --config) may also come before the command
+ * name, as with git: `unscatter --db X record ...` is `unscatter record --db
+ * X ...` (they are moved behind the name, so the command parses them as
+ * usual). See unscatter(1) and ../doc/decisions.md. */
 #include "config.h"
 #include <stdio.h>
 #include <string.h>
@@ -22,10 +25,32 @@ static const struct {
   { "stats",    cmd_stats,    "counts per day, verdict and kind" },
 };
 
+/* The options every command takes, accepted before the command name too. */
+static const char *const global_options[] = { "--db", "--config" };
+
+/* If @arg is a global option, the number of words it takes (1 for
+ * "--db=X", 2 for "--db X"), else 0. */
+static int
+global_option_words (const char *arg)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (global_options); i++) {
+    gsize n = strlen (global_options[i]);
+    if (strncmp (arg, global_options[i], n) == 0) {
+      if (arg[n] == '\0')
+        return 2;
+      if (arg[n] == '=')
+        return 1;
+    }
+  }
+  return 0;
+}
+
 static void
 usage (FILE *f)
 {
-  fprintf (f, "usage: unscatter COMMAND [OPTION...] [ARG...]\n\ncommands:\n");
+  fprintf (f, "usage: unscatter [--db PATH] [--config PATH] COMMAND [OPTION...] [ARG...]\n"
+           "\n--db and --config go before or after COMMAND; every other option after it.\n"
+           "\ncommands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (f, "  %-9s %s\n", commands[i].name, commands[i].help);
   fprintf (f, "\n'unscatter COMMAND --help' for a command's options; see unscatter(1).\n");
@@ -35,9 +60,28 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-  if (argc < 2) {
+  /* Leading global options: moved behind the command name. */
+  int lead = 1;
+  while (lead < argc) {
+    int w = global_option_words (argv[lead]);
+    if (w == 0)
+      break;
+    if (lead + w > argc) {
+      fprintf (stderr, "unscatter: option '%s' needs a value\n", argv[lead]);
+      return CLI_EX_USAGE;
+    }
+    lead += w;
+  }
+  if (lead >= argc) {
     usage (stderr);
     return CLI_EX_USAGE;
+  }
+  if (lead > 1) {
+    /* argv[lead] is the command: rotate it in front of the options.
+     * argv belongs to main: reordering it in place is allowed. */
+    char *cmd = argv[lead];
+    memmove (argv + 2, argv + 1, (gsize) (lead - 1) * sizeof *argv);
+    argv[1] = cmd;
   }
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0) {
     usage (stdout);

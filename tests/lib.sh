@@ -8,6 +8,9 @@ plan () { echo "1..$1"; }
 ok () { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
 not_ok () { _tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1)); echo "not ok $_tap_n - $*"; }
 skip_all () { echo "1..0 # SKIP $*"; exit 0; }
+# skip REASON: a skipped test point; the automake TAP driver prints it on the
+# console ("SKIP: tests/t/NNNN.t N # SKIP REASON"), not only in the .log.
+skip () { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $*"; }
 diag () { printf '# %s\n' "$@"; }
 # is GOT EXPECTED NAME
 is () { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3"; diag "got: '$1'" "expected: '$2'"; fi; }

@@ -47,6 +47,7 @@ builddir=$(cd "$builddir" && pwd)
 UNSCATTER=${UNSCATTER:-$builddir/src/unscatter}
 SOAK_SECONDS=${SOAK_SECONDS:-300}
 SOAK_SEED=${SOAK_SEED:-$(date +%s)}
+echo "soak-deliver: seed $SOAK_SEED (replay with SOAK_SEED=$SOAK_SEED)"
 SOAK_CASES=${SOAK_CASES:-0}
 corpus=${USC_CORPUS:-$srcdir/../shared/corpus}
 crashdir=${SOAK_CRASHDIR:-$builddir/soak-deliver-crashers}
@@ -82,7 +83,7 @@ fi
 
 [ "$SOAK_CASES" -gt 0 ] && budget="$SOAK_CASES cases" || budget="$SOAK_SECONDS s"
 echo "soak-deliver: $budget, seed $SOAK_SEED, binary $UNSCATTER (asan: $asan)"
-python3 - "$UNSCATTER" "$SOAK_SECONDS" "$SOAK_CASES" "$SOAK_SEED" "$crashdir" "$work" "$asan" \
+PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$srcdir/tests${PYTHONPATH:+:$PYTHONPATH}" python3 - "$UNSCATTER" "$SOAK_SECONDS" "$SOAK_CASES" "$SOAK_SEED" "$crashdir" "$work" "$asan" \
   "$srcdir/fixtures" "$corpus" <<'PYEOF'
 import os, random, re, resource, shutil, subprocess, sys, time
 
@@ -156,10 +157,13 @@ def nest(depth):
     out += b"--b%d\nContent-Type: message/rfc822\n\nMessage-ID: <x@y>\n\nbody\n" % (depth - 1)
     return bytes(out)
 
+from soak_bound import CAP, insert   # tests/soak_bound.py: every input bounded
+
 def mutate(data):
     data = bytearray(data)
     for _ in range(rng.randint(1, 6)):
         op = rng.randrange(14)
+        del data[CAP:]                        # e.g. after a line-ending change
         n = len(data)
         if op == 0 and n:                     # flip bits
             for _ in range(rng.randint(1, 16)):
@@ -173,18 +177,18 @@ def mutate(data):
                 data[i:i] = rng.choice(TOKENS)
         elif op == 3:                         # a long line
             i = rng.randint(0, n)
-            data[i:i] = rng.choice([b"x", b"A=", b"\xc3\xa9", b" "]) * rng.randint(1000, 300000)
+            insert(data, i, rng.choice([b"x", b"A=", b"\xc3\xa9", b" "]), rng.randint(1000, 300000))
         elif op == 4:                         # deep nesting
             i = rng.choice([0, header_end(data), rng.randint(0, n)])
             data[i:i] = nest(rng.randint(2, 400))
         elif op == 5:                         # duplicate the header block
             h = header_end(data)
-            data[0:0] = data[:h] * rng.randint(1, 20)
+            insert(data, 0, data[:h], rng.randint(1, 20))
         elif op == 6 and n:                   # repeat a header line
             i = rng.randrange(min(n, header_end(data) + 1))
             j = data.find(b"\n", i)
             if j > i:
-                data[j + 1:j + 1] = data[i:j + 1] * rng.randint(2, 3000)
+                insert(data, j + 1, data[i:j + 1], rng.randint(2, 3000))
         elif op == 7:                         # damage boundaries
             for m in list(re.finditer(rb'boundary="?([^";\r\n]+)', bytes(data)))[:3]:
                 b = m.group(1)
@@ -209,14 +213,14 @@ def mutate(data):
             if other:
                 i = rng.randrange(len(other))
                 k = rng.randint(0, n)
-                data[k:k] = other[i:i + rng.randint(1, 8192)]
+                insert(data, k, other[i:i + rng.randint(1, 8192)])
         elif op == 12:                        # random bytes
             i = rng.randint(0, n)
             data[i:i] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 64)))
         elif op == 13 and rng.random() < 0.1: # degenerate inputs
             data = bytearray(rng.choice([b"", b"\n", b"\r\n", b"\x00", b"From \n", b"From x\n\n", b":\n\n",
                                          b"Subject: only a header", b"\n\nbody"]))
-    return bytes(data[:6 << 20])
+    return bytes(data[:CAP])
 
 def mbox_from_end(data):
     """filter_mbox_from_end() of cmd-filter.c."""

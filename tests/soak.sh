@@ -21,6 +21,7 @@ UNSCATTER=${UNSCATTER:-$builddir/src/unscatter}
 GEN=$builddir/tests/malformed-gen
 SOAK_SECONDS=${SOAK_SECONDS:-300}
 SOAK_SEED=${SOAK_SEED:-$(date +%s)}
+echo "soak: seed $SOAK_SEED (replay with SOAK_SEED=$SOAK_SEED)"
 corpus=${USC_CORPUS:-$srcdir/../shared/corpus}
 crashdir=$builddir/soak-crashers
 
@@ -47,7 +48,7 @@ if ldd "$UNSCATTER" 2>/dev/null | grep -q libasan || grep -q -a __asan_init "$UN
 fi
 
 echo "soak: $SOAK_SECONDS s, seed $SOAK_SEED, binary $UNSCATTER (asan: $asan)"
-python3 - "$UNSCATTER" "$SOAK_SECONDS" "$SOAK_SEED" "$crashdir" "$work" "$asan" \
+PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$srcdir/tests${PYTHONPATH:+:$PYTHONPATH}" python3 - "$UNSCATTER" "$SOAK_SECONDS" "$SOAK_SEED" "$crashdir" "$work" "$asan" \
   "$srcdir/fixtures" "$work/mal" "$corpus" <<'PYEOF'
 import json, os, random, resource, signal, subprocess, sys, time
 
@@ -89,10 +90,13 @@ TOKENS = [
     b"\t", b" ", b":", b";", b"\"",
 ]
 
+from soak_bound import CAP, insert   # tests/soak_bound.py: every input bounded
+
 def mutate(data):
     data = bytearray(data)
     for _ in range(rng.randint(1, 8)):
         op = rng.randrange(9)
+        del data[CAP:]                        # e.g. after a line-ending change
         n = len(data)
         if op == 0 and n:                     # flip bits
             for _ in range(rng.randint(1, 16)):
@@ -110,7 +114,7 @@ def mutate(data):
             i = rng.randrange(n)
             j = min(n, i + rng.randint(1, 4096))
             k = rng.randint(0, n)
-            data[k:k] = data[i:j] * rng.randint(1, 50)
+            insert(data, k, data[i:j], rng.randint(1, 50))
         elif op == 5:                         # MIME-ish tokens
             for _ in range(rng.randint(1, 6)):
                 i = rng.randint(0, len(data))
@@ -120,15 +124,15 @@ def mutate(data):
             if other:
                 i = rng.randrange(len(other))
                 k = rng.randint(0, n)
-                data[k:k] = other[i:i + rng.randint(1, 8192)]
+                insert(data, k, other[i:i + rng.randint(1, 8192)])
         elif op == 7:                         # line endings
             data = bytearray(bytes(data).replace(b"\n", rng.choice([b"\r\n", b"\r", b"\n\r"])))
         elif op == 8 and n:                   # nest: repeat a header line many times
             i = rng.randrange(n)
             j = data.find(b"\n", i)
             if j > i:
-                data[j + 1:j + 1] = data[i:j + 1] * rng.randint(2, 3000)
-    return bytes(data)
+                insert(data, j + 1, data[i:j + 1], rng.randint(2, 3000))
+    return bytes(data[:CAP])
 
 def limits():
     if asan != "yes":

@@ -27,7 +27,7 @@ if [ -n "$pydata" ] && [ -d "$pydata" ]; then
     esac
   done
 else
-  diag "libpython3.11-testsuite not installed: Python's email test data skipped"
+  skip "libpython3.11-testsuite not installed: Python's email test data"
 fi
 ls "$FIXTURES"/ham/*.eml >> "$TMP/list" 2>/dev/null
 n=$(grep -c . "$TMP/list")

@@ -57,6 +57,17 @@ one ham-forged-header.msg new "not-bounce (not-bounce)"
 one bounce-genuine.msg new "legitimate (dsn)"
 one bounce-forged.msg .Backscatter/new "backscatter (dsn)"
 
+# A user without a Maildir yet: the snippet creates it (procmail alone would
+# store the message as ~/msg.*), and procmail logs to ~/.procmail.log.
+mv "$HOME/Maildir" "$TMP/Maildir.saved"
+as_user procmail < "$DFIX/ham.msg" 2>"$TMP/err"
+is "$?" 0 "no Maildir yet: procmail exits 0"
+is "$(ls "$HOME/Maildir/new" 2>/dev/null | wc -l | tr -d ' ')" 1 "no Maildir yet: created, the message is in Maildir/new"
+is "$(ls "$HOME" | grep -c '^msg\.')" 0 "no Maildir yet: nothing stored as ~/msg.*"
+[ -f "$HOME/.procmail.log" ] && ok "procmail logs to ~/.procmail.log" || not_ok "procmail logs to ~/.procmail.log"
+rm -rf "$HOME/Maildir"
+mv "$TMP/Maildir.saved" "$HOME/Maildir"
+
 # unscatter fails (the record is corrupt): procmail keeps the message as it was.
 mkdir -p "${DB%/*}"; printf 'garbage, not a database\n%.0s' 1 2 3 4 5 6 7 8 9 10 > "$DB"
 one bounce-forged.msg new ""

@@ -56,7 +56,7 @@ if lock_dir "$M/new" && ! touch "$M/new/.probe" 2>/dev/null; then
   retry "tmp/ not writable" new "$UNSCATTER" deliver --maildir "$M" < "$DFIX/ham.msg"
 else
   unlock_dir "$M/new"; rm -f "$M/new/.probe"
-  diag "cannot make a directory unwritable here (root without chattr +i): skipped"
+  skip "cannot make a directory unwritable here (root without chattr +i)"
 fi
 
 # ---- the disk is full ----
@@ -87,20 +87,13 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
     is "$(cat "$TMP/res/result.rc2")" 0 "tmpfs full: a small message still fits: exit 0"
     is "$(tr -d ' ' < "$TMP/res/result.new2")" 1 "tmpfs full: the small message is stored"
   else
-    diag "could not mount a tmpfs: skipped"
+    skip "could not mount a tmpfs"
   fi
 else
   diag "not root: no tmpfs; the file size limit above stands for a full disk"
 fi
 
 # ---- stopped or crashing: still 75 ----
-# catches PID SIG: PID has a handler for SIG (SigCgt in /proc/PID/status).
-catches () {
-  _mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
-  [ -n "$_mask" ] || return 1
-  case $2 in TERM) _num=15 ;; SEGV) _num=11 ;; ABRT) _num=6 ;; *) return 1 ;; esac
-  [ $(( (0x$_mask >> (_num - 1)) & 1 )) -eq 1 ]
-}
 for sig in TERM SEGV ABRT; do
   rm -f "$TMP/fifo"
   mkfifo "$TMP/fifo"
@@ -145,7 +138,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
   is "$(verdict_of "$M/$_new")" "legitimate (dsn)" "record locked, retried: legitimate"
   rm -f "$XDG_CONFIG_HOME/unscatter/config"
 else
-  diag "sqlite3 not installed: record lock test skipped"
+  skip "sqlite3 not installed: record lock test"
 fi
 
 mv "$DB" "$TMP/good.db"

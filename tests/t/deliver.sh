@@ -103,3 +103,14 @@ installed_to_built () {
 record_sent () {
   "$UNSCATTER" record "$@" >/dev/null 2>"$TMP/.record.err"
 }
+
+# catches PID SIG: PID has a handler for SIG (SigCgt in /proc/PID/status):
+# the real state to wait for before signalling a child started with &. (Its
+# /proc/PID/cmdline is no proof of the exec: a forked shell's command line
+# names the test script, which may contain the word being looked for.)
+catches () {
+  _mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+  [ -n "$_mask" ] || return 1
+  case $2 in TERM) _num=15 ;; SEGV) _num=11 ;; ABRT) _num=6 ;; *) return 1 ;; esac
+  [ $(( (0x$_mask >> (_num - 1)) & 1 )) -eq 1 ]
+}

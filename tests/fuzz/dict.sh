@@ -1,0 +1,33 @@
+#!/bin/sh
+# dict.sh SRCDIR OUT — a libFuzzer dictionary of the markers the parser looks
+# for, taken from its own tables: every C string literal of src/*.h and
+# src/mta/*.def (both layouts, before and after the tables' restructuring),
+# plus the header field names every harness meets. One "..." entry per line,
+# escaped as libFuzzer wants (\\, \" and \xNN for non-printable bytes).
+set -eu
+src=$1 out=$2
+files=$(ls "$src"/src/*.h "$src"/src/mta/*.def 2>/dev/null || true)
+# shellcheck disable=SC2086
+cat $files | perl -ne '
+  while (/"((?:[^"\\\n]|\\.){2,120})"/g) {
+    my $s = $1;
+    $s =~ s/\\n/\n/g; $s =~ s/\\t/\t/g; $s =~ s/\\r/\r/g; $s =~ s/\\"/"/g; $s =~ s/\\\\/\\/g;
+    next if $s =~ /%[sdu]/;           # format strings are no markers
+    my $e = "";
+    for my $c (split //, $s) {
+      my $o = ord $c;
+      if ($c eq "\\" || $c eq "\"") { $e .= "\\$c" }
+      elsif ($o < 0x20 || $o > 0x7e) { $e .= sprintf "\\x%02X", $o }
+      else { $e .= $c }
+    }
+    print "\"$e\"\n";
+  }' | sort -u > "$out.tmp"
+for f in Content-Type: multipart/report message/delivery-status message/rfc822 \
+         text/rfc822-headers message/global-headers boundary= report-type= \
+         Final-Recipient: Action: Status: Diagnostic-Code: Reporting-MTA: \
+         Message-ID: In-Reply-To: References: Return-Path: Auto-Submitted: \
+         Content-Transfer-Encoding: base64 quoted-printable prvs= "[actions]" "[limits]" "[record]" "[batv]"; do
+  printf '"%s"\n' "$f"
+done >> "$out.tmp"
+sort -u "$out.tmp" > "$out"
+rm -f "$out.tmp"

@@ -1,0 +1,50 @@
+/* fuzz-classify.h — what the message and filter harnesses share: read the
+ * input as a message, analyse it and decide without a record or keys, as
+ * cli_classify() does. Included after fuzz-common.h.
+ */
+#ifndef USC_FUZZ_CLASSIFY_H
+#define USC_FUZZ_CLASSIFY_H
+#include "usc-message.h"
+#include "usc-bounce.h"
+#include "usc-envelope.h"
+#include "usc-verdict.h"
+#include "usc-config.h"
+
+typedef struct {
+  UscMessage  *msg;
+  UscBounce   *bounce;
+  UscEnvelope  env;
+  UscConfig   *config;
+  UscVerdict  *verdict;
+} FuzzClassified;
+
+/* FALSE when the input is refused as a message or not analysed (nothing to
+ * check then); else fills @c (free with fuzz_classified_clear). */
+static inline gboolean
+fuzz_classify (const uint8_t *data, size_t size, FuzzClassified *c)
+{
+  GError *error = NULL;
+  memset (c, 0, sizeof *c);
+  c->msg = usc_message_new_from_data (data, size, NULL, &error);
+  if (c->msg)
+    c->bounce = usc_bounce_analyze (c->msg, &error);
+  if (c->bounce) {
+    usc_envelope_find (&c->env, c->msg, NULL, NULL);
+    c->config = usc_config_new_default ();
+    c->verdict = usc_verdict_decide (c->bounce, &c->env, NULL, NULL, c->config, &error);
+    FUZZ_ASSERT (c->verdict != NULL);   /* without a record it cannot fail */
+  }
+  g_clear_error (&error);
+  return c->bounce != NULL;
+}
+
+static inline void
+fuzz_classified_clear (FuzzClassified *c)
+{
+  usc_verdict_free (&c->verdict);
+  usc_config_free (&c->config);
+  usc_envelope_clear (&c->env);
+  usc_bounce_free (&c->bounce);
+  usc_message_free (&c->msg);
+}
+#endif

@@ -1,0 +1,104 @@
+#!/bin/sh
+# run.sh SRCDIR BUILDDIR — build the libFuzzer harnesses of tests/fuzz/ with
+# clang (-fsanitize=fuzzer,address,undefined) from the library's sources into
+# BUILDDIR/fuzz-build (apart from the gcc build), then run each for
+# FUZZ_SECONDS (default 60) seconds, one after the other.
+#   FUZZ_SECONDS=N   seconds per harness
+#   FUZZ_HARNESS="message dsn"   only these
+#   FUZZ_SEED=N      libFuzzer -seed (default: random, printed first)
+#   FUZZ_BIG=0       do not add the 1-10 MB seeds (default: added for message,
+#                    filter and headers, with -max_len of 12 MB for them)
+#   FUZZ_JOBS_NICE=N nice level (default 10)
+# Fails (exit 1) on any crash, leak, timeout, OOM or sanitizer report; the
+# artifacts go to BUILDDIR/fuzz-build/artifacts/<harness>/. Each regression
+# input in tests/fuzz/regress/<harness>/ is run first and must pass.
+# Seed corpora are copied at run time from fixtures/ and tests/ into
+# BUILDDIR/fuzz-build/corpus/<harness>/ (nothing is committed twice).
+set -u
+src=$(cd "$1" && pwd) build=$(cd "$2" && pwd)
+out=$build/fuzz-build
+secs=${FUZZ_SECONDS:-60}
+harnesses=${FUZZ_HARNESS:-}
+[ -n "$harnesses" ] || harnesses="message dsn headers batv config filter"
+seed=${FUZZ_SEED:-}
+[ -n "$seed" ] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d " ")
+CC=${FUZZ_CC:-}
+if [ -z "$CC" ]; then
+  for c in clang clang-14; do command -v $c >/dev/null 2>&1 && { CC=$c; break; }; done
+fi
+if [ -z "$CC" ]; then
+  echo "fuzz: clang is missing (Debian: apt-get install clang-14 libclang-rt-14-dev)" >&2
+  exit 1
+fi
+[ -f "$build/config.h" ] || { echo "fuzz: $build/config.h missing: run ./configure first" >&2; exit 1; }
+echo "fuzz: -seed=$seed FUZZ_SECONDS=$secs (replay: make fuzz FUZZ_SEED=$seed FUZZ_SECONDS=$secs)"
+mkdir -p "$out/obj"
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN -I$build -I$src/src -I$src/tests/fuzz $(pkg-config --cflags gmime-3.0 glib-2.0 sqlite3) $(pkg-config --cflags libmagic 2>/dev/null)"
+LIBS="$(pkg-config --libs gmime-3.0 glib-2.0 sqlite3) $(pkg-config --libs libmagic 2>/dev/null || echo -lmagic)"
+# ---- build (only what changed) ----
+objs=
+for f in "$src"/src/usc-*.c; do
+  o=$out/obj/$(basename "$f" .c).o
+  if [ ! -f "$o" ] || [ -n "$(find "$src/src" "$build/config.h" -newer "$o" \( -name '*.[ch]' -o -name '*.def' \) 2>/dev/null | head -1)" ]; then
+    $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$f" -o "$o" || exit 1
+  fi
+  objs="$objs $o"
+done
+for h in $harnesses; do
+  $CC $CFLAGS -fsanitize=fuzzer "$src/tests/fuzz/fuzz-$h.c" $objs $LIBS -o "$out/fuzz-$h" || exit 1
+done
+sh "$src/tests/fuzz/dict.sh" "$src" "$out/markers.dict"
+# ---- seeds ----
+big=$out/big
+if [ "${FUZZ_BIG:-1}" != 0 ] && [ ! -f "$big/.done" ]; then
+  mkdir -p "$big"
+  perl "$src/tests/fuzz/big-seeds.pl" "$big" || exit 1
+  touch "$big/.done"
+fi
+st=0
+export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+for h in $harnesses; do
+  c=$out/corpus/$h a=$out/artifacts/$h/
+  rm -rf "$c"; mkdir -p "$c" "$a"
+  case $h in
+    message|filter|headers)
+      find "$src/fixtures" "$src/tests/heldout" -type f \( -name '*.eml' -o -name '*.msg' -o -name '*.eml.in' \) -size -1000k -exec cp {} "$c/" \; 2>/dev/null
+      maxlen=65536 ;;
+    dsn)
+      # the delivery-status parts of the fixtures (between the DSN's part header and the next boundary)
+      find "$src/fixtures" -name '*.eml' -exec grep -l -i 'delivery-status' {} + | while read -r f; do
+        perl -0ne 'while (/Content-Type:\s*message\/(?:global-)?delivery-status.*?\n\n(.*?)(?=\n--|\z)/sgi) { print $1; exit }' "$f" > "$c/$(basename "$f")"
+      done
+      maxlen=16384 ;;
+    batv)
+      printf 'prvs=1123abcdef=user@example.org' > "$c/a"; printf 'user+prvs=7999012345@example.org' > "$c/b"
+      printf '<PRVS=0000000000=x@y>' > "$c/c"; printf 'user@example.org' > "$c/d"
+      maxlen=512 ;;
+    config)
+      find "$src/fixtures" "$src/tests" "$src/doc" -type f \( -name '*.conf' -o -name 'config' \) -exec cp {} "$c/" \; 2>/dev/null
+      printf '[record]\npath = /tmp/x.db\nexpire_days = 30\n[actions]\nbackscatter = file\nfolder = Junk\n[limits]\nmax_bytes = 1000\n[batv]\nrequire = true\n' > "$c/seed.conf"
+      maxlen=8192 ;;
+  esac
+  extra=
+  case $h in message|filter|headers)
+    if [ "${FUZZ_BIG:-1}" != 0 ]; then cp "$big"/* "$c/" 2>/dev/null; maxlen=12582912; extra="-rss_limit_mb=4096 -malloc_limit_mb=4096"; fi ;;
+  esac
+  echo "fuzz: $h: $(ls "$c" | wc -l) seeds, ${secs}s, -max_len=$maxlen"
+  if [ -d "$src/tests/fuzz/regress/$h" ] && [ -n "$(ls "$src/tests/fuzz/regress/$h")" ]; then
+    "$out/fuzz-$h" -timeout=60 $extra "$src/tests/fuzz/regress/$h"/* > "$out/$h-regress.log" 2>&1 \
+      || { echo "fuzz: $h: a regression input fails (see $out/$h-regress.log)"; st=1; continue; }
+  fi
+  nice -n "${FUZZ_NICE:-10}" "$out/fuzz-$h" -seed="$seed" -max_total_time="$secs" -max_len="$maxlen" \
+      -timeout=60 -dict="$out/markers.dict" -artifact_prefix="$a" -print_final_stats=1 $extra \
+      "$c" > "$out/$h.log" 2>&1
+  rc=$?
+  grep -E '^#[0-9]+.*DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec|^stat::peak_rss_mb' "$out/$h.log" | sed "s/^/fuzz: $h: /"
+  if [ $rc != 0 ] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|SUMMARY: ' "$out/$h.log"; then
+    echo "fuzz: $h: FAILED (exit $rc; log $out/$h.log; artifacts in $a)"
+    grep -E 'ERROR:|runtime error:|SUMMARY:|Test unit written' "$out/$h.log" | head -5
+    st=1
+  fi
+done
+exit $st
