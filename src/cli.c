@@ -1,6 +1,7 @@
 /* cli.c — shared plumbing of the command front ends: common options, the
- * lazily opened record and BATV keys, the classification pipeline, the
- * watchdog. Results become exit codes only in the cmd-*.c files.
+ * library context (config, record, BATV keys: usc-classify.c), decision
+ * logging, error printing, the watchdog. Results become exit codes only in the
+ * cmd-*.c files.
  */
 #include "config.h"
 #include "cli.h"
@@ -31,16 +32,16 @@ cli_add_common_options (GOptionContext *oc, CliContext *ctx)
 gboolean
 cli_context_init (CliContext *ctx, GError **error)
 {
-  ctx->config = usc_config_load (ctx->opt_config, error);
-  return ctx->config != NULL;
+  ctx->usc = usc_context_new (NULL, ctx->opt_config, ctx->opt_db, error);
+  ctx->config = ctx->usc ? usc_context_config (ctx->usc) : NULL;
+  return ctx->usc != NULL;
 }
 
 void
 cli_context_clear (CliContext *ctx)
 {
-  usc_record_close (&ctx->record);
-  usc_batv_keys_free (&ctx->keys);
-  usc_config_free (&ctx->config);
+  usc_context_free (&ctx->usc);
+  ctx->config = NULL;
   g_clear_pointer (&ctx->opt_db, g_free);
   g_clear_pointer (&ctx->opt_config, g_free);
 }
@@ -48,111 +49,32 @@ cli_context_clear (CliContext *ctx)
 UscRecord *
 cli_context_record (CliContext *ctx, gboolean create, GError **error)
 {
-  if (ctx->record || (ctx->record_tried && !create))
-    return ctx->record;
-  ctx->record_tried = TRUE;
-  char *path = usc_config_record_path (ctx->config, ctx->opt_db);
-  if (!create && !g_file_test (path, G_FILE_TEST_EXISTS)) {
-    ctx->record_absent = TRUE;
-    g_free (path);
-    return NULL;
-  }
-  UscRecordOptions opts = { .busy_timeout = ctx->config->busy_timeout, .read_only = FALSE };
-  ctx->record = usc_record_open (path, &opts, error);
-  if (ctx->record == NULL && !create && access (path, W_OK) != 0
-      && (errno == EACCES || errno == EPERM || errno == EROFS)) {
-    /* A record we may not write (read-only file or file system) can still
-     * be read: judge with it rather than defer the mail until it bounces. */
-    GError *ro_error = NULL;
-    opts.read_only = TRUE;
-    ctx->record = usc_record_open (path, &opts, &ro_error);
-    if (ctx->record != NULL && error)
-      g_clear_error (error);
-    g_clear_error (&ro_error);
-  }
-  if (ctx->record == NULL && error && *error)
-    g_prefix_error (error, "record %s: ", path);
-  g_free (path);
-  return ctx->record;
+  return usc_context_record (ctx->usc, create, error);
 }
 
 UscBatvKeys *
 cli_context_keys (CliContext *ctx, GError **error)
 {
-  if (ctx->keys_tried)
-    return ctx->keys;
-  ctx->keys_tried = TRUE;
-  char *path = ctx->config->batv_keys
-                 ? g_strdup (ctx->config->batv_keys)
-                 : g_build_filename (g_get_user_config_dir (), "unscatter", "batv-keys", NULL);
-  if (ctx->config->batv_keys || g_file_test (path, G_FILE_TEST_EXISTS))
-    ctx->keys = usc_batv_keys_load (path, error);
-  g_free (path);
-  return ctx->keys;
-}
-
-gboolean
-cli_classify (CliContext *ctx, UscMessage *msg, const char *opt_recipient,
-              const char *opt_sender, CliResult *r, GError **error)
-{
-  memset (r, 0, sizeof *r);
-  r->bounce = usc_bounce_analyze (msg, error);
-  if (r->bounce == NULL)
-    return FALSE;
-  usc_envelope_find (&r->envelope, msg, opt_recipient, opt_sender);
-
-  UscRecord *record = NULL;
-  UscBatvKeys *keys = NULL;
-  if (r->bounce->kind != USC_KIND_NOT_BOUNCE) {
-    record = cli_context_record (ctx, FALSE, error);
-    if (record == NULL && error && *error)
-      return FALSE;
-    keys = cli_context_keys (ctx, error);
-    if (keys == NULL && error && *error)
-      return FALSE;
-  }
-  r->verdict = usc_verdict_decide (r->bounce, &r->envelope, record, keys, ctx->config, error);
-  return r->verdict != NULL;
+  return usc_context_keys (ctx->usc, error);
 }
 
 void
-cli_result_clear (CliResult *r)
-{
-  usc_bounce_free (&r->bounce);
-  usc_envelope_clear (&r->envelope);
-  usc_verdict_free (&r->verdict);
-}
-
-void
-cli_log_decision (CliContext *ctx, const CliResult *r)
+cli_log_decision (CliContext *ctx, const UscResult *r)
 {
   if (r == NULL || r->verdict == NULL || r->bounce == NULL)
     return;
-  const char *verdict = usc_verdict_name (r->verdict->verdict);
-  const char *kind = usc_kind_name (r->bounce->kind);
   GError *error = NULL;
-  /* Counted only where a record exists: ordinary mail must not create one. */
-  UscRecord *record = cli_context_record (ctx, FALSE, &error);
-  if ((record == NULL && error != NULL)
-      || (record != NULL && usc_record_log_decision (record, usc_now (), verdict, kind, &error) < 0)) {
+  if (!usc_context_count_decision (ctx->usc, r, &error)) {
     cli_error ("warning: decision not counted", error);
     g_clear_error (&error);
   }
   if (ctx->config && !ctx->config->log_syslog)
     return;
-  /* The Message-ID is attacker-controlled: printable ASCII, bounded. */
-  char id[200] = "-";
-  if (r->bounce->message_ids->len) {
-    const char *s = r->bounce->message_ids->pdata[0];
-    gsize n = 0;
-    for (; s[n] && n < sizeof id - 1; n++)
-      id[n] = (s[n] > 0x20 && s[n] < 0x7f) ? s[n] : '?';
-    id[n] = '\0';
-  }
+  char *line = usc_result_summary (r);
   openlog ("unscatter", LOG_PID, LOG_MAIL);
-  syslog (LOG_MAIL | LOG_INFO, "unscatter: verdict=%s kind=%s id=%s action=%s", verdict, kind,
-          id, usc_action_name (r->verdict->action));
+  syslog (LOG_MAIL | LOG_INFO, "unscatter: %s", line);
   closelog ();
+  g_free (line);
 }
 
 void

@@ -1,6 +1,7 @@
 /* cli.h — what the command front ends share: option conventions, the context
- * (config, record and BATV keys, opened lazily), the classification pipeline,
- * and the one place where results become exit codes.
+ * around the library's UscContext, decision logging, the delivery skeleton of
+ * filter and deliver, error printing and the watchdog. The pipeline itself is
+ * the library's (usc-classify.h).
  */
 #ifndef USC_CLI_H
 #define USC_CLI_H
@@ -13,6 +14,8 @@
 #include "usc-config.h"
 #include "usc-record.h"
 #include "usc-batv.h"
+#include "usc-classify.h"
+#include "usc-sent.h"
 
 /* Exit codes (sysexits.h values where they apply). */
 enum {
@@ -25,68 +28,56 @@ enum {
 };
 
 typedef struct {
-  char        *opt_db;        /* --db */
-  char        *opt_config;    /* --config */
-  UscConfig   *config;        /* loaded by cli_context_init */
-  UscRecord   *record;        /* opened on first use */
-  gboolean     record_tried;
-  gboolean     record_absent; /* no record file exists (nothing recorded yet) */
-  UscBatvKeys *keys;          /* loaded on first use; NULL when no keys file */
-  gboolean     keys_tried;
+  char             *opt_db;      /* --db */
+  char             *opt_config;  /* --config */
+  UscContext       *usc;         /* made by cli_context_init */
+  const UscConfig  *config;      /* usc's configuration (borrowed) */
 } CliContext;
 
 /* GOptionEntry lines for --db and --config, pointing into @ctx. */
 void cli_add_common_options (GOptionContext *oc, CliContext *ctx);
 
-/* Load the configuration. FALSE with @error on a bad config. */
+/* Load the configuration (the library's context for the calling user).
+ * FALSE with @error on a bad config. */
 gboolean cli_context_init (CliContext *ctx, GError **error);
 void cli_context_clear (CliContext *ctx);
 
-/* The record, opened on first call (read-write, created if @create). Returns
- * NULL with *@error set on failure; NULL with no error when no record exists
- * and @create is FALSE. */
+/* usc_context_record() / usc_context_keys() of @ctx's library context. */
 UscRecord *cli_context_record (CliContext *ctx, gboolean create, GError **error);
-
-/* BATV keys, loaded on first call; NULL with no error when there is no keys
- * file; NULL with @error when the file is unusable. */
 UscBatvKeys *cli_context_keys (CliContext *ctx, GError **error);
 
-typedef struct {
-  UscBounce   *bounce;
-  UscEnvelope  envelope;
-  UscVerdict  *verdict;
-} CliResult;
-
-/* message -> bounce analysis -> envelope -> verdict. FALSE with @error when
- * something failed (caller maps to its exit code). */
-gboolean cli_classify (CliContext *ctx, UscMessage *msg, const char *opt_recipient,
-                       const char *opt_sender, CliResult *result, GError **error);
-void cli_result_clear (CliResult *result);
-
 /* After a verdict in deliver / filter mode (not check): count it in the
- * record's decision log (for `unscatter stats`; only when a record exists)
- * and, unless [log] syslog = false, syslog it (mail.info):
- * "unscatter: verdict=V kind=K id=<original's Message-ID or -> action=A".
- * A failure is only a warning on stderr: the decision stands. */
-void cli_log_decision (CliContext *ctx, const CliResult *result);
+ * record's decision log (usc_context_count_decision: only when a record
+ * exists) and, unless [log] syslog = false, syslog it (mail.info) as
+ * "unscatter: " + usc_result_summary(). A failure is only a warning on
+ * stderr: the decision stands. */
+void cli_log_decision (CliContext *ctx, const UscResult *result);
 
-/* Recording sent mail (cmd-record.c, shared with cmd-sendmail.c). */
+/* The read -> parse -> classify -> annotate skeleton that filter and deliver
+ * share (cli-delivery.c). */
 typedef struct {
-  guint recorded, present, old, empty, bad;
-} CliRecordCounts;
+  GBytes     *raw;         /* stdin as read, whole (no size limit: a message
+                              too big to judge must still be passed on) */
+  gsize       from_end;    /* length of a leading mbox "From " line, or 0 */
+  gsize       insert_at;   /* where the added fields go in raw
+                              (usc_message_fields_offset) */
+  UscMessage *msg;         /* NULL when the message could not be parsed */
+  UscResult   result;      /* filled when classified */
+  gboolean    classified;
+  GBytes     *fields;      /* X-Unscatter-Verdict/-Reason in the message's
+                              line ending; NULL when not classified */
+} CliDelivery;
 
-/* Read the header block of the message in @data (@len bytes; any line
- * endings; an mbox "From " line allowed) and add it to @record with the
- * recipients of To, Cc, Bcc, Resent-To/Cc/Bcc and @extra (envelope
- * recipients, may be NULL). Messages dated before @min_date (0: no limit)
- * are skipped. Updates @counts. Returns 1 added, 0 present or skipped,
- * -1 record failure (@error set; temporary), -2 not a message (@error set). */
-int cli_record_message (UscRecord *record, const char *data, gsize len,
-                        const char *const *extra, gint64 min_date,
-                        CliRecordCounts *counts, GError **error);
-
-/* "recorded 120, already present 3[, ...]" (newly allocated). */
-char *cli_record_summary (const CliRecordCounts *counts, guint since_days);
+/* Read stdin into @d, parse it within the configured limits and classify it
+ * for @rcpt / @sender (may be NULL). TRUE when delivery can go on: either
+ * classified, or the message itself cannot be judged (unparsable, over a
+ * limit: d->classified FALSE, the reason printed to stderr as
+ * "unscatter: NAME: REASON; ACTION"). FALSE with @error on a failure of
+ * ours (stdin, record, keys, ...). Clear @d with cli_delivery_clear(). */
+gboolean cli_delivery_classify (CliContext *ctx, const char *name, const char *unjudged_action,
+                                const char *rcpt, const char *sender, CliDelivery *d,
+                                GError **error);
+void cli_delivery_clear (CliDelivery *d);
 
 /* Print "unscatter: CONTEXT: MESSAGE" to stderr. */
 void cli_error (const char *context, const GError *error);

@@ -23,7 +23,7 @@ print_list (const char *label, const GPtrArray *arr)
 }
 
 static void
-print_explain (const CliResult *r)
+print_explain (const UscResult *r)
 {
   const UscBounce *b = r->bounce;
   const UscVerdict *v = r->verdict;
@@ -73,8 +73,8 @@ check_one (CliContext *ctx, const char *file, gboolean json, gboolean explain,
   else
     msg = usc_message_read_path (file, limits, &error);
 
-  CliResult r = { 0 };
-  gboolean ok = msg != NULL && cli_classify (ctx, msg, opt_rcpt, opt_sender, &r, &error);
+  UscResult r = { 0 };
+  gboolean ok = msg != NULL && usc_classify (ctx->usc, msg, opt_rcpt, opt_sender, &r, &error);
   gboolean backscatter = FALSE;
   if (!ok) {
     if (json) {
@@ -104,7 +104,7 @@ check_one (CliContext *ctx, const char *file, gboolean json, gboolean explain,
   }
   fflush (stdout);
   cli_set_watchdog (0, 0);
-  cli_result_clear (&r);
+  usc_result_clear (&r);
   usc_message_free (&msg);
   g_clear_error (&error);
   return backscatter;

@@ -6,7 +6,8 @@
  * folder DIR/.<folder>/ (default "Backscatter"), or discards it (only when
  * configured). The stored message is the input byte for byte, with the two
  * header fields `filter` adds (X-Unscatter-Verdict, X-Unscatter-Reason) at the
- * top, and without a leading mbox "From " line (Postfix local(8) prepends
+ * top (after any lines that begin with a blank before the first field: see
+ * usc_message_fields_offset), and without a leading mbox "From " line (Postfix local(8) prepends
  * one to piped messages; a Maildir file has none). Delivery follows
  * maildir(5): see usc-maildir.c.
  *
@@ -31,7 +32,6 @@
  */
 #include "config.h"
 #include "cli.h"
-#include "cmd-filter.h"
 #include "usc-maildir.h"
 
 #include <signal.h>
@@ -129,9 +129,8 @@ cmd_deliver (int argc, char **argv)
   cli_add_common_options (oc, &ctx);
   GError *error = NULL;
   int rc = CLI_EX_TEMPFAIL;
-  GBytes *raw = NULL, *hdr = NULL, *body = NULL;
-  UscMessage *msg = NULL;
-  CliResult r = { 0 };
+  CliDelivery d = { 0 };
+  GBytes *lead = NULL, *rest = NULL;
 
   if (!g_option_context_parse (oc, &argc, &argv, &error)) {
     cli_error ("deliver", error);
@@ -155,77 +154,58 @@ cmd_deliver (int argc, char **argv)
   const UscLimits *limits = &ctx.config->limits;
   cli_set_watchdog (limits->max_seconds * 2 + ctx.config->busy_timeout * 2 + 30, CLI_EX_TEMPFAIL);
 
-  raw = usc_read_all (0, 0, &error);
-  if (raw == NULL) {
-    cli_error ("deliver: stdin", error);
+  if (!cli_delivery_classify (&ctx, "deliver", "delivered to the inbox unfiltered", opt_rcpt,
+                              opt_sender, &d, &error)) {
+    /* stdin unreadable, record locked / unreadable / corrupt, keys unusable, ...: defer. */
+    cli_error ("deliver", error);
     goto out;
   }
-  gsize rlen = 0;
-  const char *rdata = g_bytes_get_data (raw, &rlen);
-  gsize from_end = filter_mbox_from_end (rdata, rlen);
-  body = g_bytes_new_from_bytes (raw, from_end, rlen - from_end);
-
-  gboolean classified = FALSE;
-  if (rlen > limits->max_bytes)
-    g_set_error (&error, USC_ERROR, USC_ERROR_LIMIT,
-                 "message of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT,
-                 rlen, limits->max_bytes);
-  else
-    msg = usc_message_new_from_bytes (raw, limits, &error);
-  if (msg)
-    classified = cli_classify (&ctx, msg, opt_rcpt, opt_sender, &r, &error);
-
-  if (!classified) {
-    if (!filter_error_is_unparsable (error)) {
-      /* Record locked / unreadable / corrupt, keys unusable, ...: defer. */
-      cli_error ("deliver", error);
-      goto out;
-    }
-    /* Nothing we can judge: the inbox, unchanged, rather than defer forever. */
-    fprintf (stderr, "unscatter: deliver: %s; delivered to the inbox unfiltered\n", error->message);
-    const GBytes *chunks[] = { body };
+  gsize rlen = g_bytes_get_size (d.raw);
+  if (!d.classified) {
+    /* Nothing we can judge: the inbox, unchanged (but for a From line),
+     * rather than defer forever. */
+    rest = g_bytes_new_from_bytes (d.raw, d.from_end, rlen - d.from_end);
+    const GBytes *chunks[] = { rest };
     rc = store (maildir, NULL, chunks, 1);
     goto out;
   }
 
-  hdr = filter_header_bytes (msg, &r);
-  const GBytes *chunks[] = { hdr, body };
-  switch (r.verdict->action) {
+  /* The input without its From line, the two fields at insert_at. */
+  lead = g_bytes_new_from_bytes (d.raw, d.from_end, d.insert_at - d.from_end);
+  rest = g_bytes_new_from_bytes (d.raw, d.insert_at, rlen - d.insert_at);
+  const GBytes *chunks[] = { lead, d.fields, rest };
+  const guint n_chunks = G_N_ELEMENTS (chunks);
+  switch (d.result.verdict->action) {
   case USC_ACTION_DISCARD:
     delivered ();
     rc = CLI_EX_OK;
     break;
   case USC_ACTION_FILE:
-    rc = store (maildir, ctx.config->folder ? ctx.config->folder : "Backscatter", chunks, 2);
+    rc = store (maildir, ctx.config->folder ? ctx.config->folder : "Backscatter", chunks, n_chunks);
     /* A folder that cannot be used (a file in its place, no permission) is
      * not worth deferring for: the queue would give up after days and the
      * message would be lost. The inbox gets it, verdict headers and all. */
     if (rc != CLI_EX_OK) {
       fprintf (stderr, "unscatter: deliver: filing failed, delivering to the inbox instead\n");
-      rc = store (maildir, NULL, chunks, 2);
+      rc = store (maildir, NULL, chunks, n_chunks);
     }
     break;
   case USC_ACTION_DELIVER:
   default:
-    rc = store (maildir, NULL, chunks, 2);
+    rc = store (maildir, NULL, chunks, n_chunks);
     break;
   }
   /* Once the message is safe: syslog and the record's counts (a failure
    * there is only a warning on stderr). */
   if (rc == CLI_EX_OK)
-    cli_log_decision (&ctx, &r);
+    cli_log_decision (&ctx, &d.result);
 
 out:
   g_clear_error (&error);
   g_option_context_free (oc);
-  cli_result_clear (&r);
-  usc_message_free (&msg);
-  if (hdr)
-    g_bytes_unref (hdr);
-  if (body)
-    g_bytes_unref (body);
-  if (raw)
-    g_bytes_unref (raw);
+  cli_delivery_clear (&d);
+  g_clear_pointer (&lead, g_bytes_unref);
+  g_clear_pointer (&rest, g_bytes_unref);
   cli_context_clear (&ctx);
   g_free (maildir);
   g_free (opt_maildir);

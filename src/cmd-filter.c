@@ -7,7 +7,9 @@
  * optional fields), written with the message's own line ending.
  *
  * Where they go: at the very top of the header block (after an mbox "From "
- * line, which must stay first). Header fields of the same names that the
+ * line, which must stay first, and after any lines that begin with a blank
+ * before the first field, which would otherwise continue ours:
+ * usc_message_fields_offset). Header fields of the same names that the
  * message already carries are left untouched, below ours: every reader that
  * takes the first occurrence (formail -x, most MUAs, Sieve's :index 1) sees
  * ours, and a recipe matching "^X-Unscatter-Verdict: backscatter" anywhere
@@ -26,60 +28,17 @@
  * Each decision is logged (syslog, and counted in the record for `unscatter
  * stats`) once the output is written; a logging failure is only a warning.
  *
- * The helpers first in this file (reading stdin, the header fields, the mbox
- * "From " line) are shared with cmd-deliver.c (see cmd-filter.h).
+ * Reading, parsing and classifying are the skeleton shared with deliver
+ * (cli-delivery.c).
  */
 #include "config.h"
 #include "cli.h"
-#include "cmd-filter.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-/* ---- helpers shared with cmd-deliver.c ---- */
-
-gsize
-filter_mbox_from_end (const char *data, gsize len)
-{
-  if (len < 5 || memcmp (data, "From ", 5) != 0)
-    return 0;
-  for (gsize i = 5; i < len; i++) {
-    if (data[i] == '\n')
-      return i + 1;
-    if (data[i] == '\r')
-      return i + 1 < len && data[i + 1] == '\n' ? i + 2 : i + 1;
-  }
-  return len;
-}
-
-GBytes *
-filter_header_bytes (const UscMessage *msg, const CliResult *r)
-{
-  char *block = usc_verdict_header_block (r->verdict, r->bounce);
-  const char *eol = msg->raw_eol ? msg->raw_eol : "\n";
-  if (strcmp (eol, "\n") == 0)
-    return g_bytes_new_take (block, strlen (block));
-  GString *s = g_string_sized_new (strlen (block) + 16);
-  for (const char *p = block; *p; p++) {
-    if (*p == '\n')
-      g_string_append (s, eol);
-    else if (*p != '\r')
-      g_string_append_c (s, *p);
-  }
-  g_free (block);
-  gsize n = s->len;
-  return g_bytes_new_take (g_string_free (s, FALSE), n);
-}
-
-gboolean
-filter_error_is_unparsable (const GError *error)
-{
-  return error && error->domain == USC_ERROR
-         && (error->code == USC_ERROR_PARSE || error->code == USC_ERROR_LIMIT);
-}
 
 /* ---- the command ---- */
 
@@ -136,10 +95,7 @@ cmd_filter (int argc, char **argv)
   cli_add_common_options (oc, &ctx);
   GError *error = NULL;
   int rc = CLI_EX_TEMPFAIL;
-  GBytes *raw = NULL, *hdr = NULL;
-  UscMessage *msg = NULL;
-  CliResult r = { 0 };
-  gboolean classified = FALSE;
+  CliDelivery d = { 0 };
 
   if (!g_option_context_parse (oc, &argc, &argv, &error)) {
     cli_error ("filter", error);
@@ -162,36 +118,14 @@ cmd_filter (int argc, char **argv)
   const UscLimits *limits = &ctx.config->limits;
   cli_set_watchdog (limits->max_seconds * 2 + ctx.config->busy_timeout * 2 + 10, CLI_EX_TEMPFAIL);
 
-  raw = usc_read_all (0, 0, &error);
-  if (raw == NULL) {
-    cli_error ("filter: stdin", error);
-    goto out;
-  }
-  gsize rlen = 0;
-  const char *rdata = g_bytes_get_data (raw, &rlen);
-  if (rlen > limits->max_bytes)
-    g_set_error (&error, USC_ERROR, USC_ERROR_LIMIT,
-                 "message of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT,
-                 rlen, limits->max_bytes);
-  else
-    msg = usc_message_new_from_bytes (raw, limits, &error);
-  if (msg)
-    classified = cli_classify (&ctx, msg, opt_rcpt, opt_sender, &r, &error);
-  if (!classified && !filter_error_is_unparsable (error)) {
+  if (!cli_delivery_classify (&ctx, "filter", "message passed on unchanged", opt_rcpt, opt_sender,
+                              &d, &error)) {
     cli_error ("filter", error);
     goto out;
   }
-  if (!classified) {
-    /* Not something we can judge: pass it through unchanged. */
-    fprintf (stderr, "unscatter: filter: %s; message passed on unchanged\n", error->message);
-    g_clear_error (&error);
-  }
-
-  gsize at = filter_mbox_from_end (rdata, rlen);
-  if (classified)
-    hdr = filter_header_bytes (msg, &r);
-  gsize hlen = 0;
-  const char *hdata = hdr ? g_bytes_get_data (hdr, &hlen) : NULL;
+  gsize rlen = 0, hlen = 0, at = d.insert_at;
+  const char *rdata = g_bytes_get_data (d.raw, &rlen);
+  const char *hdata = d.fields ? g_bytes_get_data (d.fields, &hlen) : NULL;
   if (!write_all (1, rdata, at, &error)
       || (hlen && !write_all (1, hdata, hlen, &error))
       || !write_all (1, rdata + at, rlen - at, &error)) {
@@ -211,18 +145,13 @@ cmd_filter (int argc, char **argv)
   }
   rc = CLI_EX_OK;
   /* Syslog and the record's counts; a failure there is only a warning. */
-  if (classified)
-    cli_log_decision (&ctx, &r);
+  if (d.classified)
+    cli_log_decision (&ctx, &d.result);
 
 out:
   g_clear_error (&error);
   g_option_context_free (oc);
-  cli_result_clear (&r);
-  usc_message_free (&msg);
-  if (hdr)
-    g_bytes_unref (hdr);
-  if (raw)
-    g_bytes_unref (raw);
+  cli_delivery_clear (&d);
   cli_context_clear (&ctx);
   g_free (opt_rcpt);
   g_free (opt_sender);

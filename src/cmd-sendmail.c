@@ -347,9 +347,9 @@ cmd_sendmail (int argc, char **argv)
   /* Record. */
   g_ptr_array_add (rcpts, NULL);
   UscRecord *record = cli_context_record (&ctx, TRUE, &error);
-  CliRecordCounts counts = { 0 };
+  UscSentCounts counts = { 0 };
   if (record == NULL
-      || cli_record_message (record, (const char *) msg->data, msg->len,
+      || usc_sent_record_message (record, (const char *) msg->data, msg->len,
                              (const char *const *) rcpts->pdata, 0, &counts, &error) < 0) {
     warn ("the message was not recorded (it is sent anyway)", error);
     g_clear_error (&error);
@@ -360,7 +360,7 @@ cmd_sendmail (int argc, char **argv)
     sign_sender (&ctx, args, msg);
 
   char *path = g_strdup (sendmail);
-  usc_record_close (&ctx.record); /* committed; nothing stays open across exec */
+  usc_context_close_record (ctx.usc); /* committed; nothing stays open across exec */
 
   int fd = data_fd (msg->data, msg->len, &error);
   g_byte_array_free (msg, TRUE);

@@ -104,16 +104,16 @@ find_setting (const char *group, const char *key)
 }
 
 static char *
-expand_path (const char *v)
+expand_path (const char *v, const char *home)
 {
   if (v[0] == '~' && (v[1] == '/' || v[1] == '\0'))
-    return g_build_filename (g_get_home_dir (), v + 1, NULL);
+    return g_build_filename (home ? home : g_get_home_dir (), v + 1, NULL);
   return g_strdup (v);
 }
 
 /* Parse @v (trimmed) for @s into @c. FALSE with *@why_r (static) on a bad value. */
 static gboolean
-apply (UscConfig *c, const Setting *s, const char *v, const char **why_r)
+apply (UscConfig *c, const Setting *s, const char *v, const char *home, const char **why_r)
 {
   gpointer field = G_STRUCT_MEMBER_P (c, s->offset);
   char *end = NULL;
@@ -126,7 +126,7 @@ apply (UscConfig *c, const Setting *s, const char *v, const char **why_r)
       return FALSE;
     }
     g_free (*(char **) field);
-    *(char **) field = s->type == T_PATH ? expand_path (v) : g_strdup (v);
+    *(char **) field = s->type == T_PATH ? expand_path (v, home) : g_strdup (v);
     return TRUE;
   case T_FOLDER:
     /* What usc-maildir.c accepts: a name it refuses would defer the mail. */
@@ -218,7 +218,7 @@ apply (UscConfig *c, const Setting *s, const char *v, const char **why_r)
 }
 
 static UscConfig *
-load_file (const char *path, GError **error)
+load_file (const char *path, const char *home, GError **error)
 {
   GKeyFile *kf = g_key_file_new ();
   GError *e = NULL;
@@ -252,7 +252,7 @@ load_file (const char *path, GError **error)
       char *raw = g_key_file_get_value (kf, groups[g], keys[k], NULL);
       char *v = g_strstrip (raw ? raw : g_strdup (""));
       const char *why = NULL;
-      if (!apply (c, s, v, &why)) {
+      if (!apply (c, s, v, home, &why)) {
         g_set_error (error, USC_ERROR, USC_ERROR_CONFIG, "%s: [%s] %s = '%s': %s",
                      path, groups[g], keys[k], v, why);
         g_free (v);
@@ -275,18 +275,25 @@ fail:
 }
 
 UscConfig *
-usc_config_load (const char *path, GError **error)
+usc_config_load_for_home (const char *path, const char *home, GError **error)
 {
   if (path != NULL)
-    return load_file (path, error);
-  char *def = g_build_filename (g_get_user_config_dir (), "unscatter", "config", NULL);
+    return load_file (path, home, error);
+  char *def = home ? g_build_filename (home, ".config", "unscatter", "config", NULL)
+                   : g_build_filename (g_get_user_config_dir (), "unscatter", "config", NULL);
   UscConfig *c;
   if (g_file_test (def, G_FILE_TEST_EXISTS))
-    c = load_file (def, error);
+    c = load_file (def, home, error);
   else
     c = usc_config_new_default ();
   g_free (def);
   return c;
+}
+
+UscConfig *
+usc_config_load (const char *path, GError **error)
+{
+  return usc_config_load_for_home (path, NULL, error);
 }
 
 void

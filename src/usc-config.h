@@ -40,6 +40,11 @@ typedef struct {
  * exists. An explicitly named file must exist. Unknown keys are errors
  * (USC_ERROR_CONFIG) so that typos are seen. Free with usc_config_free(). */
 UscConfig *usc_config_load (const char *path, GError **error);
+/* The same for another user's @home (a long-lived process delivering for
+ * many users, e.g. Dovecot's LMTP): @path NULL means
+ * @home/.config/unscatter/config, and "~/" in paths expands to @home. With
+ * @home NULL this is usc_config_load(). */
+UscConfig *usc_config_load_for_home (const char *path, const char *home, GError **error);
 UscConfig *usc_config_new_default (void);
 void usc_config_free (UscConfig **config);
 

@@ -804,13 +804,12 @@ usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error
     return NULL;
   }
 
-  gsize skip = 0;
-  if (rlen >= 5 && memcmp (rdata, "From ", 5) == 0) {
+  gsize skip = usc_mbox_from_end (rdata, rlen);
+  if (skip > 0) {
     gsize el;
     gsize e = raw_line_end (rdata, 0, rlen, &el);
     msg->mbox_sender = mbox_from_address (rdata, e);
     msg->had_mbox_from = TRUE;
-    skip = e + el;
   }
 
   guint n_fields = 0;
@@ -1094,4 +1093,35 @@ usc_mime_part_text (GMimeObject *part, gsize max)
     out = g_utf8_make_valid (data, ba->len);
   g_byte_array_unref (ba);
   return out;
+}
+
+gsize
+usc_mbox_from_end (const void *data, gsize len)
+{
+  const char *d = data;
+  if (len < 5 || memcmp (d, "From ", 5) != 0)
+    return 0;
+  for (gsize i = 5; i < len; i++) {
+    if (d[i] == '\n')
+      return i + 1;
+    if (d[i] == '\r')
+      return i + 1 < len && d[i + 1] == '\n' ? i + 2 : i + 1;
+  }
+  return len;
+}
+
+gsize
+usc_message_fields_offset (const void *data, gsize len)
+{
+  const char *d = data;
+  gsize at = usc_mbox_from_end (d, len);
+  while (at < len && (d[at] == ' ' || d[at] == '\t')) {
+    while (at < len && d[at] != '\n' && d[at] != '\r')
+      at++;
+    if (at < len && d[at] == '\r')
+      at++;
+    if (at < len && d[at] == '\n')
+      at++;
+  }
+  return at;
 }

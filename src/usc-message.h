@@ -84,6 +84,17 @@ void usc_message_free (UscMessage **msg);
  * header block that ends without a line ending gets one first. Returns new bytes. */
 GBytes *usc_message_with_headers (const UscMessage *msg, const char *fields);
 
+/* Length of a leading RFC 4155 mbox "From " line of @data, line ending
+ * included (CRLF, LF or CR), or 0 when @data does not start with one. The one
+ * place the From line is recognised. */
+gsize usc_mbox_from_end (const void *data, gsize len);
+
+/* Where header fields added to the raw message @data go: after a leading
+ * mbox "From " line (which must stay first) and after any lines that begin
+ * with a blank before the first field (they continue no field: in front of
+ * them they would continue ours). */
+gsize usc_message_fields_offset (const void *data, gsize len);
+
 /* TRUE once the message's analysis deadline has passed. */
 gboolean usc_message_expired (const UscMessage *msg);
 

@@ -3,7 +3,8 @@
  * (usc_message_new_from_data, usc_bounce_analyze, usc_envelope_find,
  * usc_verdict_decide without a record, usc_verdict_header_block), then the
  * output cmd-filter.c writes: the input with the two fields inserted after
- * a leading mbox "From " line (else at the top) and nothing else changed. Asserts that
+ * a leading mbox "From " line and any lines continuing no field (else at the
+ * top) and nothing else changed. Asserts that
  * the fields are X-Unscatter-Verdict then X-Unscatter-Reason, printable
  * ASCII, each physical line ending in the message's line ending, folded
  * lines (RFC 5322 section 2.2.3) starting with a blank.
@@ -11,21 +12,6 @@
 #include "fuzz-common.h"
 #include <string.h>
 #include "fuzz-classify.h"
-
-/* As filter_mbox_from_end() in cmd-filter.c (not part of the library). */
-static gsize
-mbox_from_end (const char *data, gsize len)
-{
-  if (len < 5 || memcmp (data, "From ", 5) != 0)
-    return 0;
-  for (gsize i = 5; i < len; i++) {
-    if (data[i] == '\n')
-      return i + 1;
-    if (data[i] == '\r')
-      return i + 1 < len && data[i + 1] == '\n' ? i + 2 : i + 1;
-  }
-  return len;
-}
 
 int FUZZ_ENTRY (filter) (const uint8_t *data, size_t size);
 
@@ -70,10 +56,11 @@ FUZZ_ENTRY (filter) (const uint8_t *data, size_t size)
   }
   char *block = usc_verdict_header_block (c.verdict, c.bounce);
   const char *eol = c.msg->raw_eol ? c.msg->raw_eol : "\n";
-  /* What cmd-filter.c writes: the raw bytes up to the end of a leading
-   * mbox "From " line (filter_mbox_from_end), the block in the message's
-   * line ending (filter_header_bytes), the rest of the raw bytes. */
-  gsize at = mbox_from_end ((const char *) data, size);
+  /* What cmd-filter.c writes: the raw bytes up to where added fields go
+   * (usc_message_fields_offset: after a leading mbox "From " line and any
+   * lines that continue no field), the block in the message's line ending
+   * (usc_result_header_fields), the rest of the raw bytes. */
+  gsize at = usc_message_fields_offset (data, size);
   GString *f = g_string_new (NULL);
   for (const char *p = block; *p; p++)
     if (*p == '\n')
