@@ -222,8 +222,21 @@ def mutate(data):
                                          b"Subject: only a header", b"\n\nbody"]))
     return bytes(data[:CAP])
 
+def fields_offset(data):
+    """usc_message_fields_offset(): after the From line and any lines that
+    begin with a blank before the first field (they would continue ours)."""
+    at = mbox_from_end(data)
+    while at < len(data) and data[at:at + 1] in (b" ", b"\t"):
+        while at < len(data) and data[at:at + 1] not in (b"\n", b"\r"):
+            at += 1
+        if data[at:at + 1] == b"\r":
+            at += 1
+        if data[at:at + 1] == b"\n":
+            at += 1
+    return at
+
 def mbox_from_end(data):
-    """filter_mbox_from_end() of cmd-filter.c."""
+    """usc_mbox_from_end() of usc-message.c."""
     if len(data) < 5 or data[:5] != b"From ":
         return 0
     for i in range(5, len(data)):
@@ -278,7 +291,9 @@ def check_case(data, cfg):
     shutil.rmtree(m, ignore_errors=True)
     problems = []
     fe = mbox_from_end(data)
-    body = data[fe:]
+    at = fields_offset(data)
+    lead = data[fe:at]      # stored before the added fields
+    body = data[at:]        # stored after them
 
     rc, _, err = run([unscatter, "deliver", "--config", conf, "--maildir", m], inp)
     files = [f for f in listing(m) if f != os.path.join("." + folder, "maildirfolder")] if os.path.isdir(m) else []
@@ -304,16 +319,17 @@ def check_case(data, cfg):
         else:
             where = os.path.dirname(os.path.dirname(newf[0]))
             content = open(os.path.join(m, newf[0]), "rb").read()
-            if content == body:
+            if content == lead + body:
                 stored = "unchanged"
                 if b"delivered to the inbox unfiltered" not in err:
                     problems.append("deliver: stored unchanged without saying so on stderr")
                 if where != "":
                     problems.append("deliver: unjudged message filed in %s" % where)
-            elif not content.endswith(body) or added_fields(content[:len(content) - len(body)]) is None:
+            elif (not content.startswith(lead) or not content.endswith(body)
+                  or added_fields(content[len(lead):len(content) - len(body)]) is None):
                 problems.append("deliver: stored content is not the input plus the two fields")
             else:
-                verdict = added_fields(content[:len(content) - len(body)])
+                verdict = added_fields(content[len(lead):len(content) - len(body)])
                 stored = content
                 act = actions.get(verdict)
                 if act is None:
@@ -340,16 +356,16 @@ def check_case(data, cfg):
         if out == data:
             if stored not in (None, "unchanged"):
                 problems.append("filter passed it on unchanged, deliver judged it")
-        elif not (out[:fe] == data[:fe] and out.endswith(body)
-                  and added_fields(out[fe:len(out) - len(body)]) is not None):
+        elif not (out[:at] == data[:at] and out.endswith(body)
+                  and added_fields(out[at:len(out) - len(body)]) is not None):
             problems.append("filter: output is not the input plus the two fields")
         elif stored == "unchanged":
             problems.append("filter judged it, deliver stored it unchanged")
         elif isinstance(stored, bytes) and stored != out[fe:]:
             problems.append("filter and deliver disagree: %r vs %r" % (
-                out[fe:len(out) - len(body)][:200], stored[:len(stored) - len(body)][:200]))
-        elif stored == "discarded" and actions.get(added_fields(out[fe:len(out) - len(body)])) != "discard":
-            problems.append("deliver stored nothing for verdict %s" % added_fields(out[fe:len(out) - len(body)]))
+                out[at:len(out) - len(body)][:200], stored[len(lead):len(stored) - len(body)][:200]))
+        elif stored == "discarded" and actions.get(added_fields(out[at:len(out) - len(body)])) != "discard":
+            problems.append("deliver stored nothing for verdict %s" % added_fields(out[at:len(out) - len(body)]))
     if stored in ("unchanged", "discarded"):
         outcome = "deliver " + stored
     return problems, outcome

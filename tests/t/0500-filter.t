@@ -65,4 +65,19 @@ fails "record corrupt" "$UNSCATTER" filter --db "$TMP/garbage.db" < "$DFIX/bounc
 is "$?" 75 "stdout full (/dev/full): exit 75"
 "$UNSCATTER" filter < "$DFIX/ham.msg" >&- 2>"$TMP/err"
 is "$?" 75 "stdout closed: exit 75"
+# A first line that begins with a blank continues no field: the added fields
+# go after it, so that it cannot continue X-Unscatter-Reason (issue 10).
+for eol in lf crlf; do
+  printf 'From bob@example.net Mon Jan  1 10:00:00 2024\n \tInjected: line\n  more\nFrom: a@example.org\nSubject: x\n\nbody\n' > "$TMP/cont.msg"
+  [ $eol = crlf ] && sed -i 's/$/\r/' "$TMP/cont.msg"
+  "$UNSCATTER" filter < "$TMP/cont.msg" > "$TMP/out" 2>"$TMP/err"
+  is "$?" 0 "first-line continuation ($eol): exit 0"
+  is "$(sed -n 4p "$TMP/out" | tr -d '\r')" "X-Unscatter-Verdict: not-bounce (not-bounce)" "first-line continuation ($eol): the fields follow the From line and the continuation lines"
+  _n=$(awk 'NR > 4 && /^[ \t]/ { n++; next } NR > 4 { exit } END { print n + 0 }' "$TMP/out")
+  is "$(sed -n "$((5 + _n))p" "$TMP/out" | cut -c1-20)" "X-Unscatter-Reason: " "first-line continuation ($eol): X-Unscatter-Reason is ours"
+  _e=$(awk '/^X-Unscatter-Reason: / { r = 1; next } r && /^[ \t]/ { next } r { print; exit }' "$TMP/out" | tr -d '\r')
+  is "$_e" "From: a@example.org" "first-line continuation ($eol): nothing of the message continues our fields"
+  { head -n 3 "$TMP/out"; tail -n +$((6 + _n)) "$TMP/out"; } > "$TMP/stripped"
+  same_bytes "$TMP/stripped" "$TMP/cont.msg" "first-line continuation ($eol): byte for byte the input apart from the two fields"
+done
 done_testing

@@ -146,4 +146,20 @@ count () { awk -v v="$1" -v k="$2" '$2 == v && $3 == k { n += $4 } END { print n
 is "$(count backscatter dsn)" 3 "stats: 3 backscatter (2 delivered, 1 filtered; the deferred one not counted)"
 is "$(count legitimate dsn)" 1 "stats: 1 legitimate"
 is "$(count not-bounce not-bounce)" 1 "stats: 1 not-bounce"
+# A first line that begins with a blank continues no field: the added fields
+# go after it (and the From line is not stored), so that it cannot continue
+# X-Unscatter-Reason (issue 10).
+printf 'From bob@example.net Mon Jan  1 10:00:00 2024\n \tInjected: line\nFrom: a@example.org\nSubject: x\n\nbody\n' > "$TMP/cont.msg"
+rm -rf "$TMP/cont-md"
+"$UNSCATTER" deliver --maildir "$TMP/cont-md" < "$TMP/cont.msg" 2>"$TMP/err"
+is "$?" 0 "first-line continuation: exit 0"
+_f=$(ls "$TMP/cont-md/new/"* 2>/dev/null | head -n 1)
+[ -n "$_f" ] || _f=/dev/null
+is "$(sed -n 1p "$_f")" " 	Injected: line" "first-line continuation: the line stays first"
+is "$(sed -n 2p "$_f")" "X-Unscatter-Verdict: not-bounce (not-bounce)" "first-line continuation: our fields after it"
+is "$(awk '/^X-Unscatter-Reason: / { r = 1; next } r && /^[ \t]/ { next } r { print; exit }' "$_f")" "From: a@example.org" "first-line continuation: nothing of the message continues our fields"
+_n=$(awk 'NR > 2 && /^[ \t]/ { n++; next } NR > 2 { exit } END { print n + 0 }' "$_f")
+{ head -n 1 "$_f"; tail -n +$((4 + _n)) "$_f"; } > "$TMP/stripped"
+tail -n +2 "$TMP/cont.msg" > "$TMP/expected"
+same_bytes "$TMP/stripped" "$TMP/expected" "first-line continuation: byte for byte the input (without its From line) apart from the fields"
 done_testing
