@@ -120,7 +120,9 @@ cmd_stats (int argc, char **argv)
   if (!parse_common ("stats", "— decisions per day, verdict and kind; record size", &argc, &argv,
                      entries, &ctx, &ret))
     goto out;
-  UscRecord *record = existing_record ("stats", days, "entries 0 (no record)", &ctx, &ret);
+  UscRecord *record = existing_record ("stats", days,
+                                       "entries 0 (no record; decisions are counted once one exists: see unscatter record)",
+                                       &ctx, &ret);
   if (record == NULL)
     goto out;
   GError *error = NULL;

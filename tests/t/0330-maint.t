@@ -18,7 +18,7 @@ T0=1709251200   # 2024-03-01 00:00:00 UTC
 run_rc "$UNSCATTER" expire --db "$DB"
 is "$rc:$out" "0:expired 0 (no record)" "expire without a record"
 run_rc "$UNSCATTER" stats --db "$DB"
-is "$rc:$out" "0:entries 0 (no record)" "stats without a record"
+is "$rc:$out" "0:entries 0 (no record; decisions are counted once one exists: see unscatter record)" "stats without a record says why no decisions are counted"
 [ -e "$DB" ] && not_ok "expire/stats do not create a record" || ok "expire/stats do not create a record"
 
 # Record at three times (the Date header is from 2000 for all: it does not count).
