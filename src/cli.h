@@ -68,15 +68,18 @@ typedef struct {
                               line ending; NULL when not classified */
 } CliDelivery;
 
-/* Read stdin into @d, parse it within the configured limits and classify it
- * for @rcpt / @sender (may be NULL). TRUE when delivery can go on: either
+/* Read stdin into @d, import what is new in the Sent folders of @maildir
+ * (NULL: none; usc_context_import_sent: a failure there is a warning on
+ * stderr, and with $UNSCATTER_VERBOSE set what it did is printed too),
+ * parse the message within the configured limits and classify it for
+ * @rcpt / @sender (may be NULL). TRUE when delivery can go on: either
  * classified, or the message itself cannot be judged (unparsable, over a
  * limit: d->classified FALSE, the reason printed to stderr as
  * "unscatter: NAME: REASON; ACTION"). FALSE with @error on a failure of
  * ours (stdin, record, keys, ...). Clear @d with cli_delivery_clear(). */
 gboolean cli_delivery_classify (CliContext *ctx, const char *name, const char *unjudged_action,
-                                const char *rcpt, const char *sender, CliDelivery *d,
-                                GError **error);
+                                const char *maildir, const char *rcpt, const char *sender,
+                                CliDelivery *d, GError **error);
 void cli_delivery_clear (CliDelivery *d);
 
 /* Print "unscatter: CONTEXT: MESSAGE" to stderr. */

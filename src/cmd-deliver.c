@@ -154,8 +154,8 @@ cmd_deliver (int argc, char **argv)
   const UscLimits *limits = &ctx.config->limits;
   cli_set_watchdog (limits->max_seconds * 2 + ctx.config->busy_timeout * 2 + 30, CLI_EX_TEMPFAIL);
 
-  if (!cli_delivery_classify (&ctx, "deliver", "delivered to the inbox unfiltered", opt_rcpt,
-                              opt_sender, &d, &error)) {
+  if (!cli_delivery_classify (&ctx, "deliver", "delivered to the inbox unfiltered", maildir,
+                              opt_rcpt, opt_sender, &d, &error)) {
     /* stdin unreadable, record locked / unreadable / corrupt, keys unusable, ...: defer. */
     cli_error ("deliver", error);
     goto out;

@@ -21,6 +21,8 @@ struct _UscContext {
   gboolean     record_absent;
   UscBatvKeys *keys;
   gboolean     keys_tried;
+  gboolean     sent_pending;  /* a Sent folder import is unfinished */
+  char        *sent_folder;   /* the first unfinished one, for the reason */
 };
 
 UscContext *
@@ -53,6 +55,7 @@ usc_context_free (UscContext **ctx)
   usc_config_free (&(*ctx)->config);
   g_free ((*ctx)->home);
   g_free ((*ctx)->record_path);
+  g_free ((*ctx)->sent_folder);
   g_free (*ctx);
   *ctx = NULL;
 }
@@ -137,6 +140,53 @@ usc_context_keys (UscContext *ctx, GError **error)
 }
 
 gboolean
+usc_context_import_sent (UscContext *ctx, const char *maildir, UscSentdirStats *stats, GError **error)
+{
+  const UscConfig *c = ctx->config;
+  if (maildir == NULL)
+    return TRUE;
+  gint64 deadline = 0;
+  GPtrArray *folders = usc_sentdir_find (maildir, c->sent_folder);
+  gboolean ok = TRUE;
+  for (guint i = 0; i < folders->len && ok; i++) {
+    const char *folder = folders->pdata[i];
+    UscRecord *record = NULL;
+    GError *local = NULL;
+    /* No record yet: only a folder with files makes one. */
+    if (ctx->record == NULL && !g_file_test (ctx->record_path, G_FILE_TEST_EXISTS)
+        && !usc_sentdir_nonempty (folder))
+      continue;
+    record = usc_context_record (ctx, TRUE, &local);
+    /* The bound counts from the open record: opening it is the decision's
+     * cost, paid by every bounce anyway. */
+    if (deadline == 0)
+      deadline = usc_now_monotonic () + (gint64) c->sent_folder_max_ms * 1000;
+    if (record != NULL
+        && usc_sentdir_import (record, folder, deadline, c->busy_timeout, stats, &local) == 0) {
+      if (stats->pending && !ctx->sent_pending) {
+        ctx->sent_pending = TRUE;
+        ctx->sent_folder = g_strdup (folder);
+      }
+      continue;
+    }
+    /* Unavailable or failed: the decision then meets the record as it
+     * would have without the import. */
+    if (!ctx->sent_pending) {
+      ctx->sent_pending = TRUE;
+      ctx->sent_folder = g_strdup (folder);
+    }
+    stats->pending = TRUE;
+    usc_context_close_record (ctx);
+    ctx->record_absent = FALSE;
+    g_prefix_error (&local, "Sent folder %s: ", folder);
+    g_propagate_error (error, local);
+    ok = FALSE;
+  }
+  g_ptr_array_unref (folders);
+  return ok;
+}
+
+gboolean
 usc_classify (UscContext *ctx, UscMessage *msg, const char *recipient, const char *sender,
               UscResult *r, GError **error)
 {
@@ -156,6 +206,15 @@ usc_classify (UscContext *ctx, UscMessage *msg, const char *recipient, const cha
   }
   if (local == NULL)
     r->verdict = usc_verdict_decide (r->bounce, &r->envelope, record, keys, ctx->config, &local);
+  if (local == NULL && ctx->sent_pending && r->verdict->verdict == USC_VERDICT_BACKSCATTER
+      && r->verdict->record_size >= 0) {
+    /* A miss in the record while the Sent folder is not read to the end. */
+    char *why = g_strdup_printf ("but the Sent folder %s is not fully read yet (the rest at the next "
+                                 "deliveries): a miss in the record proves nothing until then",
+                                 ctx->sent_folder ? ctx->sent_folder : "?");
+    usc_verdict_override (r->verdict, USC_VERDICT_UNKNOWN, ctx->config, why);
+    g_free (why);
+  }
   if (local) {
     g_propagate_error (error, local);
     usc_result_clear (r);

@@ -37,6 +37,7 @@ usc_config_new_default (void)
   c->folder = g_strdup ("Backscatter");
   c->sendmail = g_strdup (USC_DEFAULT_SENDMAIL);
   c->log_syslog = TRUE;
+  c->sent_folder_max_ms = 50;
   usc_limits_init (&c->limits);
   return c;
 }
@@ -66,6 +67,12 @@ static const Setting settings[] = {
   { "record",   "path",                  T_PATH,   OFF (record_path), 0, 0 },
   { "record",   "expire_days",           T_UINT,   OFF (expire_days), 1, 36500 },
   { "record",   "busy_timeout",          T_DOUBLE, OFF (busy_timeout), 0, 3600 },
+  { "record",   "sent_folder",           T_PATH,   OFF (sent_folder), 0, 0 },
+  { "record",   "sent_folder_max_ms",    T_UINT,   OFF (sent_folder_max_ms), 1, 60000 },
+  { "sign",     "header",                T_BOOL,   OFF (sign_header), 0, 0 },
+  { "sign",     "require",               T_BOOL,   OFF (sign_require), 0, 0 },
+  { "sign",     "keys",                  T_PATH,   OFF (sign_keys), 0, 0 },
+  { "sign",     "msgid_domain",          T_STRING, OFF (msgid_domain), 0, 0 },
   { "verdict",  "recipient_window_days", T_UINT,   OFF (recipient_window_days), 0, 365 },
   { "actions",  "not-bounce",            T_ACTION, OFF (action[USC_VERDICT_NOT_BOUNCE]), 0, 0 },
   { "actions",  "legitimate",            T_ACTION, OFF (action[USC_VERDICT_LEGITIMATE]), 0, 0 },
@@ -305,6 +312,9 @@ usc_config_free (UscConfig **config)
   g_free ((*config)->folder);
   g_free ((*config)->batv_keys);
   g_free ((*config)->sendmail);
+  g_free ((*config)->sent_folder);
+  g_free ((*config)->sign_keys);
+  g_free ((*config)->msgid_domain);
   g_free (*config);
   *config = NULL;
 }

@@ -301,6 +301,14 @@ fail:
 }
 
 void
+usc_verdict_override (UscVerdict *v, UscVerdictKind kind, const UscConfig *config, const char *why)
+{
+  if (why)
+    reason (v, "%s", why);
+  finish (v, kind, config);
+}
+
+void
 usc_verdict_free (UscVerdict **verdict)
 {
   if (verdict == NULL || *verdict == NULL)

@@ -37,6 +37,11 @@ UscVerdict *usc_verdict_decide (const UscBounce *bounce, const UscEnvelope *enve
 
 void usc_verdict_free (UscVerdict **verdict);
 
+/* Change @verdict's verdict to @kind (its action from @config) and add
+ * @reason (copied) after its reasons. */
+void usc_verdict_override (UscVerdict *verdict, UscVerdictKind kind, const UscConfig *config,
+                           const char *reason);
+
 /* The two header fields filter and deliver add, each ending in "\n" (the
  * caller converts line endings): "X-Unscatter-Verdict: backscatter (dsn)\n"
  * "X-Unscatter-Reason: ...\n" (folded, printable ASCII only). Newly allocated. */

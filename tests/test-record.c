@@ -234,7 +234,7 @@ test_modes (void)
   sqlite3_finalize (st2);
   sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &st2, NULL);
   g_assert_cmpint (sqlite3_step (st2), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (st2, 0), ==, 1);
+  g_assert_cmpint (sqlite3_column_int (st2, 0), ==, 2);
   sqlite3_finalize (st2);
   sqlite3_close (db);
   g_free (d);
