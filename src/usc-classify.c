@@ -21,6 +21,8 @@ struct _UscContext {
   gboolean     record_absent;
   UscBatvKeys *keys;
   gboolean     keys_tried;
+  UscBatvKeys *sign_keys;     /* [sign] keys when set */
+  gboolean     sign_keys_tried;
   gboolean     sent_pending;  /* a Sent folder import is unfinished */
   char        *sent_folder;   /* the first unfinished one, for the reason */
 };
@@ -52,6 +54,7 @@ usc_context_free (UscContext **ctx)
     return;
   usc_record_close (&(*ctx)->record);
   usc_batv_keys_free (&(*ctx)->keys);
+  usc_batv_keys_free (&(*ctx)->sign_keys);
   usc_config_free (&(*ctx)->config);
   g_free ((*ctx)->home);
   g_free ((*ctx)->record_path);
@@ -139,6 +142,18 @@ usc_context_keys (UscContext *ctx, GError **error)
   return ctx->keys;
 }
 
+UscBatvKeys *
+usc_context_sign_keys (UscContext *ctx, GError **error)
+{
+  if (ctx->config->sign_keys == NULL)
+    return usc_context_keys (ctx, error);
+  if (!ctx->sign_keys_tried) {
+    ctx->sign_keys_tried = TRUE;
+    ctx->sign_keys = usc_batv_keys_load (ctx->config->sign_keys, error);
+  }
+  return ctx->sign_keys;
+}
+
 gboolean
 usc_context_import_sent (UscContext *ctx, const char *maildir, UscSentdirStats *stats, GError **error)
 {
@@ -197,15 +212,18 @@ usc_classify (UscContext *ctx, UscMessage *msg, const char *recipient, const cha
   usc_envelope_find (&r->envelope, msg, recipient, sender);
 
   UscRecord *record = NULL;
-  UscBatvKeys *keys = NULL;
+  UscBatvKeys *keys = NULL, *sign_keys = NULL;
   GError *local = NULL;
   if (r->bounce->kind != USC_KIND_NOT_BOUNCE) {
     record = usc_context_record (ctx, FALSE, &local);
     if (local == NULL)
       keys = usc_context_keys (ctx, &local);
+    if (local == NULL)
+      sign_keys = usc_context_sign_keys (ctx, &local);
   }
   if (local == NULL)
-    r->verdict = usc_verdict_decide (r->bounce, &r->envelope, record, keys, ctx->config, &local);
+    r->verdict = usc_verdict_decide_signed (r->bounce, &r->envelope, record, keys, sign_keys,
+                                            ctx->config, &local);
   if (local == NULL && ctx->sent_pending && r->verdict->verdict == USC_VERDICT_BACKSCATTER
       && r->verdict->record_size >= 0) {
     /* A miss in the record while the Sent folder is not read to the end. */

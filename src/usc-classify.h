@@ -76,6 +76,12 @@ UscBatvKeys *usc_context_keys (UscContext *ctx, GError **error);
 gboolean usc_context_import_sent (UscContext *ctx, const char *maildir, UscSentdirStats *stats,
                                   GError **error);
 
+/* The keys of X-Unscatter-Sig (usc-sign.h): the file [sign] keys names
+ * (it must exist), else the BATV keys (usc_context_keys). Owned by @ctx;
+ * NULL with no error when there are none, NULL with @error when unusable
+ * (a file others can read: USC_ERROR_UNSAFE). */
+UscBatvKeys *usc_context_sign_keys (UscContext *ctx, GError **error);
+
 /* The outcome for one message. Every member is owned by the result: clear it
  * with usc_result_clear(). */
 typedef struct {
