@@ -80,10 +80,16 @@ cli_log_decision (CliContext *ctx, const UscResult *r)
 void
 cli_error (const char *context, const GError *error)
 {
-  if (context)
-    fprintf (stderr, "unscatter: %s: %s\n", context, error ? error->message : "unknown error");
+  /* file names and error texts may carry bytes from a message or a path:
+   * one line, no controls (usc_display_escape) */
+  char *m = usc_display_escape (error ? error->message : "unknown error", -1);
+  char *c = context ? usc_display_escape (context, -1) : NULL;
+  if (c)
+    fprintf (stderr, "unscatter: %s: %s\n", c, m);
   else
-    fprintf (stderr, "unscatter: %s\n", error ? error->message : "unknown error");
+    fprintf (stderr, "unscatter: %s\n", m);
+  g_free (c);
+  g_free (m);
 }
 
 static volatile sig_atomic_t watchdog_exit = 75;
