@@ -297,18 +297,28 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
     g_free (dir);
     /* Create the file ourselves so that it (and the -wal / -shm files SQLite
      * derives from it) is private to the user. */
-    int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* Never through a symlink planted in the last component. */
+    int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
       int e = errno;
-      g_set_error (error, USC_ERROR, USC_ERROR_IO, "%s: %s", path, g_strerror (e));
+      if (e == ELOOP)
+        g_set_error (error, USC_ERROR, USC_ERROR_UNSAFE, "%s is a symbolic link: refusing to follow it", path);
+      else
+        g_set_error (error, USC_ERROR, USC_ERROR_IO, "%s: %s", path, g_strerror (e));
       goto fail;
     }
     close (fd);
   }
 
+  /* SQLITE_OPEN_NOFOLLOW: SQLite refuses a database file that is a symlink
+   * (and opens its -wal / -shm files with O_NOFOLLOW). */
   int flags = (options->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE)
-              | SQLITE_OPEN_NOMUTEX;
+              | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
   int rc = sqlite3_open_v2 (path, &s->db, flags, NULL);
+  if (rc == SQLITE_CANTOPEN_SYMLINK) {
+    g_set_error (error, USC_ERROR, USC_ERROR_UNSAFE, "%s is a symbolic link: refusing to follow it", path);
+    goto fail;
+  }
   if (rc != SQLITE_OK) {
     sqlite_fail (s, rc, "open", error);
     goto fail;
