@@ -116,11 +116,12 @@ cmd_deliver (int argc, char **argv)
 
   CliContext ctx = { 0 };
   gboolean opt_help = FALSE;
-  char *opt_maildir = NULL, *opt_rcpt = NULL, *opt_sender = NULL, *maildir = NULL;
+  char *opt_maildir = NULL, *opt_rcpt = NULL, *opt_sender = NULL, *opt_user = NULL, *maildir = NULL;
   GOptionEntry entries[] = {
     { "maildir", 'm', 0, G_OPTION_ARG_FILENAME, &opt_maildir, "the Maildir to deliver to (default ~/Maildir)", "DIR" },
     { "recipient", 'r', 0, G_OPTION_ARG_STRING, &opt_rcpt, "envelope recipient of the delivery", "ADDR" },
     { "sender", 's', 0, G_OPTION_ARG_STRING, &opt_sender, "envelope sender of the delivery", "ADDR" },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &opt_user, "as root: become this user before anything else (required as root unless the Maildir is root's)", "NAME" },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &opt_help, "show this help (exit 75)", NULL },
     { NULL }
   };
@@ -149,7 +150,18 @@ cmd_deliver (int argc, char **argv)
     fprintf (stderr, "unscatter: deliver: unexpected argument '%s' (the message is read from stdin)\n", argv[1]);
     goto out;
   }
+  /* Root: become the user named by --user before anything is opened (the
+   * config, the record and the Maildir are then the user's); without it,
+   * deliver only into a Maildir that is root's own. */
+  if (opt_user && !cli_become_user (opt_user, &error)) {
+    cli_error ("deliver", error);
+    goto out;
+  }
   maildir = expand_maildir (opt_maildir);
+  if (opt_user == NULL && geteuid () == 0 && !cli_root_may_deliver (maildir, &error)) {
+    cli_error ("deliver", error);
+    goto out;
+  }
   if (!cli_context_init (&ctx, &error)) {
     cli_error ("deliver", error);
     goto out;
@@ -218,5 +230,6 @@ out:
   g_free (opt_maildir);
   g_free (opt_rcpt);
   g_free (opt_sender);
+  g_free (opt_user);
   return rc == CLI_EX_OK ? CLI_EX_OK : CLI_EX_TEMPFAIL;
 }
