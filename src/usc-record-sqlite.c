@@ -331,7 +331,30 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
 
   int flags = (options->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE)
               | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2 (path, &s->db, flags, NULL);
+  /* Read-only, a record without a WAL file is opened immutable: SQLite
+   * would otherwise create the -wal and -shm files, owned by the reader —
+   * an admin's report (root) would leave files in a user's directory that
+   * the user's own deliveries could not open. Without a WAL file every
+   * commit is in the main file, so nothing is missed; a writer starting
+   * meanwhile may make this read fail (an error, never a wrong "not found"
+   * for long: the file is only read). */
+  char *wal = g_strconcat (path, "-wal", NULL);
+  char *uri = NULL;
+  if (options->read_only && !g_file_test (wal, G_FILE_TEST_EXISTS)) {
+    GString *u = g_string_new ("file:");
+    for (const char *p = path; *p; p++) {
+      if (*p == '%' || *p == '?' || *p == '#')
+        g_string_append_printf (u, "%%%02X", (guchar) *p);
+      else
+        g_string_append_c (u, *p);
+    }
+    g_string_append (u, "?immutable=1");
+    uri = g_string_free (u, FALSE);
+    flags |= SQLITE_OPEN_URI;
+  }
+  g_free (wal);
+  int rc = sqlite3_open_v2 (uri ? uri : path, &s->db, flags, NULL);
+  g_free (uri);
   if (rc != SQLITE_OK) {
     sqlite_fail (s, rc, "open", error);
     goto fail;

@@ -88,7 +88,7 @@ day_chart (GString *o, const UscReport *r)
     }
     /* A date label about every 7th bar (and the last). */
     guint step = MAX (1u, (guint) (60.0 / bw));
-    if (i % step == 0 || i + 1 == n)
+    if (i % step == 0 || (i + 1 == n && i % step >= step / 2 + 1))
       g_string_append_printf (o, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>",
                               x + bw / 2, top + h + 14, d->day + 5);
   }
@@ -110,18 +110,33 @@ top_block (GString *o, const char *key, const char *title, const GPtrArray *list
     return;
   }
   gint64 max = ((const UscReportCount *) list->pdata[0])->count;
-  const double bar_h = 16, label_w = 0, width = 420;
+  const double bar_h = 16, label_w = 330, width = 380;
   g_string_append_printf (o, "<svg id=\"chart-%s\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" "
                           "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\">",
-                          key, width + 60, bar_h * list->len + 4, width + 60, bar_h * list->len + 4);
+                          key, label_w + width + 60, bar_h * list->len + 4, label_w + width + 60,
+                          bar_h * list->len + 4);
   for (guint i = 0; i < list->len; i++) {
     const UscReportCount *c = list->pdata[i];
     double bw = max ? width * (double) c->count / (double) max : 0;
-    g_string_append_printf (o, "<rect class=\"bs\" x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\">"
+    /* The label: the name, cut to what fits beside the bar. */
+    char *v = g_utf8_make_valid (c->name, -1);
+    char *label;
+    if (g_utf8_strlen (v, -1) > 52) {
+      char *head = g_utf8_substring (v, 0, 50);
+      label = g_strconcat (head, "...", NULL);
+      g_free (head);
+    } else {
+      label = g_strdup (v);
+    }
+    g_string_append_printf (o, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">", label_w - 6, bar_h * i + 13);
+    esc (o, label);
+    g_string_append_printf (o, "</text><rect class=\"bs\" x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\">"
                             "<title>", label_w, bar_h * i + 2, MAX (bw, 1.0), bar_h - 3);
     esc (o, c->name);
     g_string_append_printf (o, "</title></rect><text x=\"%.1f\" y=\"%.0f\">%" G_GINT64_FORMAT "</text>",
-                            MAX (bw, 1.0) + 4, bar_h * i + 13, c->count);
+                            label_w + MAX (bw, 1.0) + 4, bar_h * i + 13, c->count);
+    g_free (label);
+    g_free (v);
   }
   g_string_append (o, "</svg>");
   g_string_append_printf (o, "<table class=\"top\" data-key=\"%s\"><tr><th class=\"n\">count</th><th>name</th></tr>", key);

@@ -14,6 +14,7 @@
 #include "usc-report.h"
 #include "usc-json.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #if defined(HAVE_MAXMINDDB)
@@ -211,8 +212,15 @@ on_stats (const char *day, const char *verdict, const char *kind G_GNUC_UNUSED, 
 {
   Agg *a = data;
   char *until = usc_report_day (a->until_day * DAY);
-  if (strcmp (verdict, "not-bounce") == 0 && strcmp (day, until) < 0)
+  int y, m, d;
+  if (strcmp (verdict, "not-bounce") == 0 && strcmp (day, until) < 0) {
     a->not_bounce += count;
+    GDateTime *dt = sscanf (day, "%d-%d-%d", &y, &m, &d) == 3 ? g_date_time_new_utc (y, m, d, 0, 0, 0) : NULL;
+    if (dt) {
+      a->min_day = MIN (a->min_day, day_of (g_date_time_to_unix (dt)));
+      g_date_time_unref (dt);
+    }
+  }
   g_free (until);
 }
 
@@ -586,7 +594,7 @@ text_list (GString *o, const char *title, const GPtrArray *list)
   }
   for (guint i = 0; i < list->len; i++) {
     const UscReportCount *c = list->pdata[i];
-    char *name = term_safe (c->name, 64);
+    char *name = term_safe (c->name, 100);
     g_string_append_printf (o, "  %7" G_GINT64_FORMAT "  %s\n", c->count, name);
     g_free (name);
   }
