@@ -63,7 +63,7 @@ cmp_str (gconstpointer a, gconstpointer b)
 
 /* Every user's record under the home directories in @dir; FALSE when one failed. */
 static gboolean
-add_homes (UscReport *rep, const char *dir, double busy)
+add_homes (UscReport *rep, const char *dir)
 {
   GError *error = NULL;
   GDir *d = g_dir_open (dir, 0, &error);
@@ -98,7 +98,6 @@ add_homes (UscReport *rep, const char *dir, double busy)
     g_free (home);
   }
   g_ptr_array_unref (names);
-  (void) busy;
   return ok;
 }
 
@@ -172,10 +171,10 @@ cmd_report (int argc, char **argv)
   usc_report_use_geoip (rep, ctx.config->geoip);
   if (opt_homes) {
     for (guint i = 0; opt_homes[i]; i++)
-      if (!add_homes (rep, opt_homes[i], ctx.config->busy_timeout))
+      if (!add_homes (rep, opt_homes[i]))
         ret = CLI_EX_TEMPFAIL;
     for (int i = 1; i < argc; i++)
-      if (!add_homes (rep, argv[i], ctx.config->busy_timeout))
+      if (!add_homes (rep, argv[i]))
         ret = CLI_EX_TEMPFAIL;
   } else if (opt_db && opt_db[0] && opt_db[1]) {
     for (guint i = 0; opt_db[i]; i++)

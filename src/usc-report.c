@@ -665,12 +665,12 @@ usc_report_text (const UscReport *r)
     g_free (why);
   }
   if (r->users->len > 1) {
-    g_string_append (o, "\nPer record     backscatter  legitimate     unknown   ordinary\n");
+    g_string_append (o, "\nPer record\n  backscatter  legitimate     unknown   ordinary  record\n");
     for (guint i = 0; i < r->users->len; i++) {
       const UscReportUser *u = r->users->pdata[i];
       char *name = term_safe (u->name, 0);
-      g_string_append_printf (o, "  %7" G_GINT64_FORMAT "  %10" G_GINT64_FORMAT "  %10" G_GINT64_FORMAT
-                              "  %9" G_GINT64_FORMAT "  %s\n",
+      g_string_append_printf (o, "  %11" G_GINT64_FORMAT " %11" G_GINT64_FORMAT " %11" G_GINT64_FORMAT
+                              " %10" G_GINT64_FORMAT "  %s\n",
                               u->backscatter, u->legitimate, u->unknown, u->not_bounce, name);
       g_free (name);
     }
