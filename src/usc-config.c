@@ -38,6 +38,7 @@ usc_config_new_default (void)
   c->folder = g_strdup ("Backscatter");
   c->sendmail = g_strdup (USC_DEFAULT_SENDMAIL);
   c->log_syslog = TRUE;
+  c->max_decisions = 200000;
   usc_limits_init (&c->limits);
   return c;
 }
@@ -67,6 +68,9 @@ static const Setting settings[] = {
   { "record",   "path",                  T_PATH,   OFF (record_path), 0, 0 },
   { "record",   "expire_days",           T_UINT,   OFF (expire_days), 1, 36500 },
   { "record",   "busy_timeout",          T_DOUBLE, OFF (busy_timeout), 0, 3600 },
+  { "record",   "max_decisions",         T_UINT,   OFF (max_decisions), 0, 100000000 },
+  { "report",   "internal_hosts",        T_STRING, OFF (internal_hosts), 0, 0 },
+  { "report",   "geoip",                 T_PATH,   OFF (geoip), 0, 0 },
   { "verdict",  "recipient_window_days", T_UINT,   OFF (recipient_window_days), 0, 365 },
   { "actions",  "not-bounce",            T_ACTION, OFF (action[USC_VERDICT_NOT_BOUNCE]), 0, 0 },
   { "actions",  "legitimate",            T_ACTION, OFF (action[USC_VERDICT_LEGITIMATE]), 0, 0 },
@@ -299,6 +303,8 @@ usc_config_free (UscConfig **config)
   g_free ((*config)->folder);
   g_free ((*config)->batv_keys);
   g_free ((*config)->sendmail);
+  g_free ((*config)->internal_hosts);
+  g_free ((*config)->geoip);
   g_free (*config);
   *config = NULL;
 }
