@@ -9,11 +9,18 @@ FILL="$top_builddir/tests/report-fill"
 [ -x "$FILL" ] || skip_all "tests/report-fill not built"
 "$FILL" "$TMP/r.db" 100000
 is "$?" 0 "100,000 decisions filled"
+# Processor time (user + system) when /usr/bin/time is there: wall time on a
+# busy machine measures the machine.
 s=$(date +%s%N)
-run_rc "$UNSCATTER" report --db "$TMP/r.db" --since 0 --until 2024-03-08 --json
+if [ -x /usr/bin/time ]; then
+  run_rc /usr/bin/time -q -f '%U %S' -o "$TMP/cpu" "$UNSCATTER" report --db "$TMP/r.db" --since 0 --until 2024-03-08 --json
+else
+  run_rc "$UNSCATTER" report --db "$TMP/r.db" --since 0 --until 2024-03-08 --json
+fi
 e=$(date +%s%N)
 ms=$(( (e - s) / 1000000 ))
-diag "report over 100,000 decisions: $ms ms"
+[ -s "$TMP/cpu" ] && ms=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$TMP/cpu")
+diag "report over 100,000 decisions: $ms ms (wall $(( (e - s) / 1000000 )) ms)"
 is "$rc" 0 "report: exit 0"
 is "$(printf '%s\n' "$out" | sed -n '2p' | sed 's/"backscatter": [0-9]*, "legitimate": [0-9]*, "unknown": [0-9]*/B/')" ' "bounces": 100000, B, "not_bounce": 0,' "every decision counted"
 b=$(printf '%s\n' "$out" | sed -n '2p' | sed 's/.*"backscatter": \([0-9]*\),.*/\1/')
