@@ -8,6 +8,11 @@
 /* ------------------------------------------------------------------------ */
 /* The backend interface. Keys are already hashed by the generic layer.      */
 
+/* One entry as stored: @id the hashed key, @rcpts its @n_rcpts recipient
+ * keys. Returns FALSE to stop. */
+typedef gboolean (*UscRecordEntryFunc) (gint64 id, gint64 date, gint64 recorded,
+                                        const gint64 *rcpts, guint n_rcpts, gpointer user_data);
+
 typedef struct {
   const char *name;
   gpointer (*open) (const char *path, const UscRecordOptions *options, GError **error);
@@ -27,7 +32,18 @@ typedef struct {
                             GError **error);
   int      (*stats) (gpointer be, gint64 since_day, UscStatsFunc fn, gpointer user_data,
                      GError **error);
+  /* Export / import. */
+  int      (*foreach) (gpointer be, UscRecordEntryFunc fn, gpointer user_data, GError **error);
+  int      (*add_decisions) (gpointer be, gint64 day, const char *verdict, const char *kind,
+                             gint64 count, GError **error);
+  /* since = @since (import: what the exported record covered). */
+  int      (*set_since) (gpointer be, gint64 since, GError **error);
 } UscRecordBackend;
 
 /* The SQLite backend (usc-record-sqlite.c). */
 extern const UscRecordBackend usc_record_sqlite_backend;
+#ifdef HAVE_HIREDIS
+/* The Redis backend (usc-record-redis.c): @path is the URL; opened with
+ * if_exists it returns NULL without an error when the record is absent. */
+extern const UscRecordBackend usc_record_redis_backend;
+#endif
