@@ -31,6 +31,21 @@ free_port () {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# free_cluster_port: a free port P below 55536 with P + 10000 (the cluster
+# bus) free too.
+free_cluster_port () {
+  python3 -c '
+import random, socket
+for _ in range(1000):
+    p = random.randint(20000, 55535)
+    try:
+        a = socket.socket(); a.bind(("127.0.0.1", p))
+        b = socket.socket(); b.bind(("127.0.0.1", p + 10000))
+    except OSError:
+        continue
+    a.close(); b.close(); print(p); break'
+}
+
 redis_dir () { echo "$TMP/redis-$1"; }
 redis_sock () { echo "$TMP/redis-$1/sock"; }
 redis_pid () { cat "$TMP/redis-$1/pid"; }
