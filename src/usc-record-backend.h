@@ -13,6 +13,13 @@
 typedef gboolean (*UscRecordEntryFunc) (gint64 id, gint64 date, gint64 recorded,
                                         const gint64 *rcpts, guint n_rcpts, gpointer user_data);
 
+/* One entry to add (add_many). */
+typedef struct {
+  gint64        id, date, recorded;
+  const gint64 *rcpts;
+  guint         n_rcpts;
+} UscRecordEntry;
+
 typedef struct {
   const char *name;
   gpointer (*open) (const char *path, const UscRecordOptions *options, GError **error);
@@ -36,6 +43,9 @@ typedef struct {
   int      (*foreach) (gpointer be, UscRecordEntryFunc fn, gpointer user_data, GError **error);
   int      (*add_decisions) (gpointer be, gint64 day, const char *verdict, const char *kind,
                              gint64 count, GError **error);
+  /* Optional: add @n entries at once; @results_r[i] as add() returns. */
+  int      (*add_many) (gpointer be, const UscRecordEntry *entries, guint n, int *results_r,
+                        GError **error);
   /* since = @since (import: what the exported record covered). */
   int      (*set_since) (gpointer be, gint64 since, GError **error);
 } UscRecordBackend;

@@ -19,7 +19,7 @@
  *                endian) appended; EXPIREAT the latest of its entries' buckets
  *   P stats      hash: "<day> <verdict> <kind>" -> count (for `stats`)
  *
- * Every operation is one EVAL of a script whose keys are all declared (so
+ * Every operation is one EVALSHA (EVAL the first time) of a script whose keys are all declared (so
  * that Redis Cluster checks them against the slot and answers TRYAGAIN in
  * the middle of a migration rather than half an answer): a lookup costs one
  * round trip after the one that opens the record (AUTH, SELECT and the meta
@@ -37,7 +37,7 @@
 
 #include <string.h>
 
-#define BUCKET_DAYS 4
+#define BUCKET_DAYS 15
 #define BUCKET_SECONDS ((gint64) BUCKET_DAYS * 86400)
 #define MAX_RCPT_DAYS 800
 
@@ -184,8 +184,9 @@ static const char SCRIPT_EXPIRE[] =
 /* Commands                                                                  */
 
 typedef struct {
-  GPtrArray *argv;   /* owned copies */
-  GArray    *lens;
+  GPtrArray  *argv;   /* owned copies */
+  GArray     *lens;
+  const char *script; /* EVALSHA of this script (EVAL when the server has not seen it) */
 } Cmd;
 
 static void
@@ -193,6 +194,7 @@ cmd_init (Cmd *c)
 {
   c->argv = g_ptr_array_new_with_free_func (g_free);
   c->lens = g_array_new (FALSE, FALSE, sizeof (gsize));
+  c->script = NULL;
 }
 
 static void
@@ -235,12 +237,35 @@ cmd_add_key (Cmd *c, const RedisBe *s, const char *fmt, gint64 n)
   g_free (k);
 }
 
+/* EVALSHA @script: its body is sent only when the server does not have it
+ * (NOSCRIPT, e.g. after a restart or on another cluster node). */
+static void
+cmd_eval (Cmd *c, const char *script)
+{
+  cmd_add (c, "EVALSHA");
+  char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA1, script, -1);
+  cmd_add (c, sha);
+  g_free (sha);
+  c->script = script;
+}
+
 static UscRedisReply *
 cmd_run (RedisBe *s, Cmd *c, const char *what, GError **error)
 {
   GError *local = NULL;
   UscRedisReply *rep = usc_redis_command (s->r, (int) c->argv->len, (const char *const *) c->argv->pdata,
                                           (const gsize *) c->lens->data, &local);
+  if (rep == NULL && c->script && local && strstr (local->message, "NOSCRIPT")) {
+    g_clear_error (&local);
+    g_free (c->argv->pdata[0]);
+    c->argv->pdata[0] = g_strdup ("EVAL");
+    g_array_index (c->lens, gsize, 0) = 4;
+    g_free (c->argv->pdata[1]);
+    c->argv->pdata[1] = g_strdup (c->script);
+    g_array_index (c->lens, gsize, 1) = strlen (c->script);
+    rep = usc_redis_command (s->r, (int) c->argv->len, (const char *const *) c->argv->pdata,
+                             (const gsize *) c->lens->data, &local);
+  }
   if (rep == NULL) {
     g_prefix_error (&local, "%s: ", what);
     g_propagate_error (error, local);
@@ -300,8 +325,7 @@ load_meta (RedisBe *s, gboolean create, GError **error)
   live_buckets (s, usc_now (), &b0, &b1);
   Cmd c;
   cmd_init (&c);
-  cmd_add (&c, "EVAL");
-  cmd_add (&c, SCRIPT_OPEN);
+  cmd_eval (&c, SCRIPT_OPEN);
   cmd_add_int (&c, 1 + (b1 - b0 + 1));
   cmd_add_key (&c, s, "meta", G_MININT64);
   for (gint64 b = b0; b <= b1; b++)
@@ -420,16 +444,15 @@ redis_noop (gpointer be, GError **error)
   return 0;
 }
 
-static int
-redis_add (gpointer be, gint64 id, gint64 date, gint64 recorded, const gint64 *rcpts, guint n_rcpts,
-           GError **error)
+/* The command that adds an entry into @c (initialised here); FALSE (and
+ * nothing to send) when the entry is already past its expiry. */
+static gboolean
+build_add (RedisBe *s, gint64 id, gint64 date, gint64 recorded, const gint64 *rcpts, guint n_rcpts,
+           Cmd *c)
 {
-  RedisBe *s = be;
-  if (ensure_loaded (s, error) < 0)
-    return -1;
   gint64 now = usc_now ();
   if (recorded < cutoff (s, now))
-    return 0;  /* already past its expiry: it would not be found */
+    return FALSE;  /* already past its expiry: it would not be found */
   gint64 b0, b1;
   live_buckets (s, now, &b0, &b1);
   gint64 b = MIN (floordiv (recorded, BUCKET_SECONDS), b1);
@@ -460,35 +483,120 @@ redis_add (gpointer be, gint64 id, gint64 date, gint64 recorded, const gint64 *r
   guint8 idb[8];
   put_be64 (idb, (guint64) id);
 
-  Cmd c;
-  cmd_init (&c);
-  cmd_add (&c, "EVAL");
-  cmd_add (&c, SCRIPT_ADD);
-  cmd_add_int (&c, 1 + (b1 - b0 + 1) + 1);
-  cmd_add_key (&c, s, "meta", G_MININT64);
+  cmd_init (c);
+  cmd_eval (c, SCRIPT_ADD);
+  cmd_add_int (c, 1 + (b1 - b0 + 1) + 1);
+  cmd_add_key (c, s, "meta", G_MININT64);
   for (gint64 i = b0; i <= b1; i++)
-    cmd_add_key (&c, s, "m:", i);
-  cmd_add_key (&c, s, "r:", day);
-  cmd_add_len (&c, idb, 8);
-  cmd_add_len (&c, value->str, value->len);
-  cmd_add_len (&c, recs->data, recs->len);
-  cmd_add_int (&c, 2 + (b - b0));
-  cmd_add_int (&c, (b + 1) * BUCKET_SECONDS + s->expire);
-  cmd_add_int (&c, b);
-  cmd_add_int (&c, MIN (date, recorded));
-  cmd_add_int (&c, b0);
-  cmd_add_int (&c, BUCKET_SECONDS);
-  cmd_add_int (&c, day);
+    cmd_add_key (c, s, "m:", i);
+  cmd_add_key (c, s, "r:", day);
+  cmd_add_len (c, idb, 8);
+  cmd_add_len (c, value->str, value->len);
+  cmd_add_len (c, recs->data, recs->len);
+  cmd_add_int (c, 2 + (b - b0));
+  cmd_add_int (c, (b + 1) * BUCKET_SECONDS + s->expire);
+  cmd_add_int (c, b);
+  cmd_add_int (c, MIN (date, recorded));
+  cmd_add_int (c, b0);
+  cmd_add_int (c, BUCKET_SECONDS);
+  cmd_add_int (c, day);
   g_string_free (value, TRUE);
   g_byte_array_free (recs, TRUE);
+  return TRUE;
+}
+
+/* The cached meta values after an entry was added. */
+static void
+added (RedisBe *s, gint64 date, gint64 recorded)
+{
+  gint64 cand = MIN (date, recorded), day = floordiv (date, 86400);
+  s->count++;
+  s->since = s->since == 0 ? cand : MIN (s->since, cand);
+  if (s->dhi < s->dlo) {
+    s->dlo = s->dhi = day;
+  } else {
+    s->dlo = MIN (s->dlo, day);
+    s->dhi = MAX (s->dhi, day);
+  }
+}
+
+static int
+redis_add (gpointer be, gint64 id, gint64 date, gint64 recorded, const gint64 *rcpts, guint n_rcpts,
+           GError **error)
+{
+  RedisBe *s = be;
+  if (ensure_loaded (s, error) < 0)
+    return -1;
+  Cmd c;
+  if (!build_add (s, id, date, recorded, rcpts, n_rcpts, &c))
+    return 0;
   UscRedisReply *rep = cmd_run (s, &c, "add", error);
   cmd_clear (&c);
   if (rep == NULL)
     return -1;
   gint64 v = int_reply (s, rep, "add", error);
   if (v == 1)
-    s->loaded = FALSE;  /* count and since changed */
+    added (s, date, recorded);
   return v < 0 ? -1 : (int) v;
+}
+
+/* An import's entries, pipelined: SCRIPT LOAD, then one EVALSHA each. */
+static int
+redis_add_many (gpointer be, const UscRecordEntry *e, guint n, int *results_r, GError **error)
+{
+  RedisBe *s = be;
+  if (ensure_loaded (s, error) < 0)
+    return -1;
+  Cmd *cmds = g_new0 (Cmd, n + 1);
+  int *argcs = g_new (int, n + 1);
+  const char *const **argvs = g_new (const char *const *, n + 1);
+  const gsize **lens = g_new (const gsize *, n + 1);
+  guint *which = g_new (guint, n + 1);
+  UscRedisReply **replies = g_new0 (UscRedisReply *, n + 1);
+  guint m = 0;
+  cmd_init (&cmds[m]);
+  cmd_add (&cmds[m], "SCRIPT");
+  cmd_add (&cmds[m], "LOAD");
+  cmd_add (&cmds[m], SCRIPT_ADD);
+  m++;
+  for (guint i = 0; i < n; i++) {
+    results_r[i] = 0;
+    if (build_add (s, e[i].id, e[i].date, e[i].recorded, e[i].rcpts, e[i].n_rcpts, &cmds[m]))
+      which[m++] = i;
+  }
+  for (guint j = 0; j < m; j++) {
+    argcs[j] = (int) cmds[j].argv->len;
+    argvs[j] = (const char *const *) cmds[j].argv->pdata;
+    lens[j] = (const gsize *) cmds[j].lens->data;
+  }
+  GError *local = NULL;
+  int rc = usc_redis_pipeline (s->r, m, argcs, argvs, lens, replies, &local);
+  for (guint j = 1; rc == 0 && j < m; j++) {
+    gint64 v;
+    if (!usc_redis_reply_integer (replies[j], &v)) {
+      g_set_error (&local, USC_ERROR, USC_ERROR_IO, "Redis %s: an unexpected reply", usc_redis_name (s->r));
+      rc = -1;
+    } else {
+      results_r[which[j]] = (int) v;
+      if (v == 1)
+        added (s, e[which[j]].date, e[which[j]].recorded);
+    }
+  }
+  if (local) {
+    g_prefix_error (&local, "import: ");
+    g_propagate_error (error, local);
+  }
+  for (guint j = 0; j < m; j++) {
+    usc_redis_reply_free (&replies[j]);
+    cmd_clear (&cmds[j]);
+  }
+  g_free (cmds);
+  g_free (argcs);
+  g_free (argvs);
+  g_free (lens);
+  g_free (which);
+  g_free (replies);
+  return rc;
 }
 
 static int
@@ -503,8 +611,7 @@ redis_has_id (gpointer be, gint64 id, GError **error)
   put_be64 (idb, (guint64) id);
   Cmd c;
   cmd_init (&c);
-  cmd_add (&c, "EVAL");
-  cmd_add (&c, SCRIPT_HAS_ID);
+  cmd_eval (&c, SCRIPT_HAS_ID);
   cmd_add_int (&c, b1 - b0 + 1);
   for (gint64 b = b0; b <= b1; b++)
     cmd_add_key (&c, s, "m:", b);
@@ -537,8 +644,7 @@ redis_has_rcpt (gpointer be, gint64 rcpt, gint64 since, gint64 until, GError **e
   put_be64 (kb, (guint64) rcpt);
   Cmd c;
   cmd_init (&c);
-  cmd_add (&c, "EVAL");
-  cmd_add (&c, SCRIPT_HAS_RCPT);
+  cmd_eval (&c, SCRIPT_HAS_RCPT);
   cmd_add_int (&c, d1 - d0 + 1);
   for (gint64 d = d0; d <= d1; d++)
     cmd_add_key (&c, s, "r:", d);
@@ -583,8 +689,7 @@ redis_expire (gpointer be, gint64 before, GError **error)
     return 0;
   Cmd c;
   cmd_init (&c);
-  cmd_add (&c, "EVAL");
-  cmd_add (&c, SCRIPT_EXPIRE);
+  cmd_eval (&c, SCRIPT_EXPIRE);
   cmd_add_int (&c, 1 + (last - b0 + 1));
   cmd_add_key (&c, s, "meta", G_MININT64);
   for (gint64 b = b0; b <= last; b++)
@@ -825,5 +930,6 @@ const UscRecordBackend usc_record_redis_backend = {
   .stats = redis_stats,
   .foreach = redis_foreach,
   .add_decisions = redis_add_decisions,
+  .add_many = redis_add_many,
   .set_since = redis_set_since,
 };

@@ -431,6 +431,67 @@ parse_day (const char *s, gint64 *day_r)
   return TRUE;
 }
 
+/* Entries of an import, added BATCH_SIZE at a time where the backend can
+ * (add_many: one round trip to a network server), else one by one. */
+#define BATCH_SIZE 256
+
+typedef struct {
+  UscRecordEntry e[BATCH_SIZE];
+  GArray        *keys[BATCH_SIZE];
+  guint          n;
+} Batch;
+
+static void
+batch_clear (Batch *b)
+{
+  for (guint i = 0; i < BATCH_SIZE; i++)
+    if (b->keys[i])
+      g_array_free (b->keys[i], TRUE);
+  memset (b, 0, sizeof *b);
+}
+
+static void
+count_result (UscRecordImportCounts *counts, int a)
+{
+  if (a == 1)
+    counts->added++;
+  else
+    counts->present++;
+}
+
+static int
+batch_flush (UscRecord *record, Batch *b, UscRecordImportCounts *counts, GError **error)
+{
+  if (b->n == 0)
+    return 0;
+  int results[BATCH_SIZE];
+  int rc = record->backend->add_many (record->be, b->e, b->n, results, error);
+  for (guint i = 0; rc == 0 && i < b->n; i++)
+    count_result (counts, results[i]);
+  b->n = 0;
+  return rc;
+}
+
+static int
+batch_add (UscRecord *record, Batch *b, gint64 id, gint64 date, gint64 recorded, const gint64 *keys,
+           guint n_keys, UscRecordImportCounts *counts, GError **error)
+{
+  if (record->backend->add_many == NULL) {
+    int a = record->backend->add (record->be, id, date, recorded, keys, n_keys, error);
+    if (a < 0)
+      return -1;
+    count_result (counts, a);
+    return 0;
+  }
+  guint i = b->n++;
+  if (b->keys[i] == NULL)
+    b->keys[i] = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_set_size (b->keys[i], 0);
+  g_array_append_vals (b->keys[i], keys, n_keys);
+  b->e[i] = (UscRecordEntry) { id, date, recorded, (const gint64 *) b->keys[i]->data, n_keys };
+  return b->n == BATCH_SIZE ? batch_flush (record, b, counts, error) : 0;
+}
+
 int
 usc_record_import (UscRecord *record, FILE *in, UscRecordImportCounts *counts, GError **error)
 {
@@ -453,6 +514,7 @@ usc_record_import (UscRecord *record, FILE *in, UscRecordImportCounts *counts, G
   gboolean have_since = FALSE;
   const char *why = NULL;
   GArray *keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Batch batch = { 0 };
   int rc = 0;
   while ((len = getline (&line, &cap, in)) >= 0) {
     lineno++;
@@ -489,14 +551,9 @@ usc_record_import (UscRecord *record, FILE *in, UscRecordImportCounts *counts, G
       }
       if (why == NULL) {
         counts->entries++;
-        int a = record->backend->add (record->be, id, date, recorded, (const gint64 *) keys->data,
-                                      keys->len, error);
-        if (a < 0)
+        if (batch_add (record, &batch, id, date, recorded, (const gint64 *) keys->data, keys->len,
+                       counts, error) < 0)
           rc = -1;
-        else if (a == 1)
-          counts->added++;
-        else
-          counts->present++;
       }
     } else if (nf == 5 && strcmp (f[0], "decision") == 0) {
       gint64 day, n;
@@ -516,6 +573,9 @@ usc_record_import (UscRecord *record, FILE *in, UscRecordImportCounts *counts, G
     if (why || rc < 0)
       break;
   }
+  if (rc == 0 && why == NULL && batch_flush (record, &batch, counts, error) < 0)
+    rc = -1;
+  batch_clear (&batch);
   free (line);
   g_array_free (keys, TRUE);
   if (rc == 0 && why == NULL && ferror (in)) {

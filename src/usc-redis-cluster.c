@@ -568,6 +568,53 @@ usc_redis_command (UscRedis *r, int argc, const char *const *argv, const gsize *
   return NULL;
 }
 
+int
+usc_redis_pipeline (UscRedis *r, guint n, const int *argcs, const char *const *const *argvs,
+                    const gsize *const *lens, UscRedisReply **replies_r, GError **error)
+{
+  memset (replies_r, 0, n * sizeof *replies_r);
+  if (r->kind == USC_REDIS_CLUSTER) {
+    for (guint i = 0; i < n; i++) {
+      replies_r[i] = usc_redis_command (r, argcs[i], argvs[i], lens[i], error);
+      if (replies_r[i] == NULL)
+        goto fail;
+    }
+    return 0;
+  }
+  if (!ensure_connected (r, error))
+    return -1;
+  int setup = r->c_ready ? 0 : append_setup (r, r->c);
+  for (guint i = 0; i < n; i++)
+    redisAppendCommandArgv (r->c, argcs[i], (const char **) argvs[i], (const size_t *) lens[i]);
+  char *failed = NULL;
+  for (guint i = 0; i < setup + n; i++) {
+    redisReply *rep = NULL;
+    if (get_reply (r->c, &rep) != REDIS_OK || rep == NULL) {
+      set_io_error (r, r->c, r->c_node, error);
+      disconnect (r);
+      g_free (failed);
+      goto fail;
+    }
+    if (rep->type == REDIS_REPLY_ERROR && failed == NULL)
+      failed = g_strdup (rep->str);
+    if (i < (guint) setup || rep->type == REDIS_REPLY_ERROR)
+      freeReplyObject (rep);
+    else
+      replies_r[i - setup] = (UscRedisReply *) rep;
+  }
+  if (failed) {
+    set_reply_error (r, r->c_node, failed, error);
+    g_free (failed);
+    goto fail;
+  }
+  r->c_ready = TRUE;
+  return 0;
+fail:
+  for (guint i = 0; i < n; i++)
+    usc_redis_reply_free (&replies_r[i]);
+  return -1;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Replies                                                                   */
 

@@ -106,6 +106,14 @@ UscRedisReply *usc_redis_command (UscRedis *r, int argc, const char *const *argv
                                   const gsize *lens, GError **error);
 void usc_redis_reply_free (UscRedisReply **reply);
 
+/* Send @n commands (@argcs[i] arguments @argvs[i] of @lens[i] bytes) and
+ * return their replies in @replies_r[0..n-1]: on one server in one round
+ * trip (pipelined), in a cluster one after the other through
+ * usc_redis_command(). 0, or -1 with @error (an error reply to any of them
+ * included) and no reply kept. */
+int usc_redis_pipeline (UscRedis *r, guint n, const int *argcs, const char *const *const *argvs,
+                        const gsize *const *lens, UscRedisReply **replies_r, GError **error);
+
 /* Looking into a reply (all borrowed from @reply). */
 gboolean    usc_redis_reply_is_nil (const UscRedisReply *reply);
 gboolean    usc_redis_reply_is_array (const UscRedisReply *reply);
