@@ -361,6 +361,71 @@ export_decision (const char *day, const char *verdict, const char *kind, gint64 
     st->err = errno ? errno : EIO;
 }
 
+/* A decision-log field on an export line: "~" for NULL, else the bytes with
+ * all but [A-Za-z0-9.@:_+/=,-] as %XX. */
+static void
+put_field (GString *line, const char *v)
+{
+  g_string_append_c (line, ' ');
+  if (v == NULL) {
+    g_string_append_c (line, '~');
+    return;
+  }
+  if (*v == '\0')
+    g_string_append (line, "%00");  /* "" (a lone %00 cannot be a C string's byte) */
+  for (const guchar *p = (const guchar *) v; *p; p++) {
+    if (g_ascii_isalnum (*p) || strchr (".@:_+/=,-", *p))
+      g_string_append_c (line, (char) *p);
+    else
+      g_string_append_printf (line, "%%%02X", *p);
+  }
+}
+
+static void
+export_dlog (const UscDecision *d, gpointer user_data)
+{
+  ExportState *st = user_data;
+  GString *line = g_string_new ("dlog");
+  g_string_append_printf (line, " %" G_GINT64_FORMAT, d->time);
+  const char *v[] = { d->verdict, d->kind, d->reporting_mta, d->relay_host, d->relay_ip,
+                      d->mta_family, d->forged_sender, d->recipient, d->payload, d->reason };
+  for (gsize i = 0; i < G_N_ELEMENTS (v); i++)
+    put_field (line, v[i]);
+  g_string_append_c (line, '\n');
+  if (fputs (line->str, st->out) == EOF && st->err == 0)
+    st->err = errno ? errno : EIO;
+  g_string_free (line, TRUE);
+}
+
+/* The inverse of put_field: newly allocated, NULL for "~"; FALSE when bad. */
+static gboolean
+get_field (const char *s, char **v_r)
+{
+  *v_r = NULL;
+  if (strcmp (s, "~") == 0)
+    return TRUE;
+  if (strcmp (s, "%00") == 0) {
+    *v_r = g_strdup ("");
+    return TRUE;
+  }
+  GString *o = g_string_new (NULL);
+  for (const char *p = s; *p; p++) {
+    if (*p != '%') {
+      g_string_append_c (o, *p);
+      continue;
+    }
+    int hi = g_ascii_xdigit_value (p[1]), lo = hi < 0 ? -1 : g_ascii_xdigit_value (p[2]);
+    if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+      g_string_free (o, TRUE);
+      return FALSE;
+    }
+    g_string_append_c (o, (char) (hi * 16 + lo));
+    p += 2;
+  }
+  *v_r = g_string_free (o, FALSE);
+  return TRUE;
+}
+
 int
 usc_record_export (UscRecord *record, FILE *out, gint64 *n_entries_r, GError **error)
 {
@@ -375,6 +440,9 @@ usc_record_export (UscRecord *record, FILE *out, gint64 *n_entries_r, GError **e
     return -1;
   if (st.err == 0
       && record->backend->stats (record->be, G_MININT32, export_decision, &st, error) < 0)
+    return -1;
+  if (st.err == 0 && record->backend->decisions != NULL
+      && record->backend->decisions (record->be, G_MININT64, G_MAXINT64, export_dlog, &st, error) < 0)
     return -1;
   if (st.err == 0)
     fprintf (out, "end %" G_GINT64_FORMAT "\n", st.n);
@@ -563,6 +631,30 @@ usc_record_import (UscRecord *record, FILE *in, UscRecordImportCounts *counts, G
         rc = -1;
       else
         counts->decisions++;
+    } else if (nf == 12 && strcmp (f[0], "dlog") == 0) {
+      char *v[10] = { 0 };
+      UscDecision d = { 0 };
+      gboolean good = parse_i64 (f[1], &d.time);
+      for (guint i = 0; good && i < 10; i++)
+        good = get_field (f[2 + i], &v[i]);
+      if (!good || v[0] == NULL || v[1] == NULL) {
+        why = "a bad dlog line";
+      } else if (record->backend->add_decision != NULL) {
+        d.verdict = v[0];
+        d.kind = v[1];
+        d.reporting_mta = v[2];
+        d.relay_host = v[3];
+        d.relay_ip = v[4];
+        d.mta_family = v[5];
+        d.forged_sender = v[6];
+        d.recipient = v[7];
+        d.payload = v[8];
+        d.reason = v[9];
+        if (record->backend->add_decision (record->be, &d, 0, error) < 0)
+          rc = -1;
+      }
+      for (guint i = 0; i < 10; i++)
+        g_free (v[i]);
     } else if (nf == 2 && strcmp (f[0], "end") == 0) {
       if (!parse_i64 (f[1], &end_n) || end_n < 0)
         why = "a bad end line";
@@ -605,4 +697,85 @@ usc_record_import (UscRecord *record, FILE *in, UscRecordImportCounts *counts, G
       usc_record_rollback (record, NULL);
   }
   return rc;
+}
+
+/* @s cut to USC_DECISION_FIELD_MAX bytes on a character boundary, invalid
+ * UTF-8 and control characters replaced by '?'; NULL stays NULL. */
+static char *
+clean_field (const char *s)
+{
+  if (s == NULL)
+    return NULL;
+  char *v = g_utf8_make_valid (s, -1);
+  GString *o = g_string_sized_new (MIN (strlen (v), (gsize) USC_DECISION_FIELD_MAX));
+  for (const char *p = v; *p; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    gsize n = (gsize) (g_utf8_next_char (p) - p);
+    if (o->len + n > USC_DECISION_FIELD_MAX)
+      break;
+    if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+      g_string_append_c (o, '?');
+    else
+      g_string_append_len (o, p, (gssize) n);
+  }
+  g_free (v);
+  return g_string_free (o, FALSE);
+}
+
+int
+usc_record_add_decision (UscRecord *record, const UscDecision *d, guint max_rows, GError **error)
+{
+  if (!check_record (record, error))
+    return -1;
+  const char *verdict = d->verdict ? d->verdict : "?";
+  const char *kind = d->kind ? d->kind : "?";
+  gboolean keep = strcmp (kind, "not-bounce") != 0 && record->backend->add_decision != NULL;
+  gboolean own = !record->in_transaction;
+  if (own && record->backend->begin (record->be, error) < 0)
+    return -1;
+  int rc = record->backend->log_decision (record->be, day_of (d->time), verdict, kind, error);
+  if (rc >= 0 && keep) {
+    UscDecision c = { .time = d->time };
+    char *f[9] = {
+      clean_field (verdict), clean_field (kind), clean_field (d->reporting_mta),
+      clean_field (d->relay_host), clean_field (d->relay_ip), clean_field (d->mta_family),
+      clean_field (d->forged_sender), clean_field (d->recipient), clean_field (d->reason),
+    };
+    c.verdict = f[0];
+    c.kind = f[1];
+    c.reporting_mta = f[2];
+    c.relay_host = f[3];
+    c.relay_ip = f[4];
+    c.mta_family = f[5];
+    c.forged_sender = f[6];
+    c.recipient = f[7];
+    c.reason = f[8];
+    char *payload = clean_field (d->payload);
+    c.payload = payload;
+    rc = record->backend->add_decision (record->be, &c, max_rows, error);
+    for (guint i = 0; i < G_N_ELEMENTS (f); i++)
+      g_free (f[i]);
+    g_free (payload);
+  }
+  if (own) {
+    if (rc >= 0 && record->backend->commit (record->be, error) < 0)
+      rc = -1;
+    if (rc < 0)
+      record->backend->rollback (record->be, NULL);
+  }
+  return rc < 0 ? -1 : 0;
+}
+
+int
+usc_record_decisions (UscRecord *record, gint64 since, gint64 until, UscDecisionFunc fn,
+                      gpointer user_data, GError **error)
+{
+  if (!check_record (record, error))
+    return -1;
+  if (record->backend->decisions == NULL) {
+    g_set_error (error, USC_ERROR, USC_ERROR_INVALID, "the %s record keeps no decision log",
+                 record->backend->name);
+    return -1;
+  }
+  return record->backend->decisions (record->be, since, until, fn, user_data, error);
 }
