@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "usc-config.h"
+#include "usc-maildir.h"
 
 #include <errno.h>
 #include <string.h>
@@ -133,17 +134,10 @@ apply (UscConfig *c, const Setting *s, const char *v, const char *home, const ch
     *(char **) field = s->type == T_PATH ? expand_path (v, home) : g_strdup (v);
     return TRUE;
   case T_FOLDER:
-    /* What usc-maildir.c accepts: a name it refuses would defer the mail. */
-    if (*v == '\0' || strchr (v, '/') || strstr (v, "..") || v[0] == '.'
-        || v[strlen (v) - 1] == '.') {
-      *why_r = "must be a folder name without '/' or '..', not starting or ending with '.'";
+    /* What usc-maildir.c accepts (the same function): a name it refuses
+     * would defer the mail. */
+    if (!usc_maildir_folder_valid (v, why_r))
       return FALSE;
-    }
-    for (const char *p = v; *p; p++)
-      if ((guchar) *p < 0x20 || *p == 0x7f) {
-        *why_r = "must not contain control characters";
-        return FALSE;
-      }
     g_free (*(char **) field);
     *(char **) field = g_strdup (v);
     return TRUE;

@@ -320,17 +320,23 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
     g_free (dir);
     /* Create the file ourselves so that it (and the -wal / -shm files SQLite
      * derives from it) is private to the user. */
-    int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* Never through a symlink planted in the last component. */
+    int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
       int e = errno;
-      g_set_error (error, USC_ERROR, USC_ERROR_IO, "%s: %s", path, g_strerror (e));
+      if (e == ELOOP)
+        g_set_error (error, USC_ERROR, USC_ERROR_UNSAFE, "%s is a symbolic link: refusing to follow it", path);
+      else
+        g_set_error (error, USC_ERROR, USC_ERROR_IO, "%s: %s", path, g_strerror (e));
       goto fail;
     }
     close (fd);
   }
 
+  /* SQLITE_OPEN_NOFOLLOW: SQLite refuses a database file that is a symlink
+   * (and opens its -wal / -shm files with O_NOFOLLOW). */
   int flags = (options->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE)
-              | SQLITE_OPEN_NOMUTEX;
+              | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
   /* Read-only, a record without a WAL file is opened immutable: SQLite
    * would otherwise create the -wal and -shm files, owned by the reader —
    * an admin's report (root) would leave files in a user's directory that
@@ -355,6 +361,10 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
   g_free (wal);
   int rc = sqlite3_open_v2 (uri ? uri : path, &s->db, flags, NULL);
   g_free (uri);
+  if (rc == SQLITE_CANTOPEN_SYMLINK) {
+    g_set_error (error, USC_ERROR, USC_ERROR_UNSAFE, "%s is a symbolic link: refusing to follow it", path);
+    goto fail;
+  }
   if (rc != SQLITE_OK) {
     sqlite_fail (s, rc, "open", error);
     goto fail;

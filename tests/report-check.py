@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tests/report-check.py — helpers of tests/t/0810-report-html.t.
+"""tests/report-check.py — helpers of tests/t/0620-report-html.t.
 
   report-check.py dom REPORT.json DOM.html
       compare the numbers the rendered page shows (Chromium's --dump-dom)

@@ -136,7 +136,7 @@ for args in "--since -1" "--json --html $TMP/x.html" "--until 2024-02-30" "--unt
   is "$rc" 2 "report $args: exit 2"
 done
 
-# HTML to a file (its content is checked in 0810-report-html.t).
+# HTML to a file (its content is checked in 0620-report-html.t).
 run_rc "$UNSCATTER" report --since 3 --until 2024-03-08 --html "$TMP/r.html"
 is "$rc" 0 "--html FILE: exit 0"
 case $(cat "$TMP/r.html") in *'&lt;b&gt;evil&lt;/b&gt;&amp;'*) ok "--html: text from messages escaped" ;; *) not_ok "--html: text from messages escaped" ;; esac
