@@ -1,4 +1,4 @@
-# tests/t/report.sh — helpers of the report tests (tests/t/08*.t), sourced
+# tests/t/report.sh — helpers of the report tests (tests/t/0610-0640), sourced
 # after lib.sh and deliver.sh.
 
 # fill_record: deliver fixtures on three days (UNSCATTER_NOW: 2024-03-06,
