@@ -311,7 +311,10 @@ usc_sentdir_import (UscRecord *record, const char *folder, gint64 deadline, doub
       rc = -1;
     } else if (found == 0 || state.stamp != stamp || !(state.flags & USC_SENTDIR_DONE)) {
       gint64 left = deadline - usc_now_monotonic ();
-      {
+      if (left <= 0 && stats->pending) {
+        /* The time is spent and an earlier directory is unfinished: this
+         * one waits for the next delivery (stats->pending is already set). */
+      } else {
         /* One transaction, its lock waited for within the time left. */
         usc_record_set_busy_timeout (record, left > 0 ? (double) left / G_USEC_PER_SEC : 0);
         rc = usc_record_begin (record, error);
