@@ -67,9 +67,9 @@ static const char *const sqlite_migrations[] = {
   "CREATE INDEX decision_log_time ON decision_log (time);"
   "INSERT INTO meta (key, value) VALUES ('decision_log_count', 0);",
   /* 2 -> 3: the Sent folder import's state (usc-sentdir.c) */
-  "CREATE TABLE sentdir (dir INTEGER PRIMARY KEY, stamp INTEGER NOT NULL, cookie INTEGER NOT NULL,"
+  "CREATE TABLE IF NOT EXISTS sentdir (dir INTEGER PRIMARY KEY, stamp INTEGER NOT NULL, cookie INTEGER NOT NULL,"
   "  flags INTEGER NOT NULL);"
-  "CREATE TABLE sentseen (name INTEGER PRIMARY KEY);",
+  "CREATE TABLE IF NOT EXISTS sentseen (name INTEGER PRIMARY KEY);",
 };
 #define SQLITE_SCHEMA_VERSION ((int) G_N_ELEMENTS (sqlite_migrations))
 
