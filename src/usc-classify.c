@@ -309,12 +309,20 @@ usc_result_decision (const UscResult *r, gint64 now, UscDecision *d, char ***own
       }
       usc_batv_result_clear (&br);
     }
-    if (b->payload_types->len) {
-      GString *p = g_string_new (NULL);
-      for (guint i = 0; i < b->payload_types->len; i++)
-        g_string_append_printf (p, "%s%s", i ? ", " : "", (const char *) b->payload_types->pdata[i]);
+    /* What the attachments really are, less returned messages and text
+     * (a bounce's ordinary content, not a payload). */
+    GString *p = g_string_new (NULL);
+    for (guint i = 0; i < b->payload_types->len; i++) {
+      const char *t = b->payload_types->pdata[i];
+      if (g_str_has_prefix (t, "message/") || g_str_has_prefix (t, "text/"))
+        continue;
+      g_string_append_printf (p, "%s%s", p->len ? ", " : "", t);
+    }
+    if (p->len) {
       d->payload = p->str;
       g_ptr_array_add (owned, g_string_free (p, FALSE));
+    } else {
+      g_string_free (p, TRUE);
     }
   }
   if (r->verdict && r->verdict->reasons->len)
