@@ -216,7 +216,8 @@ static void
 cmd_add_len (Cmd *c, const void *data, gsize len)
 {
   char *copy = g_malloc (len + 1);
-  memcpy (copy, data, len);
+  if (len > 0)
+    memcpy (copy, data, len);
   copy[len] = '\0';
   g_ptr_array_add (c->argv, copy);
   g_array_append_val (c->lens, len);

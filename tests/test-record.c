@@ -863,7 +863,9 @@ test_redis_export_import (void)
   fill_small (a);
   check_roundtrip (a, b);   /* SQLite -> Redis */
   char *ea = export_string (a);
-  import_string (c, export_string (b), 3, 0, 0);  /* Redis -> SQLite */
+  char *eb = export_string (b);
+  import_string (c, eb, 3, 0, 0);  /* Redis -> SQLite */
+  g_free (eb);
   char *ec = export_string (c);
   /* the decisions were imported twice into b: compare the entries only */
   *strstr (ea, "decision") = '\0';
