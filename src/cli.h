@@ -110,5 +110,6 @@ int cmd_sendmail (int argc, char **argv);
 int cmd_batv (int argc, char **argv);
 int cmd_expire (int argc, char **argv);
 int cmd_stats (int argc, char **argv);
+int cmd_report (int argc, char **argv);
 
 #endif
