@@ -16,15 +16,39 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Everything printed for a human goes through put(): text from the message
+ * (decoded encoded-words, DSN fields, file names) may hold CR/LF, ESC, BEL,
+ * other controls or invalid UTF-8, which would forge lines or drive the
+ * terminal (usc_display_escape). */
+static void
+put (GString *out, const char *s)
+{
+  char *e = usc_display_escape (s, -1);
+  g_string_append (out, e);
+  g_free (e);
+}
+
+/* "  LABEL          VALUE\n" with VALUE escaped. */
+static void
+put_field (GString *out, const char *label, const char *value)
+{
+  g_string_append_printf (out, "  %-15s", label);
+  put (out, value);
+  g_string_append_c (out, '\n');
+}
+
 static void
 print_list (GString *out, const char *label, const GPtrArray *arr)
 {
   if (arr == NULL || arr->len == 0)
     return;
   g_string_append_printf (out, "  %-15s", label);
-  for (guint i = 0; i < arr->len; i++)
-    g_string_append_printf (out, "%s%s", i ? ", " : "", (const char *) arr->pdata[i]);
-  g_string_append (out, "\n");
+  for (guint i = 0; i < arr->len; i++) {
+    if (i)
+      g_string_append (out, ", ");
+    put (out, arr->pdata[i]);
+  }
+  g_string_append_c (out, '\n');
 }
 
 static void
@@ -33,34 +57,48 @@ print_explain (GString *out, const UscResult *r)
   const UscBounce *b = r->bounce;
   const UscVerdict *v = r->verdict;
   if (b->message_ids->len) {
-    g_string_append_printf (out, "  original ids:  ");
-    for (guint i = 0; i < b->message_ids->len; i++)
-      g_string_append_printf (out, "%s<%s> (from %s)", i ? ", " : "", (const char *) b->message_ids->pdata[i],
-              (const char *) b->id_sources->pdata[i]);
-    g_string_append_printf (out, "\n");
+    g_string_append (out, "  original ids:  ");
+    for (guint i = 0; i < b->message_ids->len; i++) {
+      g_string_append (out, i ? ", <" : "<");
+      put (out, b->message_ids->pdata[i]);
+      g_string_append (out, "> (from ");
+      put (out, b->id_sources->pdata[i]);
+      g_string_append_c (out, ')');
+    }
+    g_string_append_c (out, '\n');
   }
   print_list (out, "recipients:", b->recipients);
   print_list (out, "status:", b->status);
   print_list (out, "diagnostic:", b->diagnostics);
   if (b->envelope_id)
-    g_string_append_printf (out, "  %-15s%s\n", "envelope id:", b->envelope_id);
+    put_field (out, "envelope id:", b->envelope_id);
   if (b->envelope_sender)
-    g_string_append_printf (out, "  %-15s%s\n", "orig. sender:", b->envelope_sender);
+    put_field (out, "orig. sender:", b->envelope_sender);
   if (b->subject)
-    g_string_append_printf (out, "  %-15s%s\n", "orig. subject:", b->subject);
+    put_field (out, "orig. subject:", b->subject);
   if (b->date)
-    g_string_append_printf (out, "  %-15s%s\n", "orig. date:", b->date);
-  if (b->reporting_mta || b->mta_family)
-    g_string_append_printf (out, "  %-15s%s%s%s%s\n", "reported by:", b->reporting_mta ? b->reporting_mta : "?",
-            b->mta_family ? " (" : "", b->mta_family ? b->mta_family : "", b->mta_family ? ")" : "");
-  if (r->envelope.recipient)
-    g_string_append_printf (out, "  %-15s%s (%s)\n", "delivered to:", r->envelope.recipient, r->envelope.recipient_source);
-  if (v->batv_checked && v->batv.status != USC_BATV_NONE)
-    g_string_append_printf (out, "  %-15s%s: %s\n", "batv:", v->batv.tag ? v->batv.tag : "", usc_batv_status_reason (v->batv.status));
+    put_field (out, "orig. date:", b->date);
+  if (b->reporting_mta || b->mta_family) {
+    char *s = g_strdup_printf ("%s%s%s%s", b->reporting_mta ? b->reporting_mta : "?",
+                               b->mta_family ? " (" : "", b->mta_family ? b->mta_family : "",
+                               b->mta_family ? ")" : "");
+    put_field (out, "reported by:", s);
+    g_free (s);
+  }
+  if (r->envelope.recipient) {
+    char *s = g_strdup_printf ("%s (%s)", r->envelope.recipient, r->envelope.recipient_source);
+    put_field (out, "delivered to:", s);
+    g_free (s);
+  }
+  if (v->batv_checked && v->batv.status != USC_BATV_NONE) {
+    char *s = g_strdup_printf ("%s: %s", v->batv.tag ? v->batv.tag : "", usc_batv_status_reason (v->batv.status));
+    put_field (out, "batv:", s);
+    g_free (s);
+  }
   print_list (out, "payload:", b->payload_types);
   print_list (out, "detected:", b->notes);
   for (guint i = 0; i < v->reasons->len; i++)
-    g_string_append_printf (out, "  %-15s%s\n", i ? "" : "because:", (const char *) v->reasons->pdata[i]);
+    put_field (out, i ? "" : "because:", v->reasons->pdata[i]);
 }
 
 typedef struct {
@@ -96,10 +134,10 @@ check_one (gpointer data, const char *file, GString *out, GString *err)
       usc_json_append_string (out, error ? error->message : "unknown error");
       g_string_append (out, "}\n");
     } else {
-      g_string_append_printf (out, "%s: error\n", file);
+      put (out, file);
+      g_string_append (out, ": error\n");
     }
-    /* as cli_error() prints it */
-    g_string_append_printf (err, "unscatter: %s: %s\n", file, error ? error->message : "unknown error");
+    cli_error_append (err, file, error);
   } else {
     backscatter = r.verdict->verdict == USC_VERDICT_BACKSCATTER;
     if (a->json) {
@@ -108,7 +146,8 @@ check_one (gpointer data, const char *file, GString *out, GString *err)
       g_string_append_c (out, '\n');
       g_free (line);
     } else {
-      g_string_append_printf (out, "%s: %s %s %s\n", file, usc_verdict_name (r.verdict->verdict),
+      put (out, file);
+      g_string_append_printf (out, ": %s %s %s\n", usc_verdict_name (r.verdict->verdict),
                               usc_kind_name (r.bounce->kind), usc_action_name (r.verdict->action));
       if (a->explain)
         print_explain (out, &r);
