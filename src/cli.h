@@ -99,6 +99,8 @@ gboolean cli_root_may_deliver (const char *path, GError **error);
 
 /* Print "unscatter: CONTEXT: MESSAGE" to stderr. */
 void cli_error (const char *context, const GError *error);
+/* What cli_error() prints, appended to @out. */
+void cli_error_append (GString *out, const char *context, const GError *error);
 
 /* Ignore SIGPIPE, set up an alarm that ends a stuck process with @timeout_exit
  * after @seconds; 0 (or less) stops a running watchdog. */
