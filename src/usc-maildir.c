@@ -138,18 +138,33 @@ make_maildir_subdirs (const char *dir, GError **error)
   return 0;
 }
 
+/* TRUE when @s holds a control character (C0 or DEL). */
+static gboolean
+has_control (const char *s)
+{
+  for (; *s; s++)
+    if ((unsigned char) *s < 0x20 || *s == 0x7f)
+      return TRUE;
+  return FALSE;
+}
+
 /* Validate a Maildir++ folder name and return it without leading dots
  * (newly allocated), or NULL with @error. "Junk.Backscatter" is the
- * sub-folder Backscatter of Junk, as in Maildir++. */
+ * sub-folder Backscatter of Junk, as in Maildir++. Refused: an empty name,
+ * '/', "..", a trailing '.', and control characters (the name may come from
+ * a user's Sieve script; a newline or an escape sequence in a directory name
+ * would also end up in logs and terminals). */
 static char *
 folder_name (const char *folder, GError **error)
 {
   while (*folder == '.')
     folder++;
   if (*folder == '\0' || strchr (folder, '/') || strstr (folder, "..")
-      || folder[strlen (folder) - 1] == '.') {
+      || folder[strlen (folder) - 1] == '.' || has_control (folder)) {
+    char *shown = g_strescape (folder, NULL);
     g_set_error (error, USC_ERROR, USC_ERROR_INVALID,
-                 "invalid Maildir++ folder name \"%s\"", folder);
+                 "invalid Maildir++ folder name \"%s\"", shown);
+    g_free (shown);
     return NULL;
   }
   return g_strdup (folder);

@@ -178,6 +178,11 @@ static const struct {
   { "../escape", NULL },
   { "a..b", NULL },
   { "trailing.", NULL },
+  { "new\nline", NULL },
+  { "tab\there", NULL },
+  { "esc\033[2J", NULL },
+  { "del\177", NULL },
+  { "Caf\303\251", ".Caf\303\251" },
 };
 
 static void
