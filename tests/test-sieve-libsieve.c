@@ -211,9 +211,11 @@ test_parse_error_text (void)
 /* ---- the child ---- */
 
 /* libsieve 2.2.6 reads an uninitialised pointer for envelope "auth": with
- * the child's stack poisoned, it faults; where the slot holds a value of an
- * earlier call of the same run, it does not, but the part was seen and the
- * run failed. Either way nothing of the script's actions is acted on. */
+ * the child's stack poisoned, it faults; where the slot may hold a value of
+ * an earlier call of the same run (after another test or action: it depends
+ * on the build, ASan or not), it may not, but the part was seen and the run
+ * failed. Either way nothing of the script's actions is acted on. */
+#define CRASHED_OR_FAILED ((UsvStatus) -1)
 static const struct {
   const char *script;
   UsvStatus   status;
@@ -222,8 +224,8 @@ static const struct {
   { "require \"envelope\";\nif envelope :is \"auth\" \"x\" { discard; }\nkeep;", USV_STATUS_CRASHED },
   { "require \"envelope\";\nif envelope :matches \"auth\" \"*\" { discard; }\nkeep;", USV_STATUS_CRASHED },
   { "require \"envelope\";\nif envelope :contains [\"auth\", \"from\"] \"zzz\" { discard; }\nkeep;", USV_STATUS_CRASHED },
-  { "require [\"envelope\", \"fileinto\"];\nfileinto \"A\";\nif envelope :is \"AUTH\" \"\" { discard; }", USV_STATUS_DONE },
-  { "require \"envelope\";\nif envelope :contains [\"from\", \"auth\"] \"zzz\" { discard; }\nkeep;", USV_STATUS_DONE },
+  { "require [\"envelope\", \"fileinto\"];\nfileinto \"A\";\nif envelope :is \"AUTH\" \"\" { discard; }", CRASHED_OR_FAILED },
+  { "require \"envelope\";\nif envelope :contains [\"from\", \"auth\"] \"zzz\" { discard; }\nkeep;", CRASHED_OR_FAILED },
 };
 
 static void
@@ -236,7 +238,10 @@ test_crash (void)
     usv_run_isolated (crash_cases[i].script, v, 10, &o);
     g_test_message ("crash %" G_GSIZE_FORMAT ": status %d (%s)", i, o.status,
                     o.status_detail ? o.status_detail : "");
-    g_assert_cmpint (o.status, ==, crash_cases[i].status);
+    if (crash_cases[i].status == CRASHED_OR_FAILED)
+      g_assert_true (o.status == USV_STATUS_CRASHED || o.status == USV_STATUS_DONE);
+    else
+      g_assert_cmpint (o.status, ==, crash_cases[i].status);
     if (o.status == USV_STATUS_CRASHED) {
       g_assert_nonnull (strstr (o.status_detail, "signal 11"));
       g_assert_cmpuint (o.actions->len, ==, 0);
@@ -398,6 +403,20 @@ test_plan (void)
     usv_plan_clear (&plan);
     usv_outcome_clear (&o);
   }
+}
+
+/* libsieve 2.2.6 leaks what it parsed when a script has errors (its trees
+ * are not freed): in unscatter-sieve that happens in the evaluating child,
+ * which _exit()s; here usv_run() also runs in-process. LeakSanitizer (the
+ * --enable-sanitizers build) reads this hook: leaks whose allocation
+ * passes through libsieve (our callbacks' few allocations too: the valgrind
+ * run, whose suppression takes only allocations made by libsieve itself,
+ * checks those). Unused without ASan. */
+const char *__lsan_default_suppressions (void);
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:libsieve.so\n";
 }
 
 int
