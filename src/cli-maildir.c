@@ -75,13 +75,17 @@ cli_delivered (void)
 
 int
 cli_store (const char *name, const char *maildir, const char *folder,
-           const GBytes *const *chunks, guint n)
+           const GBytes *const *chunks, guint n, gboolean *unsafe_r)
 {
   GError *error = NULL;
+  if (unsafe_r)
+    *unsafe_r = FALSE;
   hold_stop_signals (TRUE);
   if (usc_maildir_deliver (maildir, folder, chunks, n, NULL, &error) < 0) {
     hold_stop_signals (FALSE);
     cli_error (name, error);
+    if (unsafe_r)
+      *unsafe_r = g_error_matches (error, USC_ERROR, USC_ERROR_UNSAFE);
     g_clear_error (&error);
     return CLI_EX_TEMPFAIL;
   }

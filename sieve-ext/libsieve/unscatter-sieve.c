@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 /* A line on stderr and, unless [log] syslog = false, in syslog (mail.warning):
  * Postfix and Exim show nothing of a successful pipe delivery's stderr. */
@@ -44,34 +45,39 @@ note (const CliContext *ctx, const char *script, const char *line)
 }
 
 /* Store @chunks in each folder of @plan; a folder that fails gets its copy
- * in the inbox instead. 0 once a copy is stored (a 75 then would store it
- * twice), 75 when none could be. */
+ * in the inbox instead — unless the Maildir was refused as unsafe (a symlink
+ * planted in it: a sign of tampering, deliver defers too). 0 once a copy is
+ * stored (a 75 then would store it twice), 75 when none could be. */
 static int
 store_plan (const CliContext *ctx, const char *script, const char *maildir, const UsvPlan *plan,
             const GBytes *const *chunks, guint n)
 {
-  gboolean stored = FALSE, inbox_done = FALSE, inbox_wanted = FALSE;
+  gboolean stored = FALSE, inbox_done = FALSE, inbox_wanted = FALSE, unsafe = FALSE;
   for (guint i = 0; i < plan->folders->len; i++) {
     const char *folder = plan->folders->pdata[i];
     if (*folder == '\0') {
       if (inbox_done)
         continue;
-      if (cli_store ("sieve", maildir, NULL, chunks, n) == CLI_EX_OK)
+      if (cli_store ("sieve", maildir, NULL, chunks, n, NULL) == CLI_EX_OK)
         stored = inbox_done = TRUE;
       continue;
     }
-    if (cli_store ("sieve", maildir, folder, chunks, n) == CLI_EX_OK) {
+    gboolean folder_unsafe = FALSE;
+    if (cli_store ("sieve", maildir, folder, chunks, n, &folder_unsafe) == CLI_EX_OK) {
       stored = TRUE;
       continue;
     }
+    unsafe |= folder_unsafe;
     char *shown = g_strescape (folder, NULL);
-    char *line = g_strdup_printf ("fileinto \"%s\" failed: delivering to the inbox instead", shown);
+    char *line = g_strdup_printf (folder_unsafe ? "fileinto \"%s\" refused (unsafe Maildir)"
+                                                : "fileinto \"%s\" failed: delivering to the inbox instead", shown);
     note (ctx, script, line);
     g_free (line);
     g_free (shown);
-    inbox_wanted = TRUE;
+    inbox_wanted = !folder_unsafe || inbox_wanted;
   }
-  if (inbox_wanted && !inbox_done && cli_store ("sieve", maildir, NULL, chunks, n) == CLI_EX_OK)
+  if (inbox_wanted && !inbox_done && !unsafe
+      && cli_store ("sieve", maildir, NULL, chunks, n, NULL) == CLI_EX_OK)
     stored = TRUE;
   return stored ? CLI_EX_OK : CLI_EX_TEMPFAIL;
 }
@@ -109,11 +115,13 @@ run (int argc, char **argv)
 
   CliContext ctx = { 0 };
   gboolean opt_help = FALSE;
-  char *opt_maildir = NULL, *opt_rcpt = NULL, *opt_sender = NULL, *maildir = NULL, *script = NULL;
+  char *opt_maildir = NULL, *opt_rcpt = NULL, *opt_sender = NULL, *opt_user = NULL, *maildir = NULL;
+  char *script = NULL;
   GOptionEntry entries[] = {
     { "maildir", 'm', 0, G_OPTION_ARG_FILENAME, &opt_maildir, "the Maildir to deliver to (default ~/Maildir)", "DIR" },
     { "recipient", 'r', 0, G_OPTION_ARG_STRING, &opt_rcpt, "envelope recipient of the delivery", "ADDR" },
     { "sender", 's', 0, G_OPTION_ARG_STRING, &opt_sender, "envelope sender of the delivery", "ADDR" },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &opt_user, "as root: become this user before anything else (required as root unless the Maildir is root's)", "NAME" },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &opt_help, "show this help (exit 75)", NULL },
     { NULL }
   };
@@ -146,7 +154,17 @@ run (int argc, char **argv)
     goto out;
   }
   const char *script_path = argv[1];
+  /* Root: become the user first, as deliver does (the config, the record,
+   * the script and the Maildir are then the user's). */
+  if (opt_user && !cli_become_user (opt_user, &error)) {
+    cli_error ("sieve", error);
+    goto out;
+  }
   maildir = cli_maildir_path (opt_maildir);
+  if (opt_user == NULL && geteuid () == 0 && !cli_root_may_deliver (maildir, &error)) {
+    cli_error ("sieve", error);
+    goto out;
+  }
   if (!cli_context_init (&ctx, &error)) {
     cli_error ("sieve", error);
     goto out;
@@ -166,7 +184,7 @@ run (int argc, char **argv)
      * unchanged (but for a From line), as deliver does. */
     rest = g_bytes_new_from_bytes (d.raw, d.from_end, rlen - d.from_end);
     const GBytes *chunks[] = { rest };
-    rc = cli_store ("sieve", maildir, NULL, chunks, 1);
+    rc = cli_store ("sieve", maildir, NULL, chunks, 1, NULL);
     goto out;
   }
   lead = g_bytes_new_from_bytes (d.raw, d.from_end, d.insert_at - d.from_end);
@@ -217,6 +235,7 @@ out:
   g_free (opt_maildir);
   g_free (opt_rcpt);
   g_free (opt_sender);
+  g_free (opt_user);
   return rc == CLI_EX_OK ? CLI_EX_OK : CLI_EX_TEMPFAIL;
 }
 

@@ -137,17 +137,24 @@ is "$(delivered "$_before" "$(mail_list "$M")" | sed 's|/[^/]*$||' | tr '\n' ' '
 rm -f "$S"
 sieve "script missing" bounce-forged.msg new "backscatter (dsn)"
 logged "script missing" 'no such script.*kept in the inbox'
+# As root (CI), the same as the user nobody, through --user as deliver has it.
+AS=
+if [ "$(id -u)" = 0 ]; then
+  if id nobody >/dev/null 2>&1; then AS="--user nobody"; else AS=none; fi
+fi
 script 'discard;'
-if [ "$(id -u)" != 0 ]; then
+if [ "$AS" != none ]; then
   chmod 000 "$S"
   _before=$(mail_list "$M")
-  "$UNSCATTER_SIEVE" --maildir "$M" "$S" < "$DFIX/ham.msg" 2>"$TMP/err"
+  "$UNSCATTER_SIEVE" $AS --maildir "$M" "$S" < "$DFIX/ham.msg" 2>"$TMP/err"
   is "$?" 75 "script unreadable: exit 75"
   nothing_stored "script unreadable"
+  logged "script unreadable" 'Permission denied'
   chmod 644 "$S"
 else
-  skip "root reads any file: the unreadable script is not tried"
-  skip "root reads any file"
+  skip "root without a user nobody: the unreadable script is not tried"
+  skip "root without a user nobody"
+  skip "root without a user nobody"
 fi
 
 # Usage errors and a Maildir that cannot be written: 75, nothing stored.
@@ -166,11 +173,25 @@ is "$?" 75 "Maildir through a regular file: exit 75"
 logged "Maildir through a regular file" '^unscatter: sieve: '
 mkdir -p "$TMP/ro/new" "$TMP/ro/cur" "$TMP/ro/tmp"
 chmod 555 "$TMP/ro/tmp" "$TMP/ro/new"
-if [ "$(id -u)" != 0 ]; then
-  "$UNSCATTER_SIEVE" --maildir "$TMP/ro" "$S" < "$DFIX/ham.msg" 2>"$TMP/err"
-  is "$?" 75 "tmp/ not writable: exit 75"
+if [ "$AS" != none ]; then
+  "$UNSCATTER_SIEVE" $AS --maildir "$TMP/ro" "$S" < "$DFIX/ham.msg" 2>"$TMP/err"
+  is "$?" 75 "Maildir not writable by the user: exit 75"
+  is "$(find "$TMP/ro" -type f | wc -l | tr -d ' ')" 0 "Maildir not writable by the user: nothing stored"
 else
-  skip "root writes anywhere: tmp/ not writable is not tried"
+  skip "root without a user nobody: Maildir not writable is not tried"
+  skip "root without a user nobody"
+fi
+# As root without --user, into a Maildir root does not own: refused (75),
+# as deliver refuses it.
+if [ "$(id -u)" = 0 ] && [ "$AS" != none ]; then
+  mkdir -p "$TMP/theirs"
+  chown nobody "$TMP/theirs"
+  "$UNSCATTER_SIEVE" --maildir "$TMP/theirs/Maildir" "$S" < "$DFIX/ham.msg" 2>"$TMP/err"
+  is "$?" 75 "root, another user's Maildir, no --user: exit 75"
+  is "$(find "$TMP/theirs" -type f | wc -l | tr -d ' ')" 0 "root, another user's Maildir: nothing stored"
+else
+  skip "not root: the root check is not tried"
+  skip "not root"
 fi
 # A file size limit (as Postfix's local(8) sets one): EFBIG on every copy.
 big="$TMP/big.msg"
@@ -198,6 +219,19 @@ script 'require ["fileinto"];' 'fileinto "Blocked";'
 : > "$M/.Blocked"
 sieve "folder a file: the inbox" ham.msg new "not-bounce (not-bounce)"
 logged "folder a file" 'fileinto "Blocked" failed: delivering to the inbox instead'
+
+# A folder that is a symlink planted in the Maildir: refused as unsafe, and
+# no inbox fallback either (deliver defers on it too): 75, nothing stored.
+script 'require ["fileinto"];' 'fileinto "Evil";'
+mkdir -p "$TMP/elsewhere"
+ln -s "$TMP/elsewhere" "$M/.Evil"
+_before=$(mail_list "$M")
+"$UNSCATTER_SIEVE" --maildir "$M" "$S" < "$DFIX/ham.msg" 2>"$TMP/err"
+is "$?" 75 "folder a symlink: exit 75"
+nothing_stored "folder a symlink"
+is "$(find "$TMP/elsewhere" -type f | wc -l | tr -d ' ')" 0 "folder a symlink: nothing written through it"
+logged "folder a symlink" 'fileinto "Evil" refused \(unsafe Maildir\)'
+rm -f "$M/.Evil"
 
 # An unparsable message: the inbox unchanged, the script not run.
 script 'discard;'
