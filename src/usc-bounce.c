@@ -887,9 +887,10 @@ add_returned (Ctx *c, GMimeMessage *m, const char *source)
   g_ptr_array_add (c->returned_src, (gpointer) source);
 }
 
-/* Parse a header-only block (text/rfc822-headers) as a message. */
+/* Parse a header-only block (text/rfc822-headers) as a message, drawing on
+ * @budget (the message's). */
 static GMimeMessage *
-parse_header_block (const char *data, gsize len)
+parse_header_block (const char *data, gsize len, UscBudget *budget)
 {
   GString *s = g_string_new_len (data, len);
   /* some MTAs indent the block or start it with a blank line */
@@ -898,7 +899,7 @@ parse_header_block (const char *data, gsize len)
     k++;
   g_string_erase (s, 0, k);
   g_string_append (s, "\n\n");
-  GMimeMessage *m = usc_mime_parse_embedded (s->str, s->len);
+  GMimeMessage *m = usc_mime_parse_embedded (s->str, s->len, budget);
   g_string_free (s, TRUE);
   return m;
 }
@@ -913,16 +914,16 @@ looks_like_field_n (const char *data, gsize len)
   return i > 1 && i < len && data[i] == ':';
 }
 
-/* An embedded message, leading blank lines skipped. */
+/* An embedded message, leading blank lines skipped; drawing on @budget. */
 static GMimeMessage *
-embedded_message (const char *data, gsize len)
+embedded_message (const char *data, gsize len, UscBudget *budget)
 {
   gsize k = 0;
   while (k < len && (data[k] == '\n' || data[k] == '\r' || data[k] == ' ' || data[k] == '\t'))
     k++;
   if (k == len)
     return NULL;
-  return usc_mime_parse_embedded (data + k, len - k);
+  return usc_mime_parse_embedded (data + k, len - k, budget);
 }
 
 /* Payloads are sniffed (libmagic) only once the message is known to be a
@@ -1043,7 +1044,7 @@ part_headers_as_copy (Ctx *c, GMimeObject *o)
   GMimeHeaderList *hl = g_mime_object_get_header_list (o);
   char *h = g_mime_header_list_to_string (hl, NULL);
   if (h) {
-    GMimeMessage *m = parse_header_block (h, strlen (h));
+    GMimeMessage *m = parse_header_block (h, strlen (h), c->msg->budget);
     if (m)
       add_returned (c, m, "inline-copy");
     g_free (h);
@@ -1077,7 +1078,7 @@ walk (Ctx *c, GMimeObject *o, guint depth)
     if (m && g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0) {
       /* a blank line before the returned headers: re-parse without it */
       char *str = g_mime_object_to_string (GMIME_OBJECT (m), NULL);
-      GMimeMessage *m2 = str ? embedded_message (str, strlen (str)) : NULL;
+      GMimeMessage *m2 = str ? embedded_message (str, strlen (str), c->msg->budget) : NULL;
       g_free (str);
       if (m2) {
         char *ct = content_type_of (o);
@@ -1130,7 +1131,7 @@ walk (Ctx *c, GMimeObject *o, guint depth)
              strcmp (ct, "text/x-rfc822-headers") == 0) {
     GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
     if (ba) {
-      GMimeMessage *m = parse_header_block ((const char *) ba->data, ba->len);
+      GMimeMessage *m = parse_header_block ((const char *) ba->data, ba->len, c->msg->budget);
       if (m)
         add_returned (c, m, strcmp (ct, "message/global-headers") == 0 ? "message/global-headers"
                                                                          : "text/rfc822-headers");
@@ -1142,7 +1143,7 @@ walk (Ctx *c, GMimeObject *o, guint depth)
     /* an encoded returned message that GMime left as a leaf */
     GByteArray *ba = usc_mime_part_content (o, 0);
     if (ba) {
-      GMimeMessage *m = embedded_message ((const char *) ba->data, ba->len);
+      GMimeMessage *m = embedded_message ((const char *) ba->data, ba->len, c->msg->budget);
       if (m) {
         add_returned (c, m, strcmp (ct, "message/global") == 0 ? "message/global" : "message/rfc822");
         walk_payload (c, g_mime_message_get_mime_part (m), depth + 1);
@@ -1152,7 +1153,7 @@ walk (Ctx *c, GMimeObject *o, guint depth)
   } else if (g_str_has_prefix (ct, "text/") && is_message_file (o)) {
     /* the returned original attached as a file ("original.eml", text/plain) */
     GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
-    GMimeMessage *m = ba ? embedded_message ((const char *) ba->data, ba->len) : NULL;
+    GMimeMessage *m = ba ? embedded_message ((const char *) ba->data, ba->len, c->msg->budget) : NULL;
     if (m && g_mime_message_get_message_id (m))
       add_returned (c, m, "message/rfc822");
     else if (m)
@@ -1178,7 +1179,7 @@ walk (Ctx *c, GMimeObject *o, guint depth)
     if (eml_name || strcmp (ct, "application/octet-stream") == 0) {
       GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
       if (ba && ba->len > 0 && (eml_name || looks_like_field_n ((const char *) ba->data, ba->len))) {
-        GMimeMessage *m = embedded_message ((const char *) ba->data, ba->len);
+        GMimeMessage *m = embedded_message ((const char *) ba->data, ba->len, c->msg->budget);
         if (m && g_mime_message_get_message_id (m))
           add_returned (c, m, "message/rfc822");
         else if (m)
@@ -1375,7 +1376,7 @@ looks_like_field (const char *p)
 
 /* Collect the header-looking block around line @at of @lines (prefix stripped). */
 static GMimeMessage *
-inline_header_block (char **lines, guint n, guint at)
+inline_header_block (char **lines, guint n, guint at, UscBudget *budget)
 {
   int q;
   guint s = at, e = at;
@@ -1405,7 +1406,7 @@ inline_header_block (char **lines, guint n, guint at)
     g_string_append_c (blk, '\n');
   }
   g_string_append (blk, "\n");
-  GMimeMessage *m = usc_mime_parse_embedded (blk->str, blk->len);
+  GMimeMessage *m = usc_mime_parse_embedded (blk->str, blk->len, budget);
   g_string_free (blk, TRUE);
   return m;
 }
@@ -1533,7 +1534,7 @@ scan_text_ids (Ctx *c)
         rank = 7;
       }
       if (!got_block && (rank == 5 || rank == 6)) {
-        GMimeMessage *m = inline_header_block (lines, n, i);
+        GMimeMessage *m = inline_header_block (lines, n, i, c->msg->budget);
         if (m) {
           add_returned (c, m, src);
           got_block = TRUE;
@@ -1546,7 +1547,7 @@ scan_text_ids (Ctx *c)
   /* a copy of the original's headers without a Message-ID still tells
    * whom it went to, its subject and date */
   if (!got_block && first_field_after_sep > 0) {
-    GMimeMessage *m = inline_header_block (lines, n, first_field_after_sep);
+    GMimeMessage *m = inline_header_block (lines, n, first_field_after_sep, c->msg->budget);
     if (m)
       add_returned (c, m, "inline-copy");
   }
@@ -2697,6 +2698,7 @@ collect_ids (Ctx *c, const Evidence *e, UscKind kind)
       im.mime = m;
       im.limits = c->msg->limits;
       im.deadline = c->msg->deadline;
+      im.budget = c->msg->budget; /* borrowed: one budget for the whole message */
       c->inner = analyze (&im, c->level + 1);
       if (c->inner && c->inner->kind == USC_KIND_DSN) {
         if (id && e->report_dsn)
@@ -3132,6 +3134,8 @@ analyze (UscMessage *msg, guint level)
   GMimeObject *body = g_mime_message_get_mime_part (msg->mime);
   if (body)
     walk (c, body, 1);
+  if (msg->budget && msg->budget->exhausted)
+    b->truncated = TRUE; /* a re-parse was cut or refused: the message's parse budget is spent */
   if (b->truncated)
     note (b, "analysis stopped at a limit (depth, parts or time)");
 

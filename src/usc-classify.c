@@ -136,6 +136,26 @@ usc_context_keys (UscContext *ctx, GError **error)
   return ctx->keys;
 }
 
+/* The first external relay of a bounce (for the report). */
+static void
+find_relay (UscContext *ctx, UscMessage *msg, UscResult *r)
+{
+  UscInternal *in = usc_internal_new (NULL);
+  const char *rcpt = r->envelope.recipient;
+  const char *at = rcpt ? strrchr (rcpt, '@') : NULL;
+  if (at && at[1])
+    usc_internal_add (in, at + 1);
+  if (ctx->config->internal_hosts) {
+    char **w = g_strsplit_set (ctx->config->internal_hosts, " \t,;", -1);
+    for (guint i = 0; w[i]; i++)
+      if (*w[i])
+        usc_internal_add (in, w[i]);
+    g_strfreev (w);
+  }
+  usc_received_first_external_of (msg->mime, in, &r->relay);
+  usc_internal_free (&in);
+}
+
 gboolean
 usc_classify (UscContext *ctx, UscMessage *msg, const char *recipient, const char *sender,
               UscResult *r, GError **error)
@@ -156,6 +176,8 @@ usc_classify (UscContext *ctx, UscMessage *msg, const char *recipient, const cha
   }
   if (local == NULL)
     r->verdict = usc_verdict_decide (r->bounce, &r->envelope, record, keys, ctx->config, &local);
+  if (local == NULL && r->bounce->kind != USC_KIND_NOT_BOUNCE)
+    find_relay (ctx, msg, r);
   if (local) {
     g_propagate_error (error, local);
     usc_result_clear (r);
@@ -172,6 +194,7 @@ usc_result_clear (UscResult *r)
   usc_bounce_free (&r->bounce);
   usc_envelope_clear (&r->envelope);
   usc_verdict_free (&r->verdict);
+  usc_received_hop_clear (&r->relay);
 }
 
 gboolean
@@ -213,8 +236,57 @@ usc_context_count_decision (UscContext *ctx, const UscResult *r, GError **error)
     g_propagate_error (error, local);
     return FALSE;
   }
-  return usc_record_log_decision (record, usc_now (), usc_verdict_name (r->verdict->verdict),
-                                  usc_kind_name (r->bounce->kind), error) >= 0;
+  UscDecision d;
+  char **owned = NULL;
+  usc_result_decision (r, usc_now (), &d, &owned);
+  int rc = usc_record_add_decision (record, &d, ctx->config->max_decisions, error);
+  g_strfreev (owned);
+  return rc >= 0;
+}
+
+void
+usc_result_decision (const UscResult *r, gint64 now, UscDecision *d, char ***owned_r)
+{
+  memset (d, 0, sizeof *d);
+  d->time = now;
+  d->verdict = usc_verdict_name (r->verdict ? r->verdict->verdict : USC_VERDICT_UNKNOWN);
+  d->kind = usc_kind_name (r->bounce ? r->bounce->kind : USC_KIND_NOT_BOUNCE);
+  GPtrArray *owned = g_ptr_array_new ();
+  const UscBounce *b = r->bounce;
+  if (b) {
+    d->reporting_mta = b->reporting_mta;
+    d->mta_family = b->mta_family;
+    d->recipient = b->recipients->len ? b->recipients->pdata[0] : NULL;
+    /* The address the original claimed to be from: its returned envelope
+     * sender, else the address the bounce came to; without a BATV tag. */
+    const char *from = b->envelope_sender ? b->envelope_sender : r->envelope.recipient;
+    if (from && *from) {
+      UscBatvResult br = { 0 };
+      if (usc_batv_verify (NULL, from, now, &br) != USC_BATV_NONE && br.address) {
+        char *plain = usc_ascii_lower (br.address);
+        g_ptr_array_add (owned, plain);
+        d->forged_sender = plain;
+      } else {
+        char *lower = usc_ascii_lower (from);
+        g_ptr_array_add (owned, lower);
+        d->forged_sender = lower;
+      }
+      usc_batv_result_clear (&br);
+    }
+    if (b->payload_types->len) {
+      GString *p = g_string_new (NULL);
+      for (guint i = 0; i < b->payload_types->len; i++)
+        g_string_append_printf (p, "%s%s", i ? ", " : "", (const char *) b->payload_types->pdata[i]);
+      d->payload = p->str;
+      g_ptr_array_add (owned, g_string_free (p, FALSE));
+    }
+  }
+  if (r->verdict && r->verdict->reasons->len)
+    d->reason = r->verdict->reasons->pdata[0];
+  d->relay_host = usc_received_hop_host (&r->relay);
+  d->relay_ip = r->relay.ip;
+  g_ptr_array_add (owned, NULL);
+  *owned_r = (char **) g_ptr_array_free (owned, FALSE);
 }
 
 char *

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "usc-config.h"
+#include "usc-maildir.h"
 
 #include <errno.h>
 #include <string.h>
@@ -37,6 +38,7 @@ usc_config_new_default (void)
   c->folder = g_strdup ("Backscatter");
   c->sendmail = g_strdup (USC_DEFAULT_SENDMAIL);
   c->log_syslog = TRUE;
+  c->max_decisions = 200000;
   usc_limits_init (&c->limits);
   return c;
 }
@@ -66,6 +68,9 @@ static const Setting settings[] = {
   { "record",   "path",                  T_PATH,   OFF (record_path), 0, 0 },
   { "record",   "expire_days",           T_UINT,   OFF (expire_days), 1, 36500 },
   { "record",   "busy_timeout",          T_DOUBLE, OFF (busy_timeout), 0, 3600 },
+  { "record",   "max_decisions",         T_UINT,   OFF (max_decisions), 0, 100000000 },
+  { "report",   "internal_hosts",        T_STRING, OFF (internal_hosts), 0, 0 },
+  { "report",   "geoip",                 T_PATH,   OFF (geoip), 0, 0 },
   { "verdict",  "recipient_window_days", T_UINT,   OFF (recipient_window_days), 0, 365 },
   { "actions",  "not-bounce",            T_ACTION, OFF (action[USC_VERDICT_NOT_BOUNCE]), 0, 0 },
   { "actions",  "legitimate",            T_ACTION, OFF (action[USC_VERDICT_LEGITIMATE]), 0, 0 },
@@ -129,17 +134,10 @@ apply (UscConfig *c, const Setting *s, const char *v, const char *home, const ch
     *(char **) field = s->type == T_PATH ? expand_path (v, home) : g_strdup (v);
     return TRUE;
   case T_FOLDER:
-    /* What usc-maildir.c accepts: a name it refuses would defer the mail. */
-    if (*v == '\0' || strchr (v, '/') || strstr (v, "..") || v[0] == '.'
-        || v[strlen (v) - 1] == '.') {
-      *why_r = "must be a folder name without '/' or '..', not starting or ending with '.'";
+    /* What usc-maildir.c accepts (the same function): a name it refuses
+     * would defer the mail. */
+    if (!usc_maildir_folder_valid (v, why_r))
       return FALSE;
-    }
-    for (const char *p = v; *p; p++)
-      if ((guchar) *p < 0x20 || *p == 0x7f) {
-        *why_r = "must not contain control characters";
-        return FALSE;
-      }
     g_free (*(char **) field);
     *(char **) field = g_strdup (v);
     return TRUE;
@@ -305,6 +303,8 @@ usc_config_free (UscConfig **config)
   g_free ((*config)->folder);
   g_free ((*config)->batv_keys);
   g_free ((*config)->sendmail);
+  g_free ((*config)->internal_hosts);
+  g_free ((*config)->geoip);
   g_free (*config);
   *config = NULL;
 }

@@ -33,6 +33,10 @@ typedef struct {
   gboolean  batv_sign;          /* [batv] sign, default false */
   char     *sendmail;           /* [sendmail] path, default USC_DEFAULT_SENDMAIL */
   gboolean  log_syslog;         /* [log] syslog, default true */
+  guint     max_decisions;      /* [record] max_decisions: decision-log rows kept, default 200000 (0: no cap) */
+  char     *internal_hosts;     /* [report] internal_hosts: the user's own domains and IP prefixes
+                                   (space/comma separated; usc-received.h), or NULL */
+  char     *geoip;              /* [report] geoip: a GeoIP database file, or NULL (the usual places) */
   UscLimits limits;             /* [limits] max_bytes, max_header_bytes, max_headers, max_depth, max_seconds */
 } UscConfig;
 

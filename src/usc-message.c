@@ -228,6 +228,7 @@ typedef struct {
   gsize            structured; /* bytes of parameter / address fields GMime parses */
   gsize            cut;     /* length GMime gets */
   gboolean         limited;
+  gboolean         count_top; /* count the top-level header block too (a re-parse) */
 } Scan;
 
 static inline gsize
@@ -533,7 +534,7 @@ scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolea
         sf.start = p;
         sf.vstart = p + colon + 1;
         sf.end = e;
-        if (!toplevel) {
+        if (!toplevel || sc->count_top) {
           sc->fields++;
           if (sc->fields > sc->lim->max_headers) {
             set_cut (sc, p);
@@ -552,7 +553,7 @@ scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolea
         }
       }
     }
-    if (!toplevel && in_field) {
+    if ((!toplevel || sc->count_top) && in_field) {
       sc->hbytes += len + 1;
       if (sc->hbytes > sc->lim->max_header_bytes) {
         set_cut (sc, p);
@@ -637,13 +638,23 @@ scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolea
   return kind;
 }
 
+/* What one pre-scan counted (charged to the message's budget). */
+typedef struct {
+  guint    fields;
+  gsize    hbytes;
+  guint    parts;
+  gboolean limited;
+} ScanStats;
+
 /* Walk the structure of @s (LF line endings) and make it safe for GMime as
- * described at the top of this file. Returns the length GMime should parse. */
+ * described at the top of this file. With @count_top the top-level header
+ * block counts against max_headers / max_header_bytes too. Returns the length
+ * GMime should parse. */
 static gsize
-prescan (char *s, gsize n, const UscLimits *lim, gboolean *limited_r)
+prescan (char *s, gsize n, const UscLimits *lim, gboolean count_top, ScanStats *stats_r)
 {
   Scan sc = { s, n, lim, g_array_new (FALSE, FALSE, sizeof (Frame)),
-              g_array_new (FALSE, FALSE, sizeof (Field)), 0, 0, 0, 0, n, FALSE };
+              g_array_new (FALSE, FALSE, sizeof (Field)), 0, 0, 0, 0, n, FALSE, count_top };
   gsize p = 0;
   guint depth = 0;
   gboolean parent_digest = FALSE, toplevel = TRUE, message_start = FALSE;
@@ -710,34 +721,46 @@ prescan (char *s, gsize n, const UscLimits *lim, gboolean *limited_r)
   pop_frames (&sc, 0);
   g_array_unref (sc.frames);
   g_array_unref (sc.cts);
-  *limited_r = sc.limited;
+  stats_r->fields = sc.fields;
+  stats_r->hbytes = sc.hbytes;
+  stats_r->parts = sc.parts;
+  stats_r->limited = sc.limited;
   return sc.cut;
 }
 
 /* Parse @text (LF line endings) with GMime after the pre-scan. Takes a copy.
  * With @headerless, text whose first line is no header field (GMime refuses
- * it) is parsed as a body after an empty header block. */
+ * it) is parsed as a body after an empty header block. The pre-scan's caps
+ * are @lim's, lowered to what is left of @budget, and what it counted is
+ * charged to @budget (@embedded: a re-parse, whose own header block counts
+ * and which is one part itself). */
 static GMimeMessage *
 parse_text (const char *text, gsize len, const UscLimits *lim, gboolean headerless,
-            gboolean *limited_r)
+            UscBudget *budget, gboolean embedded, gboolean *limited_r)
 {
-  for (int attempt = 0; attempt < 2; attempt++) {
+  UscLimits l = *lim;
+  l.max_headers = MIN (l.max_headers, budget->fields_left);
+  l.max_header_bytes = MIN (l.max_header_bytes, budget->field_bytes_left);
+  l.max_parts = MIN (l.max_parts, budget->parts_left);
+  GMimeMessage *m = NULL;
+  ScanStats st = { 0, 0, 0, FALSE };
+  for (int attempt = 0; attempt < (headerless ? 2 : 1) && m == NULL; attempt++) {
     GByteArray *ba = g_byte_array_sized_new (len + 2);
     if (attempt == 1)
       g_byte_array_append (ba, (const guint8 *) "\n", 1);
     g_byte_array_append (ba, (const guint8 *) text, len);
-    gsize cut = prescan ((char *) ba->data, ba->len, lim, limited_r);
+    gsize cut = prescan ((char *) ba->data, ba->len, &l, embedded, &st);
     g_byte_array_set_size (ba, cut);
     GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (ba); /* owns ba */
     GMimeParser *parser = g_mime_parser_new_with_stream (stream);
     g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
-    GMimeMessage *m = g_mime_parser_construct_message (parser, NULL);
+    m = g_mime_parser_construct_message (parser, NULL);
     g_object_unref (parser);
     g_object_unref (stream);
-    if (m != NULL || !headerless)
-      return m;
   }
-  return NULL;
+  usc_budget_charge (budget, st.fields, st.hbytes, st.parts + (embedded ? 1 : 0), FALSE);
+  *limited_r = st.limited;
+  return m;
 }
 
 /* ------------------------------------------------------------ messages */
@@ -829,8 +852,17 @@ usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error
     return NULL;
   }
 
+  /* twice the per-parse limits for the whole message: the top-level parse
+   * (bounded by them alone) always leaves at least as much to the re-parses */
+  msg->budget = usc_budget_new (rlen, MIN (msg->limits.max_header_bytes, G_MAXSIZE / 2) * 2,
+                                MIN (msg->limits.max_headers, G_MAXUINT / 2) * 2,
+                                MIN (msg->limits.max_parts, G_MAXUINT / 2) * 2,
+                                msg->limits.max_seconds);
+  msg->budget->deadline = msg->deadline;
   msg->text = normalize_eol (rdata + skip, rlen - skip, &msg->text_len);
-  msg->mime = parse_text (msg->text, msg->text_len, &msg->limits, TRUE, &msg->parse_limited);
+  usc_budget_take_bytes (msg->budget, msg->text_len);
+  msg->mime = parse_text (msg->text, msg->text_len, &msg->limits, TRUE, msg->budget, FALSE,
+                          &msg->parse_limited);
   if (msg->mime == NULL) {
     g_set_error (error, USC_ERROR, USC_ERROR_PARSE, "not a mail message");
     usc_message_free (&msg);
@@ -903,6 +935,7 @@ usc_message_free (UscMessage **msg)
     g_bytes_unref (m->raw);
   g_free (m->text);
   g_free (m->mbox_sender);
+  usc_budget_free (&m->budget);
   g_free (m);
   *msg = NULL;
 }
@@ -910,7 +943,7 @@ usc_message_free (UscMessage **msg)
 gboolean
 usc_message_expired (const UscMessage *msg)
 {
-  return usc_now_monotonic () > msg->deadline;
+  return usc_now_monotonic () > msg->deadline || usc_budget_expired (msg->budget);
 }
 
 GBytes *
@@ -945,10 +978,22 @@ usc_message_with_headers (const UscMessage *msg, const char *fields)
 /* ------------------------------------------------------ embedded messages */
 
 GMimeMessage *
-usc_mime_parse_embedded (const void *data, gsize len)
+usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget)
 {
   if (data == NULL || len == 0)
     return NULL;
+  UscLimits lim;
+  usc_limits_init (&lim);
+  UscBudget *own = NULL;
+  if (budget == NULL)
+    budget = own = usc_budget_new (len, lim.max_header_bytes, lim.max_headers, lim.max_parts,
+                                   lim.max_seconds);
+  if (usc_budget_spent (budget)) {
+    usc_budget_free (&own);
+    return NULL;
+  }
+  /* what the budget cannot pay for is not even copied */
+  len = usc_budget_take_bytes (budget, len);
   gsize nlen;
   char *text = normalize_eol (data, len, &nlen);
   /* skip leading blank lines and an mbox "From " line */
@@ -967,11 +1012,10 @@ usc_mime_parse_embedded (const void *data, gsize len)
     const char *nl = memchr (text + i, '\n', nlen - i);
     i = nl ? (gsize) (nl - text) + 1 : nlen;
   }
-  UscLimits lim;
-  usc_limits_init (&lim);
   gboolean limited;
-  GMimeMessage *m = i < nlen ? parse_text (text + i, nlen - i, &lim, FALSE, &limited) : NULL;
+  GMimeMessage *m = i < nlen ? parse_text (text + i, nlen - i, &lim, FALSE, budget, TRUE, &limited) : NULL;
   g_free (text);
+  usc_budget_free (&own);
   if (m != NULL && g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0
       && g_mime_message_get_mime_part (m) != NULL
       && g_mime_header_list_get_count (g_mime_object_get_header_list (g_mime_message_get_mime_part (m))) == 0) {

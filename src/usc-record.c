@@ -286,3 +286,84 @@ usc_record_stats (UscRecord *record, gint64 since, UscStatsFunc fn,
     return -1;
   return record->backend->stats (record->be, day_of (since), fn, user_data, error);
 }
+
+/* @s cut to USC_DECISION_FIELD_MAX bytes on a character boundary, invalid
+ * UTF-8 and control characters replaced by '?'; NULL stays NULL. */
+static char *
+clean_field (const char *s)
+{
+  if (s == NULL)
+    return NULL;
+  char *v = g_utf8_make_valid (s, -1);
+  GString *o = g_string_sized_new (MIN (strlen (v), (gsize) USC_DECISION_FIELD_MAX));
+  for (const char *p = v; *p; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    gsize n = (gsize) (g_utf8_next_char (p) - p);
+    if (o->len + n > USC_DECISION_FIELD_MAX)
+      break;
+    if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+      g_string_append_c (o, '?');
+    else
+      g_string_append_len (o, p, (gssize) n);
+  }
+  g_free (v);
+  return g_string_free (o, FALSE);
+}
+
+int
+usc_record_add_decision (UscRecord *record, const UscDecision *d, guint max_rows, GError **error)
+{
+  if (!check_record (record, error))
+    return -1;
+  const char *verdict = d->verdict ? d->verdict : "?";
+  const char *kind = d->kind ? d->kind : "?";
+  gboolean keep = strcmp (kind, "not-bounce") != 0 && record->backend->add_decision != NULL;
+  gboolean own = !record->in_transaction;
+  if (own && record->backend->begin (record->be, error) < 0)
+    return -1;
+  int rc = record->backend->log_decision (record->be, day_of (d->time), verdict, kind, error);
+  if (rc >= 0 && keep) {
+    UscDecision c = { .time = d->time };
+    char *f[9] = {
+      clean_field (verdict), clean_field (kind), clean_field (d->reporting_mta),
+      clean_field (d->relay_host), clean_field (d->relay_ip), clean_field (d->mta_family),
+      clean_field (d->forged_sender), clean_field (d->recipient), clean_field (d->reason),
+    };
+    c.verdict = f[0];
+    c.kind = f[1];
+    c.reporting_mta = f[2];
+    c.relay_host = f[3];
+    c.relay_ip = f[4];
+    c.mta_family = f[5];
+    c.forged_sender = f[6];
+    c.recipient = f[7];
+    c.reason = f[8];
+    char *payload = clean_field (d->payload);
+    c.payload = payload;
+    rc = record->backend->add_decision (record->be, &c, max_rows, error);
+    for (guint i = 0; i < G_N_ELEMENTS (f); i++)
+      g_free (f[i]);
+    g_free (payload);
+  }
+  if (own) {
+    if (rc >= 0 && record->backend->commit (record->be, error) < 0)
+      rc = -1;
+    if (rc < 0)
+      record->backend->rollback (record->be, NULL);
+  }
+  return rc < 0 ? -1 : 0;
+}
+
+int
+usc_record_decisions (UscRecord *record, gint64 since, gint64 until, UscDecisionFunc fn,
+                      gpointer user_data, GError **error)
+{
+  if (!check_record (record, error))
+    return -1;
+  if (record->backend->decisions == NULL) {
+    g_set_error (error, USC_ERROR, USC_ERROR_INVALID, "the %s record keeps no decision log",
+                 record->backend->name);
+    return -1;
+  }
+  return record->backend->decisions (record->be, since, until, fn, user_data, error);
+}

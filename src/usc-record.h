@@ -63,12 +63,53 @@ gint64 usc_record_since (UscRecord *record, GError **error);
 /* Number of sent messages recorded, or -1. */
 gint64 usc_record_count (UscRecord *record, GError **error);
 
-/* Remove entries recorded before @before. Returns how many, or -1. */
+/* Remove entries recorded before @before, and the decision log's rows
+ * decided before it. Returns how many entries, or -1. */
 gint64 usc_record_expire (UscRecord *record, gint64 before, GError **error);
 
 /* Keep one classification for `unscatter stats`. 0 or -1. */
 int usc_record_log_decision (UscRecord *record, gint64 when, const char *verdict,
                              const char *kind, GError **error);
+
+/* ---- The decision log (what `unscatter report` reads) ----
+ * One row per bounce judged, expired with the rest of the record
+ * (usc_record_expire removes the rows decided before its @before too) and
+ * capped in number (usc_record_add_decision). */
+
+/* The longest field kept, in bytes (longer ones are cut on a UTF-8 boundary). */
+#define USC_DECISION_FIELD_MAX 255
+
+/* One decision. Every string may be NULL (unknown); the record owns nothing
+ * of it. */
+typedef struct {
+  gint64      time;           /* when it was decided, seconds since the epoch */
+  const char *verdict;        /* usc_verdict_name() */
+  const char *kind;           /* usc_kind_name() */
+  const char *reporting_mta;  /* the bounce's Reporting-MTA (or what the MTA's text says) */
+  const char *relay_host;     /* the first external relay's name (usc-received.h) */
+  const char *relay_ip;       /* its IP, canonical text form */
+  const char *mta_family;     /* "postfix", "exim", ... */
+  const char *forged_sender;  /* the address the original claimed to be from */
+  const char *recipient;      /* where the original went (the first failed recipient) */
+  const char *payload;        /* what an attached payload is, "" or NULL when none */
+  const char *reason;         /* the verdict's first reason */
+} UscDecision;
+
+/* Count @d in the per-day totals (as usc_record_log_decision) and, when it
+ * is a bounce (kind other than "not-bounce"), keep it in the decision log;
+ * when more than @max_rows rows are then kept (0: no cap), the oldest go.
+ * Fields are cut to USC_DECISION_FIELD_MAX bytes, control characters and
+ * invalid UTF-8 replaced. One transaction (inside the caller's, if one is
+ * open). 0 or -1. */
+int usc_record_add_decision (UscRecord *record, const UscDecision *d, guint max_rows,
+                             GError **error);
+
+/* Calls @fn for each kept decision with @since <= time < @until, oldest
+ * first; the strings are valid during the call only. 0 or -1 (also when the
+ * backend keeps no decision log: USC_ERROR_INVALID). */
+typedef void (*UscDecisionFunc) (const UscDecision *d, gpointer user_data);
+int usc_record_decisions (UscRecord *record, gint64 since, gint64 until, UscDecisionFunc fn,
+                          gpointer user_data, GError **error);
 
 /* Counts per day, verdict and kind: calls @fn for each row, oldest day first.
  * @day is "YYYY-MM-DD". 0 or -1. */

@@ -211,6 +211,138 @@ test_decisions (void)
 }
 
 static void
+decision_row (const UscDecision *d, gpointer data)
+{
+  g_string_append_printf (data, "%" G_GINT64_FORMAT " %s %s %s %s %s %s %s %s %s %s\n", d->time - T0,
+                          d->verdict, d->kind, d->reporting_mta ? d->reporting_mta : "-",
+                          d->relay_host ? d->relay_host : "-", d->relay_ip ? d->relay_ip : "-",
+                          d->mta_family ? d->mta_family : "-", d->forged_sender ? d->forged_sender : "-",
+                          d->recipient ? d->recipient : "-", d->payload ? d->payload : "-",
+                          d->reason ? d->reason : "-");
+}
+
+/* The decision log: bounces kept (ordinary mail only counted), read back by
+ * time range oldest first, fields cleaned and cut, the cap, expiry. */
+static void
+test_decision_log (void)
+{
+  static const struct {
+    gint64 at;
+    const char *verdict, *kind, *mta, *host, *ip, *family, *sender, *rcpt, *payload, *reason;
+  } rows[] = {
+    { 20, "backscatter", "dsn", "mx.example.net", "relay.example.net", "198.51.100.1", "postfix",
+      "alice@example.org", "bob@example.net", NULL, "not in the record" },
+    { 10, "legitimate", "autoreply", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+    { 30, "not-bounce", "not-bounce", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+    { D, "backscatter", "virus-notice", "av\x01.example.net", NULL, "2001:db8::1", NULL, NULL, NULL,
+      "application/x-dosexec", "exe\nline" },
+  };
+  UscRecord *r = open_fresh ("dlog.db", 1);
+  GError *e = NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (rows); i++) {
+    UscDecision d = { T0 + rows[i].at, rows[i].verdict, rows[i].kind, rows[i].mta, rows[i].host,
+                      rows[i].ip, rows[i].family, rows[i].sender, rows[i].rcpt, rows[i].payload,
+                      rows[i].reason };
+    g_assert_cmpint (usc_record_add_decision (r, &d, 0, &e), ==, 0);
+    g_assert_no_error (e);
+  }
+  GString *s = g_string_new (NULL);
+  g_assert_cmpint (usc_record_decisions (r, T0, T0 + 2 * D, decision_row, s, &e), ==, 0);
+  g_assert_cmpstr (s->str, ==,
+                   "10 legitimate autoreply - - - - - - - -\n"
+                   "20 backscatter dsn mx.example.net relay.example.net 198.51.100.1 postfix alice@example.org bob@example.net - not in the record\n"
+                   "86400 backscatter virus-notice av?.example.net - 2001:db8::1 - - - application/x-dosexec exe?line\n");
+  /* until is exclusive, since inclusive. */
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_decisions (r, T0 + 20, T0 + D, decision_row, s, &e), ==, 0);
+  g_assert_true (g_str_has_prefix (s->str, "20 backscatter dsn"));
+  g_assert_true (strchr (s->str, '\n') == s->str + s->len - 1);  /* one row */
+  /* Ordinary mail was counted in the totals, not kept. */
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_stats (r, T0, count_row, s, &e), ==, 0);
+  g_assert_nonnull (strstr (s->str, "not-bounce not-bounce 1\n"));
+
+  /* A long field is cut to USC_DECISION_FIELD_MAX bytes on a character boundary. */
+  GString *longf = g_string_new (NULL);
+  while (longf->len < 400)
+    g_string_append (longf, "\xc3\xa9");  /* é, 2 bytes */
+  UscDecision d = { T0 + 2 * D, "backscatter", "dsn", longf->str, .reason = "\xff\xfe bad" };
+  g_assert_cmpint (usc_record_add_decision (r, &d, 0, &e), ==, 0);
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_decisions (r, T0 + 2 * D, T0 + 3 * D, decision_row, s, &e), ==, 0);
+  const char *mta = s->str + strlen ("172800 backscatter dsn ");
+  g_assert_cmpuint ((gsize) (strchr (mta, ' ') - mta), ==, 254);
+  g_assert_true (g_utf8_validate (s->str, -1, NULL));
+  g_string_free (longf, TRUE);
+
+  /* The cap: with max_rows 3 only the 3 newest stay. */
+  UscDecision d2 = { .time = T0 + 3 * D, .verdict = "unknown", .kind = "challenge" };
+  g_assert_cmpint (usc_record_add_decision (r, &d2, 3, &e), ==, 0);
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_decisions (r, 0, G_MAXINT64, decision_row, s, &e), ==, 0);
+  g_assert_true (g_str_has_prefix (s->str, "86400 backscatter virus-notice"));
+  g_assert_nonnull (strstr (s->str, "259200 unknown challenge"));
+
+  /* Expiry removes the rows decided before @before. */
+  g_assert_cmpint (usc_record_expire (r, T0 + 2 * D, &e), ==, 0);
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_decisions (r, 0, G_MAXINT64, decision_row, s, &e), ==, 0);
+  g_assert_true (g_str_has_prefix (s->str, "172800 backscatter dsn"));
+  g_assert_nonnull (strstr (s->str, "259200 unknown challenge"));
+  /* The kept count follows: one more row with cap 2 leaves 2. */
+  UscDecision d3 = { .time = T0 + 4 * D, .verdict = "backscatter", .kind = "dsn" };
+  g_assert_cmpint (usc_record_add_decision (r, &d3, 2, &e), ==, 0);
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_decisions (r, 0, G_MAXINT64, decision_row, s, &e), ==, 0);
+  g_assert_true (g_str_has_prefix (s->str, "259200 unknown challenge"));
+  g_assert_nonnull (strstr (s->str, "345600 backscatter dsn"));
+  g_assert_no_error (e);
+  g_string_free (s, TRUE);
+  usc_record_close (&r);
+}
+
+/* A version-1 record (before the decision log) is migrated with its data. */
+static void
+test_migrate_v1 (void)
+{
+  char *p = tmp_path ("v1.db");
+  g_unlink (p);
+  sqlite3 *db;
+  g_assert_cmpint (sqlite3_open (p, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "CREATE TABLE sent (id INTEGER PRIMARY KEY, date INTEGER NOT NULL, recorded INTEGER NOT NULL);"
+    "CREATE TABLE rcpt (addr INTEGER NOT NULL, date INTEGER NOT NULL, msg INTEGER NOT NULL,"
+    "  PRIMARY KEY (addr, date, msg)) WITHOUT ROWID;"
+    "CREATE TABLE decisions (day INTEGER NOT NULL, verdict TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  count INTEGER NOT NULL, PRIMARY KEY (day, verdict, kind)) WITHOUT ROWID;"
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;"
+    "INSERT INTO meta (key, value) VALUES ('count', 0);"
+    "INSERT INTO decisions VALUES (19675, 'backscatter', 'dsn', 7);"
+    "PRAGMA application_id = 1970496305; PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  GError *e = NULL;
+  UscRecordOptions ro = { .busy_timeout = 1, .read_only = TRUE };
+  UscRecord *r = usc_record_open (p, &ro, &e);
+  g_assert_error (e, USC_ERROR, USC_ERROR_IO);  /* read-only cannot upgrade */
+  g_clear_error (&e);
+  g_assert_null (r);
+  r = usc_record_open (p, NULL, &e);
+  g_assert_no_error (e);
+  GString *s = g_string_new (NULL);
+  g_assert_cmpint (usc_record_stats (r, 0, count_row, s, &e), ==, 0);
+  g_assert_cmpstr (s->str, ==, "2023-11-14 backscatter dsn 7\n");
+  UscDecision d = { .time = T0, .verdict = "backscatter", .kind = "dsn" };
+  g_assert_cmpint (usc_record_add_decision (r, &d, 10, &e), ==, 0);
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_decisions (r, 0, G_MAXINT64, decision_row, s, &e), ==, 0);
+  g_assert_cmpstr (s->str, ==, "0 backscatter dsn - - - - - - - -\n");
+  g_assert_no_error (e);
+  g_string_free (s, TRUE);
+  usc_record_close (&r);
+  g_free (p);
+}
+
+static void
 test_modes (void)
 {
   char *p = g_build_filename (tmpdir, "sub", "dir", "r.db", NULL);
@@ -234,7 +366,7 @@ test_modes (void)
   sqlite3_finalize (st2);
   sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &st2, NULL);
   g_assert_cmpint (sqlite3_step (st2), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (st2, 0), ==, 1);
+  g_assert_cmpint (sqlite3_column_int (st2, 0), ==, 2);
   sqlite3_finalize (st2);
   sqlite3_close (db);
   g_free (d);
@@ -413,6 +545,8 @@ main (int argc, char **argv)
   g_test_add_func ("/record/corrupt-pages", test_corrupt_pages);
   g_test_add_func ("/record/locked", test_locked);
   g_test_add_func ("/record/migrate", test_migrate);
+  g_test_add_func ("/record/decision-log", test_decision_log);
+  g_test_add_func ("/record/migrate-v1", test_migrate_v1);
   int rc = g_test_run ();
   char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
   if (system (cmd) != 0)
