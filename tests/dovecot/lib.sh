@@ -125,6 +125,9 @@ userdb {
 service anvil {
   chroot =
 }
+# No address-space limit on the LMTP processes: an AddressSanitizer build of
+# unscatter (the execute route's child) reserves terabytes of shadow memory.
+default_vsz_limit = 0
 service lmtp {
   unix_listener lmtp {
     mode = 0600
