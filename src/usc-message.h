@@ -2,9 +2,10 @@
  * with GMime.
  *
  * The raw bytes are kept exactly as read (filter and deliver write them back
- * unchanged); parsing works on a copy with line endings normalised to LF
- * (LF, CRLF and CR-only input are all accepted) and an mbox "From " line
- * removed (its address is kept as a last-resort envelope sender).
+ * unchanged); parsing works on them in place when their line endings are LF,
+ * else on a copy with line endings normalised to LF (LF, CRLF and CR-only
+ * input are all accepted); an mbox "From " line is skipped (its address is
+ * kept as a last-resort envelope sender).
  */
 #ifndef USC_MESSAGE_H
 #define USC_MESSAGE_H
@@ -40,8 +41,11 @@ void usc_limits_init (UscLimits *limits);
 
 typedef struct {
   GBytes       *raw;          /* exactly the bytes read; owned */
-  char         *text;         /* LF-normalised copy without the mbox "From " line, NUL-terminated; owned */
+  const char   *text;         /* the LF text without the mbox "From " line (not NUL-terminated):
+                                 a view of raw when raw has no CR, else of text_bytes; never
+                                 modified; GMime parses it in place */
   gsize         text_len;
+  GBytes       *text_bytes;   /* the LF-normalised copy when raw has CR line endings, else NULL; owned */
   gsize         raw_header_end; /* offset in raw just after the top header block's last line
                                    (where filter inserts its headers); == length when no body */
   const char   *raw_eol;      /* "\n", "\r\n" or "\r": the raw input's line ending (static) */

@@ -8,6 +8,18 @@
 /* ------------------------------------------------------------------------ */
 /* The backend interface. Keys are already hashed by the generic layer.      */
 
+/* One entry as stored: @id the hashed key, @rcpts its @n_rcpts recipient
+ * keys. Returns FALSE to stop. */
+typedef gboolean (*UscRecordEntryFunc) (gint64 id, gint64 date, gint64 recorded,
+                                        const gint64 *rcpts, guint n_rcpts, gpointer user_data);
+
+/* One entry to add (add_many). */
+typedef struct {
+  gint64        id, date, recorded;
+  const gint64 *rcpts;
+  guint         n_rcpts;
+} UscRecordEntry;
+
 typedef struct {
   const char *name;
   gpointer (*open) (const char *path, const UscRecordOptions *options, GError **error);
@@ -29,6 +41,15 @@ typedef struct {
                             GError **error);
   int      (*stats) (gpointer be, gint64 since_day, UscStatsFunc fn, gpointer user_data,
                      GError **error);
+  /* Export / import. */
+  int      (*foreach) (gpointer be, UscRecordEntryFunc fn, gpointer user_data, GError **error);
+  int      (*add_decisions) (gpointer be, gint64 day, const char *verdict, const char *kind,
+                             gint64 count, GError **error);
+  /* Optional: add @n entries at once; @results_r[i] as add() returns. */
+  int      (*add_many) (gpointer be, const UscRecordEntry *entries, guint n, int *results_r,
+                        GError **error);
+  /* since = @since (import: what the exported record covered). */
+  int      (*set_since) (gpointer be, gint64 since, GError **error);
   /* The decision log (for `unscatter report`; may be NULL in a backend
    * that keeps none: adding is then a no-op and reading an error).
    * add_decision: keep one row (strings already cut to
@@ -45,3 +66,8 @@ typedef struct {
 
 /* The SQLite backend (usc-record-sqlite.c). */
 extern const UscRecordBackend usc_record_sqlite_backend;
+#ifdef HAVE_HIREDIS
+/* The Redis backend (usc-record-redis.c): @path is the URL; opened with
+ * if_exists it returns NULL without an error when the record is absent. */
+extern const UscRecordBackend usc_record_redis_backend;
+#endif

@@ -603,6 +603,82 @@ sqlite_stats (gpointer be, gint64 since_day, UscStatsFunc fn, gpointer user_data
   return 0;
 }
 
+/* Every entry with its recipient keys: the two tables read in the order of
+ * the message key and merged. */
+static int
+sqlite_foreach (gpointer be, UscRecordEntryFunc fn, gpointer user_data, GError **error)
+{
+  SqliteBe *s = be;
+  sqlite3_stmt *sent = NULL, *rcpt = NULL;
+  int rc = sqlite3_prepare_v2 (s->db, "SELECT id, date, recorded FROM sent ORDER BY id", -1, &sent, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (s->db, "SELECT msg, addr FROM rcpt ORDER BY msg, addr", -1, &rcpt, NULL);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize (sent);
+    return sqlite_fail (s, rc, "export", error);
+  }
+  GArray *keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rrc = sqlite3_step (rcpt);
+  int src;
+  gboolean go = TRUE;
+  while (go && (src = sqlite3_step (sent)) == SQLITE_ROW) {
+    gint64 id = sqlite3_column_int64 (sent, 0);
+    g_array_set_size (keys, 0);
+    /* Recipients of messages that are gone (none: the key is the same order). */
+    while (rrc == SQLITE_ROW && sqlite3_column_int64 (rcpt, 0) < id)
+      rrc = sqlite3_step (rcpt);
+    while (rrc == SQLITE_ROW && sqlite3_column_int64 (rcpt, 0) == id) {
+      gint64 k = sqlite3_column_int64 (rcpt, 1);
+      g_array_append_val (keys, k);
+      rrc = sqlite3_step (rcpt);
+    }
+    if (rrc != SQLITE_ROW && rrc != SQLITE_DONE)
+      break;
+    go = fn (id, sqlite3_column_int64 (sent, 1), sqlite3_column_int64 (sent, 2),
+             (const gint64 *) keys->data, keys->len, user_data);
+  }
+  g_array_free (keys, TRUE);
+  sqlite3_finalize (sent);
+  sqlite3_finalize (rcpt);
+  if (rrc != SQLITE_ROW && rrc != SQLITE_DONE)
+    return sqlite_fail (s, rrc, "export recipients", error);
+  if (go && src != SQLITE_DONE)
+    return sqlite_fail (s, src, "export", error);
+  return 0;
+}
+
+static int
+sqlite_add_decisions (gpointer be, gint64 day, const char *verdict, const char *kind, gint64 count,
+                      GError **error)
+{
+  SqliteBe *s = be;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (s->db,
+                               "INSERT INTO decisions (day, verdict, kind, count) VALUES (?1, ?2, ?3, ?4) "
+                               "ON CONFLICT (day, verdict, kind) DO UPDATE SET count = count + ?4",
+                               -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return sqlite_fail (s, rc, "import decisions", error);
+  sqlite3_bind_int64 (st, 1, day);
+  sqlite3_bind_text (st, 2, verdict, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 4, count);
+  rc = sqlite_step_done (s, st, "import decisions", error);
+  sqlite3_finalize (st);
+  return rc;
+}
+
+static int
+sqlite_set_since (gpointer be, gint64 since, GError **error)
+{
+  SqliteBe *s = be;
+  char *sql = g_strdup_printf ("INSERT INTO meta (key, value) VALUES ('since', %" G_GINT64_FORMAT ") "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", since);
+  int rc = sqlite_exec (s, sql, error);
+  g_free (sql);
+  return rc;
+}
+
 static void
 bind_text_or_null (sqlite3_stmt *st, int i, const char *v)
 {
@@ -704,6 +780,9 @@ const UscRecordBackend usc_record_sqlite_backend = {
   .expire = sqlite_expire,
   .log_decision = sqlite_log_decision,
   .stats = sqlite_stats,
+  .foreach = sqlite_foreach,
+  .add_decisions = sqlite_add_decisions,
+  .set_since = sqlite_set_since,
   .add_decision = sqlite_add_decision,
   .decisions = sqlite_decisions,
 };

@@ -1,27 +1,55 @@
 /* usc-record.h — the sent-mail record: what the user really sent.
  *
- * One interface in front of the storage (SQLite by default, WAL mode, busy
- * timeout) so that another backend can be added. Lookups return 1 found,
+ * One interface in front of the storage: SQLite by default (one file per
+ * user, WAL mode, busy timeout), or Redis (a record shared by a cluster of
+ * delivery hosts; the layout in doc/record-redis.md). Lookups return 1 found,
  * 0 not found, -1 error: a lock timeout, I/O error or corrupt file is NEVER
- * "not found" (USC_ERROR_TEMPFAIL / USC_ERROR_IO / USC_ERROR_CORRUPT).
+ * "not found" (USC_ERROR_TEMPFAIL / USC_ERROR_IO / USC_ERROR_CORRUPT; for
+ * Redis also USC_ERROR_CONFIG for a refused password or a bad URL, and
+ * USC_ERROR_UNSAFE for a password file others can read).
  */
 #ifndef USC_RECORD_H
 #define USC_RECORD_H
 
 #include <glib.h>
+#include <stdio.h>
 #include "usc-common.h"
 
 G_BEGIN_DECLS
 
 typedef struct _UscRecord UscRecord;
 
+typedef enum {
+  USC_RECORD_AUTO = 0,   /* Redis when the path is a Redis URL (usc_record_is_redis_url), else SQLite */
+  USC_RECORD_SQLITE,
+  USC_RECORD_REDIS
+} UscRecordBackendKind;
+
 typedef struct {
   double   busy_timeout;  /* seconds to wait for a lock (default 10) */
   gboolean read_only;     /* open without creating or writing */
+  gboolean if_exists;     /* return NULL without an error (and create nothing)
+                             when there is no record yet */
+  UscRecordBackendKind backend;
+  /* Redis only (all borrowed): */
+  guint       expire_days;   /* entries' TTL: [record] expire_days (0: 180) */
+  guint       timeout_ms;    /* connect and command time-out (0: 200) */
+  const char *password_file; /* AUTH password (mode 0600), NULL: no AUTH */
+  const char *user;          /* ACL user for AUTH, NULL: the default user */
+  const char *prefix;        /* key prefix, "%u" is the user (NULL: "unscatter:{%u}:") */
+  const char *user_name;     /* the user ("%u"), NULL: the process's user */
 } UscRecordOptions;
 
-/* Open (creating it and its directory when needed, unless read_only) the
- * record at @path. Returns NULL with @error on failure. */
+/* TRUE when @path names a Redis server (redis://, redis-cluster://, unix:). */
+gboolean usc_record_is_redis_url (const char *path);
+
+/* TRUE when this build has the Redis backend (hiredis). */
+gboolean usc_record_have_redis (void);
+
+/* Open (creating it and its directory when needed, unless read_only or
+ * if_exists) the record at @path: a file name (SQLite) or a Redis URL.
+ * Returns NULL with @error on failure (NULL without @error: if_exists and no
+ * record). */
 UscRecord *usc_record_open (const char *path, const UscRecordOptions *options, GError **error);
 void usc_record_close (UscRecord **record);
 
@@ -117,6 +145,25 @@ typedef void (*UscStatsFunc) (const char *day, const char *verdict, const char *
                               gint64 count, gpointer user_data);
 int usc_record_stats (UscRecord *record, gint64 since, UscStatsFunc fn,
                       gpointer user_data, GError **error);
+
+/* Moving a record between backends: `unscatter record --export/--import`.
+ * The export is text, one line each (the format in doc/record-redis.md,
+ * "Export format"): a header, "since", every entry (the hashed keys, Date,
+ * recording time, recipient keys), every decision count, and an "end" line
+ * with the number of entries so that a truncated file is refused. */
+int usc_record_export (UscRecord *record, FILE *out, gint64 *n_entries_r, GError **error);
+
+typedef struct {
+  gint64 entries;    /* entry lines read */
+  gint64 added;      /* added to the record */
+  gint64 present;    /* already there (or already past expiry) */
+  gint64 decisions;  /* decision lines read */
+} UscRecordImportCounts;
+
+/* Read an export from @in into @record (in one transaction where the
+ * backend has them). -1 with USC_ERROR_PARSE on a malformed or truncated
+ * file (nothing of it is kept where the backend has transactions). */
+int usc_record_import (UscRecord *record, FILE *in, UscRecordImportCounts *counts, GError **error);
 
 G_END_DECLS
 #endif

@@ -9,8 +9,11 @@ issue 10:
   inline    a DSN whose text part holds many pasted header blocks
   plain     a plain (not bounce) message of the same size: one text/plain body
             (the reference for the time and memory bounds)
+  attached  a DSN returning the original (message/rfc822) with one large base64
+            attachment: the common big bounce (the memory test's input)
 
-The output is deterministic (no randomness), LF line endings.
+The output is deterministic (no randomness), LF line endings (CRLF with a
+third argument "crlf").
 """
 import base64
 import sys
@@ -40,8 +43,8 @@ def tiny_headers(i, n=200):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: amplify-gen.py headers|base64|rfc822|inline|plain MEGABYTES")
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: amplify-gen.py headers|base64|rfc822|inline|plain|attached MEGABYTES [crlf]")
     shape, target = sys.argv[1], int(float(sys.argv[2]) * 1000 * 1000)
     out = []
     size = 0
@@ -86,9 +89,26 @@ def main():
         while size < target:
             put(tiny_headers(i, 50) + "\n")
             i += 1
+    elif shape == "attached":
+        put(HEAD.replace("Status: 5.1.1", "Status: 5.3.4")
+            + "--B\nContent-Type: message/rfc822\n\n"
+            "From: me@example.org\nTo: a@example.net\nSubject: the big file\n"
+            "Message-ID: <orig@example.org>\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/mixed; boundary=\"I\"\n\n"
+            "--I\nContent-Type: text/plain\n\nhere it is\n"
+            "--I\nContent-Type: application/octet-stream; name=\"data.bin\"\n"
+            "Content-Transfer-Encoding: base64\n"
+            "Content-Disposition: attachment; filename=\"data.bin\"\n\n")
+        chunk = base64.encodebytes(bytes((i * 7919) % 251 for i in range(57 * 1000))).decode()
+        while size < target:
+            put(chunk)
+        put("--I--\n\n--B--\n")
     else:
         sys.exit("amplify-gen.py: unknown shape " + shape)
-    sys.stdout.write("".join(out))
+    text = "".join(out)
+    if len(sys.argv) == 4 and sys.argv[3] == "crlf":
+        text = text.replace("\n", "\r\n")
+    sys.stdout.write(text)
 
 
 if __name__ == "__main__":

@@ -164,7 +164,9 @@ test_line_endings (void)
     const EolCase *c = &eol_cases[i];
     g_test_message ("case %s", c->name);
     UscMessage *msg = parse_ok (c->raw, strlen (c->raw));
-    g_assert_cmpstr (msg->text, ==, c->text);
+    g_assert_cmpmem (msg->text, msg->text_len, c->text, strlen (c->text));
+    /* parsed in place when the input has no CR: no copy */
+    g_assert_true ((msg->text_bytes == NULL) == (strchr (c->raw, '\r') == NULL));
     g_assert_cmpuint (msg->text_len, ==, strlen (c->text));
     g_assert_cmpstr (msg->raw_eol, ==, c->eol);
     g_assert_cmpuint (msg->raw_header_end, ==, c->header_end);
@@ -895,6 +897,49 @@ test_embedded (void)
   g_free (data);
 }
 
+/* -------------------------------------------- parsed in place, copy on write */
+
+/* The pre-scan's changes (a container too deep made a leaf, a long parameter
+ * or address field cut, an earlier Content-Type blanked) go to a private
+ * copy: the raw bytes, and msg->text, a view of them, stay as they were. */
+static void
+test_in_place (void)
+{
+  GString *cases[4];
+  gsize len;
+  char *deep = gen_hostile (NEST_MULTIPART, 100, &len);
+  cases[0] = g_string_new_len (deep, len);
+  g_free (deep);
+  cases[1] = g_string_new ("From: a@example.org\nContent-Type: text/plain\nContent-Disposition: attachment");
+  while (cases[1]->len < 40000)
+    g_string_append (cases[1], "; a=b");
+  g_string_append (cases[1], "\n\nbody\n");
+  cases[2] = g_string_new ("From: a@example.org\nContent-Type: text/plain; charset=");
+  while (cases[2]->len < 40000)
+    g_string_append (cases[2], "x");
+  g_string_append (cases[2], "\n\nbody\n");
+  cases[3] = g_string_new ("From: a@example.org\nContent-Type: multipart/mixed; boundary=q\n"
+                           "Content-Type: text/plain\n\n--q\n\nx\n--q--\n");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_test_message ("case %u", i);
+    GBytes *raw = g_bytes_new (cases[i]->str, cases[i]->len);
+    GError *error = NULL;
+    UscMessage *msg = usc_message_new_from_bytes (raw, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (msg->mime);
+    gsize rlen;
+    const char *rdata = g_bytes_get_data (msg->raw, &rlen);
+    g_assert_true (msg->text == rdata);          /* a view, no copy */
+    g_assert_null (msg->text_bytes);
+    g_assert_cmpmem (rdata, rlen, cases[i]->str, cases[i]->len);   /* unchanged */
+    if (i < 3)
+      g_assert_true (msg->parse_limited);
+    usc_message_free (&msg);
+    g_bytes_unref (raw);
+    g_string_free (cases[i], TRUE);
+  }
+}
+
 /* ------------------------------------------------------ the budget */
 
 /* A header block of @n fields "Xk: y" then "Message-ID: <b@example.org>". */
@@ -1245,6 +1290,7 @@ main (int argc, char **argv)
   g_test_add_func ("/message/nul-bytes", test_nul_bytes);
   g_test_add_func ("/message/zero-limits", test_zero_limits);
   g_test_add_func ("/message/expired", test_expired);
+  g_test_add_func ("/message/in-place", test_in_place);
   g_test_add_func ("/message/budget", test_budget);
   g_test_add_func ("/message/budget-of-message", test_message_budget);
   g_test_add_func ("/sniff/type", test_sniff_type);

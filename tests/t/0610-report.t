@@ -19,25 +19,26 @@ case $err in *"no record at $DB yet"*) ok "no record: said on stderr" ;; *) not_
 fill_record
 is "$?" 0 "fixtures delivered on three days (exit 0 each)"
 is "$(ls "$M/new" | wc -l | tr -d ' ')" 2 "the genuine bounce and the ordinary mail in the inbox"
-is "$(ls "$M/.Backscatter/new" | wc -l | tr -d ' ')" 8 "eight backscatter filed"
+is "$(ls "$M/.Backscatter/new" | wc -l | tr -d ' ')" 9 "nine backscatter filed"
 
 run_rc "$UNSCATTER" report --since 3 --until 2024-03-08
 is "$rc" 0 "text report: exit 0"
 cat > "$TMP/expected" <<'END'
 Backscatter report 2024-03-06 .. 2024-03-08 (3 days, UTC)
-bounces              9
-  backscatter        8
+bounces             10
+  backscatter        9
   legitimate         1
   unknown            0
 ordinary mail        1
 
 Backscatter per day (days with bounces)
-  2024-03-06       2  #################### (+1 legitimate, 0 unknown)
-  2024-03-07       4  ########################################
-  2024-03-08       2  ####################
+  2024-03-06       2  ################ (+1 legitimate, 0 unknown)
+  2024-03-07       5  ########################################
+  2024-03-08       2  ################
 
 Top sending servers (first external relay)
         4  relay.example.com [203.0.113.80]
+        1  avgw.metalworks.example.com [203.0.113.150]
         1  e226-3.smtp-out.eu-west-1.amazonses.com [198.51.100.226]
         1  mail-am7eur03on2101.outbound.protection.outlook.com [198.51.100.101]
         1  mail.greenhouse.example.net [203.0.113.117]
@@ -45,7 +46,7 @@ Top sending servers (first external relay)
 
 Top reporting MTAs
         3  relay.example.com
-        1  (unknown)
+        2  (unknown)
         1  <b>evil</b>&?
         1  e226-3.smtp-out.eu-west-1.amazonses.com
         1  mail.greenhouse.example.net
@@ -53,15 +54,16 @@ Top reporting MTAs
 
 Top MTA software
         4  postfix
-        2  unidentified
+        3  unidentified
         1  amazonses
         1  courier
 
 Forged senders
-        8  alice@example.org
+        9  alice@example.org
 
 Recipients of the spam
         4  j.doe@example.com
+        1  accounting@metalworks.example.com
         1  appointments@riverside-dental.example.com
         1  newsletter@garden-center.example.com
         1  orders@greenhouse.example.net
@@ -69,11 +71,11 @@ Recipients of the spam
 
 Kinds
         6  dsn
+        2  virus-notice
         1  autoreply
-        1  virus-notice
 
 Payloads found
-  (none)
+        1  application/vnd.microsoft.portable-executable
 
 Genuine bounces delivered: 1
   2024-03-06  dsn             mx.example.net [192.0.2.25] -> bob@example.net
@@ -87,18 +89,18 @@ run_rc "$UNSCATTER" report --since 3 --until 2024-03-08 --json
 is "$rc" 0 "JSON report: exit 0"
 cat > "$TMP/expected" <<'END'
 {"since": "2024-03-06", "until": "2024-03-08",
- "bounces": 9, "backscatter": 8, "legitimate": 1, "unknown": 0, "not_bounce": 1,
- "per_day": {"2024-03-06": 2, "2024-03-07": 4, "2024-03-08": 2},
- "days": [{"day": "2024-03-06", "backscatter": 2, "legitimate": 1, "unknown": 0}, {"day": "2024-03-07", "backscatter": 4, "legitimate": 0, "unknown": 0}, {"day": "2024-03-08", "backscatter": 2, "legitimate": 0, "unknown": 0}],
- "top_servers": [{"name": "relay.example.com [203.0.113.80]", "count": 4}, {"name": "e226-3.smtp-out.eu-west-1.amazonses.com [198.51.100.226]", "count": 1}, {"name": "mail-am7eur03on2101.outbound.protection.outlook.com [198.51.100.101]", "count": 1}, {"name": "mail.greenhouse.example.net [203.0.113.117]", "count": 1}, {"name": "mx.riverside-dental.example.com [203.0.113.56]", "count": 1}],
- "top_reporting_mta": [{"name": "relay.example.com", "count": 3}, {"name": "(unknown)", "count": 1}, {"name": "<b>evil</b>&?", "count": 1}, {"name": "e226-3.smtp-out.eu-west-1.amazonses.com", "count": 1}, {"name": "mail.greenhouse.example.net", "count": 1}, {"name": "mx.riverside-dental.example.com", "count": 1}],
- "top_mta": [{"name": "postfix", "count": 4}, {"name": "unidentified", "count": 2}, {"name": "amazonses", "count": 1}, {"name": "courier", "count": 1}],
- "forged_senders": [{"name": "alice@example.org", "count": 8}],
- "recipients": [{"name": "j.doe@example.com", "count": 4}, {"name": "appointments@riverside-dental.example.com", "count": 1}, {"name": "newsletter@garden-center.example.com", "count": 1}, {"name": "orders@greenhouse.example.net", "count": 1}, {"name": "t.nowak@steel-works.example.com", "count": 1}],
- "kinds": [{"name": "dsn", "count": 6}, {"name": "autoreply", "count": 1}, {"name": "virus-notice", "count": 1}],
- "payloads": [],
+ "bounces": 10, "backscatter": 9, "legitimate": 1, "unknown": 0, "not_bounce": 1,
+ "per_day": {"2024-03-06": 2, "2024-03-07": 5, "2024-03-08": 2},
+ "days": [{"day": "2024-03-06", "backscatter": 2, "legitimate": 1, "unknown": 0}, {"day": "2024-03-07", "backscatter": 5, "legitimate": 0, "unknown": 0}, {"day": "2024-03-08", "backscatter": 2, "legitimate": 0, "unknown": 0}],
+ "top_servers": [{"name": "relay.example.com [203.0.113.80]", "count": 4}, {"name": "avgw.metalworks.example.com [203.0.113.150]", "count": 1}, {"name": "e226-3.smtp-out.eu-west-1.amazonses.com [198.51.100.226]", "count": 1}, {"name": "mail-am7eur03on2101.outbound.protection.outlook.com [198.51.100.101]", "count": 1}, {"name": "mail.greenhouse.example.net [203.0.113.117]", "count": 1}, {"name": "mx.riverside-dental.example.com [203.0.113.56]", "count": 1}],
+ "top_reporting_mta": [{"name": "relay.example.com", "count": 3}, {"name": "(unknown)", "count": 2}, {"name": "<b>evil</b>&?", "count": 1}, {"name": "e226-3.smtp-out.eu-west-1.amazonses.com", "count": 1}, {"name": "mail.greenhouse.example.net", "count": 1}, {"name": "mx.riverside-dental.example.com", "count": 1}],
+ "top_mta": [{"name": "postfix", "count": 4}, {"name": "unidentified", "count": 3}, {"name": "amazonses", "count": 1}, {"name": "courier", "count": 1}],
+ "forged_senders": [{"name": "alice@example.org", "count": 9}],
+ "recipients": [{"name": "j.doe@example.com", "count": 4}, {"name": "accounting@metalworks.example.com", "count": 1}, {"name": "appointments@riverside-dental.example.com", "count": 1}, {"name": "newsletter@garden-center.example.com", "count": 1}, {"name": "orders@greenhouse.example.net", "count": 1}, {"name": "t.nowak@steel-works.example.com", "count": 1}],
+ "kinds": [{"name": "dsn", "count": 6}, {"name": "virus-notice", "count": 2}, {"name": "autoreply", "count": 1}],
+ "payloads": [{"name": "application/vnd.microsoft.portable-executable", "count": 1}],
  "kept_total": 1, "kept": [{"day": "2024-03-06", "kind": "dsn", "server": "mx.example.net [192.0.2.25]", "recipient": "bob@example.net", "reason": "original Message-ID <20240304081203.GA1187@alice-laptop.example.org> (from message/rfc822) is in the sent record (2 entries)"}],
- "records": [{"name": "TMP/home/.local/share/unscatter/record.db", "backscatter": 8, "legitimate": 1, "unknown": 0, "not_bounce": 1}]}
+ "records": [{"name": "TMP/home/.local/share/unscatter/record.db", "backscatter": 9, "legitimate": 1, "unknown": 0, "not_bounce": 1}]}
 END
 printf '%s\n' "$out" | sed "s|$TMP/|TMP/|" > "$TMP/got"
 if cmp -s "$TMP/got" "$TMP/expected"; then ok "JSON report: exact"; else not_ok "JSON report: exact"; diff "$TMP/expected" "$TMP/got" | sed 's/^/# /'; fi
@@ -119,15 +121,15 @@ fi
 
 # The period: --since 1 is the --until day alone; --top cuts the lists.
 run_rc "$UNSCATTER" report --since 1 --until 2024-03-07 --top 1 --json
-is "$(printf '%s\n' "$out" | sed -n '2,3p')" ' "bounces": 4, "backscatter": 4, "legitimate": 0, "unknown": 0, "not_bounce": 0,
- "per_day": {"2024-03-07": 4},' "--since 1 --until 2024-03-07: that day only"
-is "$(printf '%s\n' "$out" | grep '"top_servers"')" ' "top_servers": [{"name": "mail-am7eur03on2101.outbound.protection.outlook.com [198.51.100.101]", "count": 1}],' "--top 1: one line per list (ties by name)"
+is "$(printf '%s\n' "$out" | sed -n '2,3p')" ' "bounces": 5, "backscatter": 5, "legitimate": 0, "unknown": 0, "not_bounce": 0,
+ "per_day": {"2024-03-07": 5},' "--since 1 --until 2024-03-07: that day only"
+is "$(printf '%s\n' "$out" | grep '"top_servers"')" ' "top_servers": [{"name": "avgw.metalworks.example.com [203.0.113.150]", "count": 1}],' "--top 1: one line per list (ties by name)"
 run_rc "$UNSCATTER" report --since 0 --until 2024-03-08 --json
 is "$(printf '%s\n' "$out" | sed -n '1p')" '{"since": "2024-03-06", "until": "2024-03-08",' "--since 0: from the oldest decision"
 # The default period is the 30 days up to today.
 UNSCATTER_NOW=1709892001 run_rc "$UNSCATTER" report --json
 is "$(printf '%s\n' "$out" | sed -n '1,2p')" '{"since": "2024-02-08", "until": "2024-03-08",
- "bounces": 9, "backscatter": 8, "legitimate": 1, "unknown": 0, "not_bounce": 1,' "default: the last 30 days"
+ "bounces": 10, "backscatter": 9, "legitimate": 1, "unknown": 0, "not_bounce": 1,' "default: the last 30 days"
 
 # Usage errors: exit 2.
 for args in "--since -1" "--json --html $TMP/x.html" "--until 2024-02-30" "--until yesterday" "--top 0" "stray"; do
