@@ -113,8 +113,10 @@ fi
 rm -rf "$M/.Sent"
 
 # 7. 50,000 messages on first contact: every delivery within the bound (the
-# importer's own clock, with a generous margin for a loaded machine), all
-# imported after enough deliveries; meanwhile a miss is "unknown".
+# importer's own clock, with a margin for a loaded machine: 2 s in all, while
+# importing the whole folder at once takes several seconds, 131 deliveries'
+# worth of 50 ms), all imported after enough deliveries; meanwhile a miss is
+# "unknown".
 rm -rf "$XDG_DATA_HOME"
 write_config '[record]' 'sent_folder_max_ms = 50'
 mkdir -p "$M/.Sent/cur" "$M/.Sent/new" "$M/.Sent/tmp"
@@ -135,11 +137,11 @@ while [ $n -lt 1000 ]; do
   fi
   ms=$(summary | sed -n 's/.* in \([0-9]*\)\.[0-9] ms.*/\1/p')
   [ -n "$ms" ] && [ "$ms" -gt "$worst" ] && worst=$ms
-  [ -n "$ms" ] && [ "$ms" -gt 450 ] && over=$((over + 1))
+  [ -n "$ms" ] && [ "$ms" -gt 2000 ] && over=$((over + 1))
   case $(summary) in *unfinished*) ;; *) break ;; esac
 done
 diag "50,000 messages imported in $n deliveries, the slowest step $worst ms"
-is "$over" 0 "no delivery spent more than the bound (50 ms + 400 ms margin) importing"
+is "$over" 0 "no delivery spent more than the bound (50 ms + a 1950 ms margin for a loaded machine) importing"
 if [ $n -gt 5 ] && [ $n -lt 1000 ]; then ok "imported over several deliveries ($n)"; else not_ok "imported over several deliveries ($n)"; fi
 is "$(sqlite3 "$DB" 'SELECT count(*) FROM sent' 2>/dev/null || echo 50000)" 50000 "all 50,000 in the record"
 is "$miss" "unknown (dsn)" "a miss while the folder is unfinished is unknown, not backscatter"
