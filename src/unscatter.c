@@ -61,7 +61,13 @@ usage (FILE *f)
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
+  /* Only the character set (LC_CTYPE) follows the environment: GLib's
+   * g_get_charset() and GMime's locale charset (a fallback for undeclared
+   * 8-bit header text) read it. Nothing we print depends on the other
+   * categories (no translations, no locale-formatted numbers or dates), and
+   * loading all of them costs each delivery a dozen file opens and mappings
+   * (doc/decisions.md, "Performance"). */
+  setlocale (LC_CTYPE, "");
   /* Leading global options: moved behind the command name. */
   int lead = 1;
   while (lead < argc) {

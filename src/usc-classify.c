@@ -7,6 +7,7 @@
 #include "config.h"
 #include "usc-classify.h"
 #include "usc-common.h"
+#include "usc-screen.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -263,7 +264,9 @@ usc_classify (UscContext *ctx, UscMessage *msg, const char *recipient, const cha
               UscResult *r, GError **error)
 {
   memset (r, 0, sizeof *r);
-  r->bounce = usc_bounce_analyze (msg, error);
+  r->bounce = usc_screen (msg);  /* most ordinary mail: told from its header */
+  if (r->bounce == NULL)
+    r->bounce = usc_bounce_analyze (msg, error);
   if (r->bounce == NULL)
     return FALSE;
   usc_envelope_find (&r->envelope, msg, recipient, sender);

@@ -114,8 +114,10 @@ fi
 rm -rf "$M/.Sent"
 
 # 7. 50,000 messages on first contact: every delivery within the bound (the
-# importer's own clock, with a generous margin for a loaded machine), all
-# imported after enough deliveries; meanwhile a miss is "unknown".
+# importer's own clock, with a margin for a loaded machine: 2 s in all, while
+# importing the whole folder at once takes several seconds, 131 deliveries'
+# worth of 50 ms), all imported after enough deliveries; meanwhile a miss is
+# "unknown".
 rm -rf "$XDG_DATA_HOME"
 write_config '[record]' 'sent_folder_max_ms = 50'
 mkdir -p "$M/.Sent/cur" "$M/.Sent/new" "$M/.Sent/tmp"
@@ -126,7 +128,7 @@ awk -v d="$M/.Sent/cur" 'BEGIN {
     close(f)
   }
 }'
-n=0 worst=0 over=0 miss=""
+n=0 worst=0 over=0 wover=0 miss=""
 : > "$TMP/walls"
 while [ $n -lt 1000 ]; do
   n=$((n + 1))
@@ -139,6 +141,7 @@ while [ $n -lt 1000 ]; do
   wall=$(summary | sed -n 's/.* in \([0-9]*\)\.[0-9] ms .*/\1/p')
   cpu=$(summary | sed -n 's/.* (\([0-9]*\)\.[0-9] ms CPU).*/\1/p')
   [ -n "$wall" ] && echo "$wall" >> "$TMP/walls"
+  [ -n "$wall" ] && [ "$wall" -gt 2000 ] && wover=$((wover + 1))
   [ -n "$cpu" ] && [ "$cpu" -gt "$worst" ] && worst=$cpu
   [ -n "$cpu" ] && [ "$cpu" -gt 450 ] && over=$((over + 1))
   case $(summary) in *unfinished*) ;; *) break ;; esac
@@ -146,6 +149,7 @@ done
 median=$(sort -n "$TMP/walls" | awk '{ a[NR] = $1 } END { print (NR ? a[int((NR + 1) / 2)] : 0) }')
 diag "50,000 messages imported in $n deliveries; per step: the most processor time $worst ms, the median wall time $median ms"
 is "$over" 0 "no delivery spent more than the bound (50 ms + 400 ms margin) of processor time importing"
+is "$wover" 0 "no delivery spent more than 2 s of wall time importing (50 ms + a margin for a loaded machine)"
 if [ "$median" -le 450 ]; then ok "the median step's wall time is within the bound's margin ($median ms)"; else not_ok "the median step's wall time is within the bound's margin ($median ms)"; fi
 if [ $n -gt 5 ] && [ $n -lt 1000 ]; then ok "imported over several deliveries ($n)"; else not_ok "imported over several deliveries ($n)"; fi
 is "$(sqlite3 "$DB" 'SELECT count(*) FROM sent')" 50000 "all 50,000 in the record"
