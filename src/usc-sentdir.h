@@ -22,7 +22,10 @@ typedef struct {
   guint    imported;   /* messages added to the record */
   guint    present;    /* messages already in the record */
   guint    skipped;    /* entries that are no message: not a regular file, unreadable, no header */
-  gint64   elapsed_us; /* time spent, monotonic */
+  gint64   elapsed_us; /* time spent, monotonic (wall) */
+  gint64   cpu_us;     /* processor time spent (the thread's CPU clock): what
+                          the bound limits even when a busy machine
+                          deschedules the process */
   gboolean pending;    /* a folder was left unfinished (time bound, lock): the rest next time */
 } UscSentdirStats;
 
@@ -53,7 +56,7 @@ int usc_sentdir_import (UscRecord *record, const char *folder, gint64 deadline,
                         double busy_timeout, UscSentdirStats *stats, GError **error);
 
 /* "imported 12, already present 0, 3 skipped, 1432 entries read in 4.1 ms
- * (unfinished: resumed at the next delivery)". Newly allocated. */
+ * (3.9 ms CPU) (unfinished: resumed at the next delivery)". Newly allocated. */
 char *usc_sentdir_summary (const UscSentdirStats *stats);
 
 G_END_DECLS

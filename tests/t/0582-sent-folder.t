@@ -10,6 +10,7 @@
 setup_home
 M="$HOME/Maildir"
 export UNSCATTER_VERBOSE=1
+command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 (the program) not installed"
 
 # newest: the file delivered last (inbox or .Backscatter), relative to $M.
 newest () { (cd "$M" && ls -t new/* .Backscatter/new/* 2>/dev/null | head -n 1); }
@@ -43,7 +44,7 @@ is "$(summary | cut -d, -f1-2)" "imported 1, already present 0" "flag rename: th
 mv "$M/.Sent/new/1709540100.M2P1.laptop" "$M/.Sent/cur/1709540100.M2P1.laptop:2,S"
 deliver_one "$DFIX/ham.msg"
 is "$(summary | cut -d, -f1-2)" "imported 0, already present 0" "new/ -> cur/ move: not imported again"
-is "$(sqlite3 "$DB" 'SELECT count(*) FROM sent' 2>/dev/null || echo 2)" 2 "two messages in the record"
+is "$(sqlite3 "$DB" 'SELECT count(*) FROM sent')" 2 "two messages in the record"
 
 # 3. filter reads ~/Maildir's Sent folder too (and --maildir DIR).
 rm -rf "$XDG_DATA_HOME"
@@ -127,7 +128,8 @@ awk -v d="$M/.Sent/cur" 'BEGIN {
     close(f)
   }
 }'
-n=0 worst=0 over=0 miss=""
+n=0 worst=0 over=0 wover=0 miss=""
+: > "$TMP/walls"
 while [ $n -lt 1000 ]; do
   n=$((n + 1))
   if [ $n = 2 ]; then
@@ -135,15 +137,22 @@ while [ $n -lt 1000 ]; do
   else
     deliver_one "$DFIX/ham.msg"
   fi
-  ms=$(summary | sed -n 's/.* in \([0-9]*\)\.[0-9] ms.*/\1/p')
-  [ -n "$ms" ] && [ "$ms" -gt "$worst" ] && worst=$ms
-  [ -n "$ms" ] && [ "$ms" -gt 2000 ] && over=$((over + 1))
+  # the importer's own clocks: wall and processor time of the step
+  wall=$(summary | sed -n 's/.* in \([0-9]*\)\.[0-9] ms .*/\1/p')
+  cpu=$(summary | sed -n 's/.* (\([0-9]*\)\.[0-9] ms CPU).*/\1/p')
+  [ -n "$wall" ] && echo "$wall" >> "$TMP/walls"
+  [ -n "$wall" ] && [ "$wall" -gt 2000 ] && wover=$((wover + 1))
+  [ -n "$cpu" ] && [ "$cpu" -gt "$worst" ] && worst=$cpu
+  [ -n "$cpu" ] && [ "$cpu" -gt 450 ] && over=$((over + 1))
   case $(summary) in *unfinished*) ;; *) break ;; esac
 done
-diag "50,000 messages imported in $n deliveries, the slowest step $worst ms"
-is "$over" 0 "no delivery spent more than the bound (50 ms + a 1950 ms margin for a loaded machine) importing"
+median=$(sort -n "$TMP/walls" | awk '{ a[NR] = $1 } END { print (NR ? a[int((NR + 1) / 2)] : 0) }')
+diag "50,000 messages imported in $n deliveries; per step: the most processor time $worst ms, the median wall time $median ms"
+is "$over" 0 "no delivery spent more than the bound (50 ms + 400 ms margin) of processor time importing"
+is "$wover" 0 "no delivery spent more than 2 s of wall time importing (50 ms + a margin for a loaded machine)"
+if [ "$median" -le 450 ]; then ok "the median step's wall time is within the bound's margin ($median ms)"; else not_ok "the median step's wall time is within the bound's margin ($median ms)"; fi
 if [ $n -gt 5 ] && [ $n -lt 1000 ]; then ok "imported over several deliveries ($n)"; else not_ok "imported over several deliveries ($n)"; fi
-is "$(sqlite3 "$DB" 'SELECT count(*) FROM sent' 2>/dev/null || echo 50000)" 50000 "all 50,000 in the record"
+is "$(sqlite3 "$DB" 'SELECT count(*) FROM sent')" 50000 "all 50,000 in the record"
 is "$miss" "unknown (dsn)" "a miss while the folder is unfinished is unknown, not backscatter"
 deliver_one "$DFIX/bounce-forged.msg"
 is "$v" "backscatter (dsn)" "once finished, a miss is backscatter"
