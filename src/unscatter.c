@@ -24,6 +24,7 @@ static const struct {
   { "expire",   cmd_expire,   "remove old entries from the record" },
   { "stats",    cmd_stats,    "counts per day, verdict and kind" },
   { "report",   cmd_report,   "the backscatter report (text, --json, --html FILE)" },
+  { "msgid",    cmd_msgid,    "print a fresh Message-ID (for mail clients)" },
 };
 
 /* The options every command takes, accepted before the command name too. */

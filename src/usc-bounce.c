@@ -81,6 +81,13 @@ usc_bounce_free (UscBounce **bounce)
   g_free (b->bounce_date);
   g_free (b->reporting_mta);
   g_free (b->mta_family);
+  g_free (b->signature.value);
+  g_free (b->signature.message_id);
+  g_free (b->signature.date);
+  g_free (b->signature.from);
+  g_free (b->signature.to);
+  g_free (b->signature.cc);
+  g_free (b->signature.source);
   g_free (b);
   *bounce = NULL;
 }
@@ -2786,6 +2793,20 @@ collect_original (Ctx *c, UscKind kind)
       b->envelope_sender = g_ascii_strdown (a, -1);
       g_free (a);
     }
+  }
+  /* The signature of what the user sent (usc-sign.h) and what it covers. */
+  for (guint i = 0; i < c->returned->len && !b->signature.value; i++) {
+    GMimeObject *o = GMIME_OBJECT (c->returned->pdata[i]);
+    const char *sig = hdr (o, "X-Unscatter-Sig");
+    if (sig == NULL)
+      continue;
+    b->signature.value = g_strdup (sig);
+    b->signature.message_id = g_strdup (hdr (o, "Message-ID"));
+    b->signature.date = g_strdup (hdr (o, "Date"));
+    b->signature.from = g_strdup (hdr (o, "From"));
+    b->signature.to = g_strdup (hdr (o, "To"));
+    b->signature.cc = g_strdup (hdr (o, "Cc"));
+    b->signature.source = g_strdup (c->returned_src->pdata[i]);
   }
   /* a DSN goes to the original's envelope sender */
   if (!b->envelope_sender && kind == USC_KIND_DSN && c->to_addr)
