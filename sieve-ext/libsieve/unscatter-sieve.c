@@ -173,8 +173,9 @@ run (int argc, char **argv)
   /* Judging, then the script's own time limit, then storing. */
   cli_set_watchdog (limits->max_seconds * 3 + ctx.config->busy_timeout * 2 + 30, CLI_EX_TEMPFAIL);
 
-  if (!cli_delivery_classify (&ctx, "sieve", "delivered to the inbox unfiltered", opt_rcpt,
-                              opt_sender, &d, &error)) {
+  /* The Sent folders of the Maildir are imported first, as deliver does. */
+  if (!cli_delivery_classify (&ctx, "sieve", "delivered to the inbox unfiltered", maildir,
+                              opt_rcpt, opt_sender, &d, &error)) {
     cli_error ("sieve", error);
     goto out;
   }
