@@ -112,6 +112,8 @@ worker_main (int fd, guint *counter, const char *const *files, guint n, CliJobFn
     if (!write_all (fd, &d, sizeof d) || !write_all (fd, out->str, out->len) || !write_all (fd, err->str, err->len))
       _exit (1);
   }
+  g_string_free (out, TRUE);
+  g_string_free (err, TRUE);
   /* _exit: the parent's stdio buffers, atexit handlers and library
    * destructors belong to the parent. */
   _exit (0);

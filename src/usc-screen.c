@@ -444,7 +444,9 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
   if (GMIME_IS_MESSAGE_PART (o))
     return FALSE;
   GMimeContentType *ct = g_mime_object_get_content_type (o);
-  char *mt = ct ? g_ascii_strdown (g_mime_content_type_get_mime_type (ct), -1) : g_strdup ("");
+  char *mt = ct ? g_mime_content_type_get_mime_type (ct) : g_strdup ("");  /* allocated */
+  for (char *q = mt; *q; q++)
+    *q = g_ascii_tolower (*q);
   gboolean ok = TRUE;
   if (GMIME_IS_MULTIPART (o)) {
     GMimeMultipart *mp = GMIME_MULTIPART (o);
@@ -480,6 +482,12 @@ usc_screen (const UscMessage *msg)
   GMimeMessage *mm = msg->mime;
   GMimeObject *top = GMIME_OBJECT (mm);
 
+  /* the commonest signs of a bounce first: they cost one look-up each */
+  GMimeObject *body = g_mime_message_get_mime_part (mm);
+  GMimeContentType *ct = body ? g_mime_object_get_content_type (body) : NULL;
+  if (g_mime_object_get_header (top, "Auto-Submitted") || g_mime_object_get_header (top, "X-Failed-Recipients") ||
+      (ct && g_mime_content_type_is_type (ct, "multipart", "report")))
+    return NULL;
   const char *subj = g_mime_message_get_subject (mm);
   char *subject_lc = subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
   gboolean plain = TRUE;
