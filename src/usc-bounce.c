@@ -24,7 +24,7 @@
  * only once the message is known to be a bounce. Text is scanned with plain
  * substring searches (lower-cased or read case-folded), no regular
  * expressions; a table is searched in one pass over the text (see
- * "multi-pattern matching"), with exactly the results of one strstr() per
+ * usc-match.h), with exactly the results of one strstr() per
  * entry.
  */
 #include "config.h"
@@ -32,6 +32,7 @@
 #include "usc-dsn.h"
 #include "usc-sniff.h"
 #include "usc-bounce-tables.h"
+#include "usc-match.h"
 
 #include <string.h>
 
@@ -152,298 +153,13 @@ prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
   return FALSE;
 }
 
-/* ---- multi-pattern matching ----
- *
- * The tables are searched in ONE pass over a text instead of one strstr()
- * per entry: the entries are indexed by their first four bytes (entries of
- * two or three bytes by their first two; the index is built once per
- * process, from the tables as they are), every position of the text is
- * looked up there, and the offset of the first occurrence of each entry is
- * recorded: exactly what strstr() would have found (byte for byte, on the
- * same NUL-terminated text). The message's own text is scanned once for all
- * the tables searched in it (text_matcher), the copy separators once for
- * every occurrence in the notice (text_separators); other tables get an
- * index on first use (table_multi), and contains_any() asks it first. A
- * "folded" scan reads the text as if lower-cased (ASCII), so that no
- * lower-cased copy is needed. Only the machinery changes; the heuristics
- * stay in the tables, and a table added there is indexed too. */
-
-#define MULTI_BITS4 14         /* entries of 4+ bytes: by their first four */
-#define MULTI_BUCKETS2 4096    /* entries of 2-3 bytes: by their first two */
-
-typedef struct {
-  guint n;
-  const char *const *pat;
-  guint32 *len;
-  guint32 *w4;                          /* the first four bytes of an entry of 4+ */
-  guint32 *next;                        /* 1 + next entry of the same bucket, 0: none */
-  guint32 head4[1 << MULTI_BITS4];      /* 1 + first entry of the bucket, 0: none */
-  guint32 bits4[1 << (MULTI_BITS4 - 5)]; /* the non-empty buckets of head4 (a small filter) */
-  guint32 head2[MULTI_BUCKETS2];
-  guint n2;                             /* entries of 2-3 bytes */
-  guint n_short;                        /* entries shorter than two bytes */
-  guint *short_idx;
-} Multi;
-
-static inline guint32
-multi_load4 (const char *p)
-{
-  guint32 w;
-  memcpy (&w, p, 4);
-  return w;
-}
-
-static inline guint
-multi_hash4 (guint32 w)
-{
-  return (w * 2654435761u) >> (32 - MULTI_BITS4);
-}
-
-static inline guint
-multi_hash2 (guchar a, guchar b)
-{
-  return ((guint) a * 67u + b) & (MULTI_BUCKETS2 - 1);
-}
-
-/* Index @n patterns (not copied: static strings). */
-static Multi *
-multi_new (const char *const *pat, guint n)
-{
-  Multi *m = g_new0 (Multi, 1);
-  m->n = n;
-  m->pat = pat;
-  m->len = g_new (guint32, n ? n : 1);
-  m->w4 = g_new0 (guint32, n ? n : 1);
-  m->next = g_new0 (guint32, n ? n : 1);
-  m->short_idx = g_new (guint, n ? n : 1);
-  for (guint i = n; i-- > 0;) {
-    gsize l = strlen (pat[i]);
-    m->len[i] = (guint32) l;
-    if (l < 2) {
-      m->short_idx[m->n_short++] = i;
-    } else if (l < 4) {
-      guint h = multi_hash2 ((guchar) pat[i][0], (guchar) pat[i][1]);
-      m->next[i] = m->head2[h];
-      m->head2[h] = i + 1;
-      m->n2++;
-    } else {
-      m->w4[i] = multi_load4 (pat[i]);
-      guint h = multi_hash4 (m->w4[i]);
-      m->next[i] = m->head4[h];
-      m->head4[h] = i + 1;
-      m->bits4[h >> 5] |= 1u << (h & 31);
-    }
-  }
-  return m;
-}
-
-/* ASCII upper-case letters of the four bytes in @w lower-cased (SWAR). */
-static inline guint32
-multi_fold4 (guint32 w)
-{
-  guint32 low7 = w & 0x7f7f7f7fu;
-  guint32 ge_a = low7 + 0x3f3f3f3fu;   /* high bit: byte >= 'A' */
-  guint32 gt_z = low7 + 0x25252525u;   /* high bit: byte > 'Z' */
-  guint32 upper = ~w & (ge_a ^ gt_z) & 0x80808080u;
-  return w | (upper >> 2);
-}
-
-/* The bytes of @pt from @from on match @h (lower-cased first when @fold). */
-static inline gboolean
-multi_tail_eq (const char *h, const char *pt, guint32 from, guint32 len, gboolean fold)
-{
-  for (guint32 j = from; j < len; j++)
-    if ((fold ? ascii_lc (h[j]) : h[j]) != pt[j])
-      return FALSE;
-  return TRUE;
-}
-
-/* Candidates at @p (@w: the four bytes there, when there are four). */
-static inline gboolean
-multi_at (const Multi *m, const char *hay, gsize len, gsize p, guint32 w, gboolean have4, gboolean fold,
-          gssize *first_r)
-{
-  gboolean hit = FALSE;
-  guint h4 = have4 ? multi_hash4 (w) : 0;
-  if (have4 && (m->bits4[h4 >> 5] & (1u << (h4 & 31))))
-    for (guint32 k = m->head4[h4]; k; k = m->next[k - 1]) {
-      guint i = k - 1;
-      if (m->w4[i] == w && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
-          multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], fold)) {
-        if (!first_r)
-          return TRUE;
-        first_r[i] = (gssize) p;
-        hit = TRUE;
-      }
-    }
-  if (m->n2) {
-    guchar a = (guchar) hay[p], b = (guchar) hay[p + 1];
-    if (fold) {
-      a = (guchar) ascii_lc ((char) a);
-      b = (guchar) ascii_lc ((char) b);
-    }
-    for (guint32 k = m->head2[multi_hash2 (a, b)]; k; k = m->next[k - 1]) {
-      guint i = k - 1;
-      const char *pt = m->pat[i];
-      if ((guchar) pt[0] == a && (guchar) pt[1] == b && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
-          multi_tail_eq (hay + p, pt, 2, m->len[i], fold)) {
-        if (!first_r)
-          return TRUE;
-        first_r[i] = (gssize) p;
-        hit = TRUE;
-      }
-    }
-  }
-  return hit;
-}
-
-/* The scan of @hay (@len bytes, no NUL inside; with @fold, read as if
- * lower-cased). With @first_r: first_r[i] = offset of the first occurrence of
- * entry i or -1, i.e. strstr (hay, pat[i]) - hay. Returns the offset of the
- * first occurrence of any entry, or -1 (without @first_r it stops there). */
-static inline gssize
-multi_run (const Multi *m, const char *hay, gsize len, gssize *first_r, gboolean fold)
-{
-  gssize best = -1;
-  if (first_r)
-    for (guint i = 0; i < m->n; i++)
-      first_r[i] = -1;
-  for (guint k = 0; k < m->n_short; k++) {
-    guint i = m->short_idx[k];
-    gssize at = -1;
-    if (m->len[i] == 0)
-      at = 0;
-    else
-      for (gsize j = 0; j < len && at < 0; j++)
-        if ((fold ? ascii_lc (hay[j]) : hay[j]) == m->pat[i][0])
-          at = (gssize) j;
-    if (at >= 0) {
-      if (first_r)
-        first_r[i] = at;
-      if (best < 0 || at < best)
-        best = at;
-    }
-  }
-  /* without @first_r, only an earlier start matters */
-  gsize pend = best >= 0 && !first_r ? (gsize) best : len;
-  gsize p = 0;
-  for (; p + 4 <= len && p < pend; p++) {
-    guint32 w = multi_load4 (hay + p);
-    if (fold)
-      w = multi_fold4 (w);
-    if (multi_at (m, hay, len, p, w, TRUE, fold, first_r)) {
-      if (best < 0 || (gssize) p < best)
-        best = (gssize) p;
-      if (!first_r)
-        return best;
-    }
-  }
-  for (; p + 1 < len && p < pend; p++)
-    if (multi_at (m, hay, len, p, 0, FALSE, fold, first_r)) {
-      if (best < 0 || (gssize) p < best)
-        best = (gssize) p;
-      if (!first_r)
-        return best;
-    }
-  return best;
-}
-
-static void
-multi_scan (const Multi *m, const char *hay, gsize len, gssize *first_r)
-{
-  multi_run (m, hay, len, first_r, FALSE);
-}
-
-/* Does any entry occur in @hay (@len bytes, no NUL inside)? */
-static gboolean
-multi_any (const Multi *m, const char *hay, gsize len)
-{
-  return multi_run (m, hay, len, NULL, FALSE) >= 0;
-}
-
-/* Offset of the first occurrence of any entry in @hay read as if
- * lower-cased, or -1. */
-static gssize
-multi_first_folded (const Multi *m, const char *hay, gsize len)
-{
-  return multi_run (m, hay, len, NULL, TRUE);
-}
-
-/* One occurrence of an entry. */
-typedef struct {
-  gsize pos;
-  guint32 len;
-} MultiOcc;
-
-/* Every occurrence of every entry in @hay (@len bytes, no NUL inside) read
- * as if lower-cased, in the order of their offsets, appended to @occ. For an
- * index without entries shorter than two bytes. */
-static void
-multi_all_folded (const Multi *m, const char *hay, gsize len, GArray *occ)
-{
-  for (gsize p = 0; p + 1 < len; p++) {
-    if (p + 4 <= len) {
-      guint32 w = multi_fold4 (multi_load4 (hay + p));
-      guint h4 = multi_hash4 (w);
-      if (m->bits4[h4 >> 5] & (1u << (h4 & 31)))
-        for (guint32 k = m->head4[h4]; k; k = m->next[k - 1]) {
-          guint i = k - 1;
-          if (m->w4[i] == w && m->len[i] <= len - p && multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], TRUE)) {
-            MultiOcc o = { p, m->len[i] };
-            g_array_append_val (occ, o);
-          }
-        }
-    }
-    if (m->n2 == 0)
-      continue;
-    guchar a = (guchar) ascii_lc (hay[p]), b = (guchar) ascii_lc (hay[p + 1]);
-    for (guint32 k = m->head2[multi_hash2 (a, b)]; k; k = m->next[k - 1]) {
-      guint i = k - 1;
-      const char *pt = m->pat[i];
-      if ((guchar) pt[0] == a && (guchar) pt[1] == b && m->len[i] <= len - p &&
-          multi_tail_eq (hay + p, pt, 2, m->len[i], TRUE)) {
-        MultiOcc o = { p, m->len[i] };
-        g_array_append_val (occ, o);
-      }
-    }
-  }
-}
-
-/* The index of one table, built on first use (kept for the process). */
-typedef struct {
-  gconstpointer tab;
-  gsize n;
-  Multi *m;
-} TableMulti;
-
-G_LOCK_DEFINE_STATIC (table_multis);
-
-static const Multi *
-table_multi (const char *const *tab, gsize n)
-{
-  static TableMulti cache[64];
-  static guint ncache;
-  const Multi *r = NULL;
-  G_LOCK (table_multis);
-  for (guint k = 0; k < ncache && !r; k++)
-    if (cache[k].tab == tab && cache[k].n == n)
-      r = cache[k].m;
-  if (r == NULL && ncache < G_N_ELEMENTS (cache)) {
-    Multi *m = multi_new (tab, (guint) n);
-    cache[ncache++] = (TableMulti) { tab, n, m };
-    r = m;
-  }
-  G_UNLOCK (table_multis);
-  return r;  /* NULL: too many tables, search them the slow way */
-}
-
 /* FALSE when no entry of @tab occurs in @hay (NUL-terminated); TRUE when
  * one does, or when the table has no index. */
 static gboolean
 table_may_contain (const char *const *tab, gsize n, const char *hay)
 {
-  const Multi *m = table_multi (tab, n);
-  return m == NULL || multi_any (m, hay, strlen (hay));
+  const UscMatch *m = usc_match_table (tab, n);
+  return m == NULL || usc_match_any (m, hay, strlen (hay));
 }
 
 /* All the tables searched in a message's own text (Evidence.scan_lc), in one
@@ -456,7 +172,7 @@ typedef struct {
 static const char *const scan_literals[] = { "final-recipient:", "reporting-mta:", "http://", "https://" };
 
 typedef struct {
-  Multi *m;
+  UscMatch *m;
   MultiTab tabs[16];
   guint ntabs;
   guint markers_off;  /* dsn_body_markers[i].needle */
@@ -497,7 +213,7 @@ text_matcher (void)
     for (guint i = 0; i < N (mta_signatures); i++)
       g_ptr_array_add (pats, (gpointer) (mta_signatures[i].where == SIG_BODY ? mta_signatures[i].needle : ""));
     guint n = pats->len;
-    tm.m = multi_new ((const char **) g_ptr_array_free (pats, FALSE), n);
+    tm.m = usc_match_new ((const char **) g_ptr_array_free (pats, FALSE), n);
     g_once_init_leave (&done, 1);
   }
   return &tm;
@@ -739,7 +455,7 @@ typedef struct {
   GPtrArray *returned;  /* GMimeMessage* (ref): returned originals, best first */
   GPtrArray *returned_src; /* const char* static */
   GString *text;        /* own text parts, UTF-8 */
-  GArray *sep_occ;      /* MultiOcc: the copy_separators in @text (case-folded), or NULL */
+  GArray *sep_occ;      /* UscMatchOcc: the copy_separators in @text (case-folded), or NULL */
   gsize sep_occ_len;    /* the length of @text they were found in */
   gsize first_off;      /* the first real text part in @text */
   gsize first_text_len;
@@ -1328,10 +1044,10 @@ find_separator_from (const char *lc, gssize best)
 static gssize
 find_separator (const char *t)
 {
-  const Multi *m = table_multi (copy_separators, N (copy_separators));
+  const UscMatch *m = usc_match_table (copy_separators, N (copy_separators));
   gssize best = -1;
   if (m)
-    best = multi_first_folded (m, t, strlen (t));
+    best = usc_match_first_folded (m, t, strlen (t));
   else {
     char *lc = g_ascii_strdown (t, -1);
     for (guint i = 0; i < N (copy_separators); i++) {
@@ -1415,14 +1131,14 @@ inline_header_block (char **lines, guint n, guint at)
 static const GArray *
 text_separators (Ctx *c)
 {
-  const Multi *m = table_multi (copy_separators, N (copy_separators));
-  if (m == NULL || m->n_short > 0)
+  const UscMatch *m = usc_match_table (copy_separators, N (copy_separators));
+  if (m == NULL || usc_match_has_short (m))
     return NULL;
   if (c->sep_occ == NULL || c->sep_occ_len != c->text->len) {
     if (c->sep_occ == NULL)
-      c->sep_occ = g_array_new (FALSE, FALSE, sizeof (MultiOcc));
+      c->sep_occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
     g_array_set_size (c->sep_occ, 0);
-    multi_all_folded (m, c->text->str, c->text->len, c->sep_occ);
+    usc_match_all_folded (m, c->text->str, c->text->len, c->sep_occ);
     c->sep_occ_len = c->text->len;
   }
   return c->sep_occ;
@@ -1438,7 +1154,7 @@ region_separator (Ctx *c, const char *region, gsize off, gsize n)
     return find_separator (region);
   gssize best = -1;
   for (guint k = 0; k < occ->len && best < 0; k++) {
-    const MultiOcc *o = &g_array_index (occ, MultiOcc, k);
+    const UscMatchOcc *o = &g_array_index (occ, UscMatchOcc, k);
     if (o->pos >= off && o->pos + o->len <= off + n)
       best = (gssize) (o->pos - off);
   }
@@ -1468,10 +1184,10 @@ scan_text_ids (Ctx *c)
       while (ll < 200 && p[ll])
         ll++;
       gsize poff = (gsize) (p - lines[0]);
-      while (oi < occ->len && g_array_index (occ, MultiOcc, oi).pos < poff)
+      while (oi < occ->len && g_array_index (occ, UscMatchOcc, oi).pos < poff)
         oi++;
-      for (guint k = oi; k < occ->len && g_array_index (occ, MultiOcc, k).pos < poff + ll; k++)
-        if (g_array_index (occ, MultiOcc, k).pos + g_array_index (occ, MultiOcc, k).len <= poff + ll) {
+      for (guint k = oi; k < occ->len && g_array_index (occ, UscMatchOcc, k).pos < poff + ll; k++)
+        if (g_array_index (occ, UscMatchOcc, k).pos + g_array_index (occ, UscMatchOcc, k).len <= poff + ll) {
           after_sep = TRUE;
           break;
         }
@@ -2339,8 +2055,8 @@ gather_evidence (Ctx *c, Evidence *e)
   GMimeObject *top = GMIME_OBJECT (c->msg->mime);
   const char *s = e->scan_lc = unquoted_lower (c->text->str, SCAN_MAX);
   e->tm = text_matcher ();
-  e->hits = g_new (gssize, e->tm->m->n);
-  multi_scan (e->tm->m, s, strlen (s), e->hits);
+  e->hits = g_new (gssize, usc_match_size (e->tm->m));
+  usc_match_first_each (e->tm->m, s, strlen (s), e->hits);
 
   /* structure */
   e->report_ct = c->report_type && strstr (c->report_type, "delivery-status");
