@@ -464,7 +464,23 @@ typedef struct {
   guint seq;
   gboolean header_copy;   /* a text/rfc822-headers style part */
   GPtrArray *payloads;    /* GMimeObject* (ref): attachments to sniff */
+  GHashTable *rcpt_index;   /* of b->recipients (usc_ptr_array_add_unique_indexed) */
+  GHashTable *status_index; /* of b->status */
 } Ctx;
+
+/* A failed recipient / status code, unless already there (case-insensitive /
+ * exact); takes ownership of @s. Linear in the number added. */
+static gboolean
+add_recipient (Ctx *c, char *s)
+{
+  return usc_ptr_array_add_unique_indexed (c->b->recipients, &c->rcpt_index, s, TRUE);
+}
+
+static gboolean
+add_status (Ctx *c, char *s)
+{
+  return usc_ptr_array_add_unique_indexed (c->b->status, &c->status_index, s, FALSE);
+}
 
 static void
 add_cand_own (Ctx *c, char *id, const char *source, int rank, gboolean allow_own)
@@ -1432,7 +1448,7 @@ scan_text_recipients (Ctx *c, const char *diag)
     if (a && (is_own_address (c, a) || is_known_id (c, a)))
       g_clear_pointer (&a, g_free);
     if (a)
-      usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
+      add_recipient (c, a);
     else
       g_free (a);
   }
@@ -1448,7 +1464,7 @@ scan_text_recipients (Ctx *c, const char *diag)
       p++;
     char *a = addr_at (p, NULL);
     if (a && !is_own_address (c, a))
-      usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
+      add_recipient (c, a);
     else
       g_free (a);
   }
@@ -1466,7 +1482,7 @@ scan_text_recipients (Ctx *c, const char *diag)
         const char *end = NULL;
         char *a = addr_at (st, &end);
         if (a && !is_own_address (c, a)) {
-          usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
+          add_recipient (c, a);
           break;
         }
         g_free (a);
@@ -1504,7 +1520,7 @@ ses_json (Ctx *c, const char *lc_text, gboolean extract)
       r += strlen ("\"emailaddress\":\"");
       char *a = addr_at (r, NULL);
       if (a)
-        usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
+        add_recipient (c, a);
     }
     const char *st = strstr (lc, "\"status\":\"");
     if (st)
@@ -2540,21 +2556,21 @@ collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all)
        * mail address: the Original-Recipient does */
       const char *a = has_mailbox (rc->final_recipient) ? rc->final_recipient : rc->original_recipient;
       if (has_mailbox (a))
-        usc_ptr_array_add_unique (b->recipients, g_strdup (a), TRUE);
+        add_recipient (c, g_strdup (a));
       /* an alias expanded on the way ("expanded from <x>"): the address the
        * sender wrote is the Original-Recipient, and that is what a sent
        * record holds */
       if (a != rc->original_recipient && has_mailbox (rc->original_recipient))
-        usc_ptr_array_add_unique (b->recipients, g_strdup (rc->original_recipient), TRUE);
+        add_recipient (c, g_strdup (rc->original_recipient));
       if (rc->status && usc_dsn_status_valid (rc->status))
-        usc_ptr_array_add_unique (b->status, g_strdup (rc->status), FALSE);
+        add_status (c, g_strdup (rc->status));
       /* a generic x.0.0 often hides the real code in the diagnostic */
       if (rc->status && g_str_has_suffix (rc->status, ".0.0") && rc->diagnostic) {
         GPtrArray *more = g_ptr_array_new_with_free_func (g_free);
         scan_status (more, rc->diagnostic);
         for (guint m = 0; m < more->len; m++)
           if (((char *) more->pdata[m])[0] == rc->status[0])
-            usc_ptr_array_add_unique (b->status, g_strdup (more->pdata[m]), FALSE);
+            add_status (c, g_strdup (more->pdata[m]));
         g_ptr_array_unref (more);
       }
       if (rc->diagnostic) {
@@ -2577,7 +2593,7 @@ collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all)
     for (guint i = 0; v[i]; i++) {
       char *a = msgid_in (v[i], FALSE);
       if (a) {
-        usc_ptr_array_add_unique (b->recipients, g_ascii_strdown (a, -1), TRUE);
+        add_recipient (c, g_ascii_strdown (a, -1));
         g_free (a);
       }
     }
@@ -2628,7 +2644,7 @@ phrase_recipient (Ctx *c, const char *text)
         q++;
       char *a = addr_at (q, NULL);
       if (a && !is_own_address (c, a) && !is_known_id (c, a)) {
-        usc_ptr_array_add_unique (c->b->recipients, a, TRUE);
+        add_recipient (c, a);
         break;
       }
       g_free (a);
@@ -2654,7 +2670,7 @@ collect_feedback_recipients (Ctx *c)
           continue;
         char *a = addr_at (l + n + strspn (l + n, " \t<\""), NULL);
         if (a && strchr (a, '@'))
-          usc_ptr_array_add_unique (b->recipients, a, TRUE);
+          add_recipient (c, a);
         else
           g_free (a);
         break;
@@ -2669,7 +2685,7 @@ collect_feedback_recipients (Ctx *c)
     const char *v = hdr (GMIME_OBJECT (orig), feedback_copy_recipient_headers[k]);
     char *a = v ? msgid_in (v, FALSE) : NULL;
     if (a && strchr (a, '@'))
-      usc_ptr_array_add_unique (b->recipients, g_ascii_strdown (a, -1), TRUE);
+      add_recipient (c, g_ascii_strdown (a, -1));
     g_free (a);
   }
   if (b->recipients->len > 0)
@@ -2681,7 +2697,7 @@ collect_feedback_recipients (Ctx *c)
     if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
       const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
       if (a && strchr (a, '@') && a[strlen (a) - 1] != '@' && !is_own_address (c, a))
-        usc_ptr_array_add_unique (b->recipients, g_ascii_strdown (a, -1), TRUE);
+        add_recipient (c, g_ascii_strdown (a, -1));
     }
   }
 }
@@ -2713,7 +2729,7 @@ collect_text_failures (Ctx *c, const char *diag)
       if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
         const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
         if (a && strchr (a, '@') && !is_own_address (c, a))
-          usc_ptr_array_add_unique (b->recipients, g_ascii_strdown (a, -1), TRUE);
+          add_recipient (c, g_ascii_strdown (a, -1));
       }
     }
   }
@@ -2826,6 +2842,8 @@ ctx_clear (Ctx *c)
   g_free (c->report_type);
   g_free (c->boundary_lc);
   g_free (c->feedback_text);
+  g_clear_pointer (&c->rcpt_index, g_hash_table_unref);
+  g_clear_pointer (&c->status_index, g_hash_table_unref);
 }
 
 static UscBounce *
@@ -2874,10 +2892,10 @@ analyze (UscMessage *msg, guint level)
         /* what the inner bounce knows and we do not */
         if (b->recipients->len == 0)
           for (guint i = 0; i < c->inner->recipients->len; i++)
-            usc_ptr_array_add_unique (b->recipients, g_strdup (c->inner->recipients->pdata[i]), TRUE);
+            add_recipient (c, g_strdup (c->inner->recipients->pdata[i]));
         if (b->status->len == 0)
           for (guint i = 0; i < c->inner->status->len; i++)
-            usc_ptr_array_add_unique (b->status, g_strdup (c->inner->status->pdata[i]), FALSE);
+            add_status (c, g_strdup (c->inner->status->pdata[i]));
         if (!b->subject && c->inner->subject)
           b->subject = g_strdup (c->inner->subject);
         note (b, "a bounce returned inside this one was analysed too");
@@ -2886,7 +2904,7 @@ analyze (UscMessage *msg, guint level)
       collect_feedback_recipients (c);
     } else if ((kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE) && c->from_addr) {
       /* the one who answered is whom the original went to */
-      usc_ptr_array_add_unique (b->recipients, g_strdup (c->from_addr), TRUE);
+      add_recipient (c, g_strdup (c->from_addr));
     }
     if (kind == USC_KIND_DSN)
       collect_family (c, &e, diag_all->str, reporting_all->str);
