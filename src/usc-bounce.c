@@ -1920,37 +1920,98 @@ malware_rest (const char *r)
   return FALSE;
 }
 
+/* The prefixes of malware names, in one index (usc-match.h): the tables
+ * below, one after the other, each in its own order. */
+enum { MAL_PLATFORM, MAL_BARE, MAL_EICAR, MAL_TYPE, MAL_CLAMAV, MAL_NTABS };
+
+static const char *const malware_eicar[] = { "eicar" };
+
+typedef struct {
+  UscMatch *m;
+  const char **pat;      /* the entries of every table */
+  guint end[MAL_NTABS];  /* table t: entries [end[t-1], end[t]) */
+} MalwareIndex;
+
+static const MalwareIndex *
+malware_index (void)
+{
+  static MalwareIndex mi;
+  static gsize done = 0;
+  if (g_once_init_enter (&done)) {
+    static const struct { const char *const *tab; guint n; } tabs[MAL_NTABS] = {
+      [MAL_PLATFORM] = { malware_platforms, N (malware_platforms) },
+      [MAL_BARE] = { malware_bare_prefixes, N (malware_bare_prefixes) },
+      [MAL_EICAR] = { malware_eicar, N (malware_eicar) },
+      [MAL_TYPE] = { malware_types, N (malware_types) },
+      [MAL_CLAMAV] = { malware_clamav_platforms, N (malware_clamav_platforms) },
+    };
+    GPtrArray *pats = g_ptr_array_new ();
+    for (guint t = 0; t < MAL_NTABS; t++) {
+      for (guint i = 0; i < tabs[t].n; i++)
+        g_ptr_array_add (pats, (gpointer) tabs[t].tab[i]);
+      mi.end[t] = pats->len;
+    }
+    guint n = pats->len;
+    mi.pat = (const char **) g_ptr_array_free (pats, FALSE);
+    mi.m = usc_match_new (mi.pat, n);
+    g_once_init_leave (&done, 1);
+  }
+  return &mi;
+}
+
 /* How many malware names (by the engines' naming shapes, see the tables)
- * does the lower-case text @lc contain (at most 4)? */
+ * does the lower-case text @lc contain (at most 4)? The prefixes are found
+ * in one pass (malware_index); at each word start that has one, the first
+ * entry of each table there is the one prefix_any() would give. */
 static int
 malware_names (const char *lc)
 {
   int k = 0;
   if (lc == NULL)
     return 0;
+  const MalwareIndex *mi = malware_index ();
+  GArray *occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
+  usc_match_all (mi->m, lc, strlen (lc), occ);
+  guint oi = 0;
   for (const char *p = lc; *p && k < 4; p++) {
+    while (oi < occ->len && g_array_index (occ, UscMatchOcc, oi).pos < (gsize) (p - lc))
+      oi++;
+    if (oi == occ->len)
+      break;  /* no prefix from here on */
+    p = lc + g_array_index (occ, UscMatchOcc, oi).pos;  /* none in between */
     if (!g_ascii_isalpha (*p) || !word_start (lc, p))
       continue;
+    const char *first[MAL_NTABS] = { NULL };
+    guint first_idx[MAL_NTABS];
+    for (guint j = oi; j < occ->len && g_array_index (occ, UscMatchOcc, j).pos == (gsize) (p - lc); j++) {
+      guint idx = g_array_index (occ, UscMatchOcc, j).idx, t = 0;
+      while (idx >= mi->end[t])
+        t++;
+      if (first[t] == NULL || idx < first_idx[t]) {
+        first[t] = mi->pat[idx];
+        first_idx[t] = idx;
+      }
+    }
     const char *hit = NULL;
     gboolean found = FALSE;
-    if (prefix_any (p, malware_platforms, N (malware_platforms), &hit) && p[0] != ' ')
+    if ((hit = first[MAL_PLATFORM]) != NULL && p[0] != ' ')
       found = malware_rest (p + strlen (hit));
-    if (!found && prefix_any (p, malware_bare_prefixes, N (malware_bare_prefixes), &hit) && p[0] != ' ') {
+    if (!found && (hit = first[MAL_BARE]) != NULL && p[0] != ' ') {
       const char *r = p + strlen (hit), *e = r;
       while (g_ascii_isalnum (*e))
         e++;
       found = e - r >= 4;
     }
-    if (!found && g_str_has_prefix (p, "eicar") && (p[5] == '-' || p[5] == '_' || p[5] == '.'))
+    if (!found && first[MAL_EICAR] && (p[5] == '-' || p[5] == '_' || p[5] == '.'))
       found = TRUE;
-    if (!found && prefix_any (p, malware_types, N (malware_types), &hit)) {
+    if (!found && (hit = first[MAL_TYPE]) != NULL) {
       /* "gen:variant" + ".razy.912": the prefix may end before its dot */
       const char *r = p + strlen (hit);
       if ((*r == '.' || *r == ':') && g_ascii_isalnum (r[1]) && g_ascii_isalnum (hit[strlen (hit) - 1]))
         r++;
       found = malware_rest (r);
     }
-    if (!found && prefix_any (p, malware_clamav_platforms, N (malware_clamav_platforms), &hit)) {
+    if (!found && (hit = first[MAL_CLAMAV]) != NULL) {
       const char *q = p + strlen (hit);
       const char *cat = NULL;
       if (prefix_any (q, malware_clamav_categories, N (malware_clamav_categories), &cat) && q[0] != ' ')
@@ -1964,6 +2025,7 @@ malware_names (const char *lc)
         break;
     }
   }
+  g_array_unref (occ);
   return k;
 }
 

@@ -202,35 +202,53 @@ multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gbool
 /* Every occurrence of every entry in @hay (@len bytes, no NUL inside) read
  * as if lower-cased, in the order of their offsets, appended to @occ. For an
  * index without entries shorter than two bytes. */
-void
-usc_match_all_folded (const UscMatch *m, const char *hay, gsize len, GArray *occ)
+static inline void
+all_run (const UscMatch *m, const char *hay, gsize len, GArray *occ, gboolean fold)
 {
   for (gsize p = 0; p + 1 < len; p++) {
     if (p + 4 <= len) {
-      guint32 w = multi_fold4 (multi_load4 (hay + p));
+      guint32 w = multi_load4 (hay + p);
+      if (fold)
+        w = multi_fold4 (w);
       guint h4 = multi_hash4 (w);
       if (m->bits4[h4 >> 5] & (1u << (h4 & 31)))
         for (guint32 k = m->head4[h4]; k; k = m->next[k - 1]) {
           guint i = k - 1;
-          if (m->w4[i] == w && m->len[i] <= len - p && multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], TRUE)) {
-            UscMatchOcc o = { p, m->len[i] };
+          if (m->w4[i] == w && m->len[i] <= len - p && multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], fold)) {
+            UscMatchOcc o = { p, m->len[i], i };
             g_array_append_val (occ, o);
           }
         }
     }
     if (m->n2 == 0)
       continue;
-    guchar a = (guchar) ascii_lc (hay[p]), b = (guchar) ascii_lc (hay[p + 1]);
+    guchar a = (guchar) hay[p], b = (guchar) hay[p + 1];
+    if (fold) {
+      a = (guchar) ascii_lc ((char) a);
+      b = (guchar) ascii_lc ((char) b);
+    }
     for (guint32 k = m->head2[multi_hash2 (a, b)]; k; k = m->next[k - 1]) {
       guint i = k - 1;
       const char *pt = m->pat[i];
       if ((guchar) pt[0] == a && (guchar) pt[1] == b && m->len[i] <= len - p &&
-          multi_tail_eq (hay + p, pt, 2, m->len[i], TRUE)) {
-        UscMatchOcc o = { p, m->len[i] };
+          multi_tail_eq (hay + p, pt, 2, m->len[i], fold)) {
+        UscMatchOcc o = { p, m->len[i], i };
         g_array_append_val (occ, o);
       }
     }
   }
+}
+
+void
+usc_match_all_folded (const UscMatch *m, const char *hay, gsize len, GArray *occ)
+{
+  all_run (m, hay, len, occ, TRUE);
+}
+
+void
+usc_match_all (const UscMatch *m, const char *hay, gsize len, GArray *occ)
+{
+  all_run (m, hay, len, occ, FALSE);
 }
 
 void

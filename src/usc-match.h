@@ -17,10 +17,12 @@ G_BEGIN_DECLS
 
 typedef struct _UscMatch UscMatch;
 
-/* One occurrence of a pattern: its offset in the text and its length. */
+/* One occurrence of a pattern: its offset in the text, its length and its
+ * index in the patterns given to usc_match_new(). */
 typedef struct {
   gsize pos;
   guint32 len;
+  guint32 idx;
 } UscMatchOcc;
 
 /* Index @n patterns. The strings are NOT copied: @pat and every string in it
@@ -60,10 +62,14 @@ gboolean usc_match_any (const UscMatch *m, const char *hay, gsize len);
 gssize usc_match_first_folded (const UscMatch *m, const char *hay, gsize len);
 
 /* Every occurrence of every pattern in @hay (@len bytes, no NUL inside) read
- * as if lower-cased, in the order of their offsets (patterns at the same
- * offset in index order), appended to @occ (a GArray of UscMatchOcc). For an
+ * as if lower-cased, in the order of their offsets (at one offset: the
+ * patterns of four bytes or more first, then the shorter ones, each group in
+ * index order), appended to @occ (a GArray of UscMatchOcc). For an
  * index without patterns shorter than two bytes (those are skipped). */
 void usc_match_all_folded (const UscMatch *m, const char *hay, gsize len, GArray *occ);
+
+/* The same, byte for byte (no folding). */
+void usc_match_all (const UscMatch *m, const char *hay, gsize len, GArray *occ);
 
 G_END_DECLS
 #endif

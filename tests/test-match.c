@@ -52,6 +52,37 @@ want_cmp (gconstpointer a, gconstpointer b)
   return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* usc_match_all[_folded] (@m, @hay) against repeated strstr() on @ref (@hay
+ * itself, or its lower-cased copy when @fold). */
+static void
+check_all (const char *what, const UscMatch *m, const char *const *pat, guint n, const char *hay, const char *ref,
+           gboolean fold)
+{
+  gsize len = strlen (hay);
+  GArray *occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
+  if (fold)
+    usc_match_all_folded (m, hay, len, occ);
+  else
+    usc_match_all (m, hay, len, occ);
+  GArray *want = g_array_new (FALSE, FALSE, sizeof (Want));
+  for (guint i = 0; i < n; i++)
+    for (const char *s = strstr (ref, pat[i]); s != NULL; s = strstr (s + 1, pat[i])) {
+      Want w = { (gsize) (s - ref), strlen (pat[i]) >= 4 ? 0 : 1, i, (guint32) strlen (pat[i]) };
+      g_array_append_val (want, w);
+    }
+  g_array_sort (want, want_cmp);
+  for (guint k = 0; k < want->len && k < occ->len; k++) {
+    const Want *w = &g_array_index (want, Want, k);
+    const UscMatchOcc *o = &g_array_index (occ, UscMatchOcc, k);
+    if (o->pos != w->pos || o->len != w->len || o->idx != w->idx)
+      g_error ("%s: %soccurrence %u: pattern %u at %" G_GSIZE_FORMAT ", strstr says \"%s\" at %" G_GSIZE_FORMAT, what,
+               fold ? "folded " : "", k, o->idx, o->pos, pat[w->idx], w->pos);
+  }
+  g_assert_cmpuint (want->len, ==, occ->len);
+  g_array_unref (want);
+  g_array_unref (occ);
+}
+
 /* Every answer of @m over @hay against strstr()/strcasestr(). */
 static void
 check_text (const char *what, const char *const *pat, guint n, const char *hay)
@@ -92,27 +123,8 @@ check_text (const char *what, const char *const *pat, guint n, const char *hay)
   g_assert_cmpint (usc_match_first_folded (m, hay, len), ==, want_best_f);
 
   if (!usc_match_has_short (m)) {
-    GArray *occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
-    usc_match_all_folded (m, hay, len, occ);
-    GArray *want = g_array_new (FALSE, FALSE, sizeof (Want));
-    for (guint i = 0; i < n; i++)
-      for (const char *s = strstr (lc, pat[i]); s != NULL; s = strstr (s + 1, pat[i])) {
-        Want w = { (gsize) (s - lc), strlen (pat[i]) >= 4 ? 0 : 1, i, (guint32) strlen (pat[i]) };
-        g_array_append_val (want, w);
-      }
-    g_array_sort (want, want_cmp);
-    guint k = 0;
-    for (; k < want->len && k < occ->len; k++) {
-      const Want *w = &g_array_index (want, Want, k);
-      const UscMatchOcc *o = &g_array_index (occ, UscMatchOcc, k);
-      if (o->pos != w->pos || o->len != w->len)
-        g_error ("%s: occurrence %u: at %" G_GSIZE_FORMAT " (%u bytes), strstr says \"%s\" at %" G_GSIZE_FORMAT, what,
-                 k, o->pos, o->len, pat[w->idx], w->pos);
-    }
-    g_assert_cmpuint (want->len, ==, occ->len);
-    g_array_unref (want);
-    g_assert_cmpuint (k, ==, occ->len);
-    g_array_unref (occ);
+    check_all (what, m, pat, n, hay, lc, TRUE);
+    check_all (what, m, pat, n, hay, hay, FALSE);
   }
   g_free (first);
   g_free (lc);
