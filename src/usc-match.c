@@ -32,6 +32,7 @@ struct _UscMatch {
   guint32 head4[1 << MULTI_BITS4];      /* 1 + first entry of the bucket, 0: none */
   guint32 bits4[1 << (MULTI_BITS4 - 5)]; /* the non-empty buckets of head4 (a small filter) */
   guint32 head2[MULTI_BUCKETS2];
+  guint64 bigram[65536 / 64];           /* the first two bytes of every entry of 2+ (a filter) */
   guint n2;                             /* entries of 2-3 bytes */
   guint n_short;                        /* entries shorter than two bytes */
   guint *short_idx;
@@ -70,6 +71,10 @@ usc_match_new (const char *const *pat, guint n)
   for (guint i = n; i-- > 0;) {
     gsize l = strlen (pat[i]);
     m->len[i] = (guint32) l;
+    if (l >= 2) {
+      guint bg = ((guint) (guchar) pat[i][0] << 8) | (guchar) pat[i][1];
+      m->bigram[bg >> 6] |= G_GUINT64_CONSTANT (1) << (bg & 63);
+    }
     if (l < 2) {
       m->short_idx[m->n_short++] = i;
     } else if (l < 4) {
@@ -107,6 +112,19 @@ multi_tail_eq (const char *h, const char *pt, guint32 from, guint32 len, gboolea
     if ((fold ? ascii_lc (h[j]) : h[j]) != pt[j])
       return FALSE;
   return TRUE;
+}
+
+/* May an entry of two bytes or more start at @p (@p + 1 < the text's end)? */
+static inline gboolean
+multi_bigram (const UscMatch *m, const char *p, gboolean fold)
+{
+  guchar a = (guchar) p[0], b = (guchar) p[1];
+  if (fold) {
+    a = (guchar) ascii_lc ((char) a);
+    b = (guchar) ascii_lc ((char) b);
+  }
+  guint bg = ((guint) a << 8) | b;
+  return (m->bigram[bg >> 6] >> (bg & 63)) & 1;
 }
 
 /* Candidates at @p (@w: the four bytes there, when there are four). */
@@ -179,6 +197,8 @@ multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gbool
   gsize pend = best >= 0 && !first_r ? (gsize) best : len;
   gsize p = 0;
   for (; p + 4 <= len && p < pend; p++) {
+    if (!multi_bigram (m, hay + p, fold))
+      continue;
     guint32 w = multi_load4 (hay + p);
     if (fold)
       w = multi_fold4 (w);
@@ -190,7 +210,7 @@ multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gbool
     }
   }
   for (; p + 1 < len && p < pend; p++)
-    if (multi_at (m, hay, len, p, 0, FALSE, fold, first_r)) {
+    if (multi_bigram (m, hay + p, fold) && multi_at (m, hay, len, p, 0, FALSE, fold, first_r)) {
       if (best < 0 || (gssize) p < best)
         best = (gssize) p;
       if (!first_r)
@@ -206,6 +226,8 @@ static inline void
 all_run (const UscMatch *m, const char *hay, gsize len, GArray *occ, gboolean fold)
 {
   for (gsize p = 0; p + 1 < len; p++) {
+    if (!multi_bigram (m, hay + p, fold))
+      continue;
     if (p + 4 <= len) {
       guint32 w = multi_load4 (hay + p);
       if (fold)
