@@ -17,4 +17,6 @@ fi
 python3 "$here/bench.py" "$usc"
 rc=$?
 [ "$rc" -eq 2 ] && exit 2
+echo
+sh "$here/redis.sh" "$usc"
 exit 0

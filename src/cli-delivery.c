@@ -48,7 +48,9 @@ cli_delivery_classify (CliContext *ctx, const char *name, const char *unjudged_a
     g_propagate_error (error, local);
     return FALSE;
   }
-  fprintf (stderr, "unscatter: %s: %s; %s\n", name, local->message, unjudged_action);
+  char *m = usc_display_escape (local->message, -1);
+  fprintf (stderr, "unscatter: %s: %s; %s\n", name, m, unjudged_action);
+  g_free (m);
   g_clear_error (&local);
   return TRUE;
 }

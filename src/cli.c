@@ -7,7 +7,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -77,13 +82,99 @@ cli_log_decision (CliContext *ctx, const UscResult *r)
   g_free (line);
 }
 
+gboolean
+cli_become_user (const char *name, GError **error)
+{
+  struct passwd *pw = NULL;
+  if (name && *name) {
+    pw = getpwnam (name);
+    if (pw == NULL && g_ascii_isdigit (*name)) {
+      char *end = NULL;
+      guint64 uid = g_ascii_strtoull (name, &end, 10);
+      if (end && *end == '\0' && uid <= G_MAXUINT32)
+        pw = getpwuid ((uid_t) uid);
+    }
+  }
+  if (pw == NULL) {
+    char *shown = usc_display_escape (name ? name : "", -1);
+    g_set_error (error, USC_ERROR, USC_ERROR_UNSAFE, "--user %s: no such user", shown);
+    g_free (shown);
+    return FALSE;
+  }
+  uid_t uid = pw->pw_uid;
+  gid_t gid = pw->pw_gid;
+  char *login = g_strdup (pw->pw_name);
+  char *home = g_strdup (pw->pw_dir);
+  gboolean ok = TRUE;
+  if (geteuid () != 0) {
+    if (uid != geteuid () || uid != getuid ()) {
+      g_set_error (error, USC_ERROR, USC_ERROR_UNSAFE, "--user %s: only root can become another user", login);
+      ok = FALSE;
+    }
+  } else if (initgroups (login, gid) != 0 || setgid (gid) != 0 || setuid (uid) != 0) {
+    int e = errno;
+    g_set_error (error, USC_ERROR, USC_ERROR_UNSAFE, "--user %s: cannot become the user: %s", login, g_strerror (e));
+    ok = FALSE;
+  } else if (getuid () != uid || geteuid () != uid || getgid () != gid || getegid () != gid
+             || (uid != 0 && setuid (0) == 0)) {
+    g_set_error (error, USC_ERROR, USC_ERROR_UNSAFE, "--user %s: privileges were not dropped", login);
+    ok = FALSE;
+  }
+  if (ok) {
+    g_setenv ("HOME", home, TRUE);
+    g_setenv ("USER", login, TRUE);
+    g_setenv ("LOGNAME", login, TRUE);
+    static const char *const unset[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "UNSCATTER_DB" };
+    for (gsize i = 0; i < G_N_ELEMENTS (unset); i++)
+      g_unsetenv (unset[i]);
+  }
+  g_free (login);
+  g_free (home);
+  return ok;
+}
+
+gboolean
+cli_root_may_deliver (const char *path, GError **error)
+{
+  char *p = g_strdup (path);
+  struct stat st;
+  for (;;) {
+    if (stat (p, &st) == 0)   /* the Maildir path is followed when delivering: so here */
+      break;
+    char *up = g_path_get_dirname (p);
+    if (strcmp (up, p) == 0) {
+      g_free (up);
+      st.st_uid = 0;
+      break;
+    }
+    g_free (p);
+    p = up;
+  }
+  gboolean ok = st.st_uid == 0;
+  if (!ok) {
+    char *shown = usc_display_escape (p, -1);
+    g_set_error (error, USC_ERROR, USC_ERROR_UNSAFE,
+                 "running as root, and %s belongs to uid %ld: refusing to deliver as root into another "
+                 "user's Maildir (use --user NAME to deliver as that user)", shown, (long) st.st_uid);
+    g_free (shown);
+  }
+  g_free (p);
+  return ok;
+}
+
 void
 cli_error (const char *context, const GError *error)
 {
-  if (context)
-    fprintf (stderr, "unscatter: %s: %s\n", context, error ? error->message : "unknown error");
+  /* file names and error texts may carry bytes from a message or a path:
+   * one line, no controls (usc_display_escape) */
+  char *m = usc_display_escape (error ? error->message : "unknown error", -1);
+  char *c = context ? usc_display_escape (context, -1) : NULL;
+  if (c)
+    fprintf (stderr, "unscatter: %s: %s\n", c, m);
   else
-    fprintf (stderr, "unscatter: %s\n", error ? error->message : "unknown error");
+    fprintf (stderr, "unscatter: %s\n", m);
+  g_free (c);
+  g_free (m);
 }
 
 static volatile sig_atomic_t watchdog_exit = 75;

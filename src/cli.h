@@ -79,6 +79,21 @@ gboolean cli_delivery_classify (CliContext *ctx, const char *name, const char *u
                                 GError **error);
 void cli_delivery_clear (CliDelivery *d);
 
+/* Become the user @name (a login name, or a numeric uid) for good, before
+ * anything is opened: initgroups(), setgid(), setuid(), checked (getting
+ * root back must fail); then HOME, USER and LOGNAME are the user's, and
+ * XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME and UNSCATTER_DB (the
+ * caller's, not the user's) are unset, so that every default is the
+ * user's. Only root can become another user; naming oneself is a no-op.
+ * FALSE with @error (USC_ERROR_UNSAFE) otherwise. */
+gboolean cli_become_user (const char *name, GError **error);
+
+/* Running as root without --user: TRUE when @path (a Maildir, existing or
+ * not) belongs to root, i.e. its nearest existing ancestor is owned by uid
+ * 0; else FALSE with @error saying to use --user. Delivering as root into
+ * another user's Maildir would leave files its owner cannot read. */
+gboolean cli_root_may_deliver (const char *path, GError **error);
+
 /* Print "unscatter: CONTEXT: MESSAGE" to stderr. */
 void cli_error (const char *context, const GError *error);
 
@@ -95,5 +110,6 @@ int cmd_sendmail (int argc, char **argv);
 int cmd_batv (int argc, char **argv);
 int cmd_expire (int argc, char **argv);
 int cmd_stats (int argc, char **argv);
+int cmd_report (int argc, char **argv);
 
 #endif

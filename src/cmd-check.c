@@ -11,15 +11,39 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Everything printed for a human goes through put(): text from the message
+ * (decoded encoded-words, DSN fields, file names) may hold CR/LF, ESC, BEL,
+ * other controls or invalid UTF-8, which would forge lines or drive the
+ * terminal (usc_display_escape). */
+static void
+put (const char *s)
+{
+  char *e = usc_display_escape (s, -1);
+  fputs (e, stdout);
+  g_free (e);
+}
+
+/* "  LABEL          VALUE\n" with VALUE escaped. */
+static void
+put_field (const char *label, const char *value)
+{
+  printf ("  %-15s", label);
+  put (value);
+  putchar ('\n');
+}
+
 static void
 print_list (const char *label, const GPtrArray *arr)
 {
   if (arr == NULL || arr->len == 0)
     return;
   printf ("  %-15s", label);
-  for (guint i = 0; i < arr->len; i++)
-    printf ("%s%s", i ? ", " : "", (const char *) arr->pdata[i]);
-  printf ("\n");
+  for (guint i = 0; i < arr->len; i++) {
+    if (i)
+      fputs (", ", stdout);
+    put (arr->pdata[i]);
+  }
+  putchar ('\n');
 }
 
 static void
@@ -29,33 +53,47 @@ print_explain (const UscResult *r)
   const UscVerdict *v = r->verdict;
   if (b->message_ids->len) {
     printf ("  original ids:  ");
-    for (guint i = 0; i < b->message_ids->len; i++)
-      printf ("%s<%s> (from %s)", i ? ", " : "", (const char *) b->message_ids->pdata[i],
-              (const char *) b->id_sources->pdata[i]);
-    printf ("\n");
+    for (guint i = 0; i < b->message_ids->len; i++) {
+      fputs (i ? ", <" : "<", stdout);
+      put (b->message_ids->pdata[i]);
+      fputs ("> (from ", stdout);
+      put (b->id_sources->pdata[i]);
+      putchar (')');
+    }
+    putchar ('\n');
   }
   print_list ("recipients:", b->recipients);
   print_list ("status:", b->status);
   print_list ("diagnostic:", b->diagnostics);
   if (b->envelope_id)
-    printf ("  %-15s%s\n", "envelope id:", b->envelope_id);
+    put_field ("envelope id:", b->envelope_id);
   if (b->envelope_sender)
-    printf ("  %-15s%s\n", "orig. sender:", b->envelope_sender);
+    put_field ("orig. sender:", b->envelope_sender);
   if (b->subject)
-    printf ("  %-15s%s\n", "orig. subject:", b->subject);
+    put_field ("orig. subject:", b->subject);
   if (b->date)
-    printf ("  %-15s%s\n", "orig. date:", b->date);
-  if (b->reporting_mta || b->mta_family)
-    printf ("  %-15s%s%s%s%s\n", "reported by:", b->reporting_mta ? b->reporting_mta : "?",
-            b->mta_family ? " (" : "", b->mta_family ? b->mta_family : "", b->mta_family ? ")" : "");
-  if (r->envelope.recipient)
-    printf ("  %-15s%s (%s)\n", "delivered to:", r->envelope.recipient, r->envelope.recipient_source);
-  if (v->batv_checked && v->batv.status != USC_BATV_NONE)
-    printf ("  %-15s%s: %s\n", "batv:", v->batv.tag ? v->batv.tag : "", usc_batv_status_reason (v->batv.status));
+    put_field ("orig. date:", b->date);
+  if (b->reporting_mta || b->mta_family) {
+    char *s = g_strdup_printf ("%s%s%s%s", b->reporting_mta ? b->reporting_mta : "?",
+                               b->mta_family ? " (" : "", b->mta_family ? b->mta_family : "",
+                               b->mta_family ? ")" : "");
+    put_field ("reported by:", s);
+    g_free (s);
+  }
+  if (r->envelope.recipient) {
+    char *s = g_strdup_printf ("%s (%s)", r->envelope.recipient, r->envelope.recipient_source);
+    put_field ("delivered to:", s);
+    g_free (s);
+  }
+  if (v->batv_checked && v->batv.status != USC_BATV_NONE) {
+    char *s = g_strdup_printf ("%s: %s", v->batv.tag ? v->batv.tag : "", usc_batv_status_reason (v->batv.status));
+    put_field ("batv:", s);
+    g_free (s);
+  }
   print_list ("payload:", b->payload_types);
   print_list ("detected:", b->notes);
   for (guint i = 0; i < v->reasons->len; i++)
-    printf ("  %-15s%s\n", i ? "" : "because:", (const char *) v->reasons->pdata[i]);
+    put_field (i ? "" : "because:", v->reasons->pdata[i]);
 }
 
 /* Returns TRUE when the message is backscatter. */
@@ -86,7 +124,8 @@ check_one (CliContext *ctx, const char *file, gboolean json, gboolean explain,
       printf ("%s\n", o->str);
       g_string_free (o, TRUE);
     } else {
-      printf ("%s: error\n", file);
+      put (file);
+      fputs (": error\n", stdout);
     }
     cli_error (file, error);
   } else {
@@ -96,7 +135,8 @@ check_one (CliContext *ctx, const char *file, gboolean json, gboolean explain,
       printf ("%s\n", line);
       g_free (line);
     } else {
-      printf ("%s: %s %s %s\n", file, usc_verdict_name (r.verdict->verdict),
+      put (file);
+      printf (": %s %s %s\n", usc_verdict_name (r.verdict->verdict),
               usc_kind_name (r.bounce->kind), usc_action_name (r.verdict->action));
       if (explain)
         print_explain (&r);

@@ -83,15 +83,18 @@ delivered (void)
   signal (SIGALRM, on_fatal_signal);
 }
 
-/* Deliver @n chunks to @maildir / @folder; 0 or 75. */
+/* Deliver @n chunks to @maildir / @folder; 0 or 75. *@unsafe_r (may be
+ * NULL) is set when the Maildir was refused as unsafe (a symlink in it). */
 static int
-store (const char *maildir, const char *folder, const GBytes *const *chunks, guint n)
+store (const char *maildir, const char *folder, const GBytes *const *chunks, guint n, gboolean *unsafe_r)
 {
   GError *error = NULL;
   hold_stop_signals (TRUE);
   if (usc_maildir_deliver (maildir, folder, chunks, n, NULL, &error) < 0) {
     hold_stop_signals (FALSE);
     cli_error ("deliver", error);
+    if (unsafe_r)
+      *unsafe_r = g_error_matches (error, USC_ERROR, USC_ERROR_UNSAFE);
     g_clear_error (&error);
     return CLI_EX_TEMPFAIL;
   }
@@ -113,11 +116,12 @@ cmd_deliver (int argc, char **argv)
 
   CliContext ctx = { 0 };
   gboolean opt_help = FALSE;
-  char *opt_maildir = NULL, *opt_rcpt = NULL, *opt_sender = NULL, *maildir = NULL;
+  char *opt_maildir = NULL, *opt_rcpt = NULL, *opt_sender = NULL, *opt_user = NULL, *maildir = NULL;
   GOptionEntry entries[] = {
     { "maildir", 'm', 0, G_OPTION_ARG_FILENAME, &opt_maildir, "the Maildir to deliver to (default ~/Maildir)", "DIR" },
     { "recipient", 'r', 0, G_OPTION_ARG_STRING, &opt_rcpt, "envelope recipient of the delivery", "ADDR" },
     { "sender", 's', 0, G_OPTION_ARG_STRING, &opt_sender, "envelope sender of the delivery", "ADDR" },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &opt_user, "as root: become this user before anything else (required as root unless the Maildir is root's)", "NAME" },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &opt_help, "show this help (exit 75)", NULL },
     { NULL }
   };
@@ -146,7 +150,18 @@ cmd_deliver (int argc, char **argv)
     fprintf (stderr, "unscatter: deliver: unexpected argument '%s' (the message is read from stdin)\n", argv[1]);
     goto out;
   }
+  /* Root: become the user named by --user before anything is opened (the
+   * config, the record and the Maildir are then the user's); without it,
+   * deliver only into a Maildir that is root's own. */
+  if (opt_user && !cli_become_user (opt_user, &error)) {
+    cli_error ("deliver", error);
+    goto out;
+  }
   maildir = expand_maildir (opt_maildir);
+  if (opt_user == NULL && geteuid () == 0 && !cli_root_may_deliver (maildir, &error)) {
+    cli_error ("deliver", error);
+    goto out;
+  }
   if (!cli_context_init (&ctx, &error)) {
     cli_error ("deliver", error);
     goto out;
@@ -166,7 +181,7 @@ cmd_deliver (int argc, char **argv)
      * rather than defer forever. */
     rest = g_bytes_new_from_bytes (d.raw, d.from_end, rlen - d.from_end);
     const GBytes *chunks[] = { rest };
-    rc = store (maildir, NULL, chunks, 1);
+    rc = store (maildir, NULL, chunks, 1, NULL);
     goto out;
   }
 
@@ -180,19 +195,23 @@ cmd_deliver (int argc, char **argv)
     delivered ();
     rc = CLI_EX_OK;
     break;
-  case USC_ACTION_FILE:
-    rc = store (maildir, ctx.config->folder ? ctx.config->folder : "Backscatter", chunks, n_chunks);
+  case USC_ACTION_FILE: {
+    gboolean unsafe = FALSE;
+    rc = store (maildir, ctx.config->folder ? ctx.config->folder : "Backscatter", chunks, n_chunks, &unsafe);
     /* A folder that cannot be used (a file in its place, no permission) is
      * not worth deferring for: the queue would give up after days and the
-     * message would be lost. The inbox gets it, verdict headers and all. */
-    if (rc != CLI_EX_OK) {
+     * message would be lost. The inbox gets it, verdict headers and all.
+     * But a symlink planted in the Maildir is a sign of tampering: defer
+     * (75) until someone looks, rather than deliver next to it. */
+    if (rc != CLI_EX_OK && !unsafe) {
       fprintf (stderr, "unscatter: deliver: filing failed, delivering to the inbox instead\n");
-      rc = store (maildir, NULL, chunks, n_chunks);
+      rc = store (maildir, NULL, chunks, n_chunks, NULL);
     }
     break;
+  }
   case USC_ACTION_DELIVER:
   default:
-    rc = store (maildir, NULL, chunks, n_chunks);
+    rc = store (maildir, NULL, chunks, n_chunks, NULL);
     break;
   }
   /* Once the message is safe: syslog and the record's counts (a failure
@@ -211,5 +230,6 @@ out:
   g_free (opt_maildir);
   g_free (opt_rcpt);
   g_free (opt_sender);
+  g_free (opt_user);
   return rc == CLI_EX_OK ? CLI_EX_OK : CLI_EX_TEMPFAIL;
 }

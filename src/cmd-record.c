@@ -8,8 +8,11 @@
  * line at the start of the file or after an empty line (mboxrd/mboxo).
  * Writes are grouped in transactions of up to half a second so that an
  * import is fast without holding the lock long enough to stall deliveries.
+ * `record --export FILE` writes the whole record (entries, decision counts)
+ * as text and `record --import FILE` adds such a file to the record, which
+ * moves a record between backends (SQLite <-> Redis) without loss.
  * Exit: 0 ok, 75 the record failed (temporary), 65 some input was not a
- * message (the rest is recorded).
+ * message (the rest is recorded) or the import file is malformed.
  */
 #include "config.h"
 #include <sys/mman.h>
@@ -242,11 +245,66 @@ import_mbox (Import *im, const char *path)
   return cont;
 }
 
+/* `record --export FILE` / `--import FILE` ("-": stdout / stdin): move a
+ * record between backends (usc_record_export / usc_record_import). */
+static int
+export_import (CliContext *ctx, const char *export_to, const char *import_from)
+{
+  GError *error = NULL;
+  UscRecord *record = cli_context_record (ctx, import_from != NULL, &error);
+  if (record == NULL) {
+    if (error == NULL) {
+      fprintf (stderr, "unscatter: record: --export: there is no record (%s)\n",
+               usc_context_record_path (ctx->usc));
+      return CLI_EX_TEMPFAIL;
+    }
+    cli_error ("record", error);
+    g_clear_error (&error);
+    return CLI_EX_TEMPFAIL;
+  }
+  const char *name = export_to ? export_to : import_from;
+  gboolean std = strcmp (name, "-") == 0;
+  FILE *f = std ? (export_to ? stdout : stdin) : fopen (name, export_to ? "w" : "r");
+  if (f == NULL) {
+    fprintf (stderr, "unscatter: record: %s: %s\n", name, g_strerror (errno));
+    return export_to ? CLI_EX_TEMPFAIL : CLI_EX_DATAERR;
+  }
+  int ret = CLI_EX_OK;
+  if (export_to) {
+    gint64 n = 0;
+    int rc = usc_record_export (record, f, &n, &error);
+    if (!std && fclose (f) != 0 && rc == 0) {
+      g_set_error (&error, USC_ERROR, USC_ERROR_IO, "%s: %s", name, g_strerror (errno));
+      rc = -1;
+    }
+    if (rc < 0) {
+      cli_error ("record --export", error);
+      g_clear_error (&error);
+      return CLI_EX_TEMPFAIL;
+    }
+    fprintf (stderr, "unscatter: record: exported %" G_GINT64_FORMAT " entries\n", n);
+    return CLI_EX_OK;
+  }
+  UscRecordImportCounts c = { 0 };
+  if (usc_record_import (record, f, &c, &error) < 0) {
+    ret = error->code == USC_ERROR_PARSE ? CLI_EX_DATAERR : CLI_EX_TEMPFAIL;
+    cli_error ("record --import", error);
+    g_clear_error (&error);
+  } else {
+    fprintf (stderr, "unscatter: record: imported %" G_GINT64_FORMAT " entries: added %" G_GINT64_FORMAT
+             ", already present or expired %" G_GINT64_FORMAT "; %" G_GINT64_FORMAT " decision counts\n",
+             c.entries, c.added, c.present, c.decisions);
+  }
+  if (!std)
+    fclose (f);
+  return ret;
+}
+
 int
 cmd_record (int argc, char **argv)
 {
   CliContext ctx = { 0 };
-  char *maildir = NULL, *mbox = NULL;
+  char *maildir = NULL, *mbox = NULL, *export_to = NULL, *import_from = NULL;
   char **rcpts = NULL;
   int since_days = 0;
   GOptionEntry entries[] = {
@@ -254,6 +312,8 @@ cmd_record (int argc, char **argv)
     { "mbox", 0, 0, G_OPTION_ARG_FILENAME, &mbox, "import an mbox file", "FILE" },
     { "since", 0, 0, G_OPTION_ARG_INT, &since_days, "skip messages dated more than DAYS days ago", "DAYS" },
     { "recipient", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &rcpts, "an envelope recipient (repeatable)", "ADDR" },
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, &export_to, "write the whole record to FILE (- for stdout)", "FILE" },
+    { "import", 0, 0, G_OPTION_ARG_FILENAME, &import_from, "add a record written by --export (- for stdin)", "FILE" },
     { NULL }
   };
   GOptionContext *oc = g_option_context_new ("[FILE...] — add sent messages to the record (stdin when no FILE)");
@@ -262,11 +322,13 @@ cmd_record (int argc, char **argv)
   GError *error = NULL;
   int ret = CLI_EX_OK;
   if (!g_option_context_parse (oc, &argc, &argv, &error) || since_days < 0
-      || ((maildir != NULL) + (mbox != NULL) + (argc > 1) > 1)) {
+      || ((maildir != NULL) + (mbox != NULL) + (argc > 1) + (export_to != NULL) + (import_from != NULL) > 1)
+      || ((export_to || import_from) && (since_days || rcpts))) {
     if (error)
       cli_error ("record", error);
     else
-      fprintf (stderr, "unscatter: record: give FILEs, --maildir or --mbox (one of them), and --since >= 0\n");
+      fprintf (stderr, "unscatter: record: give FILEs, --maildir, --mbox, --export or --import (one of them), "
+               "and --since >= 0 (not with --export or --import)\n");
     g_clear_error (&error);
     g_option_context_free (oc);
     ret = CLI_EX_USAGE;
@@ -277,6 +339,10 @@ cmd_record (int argc, char **argv)
     cli_error ("record", error);
     g_clear_error (&error);
     ret = CLI_EX_TEMPFAIL;
+    goto out;
+  }
+  if (export_to || import_from) {
+    ret = export_import (&ctx, export_to, import_from);
     goto out;
   }
   Import im = { .ctx = &ctx, .extra = (const char *const *) rcpts };
@@ -320,6 +386,8 @@ out:
   cli_context_clear (&ctx);
   g_free (maildir);
   g_free (mbox);
+  g_free (export_to);
+  g_free (import_from);
   g_strfreev (rcpts);
   return ret;
 }

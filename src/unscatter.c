@@ -23,6 +23,7 @@ static const struct {
   { "batv",     cmd_batv,     "BATV: sign, verify, keygen" },
   { "expire",   cmd_expire,   "remove old entries from the record" },
   { "stats",    cmd_stats,    "counts per day, verdict and kind" },
+  { "report",   cmd_report,   "the backscatter report (text, --json, --html FILE)" },
 };
 
 /* The options every command takes, accepted before the command name too. */

@@ -108,7 +108,7 @@ usc_looks_like_field (const char *p)
 }
 /* Collect the header-looking block around line @at of @lines (prefix stripped). */
 GMimeMessage *
-usc_inline_header_block (char **lines, guint n, guint at)
+usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget)
 {
   int q;
   guint s = at, e = at;
@@ -138,7 +138,7 @@ usc_inline_header_block (char **lines, guint n, guint at)
     g_string_append_c (blk, '\n');
   }
   g_string_append (blk, "\n");
-  GMimeMessage *m = usc_mime_parse_embedded (blk->str, blk->len);
+  GMimeMessage *m = usc_mime_parse_embedded (blk->str, blk->len, budget);
   g_string_free (blk, TRUE);
   return m;
 }

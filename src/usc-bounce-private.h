@@ -220,7 +220,7 @@ gssize usc_find_separator (const char *t);
 const char *usc_strip_prefix (const char *line, int *quote_r);
 gboolean usc_looks_like_field (const char *p);
 /* Collect the header-looking block around line @at of @lines (prefix stripped). */
-GMimeMessage *usc_inline_header_block (char **lines, guint n, guint at);
+GMimeMessage *usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget);
 /* Where the copy_separators occur in c->text (read as if lower-cased), found
  * in one pass and kept; NULL when the index cannot say (use the slow way). */
 const GArray *usc_text_separators (Ctx *c);

@@ -123,7 +123,7 @@ scan_text_ids (Ctx *c)
         rank = 7;
       }
       if (!got_block && (rank == 5 || rank == 6)) {
-        GMimeMessage *m = usc_inline_header_block (lines, n, i);
+        GMimeMessage *m = usc_inline_header_block (lines, n, i, c->msg->budget);
         if (m) {
           usc_add_returned (c, m, src);
           got_block = TRUE;
@@ -136,7 +136,7 @@ scan_text_ids (Ctx *c)
   /* a copy of the original's headers without a Message-ID still tells
    * whom it went to, its subject and date */
   if (!got_block && first_field_after_sep > 0) {
-    GMimeMessage *m = usc_inline_header_block (lines, n, first_field_after_sep);
+    GMimeMessage *m = usc_inline_header_block (lines, n, first_field_after_sep, c->msg->budget);
     if (m)
       usc_add_returned (c, m, "inline-copy");
   }
@@ -241,6 +241,7 @@ usc_collect_ids (Ctx *c, const Evidence *e, UscKind kind)
       im.mime = m;
       im.limits = c->msg->limits;
       im.deadline = c->msg->deadline;
+      im.budget = c->msg->budget; /* borrowed: one budget for the whole message */
       c->inner = usc_bounce_analyze_level (&im, c->level + 1);
       if (c->inner && c->inner->kind == USC_KIND_DSN) {
         if (id && e->report_dsn)

@@ -51,9 +51,10 @@ usc_add_returned (Ctx *c, GMimeMessage *m, const char *source)
   g_ptr_array_add (c->returned, m);
   g_ptr_array_add (c->returned_src, (gpointer) source);
 }
-/* Parse a header-only block (text/rfc822-headers) as a message. */
+/* Parse a header-only block (text/rfc822-headers) as a message, drawing on
+ * @budget (the message's). */
 static GMimeMessage *
-parse_header_block (const char *data, gsize len)
+parse_header_block (const char *data, gsize len, UscBudget *budget)
 {
   GString *s = g_string_new_len (data, len);
   /* some MTAs indent the block or start it with a blank line */
@@ -62,7 +63,7 @@ parse_header_block (const char *data, gsize len)
     k++;
   g_string_erase (s, 0, k);
   g_string_append (s, "\n\n");
-  GMimeMessage *m = usc_mime_parse_embedded (s->str, s->len);
+  GMimeMessage *m = usc_mime_parse_embedded (s->str, s->len, budget);
   g_string_free (s, TRUE);
   return m;
 }
@@ -75,16 +76,16 @@ looks_like_field_n (const char *data, gsize len)
     i++;
   return i > 1 && i < len && data[i] == ':';
 }
-/* An embedded message, leading blank lines skipped. */
+/* An embedded message, leading blank lines skipped; drawing on @budget. */
 static GMimeMessage *
-embedded_message (const char *data, gsize len)
+embedded_message (const char *data, gsize len, UscBudget *budget)
 {
   gsize k = 0;
   while (k < len && (data[k] == '\n' || data[k] == '\r' || data[k] == ' ' || data[k] == '\t'))
     k++;
   if (k == len)
     return NULL;
-  return usc_mime_parse_embedded (data + k, len - k);
+  return usc_mime_parse_embedded (data + k, len - k, budget);
 }
 /* Payloads are sniffed (libmagic) only once the message is known to be a
  * bounce: ordinary mail with attachments never loads the magic database. */
@@ -197,7 +198,7 @@ part_headers_as_copy (Ctx *c, GMimeObject *o)
   GMimeHeaderList *hl = g_mime_object_get_header_list (o);
   char *h = g_mime_header_list_to_string (hl, NULL);
   if (h) {
-    GMimeMessage *m = parse_header_block (h, strlen (h));
+    GMimeMessage *m = parse_header_block (h, strlen (h), c->msg->budget);
     if (m)
       usc_add_returned (c, m, "inline-copy");
     g_free (h);
@@ -230,7 +231,7 @@ usc_bounce_walk (Ctx *c, GMimeObject *o, guint depth)
     if (m && g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0) {
       /* a blank line before the returned headers: re-parse without it */
       char *str = g_mime_object_to_string (GMIME_OBJECT (m), NULL);
-      GMimeMessage *m2 = str ? embedded_message (str, strlen (str)) : NULL;
+      GMimeMessage *m2 = str ? embedded_message (str, strlen (str), c->msg->budget) : NULL;
       g_free (str);
       if (m2) {
         char *ct = content_type_of (o);
@@ -283,7 +284,7 @@ usc_bounce_walk (Ctx *c, GMimeObject *o, guint depth)
              strcmp (ct, "text/x-rfc822-headers") == 0) {
     GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
     if (ba) {
-      GMimeMessage *m = parse_header_block ((const char *) ba->data, ba->len);
+      GMimeMessage *m = parse_header_block ((const char *) ba->data, ba->len, c->msg->budget);
       if (m)
         usc_add_returned (c, m, strcmp (ct, "message/global-headers") == 0 ? "message/global-headers"
                                                                          : "text/rfc822-headers");
@@ -295,7 +296,7 @@ usc_bounce_walk (Ctx *c, GMimeObject *o, guint depth)
     /* an encoded returned message that GMime left as a leaf */
     GByteArray *ba = usc_mime_part_content (o, 0);
     if (ba) {
-      GMimeMessage *m = embedded_message ((const char *) ba->data, ba->len);
+      GMimeMessage *m = embedded_message ((const char *) ba->data, ba->len, c->msg->budget);
       if (m) {
         usc_add_returned (c, m, strcmp (ct, "message/global") == 0 ? "message/global" : "message/rfc822");
         walk_payload (c, g_mime_message_get_mime_part (m), depth + 1);
@@ -305,7 +306,7 @@ usc_bounce_walk (Ctx *c, GMimeObject *o, guint depth)
   } else if (g_str_has_prefix (ct, "text/") && is_message_file (o)) {
     /* the returned original attached as a file ("original.eml", text/plain) */
     GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
-    GMimeMessage *m = ba ? embedded_message ((const char *) ba->data, ba->len) : NULL;
+    GMimeMessage *m = ba ? embedded_message ((const char *) ba->data, ba->len, c->msg->budget) : NULL;
     if (m && g_mime_message_get_message_id (m))
       usc_add_returned (c, m, "message/rfc822");
     else if (m)
@@ -331,7 +332,7 @@ usc_bounce_walk (Ctx *c, GMimeObject *o, guint depth)
     if (eml_name || strcmp (ct, "application/octet-stream") == 0) {
       GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
       if (ba && ba->len > 0 && (eml_name || looks_like_field_n ((const char *) ba->data, ba->len))) {
-        GMimeMessage *m = embedded_message ((const char *) ba->data, ba->len);
+        GMimeMessage *m = embedded_message ((const char *) ba->data, ba->len, c->msg->budget);
         if (m && g_mime_message_get_message_id (m))
           usc_add_returned (c, m, "message/rfc822");
         else if (m)

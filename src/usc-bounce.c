@@ -194,6 +194,8 @@ usc_bounce_analyze_level (UscMessage *msg, guint level)
   GMimeObject *body = g_mime_message_get_mime_part (msg->mime);
   if (body)
     usc_bounce_walk (c, body, 1);
+  if (msg->budget && msg->budget->exhausted)
+    b->truncated = TRUE; /* a re-parse was cut or refused: the message's parse budget is spent */
   if (b->truncated)
     usc_bounce_note (b, "analysis stopped at a limit (depth, parts or time)");
 

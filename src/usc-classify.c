@@ -9,19 +9,37 @@
 #include "usc-common.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct _UscContext {
   UscConfig   *config;
   char        *home;          /* NULL: the process's user */
   char        *record_path;
+  char        *user_name;     /* whose record (the Redis key prefix's %u) */
   UscRecord   *record;
   gboolean     record_tried;
   gboolean     record_absent;
   UscBatvKeys *keys;
   gboolean     keys_tried;
 };
+
+/* The login name of @home's owner (the user a long-lived process delivers
+ * for), or the process's user. */
+static char *
+home_owner (const char *home)
+{
+  struct stat st;
+  if (home != NULL && stat (home, &st) == 0 && st.st_uid != geteuid ()) {
+    struct passwd pw, *res = NULL;
+    char buf[4096];
+    if (getpwuid_r (st.st_uid, &pw, buf, sizeof buf, &res) == 0 && res != NULL)
+      return g_strdup (res->pw_name);
+  }
+  return g_strdup (g_get_user_name ());
+}
 
 UscContext *
 usc_context_new (const char *home, const char *config_path, const char *record_path, GError **error)
@@ -32,12 +50,13 @@ usc_context_new (const char *home, const char *config_path, const char *record_p
   UscContext *ctx = g_new0 (UscContext, 1);
   ctx->config = config;
   ctx->home = g_strdup (home);
+  ctx->user_name = home_owner (home);
   if (home == NULL)
     ctx->record_path = usc_config_record_path (config, record_path);
   else if (record_path)
     ctx->record_path = g_strdup (record_path);
-  else if (config->record_path)
-    ctx->record_path = g_strdup (config->record_path);
+  else if (usc_config_record (config))
+    ctx->record_path = g_strdup (usc_config_record (config));
   else
     ctx->record_path = g_build_filename (home, ".local", "share", "unscatter", "record.db", NULL);
   return ctx;
@@ -53,6 +72,7 @@ usc_context_free (UscContext **ctx)
   usc_config_free (&(*ctx)->config);
   g_free ((*ctx)->home);
   g_free ((*ctx)->record_path);
+  g_free ((*ctx)->user_name);
   g_free (*ctx);
   *ctx = NULL;
 }
@@ -89,15 +109,31 @@ usc_context_record (UscContext *ctx, gboolean create, GError **error)
     return ctx->record;
   ctx->record_tried = TRUE;
   const char *path = ctx->record_path;
-  if (!create && !g_file_test (path, G_FILE_TEST_EXISTS)) {
+  gboolean redis = usc_record_is_redis_url (path);
+  if (!create && !redis && !g_file_test (path, G_FILE_TEST_EXISTS)) {
     ctx->record_absent = TRUE;
     return NULL;
   }
   ctx->record_absent = FALSE;
-  UscRecordOptions opts = { .busy_timeout = ctx->config->busy_timeout, .read_only = FALSE };
+  UscRecordOptions opts = {
+    .busy_timeout = ctx->config->busy_timeout,
+    .read_only = FALSE,
+    .if_exists = !create,
+    .expire_days = ctx->config->expire_days,
+    .timeout_ms = ctx->config->record_timeout_ms,
+    .password_file = ctx->config->record_password_file,
+    .user = ctx->config->record_user,
+    .prefix = ctx->config->record_prefix,
+    .user_name = ctx->user_name,
+  };
   GError *local = NULL;
   ctx->record = usc_record_open (path, &opts, &local);
-  if (ctx->record == NULL && !create && access (path, W_OK) != 0
+  if (ctx->record == NULL && local == NULL) {
+    /* A Redis record nobody has created yet. */
+    ctx->record_absent = TRUE;
+    return NULL;
+  }
+  if (ctx->record == NULL && !create && !redis && access (path, W_OK) != 0
       && (errno == EACCES || errno == EPERM || errno == EROFS)) {
     /* A record we may not write (read-only file or file system) can still
      * be read: judge with it rather than defer the mail until it bounces. */
@@ -136,6 +172,26 @@ usc_context_keys (UscContext *ctx, GError **error)
   return ctx->keys;
 }
 
+/* The first external relay of a bounce (for the report). */
+static void
+find_relay (UscContext *ctx, UscMessage *msg, UscResult *r)
+{
+  UscInternal *in = usc_internal_new (NULL);
+  const char *rcpt = r->envelope.recipient;
+  const char *at = rcpt ? strrchr (rcpt, '@') : NULL;
+  if (at && at[1])
+    usc_internal_add (in, at + 1);
+  if (ctx->config->internal_hosts) {
+    char **w = g_strsplit_set (ctx->config->internal_hosts, " \t,;", -1);
+    for (guint i = 0; w[i]; i++)
+      if (*w[i])
+        usc_internal_add (in, w[i]);
+    g_strfreev (w);
+  }
+  usc_received_first_external_of (msg->mime, in, &r->relay);
+  usc_internal_free (&in);
+}
+
 gboolean
 usc_classify (UscContext *ctx, UscMessage *msg, const char *recipient, const char *sender,
               UscResult *r, GError **error)
@@ -156,6 +212,8 @@ usc_classify (UscContext *ctx, UscMessage *msg, const char *recipient, const cha
   }
   if (local == NULL)
     r->verdict = usc_verdict_decide (r->bounce, &r->envelope, record, keys, ctx->config, &local);
+  if (local == NULL && r->bounce->kind != USC_KIND_NOT_BOUNCE)
+    find_relay (ctx, msg, r);
   if (local) {
     g_propagate_error (error, local);
     usc_result_clear (r);
@@ -172,6 +230,7 @@ usc_result_clear (UscResult *r)
   usc_bounce_free (&r->bounce);
   usc_envelope_clear (&r->envelope);
   usc_verdict_free (&r->verdict);
+  usc_received_hop_clear (&r->relay);
 }
 
 gboolean
@@ -213,8 +272,65 @@ usc_context_count_decision (UscContext *ctx, const UscResult *r, GError **error)
     g_propagate_error (error, local);
     return FALSE;
   }
-  return usc_record_log_decision (record, usc_now (), usc_verdict_name (r->verdict->verdict),
-                                  usc_kind_name (r->bounce->kind), error) >= 0;
+  UscDecision d;
+  char **owned = NULL;
+  usc_result_decision (r, usc_now (), &d, &owned);
+  int rc = usc_record_add_decision (record, &d, ctx->config->max_decisions, error);
+  g_strfreev (owned);
+  return rc >= 0;
+}
+
+void
+usc_result_decision (const UscResult *r, gint64 now, UscDecision *d, char ***owned_r)
+{
+  memset (d, 0, sizeof *d);
+  d->time = now;
+  d->verdict = usc_verdict_name (r->verdict ? r->verdict->verdict : USC_VERDICT_UNKNOWN);
+  d->kind = usc_kind_name (r->bounce ? r->bounce->kind : USC_KIND_NOT_BOUNCE);
+  GPtrArray *owned = g_ptr_array_new ();
+  const UscBounce *b = r->bounce;
+  if (b) {
+    d->reporting_mta = b->reporting_mta;
+    d->mta_family = b->mta_family;
+    d->recipient = b->recipients->len ? b->recipients->pdata[0] : NULL;
+    /* The address the original claimed to be from: its returned envelope
+     * sender, else the address the bounce came to; without a BATV tag. */
+    const char *from = b->envelope_sender ? b->envelope_sender : r->envelope.recipient;
+    if (from && *from) {
+      UscBatvResult br = { 0 };
+      if (usc_batv_verify (NULL, from, now, &br) != USC_BATV_NONE && br.address) {
+        char *plain = usc_ascii_lower (br.address);
+        g_ptr_array_add (owned, plain);
+        d->forged_sender = plain;
+      } else {
+        char *lower = usc_ascii_lower (from);
+        g_ptr_array_add (owned, lower);
+        d->forged_sender = lower;
+      }
+      usc_batv_result_clear (&br);
+    }
+    /* What the attachments really are, less returned messages and text
+     * (a bounce's ordinary content, not a payload). */
+    GString *p = g_string_new (NULL);
+    for (guint i = 0; i < b->payload_types->len; i++) {
+      const char *t = b->payload_types->pdata[i];
+      if (g_str_has_prefix (t, "message/") || g_str_has_prefix (t, "text/"))
+        continue;
+      g_string_append_printf (p, "%s%s", p->len ? ", " : "", t);
+    }
+    if (p->len) {
+      d->payload = p->str;
+      g_ptr_array_add (owned, g_string_free (p, FALSE));
+    } else {
+      g_string_free (p, TRUE);
+    }
+  }
+  if (r->verdict && r->verdict->reasons->len)
+    d->reason = r->verdict->reasons->pdata[0];
+  d->relay_host = usc_received_hop_host (&r->relay);
+  d->relay_ip = r->relay.ip;
+  g_ptr_array_add (owned, NULL);
+  *owned_r = (char **) g_ptr_array_free (owned, FALSE);
 }
 
 char *

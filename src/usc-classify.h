@@ -18,6 +18,7 @@
 #include "usc-config.h"
 #include "usc-record.h"
 #include "usc-batv.h"
+#include "usc-received.h"
 
 G_BEGIN_DECLS
 
@@ -68,6 +69,11 @@ typedef struct {
   UscBounce   *bounce;
   UscEnvelope  envelope;
   UscVerdict  *verdict;
+  /* For a bounce: the first external relay of its Received chain
+   * (usc_received_first_external_of), internal being the envelope
+   * recipient's domain, the config's [report] internal_hosts and the
+   * built-in private ranges; all NULL when there is none. */
+  UscReceivedHop relay;
 } UscResult;
 
 /* Classify @msg (borrowed) for the delivery to @recipient from @sender (the
@@ -91,7 +97,14 @@ gboolean usc_error_is_unjudgeable (const GError *error);
  * the raw message. Returns new bytes. */
 GBytes *usc_result_header_fields (const UscResult *result, const UscMessage *msg);
 
-/* Count the decision in the record's decision log (for `unscatter stats`):
+/* The decision log's row for @result (usc-record.h) at time @now, its
+ * strings borrowed from @result except those in *@owned_r (free with
+ * g_strfreev) — the forged sender without its BATV tag, the payload list. */
+void usc_result_decision (const UscResult *result, gint64 now, UscDecision *d, char ***owned_r);
+
+/* Count the decision in the record's decision log (for `unscatter stats`
+ * and, for a bounce, with usc_result_decision()'s row for `unscatter report`,
+ * at most [record] max_decisions rows kept):
  * only where a record exists, since ordinary mail must not create one, and
  * since a record created for a bounce would be an empty one (whose misses
  * prove nothing but would look like proof). TRUE when counted or when there

@@ -110,3 +110,50 @@ usc_now (void)
   }
   return g_get_real_time () / G_USEC_PER_SEC;
 }
+
+static gboolean
+display_unsafe (gunichar c)
+{
+  return (c >= 0x80 && c <= 0x9f) || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e)
+         || (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029 || c == 0xfeff;
+}
+
+char *
+usc_display_escape (const char *s, gssize len)
+{
+  if (s == NULL)
+    return g_strdup ("");
+  gsize n = len < 0 ? strlen (s) : (gsize) len;
+  GString *out = g_string_sized_new (n + 8);
+  const char *p = s, *end = s + n;
+  while (p < end) {
+    unsigned char c = (unsigned char) *p;
+    if (c < 0x80) {
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_c (out, (char) c);
+      p++;
+      continue;
+    }
+    gunichar u = g_utf8_get_char_validated (p, end - p);
+    if (u == (gunichar) -1 || u == (gunichar) -2) {
+      g_string_append_printf (out, "\\x%02x", c);
+      p++;
+      continue;
+    }
+    const char *next = g_utf8_next_char (p);
+    if (display_unsafe (u))
+      g_string_append_printf (out, "\\u{%04X}", u);
+    else
+      g_string_append_len (out, p, next - p);
+    p = next;
+  }
+  return g_string_free (out, FALSE);
+}

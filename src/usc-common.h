@@ -46,6 +46,16 @@ gboolean usc_ptr_array_add_unique (GPtrArray *arr, char *s, gboolean nocase);
  * frees it with g_hash_table_unref() (or g_clear_pointer). Takes ownership of
  * @s in every case. Returns TRUE when it was added. */
 gboolean usc_ptr_array_add_unique_indexed (GPtrArray *arr, GHashTable **index_r, char *s, gboolean nocase);
+/* A copy of @len bytes at @s (@len -1: up to the NUL) that is safe to show a
+ * human on a terminal or in a log line: printable UTF-8 is kept as it is;
+ * CR, LF and TAB become \r, \n, \t (a backslash and a letter); every
+ * other C0 control (NUL, BEL, ESC, ...) and DEL become \xNN, as does each byte of an
+ * invalid UTF-8 sequence; C1 controls (U+0080-U+009F), the bidirectional
+ * overrides and isolates (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), the
+ * line and paragraph separators (U+2028, U+2029) and U+FEFF become
+ * \u{XXXX}. A backslash is left alone (the result is for reading, not
+ * for reversing). @s NULL gives "". Returns a newly allocated string. */
+char *usc_display_escape (const char *s, gssize len);
 
 /* Monotonic clock in microseconds (g_get_monotonic_time). */
 gint64 usc_now_monotonic (void);

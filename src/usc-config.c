@@ -8,6 +8,8 @@
  */
 #include "config.h"
 #include "usc-config.h"
+#include "usc-redis.h"
+#include "usc-maildir.h"
 
 #include <errno.h>
 #include <string.h>
@@ -32,11 +34,13 @@ usc_config_new_default (void)
   UscConfig *c = g_new0 (UscConfig, 1);
   c->expire_days = 180;
   c->busy_timeout = 10;
+  c->record_timeout_ms = 200;
   c->recipient_window_days = 7;
   c->action[USC_VERDICT_BACKSCATTER] = USC_ACTION_FILE;
   c->folder = g_strdup ("Backscatter");
   c->sendmail = g_strdup (USC_DEFAULT_SENDMAIL);
   c->log_syslog = TRUE;
+  c->max_decisions = 200000;
   usc_limits_init (&c->limits);
   return c;
 }
@@ -49,7 +53,8 @@ typedef enum {
   T_SIZE,     /* bytes, with optional k / M / G suffix, in [min, max] */
   T_DOUBLE,   /* seconds, in [min, max] */
   T_BOOL,     /* true/false/yes/no/on/off/1/0 */
-  T_ACTION    /* deliver / file / discard */
+  T_ACTION,   /* deliver / file / discard */
+  T_BACKEND   /* sqlite / redis (a gboolean: redis) */
 } SettingType;
 
 typedef struct {
@@ -66,6 +71,15 @@ static const Setting settings[] = {
   { "record",   "path",                  T_PATH,   OFF (record_path), 0, 0 },
   { "record",   "expire_days",           T_UINT,   OFF (expire_days), 1, 36500 },
   { "record",   "busy_timeout",          T_DOUBLE, OFF (busy_timeout), 0, 3600 },
+  { "record",   "backend",               T_BACKEND, OFF (record_redis), 0, 0 },
+  { "record",   "url",                   T_STRING, OFF (record_url), 0, 0 },
+  { "record",   "password_file",         T_PATH,   OFF (record_password_file), 0, 0 },
+  { "record",   "user",                  T_STRING, OFF (record_user), 0, 0 },
+  { "record",   "timeout_ms",            T_UINT,   OFF (record_timeout_ms), 1, 60000 },
+  { "record",   "prefix",                T_STRING, OFF (record_prefix), 0, 0 },
+  { "record",   "max_decisions",         T_UINT,   OFF (max_decisions), 0, 100000000 },
+  { "report",   "internal_hosts",        T_STRING, OFF (internal_hosts), 0, 0 },
+  { "report",   "geoip",                 T_PATH,   OFF (geoip), 0, 0 },
   { "verdict",  "recipient_window_days", T_UINT,   OFF (recipient_window_days), 0, 365 },
   { "actions",  "not-bounce",            T_ACTION, OFF (action[USC_VERDICT_NOT_BOUNCE]), 0, 0 },
   { "actions",  "legitimate",            T_ACTION, OFF (action[USC_VERDICT_LEGITIMATE]), 0, 0 },
@@ -129,17 +143,10 @@ apply (UscConfig *c, const Setting *s, const char *v, const char *home, const ch
     *(char **) field = s->type == T_PATH ? expand_path (v, home) : g_strdup (v);
     return TRUE;
   case T_FOLDER:
-    /* What usc-maildir.c accepts: a name it refuses would defer the mail. */
-    if (*v == '\0' || strchr (v, '/') || strstr (v, "..") || v[0] == '.'
-        || v[strlen (v) - 1] == '.') {
-      *why_r = "must be a folder name without '/' or '..', not starting or ending with '.'";
+    /* What usc-maildir.c accepts (the same function): a name it refuses
+     * would defer the mail. */
+    if (!usc_maildir_folder_valid (v, why_r))
       return FALSE;
-    }
-    for (const char *p = v; *p; p++)
-      if ((guchar) *p < 0x20 || *p == 0x7f) {
-        *why_r = "must not contain control characters";
-        return FALSE;
-      }
     g_free (*(char **) field);
     *(char **) field = g_strdup (v);
     return TRUE;
@@ -212,6 +219,13 @@ apply (UscConfig *c, const Setting *s, const char *v, const char *home, const ch
       }
     *why_r = "must be deliver, file or discard";
     return FALSE;
+  case T_BACKEND:
+    if (g_ascii_strcasecmp (v, "sqlite") == 0 || g_ascii_strcasecmp (v, "redis") == 0) {
+      *(gboolean *) field = g_ascii_strcasecmp (v, "redis") == 0;
+      return TRUE;
+    }
+    *why_r = "must be sqlite or redis";
+    return FALSE;
   }
   *why_r = "unsupported";
   return FALSE;
@@ -265,6 +279,39 @@ load_file (const char *path, const char *home, GError **error)
   }
   g_strfreev (groups);
   g_key_file_free (kf);
+  /* The record's settings together. */
+  if (c->record_redis && c->record_url == NULL) {
+    g_set_error (error, USC_ERROR, USC_ERROR_CONFIG, "%s: [record] backend = redis needs url", path);
+    usc_config_free (&c);
+    return NULL;
+  }
+  if (!c->record_redis && c->record_url) {
+    g_set_error (error, USC_ERROR, USC_ERROR_CONFIG, "%s: [record] url is for backend = redis", path);
+    usc_config_free (&c);
+    return NULL;
+  }
+  if (c->record_url) {
+    GError *e2 = NULL;
+    UscRedisUrl *u = usc_redis_url_parse (c->record_url, &e2);
+    if (u == NULL) {
+      g_set_error (error, USC_ERROR, USC_ERROR_CONFIG, "%s: [record] url: %s", path, e2->message);
+      g_error_free (e2);
+      usc_config_free (&c);
+      return NULL;
+    }
+    usc_redis_url_free (&u);
+  }
+  if (c->record_prefix) {
+    GError *e2 = NULL;
+    char *pre = usc_redis_expand_prefix (c->record_prefix, "user", &e2);
+    if (pre == NULL) {
+      g_set_error (error, USC_ERROR, USC_ERROR_CONFIG, "%s: [record] prefix: %s", path, e2->message);
+      g_error_free (e2);
+      usc_config_free (&c);
+      return NULL;
+    }
+    g_free (pre);
+  }
   return c;
 
 fail:
@@ -302,9 +349,15 @@ usc_config_free (UscConfig **config)
   if (config == NULL || *config == NULL)
     return;
   g_free ((*config)->record_path);
+  g_free ((*config)->record_url);
+  g_free ((*config)->record_password_file);
+  g_free ((*config)->record_user);
+  g_free ((*config)->record_prefix);
   g_free ((*config)->folder);
   g_free ((*config)->batv_keys);
   g_free ((*config)->sendmail);
+  g_free ((*config)->internal_hosts);
+  g_free ((*config)->geoip);
   g_free (*config);
   *config = NULL;
 }
@@ -317,7 +370,15 @@ usc_config_record_path (const UscConfig *config, const char *opt_db)
   const char *e = g_getenv ("UNSCATTER_DB");
   if (e && *e)
     return g_strdup (e);
-  if (config && config->record_path)
-    return g_strdup (config->record_path);
+  if (usc_config_record (config))
+    return g_strdup (usc_config_record (config));
   return g_build_filename (g_get_user_data_dir (), "unscatter", "record.db", NULL);
+}
+
+const char *
+usc_config_record (const UscConfig *config)
+{
+  if (config == NULL)
+    return NULL;
+  return config->record_redis ? config->record_url : config->record_path;
 }

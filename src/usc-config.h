@@ -25,6 +25,12 @@ typedef struct {
   char     *record_path;        /* [record] path; NULL: the default path */
   guint     expire_days;        /* [record] expire_days, default 180 */
   double    busy_timeout;       /* [record] busy_timeout seconds, default 10 */
+  gboolean  record_redis;       /* [record] backend = redis (default sqlite) */
+  char     *record_url;         /* [record] url: the Redis server (backend = redis) */
+  char     *record_password_file; /* [record] password_file (mode 0600), NULL: no AUTH */
+  char     *record_user;        /* [record] user: the Redis ACL user, NULL: default */
+  guint     record_timeout_ms;  /* [record] timeout_ms, default 200 */
+  char     *record_prefix;      /* [record] prefix, NULL: "unscatter:{%u}:" */
   guint     recipient_window_days; /* [verdict] recipient_window_days, default 7 */
   UscAction action[USC_VERDICT_COUNT]; /* [actions] not-bounce/legitimate/backscatter/unknown */
   char     *folder;             /* [actions] folder, default "Backscatter" */
@@ -33,6 +39,10 @@ typedef struct {
   gboolean  batv_sign;          /* [batv] sign, default false */
   char     *sendmail;           /* [sendmail] path, default USC_DEFAULT_SENDMAIL */
   gboolean  log_syslog;         /* [log] syslog, default true */
+  guint     max_decisions;      /* [record] max_decisions: decision-log rows kept, default 200000 (0: no cap) */
+  char     *internal_hosts;     /* [report] internal_hosts: the user's own domains and IP prefixes
+                                   (space/comma separated; usc-received.h), or NULL */
+  char     *geoip;              /* [report] geoip: a GeoIP database file, or NULL (the usual places) */
   UscLimits limits;             /* [limits] max_bytes, max_header_bytes, max_headers, max_depth, max_seconds */
 } UscConfig;
 
@@ -48,9 +58,16 @@ UscConfig *usc_config_load_for_home (const char *path, const char *home, GError 
 UscConfig *usc_config_new_default (void);
 void usc_config_free (UscConfig **config);
 
-/* The record path: @opt_db, else $UNSCATTER_DB, else config record_path, else
- * $XDG_DATA_HOME/unscatter/record.db. Newly allocated. */
+/* The record path: @opt_db, else $UNSCATTER_DB, else the config's record
+ * (url with backend = redis, else path), else
+ * $XDG_DATA_HOME/unscatter/record.db. A path that is a Redis URL
+ * (redis://, redis-cluster://, unix:) selects the Redis backend. Newly
+ * allocated. */
 char *usc_config_record_path (const UscConfig *config, const char *opt_db);
+
+/* The config's own record (url with backend = redis, else path), or NULL
+ * for the default. Owned by @config. */
+const char *usc_config_record (const UscConfig *config);
 
 G_END_DECLS
 #endif

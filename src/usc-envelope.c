@@ -44,8 +44,10 @@
  *   (MAILER-DAEMON there means the null sender).
  *   "<>" anywhere means the null sender and is returned as "".
  *
- * Everything is untrusted text: addresses are taken only when they are a
- * single token without blanks or control characters.
+ * Everything is untrusted text, the environment included (it is the MTA's,
+ * but it carries the SMTP envelope): addresses are taken only when they are a
+ * single token of valid UTF-8, without blanks or control characters, of at
+ * most USC_ADDRESS_MAX bytes; anything else is ignored as if unset.
  */
 #include "config.h"
 #include "usc-envelope.h"
@@ -89,12 +91,15 @@ clean_address (const char *s, const char *e, gboolean allow_null)
     s = lt + 1;
     e = gt;
   }
-  while (s < e && g_ascii_isspace (*s))
+  /* blanks around are dropped; a CR or LF anywhere makes it no address */
+  while (s < e && (*s == ' ' || *s == '\t'))
     s++;
-  while (e > s && g_ascii_isspace (e[-1]))
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
     e--;
   if (s == e)
     return allow_null && lt ? g_strdup ("") : NULL;
+  if (e - s > USC_ADDRESS_MAX || !g_utf8_validate (s, e - s, NULL))
+    return NULL;
   for (const char *p = s; p < e; p++)
     if ((guchar) *p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',')
       return NULL;

@@ -10,6 +10,13 @@
 
 G_BEGIN_DECLS
 
+/* The longest envelope address taken, in bytes: RFC 5321's 64-byte local
+ * part, '@' and a 255-byte domain (4.5.3.1). A longer value, or one with
+ * blanks, control characters or invalid UTF-8, from an option, the
+ * environment or a header field, is not an address and is ignored (the next
+ * source is tried). */
+#define USC_ADDRESS_MAX 320
+
 typedef struct {
   char       *recipient;        /* owned, or NULL when nothing said */
   const char *recipient_source; /* static: "option", "env:ORIGINAL_RECIPIENT", "X-Original-To", ... */

@@ -26,7 +26,12 @@
  *   - fields GMime parses eagerly (parameters, address lists) are bounded:
  *     see STRUCTURED_FIELD_MAX below.
  * Where the pre-scan could disagree with GMime it errs towards counting more
- * nesting, never less. msg->text itself is never modified.
+ * nesting, never less. msg->text itself is never modified: the first change
+ * makes a private copy (copy on write), so real mail is parsed in place.
+ *
+ * Memory: LF input is parsed where it lies, in the raw bytes read (GMime's
+ * stream is a view of them, its parts substreams of it): one copy of the
+ * message in memory. CR line endings need one normalised copy more.
  */
 #include "config.h"
 #include "usc-message.h"
@@ -217,7 +222,7 @@ typedef struct {
 } Field;
 
 typedef struct {
-  char            *s;       /* the copy handed to GMime, modified in place */
+  char            *s;       /* the text; once something must change, a private copy (own) */
   gsize            n;
   const UscLimits *lim;
   GArray          *frames;  /* Frame */
@@ -228,7 +233,24 @@ typedef struct {
   gsize            structured; /* bytes of parameter / address fields GMime parses */
   gsize            cut;     /* length GMime gets */
   gboolean         limited;
+  gboolean         count_top; /* count the top-level header block too (a re-parse) */
+  gboolean         own;     /* s is our copy (made on the first change), else the caller's text */
 } Scan;
+
+/* Copy on write: the caller's text is never changed; the first change makes
+ * a private copy (hostile input only: real mail needs none), which GMime
+ * then parses instead. */
+static void
+make_writable (Scan *sc)
+{
+  if (sc->own)
+    return;
+  char *c = g_malloc (sc->n + 1);
+  memcpy (c, sc->s, sc->n);
+  c[sc->n] = '\0';
+  sc->s = c;
+  sc->own = TRUE;
+}
 
 static inline gsize
 line_end (const Scan *sc, gsize p)
@@ -339,6 +361,7 @@ set_cut (Scan *sc, gsize at)
 static gboolean
 neutralize_cts (Scan *sc)
 {
+  make_writable (sc);
   gboolean last_placed = FALSE;
   for (guint k = 0; k < sc->cts->len; k++) {
     const Field *f = &g_array_index (sc->cts, Field, k);
@@ -410,6 +433,8 @@ structured_kind (const char *name, gsize len)
 static void
 blank_value (Scan *sc, const Field *f, gsize from)
 {
+  if (MAX (from, f->vstart) < f->end)
+    make_writable (sc);
   for (gsize i = MAX (from, f->vstart); i < f->end; i++)
     if (sc->s[i] != '\n' && !(i > 0 && sc->s[i - 1] == '\n'))
       sc->s[i] = ' ';
@@ -462,6 +487,7 @@ minimize_ct (Scan *sc, const Field *f)
   }
   gboolean fits = nv->len <= first;
   if (fits) {
+    make_writable (sc);
     blank_value (sc, f, f->vstart);
     memcpy (sc->s + f->vstart, nv->str, nv->len);
   }
@@ -533,7 +559,7 @@ scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolea
         sf.start = p;
         sf.vstart = p + colon + 1;
         sf.end = e;
-        if (!toplevel) {
+        if (!toplevel || sc->count_top) {
           sc->fields++;
           if (sc->fields > sc->lim->max_headers) {
             set_cut (sc, p);
@@ -552,7 +578,7 @@ scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolea
         }
       }
     }
-    if (!toplevel && in_field) {
+    if ((!toplevel || sc->count_top) && in_field) {
       sc->hbytes += len + 1;
       if (sc->hbytes > sc->lim->max_header_bytes) {
         set_cut (sc, p);
@@ -621,6 +647,7 @@ scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolea
     if (sc->cts->len > 0 && neutralize_cts (sc)) {
       kind = ENT_LEAF;
     } else if (sc->cts->len > 0 && !parent_digest) {
+      make_writable (sc);
       for (guint k = 0; k < sc->cts->len; k++)
         sc->s[g_array_index (sc->cts, Field, k).start] = 'X'; /* "Xontent-Type": no type, text/plain */
       kind = ENT_LEAF;
@@ -637,13 +664,24 @@ scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolea
   return kind;
 }
 
+/* What one pre-scan counted (charged to the message's budget). */
+typedef struct {
+  guint    fields;
+  gsize    hbytes;
+  guint    parts;
+  gboolean limited;
+} ScanStats;
+
 /* Walk the structure of @s (LF line endings) and make it safe for GMime as
- * described at the top of this file. Returns the length GMime should parse. */
+ * described at the top of this file. With @count_top the top-level header
+ * block counts against max_headers / max_header_bytes too. Returns the length
+ * GMime should parse. */
 static gsize
-prescan (char *s, gsize n, const UscLimits *lim, gboolean *limited_r)
+prescan (const char *s, gsize n, const UscLimits *lim, gboolean count_top, ScanStats *stats_r,
+         char **copy_r)
 {
-  Scan sc = { s, n, lim, g_array_new (FALSE, FALSE, sizeof (Frame)),
-              g_array_new (FALSE, FALSE, sizeof (Field)), 0, 0, 0, 0, n, FALSE };
+  Scan sc = { (char *) s, n, lim, g_array_new (FALSE, FALSE, sizeof (Frame)),
+              g_array_new (FALSE, FALSE, sizeof (Field)), 0, 0, 0, 0, n, FALSE, count_top, FALSE };
   gsize p = 0;
   guint depth = 0;
   gboolean parent_digest = FALSE, toplevel = TRUE, message_start = FALSE;
@@ -679,9 +717,9 @@ prescan (char *s, gsize n, const UscLimits *lim, gboolean *limited_r)
       k = -1;
       if (sc.frames->len > 0) {
         while (p < n) {
-          const char *nl = memchr (s + p, '\n', n - p);
-          gsize e = nl ? (gsize) (nl - s) : n;
-          if (e - p >= 2 && s[p] == '-' && s[p + 1] == '-'
+          const char *nl = memchr (sc.s + p, '\n', n - p);
+          gsize e = nl ? (gsize) (nl - sc.s) : n;
+          if (e - p >= 2 && sc.s[p] == '-' && sc.s[p + 1] == '-'
               && (k = match_boundary (&sc, p, e, &final)) >= 0)
             break;
           p = nl ? e + 1 : n;
@@ -710,34 +748,101 @@ prescan (char *s, gsize n, const UscLimits *lim, gboolean *limited_r)
   pop_frames (&sc, 0);
   g_array_unref (sc.frames);
   g_array_unref (sc.cts);
-  *limited_r = sc.limited;
+  stats_r->fields = sc.fields;
+  stats_r->hbytes = sc.hbytes;
+  stats_r->parts = sc.parts;
+  stats_r->limited = sc.limited;
+  *copy_r = sc.own ? sc.s : NULL;
   return sc.cut;
 }
 
-/* Parse @text (LF line endings) with GMime after the pre-scan. Takes a copy.
- * With @headerless, text whose first line is no header field (GMime refuses
- * it) is parsed as a body after an empty header block. */
-static GMimeMessage *
-parse_text (const char *text, gsize len, const UscLimits *lim, gboolean headerless,
-            gboolean *limited_r)
+/* What keeps a parse's text alive for as long as GMime's stream over it. */
+typedef struct {
+  GByteArray *array;   /* a view of the text (not owning its data) */
+  GBytes     *backing; /* owns the data */
+} StreamBacking;
+
+static void
+stream_backing_free (gpointer p)
 {
-  for (int attempt = 0; attempt < 2; attempt++) {
-    GByteArray *ba = g_byte_array_sized_new (len + 2);
-    if (attempt == 1)
-      g_byte_array_append (ba, (const guint8 *) "\n", 1);
-    g_byte_array_append (ba, (const guint8 *) text, len);
-    gsize cut = prescan ((char *) ba->data, ba->len, lim, limited_r);
-    g_byte_array_set_size (ba, cut);
-    GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (ba); /* owns ba */
+  StreamBacking *b = p;
+  g_byte_array_free (b->array, FALSE);
+  g_bytes_unref (b->backing);
+  g_free (b);
+}
+
+/* A GMime stream over @len bytes at @data, which @backing owns: no copy.
+ * The stream keeps a reference to @backing until it (and every substream
+ * GMime made of it for part contents) is gone. */
+static GMimeStream *
+stream_over (const char *data, gsize len, GBytes *backing)
+{
+  StreamBacking *b = g_new (StreamBacking, 1);
+  b->array = g_byte_array_new_take ((guint8 *) data, len);
+  b->backing = g_bytes_ref (backing);
+  GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (b->array);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE); /* GMime only reads it */
+  g_object_set_data_full (G_OBJECT (stream), "usc-backing", b, stream_backing_free);
+  return stream;
+}
+
+/* Parse @len bytes of @text (LF line endings) with GMime after the
+ * pre-scan. @text lies in @backing, which the parse keeps alive (a
+ * reference): GMime reads the text in place, unless the pre-scan had to
+ * change something (hostile input: then its private copy is parsed). With
+ * @headerless, text whose first line is no header field (GMime refuses it)
+ * is parsed as a body after an empty header block. The pre-scan's caps are
+ * @lim's, lowered to what is left of @budget, and what it counted is
+ * charged to @budget (@embedded: a re-parse, whose own header block counts
+ * and which is one part itself). */
+static GMimeMessage *
+parse_text (const char *text, gsize len, GBytes *backing, const UscLimits *lim, gboolean headerless,
+            UscBudget *budget, gboolean embedded, gboolean *limited_r)
+{
+  UscLimits l = *lim;
+  l.max_headers = MIN (l.max_headers, budget->fields_left);
+  l.max_header_bytes = MIN (l.max_header_bytes, budget->field_bytes_left);
+  l.max_parts = MIN (l.max_parts, budget->parts_left);
+  GMimeMessage *m = NULL;
+  ScanStats st = { 0, 0, 0, FALSE };
+  for (int attempt = 0; attempt < (headerless ? 2 : 1) && m == NULL; attempt++) {
+    GMimeStream *stream;
+    char *copy = NULL;
+    if (attempt == 0) {
+      gsize cut = prescan (text, len, &l, embedded, &st, &copy);
+      if (copy) {
+        GByteArray *ba = g_byte_array_new_take ((guint8 *) copy, len);
+        g_byte_array_set_size (ba, cut);
+        stream = g_mime_stream_mem_new_with_byte_array (ba); /* owns ba */
+      } else {
+        stream = stream_over (text, cut, backing);
+      }
+    } else {
+      /* an empty header block in front: a new text */
+      char *t = g_malloc (len + 2);
+      t[0] = '\n';
+      memcpy (t + 1, text, len);
+      t[len + 1] = '\0';
+      gsize cut = prescan (t, len + 1, &l, embedded, &st, &copy);
+      GByteArray *ba;
+      if (copy) {
+        g_free (t);
+        ba = g_byte_array_new_take ((guint8 *) copy, len + 1);
+      } else {
+        ba = g_byte_array_new_take ((guint8 *) t, len + 1);
+      }
+      g_byte_array_set_size (ba, cut);
+      stream = g_mime_stream_mem_new_with_byte_array (ba); /* owns ba */
+    }
     GMimeParser *parser = g_mime_parser_new_with_stream (stream);
     g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
-    GMimeMessage *m = g_mime_parser_construct_message (parser, NULL);
+    m = g_mime_parser_construct_message (parser, NULL);
     g_object_unref (parser);
     g_object_unref (stream);
-    if (m != NULL || !headerless)
-      return m;
   }
-  return NULL;
+  usc_budget_charge (budget, st.fields, st.hbytes, st.parts + (embedded ? 1 : 0), FALSE);
+  *limited_r = st.limited;
+  return m;
 }
 
 /* ------------------------------------------------------------ messages */
@@ -829,8 +934,29 @@ usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error
     return NULL;
   }
 
-  msg->text = normalize_eol (rdata + skip, rlen - skip, &msg->text_len);
-  msg->mime = parse_text (msg->text, msg->text_len, &msg->limits, TRUE, &msg->parse_limited);
+  /* twice the per-parse limits for the whole message: the top-level parse
+   * (bounded by them alone) always leaves at least as much to the re-parses */
+  msg->budget = usc_budget_new (rlen, MIN (msg->limits.max_header_bytes, G_MAXSIZE / 2) * 2,
+                                MIN (msg->limits.max_headers, G_MAXUINT / 2) * 2,
+                                MIN (msg->limits.max_parts, G_MAXUINT / 2) * 2,
+                                msg->limits.max_seconds);
+  msg->budget->deadline = msg->deadline;
+  /* LF input (nearly all mail delivered on Unix) is parsed where it lies,
+   * in the raw bytes: no copy. Only CR (CRLF, CR-only) needs one. */
+  GBytes *backing = msg->raw;
+  if (memchr (rdata + skip, '\r', rlen - skip) == NULL) {
+    msg->text = rdata + skip;
+    msg->text_len = rlen - skip;
+  } else {
+    gsize tlen;
+    char *t = normalize_eol (rdata + skip, rlen - skip, &tlen);
+    msg->text_bytes = backing = g_bytes_new_take (t, tlen);
+    msg->text = t;
+    msg->text_len = tlen;
+  }
+  usc_budget_take_bytes (msg->budget, msg->text_len);
+  msg->mime = parse_text (msg->text, msg->text_len, backing, &msg->limits, TRUE, msg->budget, FALSE,
+                          &msg->parse_limited);
   if (msg->mime == NULL) {
     g_set_error (error, USC_ERROR, USC_ERROR_PARSE, "not a mail message");
     usc_message_free (&msg);
@@ -901,8 +1027,10 @@ usc_message_free (UscMessage **msg)
     g_object_unref (m->mime);
   if (m->raw)
     g_bytes_unref (m->raw);
-  g_free (m->text);
+  if (m->text_bytes)
+    g_bytes_unref (m->text_bytes);
   g_free (m->mbox_sender);
+  usc_budget_free (&m->budget);
   g_free (m);
   *msg = NULL;
 }
@@ -910,7 +1038,7 @@ usc_message_free (UscMessage **msg)
 gboolean
 usc_message_expired (const UscMessage *msg)
 {
-  return usc_now_monotonic () > msg->deadline;
+  return usc_now_monotonic () > msg->deadline || usc_budget_expired (msg->budget);
 }
 
 GBytes *
@@ -945,10 +1073,22 @@ usc_message_with_headers (const UscMessage *msg, const char *fields)
 /* ------------------------------------------------------ embedded messages */
 
 GMimeMessage *
-usc_mime_parse_embedded (const void *data, gsize len)
+usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget)
 {
   if (data == NULL || len == 0)
     return NULL;
+  UscLimits lim;
+  usc_limits_init (&lim);
+  UscBudget *own = NULL;
+  if (budget == NULL)
+    budget = own = usc_budget_new (len, lim.max_header_bytes, lim.max_headers, lim.max_parts,
+                                   lim.max_seconds);
+  if (usc_budget_spent (budget)) {
+    usc_budget_free (&own);
+    return NULL;
+  }
+  /* what the budget cannot pay for is not even copied */
+  len = usc_budget_take_bytes (budget, len);
   gsize nlen;
   char *text = normalize_eol (data, len, &nlen);
   /* skip leading blank lines and an mbox "From " line */
@@ -967,11 +1107,12 @@ usc_mime_parse_embedded (const void *data, gsize len)
     const char *nl = memchr (text + i, '\n', nlen - i);
     i = nl ? (gsize) (nl - text) + 1 : nlen;
   }
-  UscLimits lim;
-  usc_limits_init (&lim);
   gboolean limited;
-  GMimeMessage *m = i < nlen ? parse_text (text + i, nlen - i, &lim, FALSE, &limited) : NULL;
-  g_free (text);
+  GBytes *backing = g_bytes_new_take (text, nlen);
+  GMimeMessage *m = i < nlen ? parse_text (text + i, nlen - i, backing, &lim, FALSE, budget, TRUE, &limited)
+                             : NULL;
+  g_bytes_unref (backing);
+  usc_budget_free (&own);
   if (m != NULL && g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0
       && g_mime_message_get_mime_part (m) != NULL
       && g_mime_header_list_get_count (g_mime_object_get_header_list (g_mime_message_get_mime_part (m))) == 0) {

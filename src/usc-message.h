@@ -2,9 +2,10 @@
  * with GMime.
  *
  * The raw bytes are kept exactly as read (filter and deliver write them back
- * unchanged); parsing works on a copy with line endings normalised to LF
- * (LF, CRLF and CR-only input are all accepted) and an mbox "From " line
- * removed (its address is kept as a last-resort envelope sender).
+ * unchanged); parsing works on them in place when their line endings are LF,
+ * else on a copy with line endings normalised to LF (LF, CRLF and CR-only
+ * input are all accepted); an mbox "From " line is skipped (its address is
+ * kept as a last-resort envelope sender).
  */
 #ifndef USC_MESSAGE_H
 #define USC_MESSAGE_H
@@ -12,6 +13,7 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 #include "usc-common.h"
+#include "usc-budget.h"
 
 G_BEGIN_DECLS
 
@@ -21,7 +23,11 @@ G_BEGIN_DECLS
  * descended into, and analysis stops (with what it has) after max_seconds.
  * The GMime parse itself is bounded by the same limits (see usc-message.c:
  * deeper containers become leaves, parts and nested header fields beyond the
- * limits are left out, and parse_limited is set). A zero field means its default. */
+ * limits are left out, and parse_limited is set). A zero field means its default.
+ * These bound each parse; the message as a whole (its parse and every
+ * re-parse of a part during analysis) shares one UscBudget of twice
+ * max_headers / max_header_bytes / max_parts, 2 x its size + 1 MiB of bytes
+ * and the max_seconds deadline (usc-budget.h). */
 typedef struct {
   gsize  max_bytes;         /* whole message (default 64 MiB) */
   gsize  max_header_bytes;  /* the top-level header block (default 4 MiB) */
@@ -35,8 +41,11 @@ void usc_limits_init (UscLimits *limits);
 
 typedef struct {
   GBytes       *raw;          /* exactly the bytes read; owned */
-  char         *text;         /* LF-normalised copy without the mbox "From " line, NUL-terminated; owned */
+  const char   *text;         /* the LF text without the mbox "From " line (not NUL-terminated):
+                                 a view of raw when raw has no CR, else of text_bytes; never
+                                 modified; GMime parses it in place */
   gsize         text_len;
+  GBytes       *text_bytes;   /* the LF-normalised copy when raw has CR line endings, else NULL; owned */
   gsize         raw_header_end; /* offset in raw just after the top header block's last line
                                    (where filter inserts its headers); == length when no body */
   const char   *raw_eol;      /* "\n", "\r\n" or "\r": the raw input's line ending (static) */
@@ -45,6 +54,10 @@ typedef struct {
   GMimeMessage *mime;         /* parsed message; owned (a reference) */
   UscLimits     limits;
   gint64        deadline;     /* usc_now_monotonic() value after which analysis stops */
+  UscBudget    *budget;       /* what every parse of this message draws on (the top-level
+                                 one and each re-parse during analysis); owned by a message
+                                 from usc_message_new_*(), borrowed (not freed) by a
+                                 UscMessage built on the stack around a part of it */
   gboolean      parse_limited;/* the parse was limited (parts nested deeper than max_depth
                                  taken as leaves, or parts / header fields beyond max_parts /
                                  max_headers / max_header_bytes left out) */
@@ -95,16 +108,21 @@ gsize usc_mbox_from_end (const void *data, gsize len);
  * them they would continue ours). */
 gsize usc_message_fields_offset (const void *data, gsize len);
 
-/* TRUE once the message's analysis deadline has passed. */
+/* TRUE once the message's analysis deadline (or its budget's) has passed. */
 gboolean usc_message_expired (const UscMessage *msg);
 
 /* Parse @len bytes at @data (any line endings) as an embedded message (a
  * returned original inside a bounce, possibly after base64/QP decoding).
  * Leading blank lines and an mbox "From " line are skipped; the parse is
- * bounded like the top-level one (default limits).
+ * bounded like the top-level one (default limits) and draws on @budget, the
+ * enclosing message's (msg->budget): its bytes, header fields (this block's
+ * own included), parts (this message counts as one) and deadline. What is
+ * left of the budget caps the parse (bytes beyond it are not read, fields
+ * and parts beyond it left out); a spent budget returns NULL at once.
+ * @budget NULL: a fresh default budget for this parse alone (tests, fuzzing).
  * Returns a new reference or NULL when nothing message-like is there (the
  * first line is no header field, or there is no header at all). */
-GMimeMessage *usc_mime_parse_embedded (const void *data, gsize len);
+GMimeMessage *usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget);
 
 /* Decoded content of a leaf part as a NUL-terminated byte array (transfer
  * encoding undone; charset NOT converted). Returns a new GByteArray or NULL.

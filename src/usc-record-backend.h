@@ -8,6 +8,18 @@
 /* ------------------------------------------------------------------------ */
 /* The backend interface. Keys are already hashed by the generic layer.      */
 
+/* One entry as stored: @id the hashed key, @rcpts its @n_rcpts recipient
+ * keys. Returns FALSE to stop. */
+typedef gboolean (*UscRecordEntryFunc) (gint64 id, gint64 date, gint64 recorded,
+                                        const gint64 *rcpts, guint n_rcpts, gpointer user_data);
+
+/* One entry to add (add_many). */
+typedef struct {
+  gint64        id, date, recorded;
+  const gint64 *rcpts;
+  guint         n_rcpts;
+} UscRecordEntry;
+
 typedef struct {
   const char *name;
   gpointer (*open) (const char *path, const UscRecordOptions *options, GError **error);
@@ -22,12 +34,40 @@ typedef struct {
   int      (*has_rcpt) (gpointer be, gint64 rcpt, gint64 since, gint64 until, GError **error);
   gint64   (*count) (gpointer be, GError **error);
   gint64   (*since) (gpointer be, GError **error);
+  /* Remove sent entries recorded before @before (returns how many) AND the
+   * decision-log rows with time < @before. */
   gint64   (*expire) (gpointer be, gint64 before, GError **error);
   int      (*log_decision) (gpointer be, gint64 day, const char *verdict, const char *kind,
                             GError **error);
   int      (*stats) (gpointer be, gint64 since_day, UscStatsFunc fn, gpointer user_data,
                      GError **error);
+  /* Export / import. */
+  int      (*foreach) (gpointer be, UscRecordEntryFunc fn, gpointer user_data, GError **error);
+  int      (*add_decisions) (gpointer be, gint64 day, const char *verdict, const char *kind,
+                             gint64 count, GError **error);
+  /* Optional: add @n entries at once; @results_r[i] as add() returns. */
+  int      (*add_many) (gpointer be, const UscRecordEntry *entries, guint n, int *results_r,
+                        GError **error);
+  /* since = @since (import: what the exported record covered). */
+  int      (*set_since) (gpointer be, gint64 since, GError **error);
+  /* The decision log (for `unscatter report`; may be NULL in a backend
+   * that keeps none: adding is then a no-op and reading an error).
+   * add_decision: keep one row (strings already cut to
+   * USC_DECISION_FIELD_MAX and clean, any may be NULL); then, when more than
+   * @max_rows rows are kept (0: no cap), remove the oldest (lowest time,
+   * then first added) down to @max_rows. Called inside begin/commit. 0 / -1.
+   * decisions: call @fn for every row with @since <= time < @until, oldest
+   * first (equal times in the order added); strings valid during the call
+   * only. 0 / -1. */
+  int      (*add_decision) (gpointer be, const UscDecision *d, guint max_rows, GError **error);
+  int      (*decisions) (gpointer be, gint64 since, gint64 until, UscDecisionFunc fn,
+                         gpointer user_data, GError **error);
 } UscRecordBackend;
 
 /* The SQLite backend (usc-record-sqlite.c). */
 extern const UscRecordBackend usc_record_sqlite_backend;
+#ifdef HAVE_HIREDIS
+/* The Redis backend (usc-record-redis.c): @path is the URL; opened with
+ * if_exists it returns NULL without an error when the record is absent. */
+extern const UscRecordBackend usc_record_redis_backend;
+#endif

@@ -16,7 +16,12 @@
  *            date INTEGER, recorded INTEGER)
  *       rcpt(addr, date, msg) PRIMARY KEY WITHOUT ROWID  -- hash of the address
  *       decisions(day, verdict, kind, count) WITHOUT ROWID -- for `stats`
- *       meta(key TEXT PRIMARY KEY, value INTEGER)  -- 'since': earliest date covered
+ *       meta(key TEXT PRIMARY KEY, value INTEGER)  -- 'since': earliest date covered,
+ *                                                 -- 'count', 'decision_log_count'
+ *       decision_log(id INTEGER PRIMARY KEY, time, verdict, kind, reporting_mta,
+ *            relay_host, relay_ip, mta_family, forged_sender, recipient, payload,
+ *            reason), index on time      -- one row per bounce, for `report`
+ *            (about 150-250 bytes a row with typical fields, measured)
  *   - SQLITE_BUSY / SQLITE_LOCKED (after the timeout) -> USC_ERROR_TEMPFAIL,
  *     SQLITE_CORRUPT / SQLITE_NOTADB -> USC_ERROR_CORRUPT, anything else ->
  *     USC_ERROR_IO. An error is never reported as "not found".
@@ -52,12 +57,20 @@ static const char *const sqlite_migrations[] = {
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;"
   /* count(*) scans the table (11 ms at 1e6 entries): keep the count here. */
   "INSERT INTO meta (key, value) VALUES ('count', 0);",
+  /* 1 -> 2: the decision log of `unscatter report` (issue 12). */
+  "CREATE TABLE decision_log (id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+  "  verdict TEXT NOT NULL, kind TEXT NOT NULL, reporting_mta TEXT, relay_host TEXT,"
+  "  relay_ip TEXT, mta_family TEXT, forged_sender TEXT, recipient TEXT, payload TEXT,"
+  "  reason TEXT);"
+  "CREATE INDEX decision_log_time ON decision_log (time);"
+  "INSERT INTO meta (key, value) VALUES ('decision_log_count', 0);",
 };
 #define SQLITE_SCHEMA_VERSION ((int) G_N_ELEMENTS (sqlite_migrations))
 
 enum {
   ST_INSERT_SENT, ST_INSERT_RCPT, ST_HAS_ID, ST_HAS_RCPT, ST_COUNT, ST_SINCE_GET,
-  ST_SINCE_MIN, ST_COUNT_INC, ST_LOG, ST_STATS, ST_N
+  ST_SINCE_MIN, ST_COUNT_INC, ST_LOG, ST_STATS, ST_DLOG_ADD, ST_DLOG_COUNT, ST_DLOG_COUNT_INC,
+  ST_DLOG_TRIM, ST_DLOG_READ, ST_N
 };
 
 static const char *const sqlite_statements[ST_N] = {
@@ -74,6 +87,16 @@ static const char *const sqlite_statements[ST_N] = {
                      "ON CONFLICT (day, verdict, kind) DO UPDATE SET count = count + 1",
   [ST_STATS]       = "SELECT day, verdict, kind, count FROM decisions WHERE day >= ?1 "
                      "ORDER BY day, verdict, kind",
+  [ST_DLOG_ADD]    = "INSERT INTO decision_log (time, verdict, kind, reporting_mta, relay_host,"
+                     " relay_ip, mta_family, forged_sender, recipient, payload, reason)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+  [ST_DLOG_COUNT]  = "SELECT value FROM meta WHERE key = 'decision_log_count'",
+  [ST_DLOG_COUNT_INC] = "UPDATE meta SET value = value + ?1 WHERE key = 'decision_log_count'",
+  [ST_DLOG_TRIM]   = "DELETE FROM decision_log WHERE id IN"
+                     " (SELECT id FROM decision_log ORDER BY time, id LIMIT ?1)",
+  [ST_DLOG_READ]   = "SELECT time, verdict, kind, reporting_mta, relay_host, relay_ip, mta_family,"
+                     " forged_sender, recipient, payload, reason FROM decision_log"
+                     " WHERE time >= ?1 AND time < ?2 ORDER BY time, id",
 };
 
 typedef struct {
@@ -297,18 +320,51 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
     g_free (dir);
     /* Create the file ourselves so that it (and the -wal / -shm files SQLite
      * derives from it) is private to the user. */
-    int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* Never through a symlink planted in the last component. */
+    int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
       int e = errno;
-      g_set_error (error, USC_ERROR, USC_ERROR_IO, "%s: %s", path, g_strerror (e));
+      if (e == ELOOP)
+        g_set_error (error, USC_ERROR, USC_ERROR_UNSAFE, "%s is a symbolic link: refusing to follow it", path);
+      else
+        g_set_error (error, USC_ERROR, USC_ERROR_IO, "%s: %s", path, g_strerror (e));
       goto fail;
     }
     close (fd);
   }
 
+  /* SQLITE_OPEN_NOFOLLOW: SQLite refuses a database file that is a symlink
+   * (and opens its -wal / -shm files with O_NOFOLLOW). */
   int flags = (options->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE)
-              | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2 (path, &s->db, flags, NULL);
+              | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
+  /* Read-only, a record without a WAL file is opened immutable: SQLite
+   * would otherwise create the -wal and -shm files, owned by the reader —
+   * an admin's report (root) would leave files in a user's directory that
+   * the user's own deliveries could not open. Without a WAL file every
+   * commit is in the main file, so nothing is missed; a writer starting
+   * meanwhile may make this read fail (an error, never a wrong "not found"
+   * for long: the file is only read). */
+  char *wal = g_strconcat (path, "-wal", NULL);
+  char *uri = NULL;
+  if (options->read_only && !g_file_test (wal, G_FILE_TEST_EXISTS)) {
+    GString *u = g_string_new ("file:");
+    for (const char *p = path; *p; p++) {
+      if (*p == '%' || *p == '?' || *p == '#')
+        g_string_append_printf (u, "%%%02X", (guchar) *p);
+      else
+        g_string_append_c (u, *p);
+    }
+    g_string_append (u, "?immutable=1");
+    uri = g_string_free (u, FALSE);
+    flags |= SQLITE_OPEN_URI;
+  }
+  g_free (wal);
+  int rc = sqlite3_open_v2 (uri ? uri : path, &s->db, flags, NULL);
+  g_free (uri);
+  if (rc == SQLITE_CANTOPEN_SYMLINK) {
+    g_set_error (error, USC_ERROR, USC_ERROR_UNSAFE, "%s is a symbolic link: refusing to follow it", path);
+    goto fail;
+  }
   if (rc != SQLITE_OK) {
     sqlite_fail (s, rc, "open", error);
     goto fail;
@@ -466,6 +522,22 @@ sqlite_expire (gpointer be, gint64 before, GError **error)
   int rc = sqlite_exec (s, sql, error);
   g_free (sql);
   gint64 n = sqlite3_changes (s->db);
+  if (rc == 0) {
+    /* The decision log expires by when the decision was made. */
+    sql = g_strdup_printf ("DELETE FROM decision_log WHERE time < %" G_GINT64_FORMAT, before);
+    rc = sqlite_exec (s, sql, error);
+    g_free (sql);
+    gint64 d = sqlite3_changes (s->db);
+    if (rc == 0 && d > 0) {
+      sqlite3_stmt *st = sqlite_stmt (s, ST_DLOG_COUNT_INC, error);
+      if (st == NULL)
+        rc = -1;
+      else {
+        sqlite3_bind_int64 (st, 1, -d);
+        rc = sqlite_step_done (s, st, "expire", error);
+      }
+    }
+  }
   if (rc == 0 && n > 0) {
     s->changed = TRUE;
     /* What was recorded before @before is gone: the record now covers
@@ -531,6 +603,168 @@ sqlite_stats (gpointer be, gint64 since_day, UscStatsFunc fn, gpointer user_data
   return 0;
 }
 
+/* Every entry with its recipient keys: the two tables read in the order of
+ * the message key and merged. */
+static int
+sqlite_foreach (gpointer be, UscRecordEntryFunc fn, gpointer user_data, GError **error)
+{
+  SqliteBe *s = be;
+  sqlite3_stmt *sent = NULL, *rcpt = NULL;
+  int rc = sqlite3_prepare_v2 (s->db, "SELECT id, date, recorded FROM sent ORDER BY id", -1, &sent, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (s->db, "SELECT msg, addr FROM rcpt ORDER BY msg, addr", -1, &rcpt, NULL);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize (sent);
+    return sqlite_fail (s, rc, "export", error);
+  }
+  GArray *keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rrc = sqlite3_step (rcpt);
+  int src;
+  gboolean go = TRUE;
+  while (go && (src = sqlite3_step (sent)) == SQLITE_ROW) {
+    gint64 id = sqlite3_column_int64 (sent, 0);
+    g_array_set_size (keys, 0);
+    /* Recipients of messages that are gone (none: the key is the same order). */
+    while (rrc == SQLITE_ROW && sqlite3_column_int64 (rcpt, 0) < id)
+      rrc = sqlite3_step (rcpt);
+    while (rrc == SQLITE_ROW && sqlite3_column_int64 (rcpt, 0) == id) {
+      gint64 k = sqlite3_column_int64 (rcpt, 1);
+      g_array_append_val (keys, k);
+      rrc = sqlite3_step (rcpt);
+    }
+    if (rrc != SQLITE_ROW && rrc != SQLITE_DONE)
+      break;
+    go = fn (id, sqlite3_column_int64 (sent, 1), sqlite3_column_int64 (sent, 2),
+             (const gint64 *) keys->data, keys->len, user_data);
+  }
+  g_array_free (keys, TRUE);
+  sqlite3_finalize (sent);
+  sqlite3_finalize (rcpt);
+  if (rrc != SQLITE_ROW && rrc != SQLITE_DONE)
+    return sqlite_fail (s, rrc, "export recipients", error);
+  if (go && src != SQLITE_DONE)
+    return sqlite_fail (s, src, "export", error);
+  return 0;
+}
+
+static int
+sqlite_add_decisions (gpointer be, gint64 day, const char *verdict, const char *kind, gint64 count,
+                      GError **error)
+{
+  SqliteBe *s = be;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (s->db,
+                               "INSERT INTO decisions (day, verdict, kind, count) VALUES (?1, ?2, ?3, ?4) "
+                               "ON CONFLICT (day, verdict, kind) DO UPDATE SET count = count + ?4",
+                               -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return sqlite_fail (s, rc, "import decisions", error);
+  sqlite3_bind_int64 (st, 1, day);
+  sqlite3_bind_text (st, 2, verdict, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 4, count);
+  rc = sqlite_step_done (s, st, "import decisions", error);
+  sqlite3_finalize (st);
+  return rc;
+}
+
+static int
+sqlite_set_since (gpointer be, gint64 since, GError **error)
+{
+  SqliteBe *s = be;
+  char *sql = g_strdup_printf ("INSERT INTO meta (key, value) VALUES ('since', %" G_GINT64_FORMAT ") "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", since);
+  int rc = sqlite_exec (s, sql, error);
+  g_free (sql);
+  return rc;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *st, int i, const char *v)
+{
+  if (v)
+    sqlite3_bind_text (st, i, v, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (st, i);
+}
+
+static int
+sqlite_add_decision (gpointer be, const UscDecision *d, guint max_rows, GError **error)
+{
+  SqliteBe *s = be;
+  sqlite3_stmt *st = sqlite_stmt (s, ST_DLOG_ADD, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_int64 (st, 1, d->time);
+  sqlite3_bind_text (st, 2, d->verdict ? d->verdict : "?", -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, d->kind ? d->kind : "?", -1, SQLITE_STATIC);
+  const char *v[] = { d->reporting_mta, d->relay_host, d->relay_ip, d->mta_family,
+                      d->forged_sender, d->recipient, d->payload, d->reason };
+  for (int i = 0; i < (int) G_N_ELEMENTS (v); i++)
+    bind_text_or_null (st, 4 + i, v[i]);
+  if (sqlite_step_done (s, st, "log decision", error) < 0)
+    return -1;
+  st = sqlite_stmt (s, ST_DLOG_COUNT_INC, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_int64 (st, 1, 1);
+  if (sqlite_step_done (s, st, "log decision", error) < 0)
+    return -1;
+  if (max_rows == 0)
+    return 0;
+  gint64 n = 0;
+  st = sqlite_stmt (s, ST_DLOG_COUNT, error);
+  if (st == NULL || sqlite_step_row (s, st, "log decision", &n, error) < 0)
+    return -1;
+  if (n <= (gint64) max_rows)
+    return 0;
+  st = sqlite_stmt (s, ST_DLOG_TRIM, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_int64 (st, 1, n - (gint64) max_rows);
+  if (sqlite_step_done (s, st, "trim decision log", error) < 0)
+    return -1;
+  gint64 gone = sqlite3_changes (s->db);
+  st = sqlite_stmt (s, ST_DLOG_COUNT_INC, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_int64 (st, 1, -gone);
+  return sqlite_step_done (s, st, "trim decision log", error);
+}
+
+static int
+sqlite_decisions (gpointer be, gint64 since, gint64 until, UscDecisionFunc fn, gpointer user_data,
+                  GError **error)
+{
+  SqliteBe *s = be;
+  sqlite3_stmt *st = sqlite_stmt (s, ST_DLOG_READ, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_int64 (st, 1, since);
+  sqlite3_bind_int64 (st, 2, until);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+    UscDecision d = {
+      .time = sqlite3_column_int64 (st, 0),
+      .verdict = (const char *) sqlite3_column_text (st, 1),
+      .kind = (const char *) sqlite3_column_text (st, 2),
+      .reporting_mta = (const char *) sqlite3_column_text (st, 3),
+      .relay_host = (const char *) sqlite3_column_text (st, 4),
+      .relay_ip = (const char *) sqlite3_column_text (st, 5),
+      .mta_family = (const char *) sqlite3_column_text (st, 6),
+      .forged_sender = (const char *) sqlite3_column_text (st, 7),
+      .recipient = (const char *) sqlite3_column_text (st, 8),
+      .payload = (const char *) sqlite3_column_text (st, 9),
+      .reason = (const char *) sqlite3_column_text (st, 10),
+    };
+    fn (&d, user_data);
+  }
+  sqlite3_reset (st);
+  if (rc != SQLITE_DONE)
+    return sqlite_fail (s, rc, "read decision log", error);
+  return 0;
+}
+
 const UscRecordBackend usc_record_sqlite_backend = {
   .name = "sqlite",
   .open = sqlite_open,
@@ -546,4 +780,9 @@ const UscRecordBackend usc_record_sqlite_backend = {
   .expire = sqlite_expire,
   .log_decision = sqlite_log_decision,
   .stats = sqlite_stats,
+  .foreach = sqlite_foreach,
+  .add_decisions = sqlite_add_decisions,
+  .set_since = sqlite_set_since,
+  .add_decision = sqlite_add_decision,
+  .decisions = sqlite_decisions,
 };

@@ -1,27 +1,55 @@
 /* usc-record.h — the sent-mail record: what the user really sent.
  *
- * One interface in front of the storage (SQLite by default, WAL mode, busy
- * timeout) so that another backend can be added. Lookups return 1 found,
+ * One interface in front of the storage: SQLite by default (one file per
+ * user, WAL mode, busy timeout), or Redis (a record shared by a cluster of
+ * delivery hosts; the layout in doc/record-redis.md). Lookups return 1 found,
  * 0 not found, -1 error: a lock timeout, I/O error or corrupt file is NEVER
- * "not found" (USC_ERROR_TEMPFAIL / USC_ERROR_IO / USC_ERROR_CORRUPT).
+ * "not found" (USC_ERROR_TEMPFAIL / USC_ERROR_IO / USC_ERROR_CORRUPT; for
+ * Redis also USC_ERROR_CONFIG for a refused password or a bad URL, and
+ * USC_ERROR_UNSAFE for a password file others can read).
  */
 #ifndef USC_RECORD_H
 #define USC_RECORD_H
 
 #include <glib.h>
+#include <stdio.h>
 #include "usc-common.h"
 
 G_BEGIN_DECLS
 
 typedef struct _UscRecord UscRecord;
 
+typedef enum {
+  USC_RECORD_AUTO = 0,   /* Redis when the path is a Redis URL (usc_record_is_redis_url), else SQLite */
+  USC_RECORD_SQLITE,
+  USC_RECORD_REDIS
+} UscRecordBackendKind;
+
 typedef struct {
   double   busy_timeout;  /* seconds to wait for a lock (default 10) */
   gboolean read_only;     /* open without creating or writing */
+  gboolean if_exists;     /* return NULL without an error (and create nothing)
+                             when there is no record yet */
+  UscRecordBackendKind backend;
+  /* Redis only (all borrowed): */
+  guint       expire_days;   /* entries' TTL: [record] expire_days (0: 180) */
+  guint       timeout_ms;    /* connect and command time-out (0: 200) */
+  const char *password_file; /* AUTH password (mode 0600), NULL: no AUTH */
+  const char *user;          /* ACL user for AUTH, NULL: the default user */
+  const char *prefix;        /* key prefix, "%u" is the user (NULL: "unscatter:{%u}:") */
+  const char *user_name;     /* the user ("%u"), NULL: the process's user */
 } UscRecordOptions;
 
-/* Open (creating it and its directory when needed, unless read_only) the
- * record at @path. Returns NULL with @error on failure. */
+/* TRUE when @path names a Redis server (redis://, redis-cluster://, unix:). */
+gboolean usc_record_is_redis_url (const char *path);
+
+/* TRUE when this build has the Redis backend (hiredis). */
+gboolean usc_record_have_redis (void);
+
+/* Open (creating it and its directory when needed, unless read_only or
+ * if_exists) the record at @path: a file name (SQLite) or a Redis URL.
+ * Returns NULL with @error on failure (NULL without @error: if_exists and no
+ * record). */
 UscRecord *usc_record_open (const char *path, const UscRecordOptions *options, GError **error);
 void usc_record_close (UscRecord **record);
 
@@ -63,12 +91,53 @@ gint64 usc_record_since (UscRecord *record, GError **error);
 /* Number of sent messages recorded, or -1. */
 gint64 usc_record_count (UscRecord *record, GError **error);
 
-/* Remove entries recorded before @before. Returns how many, or -1. */
+/* Remove entries recorded before @before, and the decision log's rows
+ * decided before it. Returns how many entries, or -1. */
 gint64 usc_record_expire (UscRecord *record, gint64 before, GError **error);
 
 /* Keep one classification for `unscatter stats`. 0 or -1. */
 int usc_record_log_decision (UscRecord *record, gint64 when, const char *verdict,
                              const char *kind, GError **error);
+
+/* ---- The decision log (what `unscatter report` reads) ----
+ * One row per bounce judged, expired with the rest of the record
+ * (usc_record_expire removes the rows decided before its @before too) and
+ * capped in number (usc_record_add_decision). */
+
+/* The longest field kept, in bytes (longer ones are cut on a UTF-8 boundary). */
+#define USC_DECISION_FIELD_MAX 255
+
+/* One decision. Every string may be NULL (unknown); the record owns nothing
+ * of it. */
+typedef struct {
+  gint64      time;           /* when it was decided, seconds since the epoch */
+  const char *verdict;        /* usc_verdict_name() */
+  const char *kind;           /* usc_kind_name() */
+  const char *reporting_mta;  /* the bounce's Reporting-MTA (or what the MTA's text says) */
+  const char *relay_host;     /* the first external relay's name (usc-received.h) */
+  const char *relay_ip;       /* its IP, canonical text form */
+  const char *mta_family;     /* "postfix", "exim", ... */
+  const char *forged_sender;  /* the address the original claimed to be from */
+  const char *recipient;      /* where the original went (the first failed recipient) */
+  const char *payload;        /* what an attached payload is, "" or NULL when none */
+  const char *reason;         /* the verdict's first reason */
+} UscDecision;
+
+/* Count @d in the per-day totals (as usc_record_log_decision) and, when it
+ * is a bounce (kind other than "not-bounce"), keep it in the decision log;
+ * when more than @max_rows rows are then kept (0: no cap), the oldest go.
+ * Fields are cut to USC_DECISION_FIELD_MAX bytes, control characters and
+ * invalid UTF-8 replaced. One transaction (inside the caller's, if one is
+ * open). 0 or -1. */
+int usc_record_add_decision (UscRecord *record, const UscDecision *d, guint max_rows,
+                             GError **error);
+
+/* Calls @fn for each kept decision with @since <= time < @until, oldest
+ * first; the strings are valid during the call only. 0 or -1 (also when the
+ * backend keeps no decision log: USC_ERROR_INVALID). */
+typedef void (*UscDecisionFunc) (const UscDecision *d, gpointer user_data);
+int usc_record_decisions (UscRecord *record, gint64 since, gint64 until, UscDecisionFunc fn,
+                          gpointer user_data, GError **error);
 
 /* Counts per day, verdict and kind: calls @fn for each row, oldest day first.
  * @day is "YYYY-MM-DD". 0 or -1. */
@@ -76,6 +145,25 @@ typedef void (*UscStatsFunc) (const char *day, const char *verdict, const char *
                               gint64 count, gpointer user_data);
 int usc_record_stats (UscRecord *record, gint64 since, UscStatsFunc fn,
                       gpointer user_data, GError **error);
+
+/* Moving a record between backends: `unscatter record --export/--import`.
+ * The export is text, one line each (the format in doc/record-redis.md,
+ * "Export format"): a header, "since", every entry (the hashed keys, Date,
+ * recording time, recipient keys), every decision count, and an "end" line
+ * with the number of entries so that a truncated file is refused. */
+int usc_record_export (UscRecord *record, FILE *out, gint64 *n_entries_r, GError **error);
+
+typedef struct {
+  gint64 entries;    /* entry lines read */
+  gint64 added;      /* added to the record */
+  gint64 present;    /* already there (or already past expiry) */
+  gint64 decisions;  /* decision lines read */
+} UscRecordImportCounts;
+
+/* Read an export from @in into @record (in one transaction where the
+ * backend has them). -1 with USC_ERROR_PARSE on a malformed or truncated
+ * file (nothing of it is kept where the backend has transactions). */
+int usc_record_import (UscRecord *record, FILE *in, UscRecordImportCounts *counts, GError **error);
 
 G_END_DECLS
 #endif

@@ -32,6 +32,42 @@ test_escape (void)
   }
 }
 
+/* usc_display_escape: what `check --explain` and log lines print. */
+static const struct {
+  const char *in;
+  gssize len;
+  const char *out;
+} display[] = {
+  { NULL, -1, "" },
+  { "plain text, caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x93\xa7", -1, "plain text, caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x93\xa7" },
+  { "a\r\n/var/mail/x.eml: legitimate dsn deliver", -1, "a\\r\\n/var/mail/x.eml: legitimate dsn deliver" },
+  { "\x1b[31mred\x07\tbell", -1, "\\x1b[31mred\\x07\\tbell" },
+  { "nul\0byte", 8, "nul\\x00byte" },
+  { "del\x7f", -1, "del\\x7f" },
+  { "c1\xc2\x9b" "2J", -1, "c1\\u{009B}2J" },                  /* CSI as a C1 control */
+  { "bidi\xe2\x80\xaegnp.exe", -1, "bidi\\u{202E}gnp.exe" },   /* right-to-left override */
+  { "iso\xe2\x81\xa6x\xe2\x81\xa9", -1, "iso\\u{2066}x\\u{2069}" },
+  { "ls\xe2\x80\xa8ps\xe2\x80\xa9" "bom\xef\xbb\xbf", -1, "ls\\u{2028}ps\\u{2029}bom\\u{FEFF}" },
+  { "bad\xff\xc3(", -1, "bad\\xff\\xc3(" },                     /* invalid bytes one by one */
+  { "\xed\xa0\x80", -1, "\\xed\\xa0\\x80" },                    /* a surrogate is invalid */
+  { "cut\xe2\x80", -1, "cut\\xe2\\x80" },                       /* a truncated sequence */
+  { "back\\slash", -1, "back\\slash" },
+};
+
+static void
+test_display_escape (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (display); i++) {
+    char *e = usc_display_escape (display[i].in, display[i].len);
+    g_assert_cmpstr (e, ==, display[i].out);
+    /* whatever the input, the output is printable UTF-8 on one line */
+    g_assert_true (g_utf8_validate (e, -1, NULL));
+    for (const char *p = e; *p; p++)
+      g_assert_true ((unsigned char) *p >= 0x20 && *p != 0x7f);
+    g_free (e);
+  }
+}
+
 static UscBounce *
 sample_bounce (void)
 {
@@ -124,6 +160,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_mime_init ();
   g_test_add_func ("/json/escape", test_escape);
+  g_test_add_func ("/display/escape", test_display_escape);
   g_test_add_func ("/json/result-keys", test_result_keys);
   g_test_add_func ("/json/result-verdict", test_result_verdict);
   int rc = g_test_run ();

@@ -178,6 +178,22 @@ static const struct {
   { "../escape", NULL },
   { "a..b", NULL },
   { "trailing.", NULL },
+  { "..", NULL },
+  { "../../etc", NULL },
+  { "a/../../b", NULL },
+  { "line\nfeed", NULL },
+  { "esc\033[2J", NULL },
+  { "del\177", NULL },
+  { "bad\377utf8", NULL },
+  { "caf\xc3\xa9", ".caf\xc3\xa9" },   /* valid UTF-8 is a name like any */
+  /* 200 bytes is the limit, 201 is over */
+  { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    ".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+  { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab",
+    NULL },
 };
 
 static void
@@ -247,13 +263,15 @@ static const struct {
   const char *name;
   Breakage    how;
   gboolean    needs_non_root;
+  gint        code;   /* UscErrorCode */
 } failure_cases[] = {
-  { "tmp/ is a regular file", BREAK_TMP_IS_FILE, FALSE },
-  { "new/ is a regular file", BREAK_NEW_IS_FILE, FALSE },
-  { "new/ on another file system (link and rename fail after the write)", BREAK_NEW_OTHER_FS, FALSE },
-  { "the Maildir path goes through a regular file", BREAK_UNDER_FILE, FALSE },
-  { "the write fails (EFBIG: file size limit, SIGXFSZ ignored)", BREAK_FILE_SIZE, FALSE },
-  { "tmp/ not writable (chmod 0500; not as root)", BREAK_TMP_READONLY, TRUE },
+  { "tmp/ is a regular file", BREAK_TMP_IS_FILE, FALSE, USC_ERROR_IO },
+  { "new/ is a regular file", BREAK_NEW_IS_FILE, FALSE, USC_ERROR_IO },
+  /* a symlink is refused before anything is written (see test_symlinks) */
+  { "new/ a symlink to another file system", BREAK_NEW_OTHER_FS, FALSE, USC_ERROR_UNSAFE },
+  { "the Maildir path goes through a regular file", BREAK_UNDER_FILE, FALSE, USC_ERROR_IO },
+  { "the write fails (EFBIG: file size limit, SIGXFSZ ignored)", BREAK_FILE_SIZE, FALSE, USC_ERROR_IO },
+  { "tmp/ not writable (chmod 0500; not as root)", BREAK_TMP_READONLY, TRUE, USC_ERROR_IO },
 };
 
 static void
@@ -336,7 +354,7 @@ test_failures (void)
     int rc = deliver_str (target, NULL, big->str, NULL, &path, &error);
     setrlimit (RLIMIT_FSIZE, &saved);
     g_assert_cmpint (rc, ==, -1);
-    g_assert_error (error, USC_ERROR, USC_ERROR_IO);
+    g_assert_error (error, USC_ERROR, failure_cases[i].code);
     g_assert_nonnull (error->message);
     g_assert_cmpuint (strlen (error->message), >, 0);
     g_test_message ("error: %s", error->message);
@@ -365,6 +383,142 @@ test_failures (void)
   g_string_free (big, TRUE);
 }
 
+/* ---- symlinks inside the Maildir are never followed ---- */
+
+typedef enum { LINK_TMP, LINK_NEW, LINK_CUR, LINK_FOLDER, LINK_FOLDER_NEW, LINK_FOLDER_TMP,
+               LINK_MAILDIRFOLDER_DANGLING, LINK_MAILDIRFOLDER_FILE } LinkPlace;
+
+static const struct {
+  const char *name;
+  LinkPlace   where;
+  const char *folder;   /* delivered to (NULL: the inbox) */
+} symlink_cases[] = {
+  { "tmp/ a symlink to a directory elsewhere", LINK_TMP, NULL },
+  { "new/ a symlink to a directory elsewhere", LINK_NEW, NULL },
+  { "cur/ a symlink to a directory elsewhere", LINK_CUR, NULL },
+  { "tmp/ a symlink, filing into a folder (the inbox is checked too)", LINK_TMP, "Backscatter" },
+  { ".Backscatter a symlink to a Maildir elsewhere", LINK_FOLDER, "Backscatter" },
+  { ".Backscatter/new a symlink", LINK_FOLDER_NEW, "Backscatter" },
+  { ".Backscatter/tmp a symlink", LINK_FOLDER_TMP, "Backscatter" },
+  { ".Backscatter/maildirfolder a dangling symlink", LINK_MAILDIRFOLDER_DANGLING, "Backscatter" },
+  { ".Backscatter/maildirfolder a symlink to a file", LINK_MAILDIRFOLDER_FILE, "Backscatter" },
+};
+
+static void
+test_symlinks (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (symlink_cases); i++) {
+    g_test_message ("case: %s", symlink_cases[i].name);
+    char *top = make_tmpdir ();
+    char *md = g_build_filename (top, "Maildir", NULL);
+    char *elsewhere = g_build_filename (top, "elsewhere", NULL);   /* the attacker's target */
+    char *victim = g_build_filename (top, "victim", NULL);         /* a file the attacker wants created */
+    GError *error = NULL;
+    g_assert_cmpint (usc_maildir_ensure (md, NULL, &error), ==, 0);
+    g_assert_no_error (error);
+    g_assert_cmpint (usc_maildir_ensure (elsewhere, NULL, &error), ==, 0);   /* tmp/ new/ cur/ there too */
+    const char *link_at = NULL, *target = elsewhere;
+    char *fdir = g_build_filename (md, ".Backscatter", NULL);
+    switch (symlink_cases[i].where) {
+    case LINK_TMP: link_at = "tmp"; break;
+    case LINK_NEW: link_at = "new"; break;
+    case LINK_CUR: link_at = "cur"; break;
+    case LINK_FOLDER: link_at = ".Backscatter"; break;
+    case LINK_FOLDER_NEW: link_at = ".Backscatter/new"; break;
+    case LINK_FOLDER_TMP: link_at = ".Backscatter/tmp"; break;
+    case LINK_MAILDIRFOLDER_DANGLING: link_at = ".Backscatter/maildirfolder"; target = victim; break;
+    case LINK_MAILDIRFOLDER_FILE:
+      link_at = ".Backscatter/maildirfolder";
+      target = victim;
+      touch (victim);
+      break;
+    }
+    if (g_str_has_prefix (link_at, ".Backscatter/")) {
+      g_assert_cmpint (usc_maildir_ensure (md, "Backscatter", &error), ==, 0);
+      g_assert_no_error (error);
+    }
+    char *at = g_build_filename (md, link_at, NULL);
+    if (g_file_test (at, G_FILE_TEST_IS_DIR))
+      g_assert_cmpint (g_rmdir (at), ==, 0);
+    else
+      g_unlink (at);
+    g_assert_cmpint (symlink (target, at), ==, 0);
+    GStatBuf before = { 0 };
+    gboolean victim_existed = g_stat (victim, &before) == 0;
+
+    char *path = NULL;
+    int rc = deliver_str (md, symlink_cases[i].folder, "Subject: s\n\nbody\n", NULL, &path, &error);
+    g_assert_cmpint (rc, ==, -1);
+    g_assert_error (error, USC_ERROR, USC_ERROR_UNSAFE);
+    g_assert_nonnull (strstr (error->message, "symbolic link"));
+    g_test_message ("error: %s", error->message);
+    g_clear_error (&error);
+    g_assert_null (path);
+    /* ensure refuses the same way */
+    g_assert_cmpint (usc_maildir_ensure (md, symlink_cases[i].folder, &error), ==, -1);
+    g_assert_error (error, USC_ERROR, USC_ERROR_UNSAFE);
+    g_clear_error (&error);
+    /* nothing written through the link, nothing created at its target */
+    g_assert_cmpuint (count_dir (elsewhere, "tmp"), ==, 0);
+    g_assert_cmpuint (count_dir (elsewhere, "new"), ==, 0);
+    g_assert_cmpuint (count_dir (elsewhere, "cur"), ==, 0);
+    GPtrArray *e = list_dir (elsewhere);
+    g_assert_cmpuint (e->len, ==, 3);   /* cur new tmp, no maildirfolder */
+    g_ptr_array_unref (e);
+    GStatBuf after = { 0 };
+    if (victim_existed) {
+      g_assert_cmpint (g_stat (victim, &after), ==, 0);
+      g_assert_cmpint (after.st_size, ==, 0);
+    } else {
+      g_assert_false (g_file_test (victim, G_FILE_TEST_EXISTS));
+    }
+    /* and the link is still a link: nothing replaced it */
+    GStatBuf lst;
+    g_assert_cmpint (g_lstat (at, &lst), ==, 0);
+    g_assert_true (S_ISLNK (lst.st_mode));
+    g_free (at);
+    g_free (fdir);
+    rm_rf (top);
+    g_free (md);
+    g_free (elsewhere);
+    g_free (victim);
+    g_free (top);
+  }
+}
+
+/* Files and directories are created 0600 / 0700 whatever the umask. */
+static void
+test_modes (void)
+{
+  mode_t old = umask (022);
+  char *top = make_tmpdir ();
+  char *md = g_build_filename (top, "Maildir", NULL);
+  GError *error = NULL;
+  char *path = NULL;
+  g_assert_cmpint (deliver_str (md, "Backscatter", "Subject: m\n\nbody\n", NULL, &path, &error), ==, 0);
+  g_assert_no_error (error);
+  static const struct { const char *rel; mode_t mode; } want[] = {
+    { "", 0700 }, { "tmp", 0700 }, { "new", 0700 }, { "cur", 0700 }, { ".Backscatter", 0700 },
+    { ".Backscatter/tmp", 0700 }, { ".Backscatter/new", 0700 }, { ".Backscatter/cur", 0700 },
+    { ".Backscatter/maildirfolder", 0600 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (want); i++) {
+    char *p = g_build_filename (md, want[i].rel, NULL);
+    GStatBuf st;
+    g_assert_cmpint (g_stat (p, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 07777, ==, want[i].mode);
+    g_free (p);
+  }
+  GStatBuf st;
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+  g_free (path);
+  rm_rf (top);
+  g_free (md);
+  g_free (top);
+  umask (old);
+}
+
 static void
 test_no_maildir (void)
 {
@@ -387,5 +541,7 @@ main (int argc, char **argv)
   g_test_add_func ("/maildir/folders", test_folders);
   g_test_add_func ("/maildir/failures", test_failures);
   g_test_add_func ("/maildir/no-maildir", test_no_maildir);
+  g_test_add_func ("/maildir/symlinks", test_symlinks);
+  g_test_add_func ("/maildir/modes", test_modes);
   return g_test_run ();
 }

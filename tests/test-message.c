@@ -164,7 +164,9 @@ test_line_endings (void)
     const EolCase *c = &eol_cases[i];
     g_test_message ("case %s", c->name);
     UscMessage *msg = parse_ok (c->raw, strlen (c->raw));
-    g_assert_cmpstr (msg->text, ==, c->text);
+    g_assert_cmpmem (msg->text, msg->text_len, c->text, strlen (c->text));
+    /* parsed in place when the input has no CR: no copy */
+    g_assert_true ((msg->text_bytes == NULL) == (strchr (c->raw, '\r') == NULL));
     g_assert_cmpuint (msg->text_len, ==, strlen (c->text));
     g_assert_cmpstr (msg->raw_eol, ==, c->eol);
     g_assert_cmpuint (msg->raw_header_end, ==, c->header_end);
@@ -741,7 +743,7 @@ walk_leaves (GMimeObject *o, guint depth, guint *visited)
   } else if (GMIME_IS_PART (o)) {
     GByteArray *ba = usc_mime_part_content (o, 1 << 20);
     if (ba) {
-      GMimeMessage *e = usc_mime_parse_embedded (ba->data, ba->len);
+      GMimeMessage *e = usc_mime_parse_embedded (ba->data, ba->len, NULL);
       if (e) {
         g_assert_cmpuint (tree_depth (g_mime_message_get_mime_part (e)), <=, 2 * 40 + 1);
         g_object_unref (e);
@@ -871,7 +873,7 @@ test_embedded (void)
   for (guint i = 0; i < G_N_ELEMENTS (embedded_cases); i++) {
     const EmbeddedCase *c = &embedded_cases[i];
     g_test_message ("case %s", c->name);
-    GMimeMessage *m = usc_mime_parse_embedded (c->data, strlen (c->data));
+    GMimeMessage *m = usc_mime_parse_embedded (c->data, strlen (c->data), NULL);
     if (c->message_id == NULL) {
       g_assert_null (m);
       continue;
@@ -882,17 +884,150 @@ test_embedded (void)
       g_assert_cmpstr (g_mime_message_get_subject (m), ==, c->subject);
     g_object_unref (m);
   }
-  g_assert_null (usc_mime_parse_embedded (NULL, 0));
+  g_assert_null (usc_mime_parse_embedded (NULL, 0, NULL));
   /* embedded bombs are bounded too */
   gsize len;
   char *data = gen_hostile (NEST_MULTIPART, 20000, &len);
   gint64 t0 = g_get_monotonic_time ();
-  GMimeMessage *m = usc_mime_parse_embedded (data, len);
+  GMimeMessage *m = usc_mime_parse_embedded (data, len, NULL);
   g_assert_nonnull (m);
   g_assert_cmpuint (tree_depth (g_mime_message_get_mime_part (m)), <=, 40);
   g_assert_cmpint (g_get_monotonic_time () - t0, <, PARSE_TIME_LIMIT);
   g_object_unref (m);
   g_free (data);
+}
+
+/* -------------------------------------------- parsed in place, copy on write */
+
+/* The pre-scan's changes (a container too deep made a leaf, a long parameter
+ * or address field cut, an earlier Content-Type blanked) go to a private
+ * copy: the raw bytes, and msg->text, a view of them, stay as they were. */
+static void
+test_in_place (void)
+{
+  GString *cases[4];
+  gsize len;
+  char *deep = gen_hostile (NEST_MULTIPART, 100, &len);
+  cases[0] = g_string_new_len (deep, len);
+  g_free (deep);
+  cases[1] = g_string_new ("From: a@example.org\nContent-Type: text/plain\nContent-Disposition: attachment");
+  while (cases[1]->len < 40000)
+    g_string_append (cases[1], "; a=b");
+  g_string_append (cases[1], "\n\nbody\n");
+  cases[2] = g_string_new ("From: a@example.org\nContent-Type: text/plain; charset=");
+  while (cases[2]->len < 40000)
+    g_string_append (cases[2], "x");
+  g_string_append (cases[2], "\n\nbody\n");
+  cases[3] = g_string_new ("From: a@example.org\nContent-Type: multipart/mixed; boundary=q\n"
+                           "Content-Type: text/plain\n\n--q\n\nx\n--q--\n");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_test_message ("case %u", i);
+    GBytes *raw = g_bytes_new (cases[i]->str, cases[i]->len);
+    GError *error = NULL;
+    UscMessage *msg = usc_message_new_from_bytes (raw, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (msg->mime);
+    gsize rlen;
+    const char *rdata = g_bytes_get_data (msg->raw, &rlen);
+    g_assert_true (msg->text == rdata);          /* a view, no copy */
+    g_assert_null (msg->text_bytes);
+    g_assert_cmpmem (rdata, rlen, cases[i]->str, cases[i]->len);   /* unchanged */
+    if (i < 3)
+      g_assert_true (msg->parse_limited);
+    usc_message_free (&msg);
+    g_bytes_unref (raw);
+    g_string_free (cases[i], TRUE);
+  }
+}
+
+/* ------------------------------------------------------ the budget */
+
+/* A header block of @n fields "Xk: y" then "Message-ID: <b@example.org>". */
+static GString *
+tiny_block (guint n)
+{
+  GString *s = g_string_new (NULL);
+  for (guint k = 0; k < n; k++)
+    g_string_append_printf (s, "X%u: y\n", k);
+  g_string_append (s, "Message-ID: <b@example.org>\n\n");
+  return s;
+}
+
+typedef struct {
+  const char *name;
+  guint  fields;      /* the budget: header fields */
+  gsize  field_bytes; /* their bytes */
+  guint  parts;
+  gsize  bytes;       /* bytes_left (0: what usc_budget_new gives) */
+  gboolean expired;
+  guint  block;       /* fields per block (plus its Message-ID) */
+  guint  calls;
+  guint  whole;       /* parses that return the block with its Message-ID */
+  guint  returned;    /* parses that return a message at all */
+} BudgetCase;
+
+static const BudgetCase budget_cases[] = {
+  /* 1000 fields, blocks of 201: four whole ones, a fifth cut before its ID, then nothing */
+  { "fields", 1000, 1 << 20, 100, 0, FALSE, 200, 8, 4, 5 },
+  { "field-bytes", 100000, 2000, 100, 0, FALSE, 200, 8, 1, 2 },
+  { "parts", 100000, 1 << 20, 3, 0, FALSE, 10, 8, 3, 3 },
+  /* 1,000 bytes, blocks of 59: 16 whole, the 17th gets 56 bytes (its
+   * Message-ID without the '>', which GMime still reads), then nothing */
+  { "bytes", 100000, 1 << 20, 100, 1000, FALSE, 5, 30, 17, 17 },
+  { "deadline", 100000, 1 << 20, 100, 0, TRUE, 5, 3, 0, 0 },
+  { "plenty", 100000, 1 << 24, 1000, 0, FALSE, 200, 20, 20, 20 },
+};
+
+static void
+test_budget (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (budget_cases); i++) {
+    const BudgetCase *c = &budget_cases[i];
+    g_test_message ("case %s", c->name);
+    UscBudget *b = usc_budget_new (1 << 20, c->field_bytes, c->fields, c->parts, c->expired ? -1.0 : 60.0);
+    if (c->bytes)
+      b->bytes_left = c->bytes;
+    GString *blk = tiny_block (c->block);
+    guint whole = 0, returned = 0;
+    for (guint k = 0; k < c->calls; k++) {
+      GMimeMessage *m = usc_mime_parse_embedded (blk->str, blk->len, b);
+      if (m == NULL)
+        continue;
+      returned++;
+      if (g_strcmp0 (g_mime_message_get_message_id (m), "b@example.org") == 0)
+        whole++;
+      g_object_unref (m);
+    }
+    g_assert_cmpuint (whole, ==, c->whole);
+    g_assert_cmpuint (returned, ==, c->returned);
+    g_assert_true (b->exhausted == (returned < c->calls || whole < c->calls));
+    g_string_free (blk, TRUE);
+    usc_budget_free (&b);
+    g_assert_null (b);
+  }
+  usc_budget_free (NULL);
+}
+
+/* The message's own budget: created with it, charged by its parse, shared. */
+static void
+test_message_budget (void)
+{
+  static const char data[] = "From: a@example.org\nContent-Type: multipart/mixed; boundary=z\n\n"
+                             "--z\nContent-Type: text/plain\n\nx\n--z\nContent-Type: text/plain\n\ny\n--z--\n";
+  UscMessage *msg = parse_ok (data, sizeof data - 1);
+  g_assert_nonnull (msg->budget);
+  g_assert_cmpuint (msg->budget->bytes_left, ==, 2 * (sizeof data - 1) + USC_BUDGET_BYTES_SLACK - msg->text_len);
+  g_assert_cmpuint (msg->budget->parts_left, ==, 2 * msg->limits.max_parts - 2);
+  g_assert_cmpuint (msg->budget->fields_left, ==, 2 * msg->limits.max_headers - 2);
+  g_assert_false (msg->budget->exhausted);
+  /* a re-parse draws on it: its own two fields and one part */
+  static const char blk[] = "Message-ID: <r@example.org>\nSubject: s\n\n";
+  GMimeMessage *m = usc_mime_parse_embedded (blk, sizeof blk - 1, msg->budget);
+  g_assert_nonnull (m);
+  g_object_unref (m);
+  g_assert_cmpuint (msg->budget->parts_left, ==, 2 * msg->limits.max_parts - 3);
+  g_assert_cmpuint (msg->budget->fields_left, ==, 2 * msg->limits.max_headers - 4);
+  usc_message_free (&msg);
 }
 
 /* ------------------------------------------------------ part contents */
@@ -1155,6 +1290,9 @@ main (int argc, char **argv)
   g_test_add_func ("/message/nul-bytes", test_nul_bytes);
   g_test_add_func ("/message/zero-limits", test_zero_limits);
   g_test_add_func ("/message/expired", test_expired);
+  g_test_add_func ("/message/in-place", test_in_place);
+  g_test_add_func ("/message/budget", test_budget);
+  g_test_add_func ("/message/budget-of-message", test_message_budget);
   g_test_add_func ("/sniff/type", test_sniff_type);
   g_test_add_func ("/sniff/executable", test_sniff_executable);
   return g_test_run ();

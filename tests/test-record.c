@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "usc-record.h"
+#include <unistd.h>
 
 static char *tmpdir;
 
@@ -34,7 +35,10 @@ open_fresh (const char *name, double timeout)
   return r;
 }
 
-#define T0 1700000000 /* 2023-11-14 */
+/* The steps' base time: 2023-11-14 for SQLite; for Redis (whose TTLs run
+ * on the server's clock) 45 days ago. */
+static gint64 t0_base = 1700000000;
+#define T0 t0_base
 #define D 86400
 
 typedef enum { OP_ADD, OP_HAS_ID, OP_HAS_RCPT, OP_HAS_RCPT_NOID, OP_COUNT, OP_EXPIRE, OP_SINCE } Op;
@@ -49,7 +53,10 @@ typedef struct {
   gint64      expect;
 } Step;
 
-static const Step steps[] = {
+static void
+run_steps (UscRecord *r)
+{
+const Step steps[] = {
   { OP_COUNT, .expect = 0 },
   { OP_SINCE, .expect = 0 },
   { OP_HAS_ID, "a1@example.org", .expect = 0 },
@@ -100,11 +107,6 @@ static const Step steps[] = {
   { OP_ADD, "a1@example.org", { "bob@example.net" }, T0, T0 + 40 * D, .expect = 1 },
   { OP_COUNT, .expect = 3 },
 };
-
-static void
-test_steps (void)
-{
-  UscRecord *r = open_fresh ("steps.db", 1);
   for (gsize i = 0; i < G_N_ELEMENTS (steps); i++) {
     const Step *s = &steps[i];
     GError *e = NULL;
@@ -127,6 +129,13 @@ test_steps (void)
       g_error ("step %zu (op %d, %s): got %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
                i, s->op, s->id ? s->id : "-", got, s->expect);
   }
+}
+
+static void
+test_steps (void)
+{
+  UscRecord *r = open_fresh ("steps.db", 1);
+  run_steps (r);
   usc_record_close (&r);
   g_assert_null (r);
   usc_record_close (&r); /* NULL is fine */
@@ -188,7 +197,7 @@ count_row (const char *day, const char *verdict, const char *kind, gint64 count,
 static void
 test_decisions (void)
 {
-  static const struct { gint64 when; const char *verdict, *kind; } log[] = {
+  const struct { gint64 when; const char *verdict, *kind; } log[] = {
     { T0, "backscatter", "dsn" }, { T0 + 60, "backscatter", "dsn" }, { T0, "legitimate", "dsn" },
     { T0 + D, "unknown", "autoreply" }, { T0 - D, "backscatter", "virus-notice" },
   };
@@ -208,6 +217,149 @@ test_decisions (void)
   g_assert_true (g_str_has_prefix (s->str, "2023-11-13 backscatter virus-notice 1\n"));
   g_string_free (s, TRUE);
   usc_record_close (&r);
+}
+
+static void
+decision_row (const UscDecision *d, gpointer data)
+{
+  g_string_append_printf (data, "%" G_GINT64_FORMAT " %s %s %s %s %s %s %s %s %s %s\n", d->time - T0,
+                          d->verdict, d->kind, d->reporting_mta ? d->reporting_mta : "-",
+                          d->relay_host ? d->relay_host : "-", d->relay_ip ? d->relay_ip : "-",
+                          d->mta_family ? d->mta_family : "-", d->forged_sender ? d->forged_sender : "-",
+                          d->recipient ? d->recipient : "-", d->payload ? d->payload : "-",
+                          d->reason ? d->reason : "-");
+}
+
+/* The decision log: bounces kept (ordinary mail only counted), read back by
+ * time range oldest first, fields cleaned and cut, the cap, expiry. */
+typedef struct {
+  gint64 at;
+  const char *verdict, *kind, *mta, *host, *ip, *family, *sender, *rcpt, *payload, *reason;
+} DlogStep;
+
+static void run_decision_log (UscRecord *r, const DlogStep *rows, gsize n_rows);
+
+static const DlogStep dlog_rows[] = {
+    { 20, "backscatter", "dsn", "mx.example.net", "relay.example.net", "198.51.100.1", "postfix",
+      "alice@example.org", "bob@example.net", NULL, "not in the record" },
+    { 10, "legitimate", "autoreply", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+    { 30, "not-bounce", "not-bounce", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+    { D, "backscatter", "virus-notice", "av\x01.example.net", NULL, "2001:db8::1", NULL, NULL, NULL,
+      "application/x-dosexec", "exe\nline" },
+};
+
+static void
+test_decision_log (void)
+{
+  UscRecord *r = open_fresh ("dlog.db", 1);
+  run_decision_log (r, dlog_rows, G_N_ELEMENTS (dlog_rows));
+}
+
+static void
+run_decision_log (UscRecord *r, const DlogStep *rows, gsize n_rows)
+{
+  GError *e = NULL;
+  for (gsize i = 0; i < n_rows; i++) {
+    UscDecision d = { T0 + rows[i].at, rows[i].verdict, rows[i].kind, rows[i].mta, rows[i].host,
+                      rows[i].ip, rows[i].family, rows[i].sender, rows[i].rcpt, rows[i].payload,
+                      rows[i].reason };
+    g_assert_cmpint (usc_record_add_decision (r, &d, 0, &e), ==, 0);
+    g_assert_no_error (e);
+  }
+  GString *s = g_string_new (NULL);
+  g_assert_cmpint (usc_record_decisions (r, T0, T0 + 2 * D, decision_row, s, &e), ==, 0);
+  g_assert_cmpstr (s->str, ==,
+                   "10 legitimate autoreply - - - - - - - -\n"
+                   "20 backscatter dsn mx.example.net relay.example.net 198.51.100.1 postfix alice@example.org bob@example.net - not in the record\n"
+                   "86400 backscatter virus-notice av?.example.net - 2001:db8::1 - - - application/x-dosexec exe?line\n");
+  /* until is exclusive, since inclusive. */
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_decisions (r, T0 + 20, T0 + D, decision_row, s, &e), ==, 0);
+  g_assert_true (g_str_has_prefix (s->str, "20 backscatter dsn"));
+  g_assert_true (strchr (s->str, '\n') == s->str + s->len - 1);  /* one row */
+  /* Ordinary mail was counted in the totals, not kept. */
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_stats (r, T0, count_row, s, &e), ==, 0);
+  g_assert_nonnull (strstr (s->str, "not-bounce not-bounce 1\n"));
+
+  /* A long field is cut to USC_DECISION_FIELD_MAX bytes on a character boundary. */
+  GString *longf = g_string_new (NULL);
+  while (longf->len < 400)
+    g_string_append (longf, "\xc3\xa9");  /* é, 2 bytes */
+  UscDecision d = { T0 + 2 * D, "backscatter", "dsn", longf->str, .reason = "\xff\xfe bad" };
+  g_assert_cmpint (usc_record_add_decision (r, &d, 0, &e), ==, 0);
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_decisions (r, T0 + 2 * D, T0 + 3 * D, decision_row, s, &e), ==, 0);
+  const char *mta = s->str + strlen ("172800 backscatter dsn ");
+  g_assert_cmpuint ((gsize) (strchr (mta, ' ') - mta), ==, 254);
+  g_assert_true (g_utf8_validate (s->str, -1, NULL));
+  g_string_free (longf, TRUE);
+
+  /* The cap: with max_rows 3 only the 3 newest stay. */
+  UscDecision d2 = { .time = T0 + 3 * D, .verdict = "unknown", .kind = "challenge" };
+  g_assert_cmpint (usc_record_add_decision (r, &d2, 3, &e), ==, 0);
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_decisions (r, 0, G_MAXINT64, decision_row, s, &e), ==, 0);
+  g_assert_true (g_str_has_prefix (s->str, "86400 backscatter virus-notice"));
+  g_assert_nonnull (strstr (s->str, "259200 unknown challenge"));
+
+  /* Expiry removes the rows decided before @before. */
+  g_assert_cmpint (usc_record_expire (r, T0 + 2 * D, &e), ==, 0);
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_decisions (r, 0, G_MAXINT64, decision_row, s, &e), ==, 0);
+  g_assert_true (g_str_has_prefix (s->str, "172800 backscatter dsn"));
+  g_assert_nonnull (strstr (s->str, "259200 unknown challenge"));
+  /* The kept count follows: one more row with cap 2 leaves 2. */
+  UscDecision d3 = { .time = T0 + 4 * D, .verdict = "backscatter", .kind = "dsn" };
+  g_assert_cmpint (usc_record_add_decision (r, &d3, 2, &e), ==, 0);
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_decisions (r, 0, G_MAXINT64, decision_row, s, &e), ==, 0);
+  g_assert_true (g_str_has_prefix (s->str, "259200 unknown challenge"));
+  g_assert_nonnull (strstr (s->str, "345600 backscatter dsn"));
+  g_assert_no_error (e);
+  g_string_free (s, TRUE);
+  usc_record_close (&r);
+}
+
+/* A version-1 record (before the decision log) is migrated with its data. */
+static void
+test_migrate_v1 (void)
+{
+  char *p = tmp_path ("v1.db");
+  g_unlink (p);
+  sqlite3 *db;
+  g_assert_cmpint (sqlite3_open (p, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "CREATE TABLE sent (id INTEGER PRIMARY KEY, date INTEGER NOT NULL, recorded INTEGER NOT NULL);"
+    "CREATE TABLE rcpt (addr INTEGER NOT NULL, date INTEGER NOT NULL, msg INTEGER NOT NULL,"
+    "  PRIMARY KEY (addr, date, msg)) WITHOUT ROWID;"
+    "CREATE TABLE decisions (day INTEGER NOT NULL, verdict TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  count INTEGER NOT NULL, PRIMARY KEY (day, verdict, kind)) WITHOUT ROWID;"
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;"
+    "INSERT INTO meta (key, value) VALUES ('count', 0);"
+    "INSERT INTO decisions VALUES (19675, 'backscatter', 'dsn', 7);"
+    "PRAGMA application_id = 1970496305; PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  GError *e = NULL;
+  UscRecordOptions ro = { .busy_timeout = 1, .read_only = TRUE };
+  UscRecord *r = usc_record_open (p, &ro, &e);
+  g_assert_error (e, USC_ERROR, USC_ERROR_IO);  /* read-only cannot upgrade */
+  g_clear_error (&e);
+  g_assert_null (r);
+  r = usc_record_open (p, NULL, &e);
+  g_assert_no_error (e);
+  GString *s = g_string_new (NULL);
+  g_assert_cmpint (usc_record_stats (r, 0, count_row, s, &e), ==, 0);
+  g_assert_cmpstr (s->str, ==, "2023-11-14 backscatter dsn 7\n");
+  UscDecision d = { .time = T0, .verdict = "backscatter", .kind = "dsn" };
+  g_assert_cmpint (usc_record_add_decision (r, &d, 10, &e), ==, 0);
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_decisions (r, 0, G_MAXINT64, decision_row, s, &e), ==, 0);
+  g_assert_cmpstr (s->str, ==, "0 backscatter dsn - - - - - - - -\n");
+  g_assert_no_error (e);
+  g_string_free (s, TRUE);
+  usc_record_close (&r);
+  g_free (p);
 }
 
 static void
@@ -234,7 +386,7 @@ test_modes (void)
   sqlite3_finalize (st2);
   sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &st2, NULL);
   g_assert_cmpint (sqlite3_step (st2), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (st2, 0), ==, 1);
+  g_assert_cmpint (sqlite3_column_int (st2, 0), ==, 2);
   sqlite3_finalize (st2);
   sqlite3_close (db);
   g_free (d);
@@ -398,6 +550,316 @@ test_migrate (void)
   g_free (p);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Export and import (any backend to any other).                             */
+
+static char *
+export_string (UscRecord *r)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+  GError *e = NULL;
+  gint64 n = -1;
+  g_assert_cmpint (usc_record_export (r, f, &n, &e), ==, 0);
+  g_assert_no_error (e);
+  fclose (f);
+  g_assert_cmpint (n, >=, 0);
+  return buf;
+}
+
+static void
+import_string (UscRecord *r, const char *text, gint64 expect_added, int expect_rc, int expect_code)
+{
+  FILE *f = fmemopen ((void *) text, strlen (text), "r");
+  GError *e = NULL;
+  UscRecordImportCounts c;
+  int rc = usc_record_import (r, f, &c, &e);
+  fclose (f);
+  g_assert_cmpint (rc, ==, expect_rc);
+  if (rc < 0) {
+    g_assert_error (e, USC_ERROR, expect_code);
+    g_clear_error (&e);
+  } else {
+    g_assert_no_error (e);
+    g_assert_cmpint (c.added, ==, expect_added);
+  }
+}
+
+/* A few entries of each kind, a decision log, then export -> import ->
+ * export: the same text; malformed or truncated exports are refused. */
+static void
+fill_small (UscRecord *r)
+{
+  GError *e = NULL;
+  const char *r1[] = { "bob@example.net", "carol@example.com", NULL };
+  const char *r2[] = { "dave@example.com", NULL };
+  UscSentMessage m1 = { "x1@example.org", r1, T0, T0 + 10, NULL };
+  UscSentMessage m2 = { NULL, r2, T0 + D, T0 + D, "fp" };
+  UscSentMessage m3 = { "x3@example.org", NULL, T0 - 300 * D, T0 + 2 * D, NULL };
+  g_assert_cmpint (usc_record_add (r, &m1, &e), ==, 1);
+  g_assert_cmpint (usc_record_add (r, &m2, &e), ==, 1);
+  g_assert_cmpint (usc_record_add (r, &m3, &e), ==, 1);
+  g_assert_cmpint (usc_record_log_decision (r, T0, "backscatter", "dsn", &e), ==, 0);
+  g_assert_cmpint (usc_record_log_decision (r, T0, "backscatter", "dsn", &e), ==, 0);
+  g_assert_cmpint (usc_record_log_decision (r, T0 + D, "legitimate", "autoreply", &e), ==, 0);
+  UscDecision d1 = { T0 + 5, "backscatter", "dsn", "mx.example.net", NULL, "192.0.2.7", "postfix",
+                     "alice@example.org", "x y@example.net", "", "100% ~forged~ -" };
+  UscDecision d2 = { T0 + 3, "legitimate", "autoreply", "-", .reason = "\xc3\xa9t\xc3\xa9" };
+  g_assert_cmpint (usc_record_add_decision (r, &d1, 0, &e), ==, 0);
+  g_assert_cmpint (usc_record_add_decision (r, &d2, 0, &e), ==, 0);
+  g_assert_no_error (e);
+}
+
+static void
+check_roundtrip (UscRecord *a, UscRecord *b)
+{
+  char *ea = export_string (a);
+  import_string (b, ea, 3, 0, 0);
+  char *eb = export_string (b);
+  g_assert_cmpstr (ea, ==, eb);
+  GError *e = NULL;
+  g_assert_cmpint (usc_record_has_id (b, "x1@example.org", &e), ==, 1);
+  g_assert_cmpint (usc_record_has_recipient (b, "carol@example.com", T0, T0, &e), ==, 1);
+  g_assert_cmpint (usc_record_has_recipient_without_id (b, "dave@example.com", T0, T0 + D, &e), ==, 1);
+  g_assert_cmpint (usc_record_since (b, &e), ==, usc_record_since (a, &e));
+  g_assert_no_error (e);
+  /* importing again adds nothing (the decision counts do add up) */
+  import_string (b, ea, 0, 0, 0);
+  g_free (ea);
+  g_free (eb);
+}
+
+static void
+test_export_import (void)
+{
+  UscRecord *a = open_fresh ("exp-a.db", 1);
+  UscRecord *b = open_fresh ("exp-b.db", 1);
+  fill_small (a);
+  check_roundtrip (a, b);
+  usc_record_close (&b);
+
+  static const struct { const char *text; } bad[] = {
+    { "" },
+    { "hello\n" },
+    { "# unscatter record export 1\nsince 5\n" },                           /* no end */
+    { "# unscatter record export 1\nsince 5\nentry 00000000000000zz 1 2\nend 1\n" },
+    { "# unscatter record export 1\nsince 5\nentry 0000000000000001 1 2\nend 2\n" }, /* count */
+    { "# unscatter record export 1\nsince 5\nend 0\nentry 0000000000000001 1 2\n" },
+    { "# unscatter record export 1\nsince 5\ndecision 2023-13-01 backscatter dsn 1\nend 0\n" },
+    { "# unscatter record export 1\nsince 5\nwhat 1\nend 0\n" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
+    b = open_fresh ("exp-bad.db", 1);
+    import_string (b, bad[i].text, 0, -1, USC_ERROR_PARSE);
+    GError *e = NULL;
+    g_assert_cmpint (usc_record_count (b, &e), ==, 0);  /* nothing kept */
+    usc_record_close (&b);
+  }
+  usc_record_close (&a);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The Redis backend, against the server in $USC_TEST_REDIS_URL (started by
+ * tests/t/0900-redis-unit.t); without it only what needs no server runs.    */
+
+#ifdef HAVE_HIREDIS
+static UscRecord *
+open_redis (const char *name, gboolean fresh, GError **error)
+{
+  const char *url = g_getenv ("USC_TEST_REDIS_URL");
+  char *prefix = g_strdup_printf ("test:{%s-%d}:", name, (int) getpid ());
+  UscRecordOptions o = {
+    .busy_timeout = 1, .password_file = g_getenv ("USC_TEST_REDIS_PASSWORD_FILE"),
+    .prefix = prefix, .if_exists = !fresh, .timeout_ms = 500,
+  };
+  UscRecord *r = usc_record_open (url, &o, error);
+  g_free (prefix);
+  return r;
+}
+
+static gboolean
+have_server (void)
+{
+  if (g_getenv ("USC_TEST_REDIS_URL") == NULL) {
+    g_test_skip ("no Redis server (USC_TEST_REDIS_URL; tests/t/0900-redis-unit.t starts one)");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+test_redis_steps (void)
+{
+  if (!have_server ())
+    return;
+  gint64 saved = t0_base;
+  t0_base = (usc_now () / D - 45) * D;
+  GError *e = NULL;
+  UscRecord *r = open_redis ("steps", TRUE, &e);
+  g_assert_no_error (e);
+  run_steps (r);
+  usc_record_close (&r);
+  t0_base = saved;
+}
+
+static void
+test_redis_absent (void)
+{
+  if (!have_server ())
+    return;
+  GError *e = NULL;
+  /* opened "if it exists": nothing there, nothing created */
+  g_assert_null (open_redis ("absent", FALSE, &e));
+  g_assert_no_error (e);
+  g_assert_null (open_redis ("absent", FALSE, &e));
+  g_assert_no_error (e);
+  UscRecord *r = open_redis ("absent", TRUE, &e);
+  g_assert_no_error (e);
+  g_assert_cmpint (usc_record_count (r, &e), ==, 0);
+  usc_record_close (&r);
+  r = open_redis ("absent", FALSE, &e);
+  g_assert_no_error (e);
+  g_assert_nonnull (r);
+  usc_record_close (&r);
+}
+
+static void
+test_redis_decisions (void)
+{
+  if (!have_server ())
+    return;
+  GError *e = NULL;
+  UscRecord *r = open_redis ("decisions", TRUE, &e);
+  g_assert_no_error (e);
+  gint64 now = usc_now ();
+  g_assert_cmpint (usc_record_log_decision (r, now, "backscatter", "dsn", &e), ==, 0);
+  g_assert_cmpint (usc_record_log_decision (r, now, "backscatter", "dsn", &e), ==, 0);
+  g_assert_cmpint (usc_record_log_decision (r, now - D, "unknown", "autoreply", &e), ==, 0);
+  g_assert_cmpint (usc_record_log_decision (r, now, "legitimate", "dsn", &e), ==, 0);
+  GString *s = g_string_new (NULL);
+  g_assert_cmpint (usc_record_stats (r, now - D, count_row, s, &e), ==, 0);
+  g_assert_no_error (e);
+  GDateTime *t = g_date_time_new_from_unix_utc (now), *y = g_date_time_add_days (t, -1);
+  char *ds = g_date_time_format (t, "%Y-%m-%d"), *dy = g_date_time_format (y, "%Y-%m-%d");
+  char *want = g_strdup_printf ("%s unknown autoreply 1\n%s backscatter dsn 2\n%s legitimate dsn 1\n",
+                                dy, ds, ds);
+  g_assert_cmpstr (s->str, ==, want);
+  g_string_truncate (s, 0);
+  g_assert_cmpint (usc_record_stats (r, now, count_row, s, &e), ==, 0);
+  g_assert_true (g_str_has_prefix (s->str, ds));
+  g_free (want);
+  g_free (ds);
+  g_free (dy);
+  g_date_time_unref (t);
+  g_date_time_unref (y);
+  g_string_free (s, TRUE);
+  usc_record_close (&r);
+}
+
+/* The decision log of `unscatter report` (a stream), the same steps as for
+ * SQLite; the times printed are relative to T0. */
+static void
+test_redis_decision_log (void)
+{
+  if (!have_server ())
+    return;
+  gint64 saved = t0_base;
+  t0_base = 0;
+  GError *e = NULL;
+  UscRecord *r = open_redis ("dlog", TRUE, &e);
+  g_assert_no_error (e);
+  run_decision_log (r, dlog_rows, G_N_ELEMENTS (dlog_rows));
+  t0_base = saved;
+}
+
+static void
+test_redis_export_import (void)
+{
+  if (!have_server ())
+    return;
+  gint64 saved = t0_base;
+  t0_base = (usc_now () / D - 45) * D;
+  GError *e = NULL;
+  UscRecord *a = open_fresh ("exp-r.db", 1);
+  UscRecord *b = open_redis ("export", TRUE, &e);
+  g_assert_no_error (e);
+  UscRecord *c = open_fresh ("exp-r2.db", 1);
+  fill_small (a);
+  check_roundtrip (a, b);   /* SQLite -> Redis */
+  char *ea = export_string (a);
+  import_string (c, export_string (b), 3, 0, 0);  /* Redis -> SQLite */
+  char *ec = export_string (c);
+  /* the decisions were imported twice into b: compare the entries only */
+  *strstr (ea, "decision") = '\0';
+  *strstr (ec, "decision") = '\0';
+  g_assert_cmpstr (ea, ==, ec);
+  g_free (ea);
+  g_free (ec);
+  usc_record_close (&a);
+  usc_record_close (&b);
+  usc_record_close (&c);
+  t0_base = saved;
+}
+
+static void
+test_redis_wrong_password (void)
+{
+  if (!have_server () || g_getenv ("USC_TEST_REDIS_PASSWORD_FILE") == NULL)
+    return;
+  char *pw = tmp_path ("wrong-pw");
+  g_assert_true (g_file_set_contents (pw, "not-the-password\n", -1, NULL));
+  g_chmod (pw, 0600);
+  UscRecordOptions o = { .password_file = pw, .prefix = "test:{pw}:", .timeout_ms = 500 };
+  GError *e = NULL;
+  g_assert_null (usc_record_open (g_getenv ("USC_TEST_REDIS_URL"), &o, &e));
+  g_assert_error (e, USC_ERROR, USC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (e->message, "WRONGPASS"));
+  g_clear_error (&e);
+  /* no password at all */
+  o.password_file = NULL;
+  g_assert_null (usc_record_open (g_getenv ("USC_TEST_REDIS_URL"), &o, &e));
+  g_assert_error (e, USC_ERROR, USC_ERROR_CONFIG);
+  g_assert_nonnull (strstr (e->message, "password_file"));
+  g_clear_error (&e);
+  /* a password file others can read */
+  g_chmod (pw, 0644);
+  o.password_file = pw;
+  g_assert_null (usc_record_open (g_getenv ("USC_TEST_REDIS_URL"), &o, &e));
+  g_assert_error (e, USC_ERROR, USC_ERROR_UNSAFE);
+  g_clear_error (&e);
+  g_free (pw);
+}
+#endif
+
+/* Failures that need no server: each an error, never "not found". */
+static void
+test_redis_unreachable (void)
+{
+  static const struct { const char *url; int code; } cases[] = {
+    { "unix:/nonexistent/redis.sock", USC_ERROR_TEMPFAIL },
+    { "redis://127.0.0.1:1/0", USC_ERROR_TEMPFAIL },
+    { "redis-cluster://127.0.0.1:1,127.0.0.1:2", USC_ERROR_TEMPFAIL },
+    { "rediss://127.0.0.1:6379", USC_ERROR_CONFIG },
+    { "redis://user:pw@127.0.0.1:6379", USC_ERROR_CONFIG },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    UscRecordOptions o = { .timeout_ms = 100, .prefix = "t:{u}:" };
+    GError *e = NULL;
+    g_assert_null (usc_record_open (cases[i].url, &o, &e));
+#ifdef HAVE_HIREDIS
+    g_assert_error (e, USC_ERROR, cases[i].code);
+#else
+    g_assert_error (e, USC_ERROR, USC_ERROR_CONFIG);
+#endif
+    g_clear_error (&e);
+    o.if_exists = TRUE;  /* "if it exists" cannot mean "absent" when the server is not there */
+    g_assert_null (usc_record_open (cases[i].url, &o, &e));
+    g_assert_nonnull (e);
+    g_clear_error (&e);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -413,6 +875,18 @@ main (int argc, char **argv)
   g_test_add_func ("/record/corrupt-pages", test_corrupt_pages);
   g_test_add_func ("/record/locked", test_locked);
   g_test_add_func ("/record/migrate", test_migrate);
+  g_test_add_func ("/record/export-import", test_export_import);
+  g_test_add_func ("/record/redis/unreachable", test_redis_unreachable);
+#ifdef HAVE_HIREDIS
+  g_test_add_func ("/record/redis/steps", test_redis_steps);
+  g_test_add_func ("/record/redis/absent", test_redis_absent);
+  g_test_add_func ("/record/redis/decisions", test_redis_decisions);
+  g_test_add_func ("/record/redis/export-import", test_redis_export_import);
+  g_test_add_func ("/record/redis/decision-log", test_redis_decision_log);
+  g_test_add_func ("/record/redis/wrong-password", test_redis_wrong_password);
+#endif
+  g_test_add_func ("/record/decision-log", test_decision_log);
+  g_test_add_func ("/record/migrate-v1", test_migrate_v1);
   int rc = g_test_run ();
   char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
   if (system (cmd) != 0)

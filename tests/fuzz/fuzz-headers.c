@@ -26,7 +26,7 @@ int
 FUZZ_ENTRY (headers) (const uint8_t *data, size_t size)
 {
   fuzz_init ();
-  GMimeMessage *m = usc_mime_parse_embedded (data, size);
+  GMimeMessage *m = usc_mime_parse_embedded (data, size, NULL);
   if (!m)
     return 0;
   (void) g_mime_message_get_message_id (m);

@@ -1,0 +1,76 @@
+/* unscatter-glue.h — the plugin's bridge to libunscatter.
+ *
+ * GLib and Dovecot's lib.h define the same macros (TRUE, FALSE, MIN, MAX,
+ * N_ELEMENTS, ...) and cannot share a translation unit, so the plugin's
+ * Dovecot side (ext-unscatter.c, tst-*.c, cmd-*.c) talks to the library
+ * only through this header, which uses neither: plain C types, strings
+ * either static or owned by the glue and freed by its functions.
+ */
+#ifndef UNSCATTER_GLUE_H
+#define UNSCATTER_GLUE_H
+
+#include <stddef.h>
+
+/* One user's classification context: the library's UscContext (config,
+ * record opened on first use, BATV keys), made when first needed. */
+struct unscatter_glue_user;
+
+/* What usc_classify said about one message. */
+struct unscatter_glue_outcome {
+	int classified;       /* 1: the fields below hold a verdict; 0: an internal
+	                         failure or an unjudgeable message (see error) */
+	int is_bounce;        /* kind other than not-bounce */
+	int is_backscatter;   /* verdict backscatter */
+	const char *kind;     /* "not-bounce", "dsn", ... (static) or NULL */
+	const char *verdict;  /* "not-bounce", "legitimate", ... (static) or NULL */
+	char *log_line;       /* "verdict=V kind=K id=<ID> action=A reasons=...":
+	                         printable ASCII, bounded; owned, or NULL */
+	char *error;          /* why classified is 0 (owned), or NULL */
+	int unjudgeable;      /* the message itself cannot be judged (parse, limits) */
+};
+
+/* Initialise GMime (once per process; later calls do nothing; never undone:
+ * GLib's type system cannot be unloaded, so the plugin is never unmapped). */
+void unscatter_glue_process_init(void);
+
+/* A context for the user whose home is @home (may be NULL: then @record and
+ * the config must be absolute), with the config file @config (NULL: the
+ * default under @home, only if it exists) and the record @record (path or
+ * URL; NULL: the config's record.path, else @home/.local/share/unscatter/
+ * record.db). Nothing is opened yet: errors come with the first use. All
+ * strings are copied. Never NULL. */
+struct unscatter_glue_user *
+unscatter_glue_user_new(const char *home, const char *config,
+			const char *record);
+/* Frees @user (closing the record) and sets *@user to NULL; accepts NULL. */
+void unscatter_glue_user_free(struct unscatter_glue_user **user);
+
+/* Classify the message in @data (@size bytes, as stored) delivered to
+ * @recipient (the original recipient, where a BATV tag sits) from @sender
+ * ("" for the null sender). Fills @out (clear it with
+ * unscatter_glue_outcome_clear()). Returns 0 when classified, -1 when not
+ * (out->error says why). A decision is counted in the record for
+ * `unscatter stats` (a failure there only adds to out->error's warning). */
+int unscatter_glue_classify(struct unscatter_glue_user *user,
+			    const void *data, size_t size,
+			    const char *recipient, const char *sender,
+			    struct unscatter_glue_outcome *out);
+void unscatter_glue_outcome_clear(struct unscatter_glue_outcome *out);
+
+/* Add the sent message in @data (@size bytes) to the user's record (created
+ * when missing). Returns 1 added, 0 already present (or nothing to record),
+ * -1 failure with *@error_r (owned: free with unscatter_glue_free()). */
+int unscatter_glue_record(struct unscatter_glue_user *user,
+			  const void *data, size_t size, char **error_r);
+
+/* The record's path as the context resolved it (owned by @user), for logs;
+ * NULL when the context could not be made. */
+const char *unscatter_glue_record_path(struct unscatter_glue_user *user);
+
+/* The user's message size limit (limits.max_bytes); 0 when the context
+ * cannot be made (the next call says why). */
+size_t unscatter_glue_max_bytes(struct unscatter_glue_user *user);
+
+void unscatter_glue_free(void *p);
+
+#endif

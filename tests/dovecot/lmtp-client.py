@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""lmtp-client.py SOCKET [--from ADDR] [--to ADDR] [--orcpt ADDR] FILE... -- deliver each
+FILE (as read, LF or CRLF) in its own transaction over one LMTP connection
+(RFC 2033) on the unix socket SOCKET; print "FILE CODE" per message (the
+reply to the end of DATA, one recipient). --count N repeats the list N times
+(the soak); --quiet prints only a summary "delivered N failed M";
+--rss-log LOG --rss-every K print "rss N KB" (the anonymous resident
+memory, RssAnon, of the serving LMTP process, its pid taken from Dovecot's
+"lmtp(PID): Info: Connect from local" line in LOG) after the first delivery
+and every K deliveries.
+Exit 0 when every message got a 2xx reply."""
+import argparse, re, socket, sys, time
+
+def lmtp_pid(log):
+    for _ in range(100):
+        pids = re.findall(r"lmtp\((\d+)\): Info: Connect from local", open(log, errors="replace").read())
+        if pids:
+            return int(pids[-1])
+        time.sleep(0.05)
+    raise SystemExit("lmtp-client: no LMTP process in %s" % log)
+
+def rss_kb(pid):
+    for line in open("/proc/%d/status" % pid):
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1])
+    return -1
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("socket")
+    ap.add_argument("--from", dest="sender", default="")
+    ap.add_argument("--to", dest="rcpt", default="alice@example.org")
+    ap.add_argument("--orcpt", help="the original recipient (RFC 3461 ORCPT), as an MTA passes a BATV-tagged one")
+    ap.add_argument("--count", type=int, default=1)
+    ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--rss-log")
+    ap.add_argument("--rss-every", type=int, default=0)
+    ap.add_argument("files", nargs="+")
+    a = ap.parse_args()
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(a.socket)
+    f = s.makefile("rwb")
+
+    def reply():
+        lines = []
+        while True:
+            line = f.readline()
+            if not line:
+                raise SystemExit("lmtp-client: connection closed")
+            lines.append(line.rstrip(b"\r\n").decode("ascii", "replace"))
+            if line[3:4] != b"-":
+                return lines
+
+    def cmd(c):
+        f.write(c.encode() + b"\r\n")
+        f.flush()
+        return reply()
+
+    def want(lines, code, what):
+        if not lines[-1].startswith(code):
+            raise SystemExit("lmtp-client: %s: %s" % (what, " / ".join(lines)))
+
+    want(reply(), "220", "greeting")
+    want(cmd("LHLO lmtp-client.test"), "250", "LHLO")
+    bodies = []
+    for name in a.files:
+        with open(name, "rb") as fh:
+            data = fh.read()
+        lines = data.replace(b"\r\n", b"\n").split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        out = bytearray()
+        for line in lines:
+            if line.startswith(b"."):
+                out += b"."
+            out += line + b"\r\n"
+        bodies.append((name, bytes(out) + b".\r\n"))
+    # xtext (RFC 3461 section 4): "+", "=" and anything outside ! .. ~ as +XX
+    orcpt = ""
+    if a.orcpt:
+        orcpt = " ORCPT=rfc822;" + "".join(
+            c if 33 <= ord(c) <= 126 and c not in "+=" else "+%02X" % ord(c) for c in a.orcpt)
+    ok = bad = 0
+    pid = None
+    for _ in range(a.count):
+        for name, body in bodies:
+            want(cmd("MAIL FROM:<%s>" % a.sender), "250", "MAIL")
+            want(cmd("RCPT TO:<%s>%s" % (a.rcpt, orcpt)), "250", "RCPT")
+            want(cmd("DATA"), "354", "DATA")
+            f.write(body)
+            f.flush()
+            r = reply()[-1]
+            if r.startswith("2"):
+                ok += 1
+            else:
+                bad += 1
+            if not a.quiet:
+                print("%s %s" % (name, r[:3]))
+            n = ok + bad
+            if a.rss_log and a.rss_every and (n == 1 or n % a.rss_every == 0):
+                if pid is None:
+                    pid = lmtp_pid(a.rss_log)
+                print("rss %d %d" % (n, rss_kb(pid)), flush=True)
+    cmd("QUIT")
+    if a.quiet:
+        print("delivered %d failed %d" % (ok, bad))
+    return 0 if bad == 0 else 1
+
+if __name__ == "__main__":
+    sys.exit(main())
