@@ -10,6 +10,8 @@
   b. Redis memory per entry (INFO memory used_memory, before and after the
      fill), for one user of RECORD_N entries and for USERS users of 1,000
      entries each (target <= 150 bytes), beside SQLite's bytes per entry;
+     the server runs with hash-max-listpack-entries 512 (BENCH_REDIS_LISTPACK),
+     as doc/record-redis.md recommends;
   c. 32 concurrent deliveries from two simulated hosts (two configs, one
      server): throughput, median and p95, every exit 0.
 
@@ -35,6 +37,7 @@ QUICK = os.environ.get("BENCH_QUICK") == "1"
 RECORD_N = int(os.environ.get("BENCH_REDIS_N", "100000" if QUICK else "1000000"))
 USERS = int(os.environ.get("BENCH_REDIS_USERS", "100" if QUICK else "1000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "40" if QUICK else "200"))
+LISTPACK = os.environ.get("BENCH_REDIS_LISTPACK", "512")  # doc/record-redis.md's recommendation
 CONC_N = int(os.environ.get("BENCH_REDIS_CONC", "320" if QUICK else "1600"))
 PW = "bench-redis-pw"
 DAY = 86400
@@ -96,6 +99,7 @@ def main():
     os.chmod(pwfile, 0o600)
     srv = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", sock, "--unixsocketperm", "700",
                             "--requirepass", PW, "--save", "", "--appendonly", "no", "--dir", work,
+                            "--hash-max-listpack-entries", LISTPACK,
                             "--logfile", os.path.join(work, "redis.log")])
     try:
         for _ in range(100):
@@ -120,9 +124,10 @@ def main():
 
 def bench(usc, env, work, sock, pwfile):
     now = int(time.time())
-    B.say("unscatter Redis bench: %s%s, redis-server %s, %d entries, %d runs per timed command"
+    B.say("unscatter Redis bench: %s%s, redis-server %s (hash-max-listpack-entries %s), %d entries,"
+          " %d runs per timed command"
           % (usc, " (BENCH_QUICK)" if QUICK else "", rcli(sock, "info", "server").split("redis_version:")[1].split()[0],
-             RECORD_N, RUNS))
+             LISTPACK, RECORD_N, RUNS))
     try:
         B.say("machine: %d CPUs, load %s" % (os.cpu_count() or 0, open("/proc/loadavg").read().split()[0]))
     except OSError:

@@ -15,7 +15,8 @@
 
 gboolean
 cli_delivery_classify (CliContext *ctx, const char *name, const char *unjudged_action,
-                       const char *rcpt, const char *sender, CliDelivery *d, GError **error)
+                       const char *maildir, const char *rcpt, const char *sender, CliDelivery *d,
+                       GError **error)
 {
   memset (d, 0, sizeof *d);
   const UscLimits *limits = &ctx->config->limits;
@@ -26,6 +27,19 @@ cli_delivery_classify (CliContext *ctx, const char *name, const char *unjudged_a
     g_prefix_error (&local, "stdin: ");
     g_propagate_error (error, local);
     return FALSE;
+  }
+  if (maildir != NULL) {
+    UscSentdirStats st = { 0 };
+    if (!usc_context_import_sent (ctx->usc, maildir, &st, &local)) {
+      fprintf (stderr, "unscatter: %s: warning: %s (delivery goes on)\n", name, local->message);
+      g_clear_error (&local);
+    }
+    const char *v = g_getenv ("UNSCATTER_VERBOSE");
+    if (v && *v && st.folders) {
+      char *sum = usc_sentdir_summary (&st);
+      fprintf (stderr, "unscatter: %s: Sent folder: %s\n", name, sum);
+      g_free (sum);
+    }
   }
   gsize rlen = 0;
   const char *rdata = g_bytes_get_data (d->raw, &rlen);

@@ -163,18 +163,27 @@ cli_root_may_deliver (const char *path, GError **error)
 }
 
 void
-cli_error (const char *context, const GError *error)
+cli_error_append (GString *out, const char *context, const GError *error)
 {
   /* file names and error texts may carry bytes from a message or a path:
    * one line, no controls (usc_display_escape) */
   char *m = usc_display_escape (error ? error->message : "unknown error", -1);
   char *c = context ? usc_display_escape (context, -1) : NULL;
   if (c)
-    fprintf (stderr, "unscatter: %s: %s\n", c, m);
+    g_string_append_printf (out, "unscatter: %s: %s\n", c, m);
   else
-    fprintf (stderr, "unscatter: %s\n", m);
+    g_string_append_printf (out, "unscatter: %s\n", m);
   g_free (c);
   g_free (m);
+}
+
+void
+cli_error (const char *context, const GError *error)
+{
+  GString *s = g_string_new (NULL);
+  cli_error_append (s, context, error);
+  fputs (s->str, stderr);
+  g_string_free (s, TRUE);
 }
 
 static volatile sig_atomic_t watchdog_exit = 75;

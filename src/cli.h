@@ -68,16 +68,41 @@ typedef struct {
                               line ending; NULL when not classified */
 } CliDelivery;
 
-/* Read stdin into @d, parse it within the configured limits and classify it
- * for @rcpt / @sender (may be NULL). TRUE when delivery can go on: either
+/* Read stdin into @d, import what is new in the Sent folders of @maildir
+ * (NULL: none; usc_context_import_sent: a failure there is a warning on
+ * stderr, and with $UNSCATTER_VERBOSE set what it did is printed too),
+ * parse the message within the configured limits and classify it for
+ * @rcpt / @sender (may be NULL). TRUE when delivery can go on: either
  * classified, or the message itself cannot be judged (unparsable, over a
  * limit: d->classified FALSE, the reason printed to stderr as
  * "unscatter: NAME: REASON; ACTION"). FALSE with @error on a failure of
  * ours (stdin, record, keys, ...). Clear @d with cli_delivery_clear(). */
 gboolean cli_delivery_classify (CliContext *ctx, const char *name, const char *unjudged_action,
-                                const char *rcpt, const char *sender, CliDelivery *d,
-                                GError **error);
+                                const char *maildir, const char *rcpt, const char *sender,
+                                CliDelivery *d, GError **error);
 void cli_delivery_clear (CliDelivery *d);
+
+/* Storing like a delivery agent (cli-maildir.c), for deliver and
+ * unscatter-sieve: exit only 0 or 75.
+ * cli_delivery_signals(TRUE): fatal signals (crash, out of memory, the MTA's
+ * SIGTERM) exit 75 until cli_delivered(), 0 after; SIGXFSZ ignored (an MTA's
+ * file size limit shows as EFBIG); SIGPIPE ignored. FALSE puts the default
+ * dispositions back (in a child process that must die visibly). */
+void cli_delivery_signals (gboolean install);
+/* The message is safe (stored or discarded): every way out from now on,
+ * signals and the watchdog included, exits 0. */
+void cli_delivered (void);
+/* @dir, or ~/Maildir when NULL or empty, with a leading "~/" expanded from
+ * $HOME (or the password file): Exim runs .forward pipes without a shell.
+ * Newly allocated. */
+char *cli_maildir_path (const char *dir);
+/* Deliver @n chunks to @maildir / Maildir++ @folder (NULL: the inbox) with
+ * the stop signals held; on success cli_delivered(). CLI_EX_OK, or
+ * CLI_EX_TEMPFAIL with "unscatter: NAME: error" on stderr and *@unsafe_r
+ * (may be NULL) set when the Maildir was refused as unsafe (USC_ERROR_UNSAFE:
+ * a symlink planted in it). */
+int cli_store (const char *name, const char *maildir, const char *folder,
+               const GBytes *const *chunks, guint n, gboolean *unsafe_r);
 
 /* Become the user @name (a login name, or a numeric uid) for good, before
  * anything is opened: initgroups(), setgid(), setuid(), checked (getting
@@ -96,6 +121,8 @@ gboolean cli_root_may_deliver (const char *path, GError **error);
 
 /* Print "unscatter: CONTEXT: MESSAGE" to stderr. */
 void cli_error (const char *context, const GError *error);
+/* What cli_error() prints, appended to @out. */
+void cli_error_append (GString *out, const char *context, const GError *error);
 
 /* Ignore SIGPIPE, set up an alarm that ends a stuck process with @timeout_exit
  * after @seconds; 0 (or less) stops a running watchdog. */
@@ -111,5 +138,6 @@ int cmd_batv (int argc, char **argv);
 int cmd_expire (int argc, char **argv);
 int cmd_stats (int argc, char **argv);
 int cmd_report (int argc, char **argv);
+int cmd_msgid (int argc, char **argv);
 
 #endif

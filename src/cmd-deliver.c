@@ -26,93 +26,30 @@
  *     locked record) exits 0 too: a 75 would have it delivered twice. SIGTERM,
  *     SIGHUP and SIGINT are held while the message is being stored.
  * SIGXFSZ is ignored so that an MTA's file size limit shows as EFBIG (75).
+ * The storing and the signal policy are cli-maildir.c's (shared with
+ * unscatter-sieve).
  *
  * DIR defaults to ~/Maildir; a leading "~/" is expanded here from $HOME (or
  * the password file), since Exim runs .forward pipes without a shell.
  */
 #include "config.h"
 #include "cli.h"
-#include "usc-maildir.h"
 
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
-
-/* What a fatal signal exits with: 75 until the message is durably stored
- * (or discarded), 0 after — a 75 then would make the MTA deliver it again. */
-static volatile sig_atomic_t signal_exit = CLI_EX_TEMPFAIL;
-
-static void
-on_fatal_signal (int sig G_GNUC_UNUSED)
-{
-  /* Out of memory (GLib aborts), a bug, or the MTA stopping us: let the MTA
-   * keep the message, unless it is already delivered. */
-  _exit (signal_exit);
-}
-
-/* The signals by which the MTA stops us: held while the message is being
- * stored, so that a stored message is never answered with 75. */
-static void
-hold_stop_signals (gboolean hold)
-{
-  sigset_t set;
-  sigemptyset (&set);
-  sigaddset (&set, SIGTERM);
-  sigaddset (&set, SIGHUP);
-  sigaddset (&set, SIGINT);
-  sigprocmask (hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
-}
-
-static char *
-expand_maildir (const char *dir)
-{
-  if (dir == NULL || *dir == '\0')
-    dir = "~/Maildir";
-  if (dir[0] == '~' && (dir[1] == '/' || dir[1] == '\0'))
-    return g_build_filename (g_get_home_dir (), dir + 1, NULL);
-  return g_strdup (dir);
-}
-
-/* The message is safe (stored or discarded): from now on every way out,
- * signals and the watchdog included, is exit 0. */
-static void
-delivered (void)
-{
-  signal_exit = CLI_EX_OK;
-  signal (SIGALRM, on_fatal_signal);
-}
 
 /* Deliver @n chunks to @maildir / @folder; 0 or 75. *@unsafe_r (may be
  * NULL) is set when the Maildir was refused as unsafe (a symlink in it). */
 static int
 store (const char *maildir, const char *folder, const GBytes *const *chunks, guint n, gboolean *unsafe_r)
 {
-  GError *error = NULL;
-  hold_stop_signals (TRUE);
-  if (usc_maildir_deliver (maildir, folder, chunks, n, NULL, &error) < 0) {
-    hold_stop_signals (FALSE);
-    cli_error ("deliver", error);
-    if (unsafe_r)
-      *unsafe_r = g_error_matches (error, USC_ERROR, USC_ERROR_UNSAFE);
-    g_clear_error (&error);
-    return CLI_EX_TEMPFAIL;
-  }
-  delivered ();
-  hold_stop_signals (FALSE);
-  return CLI_EX_OK;
+  return cli_store ("deliver", maildir, folder, chunks, n, unsafe_r);
 }
 
 int
 cmd_deliver (int argc, char **argv)
 {
-  /* SIGTRAP: GLib's g_error() (g_malloc() out of memory) raises it, not SIGABRT. */
-  static const int fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGXCPU,
-                               SIGTERM, SIGHUP, SIGINT };
-  for (gsize i = 0; i < G_N_ELEMENTS (fatal); i++)
-    signal (fatal[i], on_fatal_signal);
-  signal (SIGXFSZ, SIG_IGN);
-  cli_set_watchdog (0, 0);  /* ignores SIGPIPE */
+  cli_delivery_signals (TRUE);  /* 75 on a crash until stored (cli-maildir.c) */
 
   CliContext ctx = { 0 };
   gboolean opt_help = FALSE;
@@ -157,7 +94,7 @@ cmd_deliver (int argc, char **argv)
     cli_error ("deliver", error);
     goto out;
   }
-  maildir = expand_maildir (opt_maildir);
+  maildir = cli_maildir_path (opt_maildir);
   if (opt_user == NULL && geteuid () == 0 && !cli_root_may_deliver (maildir, &error)) {
     cli_error ("deliver", error);
     goto out;
@@ -169,8 +106,8 @@ cmd_deliver (int argc, char **argv)
   const UscLimits *limits = &ctx.config->limits;
   cli_set_watchdog (limits->max_seconds * 2 + ctx.config->busy_timeout * 2 + 30, CLI_EX_TEMPFAIL);
 
-  if (!cli_delivery_classify (&ctx, "deliver", "delivered to the inbox unfiltered", opt_rcpt,
-                              opt_sender, &d, &error)) {
+  if (!cli_delivery_classify (&ctx, "deliver", "delivered to the inbox unfiltered", maildir,
+                              opt_rcpt, opt_sender, &d, &error)) {
     /* stdin unreadable, record locked / unreadable / corrupt, keys unusable, ...: defer. */
     cli_error ("deliver", error);
     goto out;
@@ -192,7 +129,7 @@ cmd_deliver (int argc, char **argv)
   const guint n_chunks = G_N_ELEMENTS (chunks);
   switch (d.result.verdict->action) {
   case USC_ACTION_DISCARD:
-    delivered ();
+    cli_delivered ();
     rc = CLI_EX_OK;
     break;
   case USC_ACTION_FILE: {

@@ -80,8 +80,10 @@ cmd_filter (int argc, char **argv)
 
   CliContext ctx = { 0 };
   gboolean opt_help = FALSE;
-  char *opt_rcpt = NULL, *opt_sender = NULL;
+  char *opt_rcpt = NULL, *opt_sender = NULL, *opt_maildir = NULL, *maildir = NULL;
   GOptionEntry entries[] = {
+    { "maildir", 'm', 0, G_OPTION_ARG_FILENAME, &opt_maildir,
+      "the user's Maildir, whose Sent folder is read (default ~/Maildir when it is one)", "DIR" },
     { "recipient", 'r', 0, G_OPTION_ARG_STRING, &opt_rcpt, "envelope recipient of the delivery", "ADDR" },
     { "sender", 's', 0, G_OPTION_ARG_STRING, &opt_sender, "envelope sender of the delivery", "ADDR" },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &opt_help, "show this help (exit 75)", NULL },
@@ -118,8 +120,19 @@ cmd_filter (int argc, char **argv)
   const UscLimits *limits = &ctx.config->limits;
   cli_set_watchdog (limits->max_seconds * 2 + ctx.config->busy_timeout * 2 + 10, CLI_EX_TEMPFAIL);
 
-  if (!cli_delivery_classify (&ctx, "filter", "message passed on unchanged", opt_rcpt, opt_sender,
-                              &d, &error)) {
+  if (opt_maildir)
+    maildir = g_strdup (opt_maildir);
+  else {
+    /* ~/Maildir when it is one (procmail's $MAILDIR is only its working
+     * directory, often not a Maildir). */
+    char *def = g_build_filename (g_get_home_dir (), "Maildir", NULL), *cur = g_build_filename (def, "cur", NULL);
+    if (g_file_test (cur, G_FILE_TEST_IS_DIR))
+      maildir = g_steal_pointer (&def);
+    g_free (def);
+    g_free (cur);
+  }
+  if (!cli_delivery_classify (&ctx, "filter", "message passed on unchanged", maildir, opt_rcpt,
+                              opt_sender, &d, &error)) {
     cli_error ("filter", error);
     goto out;
   }
@@ -155,5 +168,7 @@ out:
   cli_context_clear (&ctx);
   g_free (opt_rcpt);
   g_free (opt_sender);
+  g_free (opt_maildir);
+  g_free (maildir);
   return rc;
 }

@@ -10,6 +10,11 @@
  * signed form (draft-levine-smtp-batv-01), or "-f SIGNED-FROM" is added from
  * the From header when there is none.
  *
+ * With [sign] header = true and keys ([sign] keys, else the BATV keys), an
+ * X-Unscatter-Sig field (usc-sign.h) goes at the top of the header, and a
+ * Message-ID and a Date when the message has none (what is signed must be
+ * what is sent). The message is recorded as it is sent.
+ *
  * Modes that send no message (-bs SMTP on stdin, -bp, -bv, -q, -I) are
  * passed straight to sendmail with stdin untouched.
  *
@@ -251,6 +256,110 @@ sign_sender (CliContext *ctx, GPtrArray *args, const GByteArray *msg)
   g_free (signed_addr);
 }
 
+/* The unfolded value of the first @name field of the header in @data (up to
+ * the empty line), or NULL. */
+static char *
+header_value (const char *data, gsize len, const char *name)
+{
+  gsize nl = strlen (name);
+  const char *p = data, *end = data + len;
+  while (p < end) {
+    const char *eol = memchr (p, '\n', end - p);
+    if (eol == NULL)
+      eol = end;
+    if (eol == p || (eol == p + 1 && *p == '\r'))
+      break; /* end of header */
+    if ((gsize) (eol - p) > nl && g_ascii_strncasecmp (p, name, nl) == 0 && p[nl] == ':') {
+      GString *v = g_string_new_len (p + nl + 1, eol - p - nl - 1);
+      const char *q = eol + 1;
+      while (q < end && (*q == ' ' || *q == '\t')) {
+        const char *e2 = memchr (q, '\n', end - q);
+        if (e2 == NULL)
+          e2 = end;
+        g_string_append_len (v, q, e2 - q);
+        q = e2 + 1;
+      }
+      for (gsize i = 0; i < v->len; i++)
+        if (v->str[i] == '\r')
+          v->str[i] = ' ';
+      return g_strstrip (g_string_free (v, FALSE));
+    }
+    p = eol + 1;
+  }
+  return NULL;
+}
+
+/* [sign] header: put X-Unscatter-Sig (usc-sign.h) at the top of @msg's
+ * header, with a Message-ID and a Date first when the message has none (so
+ * that the MTA adds none we did not sign: the ID from usc_sign_message_id,
+ * in [sign] msgid_domain or the From address's domain). In the message's
+ * own line ending. A failure is a warning: the mail goes out unsigned. */
+static void
+sign_header (CliContext *ctx, GByteArray *msg)
+{
+  GError *error = NULL;
+  UscBatvKeys *keys = usc_context_sign_keys (ctx->usc, &error);
+  if (keys == NULL || usc_batv_keys_count (keys) == 0) {
+    if (error)
+      warn ("signing keys unusable, X-Unscatter-Sig not added", error);
+    else
+      fprintf (stderr, "unscatter: sendmail: warning: sign.header is set but there are no keys; X-Unscatter-Sig not added\n");
+    g_clear_error (&error);
+    return;
+  }
+  const char *data = (const char *) msg->data;
+  gsize len = msg->len;
+  const char *nl = memchr (data, '\n', len);
+  const char *eol = nl && nl > data && nl[-1] == '\r' ? "\r\n" : "\n";
+  char *mid = header_value (data, len, "Message-ID");
+  char *date = header_value (data, len, "Date");
+  char *from = header_value (data, len, "From");
+  char *to = header_value (data, len, "To");
+  char *cc = header_value (data, len, "Cc");
+  GString *add = g_string_new (NULL);
+  if (mid == NULL || *mid == '\0') {
+    g_free (mid);
+    char *domain = NULL;
+    if (ctx->config->msgid_domain)
+      domain = g_strdup (ctx->config->msgid_domain);
+    else {
+      char *a = from_address (data, len);
+      const char *at = a ? strrchr (a, '@') : NULL;
+      domain = at && at[1] ? g_strdup (at + 1) : NULL;
+      g_free (a);
+    }
+    mid = usc_sign_message_id (domain);
+    g_free (domain);
+    g_string_append_printf (add, "Message-ID: %s%s", mid, eol);
+  }
+  if (date == NULL || *date == '\0') {
+    g_free (date);
+    GDateTime *now = g_date_time_new_from_unix_local (usc_now ());
+    date = g_mime_utils_header_format_date (now);
+    g_date_time_unref (now);
+    g_string_append_printf (add, "Date: %s%s", date, eol);
+  }
+  UscSignFields f = { mid, date, from, to, cc };
+  char *value = usc_sign_value (keys, -1, &f, usc_now (), &error);
+  if (value == NULL) {
+    warn ("X-Unscatter-Sig not added", error);
+    g_clear_error (&error);
+  } else {
+    GString *sig = g_string_new (NULL);
+    g_string_append_printf (sig, "%s: %s%s", USC_SIGN_FIELD, value, eol);
+    g_string_append_len (sig, add->str, add->len);
+    g_byte_array_prepend (msg, (const guint8 *) sig->str, sig->len);
+    g_string_free (sig, TRUE);
+    g_free (value);
+  }
+  g_string_free (add, TRUE);
+  g_free (mid);
+  g_free (date);
+  g_free (from);
+  g_free (to);
+  g_free (cc);
+}
+
 int
 cmd_sendmail (int argc, char **argv)
 {
@@ -343,6 +452,9 @@ cmd_sendmail (int argc, char **argv)
     return CLI_EX_TEMPFAIL;
   }
   const char *sendmail = ctx.config->sendmail;
+
+  if (ctx.config->sign_header)
+    sign_header (&ctx, msg);
 
   /* Record. */
   g_ptr_array_add (rcpts, NULL);

@@ -127,6 +127,14 @@ usc_batv_keys_signing_number (const UscBatvKeys *keys)
   return keys ? keys->sign_key : -1;
 }
 
+const char *
+usc_batv_keys_secret (const UscBatvKeys *keys, int number)
+{
+  if (keys == NULL || number < 0 || number > 9)
+    return NULL;
+  return keys->secret[number];
+}
+
 void
 usc_batv_keys_free (UscBatvKeys **keys)
 {

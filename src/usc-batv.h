@@ -25,6 +25,9 @@ gboolean usc_batv_keys_add (UscBatvKeys *keys, int number, const char *secret, G
 guint usc_batv_keys_count (const UscBatvKeys *keys);
 /* The number of the signing key (the first one added), -1 when there is none. */
 int usc_batv_keys_signing_number (const UscBatvKeys *keys);
+/* The secret of key @number (borrowed from @keys), NULL when absent. For
+ * other HMACs under the same keys (usc-sign.c). */
+const char *usc_batv_keys_secret (const UscBatvKeys *keys, int number);
 void usc_batv_keys_free (UscBatvKeys **keys);
 
 /* A new random secret (32 lower-case hex characters); newly allocated. */

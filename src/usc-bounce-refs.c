@@ -329,6 +329,20 @@ usc_collect_original (Ctx *c, UscKind kind)
       g_free (a);
     }
   }
+  /* The signature of what the user sent (usc-sign.h) and what it covers. */
+  for (guint i = 0; i < c->returned->len && !b->signature.value; i++) {
+    GMimeObject *o = GMIME_OBJECT (c->returned->pdata[i]);
+    const char *sig = usc_hdr (o, "X-Unscatter-Sig");
+    if (sig == NULL)
+      continue;
+    b->signature.value = g_strdup (sig);
+    b->signature.message_id = g_strdup (usc_hdr (o, "Message-ID"));
+    b->signature.date = g_strdup (usc_hdr (o, "Date"));
+    b->signature.from = g_strdup (usc_hdr (o, "From"));
+    b->signature.to = g_strdup (usc_hdr (o, "To"));
+    b->signature.cc = g_strdup (usc_hdr (o, "Cc"));
+    b->signature.source = g_strdup (c->returned_src->pdata[i]);
+  }
   /* a DSN goes to the original's envelope sender */
   if (!b->envelope_sender && kind == USC_KIND_DSN && c->to_addr)
     b->envelope_sender = g_strdup (c->to_addr);

@@ -73,6 +73,13 @@ usc_bounce_free (UscBounce **bounce)
   g_free (b->bounce_date);
   g_free (b->reporting_mta);
   g_free (b->mta_family);
+  g_free (b->signature.value);
+  g_free (b->signature.message_id);
+  g_free (b->signature.date);
+  g_free (b->signature.from);
+  g_free (b->signature.to);
+  g_free (b->signature.cc);
+  g_free (b->signature.source);
   g_free (b);
   *bounce = NULL;
 }

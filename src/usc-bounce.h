@@ -21,6 +21,20 @@ typedef enum {
 /* "not-bounce", "dsn", "autoreply", "challenge", "virus-notice", "feedback-report" (static). */
 const char *usc_kind_name (UscKind kind);
 
+/* The first returned copy of the original (message/rfc822,
+ * text/rfc822-headers, an inline copy, ...) that carries an X-Unscatter-Sig
+ * field (usc-sign.h), with the fields that signature covers, as GMime gives
+ * them (unfolded). Every member NULL when no returned copy carries one. */
+typedef struct {
+  char *value;       /* the X-Unscatter-Sig field's value */
+  char *message_id;  /* that copy's Message-ID, Date, From, To and Cc fields, or NULL */
+  char *date;
+  char *from;
+  char *to;
+  char *cc;
+  char *source;      /* where the copy was found (an id_sources word) */
+} UscBounceSig;
+
 /* Everything the analysis found. Every string and array is owned by the
  * struct; arrays hold owned char* and are never NULL (possibly empty). */
 typedef struct {
@@ -45,6 +59,7 @@ typedef struct {
   GPtrArray *payload_types;   /* sniffed types of attached non-text payloads (e.g. "application/x-dosexec") */
   GPtrArray *notes;           /* human-readable: why this kind was chosen, where things were found */
   gboolean   truncated;       /* analysis stopped at a limit (depth, parts, time) */
+  UscBounceSig signature;     /* the returned original's X-Unscatter-Sig (members NULL: none) */
 } UscBounce;
 
 /* Analyse @msg. Returns a new UscBounce (kind USC_KIND_NOT_BOUNCE for

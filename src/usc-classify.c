@@ -7,6 +7,7 @@
 #include "config.h"
 #include "usc-classify.h"
 #include "usc-common.h"
+#include "usc-screen.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -24,6 +25,10 @@ struct _UscContext {
   gboolean     record_absent;
   UscBatvKeys *keys;
   gboolean     keys_tried;
+  UscBatvKeys *sign_keys;     /* [sign] keys when set */
+  gboolean     sign_keys_tried;
+  gboolean     sent_pending;  /* a Sent folder import is unfinished */
+  char        *sent_folder;   /* the first unfinished one, for the reason */
 };
 
 /* The login name of @home's owner (the user a long-lived process delivers
@@ -69,10 +74,12 @@ usc_context_free (UscContext **ctx)
     return;
   usc_record_close (&(*ctx)->record);
   usc_batv_keys_free (&(*ctx)->keys);
+  usc_batv_keys_free (&(*ctx)->sign_keys);
   usc_config_free (&(*ctx)->config);
   g_free ((*ctx)->home);
   g_free ((*ctx)->record_path);
   g_free ((*ctx)->user_name);
+  g_free ((*ctx)->sent_folder);
   g_free (*ctx);
   *ctx = NULL;
 }
@@ -172,6 +179,66 @@ usc_context_keys (UscContext *ctx, GError **error)
   return ctx->keys;
 }
 
+UscBatvKeys *
+usc_context_sign_keys (UscContext *ctx, GError **error)
+{
+  if (ctx->config->sign_keys == NULL)
+    return usc_context_keys (ctx, error);
+  if (!ctx->sign_keys_tried) {
+    ctx->sign_keys_tried = TRUE;
+    ctx->sign_keys = usc_batv_keys_load (ctx->config->sign_keys, error);
+  }
+  return ctx->sign_keys;
+}
+
+gboolean
+usc_context_import_sent (UscContext *ctx, const char *maildir, UscSentdirStats *stats, GError **error)
+{
+  const UscConfig *c = ctx->config;
+  if (maildir == NULL)
+    return TRUE;
+  gint64 deadline = 0;
+  GPtrArray *folders = usc_sentdir_find (maildir, c->sent_folder);
+  gboolean ok = TRUE;
+  for (guint i = 0; i < folders->len && ok; i++) {
+    const char *folder = folders->pdata[i];
+    UscRecord *record = NULL;
+    GError *local = NULL;
+    /* No record yet: only a folder with files makes one. */
+    if (ctx->record == NULL && !usc_record_is_redis_url (ctx->record_path)
+        && !g_file_test (ctx->record_path, G_FILE_TEST_EXISTS)
+        && !usc_sentdir_nonempty (folder))
+      continue;
+    record = usc_context_record (ctx, TRUE, &local);
+    /* The bound counts from the open record: opening it is the decision's
+     * cost, paid by every bounce anyway. */
+    if (deadline == 0)
+      deadline = usc_now_monotonic () + (gint64) c->sent_folder_max_ms * 1000;
+    if (record != NULL
+        && usc_sentdir_import (record, folder, deadline, c->busy_timeout, stats, &local) == 0) {
+      if (stats->pending && !ctx->sent_pending) {
+        ctx->sent_pending = TRUE;
+        ctx->sent_folder = g_strdup (folder);
+      }
+      continue;
+    }
+    /* Unavailable or failed: the decision then meets the record as it
+     * would have without the import. */
+    if (!ctx->sent_pending) {
+      ctx->sent_pending = TRUE;
+      ctx->sent_folder = g_strdup (folder);
+    }
+    stats->pending = TRUE;
+    usc_context_close_record (ctx);
+    ctx->record_absent = FALSE;
+    g_prefix_error (&local, "Sent folder %s: ", folder);
+    g_propagate_error (error, local);
+    ok = FALSE;
+  }
+  g_ptr_array_unref (folders);
+  return ok;
+}
+
 /* The first external relay of a bounce (for the report). */
 static void
 find_relay (UscContext *ctx, UscMessage *msg, UscResult *r)
@@ -197,21 +264,35 @@ usc_classify (UscContext *ctx, UscMessage *msg, const char *recipient, const cha
               UscResult *r, GError **error)
 {
   memset (r, 0, sizeof *r);
-  r->bounce = usc_bounce_analyze (msg, error);
+  r->bounce = usc_screen (msg);  /* most ordinary mail: told from its header */
+  if (r->bounce == NULL)
+    r->bounce = usc_bounce_analyze (msg, error);
   if (r->bounce == NULL)
     return FALSE;
   usc_envelope_find (&r->envelope, msg, recipient, sender);
 
   UscRecord *record = NULL;
-  UscBatvKeys *keys = NULL;
+  UscBatvKeys *keys = NULL, *sign_keys = NULL;
   GError *local = NULL;
   if (r->bounce->kind != USC_KIND_NOT_BOUNCE) {
     record = usc_context_record (ctx, FALSE, &local);
     if (local == NULL)
       keys = usc_context_keys (ctx, &local);
+    if (local == NULL)
+      sign_keys = usc_context_sign_keys (ctx, &local);
   }
   if (local == NULL)
-    r->verdict = usc_verdict_decide (r->bounce, &r->envelope, record, keys, ctx->config, &local);
+    r->verdict = usc_verdict_decide_signed (r->bounce, &r->envelope, record, keys, sign_keys,
+                                            ctx->config, &local);
+  if (local == NULL && ctx->sent_pending && r->verdict->verdict == USC_VERDICT_BACKSCATTER
+      && r->verdict->record_size >= 0) {
+    /* A miss in the record while the Sent folder is not read to the end. */
+    char *why = g_strdup_printf ("but the Sent folder %s is not fully read yet (the rest at the next "
+                                 "deliveries): a miss in the record proves nothing until then",
+                                 ctx->sent_folder ? ctx->sent_folder : "?");
+    usc_verdict_override (r->verdict, USC_VERDICT_UNKNOWN, ctx->config, why);
+    g_free (why);
+  }
   if (local == NULL && r->bounce->kind != USC_KIND_NOT_BOUNCE)
     find_relay (ctx, msg, r);
   if (local) {

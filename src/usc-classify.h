@@ -19,6 +19,7 @@
 #include "usc-record.h"
 #include "usc-batv.h"
 #include "usc-received.h"
+#include "usc-sentdir.h"
 
 G_BEGIN_DECLS
 
@@ -62,6 +63,25 @@ gboolean usc_context_record_absent (const UscContext *ctx);
 /* BATV keys, loaded on first call (owned by @ctx); NULL with no error when
  * there is no keys file; NULL with @error when the file is unusable. */
 UscBatvKeys *usc_context_keys (UscContext *ctx, GError **error);
+
+/* The Sent folder read at delivery (usc-sentdir.h): one bounded step over
+ * the Sent folders of the Maildir @maildir ([record] sent_folder,
+ * sent_folder_max_ms; nothing when sent_folder = none). The record is
+ * created only when a folder holds a file. Adds to @stats (zero it first).
+ * TRUE when done or nothing to do; FALSE with @error when the record failed
+ * (the delivery goes on: the caller logs it; the record is closed again so
+ * that usc_classify() opens it afresh and fails as it would have). While a
+ * folder is unfinished (stats->pending), usc_classify() calls a miss in the
+ * record "unknown", not "backscatter": the missing original may be among
+ * the files not read yet. */
+gboolean usc_context_import_sent (UscContext *ctx, const char *maildir, UscSentdirStats *stats,
+                                  GError **error);
+
+/* The keys of X-Unscatter-Sig (usc-sign.h): the file [sign] keys names
+ * (it must exist), else the BATV keys (usc_context_keys). Owned by @ctx;
+ * NULL with no error when there are none, NULL with @error when unusable
+ * (a file others can read: USC_ERROR_UNSAFE). */
+UscBatvKeys *usc_context_sign_keys (UscContext *ctx, GError **error);
 
 /* The outcome for one message. Every member is owned by the result: clear it
  * with usc_result_clear(). */

@@ -41,6 +41,7 @@ usc_config_new_default (void)
   c->sendmail = g_strdup (USC_DEFAULT_SENDMAIL);
   c->log_syslog = TRUE;
   c->max_decisions = 200000;
+  c->sent_folder_max_ms = 50;
   usc_limits_init (&c->limits);
   return c;
 }
@@ -80,6 +81,12 @@ static const Setting settings[] = {
   { "record",   "max_decisions",         T_UINT,   OFF (max_decisions), 0, 100000000 },
   { "report",   "internal_hosts",        T_STRING, OFF (internal_hosts), 0, 0 },
   { "report",   "geoip",                 T_PATH,   OFF (geoip), 0, 0 },
+  { "record",   "sent_folder",           T_PATH,   OFF (sent_folder), 0, 0 },
+  { "record",   "sent_folder_max_ms",    T_UINT,   OFF (sent_folder_max_ms), 1, 60000 },
+  { "sign",     "header",                T_BOOL,   OFF (sign_header), 0, 0 },
+  { "sign",     "require",               T_BOOL,   OFF (sign_require), 0, 0 },
+  { "sign",     "keys",                  T_PATH,   OFF (sign_keys), 0, 0 },
+  { "sign",     "msgid_domain",          T_STRING, OFF (msgid_domain), 0, 0 },
   { "verdict",  "recipient_window_days", T_UINT,   OFF (recipient_window_days), 0, 365 },
   { "actions",  "not-bounce",            T_ACTION, OFF (action[USC_VERDICT_NOT_BOUNCE]), 0, 0 },
   { "actions",  "legitimate",            T_ACTION, OFF (action[USC_VERDICT_LEGITIMATE]), 0, 0 },
@@ -358,6 +365,9 @@ usc_config_free (UscConfig **config)
   g_free ((*config)->sendmail);
   g_free ((*config)->internal_hosts);
   g_free ((*config)->geoip);
+  g_free ((*config)->sent_folder);
+  g_free ((*config)->sign_keys);
+  g_free ((*config)->msgid_domain);
   g_free (*config);
   *config = NULL;
 }

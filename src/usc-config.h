@@ -43,6 +43,12 @@ typedef struct {
   char     *internal_hosts;     /* [report] internal_hosts: the user's own domains and IP prefixes
                                    (space/comma separated; usc-received.h), or NULL */
   char     *geoip;              /* [report] geoip: a GeoIP database file, or NULL (the usual places) */
+  char     *sent_folder;        /* [record] sent_folder: NULL the usual names, "none", a name or path */
+  guint     sent_folder_max_ms; /* [record] sent_folder_max_ms, default 50 */
+  gboolean  sign_header;        /* [sign] header, default false */
+  gboolean  sign_require;       /* [sign] require, default false */
+  char     *sign_keys;          /* [sign] keys; NULL: the BATV keys */
+  char     *msgid_domain;       /* [sign] msgid_domain; NULL: the host name */
   UscLimits limits;             /* [limits] max_bytes, max_header_bytes, max_headers, max_depth, max_seconds */
 } UscConfig;
 

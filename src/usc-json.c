@@ -145,6 +145,20 @@ usc_json_result (const char *file, const UscBounce *b, const UscVerdict *v)
   g_string_append_c (o, '}');
   key (o, "reasons");
   append_array (o, v ? v->reasons : NULL);
+  if (v && v->sign != USC_SIGN_NONE) {
+    /* only when a signature was checked: the key is new (added, not renamed) */
+    key (o, "signature");
+    g_string_append_c (o, '{');
+    key (o, "value");
+    usc_json_append_string (o, b->signature.value);
+    key (o, "valid");
+    g_string_append (o, v->sign == USC_SIGN_VALID ? "true" : "false");
+    key (o, "reason");
+    usc_json_append_string (o, usc_sign_status_reason (v->sign));
+    key (o, "source");
+    usc_json_append_string (o, b->signature.source);
+    g_string_append_c (o, '}');
+  }
   if (b->truncated) {
     key (o, "truncated");
     g_string_append (o, "true");

@@ -62,6 +62,27 @@ typedef struct {
   int      (*add_decision) (gpointer be, const UscDecision *d, guint max_rows, GError **error);
   int      (*decisions) (gpointer be, gint64 since, gint64 until, UscDecisionFunc fn,
                          gpointer user_data, GError **error);
+  /* The Sent folder import's state (usc-sentdir.c); may be NULL (the
+   * generic layer then fails with USC_ERROR_INVALID). @dir and the names are
+   * 64-bit keys hashed by the generic layer (a seen name's key covers its
+   * folder). The values of a UscRecordDirState are opaque integers to store
+   * and return as they are.
+   *   dir_get: 1 found (*@state_r filled), 0 none, -1 error;
+   *   dir_set: insert or replace, 0 / -1;
+   *   seen_check: @seen_r[i] = key @names[i] is in the seen set, for all @n
+   *     at once (one round trip for a network store: SMISMEMBER), 0 / -1;
+   *   seen_add: add @n keys to the seen set (idempotent), 0 / -1;
+   *   set_busy_timeout: how long later operations wait for a lock (for a
+   *     network store: may be ignored when its timeout is already short).
+   * They run inside begin/commit when the importer writes, outside for the
+   * cheap "unchanged?" check. Seen names never expire (8 bytes each):
+   * a file still in the folder after its entry expired is not imported again. */
+  int      (*dir_get) (gpointer be, gint64 dir, UscRecordDirState *state_r, GError **error);
+  int      (*dir_set) (gpointer be, gint64 dir, const UscRecordDirState *state, GError **error);
+  int      (*seen_check) (gpointer be, const gint64 *names, guint n, gboolean *seen_r,
+                          GError **error);
+  int      (*seen_add) (gpointer be, const gint64 *names, guint n, GError **error);
+  void     (*set_busy_timeout) (gpointer be, double seconds);
 } UscRecordBackend;
 
 /* The SQLite backend (usc-record-sqlite.c). */

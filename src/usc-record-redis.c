@@ -18,6 +18,9 @@
  *                (recipient key 8, Date 8 signed, recording time 4, all big
  *                endian) appended; EXPIREAT the latest of its entries' buckets
  *   P stats      hash: "<day> <verdict> <kind>" -> count (for `stats`)
+ *   P sentdir    hash: the Sent folder import's state per directory
+ *                (usc-sentdir.c): 8-byte key -> "stamp cookie flags"
+ *   P seen       set: 8-byte keys of the Sent folder's file names seen
  *   P dlog       stream: the decision log (`unscatter report`), one entry
  *                per bounce judged (fields t, v, k and those known of mta,
  *                rh, ri, fam, fs, rc, p, r), capped by MAXLEN max_decisions
@@ -213,7 +216,8 @@ static void
 cmd_add_len (Cmd *c, const void *data, gsize len)
 {
   char *copy = g_malloc (len + 1);
-  memcpy (copy, data, len);
+  if (len > 0)
+    memcpy (copy, data, len);
   copy[len] = '\0';
   g_ptr_array_add (c->argv, copy);
   g_array_append_val (c->lens, len);
@@ -1126,6 +1130,124 @@ dlog_expire (RedisBe *s, gint64 before, GError **error)
   return 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* The Sent folder import's state (usc-sentdir.c)                            */
+
+/* P sentdir: hash, field the 8-byte directory key, value "stamp cookie
+ * flags" in decimal; P seen: set of 8-byte file-name keys. Neither expires
+ * (a file still in the folder is not recorded again). */
+static int
+redis_dir_get (gpointer be, gint64 dir, UscRecordDirState *state_r, GError **error)
+{
+  RedisBe *s = be;
+  guint8 k[8];
+  put_be64 (k, (guint64) dir);
+  Cmd c;
+  cmd_init (&c);
+  cmd_add (&c, "HGET");
+  cmd_add_key (&c, s, "sentdir", G_MININT64);
+  cmd_add_len (&c, k, 8);
+  UscRedisReply *rep = cmd_run (s, &c, "read the Sent folder state", error);
+  cmd_clear (&c);
+  if (rep == NULL)
+    return -1;
+  int ret = 0;
+  gsize len = 0;
+  const char *v = usc_redis_reply_is_nil (rep) ? NULL : usc_redis_reply_string (rep, &len);
+  if (v != NULL) {
+    char *text = g_strndup (v, len);
+    gint64 a, b, f;
+    if (sscanf (text, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, &a, &b, &f) == 3) {
+      *state_r = (UscRecordDirState) { .stamp = a, .cookie = b, .flags = f };
+      ret = 1;
+    }
+    g_free (text);
+  }
+  if (ret == 0 && !usc_redis_reply_is_nil (rep)) {
+    g_set_error (error, USC_ERROR, USC_ERROR_IO, "Redis %s: read the Sent folder state: an unexpected reply",
+                 usc_redis_name (s->r));
+    ret = -1;
+  }
+  usc_redis_reply_free (&rep);
+  return ret;
+}
+
+static int
+redis_dir_set (gpointer be, gint64 dir, const UscRecordDirState *state, GError **error)
+{
+  RedisBe *s = be;
+  guint8 k[8];
+  put_be64 (k, (guint64) dir);
+  char *v = g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                             state->stamp, state->cookie, state->flags);
+  Cmd c;
+  cmd_init (&c);
+  cmd_add (&c, "HSET");
+  cmd_add_key (&c, s, "sentdir", G_MININT64);
+  cmd_add_len (&c, k, 8);
+  cmd_add (&c, v);
+  g_free (v);
+  UscRedisReply *rep = cmd_run (s, &c, "write the Sent folder state", error);
+  cmd_clear (&c);
+  if (rep == NULL)
+    return -1;
+  return int_reply (s, rep, "write the Sent folder state", error) < 0 ? -1 : 0;
+}
+
+static int
+redis_seen_check (gpointer be, const gint64 *names, guint n, gboolean *seen_r, GError **error)
+{
+  RedisBe *s = be;
+  Cmd c;
+  cmd_init (&c);
+  cmd_add (&c, "SMISMEMBER");
+  cmd_add_key (&c, s, "seen", G_MININT64);
+  for (guint i = 0; i < n; i++) {
+    guint8 k[8];
+    put_be64 (k, (guint64) names[i]);
+    cmd_add_len (&c, k, 8);
+  }
+  UscRedisReply *rep = cmd_run (s, &c, "look up seen file names", error);
+  cmd_clear (&c);
+  if (rep == NULL)
+    return -1;
+  int ret = 0;
+  if (!usc_redis_reply_is_array (rep) || usc_redis_reply_n_elements (rep) != n)
+    ret = -1;
+  for (guint i = 0; i < n && ret == 0; i++) {
+    gint64 v;
+    if (!usc_redis_reply_integer (usc_redis_reply_element (rep, i), &v))
+      ret = -1;
+    else
+      seen_r[i] = v == 1;
+  }
+  if (ret < 0)
+    g_set_error (error, USC_ERROR, USC_ERROR_IO, "Redis %s: look up seen file names: an unexpected reply",
+                 usc_redis_name (s->r));
+  usc_redis_reply_free (&rep);
+  return ret;
+}
+
+static int
+redis_seen_add (gpointer be, const gint64 *names, guint n, GError **error)
+{
+  RedisBe *s = be;
+  Cmd c;
+  cmd_init (&c);
+  cmd_add (&c, "SADD");
+  cmd_add_key (&c, s, "seen", G_MININT64);
+  for (guint i = 0; i < n; i++) {
+    guint8 k[8];
+    put_be64 (k, (guint64) names[i]);
+    cmd_add_len (&c, k, 8);
+  }
+  UscRedisReply *rep = cmd_run (s, &c, "mark file names seen", error);
+  cmd_clear (&c);
+  if (rep == NULL)
+    return -1;
+  return int_reply (s, rep, "mark file names seen", error) < 0 ? -1 : 0;
+}
+
 const UscRecordBackend usc_record_redis_backend = {
   .name = "redis",
   .open = redis_open,
@@ -1147,4 +1269,8 @@ const UscRecordBackend usc_record_redis_backend = {
   .set_since = redis_set_since,
   .add_decision = redis_add_decision,
   .decisions = redis_decisions,
+  .dir_get = redis_dir_get,
+  .dir_set = redis_dir_set,
+  .seen_check = redis_seen_check,
+  .seen_add = redis_seen_add,
 };

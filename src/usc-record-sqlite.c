@@ -22,6 +22,8 @@
  *            relay_host, relay_ip, mta_family, forged_sender, recipient, payload,
  *            reason), index on time      -- one row per bounce, for `report`
  *            (about 150-250 bytes a row with typical fields, measured)
+ *       sentdir(dir INTEGER PRIMARY KEY, stamp, cookie, flags) -- Sent folder import
+ *       sentseen(name INTEGER PRIMARY KEY)          -- its seen file names (hashed)
  *   - SQLITE_BUSY / SQLITE_LOCKED (after the timeout) -> USC_ERROR_TEMPFAIL,
  *     SQLITE_CORRUPT / SQLITE_NOTADB -> USC_ERROR_CORRUPT, anything else ->
  *     USC_ERROR_IO. An error is never reported as "not found".
@@ -64,13 +66,17 @@ static const char *const sqlite_migrations[] = {
   "  reason TEXT);"
   "CREATE INDEX decision_log_time ON decision_log (time);"
   "INSERT INTO meta (key, value) VALUES ('decision_log_count', 0);",
+  /* 2 -> 3: the Sent folder import's state (usc-sentdir.c) */
+  "CREATE TABLE IF NOT EXISTS sentdir (dir INTEGER PRIMARY KEY, stamp INTEGER NOT NULL, cookie INTEGER NOT NULL,"
+  "  flags INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS sentseen (name INTEGER PRIMARY KEY);",
 };
 #define SQLITE_SCHEMA_VERSION ((int) G_N_ELEMENTS (sqlite_migrations))
 
 enum {
   ST_INSERT_SENT, ST_INSERT_RCPT, ST_HAS_ID, ST_HAS_RCPT, ST_COUNT, ST_SINCE_GET,
   ST_SINCE_MIN, ST_COUNT_INC, ST_LOG, ST_STATS, ST_DLOG_ADD, ST_DLOG_COUNT, ST_DLOG_COUNT_INC,
-  ST_DLOG_TRIM, ST_DLOG_READ, ST_N
+  ST_DLOG_TRIM, ST_DLOG_READ, ST_DIR_GET, ST_DIR_SET, ST_SEEN_GET, ST_SEEN_ADD, ST_N
 };
 
 static const char *const sqlite_statements[ST_N] = {
@@ -97,6 +103,10 @@ static const char *const sqlite_statements[ST_N] = {
   [ST_DLOG_READ]   = "SELECT time, verdict, kind, reporting_mta, relay_host, relay_ip, mta_family,"
                      " forged_sender, recipient, payload, reason FROM decision_log"
                      " WHERE time >= ?1 AND time < ?2 ORDER BY time, id",
+  [ST_DIR_GET]     = "SELECT stamp, cookie, flags FROM sentdir WHERE dir = ?1",
+  [ST_DIR_SET]     = "INSERT OR REPLACE INTO sentdir (dir, stamp, cookie, flags) VALUES (?1, ?2, ?3, ?4)",
+  [ST_SEEN_GET]    = "SELECT 1 FROM sentseen WHERE name = ?1",
+  [ST_SEEN_ADD]    = "INSERT OR IGNORE INTO sentseen (name) VALUES (?1)",
 };
 
 typedef struct {
@@ -765,6 +775,83 @@ sqlite_decisions (gpointer be, gint64 since, gint64 until, UscDecisionFunc fn, g
   return 0;
 }
 
+static int
+sqlite_dir_get (gpointer be, gint64 dir, UscRecordDirState *state_r, GError **error)
+{
+  SqliteBe *s = be;
+  sqlite3_stmt *st = sqlite_stmt (s, ST_DIR_GET, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_int64 (st, 1, dir);
+  int rc = sqlite3_step (st);
+  int ret = 0;
+  if (rc == SQLITE_ROW) {
+    state_r->stamp = sqlite3_column_int64 (st, 0);
+    state_r->cookie = sqlite3_column_int64 (st, 1);
+    state_r->flags = sqlite3_column_int64 (st, 2);
+    ret = 1;
+  } else if (rc != SQLITE_DONE) {
+    ret = sqlite_fail (s, rc, "read the Sent folder state", error);
+  }
+  sqlite3_reset (st);
+  return ret;
+}
+
+static int
+sqlite_dir_set (gpointer be, gint64 dir, const UscRecordDirState *state, GError **error)
+{
+  SqliteBe *s = be;
+  sqlite3_stmt *st = sqlite_stmt (s, ST_DIR_SET, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_int64 (st, 1, dir);
+  sqlite3_bind_int64 (st, 2, state->stamp);
+  sqlite3_bind_int64 (st, 3, state->cookie);
+  sqlite3_bind_int64 (st, 4, state->flags);
+  return sqlite_step_done (s, st, "write the Sent folder state", error);
+}
+
+static int
+sqlite_seen_check (gpointer be, const gint64 *names, guint n, gboolean *seen_r, GError **error)
+{
+  SqliteBe *s = be;
+  for (guint i = 0; i < n; i++) {
+    sqlite3_stmt *st = sqlite_stmt (s, ST_SEEN_GET, error);
+    if (st == NULL)
+      return -1;
+    sqlite3_bind_int64 (st, 1, names[i]);
+    int rc = sqlite_step_row (s, st, "look up a seen file name", NULL, error);
+    if (rc < 0)
+      return -1;
+    seen_r[i] = rc == 1;
+  }
+  return 0;
+}
+
+static int
+sqlite_seen_add (gpointer be, const gint64 *names, guint n, GError **error)
+{
+  SqliteBe *s = be;
+  for (guint i = 0; i < n; i++) {
+    sqlite3_stmt *st = sqlite_stmt (s, ST_SEEN_ADD, error);
+    if (st == NULL)
+      return -1;
+    sqlite3_bind_int64 (st, 1, names[i]);
+    if (sqlite_step_done (s, st, "mark a file name seen", error) < 0)
+      return -1;
+  }
+  s->changed = TRUE;
+  return 0;
+}
+
+static void
+sqlite_set_busy_timeout (gpointer be, double seconds)
+{
+  SqliteBe *s = be;
+  double t = seconds > 0 ? seconds : 0;
+  sqlite3_busy_timeout (s->db, (int) MIN (t * 1000.0, (double) G_MAXINT));
+}
+
 const UscRecordBackend usc_record_sqlite_backend = {
   .name = "sqlite",
   .open = sqlite_open,
@@ -785,4 +872,9 @@ const UscRecordBackend usc_record_sqlite_backend = {
   .set_since = sqlite_set_since,
   .add_decision = sqlite_add_decision,
   .decisions = sqlite_decisions,
+  .dir_get = sqlite_dir_get,
+  .dir_set = sqlite_dir_set,
+  .seen_check = sqlite_seen_check,
+  .seen_add = sqlite_seen_add,
+  .set_busy_timeout = sqlite_set_busy_timeout,
 };

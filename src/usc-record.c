@@ -779,3 +779,100 @@ usc_record_decisions (UscRecord *record, gint64 since, gint64 until, UscDecision
   }
   return record->backend->decisions (record->be, since, until, fn, user_data, error);
 }
+
+/* ------------------------------------------------------------------------ */
+/* The Sent folder import's state                                            */
+
+/* A key over @a and @b byte for byte (file names are case-sensitive). */
+static gint64
+hash_pair (char ns, const char *a, const char *b)
+{
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  GChecksum *c = g_checksum_new (G_CHECKSUM_SHA256);
+  char prefix[2] = { ns, ':' };
+  g_checksum_update (c, (const guchar *) prefix, 2);
+  g_checksum_update (c, (const guchar *) a, strlen (a) + 1);
+  if (b)
+    g_checksum_update (c, (const guchar *) b, strlen (b));
+  g_checksum_get_digest (c, digest, &len);
+  g_checksum_free (c);
+  guint64 v = 0;
+  for (int i = 0; i < 8; i++)
+    v = (v << 8) | digest[i];
+  return (gint64) v;
+}
+
+static gboolean
+check_sentdir_ops (UscRecord *record, GError **error)
+{
+  if (!check_record (record, error))
+    return FALSE;
+  const UscRecordBackend *b = record->backend;
+  if (b->dir_get == NULL || b->dir_set == NULL || b->seen_check == NULL || b->seen_add == NULL) {
+    g_set_error (error, USC_ERROR, USC_ERROR_INVALID,
+                 "the %s record backend keeps no Sent folder state", b->name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+int
+usc_record_dir_get (UscRecord *record, const char *dir, UscRecordDirState *state_r, GError **error)
+{
+  if (!check_sentdir_ops (record, error))
+    return -1;
+  return record->backend->dir_get (record->be, hash_pair ('d', dir, NULL), state_r, error);
+}
+
+int
+usc_record_dir_set (UscRecord *record, const char *dir, const UscRecordDirState *state, GError **error)
+{
+  if (!check_sentdir_ops (record, error))
+    return -1;
+  return record->backend->dir_set (record->be, hash_pair ('d', dir, NULL), state, error);
+}
+
+static gint64 *
+seen_keys (const char *folder, const char *const *names, guint n)
+{
+  gint64 *keys = g_new (gint64, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    keys[i] = hash_pair ('s', folder, names[i]);
+  return keys;
+}
+
+int
+usc_record_seen_check (UscRecord *record, const char *folder, const char *const *names, guint n,
+                       gboolean *seen_r, GError **error)
+{
+  if (!check_sentdir_ops (record, error))
+    return -1;
+  if (n == 0)
+    return 0;
+  gint64 *keys = seen_keys (folder, names, n);
+  int rc = record->backend->seen_check (record->be, keys, n, seen_r, error);
+  g_free (keys);
+  return rc;
+}
+
+int
+usc_record_seen_add (UscRecord *record, const char *folder, const char *const *names, guint n,
+                     GError **error)
+{
+  if (!check_sentdir_ops (record, error))
+    return -1;
+  if (n == 0)
+    return 0;
+  gint64 *keys = seen_keys (folder, names, n);
+  int rc = record->backend->seen_add (record->be, keys, n, error);
+  g_free (keys);
+  return rc;
+}
+
+void
+usc_record_set_busy_timeout (UscRecord *record, double seconds)
+{
+  if (record && record->be && record->backend->set_busy_timeout)
+    record->backend->set_busy_timeout (record->be, seconds);
+}

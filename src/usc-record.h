@@ -165,5 +165,35 @@ typedef struct {
  * file (nothing of it is kept where the backend has transactions). */
 int usc_record_import (UscRecord *record, FILE *in, UscRecordImportCounts *counts, GError **error);
 
+/* ---- The Sent folder import's state (usc-sentdir.c) ----
+ * Kept in the record so that every delivery host sees it. Opaque to the
+ * record: one state per directory (a Sent folder's new/ or cur/, named by
+ * its path), and a set of seen Maildir file names (their unique part, per
+ * folder). Not part of an export. Backends without these operations make
+ * them fail with USC_ERROR_INVALID (the import is then skipped). */
+typedef struct {
+  gint64 stamp;   /* the directory's identity and mtime when its scan began */
+  gint64 cookie;  /* where to resume reading it (telldir), 0 the start */
+  gint64 flags;   /* USC_SENTDIR_DONE, ... (usc-sentdir.h) */
+} UscRecordDirState;
+
+/* 1 found (*@state_r filled), 0 none, -1 error. */
+int usc_record_dir_get (UscRecord *record, const char *dir, UscRecordDirState *state_r,
+                        GError **error);
+/* 0 or -1. */
+int usc_record_dir_set (UscRecord *record, const char *dir, const UscRecordDirState *state,
+                        GError **error);
+/* For each of the @n @names (NUL-terminated, compared byte for byte) of
+ * @folder: was it marked seen? Fills @seen_r[0..n-1]. 0 or -1. */
+int usc_record_seen_check (UscRecord *record, const char *folder, const char *const *names,
+                           guint n, gboolean *seen_r, GError **error);
+/* Mark @n @names of @folder seen. 0 or -1. */
+int usc_record_seen_add (UscRecord *record, const char *folder, const char *const *names,
+                         guint n, GError **error);
+/* How long the next operations wait for a lock (SQLite's busy timeout;
+ * seconds, 0 fail at once). The import lowers it to its time bound and
+ * restores the configured one. */
+void usc_record_set_busy_timeout (UscRecord *record, double seconds);
+
 G_END_DECLS
 #endif

@@ -34,6 +34,7 @@
 
 #define MAX_REDIRECTS 5
 #define TRYAGAIN_SLEEP_MS 20
+#define PIPELINE_TIMEOUT_MS 5000
 
 struct _UscRedis {
   UscRedisKind  kind;
@@ -568,6 +569,9 @@ usc_redis_command (UscRedis *r, int argc, const char *const *argv, const gsize *
   return NULL;
 }
 
+static int pipeline_on (UscRedis *r, guint n, const int *argcs, const char *const *const *argvs,
+                        const gsize *const *lens, UscRedisReply **replies_r, GError **error);
+
 int
 usc_redis_pipeline (UscRedis *r, guint n, const int *argcs, const char *const *const *argvs,
                     const gsize *const *lens, UscRedisReply **replies_r, GError **error)
@@ -576,13 +580,35 @@ usc_redis_pipeline (UscRedis *r, guint n, const int *argcs, const char *const *c
   if (r->kind == USC_REDIS_CLUSTER) {
     for (guint i = 0; i < n; i++) {
       replies_r[i] = usc_redis_command (r, argcs[i], argvs[i], lens[i], error);
-      if (replies_r[i] == NULL)
-        goto fail;
+      if (replies_r[i] == NULL) {
+        for (guint j = 0; j < i; j++)
+          usc_redis_reply_free (&replies_r[j]);
+        return -1;
+      }
     }
     return 0;
   }
   if (!ensure_connected (r, error))
     return -1;
+  /* A batch (an import) may keep the server busy for longer than one reply
+   * should take: wait up to PIPELINE_TIMEOUT_MS for each of its replies. */
+  guint saved_ms = r->timeout_ms;
+  r->timeout_ms = MAX (saved_ms, PIPELINE_TIMEOUT_MS);
+  struct timeval tv = timeout_tv (r);
+  redisSetTimeout (r->c, tv);
+  int rc = pipeline_on (r, n, argcs, argvs, lens, replies_r, error);
+  r->timeout_ms = saved_ms;
+  if (r->c) {
+    tv = timeout_tv (r);
+    redisSetTimeout (r->c, tv);
+  }
+  return rc;
+}
+
+static int
+pipeline_on (UscRedis *r, guint n, const int *argcs, const char *const *const *argvs,
+             const gsize *const *lens, UscRedisReply **replies_r, GError **error)
+{
   int setup = r->c_ready ? 0 : append_setup (r, r->c);
   for (guint i = 0; i < n; i++)
     redisAppendCommandArgv (r->c, argcs[i], (const char **) argvs[i], (const size_t *) lens[i]);

@@ -157,14 +157,97 @@ decide_batv (UscVerdict *v, const UscBounce *bounce, const UscEnvelope *envelope
   return FALSE;
 }
 
+/* Does @bounce hold a copy of the original's header (which a signature
+ * would be in)? */
+static gboolean
+returns_header (const UscBounce *bounce)
+{
+  static const char *const copies[] = { "message/rfc822", "text/rfc822-headers", "message/global",
+                                        "message/global-headers", "inline-copy" };
+  if (bounce->signature.value)
+    return TRUE;
+  for (guint i = 0; i < bounce->id_sources->len; i++)
+    for (gsize k = 0; k < G_N_ELEMENTS (copies); k++)
+      if (strcmp (bounce->id_sources->pdata[i], copies[k]) == 0)
+        return TRUE;
+  return FALSE;
+}
+
+/* Step 0: X-Unscatter-Sig, checked (status in v->sign); TRUE when a valid
+ * one decided. */
+static gboolean
+decide_sign_valid (UscVerdict *v, const UscBounce *bounce, const UscBatvKeys *sign_keys,
+                   const UscConfig *config, gint64 now)
+{
+  const UscBounceSig *s = &bounce->signature;
+  if (s->value == NULL)
+    return FALSE;
+  if (sign_keys == NULL || usc_batv_keys_count (sign_keys) == 0) {
+    reason (v, "X-Unscatter-Sig in the returned original not checked: no signing keys configured");
+    return FALSE;
+  }
+  UscSignFields f = { s->message_id, s->date, s->from, s->to, s->cc };
+  v->sign = usc_sign_verify (sign_keys, s->value, &f, now, config ? config->expire_days : 180,
+                             &v->sign_key, &v->sign_day);
+  if (v->sign != USC_SIGN_VALID)
+    return FALSE;
+  char *d = day_string (v->sign_day * DAY);
+  reason (v, "valid X-Unscatter-Sig (key %d, signed %.10s) on the returned original's header (from %s)",
+          v->sign_key, d, s->source ? s->source : "?");
+  g_free (d);
+  finish (v, USC_VERDICT_LEGITIMATE, config);
+  return TRUE;
+}
+
+/* Step 1b: an invalid signature, or none while sign.require is set. */
+static gboolean
+decide_sign_invalid (UscVerdict *v, const UscBounce *bounce, const UscBatvKeys *sign_keys,
+                     const UscConfig *config)
+{
+  gboolean have_keys = sign_keys != NULL && usc_batv_keys_count (sign_keys) > 0;
+  if (!have_keys)
+    return FALSE;
+  if (bounce->signature.value && v->sign != USC_SIGN_NONE && v->sign != USC_SIGN_VALID) {
+    char *val = clean (bounce->signature.value);
+    if (v->sign == USC_SIGN_EXPIRED) {
+      char *d = day_string (v->sign_day * DAY);
+      reason (v, "X-Unscatter-Sig %s on the returned original: expired (signed %.10s, more than %u days ago)",
+              val, d, config ? config->expire_days : 180);
+      g_free (d);
+    } else {
+      reason (v, "X-Unscatter-Sig %s on the returned original: %s (%u keys)", val,
+              usc_sign_status_reason (v->sign), usc_batv_keys_count (sign_keys));
+    }
+    g_free (val);
+    finish (v, USC_VERDICT_BACKSCATTER, config);
+    return TRUE;
+  }
+  if (bounce->signature.value == NULL && config && config->sign_require && returns_header (bounce)) {
+    reason (v, "no X-Unscatter-Sig on the returned original, and sign.require is set (all sent mail is signed)");
+    finish (v, USC_VERDICT_BACKSCATTER, config);
+    return TRUE;
+  }
+  return FALSE;
+}
+
 UscVerdict *
 usc_verdict_decide (const UscBounce *bounce, const UscEnvelope *envelope, UscRecord *record,
                     const UscBatvKeys *keys, const UscConfig *config, GError **error)
+{
+  return usc_verdict_decide_signed (bounce, envelope, record, keys, keys, config, error);
+}
+
+UscVerdict *
+usc_verdict_decide_signed (const UscBounce *bounce, const UscEnvelope *envelope, UscRecord *record,
+                           const UscBatvKeys *keys, const UscBatvKeys *sign_keys,
+                           const UscConfig *config, GError **error)
 {
   UscVerdict *v = g_new0 (UscVerdict, 1);
   v->reasons = g_ptr_array_new_with_free_func (g_free);
   v->batv.key_number = v->batv.day = -1;
   v->record_size = -1;
+  v->sign_key = -1;
+  v->sign_day = -1;
 
   if (bounce->kind == USC_KIND_NOT_BOUNCE) {
     reason (v, "not a bounce: ordinary mail");
@@ -172,7 +255,11 @@ usc_verdict_decide (const UscBounce *bounce, const UscEnvelope *envelope, UscRec
   }
 
   gint64 now = usc_now ();
+  if (decide_sign_valid (v, bounce, sign_keys, config, now))
+    return v;
   if (decide_batv (v, bounce, envelope, keys, config, now))
+    return v;
+  if (decide_sign_invalid (v, bounce, sign_keys, config))
     return v;
 
   if (bounce->executable) {
@@ -298,6 +385,14 @@ usc_verdict_decide (const UscBounce *bounce, const UscEnvelope *envelope, UscRec
 fail:
   usc_verdict_free (&v);
   return NULL;
+}
+
+void
+usc_verdict_override (UscVerdict *v, UscVerdictKind kind, const UscConfig *config, const char *why)
+{
+  if (why)
+    reason (v, "%s", why);
+  finish (v, kind, config);
 }
 
 void

@@ -51,14 +51,20 @@ summary (const UscConfig *c)
 {
   return g_strdup_printf ("path=%s expire=%u busy=%g window=%u actions=%s,%s,%s,%s folder=%s keys=%s "
                           "require=%d sign=%d sendmail=%s syslog=%d max_bytes=%zu max_hdr=%zu "
-                          "max_headers=%u depth=%u parts=%u secs=%g",
+                          "max_headers=%u depth=%u parts=%u secs=%g "
+                          "redis=%d url=%s pwfile=%s user=%s timeout_ms=%u prefix=%s record=%s",
                           c->record_path ? c->record_path : "-", c->expire_days, c->busy_timeout,
                           c->recipient_window_days, usc_action_name (c->action[0]),
                           usc_action_name (c->action[1]), usc_action_name (c->action[2]),
                           usc_action_name (c->action[3]), c->folder, c->batv_keys ? c->batv_keys : "-",
                           c->batv_require, c->batv_sign, c->sendmail, c->log_syslog,
                           c->limits.max_bytes, c->limits.max_header_bytes, c->limits.max_headers,
-                          c->limits.max_depth, c->limits.max_parts, c->limits.max_seconds);
+                          c->limits.max_depth, c->limits.max_parts, c->limits.max_seconds,
+                          c->record_redis, c->record_url ? c->record_url : "-",
+                          c->record_password_file ? c->record_password_file : "-",
+                          c->record_user ? c->record_user : "-", c->record_timeout_ms,
+                          c->record_prefix ? c->record_prefix : "-",
+                          usc_config_record (c) ? usc_config_record (c) : "-");
 }
 
 typedef struct {
@@ -86,6 +92,22 @@ static const Case cases[] = {
   { "[limits]\nmax_bytes = 2048\n", "max_bytes=2048", TRUE },
   { "[limits]\nmax_bytes = 1G\n", "max_bytes=1073741824", TRUE },
   /* errors: each names the file (checked by the test), group and key */
+  /* the Redis backend */
+  { "[record]\nbackend = redis\nurl = unix:/run/redis.sock\npassword_file = ~/pw\nuser = usc\n"
+    "timeout_ms = 150\nprefix = mail:{%u}:\n",
+    "redis=1 url=unix:/run/redis.sock pwfile=/home-for-test/pw user=usc timeout_ms=150 prefix=mail:{%u}: "
+    "record=unix:/run/redis.sock", TRUE },
+  { "[record]\nbackend = REDIS\nurl = redis-cluster://10.0.0.1:7000,10.0.0.2:7000\npath = /x.db\n",
+    "redis=1 url=redis-cluster://10.0.0.1:7000,10.0.0.2:7000 pwfile=- user=- timeout_ms=200 prefix=- "
+    "record=redis-cluster://", TRUE },
+  { "[record]\nbackend = sqlite\npath = /x.db\n", "redis=0 url=- pwfile=- user=- timeout_ms=200 prefix=- record=/x.db", TRUE },
+  { "[record]\nbackend = redis\n", "[record] backend = redis needs url", FALSE },
+  { "[record]\nurl = unix:/run/redis.sock\n", "[record] url is for backend = redis", FALSE },
+  { "[record]\nbackend = memcached\n", "[record] backend = 'memcached': must be sqlite or redis", FALSE },
+  { "[record]\nbackend = redis\nurl = redis://u:pw@host\n", "[record] url: Redis URL 'redis://u:pw@host': a user or password in the URL", FALSE },
+  { "[record]\nbackend = redis\nurl = rediss://host\n", "TLS (rediss://) is not supported", FALSE },
+  { "[record]\nbackend = redis\nurl = unix:/s\ntimeout_ms = 0\n", "[record] timeout_ms = '0': is out of range", FALSE },
+  { "[record]\nbackend = redis\nurl = unix:/s\nprefix = a:%d:\n", "[record] prefix: Redis key prefix 'a:%d:'", FALSE },
   { "[record]\nexpire_dayz = 3\n", "[record] unknown key 'expire_dayz'", FALSE },
   { "[recrod]\npath = x\n", "unknown group [recrod]", FALSE },
   { "[record]\nexpire_days = soon\n", "[record] expire_days = 'soon': must be a whole number", FALSE },

@@ -386,7 +386,7 @@ test_modes (void)
   sqlite3_finalize (st2);
   sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &st2, NULL);
   g_assert_cmpint (sqlite3_step (st2), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (st2, 0), ==, 2);
+  g_assert_cmpint (sqlite3_column_int (st2, 0), ==, 3);
   sqlite3_finalize (st2);
   sqlite3_close (db);
   g_free (d);
@@ -659,6 +659,69 @@ test_export_import (void)
   usc_record_close (&a);
 }
 
+/* The Sent folder import's state (usc-sentdir.c): directory states and the
+ * seen names, byte for byte, per folder; on any backend. */
+static void
+run_sent_state (UscRecord *r)
+{
+  GError *e = NULL;
+  UscRecordDirState st = { 0 };
+  g_assert_cmpint (usc_record_dir_get (r, "/m/.Sent/cur", &st, &e), ==, 0);
+  g_assert_no_error (e);
+  static const UscRecordDirState states[] = {
+    { 1, 0, 0 }, { -7, 123456789012, 1 }, { G_MAXINT64, G_MININT64, 0 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (states); i++) {
+    g_assert_cmpint (usc_record_dir_set (r, "/m/.Sent/cur", &states[i], &e), ==, 0);
+    g_assert_cmpint (usc_record_dir_get (r, "/m/.Sent/cur", &st, &e), ==, 1);
+    g_assert_no_error (e);
+    g_assert_cmpint (st.stamp, ==, states[i].stamp);
+    g_assert_cmpint (st.cookie, ==, states[i].cookie);
+    g_assert_cmpint (st.flags, ==, states[i].flags);
+  }
+  g_assert_cmpint (usc_record_dir_get (r, "/m/.Sent/new", &st, &e), ==, 0);
+  const char *names[] = { "1700000000.M1P1.host", "1700000000.M1P1.HOST", "x", "" };
+  gboolean seen[4] = { TRUE, TRUE, TRUE, TRUE };
+  g_assert_cmpint (usc_record_seen_check (r, "/m/.Sent", names, 4, seen, &e), ==, 0);
+  g_assert_no_error (e);
+  for (int i = 0; i < 4; i++)
+    g_assert_false (seen[i]);
+  g_assert_cmpint (usc_record_seen_add (r, "/m/.Sent", names, 1, &e), ==, 0);
+  g_assert_cmpint (usc_record_seen_add (r, "/m/.Sent", names + 2, 1, &e), ==, 0);
+  g_assert_cmpint (usc_record_seen_add (r, "/m/.Sent", names, 1, &e), ==, 0); /* idempotent */
+  g_assert_cmpint (usc_record_seen_check (r, "/m/.Sent", names, 4, seen, &e), ==, 0);
+  g_assert_true (seen[0]);
+  g_assert_false (seen[1]);  /* case matters in file names */
+  g_assert_true (seen[2]);
+  g_assert_false (seen[3]);
+  /* another folder's names are its own */
+  g_assert_cmpint (usc_record_seen_check (r, "/m/.Sent Items", names, 4, seen, &e), ==, 0);
+  for (int i = 0; i < 4; i++)
+    g_assert_false (seen[i]);
+  g_assert_no_error (e);
+  /* the record's entries are untouched */
+  g_assert_cmpint (usc_record_count (r, &e), ==, 0);
+}
+
+static void
+test_sent_state (void)
+{
+  char *p = tmp_path ("sentstate.db");
+  g_unlink (p);
+  GError *e = NULL;
+  UscRecord *r = usc_record_open (p, NULL, &e);
+  g_assert_no_error (e);
+  run_sent_state (r);
+  usc_record_close (&r);
+  /* kept across opens */
+  r = usc_record_open (p, NULL, &e);
+  UscRecordDirState st = { 0 };
+  g_assert_cmpint (usc_record_dir_get (r, "/m/.Sent/cur", &st, &e), ==, 1);
+  g_assert_cmpint (st.stamp, ==, G_MAXINT64);
+  usc_record_close (&r);
+  g_free (p);
+}
+
 /* ------------------------------------------------------------------------ */
 /* The Redis backend, against the server in $USC_TEST_REDIS_URL (started by
  * tests/t/0900-redis-unit.t); without it only what needs no server runs.    */
@@ -686,6 +749,18 @@ have_server (void)
     return FALSE;
   }
   return TRUE;
+}
+
+static void
+test_redis_sent_state (void)
+{
+  if (!have_server ())
+    return;
+  GError *e = NULL;
+  UscRecord *r = open_redis ("sentstate", TRUE, &e);
+  g_assert_no_error (e);
+  run_sent_state (r);
+  usc_record_close (&r);
 }
 
 static void
@@ -788,7 +863,9 @@ test_redis_export_import (void)
   fill_small (a);
   check_roundtrip (a, b);   /* SQLite -> Redis */
   char *ea = export_string (a);
-  import_string (c, export_string (b), 3, 0, 0);  /* Redis -> SQLite */
+  char *eb = export_string (b);
+  import_string (c, eb, 3, 0, 0);  /* Redis -> SQLite */
+  g_free (eb);
   char *ec = export_string (c);
   /* the decisions were imported twice into b: compare the entries only */
   *strstr (ea, "decision") = '\0';
@@ -879,6 +956,7 @@ main (int argc, char **argv)
   g_test_add_func ("/record/redis/unreachable", test_redis_unreachable);
 #ifdef HAVE_HIREDIS
   g_test_add_func ("/record/redis/steps", test_redis_steps);
+  g_test_add_func ("/record/redis/sent-state", test_redis_sent_state);
   g_test_add_func ("/record/redis/absent", test_redis_absent);
   g_test_add_func ("/record/redis/decisions", test_redis_decisions);
   g_test_add_func ("/record/redis/export-import", test_redis_export_import);
@@ -887,6 +965,7 @@ main (int argc, char **argv)
 #endif
   g_test_add_func ("/record/decision-log", test_decision_log);
   g_test_add_func ("/record/migrate-v1", test_migrate_v1);
+  g_test_add_func ("/record/sent-state", test_sent_state);
   int rc = g_test_run ();
   char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
   if (system (cmd) != 0)

@@ -7,9 +7,9 @@ reply to the end of DATA, one recipient). --count N repeats the list N times
 --rss-log LOG --rss-every K print "rss N KB" (the anonymous resident
 memory, RssAnon, of the serving LMTP process, its pid taken from Dovecot's
 "lmtp(PID): Info: Connect from local" line in LOG) after the first delivery
-and every K deliveries.
+and every K deliveries; --times FILE each transaction's wall time.
 Exit 0 when every message got a 2xx reply."""
-import argparse, re, socket, sys, time
+import argparse, os, re, socket, sys, time
 
 def lmtp_pid(log):
     for _ in range(100):
@@ -18,6 +18,12 @@ def lmtp_pid(log):
             return int(pids[-1])
         time.sleep(0.05)
     raise SystemExit("lmtp-client: no LMTP process in %s" % log)
+
+def cpu_seconds(pid):
+    """user + system CPU time of @pid and of its children it has waited for
+    (the execute route's programs), in seconds."""
+    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 def rss_kb(pid):
     for line in open("/proc/%d/status" % pid):
@@ -33,7 +39,9 @@ def main():
     ap.add_argument("--orcpt", help="the original recipient (RFC 3461 ORCPT), as an MTA passes a BATV-tagged one")
     ap.add_argument("--count", type=int, default=1)
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--times", help="write each transaction's wall time (seconds, MAIL FROM to the reply to DATA) to this file, one a line")
     ap.add_argument("--rss-log")
+    ap.add_argument("--cpu-log", help="print the serving LMTP process's CPU time (with its children's) per delivery after the first, its pid found as for --rss-log in this log")
     ap.add_argument("--rss-every", type=int, default=0)
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
@@ -82,14 +90,18 @@ def main():
             c if 33 <= ord(c) <= 126 and c not in "+=" else "+%02X" % ord(c) for c in a.orcpt)
     ok = bad = 0
     pid = None
+    times = open(a.times, "w") if a.times else None
     for _ in range(a.count):
         for name, body in bodies:
+            t0 = time.perf_counter()
             want(cmd("MAIL FROM:<%s>" % a.sender), "250", "MAIL")
             want(cmd("RCPT TO:<%s>%s" % (a.rcpt, orcpt)), "250", "RCPT")
             want(cmd("DATA"), "354", "DATA")
             f.write(body)
             f.flush()
             r = reply()[-1]
+            if times:
+                times.write("%.6f\n" % (time.perf_counter() - t0))
             if r.startswith("2"):
                 ok += 1
             else:
@@ -97,10 +109,17 @@ def main():
             if not a.quiet:
                 print("%s %s" % (name, r[:3]))
             n = ok + bad
+            if a.cpu_log and n == 1:
+                cpu_pid = lmtp_pid(a.cpu_log)
+                cpu0 = cpu_seconds(cpu_pid)
             if a.rss_log and a.rss_every and (n == 1 or n % a.rss_every == 0):
                 if pid is None:
                     pid = lmtp_pid(a.rss_log)
                 print("rss %d %d" % (n, rss_kb(pid)), flush=True)
+    if times:
+        times.close()
+    if a.cpu_log and ok + bad > 1:
+        print("cpu_ms_per_delivery %.3f" % ((cpu_seconds(cpu_pid) - cpu0) * 1000 / (ok + bad - 1)))
     cmd("QUIT")
     if a.quiet:
         print("delivered %d failed %d" % (ok, bad))

@@ -44,7 +44,7 @@ is "$(q 'SELECT count(*) FROM rcpt')" 10 "ten distinct recipients (To Cc Bcc Res
 is "$(q 'SELECT count(DISTINCT date) FROM rcpt')" 1 "one date for all"
 is "$(q 'SELECT date FROM sent')" 1709536512 "the Date header, in seconds"
 is "$(q 'PRAGMA journal_mode')" wal "WAL mode"
-is "$(q 'PRAGMA user_version')" 2 "schema version 2"
+is "$(q 'PRAGMA user_version')" 3 "schema version 3"
 is "$(stat -c %a "$DB")" 600 "record file mode 0600"
 is "$(stat -c %a "$(dirname "$DB")")" 700 "record directory mode 0700"
 

@@ -4,8 +4,10 @@
 # base64 message/rfc822 parts, plain message/rfc822 parts, pasted header
 # blocks) must cost at most a small constant times its size. Each 10 MB shape
 # of tests/amplify-gen.py goes through `deliver`: exit 0, exactly one copy in
-# new/ (the input plus the two fields), wall time at most 3x a plain 10 MB
-# message's plus 1 s, peak RSS at most 2x the plain message's plus 32 MB
+# new/ (the input plus the two fields), processor time (user + system: wall
+# time on a busy machine measures the machine) at most 3x a plain 10 MB
+# message's plus 1 s (6x under ASan), peak RSS at most 2x the plain
+# message's plus 32 MB (not under ASan: its quarantine is in the RSS)
 # (before the per-message budget: 2.4 s and 450 MB for the first shape).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/t/deliver.sh"
@@ -19,9 +21,10 @@ MB=${AMPLIFY_MB:-10}
 # measure FILE: deliver FILE into a fresh $M; sets rc, secs, kb, and NEWF (the stored file).
 measure () {
   rm -rf "$M"
-  /usr/bin/time -f '%e %M' -o "$TMP/time" "$UNSCATTER" deliver --maildir "$M" < "$1" 2>"$TMP/err"
+  /usr/bin/time -f '%U %S %M' -o "$TMP/time" "$UNSCATTER" deliver --maildir "$M" < "$1" 2>"$TMP/err"
   rc=$?
-  read -r secs kb < "$TMP/time"
+  read -r usr sys kb < "$TMP/time"
+  secs=$(awk -v u="$usr" -v s="$sys" 'BEGIN { print u + s }')
   NEWF=$(find "$M" -path '*/new/*' -type f 2>/dev/null)
 }
 
@@ -36,7 +39,13 @@ for i in 1 2; do
   [ "$kb" -gt "$best_kb" ] && best_kb=$kb
 done
 diag "plain: ${best_secs} s, ${best_kb} KB"
-tmax=$(awk -v t="$best_secs" 'BEGIN { print 3 * t + 1 }')
+# Under ASan/UBSan every allocation costs several times more and freed memory
+# stays in ASan's quarantine (counted in RSS): a wider time bound, and no
+# RSS bound (0576 skips likewise).
+SAN=0
+ldd "$UNSCATTER" 2>/dev/null | grep -q 'libasan\|libubsan' && SAN=1
+if [ "$SAN" = 1 ]; then factor=6; else factor=3; fi
+tmax=$(awk -v t="$best_secs" -v f="$factor" 'BEGIN { print f * t + 1 }')
 kmax=$((2 * best_kb + 32 * 1024))
 
 for shape in headers base64 rfc822 inline; do
@@ -50,7 +59,8 @@ for shape in headers base64 rfc822 inline; do
   else not_ok "$shape: stored as received plus the two fields"; fi
   if awk -v s="$secs" -v m="$tmax" 'BEGIN { exit !(s <= m) }'; then ok "$shape: ${secs} s <= ${tmax} s"
   else not_ok "$shape: ${secs} s <= ${tmax} s"; fi
-  if [ "$kb" -le "$kmax" ]; then ok "$shape: peak RSS ${kb} KB <= ${kmax} KB"
+  if [ "$SAN" = 1 ]; then skip "$shape: peak RSS under a sanitizer build (its quarantine)"
+  elif [ "$kb" -le "$kmax" ]; then ok "$shape: peak RSS ${kb} KB <= ${kmax} KB"
   else not_ok "$shape: peak RSS ${kb} KB <= ${kmax} KB"; fi
 done
 

@@ -18,7 +18,7 @@ if dpkg-query -W -f '${Status}' unscatter 2>/dev/null | grep -q installed; then
 fi
 tmpdir
 installed=
-trap '[ -n "$installed" ] && dpkg -r unscatter >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+trap '[ -n "$installed" ] && dpkg -r unscatter-dovecot unscatter-sieve unscatter >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 
 # A copy of the source: the tracked files of a git checkout (no build
 # products), or the whole tree of an unpacked tarball.
@@ -44,9 +44,16 @@ else
   skip "lintian not installed"
 fi
 [ -n "$deb" ] || deb=/nonexistent.deb
+# The plugin and the libsieve runner, each its own binary package.
+debs=$deb
+for p in unscatter-dovecot unscatter-sieve; do
+  d=$(ls "$TMP"/build/${p}_*.deb 2>/dev/null | head -1)
+  [ -n "$d" ] && ok "builds ${p}_VERSION_ARCH.deb" || not_ok "builds ${p}_VERSION_ARCH.deb"
+  [ -n "$d" ] && debs="$debs $d"
+done
 
-run_rc dpkg -i "$deb"
-is "$rc" 0 "dpkg -i"
+run_rc dpkg -i $debs
+is "$rc" 0 "dpkg -i unscatter unscatter-dovecot unscatter-sieve"
 [ "$rc" = 0 ] && installed=yes
 [ "$rc" = 0 ] || diag "$err"
 run_rc /usr/bin/unscatter --version
@@ -62,8 +69,29 @@ is "$rc:$out" "0:$F/bounce-forged.msg: backscatter dsn file" "/usr/bin/unscatter
 run_rc /usr/bin/unscatter --db "$TMP/record.db" check "$F/bounce-genuine.msg"
 is "$rc:$out" "1:$F/bounce-genuine.msg: legitimate dsn deliver" "/usr/bin/unscatter check: a genuine bounce is legitimate, exit 1"
 
-run_rc dpkg -r unscatter
-is "$rc" 0 "dpkg -r unscatter"
+# unscatter-dovecot: the plugin where Dovecot looks for Sieve plugins, and
+# its snippets; the plugin-free route's files stay in unscatter.
+[ -f /usr/lib/dovecot/modules/sieve/lib90_sieve_unscatter_plugin.so ] && ok "unscatter-dovecot: the plugin in Dovecot's sieve module directory" || not_ok "unscatter-dovecot: the plugin in Dovecot's sieve module directory"
+is "$(dpkg -S /usr/share/unscatter/dovecot/90-unscatter.conf 2>/dev/null | cut -d: -f1)" unscatter-dovecot "unscatter-dovecot: the plugin's config snippet"
+is "$(dpkg -S /usr/libexec/unscatter/sieve-execute/unscatter-check 2>/dev/null | cut -d: -f1)" unscatter "unscatter: the execute route's wrapper"
+if command -v sievec >/dev/null 2>&1; then
+  printf 'require ["vnd.unscatter", "fileinto"];\nif backscatter { fileinto "Backscatter"; }\n' > "$TMP/t.sieve"
+  printf 'plugin {\n  sieve_plugins = sieve_unscatter\n  sieve_global_extensions = +vnd.unscatter\n}\n' > "$TMP/sievec.conf"
+  run_rc sievec -c "$TMP/sievec.conf" "$TMP/t.sieve" "$TMP/t.svbin"
+  if [ "$rc" = 0 ]; then ok "sievec compiles a vnd.unscatter script with the packaged plugin"
+  else not_ok "sievec compiles a vnd.unscatter script with the packaged plugin"; diag "$err"; fi
+else
+  skip "sievec not installed (dovecot-sieve): the packaged plugin's script"
+fi
+# unscatter-sieve: the runner files a forged bounce by its script.
+printf 'require "fileinto";\nif header :is "X-Unscatter-Verdict" "backscatter" { fileinto "Backscatter"; }\n' > "$TMP/u.sieve"
+run_rc sh -c '/usr/bin/unscatter-sieve --db "$1" --maildir "$2" "$3" < "$4"' sh "$TMP/record.db" "$TMP/Maildir" "$TMP/u.sieve" "$F/bounce-forged.msg"
+is "$rc" 0 "/usr/bin/unscatter-sieve: exit 0"
+is "$(ls "$TMP/Maildir/.Backscatter/new" 2>/dev/null | wc -l | tr -d ' ')" 1 "/usr/bin/unscatter-sieve: the forged bounce filed in Backscatter"
+[ -f /usr/share/man/man1/unscatter-sieve.1.gz ] && ok "unscatter-sieve(1) installed" || not_ok "unscatter-sieve(1) installed"
+
+run_rc dpkg -r unscatter-dovecot unscatter-sieve unscatter
+is "$rc" 0 "dpkg -r unscatter-dovecot unscatter-sieve unscatter"
 [ "$rc" = 0 ] && installed=
 [ -e /usr/bin/unscatter ] && not_ok "removed: /usr/bin/unscatter is gone" || ok "removed: /usr/bin/unscatter is gone"
 done_testing

@@ -12,7 +12,7 @@ ok "redis-server starts (unix socket, requirepass)"
 USC_TEST_REDIS_URL="unix:$(redis_sock unit)" USC_TEST_REDIS_PASSWORD_FILE="$TMP/redis-pw" \
   "$top_builddir/tests/test-record" -p /record/redis > "$TMP/out" 2>&1
 is "$?" 0 "tests/test-record -p /record/redis: exit 0"
-is "$(grep -c '^ok ' "$TMP/out")" 7 "seven Redis cases passed"
+is "$(grep -c '^ok ' "$TMP/out")" 8 "eight Redis cases passed"
 is "$(grep -c 'SKIP' "$TMP/out")" 0 "none skipped"
 grep -v '^ok ' "$TMP/out" | head -5 | while read -r l; do diag "$l"; done
 # The keys carry the user's hash tag and the layout of doc/record-redis.md.

@@ -1,0 +1,516 @@
+/* usc-screen.c — the header-first screen (see usc-screen.h).
+ *
+ * WHY IT IS CONSERVATIVE. usc_bounce_analyze() calls a message "not a
+ * bounce" with no note unless one of the following holds (usc-bounce.c,
+ * gather_evidence() and decide_kind(); "human", the score of signs of a
+ * person, is >= 0 and only ever subtracted):
+ *   a. a report structure: multipart/report (read receipts get a note,
+ *      delivery-status and feedback reports are bounces), a message/... or
+ *      text/rfc822-headers part, a delivery-status or feedback-report part,
+ *      or Amazon SES's JSON in the text (a report by itself);
+ *   b. DSN score - human >= 3 (a note at 3, a DSN at 7);
+ *   c. auto-reply score >= 3 (a note at 3, an auto-reply at 6);
+ *   d. challenge score - human >= 8; virus score >= 9 (>= 12 in a report);
+ *   e. the walk stopped at a limit (a note).
+ * The screen lets a message through only when all of these hold:
+ *   S0 no part of (a); fewer parts and less depth than the limits; no text
+ *      part (its text made exactly as the analysis makes it: part_text(),
+ *      html_to_text()) or multipart prologue holding a DSN, auto-reply or
+ *      challenge body marker or "notificationtype";
+ *   S1 no From mailbox whose local part or display name contains a daemon
+ *      or scanner name (no daemon, weak daemon or virus sender);
+ *   S2 no null sender (Return-Path <>, mailer-daemon; mbox "From <>");
+ *   S3 no X-Failed-Recipients, Auto-Submitted, auto-reply header (of the
+ *      table's name and value, in any field of that name), Precedence
+ *      "junk", X-Auto-Response-Suppress, challenge software header (name,
+ *      name prefix, or name and value), Exchange inbox-rule header, or
+ *      field whose name contains "virus";
+ *   S4 a subject with none of the DSN, challenge, auto-reply (prefixes,
+ *      tokens, phrases, weak prefixes, stems) and Hotmail-complaint words.
+ * Then (b): every DSN sign is gone (S0-S4: no report, no failed-recipient
+ * field, no null or daemon sender, no DSN subject, no body marker, no
+ * header copy, no Auto-Submitted), so the score is 0: a returned copy adds
+ * only to a score >= 3 or with a daemon sender. (c): the auto-reply score
+ * is at most 1 (In-Reply-To). (d): the challenge score is at most 4 (a
+ * "confirm" Reply-To); the virus score is capped at 8 when no daemon,
+ * automatic sender, scanner sender or virus header (S1-S3) makes it a
+ * notice. (e): S0. Every test here is the analysis' own on the same GMime
+ * data with the same tables (usc-bounce-tables.h), or a weaker one (a
+ * substring where it wants a prefix or an equal string, every field of a
+ * name where it reads the first, all the text where it reads the unquoted
+ * lines of the first 256 KiB): the screen may leave a message to the
+ * analysis that it could have passed, never the reverse. The time limit
+ * (max_seconds) is the one exception by nature: the screen passes mail that
+ * the analysis might, on a stalled machine, have stopped on with a note.
+ * tests/test-screen.c checks the claim on every message we have.
+ */
+#include "config.h"
+#include "usc-screen.h"
+
+#include <string.h>
+
+/* The tables the analysis decides with; this file reads only some. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-const-variable"
+#pragma GCC diagnostic ignored "-Wunused-variable"
+#include "usc-bounce-tables.h"
+#pragma GCC diagnostic pop
+
+#define N(a) G_N_ELEMENTS (a)
+#define SCREEN_TEXT_MAX (512 * 1024)  /* usc-bounce.c TEXT_MAX: text kept per part */
+
+gboolean
+usc_screen_enabled (void)
+{
+  static gsize once = 0;
+  static gboolean on = TRUE;
+  if (g_once_init_enter (&once)) {
+    const char *v = g_getenv ("UNSCATTER_SCREEN");
+    on = !(v && strcmp (v, "0") == 0);
+    g_once_init_leave (&once, 1);
+  }
+  return on;
+}
+
+/* usc-bounce.c's prefix_any(), exactly (used where the screen needs the
+ * analysis' own answer, not a weaker one). */
+static gboolean
+prefix_any (const char *s, const char *const *tab, gsize n)
+{
+  if (s == NULL)
+    return FALSE;
+  while (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')
+    s++;
+  for (gsize i = 0; i < n; i++)
+    if (g_str_has_prefix (s, tab[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- the words the text is searched for ----
+ * Every word whose presence in a message's text can raise a score past a
+ * threshold when the header is plain (see the argument at the top): the DSN,
+ * auto-reply and challenge wording and SES's JSON key. The analysis looks
+ * for them in the text ASCII-lower-cased, quoted lines left out; the screen
+ * in the whole text, ASCII case ignored, and a word ending in a newline
+ * (a line's end) without it: it finds at least what the analysis finds. */
+
+#define WORD_BUCKETS 1024   /* words by their first two bytes, lower-cased */
+
+typedef struct {
+  const char *w;
+  gsize len;
+  gint next;               /* next word of the same bucket, -1: none */
+} Word;
+
+typedef struct {
+  Word *words;
+  guint n;
+  gint head[WORD_BUCKETS]; /* first word of a bucket, -1: none */
+  guchar lc[256];          /* ASCII lower case */
+} Words;
+
+static inline guint
+word_bucket (const guchar *lc, const char *p)
+{
+  return ((guint) lc[(guchar) p[0]] * 131u + lc[(guchar) p[1]]) & (WORD_BUCKETS - 1);
+}
+
+static void
+words_add (GArray *a, const char *w)
+{
+  Word x = { w, strlen (w), -1 };
+  while (x.len > 0 && w[x.len - 1] == '\n')
+    x.len--;
+  if (x.len >= 2)
+    g_array_append_val (a, x);
+}
+
+typedef struct {
+  const char *const *tab;
+  gsize n;
+} Tab;
+
+static void
+words_build (Words *ws, GArray *a)
+{
+  ws->n = a->len;
+  ws->words = (Word *) g_array_free (a, FALSE);
+  for (guint c = 0; c < 256; c++)
+    ws->lc[c] = (guchar) g_ascii_tolower ((gchar) c);
+  for (guint b = 0; b < WORD_BUCKETS; b++)
+    ws->head[b] = -1;
+  for (guint i = ws->n; i-- > 0;) {
+    guint h = word_bucket (ws->lc, ws->words[i].w);
+    ws->words[i].next = ws->head[h];
+    ws->head[h] = (gint) i;
+  }
+}
+
+/* The body's words. */
+static const Words *
+words (void)
+{
+  static Words ws;
+  static gsize once = 0;
+  if (g_once_init_enter (&once)) {
+    GArray *a = g_array_new (FALSE, FALSE, sizeof (Word));
+    for (gsize i = 0; i < N (dsn_body_markers); i++)
+      words_add (a, dsn_body_markers[i].needle);
+    for (gsize i = 0; i < N (autoreply_body_markers); i++)
+      words_add (a, autoreply_body_markers[i]);
+    for (gsize i = 0; i < N (challenge_body_markers); i++)
+      words_add (a, challenge_body_markers[i]);
+    words_add (a, "notificationtype");  /* ses_json() */
+    g_assert (a->len == N (dsn_body_markers) + N (autoreply_body_markers) + N (challenge_body_markers) + 1);
+    words_build (&ws, a);
+    g_once_init_leave (&once, 1);
+  }
+  return &ws;
+}
+
+/* Words of tables @t (@n of them): those of one byte are left to the
+ * caller's strstr (see contains_tabs()). */
+static void
+words_of_tabs (Words *ws, const Tab *t, gsize n)
+{
+  GArray *a = g_array_new (FALSE, FALSE, sizeof (Word));
+  for (gsize k = 0; k < n; k++)
+    for (gsize i = 0; i < t[k].n; i++)
+      words_add (a, t[k].tab[i]);
+  words_build (ws, a);
+}
+
+static gboolean has_word_in (const Words *ws, const char *t, gsize len);
+
+/* TRUE when @hay holds an entry of one of the tables @t: the index, and
+ * strstr() for the entries too short for it. */
+static gboolean
+contains_tabs (const Words *ws, const Tab *t, gsize n, const char *hay)
+{
+  if (hay == NULL || *hay == '\0')
+    return FALSE;
+  if (has_word_in (ws, hay, strlen (hay)))
+    return TRUE;
+  for (gsize k = 0; k < n; k++)
+    for (gsize i = 0; i < t[k].n; i++)
+      if (strlen (t[k].tab[i]) < 2 && strstr (hay, t[k].tab[i]))
+        return TRUE;
+  return FALSE;
+}
+
+static const Tab subject_tabs[] = {
+  { dsn_subjects, N (dsn_subjects) }, { challenge_subjects, N (challenge_subjects) },
+  { autoreply_subject_prefixes, N (autoreply_subject_prefixes) },
+  { autoreply_subject_tokens, N (autoreply_subject_tokens) },
+  { autoreply_subject_phrases, N (autoreply_subject_phrases) },
+  { autoreply_subject_weak_prefixes, N (autoreply_subject_weak_prefixes) },
+  { autoreply_subject_stems, N (autoreply_subject_stems) },
+};
+static const char *const complaint[] = { "complaint about message from" };
+static const Tab subject_tabs2[] = { { complaint, 1 } };
+static const Tab local_tabs[] = {
+  { daemon_local_parts, N (daemon_local_parts) }, { daemon_local_prefixes, N (daemon_local_prefixes) },
+  { weak_daemon_local_parts, N (weak_daemon_local_parts) }, { virus_local_parts, N (virus_local_parts) },
+};
+static const Tab name_tabs[] = {
+  { daemon_display_names, N (daemon_display_names) }, { virus_display_names, N (virus_display_names) },
+};
+
+enum { SET_SUBJECT, SET_LOCAL, SET_NAME, N_SETS };
+
+static const Words *
+word_set (int which)
+{
+  static Words sets[N_SETS];
+  static gsize once = 0;
+  if (g_once_init_enter (&once)) {
+    Tab subj[N (subject_tabs) + 1];
+    memcpy (subj, subject_tabs, sizeof subject_tabs);
+    subj[N (subject_tabs)] = subject_tabs2[0];
+    words_of_tabs (&sets[SET_SUBJECT], subj, G_N_ELEMENTS (subj));
+    words_of_tabs (&sets[SET_LOCAL], local_tabs, N (local_tabs));
+    words_of_tabs (&sets[SET_NAME], name_tabs, N (name_tabs));
+    g_once_init_leave (&once, 1);
+  }
+  return &sets[which];
+}
+
+/* TRUE when @t (@len bytes) contains one of the words of @ws, ASCII case
+ * ignored. */
+static gboolean
+has_word_in (const Words *ws, const char *t, gsize len)
+{
+  for (gsize i = 0; i + 1 < len; i++) {
+    for (gint k = ws->head[word_bucket (ws->lc, t + i)]; k >= 0; k = ws->words[k].next) {
+      const Word *w = &ws->words[k];
+      if (w->len > len - i)
+        continue;
+      gsize j = 0;
+      while (j < w->len && ws->lc[(guchar) t[i + j]] == ws->lc[(guchar) w->w[j]])
+        j++;
+      if (j == w->len)
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static gboolean
+has_word (const char *t, gsize len)
+{
+  return has_word_in (words (), t, len);
+}
+
+/* S1: no From mailbox looks like a daemon or a scanner. */
+static gboolean
+sender_is_plain (GMimeMessage *mm)
+{
+  InternetAddressList *l = g_mime_message_get_from (mm);
+  int n = l ? internet_address_list_length (l) : 0;
+  for (int i = 0; i < n; i++) {
+    InternetAddress *ia = internet_address_list_get_address (l, i);
+    if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
+      continue;
+    const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+    const char *nm = internet_address_get_name (ia);
+    gboolean bad = FALSE;
+    if (a) {
+      const char *at = strchr (a, '@');
+      char *local = g_ascii_strdown (a, at ? at - a : -1);
+      bad = contains_tabs (word_set (SET_LOCAL), local_tabs, N (local_tabs), local);
+      g_free (local);
+    }
+    if (!bad && nm) {
+      char *lc = g_utf8_strdown (nm, -1);
+      bad = contains_tabs (word_set (SET_NAME), name_tabs, N (name_tabs), lc);
+      g_free (lc);
+    }
+    if (bad)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* S2 and S3, over every field of the top-level header. */
+static gboolean
+fields_are_plain (GMimeObject *top)
+{
+  GMimeHeaderList *hl = g_mime_object_get_header_list (top);
+  int cnt = hl ? g_mime_header_list_get_count (hl) : 0;
+  for (int i = 0; i < cnt; i++) {
+    GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
+    const char *name = h ? g_mime_header_get_name (h) : NULL;
+    if (name == NULL)
+      continue;
+    char *ln = g_ascii_strdown (name, -1);
+    gboolean bad = strcmp (ln, "x-failed-recipients") == 0 || strcmp (ln, "auto-submitted") == 0 ||
+                   strcmp (ln, "x-auto-response-suppress") == 0 || strstr (ln, "virus") != NULL ||
+                   prefix_any (ln, challenge_header_prefixes, N (challenge_header_prefixes));
+    for (gsize k = 0; k < N (challenge_headers) && !bad; k++)
+      bad = g_ascii_strcasecmp (ln, challenge_headers[k]) == 0;
+    for (gsize k = 0; k < N (exchange_rule_headers) && !bad; k++)
+      bad = g_ascii_strcasecmp (ln, exchange_rule_headers[k]) == 0;
+    gboolean valued = strcmp (ln, "precedence") == 0 || strcmp (ln, "return-path") == 0;
+    for (gsize k = 0; k < N (autoreply_headers) && !valued; k++)
+      valued = g_ascii_strcasecmp (ln, autoreply_headers[k].name) == 0;
+    for (gsize k = 0; k < N (challenge_header_values) && !valued; k++)
+      valued = g_ascii_strcasecmp (ln, challenge_header_values[k].name) == 0;
+    if (!bad && valued) {
+      /* the analysis reads the first field of a name (header_has()); the
+       * screen reads every one */
+      const char *value = g_mime_header_get_value (h);
+      char *lv = g_ascii_strdown (value ? value : "", -1);
+      for (gsize k = 0; k < N (autoreply_headers) && !bad; k++)
+        bad = g_ascii_strcasecmp (ln, autoreply_headers[k].name) == 0 && strstr (lv, autoreply_headers[k].value);
+      for (gsize k = 0; k < N (challenge_header_values) && !bad; k++)
+        bad = g_ascii_strcasecmp (ln, challenge_header_values[k].name) == 0 &&
+              strstr (lv, challenge_header_values[k].value);
+      if (!bad && strcmp (ln, "precedence") == 0)
+        bad = strstr (lv, "junk") != NULL;
+      if (!bad && strcmp (ln, "return-path") == 0) {
+        const char *v = g_strstrip (lv);
+        bad = strcmp (v, "<>") == 0 || strcmp (v, "") == 0 || strcmp (v, "< >") == 0 || strstr (v, "mailer-daemon");
+      }
+      g_free (lv);
+    }
+    g_free (ln);
+    if (bad)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* usc-bounce.c's html_to_text(), exactly: the analysis reads an HTML
+ * part's text so (tags out, a few entities decoded, line breaks for block
+ * tags), and so must the screen. */
+static char *
+html_to_text (const char *h)
+{
+  GString *s = g_string_new (NULL);
+  char *lc = g_ascii_strdown (h, -1);
+  const char *p = h;
+  while (*p) {
+    if (*p == '<') {
+      const char *e = strchr (p, '>');
+      if (!e)
+        break;
+      char t[8] = { 0 };
+      gsize k = 0;
+      const char *q = p + 1;
+      if (*q == '/')
+        q++;
+      while (k < 7 && g_ascii_isalpha (q[k])) {
+        t[k] = g_ascii_tolower (q[k]);
+        k++;
+      }
+      if (!strcmp (t, "br") || !strcmp (t, "p") || !strcmp (t, "div") || !strcmp (t, "tr") ||
+          !strcmp (t, "li") || !strcmp (t, "pre") || !strcmp (t, "h1") || !strcmp (t, "h2") ||
+          !strcmp (t, "table"))
+        g_string_append_c (s, '\n');
+      else if (!strcmp (t, "td") || !strcmp (t, "th"))
+        g_string_append_c (s, '\t');
+      if (p[1] != '/' && (!strcmp (t, "style") || !strcmp (t, "script"))) {
+        const char *close = strstr (lc + (e - h), t[1] == 't' ? "</style" : "</script");
+        e = close ? strchr (h + (close - lc), '>') : NULL;
+        if (!e)
+          break;
+      }
+      p = e + 1;
+    } else if (*p == '&') {
+      static const struct { const char *e; const char *r; } ents[] = {
+        { "&lt;", "<" }, { "&gt;", ">" }, { "&amp;", "&" }, { "&nbsp;", " " },
+        { "&quot;", "\"" }, { "&#39;", "'" }, { "&#64;", "@" }, { "&#60;", "<" }, { "&#62;", ">" },
+      };
+      gboolean done = FALSE;
+      for (guint i = 0; i < N (ents); i++)
+        if (g_ascii_strncasecmp (p, ents[i].e, strlen (ents[i].e)) == 0) {
+          g_string_append (s, ents[i].r);
+          p += strlen (ents[i].e);
+          done = TRUE;
+          break;
+        }
+      if (!done)
+        g_string_append_c (s, *p++);
+    } else {
+      g_string_append_c (s, *p++);
+    }
+  }
+  g_free (lc);
+  return g_string_free (s, FALSE);
+}
+
+/* usc-bounce.c's part_text(), exactly: a leaf's decoded text in UTF-8. */
+static char *
+part_text (GMimeObject *part, gsize max)
+{
+  GByteArray *ba = usc_mime_part_content (part, max);
+  if (ba == NULL)
+    return NULL;
+  for (guint i = 0; i < ba->len; i++)
+    if (ba->data[i] == 0)
+      ba->data[i] = ' ';
+  const char *charset = g_mime_object_get_content_type_parameter (part, "charset");
+  char *out = NULL;
+  if (charset && g_ascii_strcasecmp (charset, "utf-8") != 0 && g_ascii_strcasecmp (charset, "us-ascii") != 0 &&
+      !g_utf8_validate ((const char *) ba->data, ba->len, NULL))
+    out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
+                                   g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
+  else if (charset && g_ascii_strncasecmp (charset, "iso-2022", 8) == 0)
+    out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
+                                   g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
+  if (out == NULL)
+    out = g_utf8_make_valid ((const char *) ba->data, ba->len);
+  g_byte_array_unref (ba);
+  return out;
+}
+
+typedef struct {
+  const UscMessage *msg;
+  guint parts;
+  guint max_depth;
+} Walk;
+
+/* S0: FALSE when @o (at @depth, as usc-bounce.c's walk counts) holds
+ * anything of (a), a limit would be reached, or a text or prologue holds
+ * one of the words. */
+static gboolean
+structure_is_plain (Walk *w, GMimeObject *o, guint depth)
+{
+  if (o == NULL)
+    return TRUE;
+  if (depth >= w->max_depth || ++w->parts >= w->msg->limits.max_parts || usc_message_expired (w->msg))
+    return FALSE;
+  if (GMIME_IS_MESSAGE_PART (o))
+    return FALSE;
+  GMimeContentType *ct = g_mime_object_get_content_type (o);
+  char *mt = ct ? g_ascii_strdown (g_mime_content_type_get_mime_type (ct), -1) : g_strdup ("");
+  gboolean ok = TRUE;
+  if (GMIME_IS_MULTIPART (o)) {
+    GMimeMultipart *mp = GMIME_MULTIPART (o);
+    const char *pro = g_mime_multipart_get_prologue (mp);
+    ok = strcmp (mt, "multipart/report") != 0 && !(pro && has_word (pro, strlen (pro)));
+    int n = g_mime_multipart_get_count (mp);
+    for (int i = 0; i < n && ok; i++)
+      ok = structure_is_plain (w, g_mime_multipart_get_part (mp, i), depth + 1);
+  } else if (GMIME_IS_PART (o)) {
+    if (g_str_has_prefix (mt, "message/") || strstr (mt, "rfc822") || strstr (mt, "delivery-status") ||
+        strstr (mt, "feedback-report")) {
+      ok = FALSE;
+    } else if (g_str_has_prefix (mt, "text/")) {
+      char *t = part_text (o, SCREEN_TEXT_MAX);
+      if (t && strcmp (mt, "text/html") == 0) {
+        char *h = html_to_text (t);
+        g_free (t);
+        t = h;
+      }
+      ok = t == NULL || !has_word (t, strlen (t));
+      g_free (t);
+    }
+  }
+  g_free (mt);
+  return ok;
+}
+
+UscBounce *
+usc_screen (const UscMessage *msg)
+{
+  if (msg == NULL || msg->mime == NULL || !usc_screen_enabled ())
+    return NULL;
+  GMimeMessage *mm = msg->mime;
+  GMimeObject *top = GMIME_OBJECT (mm);
+
+  const char *subj = g_mime_message_get_subject (mm);
+  char *subject_lc = subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
+  gboolean plain = TRUE;
+
+  /* S4 */
+  plain = plain && !contains_tabs (word_set (SET_SUBJECT), subject_tabs, N (subject_tabs), subject_lc) &&
+          strstr (subject_lc, "complaint about message from") == NULL;
+  g_free (subject_lc);
+
+  /* S2 (the mbox From line), S1, S3 */
+  if (plain && msg->had_mbox_from && msg->mbox_sender && *msg->mbox_sender == '\0')
+    plain = FALSE;
+  plain = plain && sender_is_plain (mm) && fields_are_plain (top);
+
+  /* S0 */
+  if (plain) {
+    Walk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40 };
+    plain = structure_is_plain (&w, g_mime_message_get_mime_part (mm), 1);
+  }
+  if (!plain)
+    return NULL;
+
+  UscBounce *b = usc_bounce_new ();
+  const char *date = g_mime_object_get_header (top, "Date");
+  if (date) {
+    b->bounce_date = g_strdup (date);
+    GDateTime *dt = g_mime_utils_header_decode_date (date);
+    if (dt) {
+      b->bounce_time = g_date_time_to_unix (dt);
+      g_date_time_unref (dt);
+    }
+  }
+  return b;
+}
