@@ -51,6 +51,47 @@ usc_ptr_array_add_unique (GPtrArray *arr, char *s, gboolean nocase)
   return TRUE;
 }
 
+/* g_str_hash() of the string lower-cased (ASCII): equal under
+ * g_ascii_strcasecmp() means equal hashes. */
+static guint
+ascii_case_hash (gconstpointer key)
+{
+  guint h = 5381;
+  for (const char *p = key; *p; p++)
+    h = (h << 5) + h + (guchar) g_ascii_tolower (*p);
+  return h;
+}
+
+static gboolean
+ascii_case_equal (gconstpointer a, gconstpointer b)
+{
+  return g_ascii_strcasecmp (a, b) == 0;
+}
+
+gboolean
+usc_ptr_array_add_unique_indexed (GPtrArray *arr, GHashTable **index_r, char *s, gboolean nocase)
+{
+  if (s == NULL)
+    return FALSE;
+  /* a short array is searched as it is; the index is built when it grows */
+  if (*index_r == NULL && arr->len < 16)
+    return usc_ptr_array_add_unique (arr, s, nocase);
+  if (*index_r == NULL || g_hash_table_size (*index_r) != arr->len) {
+    if (*index_r)
+      g_hash_table_unref (*index_r);
+    *index_r = nocase ? g_hash_table_new (ascii_case_hash, ascii_case_equal) : g_hash_table_new (g_str_hash, g_str_equal);
+    for (guint i = 0; i < arr->len; i++)
+      g_hash_table_add (*index_r, arr->pdata[i]);
+  }
+  if (g_hash_table_contains (*index_r, s)) {
+    g_free (s);
+    return FALSE;
+  }
+  g_ptr_array_add (arr, s);
+  g_hash_table_add (*index_r, s);
+  return TRUE;
+}
+
 gint64
 usc_now_monotonic (void)
 {

@@ -38,6 +38,14 @@ char *usc_strip_angle (const char *s, gboolean need_at);
  * Takes ownership of @s in every case. Returns TRUE when it was added. */
 gboolean usc_ptr_array_add_unique (GPtrArray *arr, char *s, gboolean nocase);
 
+/* usc_ptr_array_add_unique() in time independent of @arr's length: *@index_r
+ * is a hash index of @arr's strings (created on first use; it does not own
+ * them: they belong to @arr). Order is first insertion, as in @arr. Every
+ * string of @arr must be added through this function with the same
+ * @index_r and @nocase, and none removed, while the index lives; the caller
+ * frees it with g_hash_table_unref() (or g_clear_pointer). Takes ownership of
+ * @s in every case. Returns TRUE when it was added. */
+gboolean usc_ptr_array_add_unique_indexed (GPtrArray *arr, GHashTable **index_r, char *s, gboolean nocase);
 /* A copy of @len bytes at @s (@len -1: up to the NUL) that is safe to show a
  * human on a terminal or in a log line: printable UTF-8 is kept as it is;
  * CR, LF and TAB become \r, \n, \t (a backslash and a letter); every

@@ -1,0 +1,200 @@
+/* usc-bounce-copy.c — where the notice ends and the returned copy begins: the
+ * separators MTAs write before an inline copy ("----- original message -----",
+ * decorated rules), inline header blocks (RFC 5322 fields), and the regions
+ * of the text before them (the diagnostic, the notice).
+ */
+#include "config.h"
+#include "usc-bounce-private.h"
+
+static gboolean
+deco_char (char ch)
+{
+  return ch && strchr ("-=*_#~+", ch) != NULL;
+}
+/* A site's own separator line: "=== The message you sent follows ===",
+ * "--- Kopfzeilen der Originalnachricht ---": decoration (3+ of -=*_#~+)
+ * before, decoration or a final ':' / '.' after, and between them words
+ * about the message (separator_words), not a forward's. @l is one
+ * line of @n bytes (the words are compared lower-cased). */
+gboolean
+usc_decorated_separator (const char *l, gsize n)
+{
+  const char *p = l, *e = l + n;
+  while (p < e && (*p == ' ' || *p == '\t'))
+    p++;
+  while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+    e--;
+  const char *s = p;
+  while (s < e && deco_char (*s))
+    s++;
+  if (s - p < 3)
+    return FALSE;
+  const char *t = e;
+  while (t > s && deco_char (t[-1]))
+    t--;
+  if (e - t < 3 && !(t > s && (t[-1] == ':' || t[-1] == '.')))
+    return FALSE;
+  if (t - s < 5 || t - s > 80 || memchr (s, ' ', t - s) == NULL)
+    return FALSE;
+  char *inner = usc_ascii_lower_n (s, t - s);  /* @l may be in any case */
+  gboolean r = usc_contains_any (inner, separator_words, N (separator_words), NULL) &&
+               !usc_contains_any (inner, separator_exclusions, N (separator_exclusions), NULL) &&
+               !usc_contains_any (inner, forward_markers, N (forward_markers), NULL) &&
+               !strstr (inner, "forward") && !strstr (inner, "weitergeleitet");
+  g_free (inner);
+  return r;
+}
+/* usc_find_separator() once the first of the copy_separators is known (@best). */
+gssize
+usc_find_separator_from (const char *lc, gssize best)
+{
+  for (const char *l = lc; *l && (best < 0 || l - lc < best);) {
+    const char *nl = strchr (l, '\n');
+    gsize n = nl ? (gsize) (nl - l) : strlen (l);
+    if (usc_decorated_separator (l, n)) {
+      best = l - lc;
+      break;
+    }
+    l += n + (nl ? 1 : 0);
+  }
+  return best;
+}
+/* Offset of the first copy-of-original separator line in @t, or -1. @t is
+ * read as if lower-cased (ASCII): no lower-cased copy is needed. */
+gssize
+usc_find_separator (const char *t)
+{
+  const UscMatch *m = usc_match_table (copy_separators, N (copy_separators));
+  gssize best = -1;
+  if (m)
+    best = usc_match_first_folded (m, t, strlen (t));
+  else {
+    char *lc = g_ascii_strdown (t, -1);
+    for (guint i = 0; i < N (copy_separators); i++) {
+      const char *h = strstr (lc, copy_separators[i]);
+      if (h && (best < 0 || h - lc < best))
+        best = h - lc;
+    }
+    g_free (lc);
+  }
+  return usc_find_separator_from (t, best);
+}
+/* Strip indentation and '>' quoting; returns the depth of quoting. */
+const char *
+usc_strip_prefix (const char *line, int *quote_r)
+{
+  int q = 0;
+  const char *p = line;
+  for (;;) {
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (*p == '>') {
+      q++;
+      p++;
+      continue;
+    }
+    break;
+  }
+  *quote_r = q;
+  return p;
+}
+gboolean
+usc_looks_like_field (const char *p)
+{
+  const char *q = p;
+  while (g_ascii_isalnum (*q) || *q == '-' || *q == '_')
+    q++;
+  return q > p && *q == ':' && q - p < 60;
+}
+/* Collect the header-looking block around line @at of @lines (prefix stripped). */
+GMimeMessage *
+usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget)
+{
+  int q;
+  guint s = at, e = at;
+  while (s > 0) {
+    const char *p = usc_strip_prefix (lines[s - 1], &q);
+    if (*p == '\0')
+      break;
+    if (!usc_looks_like_field (p) && !(lines[s - 1][0] == ' ' || lines[s - 1][0] == '\t'))
+      break;
+    s--;
+  }
+  /* the block starts with a field, not with a stray continuation line */
+  while (s < at && !usc_looks_like_field (usc_strip_prefix (lines[s], &q)))
+    s++;
+  while (e + 1 < n) {
+    const char *p = usc_strip_prefix (lines[e + 1], &q);
+    if (*p == '\0')
+      break;
+    e++;
+  }
+  GString *blk = g_string_new (NULL);
+  for (guint i = s; i <= e && blk->len < 65536; i++) {
+    const char *p = usc_strip_prefix (lines[i], &q);
+    if (!usc_looks_like_field (p))
+      g_string_append_c (blk, ' ');
+    g_string_append (blk, p);
+    g_string_append_c (blk, '\n');
+  }
+  g_string_append (blk, "\n");
+  GMimeMessage *m = usc_mime_parse_embedded (blk->str, blk->len, budget);
+  g_string_free (blk, TRUE);
+  return m;
+}
+/* Where the copy_separators occur in c->text (read as if lower-cased), found
+ * in one pass and kept; NULL when the index cannot say (use the slow way). */
+const GArray *
+usc_text_separators (Ctx *c)
+{
+  const UscMatch *m = usc_match_table (copy_separators, N (copy_separators));
+  if (m == NULL || usc_match_has_short (m))
+    return NULL;
+  if (c->sep_occ == NULL || c->sep_occ_len != c->text->len) {
+    if (c->sep_occ == NULL)
+      c->sep_occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
+    g_array_set_size (c->sep_occ, 0);
+    usc_match_all_folded (m, c->text->str, c->text->len, c->sep_occ);
+    c->sep_occ_len = c->text->len;
+  }
+  return c->sep_occ;
+}
+/* usc_find_separator (@region), where @region is a copy of the @n bytes of
+ * c->text from @off on. */
+static gssize
+region_separator (Ctx *c, const char *region, gsize off, gsize n)
+{
+  const GArray *occ = usc_text_separators (c);
+  if (occ == NULL)
+    return usc_find_separator (region);
+  gssize best = -1;
+  for (guint k = 0; k < occ->len && best < 0; k++) {
+    const UscMatchOcc *o = &g_array_index (occ, UscMatchOcc, k);
+    if (o->pos >= off && o->pos + o->len <= off + n)
+      best = (gssize) (o->pos - off);
+  }
+  return usc_find_separator_from (region, best);
+}
+/* The notice's own words, before any copy of the original. Newly allocated. */
+char *
+usc_diagnostic_region (Ctx *c)
+{
+  const char *dtext = c->have_first ? c->text->str + c->first_off : c->text->str;
+  gsize dlen = c->have_first ? c->first_text_len : c->text->len;
+  char *diag = g_strndup (dtext, MIN (dlen, SCAN_MAX));
+  gssize sep = region_separator (c, diag, (gsize) (dtext - c->text->str), strlen (diag));
+  if (sep > 0)
+    diag[sep] = '\0';
+  return diag;
+}
+/* All of the notice's own text (every text part, not only the first),
+ * up to the first copy of the original. Newly allocated. */
+char *
+usc_notice_region (Ctx *c)
+{
+  char *all = g_strndup (c->text->str, MIN (c->text->len, SCAN_MAX));
+  gssize sep = region_separator (c, all, 0, strlen (all));
+  if (sep > 0)
+    all[sep] = '\0';
+  return all;
+}

@@ -1,0 +1,305 @@
+/* usc-bounce-private.h — what the files of the bounce analysis share (not
+ * installed, not API): the analysis context, the evidence, the limits, and
+ * the functions one file of src/usc-bounce*.c / src/usc-kind-*.c offers the
+ * others. The public API is usc-bounce.h; the steps are in usc-bounce.c. */
+#ifndef USC_BOUNCE_PRIVATE_H
+#define USC_BOUNCE_PRIVATE_H
+
+#include "usc-bounce.h"
+#include "usc-dsn.h"
+#include "usc-sniff.h"
+#include "usc-bounce-tables.h"
+#include "usc-match.h"
+
+#include <string.h>
+
+G_BEGIN_DECLS
+
+#define TEXT_MAX (512 * 1024)     /* text kept per part */
+#define SCAN_MAX (256 * 1024)     /* text scanned for markers */
+#define SNIFF_MAX (64 * 1024)     /* bytes handed to libmagic */
+
+#define N(a) G_N_ELEMENTS (a)
+
+/* g_ascii_tolower(), inline. */
+static inline char
+ascii_lc (char c)
+{
+  return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+}
+
+/* g_str_has_prefix(), inline. */
+static inline gboolean
+has_prefix (const char *s, const char *prefix)
+{
+  while (*prefix)
+    if (*s++ != *prefix++)
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- analysis context ---- */
+
+typedef struct {
+  char *id;
+  const char *source;
+  int rank;
+  guint seq;
+} IdCand;
+
+typedef struct {
+  UscMessage *msg;
+  UscBounce *b;
+  guint parts;
+  guint max_depth;
+  guint level;          /* 0; 1 while analysing a bounce returned inside a bounce */
+  UscBounce *inner;     /* that inner bounce's analysis, or NULL */
+  char *own_id;
+  /* own headers */
+  char *from_addr;      /* lower */
+  char *from_local;     /* lower */
+  char *from_name;      /* lower */
+  char *subject_lc;
+  char *to_addr;        /* lower, first To */
+  gboolean null_sender;
+  /* structure */
+  char *report_type;    /* lower */
+  char *boundary_lc;
+  GPtrArray *reports;   /* UscDsnReport* */
+  gboolean feedback_part;
+  char *feedback_text;  /* the first message/feedback-report part's fields, or NULL */
+  GPtrArray *returned;  /* GMimeMessage* (ref): returned originals, best first */
+  GPtrArray *returned_src; /* const char* static */
+  GString *text;        /* own text parts, UTF-8 */
+  GArray *sep_occ;      /* UscMatchOcc: the copy_separators in @text (case-folded), or NULL */
+  gsize sep_occ_len;    /* the length of @text they were found in */
+  gsize first_off;      /* the first real text part in @text */
+  gsize first_text_len;
+  gboolean have_first;
+  GArray *cands;        /* IdCand */
+  guint seq;
+  gboolean header_copy;   /* a text/rfc822-headers style part */
+  GPtrArray *payloads;    /* GMimeObject* (ref): attachments to sniff */
+  GHashTable *rcpt_index;   /* of b->recipients (usc_ptr_array_add_unique_indexed) */
+  GHashTable *status_index; /* of b->status */
+} Ctx;
+
+/* A failed recipient / status code, unless already there (case-insensitive /
+ * exact); takes ownership of @s. Linear in the number added. */
+static inline gboolean
+add_recipient (Ctx *c, char *s)
+{
+  return usc_ptr_array_add_unique_indexed (c->b->recipients, &c->rcpt_index, s, TRUE);
+}
+
+static inline gboolean
+add_status (Ctx *c, char *s)
+{
+  return usc_ptr_array_add_unique_indexed (c->b->status, &c->status_index, s, FALSE);
+}
+
+/* All the tables searched in a message's own text (Evidence.scan_lc), in one
+ * index: entry tabs[k] occupies [off, off + n). */
+typedef struct {
+  gconstpointer tab;
+  guint n, off;
+} MultiTab;
+
+typedef struct {
+  UscMatch *m;
+  MultiTab tabs[16];
+  guint ntabs;
+  guint markers_off;  /* dsn_body_markers[i].needle */
+  guint sigs_off;     /* mta_signatures[i].needle */
+} TextMatcher;
+
+/* ---- evidence and scores ---- */
+
+/* What the message says about itself, gathered once. Scores are sums of
+ * the weights below; each kind has its own threshold in usc_decide_kind(). */
+typedef struct {
+  char *scan_lc;            /* own text, lower-cased, '>'-quoted lines left out */
+  const TextMatcher *tm;    /* the tables searched in scan_lc ... */
+  gssize *hits;             /* ... and where each entry first occurs in it (-1: not) */
+  /* structure */
+  gboolean report_dsn;      /* a parsed delivery-status part (or SES JSON) */
+  gboolean report_ct;       /* multipart/report; report-type=delivery-status only */
+  gboolean report_arf;      /* RFC 5965 */
+  gboolean mdn;             /* RFC 8098 read receipt */
+  gboolean ses;             /* Amazon SES JSON notification */
+  gboolean hotmail_fbl;     /* Hotmail/Outlook.com feedback loop complaint */
+  gboolean returned;        /* a copy of the original is returned */
+  gboolean returned_bounce; /* ... and it is itself a bounce (a forwarded or nested bounce) */
+  /* sender */
+  gboolean daemon_local, daemon_name, daemon, weak_local, virus_sender;
+  const char *daemon_hit;
+  /* headers */
+  gboolean x_failed, auto_replied, auto_any, mua, list, in_reply;
+  gboolean chal_sw;         /* challenge-response software names itself */
+  int virus_hdr;            /* a scan header says "infected" / "blocked" */
+  int malware;              /* malware names in the text */
+  /* wording */
+  gboolean subject_dsn, virus_subject;
+  const char *subject_hit, *autoreply_hit, *first_marker;
+  int strong, weak;         /* DSN body markers */
+  int virus_body;           /* virus body markers */
+  /* scores */
+  int human, dsn, arep, chal, vir;
+} Evidence;
+
+/* Add a note (an --explain line) to @b. */
+void usc_bounce_note (UscBounce *b, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+/* The analysis of @msg at nesting @level (0; 1 for a bounce returned inside a
+ * bounce). Returns a new UscBounce (free with usc_bounce_free()). */
+UscBounce *usc_bounce_analyze_level (UscMessage *msg, guint level);
+
+/* ---- usc-bounce-text.c ---- */
+char *usc_ascii_lower_n (const char *s, gsize n);
+gboolean usc_contains_any (const char *hay, const char *const *tab, gsize n, const char **hit_r);
+gboolean usc_prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r);
+/* @s after leading brackets and white space ("【自動返信】" -> "自動返信】"). */
+const char *usc_skip_brackets (const char *s);
+/* Does @s end with one of @tab, trailing white space and ".!" ignored? */
+gboolean usc_suffix_any (const char *s, const char *const *tab, gsize n, const char **hit_r);
+gboolean usc_equal_any (const char *s, const char *const *tab, gsize n);
+/* g_strsplit (s, "\n", max) without an allocation per line: the lines
+ * point into one copy of @s. Free with usc_free_lines(). */
+char **usc_split_lines (const char *s, guint max);
+void usc_free_lines (char **v);
+gboolean usc_addr_char (char c);
+/* A byte that can be in a host name: ASCII letters, digits, '-', '.' (and
+ * '_', seen in real host names). Not a non-ASCII byte: in notice text the
+ * domain ends where the prose in another script starts ("a@example.jp您好"). */
+gboolean usc_dom_char (char c);
+/* An address starting at @p (or, when @p starts with non-ASCII prose, just
+ * after it): returns it lower-cased and sets *end_r, or NULL. UTF-8 (an
+ * SMTPUTF8 address) is kept only when the address is closed by '>', that is,
+ * written inside <...>; otherwise the local part starts after the last
+ * non-ASCII byte and the domain ends at the first one. Trailing dots and
+ * hyphens are trimmed. */
+char *usc_addr_at (const char *p, const char **end_r);
+/* A Message-ID in @v ("<a@b>", or a bare "a@b"): newly allocated, or NULL. */
+char *usc_msgid_in (const char *v, gboolean need_angle);
+/* Valid UTF-8 copy of @s, cut at a character boundary to at most @max bytes. */
+char *usc_short_copy (const char *s, gsize max);
+char *usc_html_to_text (const char *h);
+const char *usc_hdr (GMimeObject *o, const char *name);
+void usc_first_mailbox (InternetAddressList *l, char **addr_r, char **name_r);
+gint64 usc_parse_date (const char *d);
+/* Lower-cased copy of @t without '>'-quoted lines (what the message itself says). */
+char *usc_unquoted_lower (const char *t, gsize max);
+gboolean usc_header_has (GMimeObject *o, const char *name, const char *needle);
+gboolean usc_any_header (GMimeObject *top, const char *const *names, gsize n);
+int usc_count_markers (const char *hay, const char *const *tab, gsize n);
+/* @a names a mailbox: local part @ domain, neither empty ("@mx.example.org"
+ * is a host, seen in Final-Recipient fields of broken DSNs). */
+gboolean usc_has_mailbox (const char *a);
+/* Cut a lower-cased Received value at its "by" clause, whatever white
+ * space (a fold: "\n\tby", a tab) precedes it. */
+void usc_cut_by_clause (char *lc);
+
+/* ---- usc-bounce-walk.c ---- */
+void usc_add_returned (Ctx *c, GMimeMessage *m, const char *source);
+void usc_sniff_payload (Ctx *c, GMimeObject *part);
+void usc_bounce_walk (Ctx *c, GMimeObject *o, guint depth);
+
+/* ---- usc-bounce-copy.c ---- */
+/* A site's own separator line: "=== The message you sent follows ===",
+ * "--- Kopfzeilen der Originalnachricht ---": decoration (3+ of -=*_#~+)
+ * before, decoration or a final ':' / '.' after, and between them words
+ * about the message (separator_words), not a forward's. @l is one
+ * line of @n bytes (the words are compared lower-cased). */
+gboolean usc_decorated_separator (const char *l, gsize n);
+/* find_separator() once the first of the copy_separators is known (@best). */
+gssize usc_find_separator_from (const char *lc, gssize best);
+/* Offset of the first copy-of-original separator line in @t, or -1. @t is
+ * read as if lower-cased (ASCII): no lower-cased copy is needed. */
+gssize usc_find_separator (const char *t);
+/* Strip indentation and '>' quoting; returns the depth of quoting. */
+const char *usc_strip_prefix (const char *line, int *quote_r);
+gboolean usc_looks_like_field (const char *p);
+/* Collect the header-looking block around line @at of @lines (prefix stripped). */
+GMimeMessage *usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget);
+/* Where the copy_separators occur in c->text (read as if lower-cased), found
+ * in one pass and kept; NULL when the index cannot say (use the slow way). */
+const GArray *usc_text_separators (Ctx *c);
+/* The notice's own words, before any copy of the original. Newly allocated. */
+char *usc_diagnostic_region (Ctx *c);
+/* All of the notice's own text (every text part, not only the first),
+ * up to the first copy of the original. Newly allocated. */
+char *usc_notice_region (Ctx *c);
+
+/* ---- usc-bounce-evidence.c ---- */
+void usc_evidence_clear (Evidence *e);
+void usc_gather_evidence (Ctx *c, Evidence *e);
+UscKind usc_decide_kind (Ctx *c, const Evidence *e);
+
+/* ---- usc-kind-virus.c ---- */
+/* Does a header field name start with one of @prefixes (lower case)? */
+gboolean usc_header_name_prefix (GMimeObject *top, const char *const *prefixes, gsize n);
+/* A scan header (name contains "virus") saying the message was caught. */
+gboolean usc_virus_header_verdict (GMimeObject *top);
+/* How many malware names (by the engines' naming shapes, see the tables)
+ * does the lower-case text @lc contain (at most 4)? The prefixes are found
+ * in one pass (malware_index); at each word start that has one, the first
+ * entry of each table there is the one prefix_any() would give. */
+int usc_malware_names (const char *lc);
+
+/* ---- usc-kind-challenge.c ---- */
+/* Does the text hold a <msg-id> (a notice naming the message it is about)? */
+gboolean usc_text_has_msgid (const char *s);
+/* A link whose URL asks to confirm / verify / release. */
+gboolean usc_confirm_link (const char *s);
+/* A Reply-To (other than From) whose local part confirms by answering. */
+gboolean usc_confirm_reply_to (Ctx *c);
+
+/* ---- usc-kind-autoreply.c ---- */
+/* Exchange inbox rule answer: the loop header, and a subject made of an
+ * unknown prefix and the Thread-Topic (the original subject). */
+gboolean usc_exchange_rule_reply (Ctx *c, GMimeObject *top);
+/* "<prefix>: rest" whose prefix is one to three words, one of them with
+ * the stem of "automatic" (autoreply_subject_stems): an automatic answer's
+ * subject in a language the prefix table does not list. */
+gboolean usc_stem_subject_prefix (const char *subject_lc);
+
+/* ---- usc-bounce-refs.c ---- */
+void usc_add_cand (Ctx *c, char *id, const char *source, int rank);
+/* An address that is really one of the original's Message-IDs ("<id@host>"
+ * on a line of its own). */
+gboolean usc_is_known_id (Ctx *c, const char *a);
+/* Does the returned message @m look like a bounce itself (by its sender
+ * or subject)? A cheap first look; the full analysis comes later. */
+gboolean usc_looks_like_bounce (GMimeMessage *m);
+/* Does In-Reply-To (or else References) name a message of another domain
+ * than the sender's? */
+gboolean usc_foreign_reference (Ctx *c);
+/* The original's Message-IDs, best first (see the ranks at each source). */
+void usc_collect_ids (Ctx *c, const Evidence *e, UscKind kind);
+/* Subject, Date, ENVID and envelope sender of the original. */
+void usc_collect_original (Ctx *c, UscKind kind);
+
+/* ---- usc-bounce-rcpt.c ---- */
+/* Status codes (RFC 3463) in @t, in order; SMTP reply codes when none. */
+void usc_scan_status (GPtrArray *out, const char *t);
+/* Failed recipients, status codes and diagnostics from the reports;
+ * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
+ * @reporting_all (both lower-case, for the MTA family). */
+void usc_collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all);
+/* Whom a complained-about message was delivered to (RFC 5965 section 3.2):
+ * the report's Original-Rcpt-To fields, else the feedback-loop header
+ * that names it in the returned copy, else the copy's To addresses. */
+void usc_collect_feedback_recipients (Ctx *c);
+/* Recipients, status codes, diagnostics and the reporting host of a
+ * non-standard (text) notice. */
+void usc_collect_text_failures (Ctx *c, const char *diag);
+
+/* ---- usc-bounce-family.c ---- */
+/* Amazon SES bounce notifications delivered through SNS: JSON with
+ * "notificationType":"Bounce" and the original's "mail":{"messageId":...}. */
+gboolean usc_ses_json (Ctx *c, const char *lc_text, gboolean extract);
+/* The software or service that reported the failure. */
+void usc_collect_family (Ctx *c, const Evidence *e, const char *diag_all, const char *reporting_all);
+
+G_END_DECLS
+#endif

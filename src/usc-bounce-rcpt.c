@@ -1,0 +1,409 @@
+/* usc-bounce-rcpt.c — failed recipients, status codes (RFC 3463) and diagnostics:
+ * from RFC 3464 reports, from RFC 5965 feedback reports, and from the text of
+ * non-standard notices (keyed lines, phrases, addresses in <...>).
+ */
+#include "config.h"
+#include "usc-bounce-private.h"
+
+/* Status codes (RFC 3463) in @t, in order; SMTP reply codes when none. */
+void
+usc_scan_status (GPtrArray *out, const char *t)
+{
+  for (const char *p = t; *p && out->len < 8; p++) {
+    if ((*p == '4' || *p == '5') && p[1] == '.' && g_ascii_isdigit (p[2]) &&
+        (p == t || !(g_ascii_isdigit (p[-1]) || p[-1] == '.' || g_ascii_isalpha (p[-1])))) {
+      const char *q = p + 2;
+      int a = 0, b = 0;
+      while (g_ascii_isdigit (*q)) { q++; a++; }
+      if (a > 3 || *q != '.')
+        continue;
+      q++;
+      while (g_ascii_isdigit (*q)) { q++; b++; }
+      if (b < 1 || b > 3 || *q == '.' || g_ascii_isalnum (*q))
+        continue;
+      usc_ptr_array_add_unique (out, g_strndup (p, q - p), FALSE);
+      p = q - 1;
+    }
+  }
+  if (out->len)
+    return;
+  /* "550 User unknown", "said: 554-..." */
+  for (const char *p = t; *p && out->len < 1; p++) {
+    if (!((*p == '4' || *p == '5') && (p[1] >= '0' && p[1] <= '5') && g_ascii_isdigit (p[2]) &&
+          (p[3] == ' ' || p[3] == '-') && (p == t || p[-1] == ' ' || p[-1] == '\n' || p[-1] == '#' || p[-1] == '(')))
+      continue;
+    const char *w = p + 3;  /* "550 User unknown", "550-User", "550 - User" */
+    while (w < p + 6 && (*w == ' ' || *w == '-'))
+      w++;
+    if (g_ascii_isalpha (*w)) {
+      int code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+      if (code == 421 || code == 450 || code == 451 || code == 452 || code == 550 || code == 551 ||
+          code == 552 || code == 553 || code == 554)
+        usc_ptr_array_add_unique (out, g_strdup_printf ("%c.0.0", p[0]), FALSE);
+    }
+  }
+}
+static gboolean
+is_own_address (Ctx *c, const char *a)
+{
+  if (c->from_addr && strcmp (a, c->from_addr) == 0)
+    return TRUE;
+  if (c->to_addr && strcmp (a, c->to_addr) == 0)
+    return TRUE;
+  if (c->b->envelope_sender && strcmp (a, c->b->envelope_sender) == 0)
+    return TRUE;
+  const char *at = strchr (a, '@');
+  char *local = at ? g_strndup (a, at - a) : g_strdup (a);
+  gboolean d = g_str_has_prefix (local, "mailer-daemon") || g_str_has_prefix (local, "mailer_daemon");
+  g_free (local);
+  return d;
+}
+/* "Recipient: a@b", "Recipient of the message: Name <a@b>", "Empfänger:
+ * a@b", "Recipient: [SMTP:a@b]": a key naming a recipient (recipient_keys)
+ * before the first colon, and the first address in the value (an
+ * angle-bracketed one preferred). @lc is one lower-cased line. */
+static char *
+keyed_recipient (const char *lc)
+{
+  const char *p = lc;
+  while (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
+    p++;
+  const char *colon = strchr (p, ':');
+  if (colon == NULL || colon - p > 40 || colon == p)
+    return NULL;
+  char *key = g_strndup (p, colon - p);
+  gboolean hit = usc_contains_any (key, recipient_keys, N (recipient_keys), NULL) &&
+                 !usc_contains_any (key, recipient_key_exclusions, N (recipient_key_exclusions), NULL);
+  g_free (key);
+  if (!hit)
+    return NULL;
+  const char *v = colon + 1;
+  const char *lt = strchr (v, '<');
+  if (lt) {
+    char *a = usc_addr_at (lt + 1, NULL);
+    if (a)
+      return a;
+  }
+  for (const char *q = v; *q; q++) {
+    if (*q != '@' || q == v)
+      continue;
+    const char *st = q;
+    while (st > v && usc_addr_char (st[-1]) && st[-1] != ':')
+      st--;
+    char *a = usc_addr_at (st, NULL);
+    if (a)
+      return a;
+  }
+  return NULL;
+}
+/* Failed recipients named in the text of a non-standard bounce. */
+static void
+scan_text_recipients (Ctx *c, const char *diag)
+{
+  char **lines = usc_split_lines (diag, 5000);
+  for (guint i = 0; lines[i] && c->b->recipients->len < 50; i++) {
+    const char *p = lines[i];
+    while (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
+      p++;
+    /* a sendmail transcript's "554 <a@b>... reason": a 4xx/5xx reply code,
+     * and maybe an enhanced status code, before the address */
+    if ((p[0] == '4' || p[0] == '5') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) &&
+        (p[3] == ' ' || p[3] == '-')) {
+      const char *q = p + 4;
+      if ((q[0] == '4' || q[0] == '5') && q[1] == '.') {
+        while (*q && *q != ' ')
+          q++;
+        while (*q == ' ')
+          q++;
+      }
+      if (*q == '<')
+        p = q;
+    }
+    char *a = NULL;
+    const char *end = NULL;
+    if (*p == '<' || *p == '"') {
+      a = usc_addr_at (p + 1, &end);
+      if (a && (*end == '>' || *end == '"')) {
+        end++;
+        while (*end == ' ' || *end == '\t')
+          end++;
+        /* "<a@b>: ...", "<a@b>", "<a@b> (reason)", "<a@b>... User unknown" */
+      } else {
+        g_clear_pointer (&a, g_free);
+      }
+    } else if ((a = usc_addr_at (p, &end)) != NULL) {
+      while (*end == ' ' || *end == '\t')
+        end++;
+      if (!(*end == '\0' || *end == ':' || *end == '(' || g_str_has_prefix (end, "on ") ||
+            g_str_has_prefix (end, "...") || *end == '<' || *end == '\r' || *end == ',' || *end == '['))
+        g_clear_pointer (&a, g_free);
+    }
+    if (a == NULL) {
+      char *lc = g_ascii_strdown (lines[i], -1);
+      const char *r = strstr (lc, "rcpt to:");
+      if (r) {
+        r += 8;
+        while (*r == ' ' || *r == '<')
+          r++;
+        a = usc_addr_at (r, NULL);
+      } else {
+        a = keyed_recipient (lc);
+      }
+      g_free (lc);
+    }
+    if (a && (is_own_address (c, a) || usc_is_known_id (c, a)))
+      g_clear_pointer (&a, g_free);
+    if (a)
+      add_recipient (c, a);
+    else
+      g_free (a);
+  }
+  /* an original's "To: addr" listed in the notice */
+  for (guint i = 0; lines[i] && c->b->recipients->len == 0; i++) {
+    const char *p = lines[i];
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (g_ascii_strncasecmp (p, "to:", 3) != 0)
+      continue;
+    p += 3;
+    while (*p == ' ' || *p == '\t' || *p == '<' || *p == '"')
+      p++;
+    char *a = usc_addr_at (p, NULL);
+    if (a && !is_own_address (c, a))
+      add_recipient (c, a);
+    else
+      g_free (a);
+  }
+  /* last resort: an address on a line that says what went wrong */
+  for (guint i = 0; lines[i] && c->b->recipients->len == 0; i++) {
+    char *lc = g_ascii_strdown (lines[i], -1);
+    gboolean failure = usc_contains_any (lc, failure_words, N (failure_words), NULL);
+    if (failure) {
+      for (const char *p = lc; *p; p++) {
+        if (*p != '@' || p == lc)
+          continue;
+        const char *st = p;
+        while (st > lc && usc_addr_char (st[-1]))
+          st--;
+        const char *end = NULL;
+        char *a = usc_addr_at (st, &end);
+        if (a && !is_own_address (c, a)) {
+          add_recipient (c, a);
+          break;
+        }
+        g_free (a);
+      }
+    }
+    g_free (lc);
+  }
+  usc_free_lines (lines);
+}
+/* Failed recipients, status codes and diagnostics from the reports;
+ * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
+ * @reporting_all (both lower-case, for the MTA family). */
+void
+usc_collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all)
+{
+  UscBounce *b = c->b;
+  for (guint i = 0; i < c->reports->len; i++) {
+    UscDsnReport *r = c->reports->pdata[i];
+    if (r->reporting_mta) {
+      if (!b->reporting_mta)
+        b->reporting_mta = g_strdup (r->reporting_mta);
+      char *lc = g_ascii_strdown (r->reporting_mta, -1);
+      g_string_append_printf (reporting_all, "%s ", lc);
+      g_free (lc);
+    }
+    for (guint k = 0; k < r->recipients->len; k++) {
+      UscDsnRecipient *rc = r->recipients->pdata[k];
+      if (rc->action && (g_str_has_prefix (rc->action, "deliver") || g_str_has_prefix (rc->action, "relay") ||
+                         g_str_has_prefix (rc->action, "expand")))
+        continue;  /* not a failure */
+      /* a Final-Recipient of address type LOCAL / X-Unix ("jdoe") names no
+       * mail address: the Original-Recipient does */
+      const char *a = usc_has_mailbox (rc->final_recipient) ? rc->final_recipient : rc->original_recipient;
+      if (usc_has_mailbox (a))
+        add_recipient (c, g_strdup (a));
+      /* an alias expanded on the way ("expanded from <x>"): the address the
+       * sender wrote is the Original-Recipient, and that is what a sent
+       * record holds */
+      if (a != rc->original_recipient && usc_has_mailbox (rc->original_recipient))
+        add_recipient (c, g_strdup (rc->original_recipient));
+      if (rc->status && usc_dsn_status_valid (rc->status))
+        add_status (c, g_strdup (rc->status));
+      /* a generic x.0.0 often hides the real code in the diagnostic */
+      if (rc->status && g_str_has_suffix (rc->status, ".0.0") && rc->diagnostic) {
+        GPtrArray *more = g_ptr_array_new_with_free_func (g_free);
+        usc_scan_status (more, rc->diagnostic);
+        for (guint m = 0; m < more->len; m++)
+          if (((char *) more->pdata[m])[0] == rc->status[0])
+            add_status (c, g_strdup (more->pdata[m]));
+        g_ptr_array_unref (more);
+      }
+      if (rc->diagnostic) {
+        if (b->diagnostics->len < 8)
+          usc_ptr_array_add_unique (b->diagnostics, usc_short_copy (rc->diagnostic, 200), FALSE);
+        char *lc = g_ascii_strdown (rc->diagnostic, -1);
+        g_string_append_printf (diag_all, "%s\n", lc);
+        g_free (lc);
+      }
+      if (rc->remote_mta) {
+        char *lc = g_ascii_strdown (rc->remote_mta, -1);
+        g_string_append_printf (diag_all, "%s\n", lc);
+        g_free (lc);
+      }
+    }
+  }
+  const char *xfr = usc_hdr (GMIME_OBJECT (c->msg->mime), "X-Failed-Recipients");
+  if (xfr && b->recipients->len == 0) {
+    char **v = g_strsplit (xfr, ",", 50);
+    for (guint i = 0; v[i]; i++) {
+      char *a = usc_msgid_in (v[i], FALSE);
+      if (a) {
+        add_recipient (c, g_ascii_strdown (a, -1));
+        g_free (a);
+      }
+    }
+    g_strfreev (v);
+  }
+}
+/* "... the message you sent to <addr> was infected", "your message to
+ * addr": an address right after a phrase naming the destination
+ * (recipient_phrases), line breaks counting as spaces. */
+static void
+phrase_recipient (Ctx *c, const char *text)
+{
+  char *lc = g_ascii_strdown (text, -1);
+  for (char *p = lc; *p; p++)
+    if (*p == '\n' || *p == '\r' || *p == '\t')
+      *p = ' ';
+  for (guint i = 0; i < N (recipient_phrases) && c->b->recipients->len == 0; i++) {
+    gsize pl = strlen (recipient_phrases[i]);
+    for (const char *h = lc; (h = strstr (h, recipient_phrases[i])) != NULL; h += pl) {
+      const char *q = h + pl;
+      while (*q == ' ' || *q == '<' || *q == '"' || *q == '\'')
+        q++;
+      char *a = usc_addr_at (q, NULL);
+      if (a && !is_own_address (c, a) && !usc_is_known_id (c, a)) {
+        add_recipient (c, a);
+        break;
+      }
+      g_free (a);
+    }
+  }
+  g_free (lc);
+}
+/* Whom a complained-about message was delivered to (RFC 5965 section 3.2):
+ * the report's Original-Rcpt-To fields, else the feedback-loop header
+ * that names it in the returned copy, else the copy's To addresses. */
+void
+usc_collect_feedback_recipients (Ctx *c)
+{
+  UscBounce *b = c->b;
+  if (c->feedback_text) {
+    char **lines = g_strsplit (c->feedback_text, "\n", 200);
+    for (guint i = 0; lines[i] && b->recipients->len < 50; i++) {
+      const char *l = lines[i];
+      for (guint k = 0; k < N (feedback_recipient_fields); k++) {
+        gsize n = strlen (feedback_recipient_fields[k]);
+        if (g_ascii_strncasecmp (l, feedback_recipient_fields[k], n) != 0)
+          continue;
+        char *a = usc_addr_at (l + n + strspn (l + n, " \t<\""), NULL);
+        if (a && strchr (a, '@'))
+          add_recipient (c, a);
+        else
+          g_free (a);
+        break;
+      }
+    }
+    g_strfreev (lines);
+  }
+  GMimeMessage *orig = c->returned->len ? c->returned->pdata[0] : NULL;
+  if (b->recipients->len > 0 || !orig)
+    return;
+  for (guint k = 0; k < N (feedback_copy_recipient_headers) && b->recipients->len == 0; k++) {
+    const char *v = usc_hdr (GMIME_OBJECT (orig), feedback_copy_recipient_headers[k]);
+    char *a = v ? usc_msgid_in (v, FALSE) : NULL;
+    if (a && strchr (a, '@'))
+      add_recipient (c, g_ascii_strdown (a, -1));
+    g_free (a);
+  }
+  if (b->recipients->len > 0)
+    return;
+  InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
+  int tn = to ? internet_address_list_length (to) : 0;
+  for (int i = 0; i < tn && i < 10; i++) {
+    InternetAddress *ia = internet_address_list_get_address (to, i);
+    if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+      const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+      if (a && strchr (a, '@') && a[strlen (a) - 1] != '@' && !is_own_address (c, a))
+        add_recipient (c, g_ascii_strdown (a, -1));
+    }
+  }
+}
+/* Recipients, status codes, diagnostics and the reporting host of a
+ * non-standard (text) notice. */
+void
+usc_collect_text_failures (Ctx *c, const char *diag)
+{
+  UscBounce *b = c->b;
+  GMimeMessage *orig = c->returned->len ? c->returned->pdata[0] : NULL;
+  char *whole = usc_notice_region (c);
+  if (b->recipients->len == 0)
+    scan_text_recipients (c, diag);
+  if (b->recipients->len == 0)
+    phrase_recipient (c, diag);
+  /* the first text part may only say "see the HTML part" / "details below" */
+  if (b->recipients->len == 0 && strcmp (whole, diag) != 0) {
+    scan_text_recipients (c, whole);
+    if (b->recipients->len == 0)
+      phrase_recipient (c, whole);
+  }
+  if (b->recipients->len == 0 && orig) {
+    /* last resort: whom the returned original was addressed to */
+    InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
+    int tn = to ? internet_address_list_length (to) : 0;
+    for (int i = 0; i < tn && i < 10; i++) {
+      InternetAddress *ia = internet_address_list_get_address (to, i);
+      if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+        const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+        if (a && strchr (a, '@') && !is_own_address (c, a))
+          add_recipient (c, g_ascii_strdown (a, -1));
+      }
+    }
+  }
+  if (b->status->len == 0)
+    usc_scan_status (b->status, diag);
+  if (b->status->len == 0)
+    usc_scan_status (b->status, whole);
+  g_free (whole);
+  if (b->diagnostics->len == 0) {
+    char **lines = usc_split_lines (diag, 2000);
+    for (guint i = 0; lines[i] && b->diagnostics->len < 3; i++) {
+      char *l = g_strstrip (lines[i]);
+      GPtrArray *tmp = g_ptr_array_new_with_free_func (g_free);
+      usc_scan_status (tmp, l);
+      if (tmp->len && strlen (l) > 8)
+        usc_ptr_array_add_unique (b->diagnostics, usc_short_copy (l, 200), FALSE);
+      g_ptr_array_unref (tmp);
+    }
+    usc_free_lines (lines);
+  }
+  if (!b->reporting_mta) {
+    char *lc = g_ascii_strdown (diag, -1);
+    for (guint i = 0; i < N (reporting_host_markers) && !b->reporting_mta; i++) {
+      const char *h = strstr (lc, reporting_host_markers[i]);
+      if (h) {
+        h += strlen (reporting_host_markers[i]);
+        const char *e = h;
+        while (usc_dom_char (*e))
+          e++;
+        while (e > h && e[-1] == '.')
+          e--;
+        if (e > h)
+          b->reporting_mta = g_strndup (h, e - h);
+      }
+    }
+    g_free (lc);
+  }
+}

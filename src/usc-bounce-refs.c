@@ -1,0 +1,349 @@
+/* usc-bounce-refs.c — the original message's references: candidate Message-IDs
+ * (RFC 5322 Message-ID, In-Reply-To, References) from the returned copy, the
+ * report (RFC 3464 X-Original-Message-ID-style fields) and the text, ranked;
+ * never the bounce's own Message-ID unless a returned copy names it.
+ */
+#include "config.h"
+#include "usc-bounce-private.h"
+
+static void
+add_cand_own (Ctx *c, char *id, const char *source, int rank, gboolean allow_own)
+{
+  if (id == NULL)
+    return;
+  /* Never the bounce's own Message-ID, except when a returned copy of the
+   * original (a message part, a header block, an inline copy after a
+   * separator) names it as its own: some MTAs reuse the original's ID. */
+  if (*id == '\0' || strlen (id) > 250 ||
+      (!allow_own && c->own_id && g_ascii_strcasecmp (id, c->own_id) == 0)) {
+    g_free (id);
+    return;
+  }
+  IdCand ic = { id, source, rank, c->seq++ };
+  g_array_append_val (c->cands, ic);
+}
+void
+usc_add_cand (Ctx *c, char *id, const char *source, int rank)
+{
+  add_cand_own (c, id, source, rank, FALSE);
+}
+static int
+cand_cmp (gconstpointer a, gconstpointer b)
+{
+  const IdCand *x = a, *y = b;
+  if (x->rank != y->rank)
+    return x->rank - y->rank;
+  return (int) x->seq - (int) y->seq;
+}
+/* Message-IDs quoted in the text bodies. */
+static void
+scan_text_ids (Ctx *c)
+{
+  if (c->text->len == 0)
+    return;
+  char **lines = usc_split_lines (c->text->str, 20000);
+  guint n = g_strv_length (lines);
+  gboolean after_sep = FALSE;
+  const GArray *occ = usc_text_separators (c);
+  guint oi = 0;
+  gboolean got_block = FALSE;
+  guint first_field_after_sep = 0;  /* 0: none */
+  for (guint i = 0; i < n; i++) {
+    int q;
+    const char *p = usc_strip_prefix (lines[i], &q);
+    if (!after_sep && *p && occ) {
+      /* a separator within the first 200 bytes of the line (from the
+       * occurrences in the whole text: lines[] has c->text's offsets) */
+      gsize ll = 0;
+      while (ll < 200 && p[ll])
+        ll++;
+      gsize poff = (gsize) (p - lines[0]);
+      while (oi < occ->len && g_array_index (occ, UscMatchOcc, oi).pos < poff)
+        oi++;
+      for (guint k = oi; k < occ->len && g_array_index (occ, UscMatchOcc, k).pos < poff + ll; k++)
+        if (g_array_index (occ, UscMatchOcc, k).pos + g_array_index (occ, UscMatchOcc, k).len <= poff + ll) {
+          after_sep = TRUE;
+          break;
+        }
+      if (!after_sep && usc_decorated_separator (p, ll))
+        after_sep = TRUE;
+    } else if (!after_sep && *p) {
+      char lc[201];
+      gsize ll = 0;
+      for (; ll < 200 && p[ll]; ll++)
+        lc[ll] = ascii_lc (p[ll]);
+      lc[ll] = '\0';
+      if (usc_contains_any (lc, copy_separators, N (copy_separators), NULL))
+        after_sep = TRUE;
+      if (!after_sep && usc_decorated_separator (lc, ll))
+        after_sep = TRUE;
+    } else if (after_sep && first_field_after_sep == 0 && usc_looks_like_field (p)) {
+      first_field_after_sep = i;
+    }
+    for (guint k = 0; k < N (body_id_keys); k++) {
+      /* the first letter decides most lines without the full comparison */
+      if (body_id_keys[k].key[0] && ascii_lc (*p) != ascii_lc (body_id_keys[k].key[0]))
+        continue;
+      gsize kl = strlen (body_id_keys[k].key);
+      if (g_ascii_strncasecmp (p, body_id_keys[k].key, kl) != 0)
+        continue;
+      const char *v = p + kl;
+      while (*v == ' ' || *v == '\t')
+        v++;
+      gboolean colon = *v == ':';
+      if (colon)
+        v++;
+      else if (body_id_keys[k].source == NULL)
+        break; /* "Message-ID" must be a field */
+      while (*v == ' ' || *v == '\t' || *v == '=')
+        v++;
+      const char *val = v;
+      if (*val == '\0' && i + 1 < n) {
+        int q2;
+        val = usc_strip_prefix (lines[i + 1], &q2);
+      }
+      char *id = usc_msgid_in (val, body_id_keys[k].source != NULL && !colon);
+      if (id == NULL)
+        break;
+      const char *src = body_id_keys[k].source;
+      int rank;
+      if (src && strcmp (src, "x-original-message-id") == 0)
+        rank = 3;
+      else if (src)
+        rank = 7;
+      else if (q > 0) {
+        src = "quoted";
+        rank = 6;
+      } else if (after_sep || (i > 0 && usc_looks_like_field (usc_strip_prefix (lines[i - 1], &q))) ||
+                 (i + 1 < n && usc_looks_like_field (usc_strip_prefix (lines[i + 1], &q)))) {
+        src = "inline-copy";
+        rank = 5;
+      } else {
+        src = "body-text";
+        rank = 7;
+      }
+      if (!got_block && (rank == 5 || rank == 6)) {
+        GMimeMessage *m = usc_inline_header_block (lines, n, i, c->msg->budget);
+        if (m) {
+          usc_add_returned (c, m, src);
+          got_block = TRUE;
+        }
+      }
+      add_cand_own (c, id, src, rank, rank == 5 && after_sep);
+      break;
+    }
+  }
+  /* a copy of the original's headers without a Message-ID still tells
+   * whom it went to, its subject and date */
+  if (!got_block && first_field_after_sep > 0) {
+    GMimeMessage *m = usc_inline_header_block (lines, n, first_field_after_sep, c->msg->budget);
+    if (m)
+      usc_add_returned (c, m, "inline-copy");
+  }
+  usc_free_lines (lines);
+}
+/* An address that is really one of the original's Message-IDs ("<id@host>"
+ * on a line of its own). */
+gboolean
+usc_is_known_id (Ctx *c, const char *a)
+{
+  for (guint i = 0; i < c->b->message_ids->len; i++)
+    if (g_ascii_strcasecmp (c->b->message_ids->pdata[i], a) == 0)
+      return TRUE;
+  return FALSE;
+}
+static void
+add_refs (Ctx *c, const char *value, const char *source, int rank, gboolean reverse)
+{
+  if (value == NULL)
+    return;
+  GMimeReferences *refs = g_mime_references_parse (NULL, value);
+  if (refs == NULL)
+    return;
+  int n = g_mime_references_length (refs);
+  for (int i = 0; i < n; i++) {
+    const char *id = g_mime_references_get_message_id (refs, reverse ? n - 1 - i : i);
+    if (id && strchr (id, '@'))
+      usc_add_cand (c, g_strdup (id), source, rank);
+  }
+  g_mime_references_free (refs);
+}
+/* Does the returned message @m look like a bounce itself (by its sender
+ * or subject)? A cheap first look; the full analysis comes later. */
+gboolean
+usc_looks_like_bounce (GMimeMessage *m)
+{
+  char *addr = NULL, *name = NULL;
+  usc_first_mailbox (g_mime_message_get_from (m), &addr, &name);
+  gboolean r = FALSE;
+  if (addr) {
+    const char *at = strchr (addr, '@');
+    char *local = at ? g_strndup (addr, at - addr) : g_strdup (addr);
+    r = usc_equal_any (local, daemon_local_parts, N (daemon_local_parts)) ||
+        usc_prefix_any (local, daemon_local_prefixes, N (daemon_local_prefixes), NULL);
+    g_free (local);
+  }
+  if (!r)
+    r = usc_contains_any (name, daemon_display_names, N (daemon_display_names), NULL);
+  if (r) {
+    const char *subj = g_mime_message_get_subject (m);
+    char *lc = subj ? g_utf8_strdown (subj, -1) : NULL;
+    r = lc && usc_contains_any (lc, dsn_subjects, N (dsn_subjects), NULL);
+    g_free (lc);
+  }
+  g_free (addr);
+  g_free (name);
+  return r;
+}
+/* Does In-Reply-To (or else References) name a message of another domain
+ * than the sender's? */
+gboolean
+usc_foreign_reference (Ctx *c)
+{
+  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
+  const char *v = usc_hdr (top, "In-Reply-To");
+  if (v == NULL)
+    v = usc_hdr (top, "References");
+  const char *fat = c->from_addr ? strchr (c->from_addr, '@') : NULL;
+  if (v == NULL || fat == NULL)
+    return FALSE;
+  char *id = usc_msgid_in (v, FALSE);
+  const char *iat = id ? strrchr (id, '@') : NULL;
+  gboolean r = FALSE;
+  if (iat) {
+    char *idom = g_ascii_strdown (iat + 1, -1);
+    const char *fdom = fat + 1;
+    r = !(g_str_has_suffix (idom, fdom) || g_str_has_suffix (fdom, idom));
+    g_free (idom);
+  }
+  g_free (id);
+  return r;
+}
+/* The original's Message-IDs, best first (see the ranks at each source). */
+void
+usc_collect_ids (Ctx *c, const Evidence *e, UscKind kind)
+{
+  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
+  UscBounce *b = c->b;
+
+  /* rank 1: returned message parts; 2: header blocks and part-header copies */
+  for (guint i = 0; i < c->returned->len; i++) {
+    GMimeMessage *m = c->returned->pdata[i];
+    const char *src = c->returned_src->pdata[i];
+    const char *id = g_mime_message_get_message_id (m);
+    int rank = strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0 ? 1 : 2;
+    if (rank == 1 && c->level == 0 && c->inner == NULL && usc_looks_like_bounce (m)) {
+      /* A bounce inside this one. In a double bounce (this is a report
+       * about the bounce that failed) the returned bounce's own ID comes
+       * first; when software merely passes a bounce on (an ESP's
+       * "forwarded bounce"), the inner bounce's ID is nobody's original. */
+      UscMessage im = { 0 };
+      im.mime = m;
+      im.limits = c->msg->limits;
+      im.deadline = c->msg->deadline;
+      im.budget = c->msg->budget; /* borrowed: one budget for the whole message */
+      c->inner = usc_bounce_analyze_level (&im, c->level + 1);
+      if (c->inner && c->inner->kind == USC_KIND_DSN) {
+        if (id && e->report_dsn)
+          add_cand_own (c, g_strdup (id), src, rank, TRUE);
+        for (guint k = 0; k < c->inner->message_ids->len; k++)
+          usc_add_cand (c, g_strdup (c->inner->message_ids->pdata[k]), c->inner->id_sources->pdata[k], 1);
+        continue;
+      }
+    }
+    if (id)
+      add_cand_own (c, g_strdup (id), src, rank, strcmp (src, "quoted") != 0);
+    const char *xo = usc_hdr (GMIME_OBJECT (m), "X-Original-Message-ID");
+    if (xo)
+      usc_add_cand (c, usc_msgid_in (xo, FALSE), "x-original-message-id", 4);
+  }
+  /* rank 3: X-Original-Message-ID in the report or the bounce's header */
+  for (guint i = 0; i < c->reports->len; i++) {
+    UscDsnReport *r = c->reports->pdata[i];
+    if (r->original_message_id)
+      usc_add_cand (c, g_strdup (r->original_message_id), "x-original-message-id", 3);
+  }
+  static const char *const xo_fields[] = { "X-Original-Message-ID", "Original-Message-ID" };
+  for (guint i = 0; i < N (xo_fields); i++) {
+    const char *xo = usc_hdr (top, xo_fields[i]);
+    if (xo)
+      usc_add_cand (c, usc_msgid_in (xo, FALSE), "x-original-message-id", 3);
+  }
+  if (e->ses)
+    usc_ses_json (c, e->scan_lc, TRUE);
+  /* ranks 5-7: inline copies, quoted originals, IDs named in the text */
+  scan_text_ids (c);
+  /* In-Reply-To / References: what an auto-reply answers; a weak hint in a DSN */
+  gboolean reply_kind = kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE;
+  add_refs (c, usc_hdr (top, "In-Reply-To"), "in-reply-to", reply_kind ? 0 : 8, FALSE);
+  add_refs (c, usc_hdr (top, "References"), "references", reply_kind ? 1 : 9, TRUE);
+
+  g_array_sort (c->cands, cand_cmp);
+  for (guint i = 0; i < c->cands->len; i++) {
+    IdCand *ic = &g_array_index (c->cands, IdCand, i);
+    char *id = ic->id;
+    ic->id = NULL;
+    gboolean dup = FALSE;
+    for (guint k = 0; k < b->message_ids->len && !dup; k++)
+      dup = strcmp (b->message_ids->pdata[k], id) == 0;
+    if (dup || b->message_ids->len >= 32) {
+      g_free (id);
+      continue;
+    }
+    g_ptr_array_add (b->message_ids, id);
+    g_ptr_array_add (b->id_sources, g_strdup (ic->source));
+  }
+  if (b->message_ids->len)
+    usc_bounce_note (b, "original Message-ID from %s", (const char *) b->id_sources->pdata[0]);
+}
+/* Subject, Date, ENVID and envelope sender of the original. */
+void
+usc_collect_original (Ctx *c, UscKind kind)
+{
+  UscBounce *b = c->b;
+  GMimeMessage *orig = c->returned->len ? c->returned->pdata[0] : NULL;
+  if (orig) {
+    const char *s = g_mime_message_get_subject (orig);
+    if (s)
+      b->subject = g_strdup (s);
+    const char *d = usc_hdr (GMIME_OBJECT (orig), "Date");
+    if (d) {
+      b->date = g_strdup (d);
+      b->original_time = usc_parse_date (d);
+    }
+  }
+  for (guint i = 0; i < c->reports->len && !b->envelope_id; i++) {
+    UscDsnReport *r = c->reports->pdata[i];
+    if (r->envelope_id)
+      b->envelope_id = g_strdup (r->envelope_id);
+  }
+  for (guint i = 0; i < c->reports->len && !b->envelope_sender; i++) {
+    UscDsnReport *r = c->reports->pdata[i];
+    if (r->x_sender && strchr (r->x_sender, '@'))
+      b->envelope_sender = g_strdup (r->x_sender);
+  }
+  for (guint i = 0; i < c->returned->len && !b->envelope_sender; i++) {
+    char *a = usc_msgid_in (usc_hdr (GMIME_OBJECT (c->returned->pdata[i]), "Return-Path"), FALSE);
+    if (a) {
+      b->envelope_sender = g_ascii_strdown (a, -1);
+      g_free (a);
+    }
+  }
+  /* The signature of what the user sent (usc-sign.h) and what it covers. */
+  for (guint i = 0; i < c->returned->len && !b->signature.value; i++) {
+    GMimeObject *o = GMIME_OBJECT (c->returned->pdata[i]);
+    const char *sig = usc_hdr (o, "X-Unscatter-Sig");
+    if (sig == NULL)
+      continue;
+    b->signature.value = g_strdup (sig);
+    b->signature.message_id = g_strdup (usc_hdr (o, "Message-ID"));
+    b->signature.date = g_strdup (usc_hdr (o, "Date"));
+    b->signature.from = g_strdup (usc_hdr (o, "From"));
+    b->signature.to = g_strdup (usc_hdr (o, "To"));
+    b->signature.cc = g_strdup (usc_hdr (o, "Cc"));
+    b->signature.source = g_strdup (c->returned_src->pdata[i]);
+  }
+  /* a DSN goes to the original's envelope sender */
+  if (!b->envelope_sender && kind == USC_KIND_DSN && c->to_addr)
+    b->envelope_sender = g_strdup (c->to_addr);
+}

@@ -1,0 +1,409 @@
+/* usc-bounce-text.c — text scanners of the bounce analysis: table look-ups (substring, prefix,
+ * suffix, equality), lines, addresses, Message-IDs (RFC 5322 msg-id, bare
+ * or in <...>), HTML to text, header helpers. No MIME walking, no scores.
+ */
+#include "config.h"
+#include "usc-bounce-private.h"
+
+char *
+usc_ascii_lower_n (const char *s, gsize n)
+{
+  char *r = g_malloc (n + 1);
+  for (gsize i = 0; i < n; i++)
+    r[i] = g_ascii_tolower (s[i]);
+  r[n] = '\0';
+  return r;
+}
+/* FALSE when no entry of @tab occurs in @hay (NUL-terminated); TRUE when
+ * one does, or when the table has no index. */
+static gboolean
+table_may_contain (const char *const *tab, gsize n, const char *hay)
+{
+  const UscMatch *m = usc_match_table (tab, n);
+  return m == NULL || usc_match_any (m, hay, strlen (hay));
+}
+
+gboolean
+usc_contains_any (const char *hay, const char *const *tab, gsize n, const char **hit_r)
+{
+  if (hay == NULL || *hay == '\0')
+    return FALSE;
+  /* the index answers "none" in one pass; the first hit in table order (the
+   * rare case) is then found as before */
+  if (!table_may_contain (tab, n, hay))
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (strstr (hay, tab[i])) {
+      if (hit_r)
+        *hit_r = tab[i];
+      return TRUE;
+    }
+  return FALSE;
+}
+gboolean
+usc_prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
+{
+  if (s == NULL)
+    return FALSE;
+  while (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')
+    s++;
+  for (gsize i = 0; i < n; i++)
+    if (has_prefix (s, tab[i])) {
+      if (hit_r)
+        *hit_r = tab[i];
+      return TRUE;
+    }
+  return FALSE;
+}
+/* @s after leading brackets and white space ("【自動返信】" -> "自動返信】"). */
+const char *
+usc_skip_brackets (const char *s)
+{
+  static const char *const open[] = { "【", "［", "（", "「", "[", "(", "<" };
+  for (;;) {
+    while (*s == ' ' || *s == '\t')
+      s++;
+    gboolean hit = FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS (open); i++)
+      if (g_str_has_prefix (s, open[i])) {
+        s += strlen (open[i]);
+        hit = TRUE;
+      }
+    if (!hit)
+      return s;
+  }
+}
+/* Does @s end with one of @tab, trailing white space and ".!" ignored? */
+gboolean
+usc_suffix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)
+{
+  if (s == NULL)
+    return FALSE;
+  gsize len = strlen (s);
+  while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '.' || s[len - 1] == '!'))
+    len--;
+  for (gsize i = 0; i < n; i++) {
+    gsize k = strlen (tab[i]);
+    if (k <= len && memcmp (s + len - k, tab[i], k) == 0) {
+      if (hit_r)
+        *hit_r = tab[i];
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+gboolean
+usc_equal_any (const char *s, const char *const *tab, gsize n)
+{
+  if (s == NULL)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (strcmp (s, tab[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+/* g_strsplit (s, "\n", max) without an allocation per line: the lines
+ * point into one copy of @s. Free with usc_free_lines(). */
+char **
+usc_split_lines (const char *s, guint max)
+{
+  gsize len = strlen (s);
+  /* the array and the copy in one block: [pointers ... NULL][text] */
+  guint n = 1;
+  for (const char *p = s; (p = memchr (p, '\n', s + len - p)) != NULL; p++)
+    n++;
+  if (max > 0 && n > max)
+    n = max;
+  gsize head = (len ? n + 1 : 1) * sizeof (char *);
+  char **v = g_malloc (head + len + 1);
+  char *buf = (char *) v + head;
+  memcpy (buf, s, len + 1);
+  guint k = 0;
+  if (len) {
+    char *p = buf;
+    for (;;) {
+      v[k++] = p;
+      if (k == n)
+        break;  /* the last one keeps the rest, as g_strsplit() does */
+      char *nl = strchr (p, '\n');
+      if (nl == NULL)
+        break;
+      *nl = '\0';
+      p = nl + 1;
+    }
+  }
+  v[k] = NULL;
+  return v;
+}
+void
+usc_free_lines (char **v)
+{
+  g_free (v);
+}
+gboolean
+usc_addr_char (char c)
+{
+  return g_ascii_isalnum (c) || (c && strchr ("._%+-=/!#$&'*?^`{|}~", c) != NULL) || (guchar) c >= 0x80;
+}
+/* A byte that can be in a host name: ASCII letters, digits, '-', '.' (and
+ * '_', seen in real host names). Not a non-ASCII byte: in notice text the
+ * domain ends where the prose in another script starts ("a@example.jp您好"). */
+gboolean
+usc_dom_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '.' || c == '-' || c == '_';
+}
+/* An address starting at @p (or, when @p starts with non-ASCII prose, just
+ * after it): returns it lower-cased and sets *end_r, or NULL. UTF-8 (an
+ * SMTPUTF8 address) is kept only when the address is closed by '>', that is,
+ * written inside <...>; otherwise the local part starts after the last
+ * non-ASCII byte and the domain ends at the first one. Trailing dots and
+ * hyphens are trimmed. */
+char *
+usc_addr_at (const char *p, const char **end_r)
+{
+  const char *q = p;
+  while (usc_addr_char (*q))
+    q++;
+  if (q == p || *q != '@')
+    return NULL;
+  const char *d = q + 1, *e = d;
+  while (usc_dom_char (*e) || (guchar) *e >= 0x80)
+    e++;
+  gboolean bracketed = *e == '>';
+  const char *s = p;
+  if (!bracketed) {
+    e = d;
+    while (usc_dom_char (*e))
+      e++;
+    for (const char *t = p; t < q; t++)
+      if ((guchar) *t >= 0x80)
+        s = t + 1;
+  }
+  while (e > d && (e[-1] == '.' || e[-1] == '-'))
+    e--;
+  if (e == d || memchr (d, '.', e - d) == NULL)
+    return NULL;
+  if (end_r)
+    *end_r = e;
+  while (s < q && (*s == '.' || *s == '\'' || *s == '`'))
+    s++;
+  if (s == q)
+    return NULL;
+  return usc_ascii_lower_n (s, e - s);
+}
+/* A Message-ID in @v ("<a@b>", or a bare "a@b"): newly allocated, or NULL. */
+char *
+usc_msgid_in (const char *v, gboolean need_angle)
+{
+  if (v == NULL)
+    return NULL;
+  const char *lt = strchr (v, '<');
+  if (lt) {
+    const char *gt = strchr (lt + 1, '>');
+    if (gt && gt - lt > 3) {
+      const char *s = lt + 1;
+      while (*s == ' ')
+        s++;
+      const char *e = gt;
+      while (e > s && e[-1] == ' ')
+        e--;
+      if (memchr (s, '@', e - s) && !memchr (s, ' ', e - s) && !memchr (s, '<', e - s))
+        return g_strndup (s, e - s);
+    }
+    return NULL;
+  }
+  if (need_angle)
+    return NULL;
+  while (*v == ' ' || *v == '\t')
+    v++;
+  const char *e = v;
+  while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != ',' && *e != ';' && *e != '>')
+    e++;
+  while (e > v && (e[-1] == '.' || e[-1] == ')'))
+    e--;
+  if (e - v < 3 || !memchr (v, '@', e - v))
+    return NULL;
+  return g_strndup (v, e - v);
+}
+/* Valid UTF-8 copy of @s, cut at a character boundary to at most @max bytes. */
+char *
+usc_short_copy (const char *s, gsize max)
+{
+  char *v = g_utf8_make_valid (s, -1);
+  if (strlen (v) > max) {
+    const char *cut = g_utf8_find_prev_char (v, v + max + 1);
+    if (cut)
+      *(char *) cut = '\0';
+  }
+  return v;
+}
+char *
+usc_html_to_text (const char *h)
+{
+  GString *s = g_string_new (NULL);
+  char *lc = g_ascii_strdown (h, -1);  /* once: tags are matched case-insensitively */
+  const char *p = h;
+  while (*p) {
+    if (*p == '<') {
+      const char *e = strchr (p, '>');
+      if (!e)
+        break;
+      char t[8] = { 0 };
+      gsize k = 0;
+      const char *q = p + 1;
+      if (*q == '/')
+        q++;
+      while (k < 7 && g_ascii_isalpha (q[k])) {
+        t[k] = g_ascii_tolower (q[k]);
+        k++;
+      }
+      if (!strcmp (t, "br") || !strcmp (t, "p") || !strcmp (t, "div") || !strcmp (t, "tr") ||
+          !strcmp (t, "li") || !strcmp (t, "pre") || !strcmp (t, "h1") || !strcmp (t, "h2") ||
+          !strcmp (t, "table"))
+        g_string_append_c (s, '\n');
+      else if (!strcmp (t, "td") || !strcmp (t, "th"))
+        g_string_append_c (s, '\t');  /* a table row stays one "Key:\tvalue" line */
+      if (p[1] != '/' && (!strcmp (t, "style") || !strcmp (t, "script"))) {
+        const char *close = strstr (lc + (e - h), t[1] == 't' ? "</style" : "</script");
+        e = close ? strchr (h + (close - lc), '>') : NULL;
+        if (!e)
+          break;
+      }
+      p = e + 1;
+    } else if (*p == '&') {
+      static const struct { const char *e; const char *r; } ents[] = {
+        { "&lt;", "<" }, { "&gt;", ">" }, { "&amp;", "&" }, { "&nbsp;", " " },
+        { "&quot;", "\"" }, { "&#39;", "'" }, { "&#64;", "@" }, { "&#60;", "<" }, { "&#62;", ">" },
+      };
+      gboolean done = FALSE;
+      for (guint i = 0; i < N (ents); i++)
+        if (g_ascii_strncasecmp (p, ents[i].e, strlen (ents[i].e)) == 0) {
+          g_string_append (s, ents[i].r);
+          p += strlen (ents[i].e);
+          done = TRUE;
+          break;
+        }
+      if (!done)
+        g_string_append_c (s, *p++);
+    } else {
+      g_string_append_c (s, *p++);
+    }
+  }
+  g_free (lc);
+  return g_string_free (s, FALSE);
+}
+const char *
+usc_hdr (GMimeObject *o, const char *name)
+{
+  return g_mime_object_get_header (o, name);
+}
+void
+usc_first_mailbox (InternetAddressList *l, char **addr_r, char **name_r)
+{
+  if (l == NULL)
+    return;
+  int n = internet_address_list_length (l);
+  for (int i = 0; i < n; i++) {
+    InternetAddress *ia = internet_address_list_get_address (l, i);
+    if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+      const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+      if (addr_r && a && !*addr_r)
+        *addr_r = g_ascii_strdown (a, -1);
+      const char *nm = internet_address_get_name (ia);
+      if (name_r && nm && !*name_r)
+        *name_r = g_utf8_strdown (nm, -1);
+      return;
+    }
+  }
+}
+gint64
+usc_parse_date (const char *d)
+{
+  if (d == NULL)
+    return 0;
+  GDateTime *dt = g_mime_utils_header_decode_date (d);
+  if (dt == NULL)
+    return 0;
+  gint64 t = g_date_time_to_unix (dt);
+  g_date_time_unref (dt);
+  return t;
+}
+/* Lower-cased copy of @t without '>'-quoted lines (what the message itself says). */
+char *
+usc_unquoted_lower (const char *t, gsize max)
+{
+  /* lines are copied whole: the result may pass @max by one line */
+  gsize tlen = strlen (t), cap = MIN (tlen, max) + 2, o = 0;
+  char *s = g_malloc (cap);
+  const char *p = t, *end = t + tlen;
+  while (p < end && o < max) {
+    const char *nl = memchr (p, '\n', end - p);
+    gsize n = nl ? (gsize) (nl - p) : (gsize) (end - p);
+    const char *q = p;
+    while (q < p + n && (*q == ' ' || *q == '\t'))
+      q++;
+    if (*q != '>') {
+      if (o + n + 2 > cap) {
+        cap = MAX (cap * 2, o + n + 2);
+        s = g_realloc (s, cap);
+      }
+      for (gsize i = 0; i < n; i++)
+        s[o + i] = ascii_lc (p[i]);
+      o += n;
+      s[o++] = '\n';
+    }
+    p = nl ? nl + 1 : p + n;
+  }
+  s[o] = '\0';
+  return s;
+}
+gboolean
+usc_header_has (GMimeObject *o, const char *name, const char *needle)
+{
+  const char *v = usc_hdr (o, name);
+  if (v == NULL)
+    return FALSE;
+  if (*needle == '\0')
+    return TRUE;
+  char *lc = g_ascii_strdown (v, -1);
+  gboolean r = strstr (lc, needle) != NULL;
+  g_free (lc);
+  return r;
+}
+gboolean
+usc_any_header (GMimeObject *top, const char *const *names, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (usc_hdr (top, names[i]))
+      return TRUE;
+  return FALSE;
+}
+int
+usc_count_markers (const char *hay, const char *const *tab, gsize n)
+{
+  int k = 0;
+  for (gsize i = 0; i < n; i++)
+    if (strstr (hay, tab[i]))
+      k++;
+  return k;
+}
+/* @a names a mailbox: local part @ domain, neither empty ("@mx.example.org"
+ * is a host, seen in Final-Recipient fields of broken DSNs). */
+gboolean
+usc_has_mailbox (const char *a)
+{
+  const char *at = a ? strchr (a, '@') : NULL;
+  return at && at > a && at[1] != '\0' && at[1] != '>' && at[1] != ' ';
+}
+/* Cut a lower-cased Received value at its "by" clause, whatever white
+ * space (a fold: "\n\tby", a tab) precedes it. */
+void
+usc_cut_by_clause (char *lc)
+{
+  for (char *p = lc; *p; p++)
+    if ((p == lc || g_ascii_isspace (p[-1])) && g_str_has_prefix (p, "by") && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n')) {
+      *p = '\0';
+      return;
+    }
+}

@@ -1,0 +1,75 @@
+/* usc-match.h — find many fixed strings in one pass over a text.
+ *
+ * A generic multi-pattern matcher with no knowledge of mail: a set of
+ * patterns (plain byte strings, no expressions) is indexed once, then a text
+ * is scanned once for all of them. Every answer is exactly what one strstr()
+ * per pattern would give on the same NUL-terminated text; the "folded"
+ * variants read the text as if it were lower-cased (ASCII only), i.e. what
+ * strstr() gives on a lower-cased copy (patterns are then expected in lower
+ * case). Used by the bounce analysis (usc-bounce*.c) for its tables.
+ */
+#ifndef USC_MATCH_H
+#define USC_MATCH_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _UscMatch UscMatch;
+
+/* One occurrence of a pattern: its offset in the text, its length and its
+ * index in the patterns given to usc_match_new(). */
+typedef struct {
+  gsize pos;
+  guint32 len;
+  guint32 idx;
+} UscMatchOcc;
+
+/* Index @n patterns. The strings are NOT copied: @pat and every string in it
+ * must outlive the index (static tables). Returns a new index; free it with
+ * usc_match_free(). */
+UscMatch *usc_match_new (const char *const *pat, guint n);
+
+/* Free @m (NULL and *m == NULL accepted) and set *m to NULL. */
+void usc_match_free (UscMatch **m);
+
+/* The number of patterns of @m. */
+guint usc_match_size (const UscMatch *m);
+
+/* Has @m patterns shorter than two bytes (which usc_match_all_folded()
+ * skips)? */
+gboolean usc_match_has_short (const UscMatch *m);
+
+/* The index of static table @tab (@n entries), built on the first call for
+ * that table and kept for the life of the process (thread-safe). Owned by
+ * the cache: do not free. NULL when the cache is full (64 tables): the
+ * caller then searches the slow way. */
+const UscMatch *usc_match_table (const char *const *tab, gsize n);
+
+/* In @hay (@len bytes, no NUL inside): first_r[i] = offset of the first
+ * occurrence of pattern i, or -1 — strstr (hay, pat[i]) - hay. @first_r has
+ * usc_match_size() entries. Returns the smallest offset, or -1. */
+gssize usc_match_first_each (const UscMatch *m, const char *hay, gsize len, gssize *first_r);
+
+/* The same, with @hay read as if lower-cased (ASCII). */
+gssize usc_match_first_each_folded (const UscMatch *m, const char *hay, gsize len, gssize *first_r);
+
+/* Does any pattern occur in @hay (@len bytes, no NUL inside)? */
+gboolean usc_match_any (const UscMatch *m, const char *hay, gsize len);
+
+/* Offset of the first occurrence of any pattern in @hay read as if
+ * lower-cased, or -1. */
+gssize usc_match_first_folded (const UscMatch *m, const char *hay, gsize len);
+
+/* Every occurrence of every pattern in @hay (@len bytes, no NUL inside) read
+ * as if lower-cased, in the order of their offsets (at one offset: the
+ * patterns of four bytes or more first, then the shorter ones, each group in
+ * index order), appended to @occ (a GArray of UscMatchOcc). For an
+ * index without patterns shorter than two bytes (those are skipped). */
+void usc_match_all_folded (const UscMatch *m, const char *hay, gsize len, GArray *occ);
+
+/* The same, byte for byte (no folding). */
+void usc_match_all (const UscMatch *m, const char *hay, gsize len, GArray *occ);
+
+G_END_DECLS
+#endif
