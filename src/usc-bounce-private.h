@@ -184,6 +184,10 @@ char *usc_msgid_in (const char *v, gboolean need_angle);
 /* Valid UTF-8 copy of @s, cut at a character boundary to at most @max bytes. */
 char *usc_short_copy (const char *s, gsize max);
 char *usc_html_to_text (const char *h);
+/* Decoded text of a leaf part in UTF-8 (at most @max bytes of content), NUL
+ * bytes made spaces; newly allocated, or NULL. (usc-bounce-walk.c; the
+ * screen reads parts through it too.) */
+char *usc_part_text (GMimeObject *part, gsize max);
 const char *usc_hdr (GMimeObject *o, const char *name);
 void usc_first_mailbox (InternetAddressList *l, char **addr_r, char **name_r);
 gint64 usc_parse_date (const char *d);

@@ -11,8 +11,8 @@
 
 /* Decoded text of a leaf part in UTF-8; NUL bytes (QP "=00", broken
  * encoders) become spaces so that nothing after them is lost. */
-static char *
-part_text (GMimeObject *part, gsize max)
+char *
+usc_part_text (GMimeObject *part, gsize max)
 {
   GByteArray *ba = usc_mime_part_content (part, max);
   if (ba == NULL)
@@ -314,7 +314,7 @@ usc_bounce_walk (Ctx *c, GMimeObject *o, guint depth)
     if (ba)
       g_byte_array_unref (ba);
   } else if (g_str_has_prefix (ct, "text/")) {
-    char *t = part_text (o, TEXT_MAX);
+    char *t = usc_part_text (o, TEXT_MAX);
     if (t) {
       if (strcmp (ct, "text/html") == 0) {
         char *p = usc_html_to_text (t);

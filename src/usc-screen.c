@@ -14,8 +14,8 @@
  *   e. the walk stopped at a limit (a note).
  * The screen lets a message through only when all of these hold:
  *   S0 no part of (a); fewer parts and less depth than the limits; no text
- *      part (its text made exactly as the analysis makes it: part_text(),
- *      html_to_text()) or multipart prologue holding a DSN, auto-reply or
+ *      part (its text made exactly as the analysis makes it: usc_part_text(),
+ *      usc_html_to_text()) or multipart prologue holding a DSN, auto-reply or
  *      challenge body marker or "notificationtype";
  *   S1 no From mailbox whose local part or display name contains a daemon
  *      or scanner name (no daemon, weak daemon or virus sender);
@@ -49,15 +49,14 @@
 
 #include <string.h>
 
-/* The tables the analysis decides with; this file reads only some. */
+/* The analysis' tables and its own text helpers (usc_part_text,
+ * usc_html_to_text, usc_prefix_any): the screen must read a part exactly as
+ * the analysis does. This file reads only some of the tables. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-const-variable"
 #pragma GCC diagnostic ignored "-Wunused-variable"
-#include "usc-bounce-tables.h"
+#include "usc-bounce-private.h"
 #pragma GCC diagnostic pop
-
-#define N(a) G_N_ELEMENTS (a)
-#define SCREEN_TEXT_MAX (512 * 1024)  /* usc-bounce.c TEXT_MAX: text kept per part */
 
 gboolean
 usc_screen_enabled (void)
@@ -70,21 +69,6 @@ usc_screen_enabled (void)
     g_once_init_leave (&once, 1);
   }
   return on;
-}
-
-/* usc-bounce.c's prefix_any(), exactly (used where the screen needs the
- * analysis' own answer, not a weaker one). */
-static gboolean
-prefix_any (const char *s, const char *const *tab, gsize n)
-{
-  if (s == NULL)
-    return FALSE;
-  while (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')
-    s++;
-  for (gsize i = 0; i < n; i++)
-    if (g_str_has_prefix (s, tab[i]))
-      return TRUE;
-  return FALSE;
 }
 
 /* ---- the words the text is searched for ----
@@ -306,7 +290,7 @@ fields_are_plain (GMimeObject *top)
     char *ln = g_ascii_strdown (name, -1);
     gboolean bad = strcmp (ln, "x-failed-recipients") == 0 || strcmp (ln, "auto-submitted") == 0 ||
                    strcmp (ln, "x-auto-response-suppress") == 0 || strstr (ln, "virus") != NULL ||
-                   prefix_any (ln, challenge_header_prefixes, N (challenge_header_prefixes));
+                   usc_prefix_any (ln, challenge_header_prefixes, N (challenge_header_prefixes), NULL);
     for (gsize k = 0; k < N (challenge_headers) && !bad; k++)
       bad = g_ascii_strcasecmp (ln, challenge_headers[k]) == 0;
     for (gsize k = 0; k < N (exchange_rule_headers) && !bad; k++)
@@ -339,90 +323,6 @@ fields_are_plain (GMimeObject *top)
       return FALSE;
   }
   return TRUE;
-}
-
-/* usc-bounce.c's html_to_text(), exactly: the analysis reads an HTML
- * part's text so (tags out, a few entities decoded, line breaks for block
- * tags), and so must the screen. */
-static char *
-html_to_text (const char *h)
-{
-  GString *s = g_string_new (NULL);
-  char *lc = g_ascii_strdown (h, -1);
-  const char *p = h;
-  while (*p) {
-    if (*p == '<') {
-      const char *e = strchr (p, '>');
-      if (!e)
-        break;
-      char t[8] = { 0 };
-      gsize k = 0;
-      const char *q = p + 1;
-      if (*q == '/')
-        q++;
-      while (k < 7 && g_ascii_isalpha (q[k])) {
-        t[k] = g_ascii_tolower (q[k]);
-        k++;
-      }
-      if (!strcmp (t, "br") || !strcmp (t, "p") || !strcmp (t, "div") || !strcmp (t, "tr") ||
-          !strcmp (t, "li") || !strcmp (t, "pre") || !strcmp (t, "h1") || !strcmp (t, "h2") ||
-          !strcmp (t, "table"))
-        g_string_append_c (s, '\n');
-      else if (!strcmp (t, "td") || !strcmp (t, "th"))
-        g_string_append_c (s, '\t');
-      if (p[1] != '/' && (!strcmp (t, "style") || !strcmp (t, "script"))) {
-        const char *close = strstr (lc + (e - h), t[1] == 't' ? "</style" : "</script");
-        e = close ? strchr (h + (close - lc), '>') : NULL;
-        if (!e)
-          break;
-      }
-      p = e + 1;
-    } else if (*p == '&') {
-      static const struct { const char *e; const char *r; } ents[] = {
-        { "&lt;", "<" }, { "&gt;", ">" }, { "&amp;", "&" }, { "&nbsp;", " " },
-        { "&quot;", "\"" }, { "&#39;", "'" }, { "&#64;", "@" }, { "&#60;", "<" }, { "&#62;", ">" },
-      };
-      gboolean done = FALSE;
-      for (guint i = 0; i < N (ents); i++)
-        if (g_ascii_strncasecmp (p, ents[i].e, strlen (ents[i].e)) == 0) {
-          g_string_append (s, ents[i].r);
-          p += strlen (ents[i].e);
-          done = TRUE;
-          break;
-        }
-      if (!done)
-        g_string_append_c (s, *p++);
-    } else {
-      g_string_append_c (s, *p++);
-    }
-  }
-  g_free (lc);
-  return g_string_free (s, FALSE);
-}
-
-/* usc-bounce.c's part_text(), exactly: a leaf's decoded text in UTF-8. */
-static char *
-part_text (GMimeObject *part, gsize max)
-{
-  GByteArray *ba = usc_mime_part_content (part, max);
-  if (ba == NULL)
-    return NULL;
-  for (guint i = 0; i < ba->len; i++)
-    if (ba->data[i] == 0)
-      ba->data[i] = ' ';
-  const char *charset = g_mime_object_get_content_type_parameter (part, "charset");
-  char *out = NULL;
-  if (charset && g_ascii_strcasecmp (charset, "utf-8") != 0 && g_ascii_strcasecmp (charset, "us-ascii") != 0 &&
-      !g_utf8_validate ((const char *) ba->data, ba->len, NULL))
-    out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
-                                   g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
-  else if (charset && g_ascii_strncasecmp (charset, "iso-2022", 8) == 0)
-    out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
-                                   g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
-  if (out == NULL)
-    out = g_utf8_make_valid ((const char *) ba->data, ba->len);
-  g_byte_array_unref (ba);
-  return out;
 }
 
 typedef struct {
@@ -460,9 +360,9 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
         strstr (mt, "feedback-report")) {
       ok = FALSE;
     } else if (g_str_has_prefix (mt, "text/")) {
-      char *t = part_text (o, SCREEN_TEXT_MAX);
+      char *t = usc_part_text (o, TEXT_MAX);
       if (t && strcmp (mt, "text/html") == 0) {
-        char *h = html_to_text (t);
+        char *h = usc_html_to_text (t);
         g_free (t);
         t = h;
       }
