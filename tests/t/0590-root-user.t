@@ -103,12 +103,16 @@ is "$?" 0 "--user root (told so explicitly): exit 0"
 # not root: cannot become another user
 if command -v setpriv >/dev/null 2>&1; then
   cp "$DFIX/ham.msg" "$A/ham.msg" && chmod 644 "$A/ham.msg"
+  # The binary nobody runs is a copy in a world-readable directory: the
+  # checkout may sit under a private directory (/root, mode 0700).
+  NU="$TMP/nobody-bin/unscatter"
+  mkdir -p "$TMP/nobody-bin" && cp "$UNSCATTER" "$NU" && chmod -R a+rX "$TMP/nobody-bin"
   setpriv --reuid="$NOBODY" --regid="$NOGROUP" --clear-groups env HOME="$A" \
-    "$UNSCATTER" deliver --user root --maildir "$A/Mine" < "$A/ham.msg" 2>"$TMP/err"
+    "$NU" deliver --user root --maildir "$A/Mine" < "$A/ham.msg" 2>"$TMP/err"
   is "$?" 75 "nobody with --user root: exit 75"
   [ ! -e "$A/Mine" ] && ok "nobody with --user root: nothing created" || not_ok "nobody with --user root: nothing created"
   setpriv --reuid="$NOBODY" --regid="$NOGROUP" --clear-groups env HOME="$A" \
-    "$UNSCATTER" deliver --user nobody --maildir "$A/Mine" < "$A/ham.msg" 2>"$TMP/err"
+    "$NU" deliver --user nobody --maildir "$A/Mine" < "$A/ham.msg" 2>"$TMP/err"
   is "$?" 0 "nobody with --user nobody (itself): exit 0"
 else
   skip "setpriv not found: a user who is not root"
