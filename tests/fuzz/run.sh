@@ -34,11 +34,20 @@ fi
 echo "fuzz: -seed=$seed FUZZ_SECONDS=$secs (replay: make fuzz FUZZ_SEED=$seed FUZZ_SECONDS=$secs)"
 mkdir -p "$out/obj"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN -I$build -I$src/src -I$src/tests/fuzz $(pkg-config --cflags gmime-3.0 glib-2.0 sqlite3) $(pkg-config --cflags libmagic 2>/dev/null)"
-LIBS="$(pkg-config --libs gmime-3.0 glib-2.0 sqlite3) $(pkg-config --libs libmagic 2>/dev/null || echo -lmagic)"
+# The library's own dependencies, as configure found them (make fuzz passes
+# them; run by hand, pkg-config is asked for the same list).
+deps_cflags=${FUZZ_DEPS_CFLAGS:-$(pkg-config --cflags gmime-3.0 glib-2.0 sqlite3 2>/dev/null) $(pkg-config --cflags libmagic hiredis libmaxminddb 2>/dev/null)}
+deps_libs=${FUZZ_DEPS_LIBS:-$(pkg-config --libs gmime-3.0 glib-2.0 sqlite3) -lmagic $(pkg-config --libs hiredis 2>/dev/null) $(pkg-config --libs libmaxminddb 2>/dev/null)}
+CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN -I$build -I$src/src -I$src/tests/fuzz $deps_cflags"
+LIBS="$deps_libs"
 # ---- build (only what changed) ----
 objs=
-for f in "$src"/src/usc-*.c; do
+# the library's sources as the Makefile lists them (the Redis files only when
+# configure found hiredis); by hand: every src/usc-*.c
+sources=
+for f in ${FUZZ_SOURCES:-}; do sources="$sources $src/$f"; done
+[ -n "$sources" ] || sources=$(ls "$src"/src/usc-*.c)
+for f in $sources; do
   o=$out/obj/$(basename "$f" .c).o
   if [ ! -f "$o" ] || [ -n "$(find "$src/src" "$build/config.h" -newer "$o" \( -name '*.[ch]' -o -name '*.def' \) 2>/dev/null | head -1)" ]; then
     $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$f" -o "$o" || exit 1
