@@ -67,7 +67,11 @@ for eml in sorted(res):
     cat = {"kind":"kind","verdict":"verdict","message_id":"msgid","recipient":"rcpt","status":"status","mta_family":"family"}
     for k, v in keys:
         if k not in cat: continue
-        if k == "kind": got = r.get("kind"); ok = got == v
+        if k == "kind":
+            got = r.get("kind"); ok = got == v
+            # any-bounce: bounce (of whatever kind) or not, right
+            tot["any-bounce"] += 1
+            good["any-bounce"] += (got not in (None, "not-bounce")) == (v != "not-bounce")
         elif k == "verdict": got = r.get("verdict"); ok = got == v
         elif k == "message_id": got = orig.get("message_ids") or []; ok = v in got
         elif k == "recipient": got = orig.get("recipients") or []; ok = v.lower() in got
@@ -82,6 +86,6 @@ for eml in sorted(res):
         else: misses.append("%s (unknown MTA: null expected) got mta_family=%s" % (name, r.get("mta_family")))
 for m in misses: print("MISS", m)
 print("files: %d" % len(res))
-for c in ["kind","msgid","rcpt","status","verdict","family","family-null"]:
+for c in ["kind","any-bounce","msgid","rcpt","status","verdict","family","family-null"]:
     if tot[c]: print("%-11s %3d/%-3d %5.1f%%" % (c, good[c], tot[c], 100.0*good[c]/tot[c]))
 print("ham false positives: %d/%d" % (hamfp, nham))
