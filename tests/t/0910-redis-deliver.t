@@ -21,7 +21,7 @@ GEN="$DFIX/bounce-genuine.msg" FORGED="$DFIX/bounce-forged.msg"
 
 "$UNSCATTER" record --config "$TMP/hostA" "$DFIX/sent-original.msg" 2>"$TMP/err"
 is "$?" 0 "host A records the sent message"
-is "$(rcli a hget 'unscatter:{'"$(id -un)"'}:meta' v)" 1 "the record's keys carry the user as hash tag"
+is "$(rcli a hget 'unscatter:{'"$(id -un)"'}:meta' v)" 2 "the record (layout 2)'s keys carry the user as hash tag"
 run_rc "$UNSCATTER" deliver --config "$TMP/hostB" --maildir "$M" < "$GEN"
 is "$rc" 0 "host B delivers the genuine bounce"
 f=$(ls "$M/new" | head -n 1)
