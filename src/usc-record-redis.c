@@ -58,13 +58,12 @@
 #define BUCKET_DAYS 15
 #define BUCKET_SECONDS ((gint64) BUCKET_DAYS * 86400)
 #define MAX_RCPT_DAYS 800
-/* A bucket is split (its shards doubled) when it holds more than
- * SPLIT_FILL entries per shard, and an entry is not added to a shard of
- * SHARD_CAP entries before the split: so that every shard stays within
- * Redis's compact listpack encoding (hash-max-listpack-entries, default
- * 128). */
-#define SPLIT_FILL 64
-#define SHARD_CAP 112
+/* Linear hashing: a bucket of n shards gets one more (half of one shard's
+ * entries move into it, in one short script) when it holds more than
+ * SPLIT_FILL entries per shard, so that every shard stays within Redis's
+ * compact listpack encoding (hash-max-listpack-entries, default 128: an
+ * unsplit shard holds about twice the average). */
+#define SPLIT_FILL 48
 #define MAX_SHARDS 65536
 /* Recipient keys in a bucket's value; more go into continuation fields of
  * CONT_KEYS each (a listpack value is at most hash-max-listpack-value, 64
@@ -85,6 +84,7 @@ typedef struct {
   gint64    dlo, dhi;    /* the days of the oldest and newest Date (dhi < dlo: none) */
   gint64    sb0;         /* shards[i]: the shard count of bucket sb0 + i */
   GArray   *shards;      /* guint32 */
+  GArray   *fill;        /* gint64: the entries of bucket sb0 + i */
 } RedisBe;
 
 /* ------------------------------------------------------------------------ */
@@ -92,7 +92,7 @@ typedef struct {
 
 /* KEYS: meta. ARGV: create (0/1), the first and the last live bucket, the
  * bucket length. Returns {exists, since, count, cut, first and last day of
- * a Date, then the shard count of each live bucket}. */
+ * a Date, then the shard count and the entries of each live bucket}. */
 static const char SCRIPT_OPEN[] =
   "local v = redis.call('HGET', KEYS[1], 'v')\n"
   "if not v then\n"
@@ -113,6 +113,7 @@ static const char SCRIPT_OPEN[] =
   "  local f = redis.call('HMGET', KEYS[1], 'c' .. b, 's' .. b)\n"
   "  n = n + (tonumber(f[1]) or 0)\n"
   "  out[#out + 1] = tonumber(f[2]) or 1\n"
+  "  out[#out + 1] = tonumber(f[1]) or 0\n"
   "end\n"
   "out[3] = n\n"
   "return out\n";
@@ -140,8 +141,8 @@ static const char SCRIPT_OPEN[] =
  * 6 its number, 7 min (date, recorded), 8 the first live bucket, 9 the
  * bucket length, 10 the Date's day, 11.. the shard count of each live
  * bucket, then continuation fields and values. Returns 1 added, 0 present,
- * 2 added (and the target bucket should be split), -2 stale shard counts,
- * -3 not added: split the target bucket first. */
+ * 2 added (and the target bucket should get a shard more), -2 stale shard
+ * counts. */
 static const char SCRIPT_ADD[] =
   "local nb = #KEYS - 2\n"
   CHECK_SHARDS ("8", "11", "nb")
@@ -153,7 +154,6 @@ static const char SCRIPT_ADD[] =
   "local t = KEYS[1 + ti]\n"
   "local shards = tonumber(ARGV[10 + ti])\n"
   "local b = ARGV[6]\n"
-  "if shards < " G_STRINGIFY (MAX_SHARDS) " and redis.call('HLEN', t) >= " G_STRINGIFY (SHARD_CAP) " then return -3 end\n"
   "local exp = tonumber(ARGV[5])\n"
   "local function extend(k)\n"
   "  local e = redis.call('EXPIRETIME', k)\n"
@@ -191,34 +191,35 @@ static const char SCRIPT_ADD[] =
   "if shards < " G_STRINGIFY (MAX_SHARDS) " and c > " G_STRINGIFY (SPLIT_FILL) " * shards then return 2 end\n"
   "return 1\n";
 
-/* KEYS: meta, the 2S shards of bucket ARGV[1] (0 .. 2S-1), ARGV[2] = S.
- * Moves each entry of shard j whose id (its last two bytes) mod 2S is
- * j + S there, then records 2S. 1 split, 0 someone else did. */
+/* KEYS: meta, the shard to split (n - S, S the largest power of two not
+ * above n) and the new one (n) of bucket ARGV[1], ARGV[2] = n. Moves the
+ * entries whose id (its last two bytes) mod 2S is n into the new shard and
+ * records n + 1. 1 split, 0 someone else did. */
 static const char SCRIPT_SPLIT[] =
-  "local b, s = ARGV[1], tonumber(ARGV[2])\n"
-  "if (tonumber(redis.call('HGET', KEYS[1], 's' .. b)) or 1) ~= s then return 0 end\n"
-  "for j = 0, s - 1 do\n"
-  "  local src, dst = KEYS[2 + j], KEYS[2 + j + s]\n"
-  "  local all = redis.call('HGETALL', src)\n"
-  "  local hs, hd = {}, {}\n"
-  "  for k = 1, #all, 2 do\n"
-  "    local f = all[k]\n"
-  "    local lo = string.byte(f, 7) * 256 + string.byte(f, 8)\n"
-  "    if math.floor(lo / s) % 2 == 1 then\n"
-  "      hs[#hs + 1] = f\n"
-  "      hs[#hs + 1] = all[k + 1]\n"
-  "      hd[#hd + 1] = f\n"
-  "    end\n"
-  "    if #hd == 200 or (k + 2 > #all and #hd > 0) then\n"
-  "      redis.call('HSET', dst, unpack(hs))\n"
-  "      redis.call('HDEL', src, unpack(hd))\n"
-  "      hs, hd = {}, {}\n"
-  "    end\n"
+  "local b, n = ARGV[1], tonumber(ARGV[2])\n"
+  "if (tonumber(redis.call('HGET', KEYS[1], 's' .. b)) or 1) ~= n then return 0 end\n"
+  "local s = 1\n"
+  "while s * 2 <= n do s = s * 2 end\n"
+  "local src, dst = KEYS[2], KEYS[3]\n"
+  "local all = redis.call('HGETALL', src)\n"
+  "local hs, hd = {}, {}\n"
+  "for k = 1, #all, 2 do\n"
+  "  local f = all[k]\n"
+  "  local lo = string.byte(f, 7) * 256 + string.byte(f, 8)\n"
+  "  if math.floor(lo / s) % 2 == 1 then\n"
+  "    hs[#hs + 1] = f\n"
+  "    hs[#hs + 1] = all[k + 1]\n"
+  "    hd[#hd + 1] = f\n"
   "  end\n"
-  "  local e = redis.call('EXPIRETIME', src)\n"
-  "  if e > 0 and redis.call('EXISTS', dst) == 1 then redis.call('EXPIREAT', dst, e) end\n"
+  "  if #hd == 200 or (k + 2 > #all and #hd > 0) then\n"
+  "    redis.call('HSET', dst, unpack(hs))\n"
+  "    redis.call('HDEL', src, unpack(hd))\n"
+  "    hs, hd = {}, {}\n"
+  "  end\n"
   "end\n"
-  "redis.call('HSET', KEYS[1], 's' .. b, tostring(2 * s))\n"
+  "local e = redis.call('EXPIRETIME', src)\n"
+  "if e > 0 and redis.call('EXISTS', dst) == 1 then redis.call('EXPIREAT', dst, e) end\n"
+  "redis.call('HSET', KEYS[1], 's' .. b, tostring(n + 1))\n"
   "return 1\n";
 
 /* KEYS: meta, the shard of the id in each live bucket. ARGV: id, cutoff,
@@ -448,12 +449,25 @@ shards_of (const RedisBe *s, gint64 b)
   return g_array_index (s->shards, guint32, b - s->sb0);
 }
 
-/* The shard of @id in a bucket of @n shards: its low bits (the script's
- * split uses the id's last two bytes the same way). */
+/* The largest power of two not above @n (>= 1). */
+static guint
+low_pow2 (guint n)
+{
+  guint p = 1;
+  while (p * 2 <= n)
+    p *= 2;
+  return p;
+}
+
+/* The shard of @id in a bucket of @n shards (linear hashing on the id's
+ * last two bytes, as the split script moves them): id mod 2S, or id mod S
+ * when that shard is not there yet. */
 static guint
 shard_index (gint64 id, guint n)
 {
-  return (guint) ((guint64) id & 0xffff) & (n - 1);
+  guint lo = (guint) ((guint64) id & 0xffff), two = 2 * low_pow2 (n);
+  guint j = lo & (two - 1);
+  return j >= n ? j - two / 2 : j;
 }
 
 static void
@@ -488,19 +502,22 @@ load_meta (RedisBe *s, gboolean create, GError **error)
   gboolean ok = n >= 6;
   for (int i = 0; ok && i < 6; i++)
     ok = usc_redis_reply_integer (usc_redis_reply_element (rep, i), &v[i]);
-  if (ok && v[0] == 1 && n != 6 + (gsize) (b1 - b0 + 1))
+  if (ok && v[0] == 1 && n != 6 + 2 * (gsize) (b1 - b0 + 1))
     ok = FALSE;
   GArray *shards = g_array_new (FALSE, FALSE, sizeof (guint32));
-  for (gsize i = 6; ok && i < n; i++) {
-    gint64 sh;
+  GArray *fill = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (gsize i = 6; ok && i + 1 < n; i += 2) {
+    gint64 sh, entries;
     ok = usc_redis_reply_integer (usc_redis_reply_element (rep, i), &sh) && sh >= 1 && sh <= MAX_SHARDS
-         && (sh & (sh - 1)) == 0;
+         && usc_redis_reply_integer (usc_redis_reply_element (rep, i + 1), &entries);
     guint32 v32 = (guint32) sh;
     g_array_append_val (shards, v32);
+    g_array_append_val (fill, entries);
   }
   usc_redis_reply_free (&rep);
   if (!ok) {
     g_array_free (shards, TRUE);
+    g_array_free (fill, TRUE);
     g_set_error (error, USC_ERROR, USC_ERROR_IO, "Redis %s: open: an unexpected reply", usc_redis_name (s->r));
     return -1;
   }
@@ -512,7 +529,10 @@ load_meta (RedisBe *s, gboolean create, GError **error)
   s->dhi = v[5];
   if (s->shards)
     g_array_free (s->shards, TRUE);
+  if (s->fill)
+    g_array_free (s->fill, TRUE);
   s->shards = shards;
+  s->fill = fill;
   s->sb0 = b0;
   s->loaded = TRUE;
   return 0;
@@ -545,22 +565,32 @@ stale (RedisBe *s, int *tries, const char *what, GError **error)
   return load_meta (s, FALSE, error);
 }
 
-/* Double the shards of bucket @b (from @n, as last read); another host
+/* The command giving bucket @b (of @n shards) one shard more, into @c
+ * (initialised here); FALSE when it has the most already. */
+static gboolean
+build_split (RedisBe *s, gint64 b, guint n, Cmd *c)
+{
+  if (n >= MAX_SHARDS)
+    return FALSE;
+  cmd_init (c);
+  cmd_eval (c, SCRIPT_SPLIT);
+  cmd_add (c, "3");
+  cmd_add_key (c, s, "meta", G_MININT64);
+  cmd_add_shard (c, s, b, n - low_pow2 (n));
+  cmd_add_shard (c, s, b, n);
+  cmd_add_int (c, b);
+  cmd_add_int (c, n);
+  return TRUE;
+}
+
+/* One shard more for bucket @b (of @n shards, as last read); another host
  * doing it first is fine. */
 static int
 split_bucket (RedisBe *s, gint64 b, guint n, GError **error)
 {
-  if (n >= MAX_SHARDS)
-    return 0;
   Cmd c;
-  cmd_init (&c);
-  cmd_eval (&c, SCRIPT_SPLIT);
-  cmd_add_int (&c, 1 + 2 * (gint64) n);
-  cmd_add_key (&c, s, "meta", G_MININT64);
-  for (guint j = 0; j < 2 * n; j++)
-    cmd_add_shard (&c, s, b, j);
-  cmd_add_int (&c, b);
-  cmd_add_int (&c, n);
+  if (!build_split (s, b, n, &c))
+    return 0;
   UscRedisReply *rep = cmd_run (s, &c, "split a bucket", error);
   cmd_clear (&c);
   if (rep == NULL)
@@ -583,6 +613,8 @@ redis_close (gpointer be)
   g_free (s->prefix);
   if (s->shards)
     g_array_free (s->shards, TRUE);
+  if (s->fill)
+    g_array_free (s->fill, TRUE);
   g_free (s);
 }
 
@@ -757,8 +789,9 @@ added (RedisBe *s, gint64 date, gint64 recorded)
   }
 }
 
-/* Add one entry: 1 added, 0 present, -1 error; splitting its bucket when
- * the script asks for it and retrying when another host split one. */
+/* Add one entry: 1 added, 0 present, -1 error; giving its bucket a shard
+ * more when the script asks for it and retrying when another host split
+ * one meanwhile. */
 static int
 add_one (RedisBe *s, const UscRecordEntry *e, GError **error)
 {
@@ -773,27 +806,21 @@ add_one (RedisBe *s, const UscRecordEntry *e, GError **error)
     if (rep == NULL)
       return -1;
     gint64 v = int_reply (s, rep, "add", error);
-    if (v < -3 || v == -1 || v > 2) {
+    if (v < -2 || v == -1 || v > 2) {
       if (v != -1)
         g_set_error (error, USC_ERROR, USC_ERROR_IO, "Redis %s: add: an unexpected reply", usc_redis_name (s->r));
       return -1;
     }
-    if (v == 1 || v == 2)
-      added (s, e->date, e->recorded);
-    if (v == 2 || v == -3) {
-      if (split_bucket (s, b, shards_of (s, b), error) < 0)
-        return -1;
-    } else if (v == -2) {
+    if (v == -2) {
       if (stale (s, &tries, "add", error) < 0)
         return -1;
+      continue;
     }
-    if (v >= 0)
-      return v == 0 ? 0 : 1;
-    if (v == -3 && ++tries > MAX_STALE + 16) {
-      g_set_error (error, USC_ERROR, USC_ERROR_TEMPFAIL, "Redis %s: add: the bucket cannot be split",
-                   usc_redis_name (s->r));
+    if (v >= 1)
+      added (s, e->date, e->recorded);
+    if (v == 2 && split_bucket (s, b, shards_of (s, b), error) < 0)
       return -1;
-    }
+    return v == 0 ? 0 : 1;
   }
 }
 
@@ -808,33 +835,72 @@ redis_add (gpointer be, gint64 id, gint64 date, gint64 recorded, const gint64 *r
   return add_one (s, &e, error);
 }
 
-/* An import's entries, pipelined: SCRIPT LOAD, then one EVALSHA each; the
- * buckets that asked for a split are split after the batch, and the entries
- * refused meanwhile (a full shard, another host's split) added one by one. */
+static gint64
+bucket_of (const RedisBe *s, gint64 recorded, gint64 now)
+{
+  gint64 b0, b1;
+  live_buckets (s, now, &b0, &b1);
+  return MIN (floordiv (recorded, BUCKET_SECONDS), b1);
+}
+
+/* An import's entries, pipelined: SCRIPT LOAD, the splits that make room
+ * for the batch in each bucket (so that no shard outgrows its compact
+ * encoding meanwhile), then one EVALSHA each; the entries refused because
+ * another host split a bucket meanwhile are added one by one. */
 static int
 redis_add_many (gpointer be, const UscRecordEntry *e, guint n, int *results_r, GError **error)
 {
   RedisBe *s = be;
   if (ensure_loaded (s, error) < 0)
     return -1;
-  Cmd *cmds = g_new0 (Cmd, n + 1);
-  int *argcs = g_new (int, n + 1);
-  const char *const **argvs = g_new (const char *const *, n + 1);
-  const gsize **lens = g_new (const gsize *, n + 1);
-  guint *which = g_new (guint, n + 1);
-  gint64 *bucket = g_new (gint64, n + 1);
-  UscRedisReply **replies = g_new0 (UscRedisReply *, n + 1);
+  gint64 now = usc_now ();
+  guint nb = s->shards->len;
+  /* The shards each live bucket needs after the batch. */
+  gint64 *want = g_new0 (gint64, nb);
+  for (guint i = 0; i < n; i++) {
+    gint64 b = bucket_of (s, e[i].recorded, now) - s->sb0;
+    if (b >= 0 && b < (gint64) nb && e[i].recorded >= cutoff (s, now))
+      want[b]++;
+  }
+  guint n_split = 0;
+  for (guint k = 0; k < nb; k++) {
+    gint64 need = (g_array_index (s->fill, gint64, k) + want[k] + SPLIT_FILL - 1) / SPLIT_FILL;
+    need = CLAMP (need, 1, MAX_SHARDS);
+    guint have = g_array_index (s->shards, guint32, k);
+    want[k] = need > have ? need : have;
+    n_split += (guint) (want[k] - have);
+  }
+  guint total = 2 + n_split + n;
+  Cmd *cmds = g_new0 (Cmd, total);
+  int *argcs = g_new (int, total);
+  const char *const **argvs = g_new (const char *const *, total);
+  const gsize **lens = g_new (const gsize *, total);
+  guint *which = g_new (guint, total);
+  UscRedisReply **replies = g_new0 (UscRedisReply *, total);
   GArray *again = g_array_new (FALSE, FALSE, sizeof (guint));
-  GArray *split = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint m = 0;
   cmd_init (&cmds[m]);
   cmd_add (&cmds[m], "SCRIPT");
   cmd_add (&cmds[m], "LOAD");
   cmd_add (&cmds[m], SCRIPT_ADD);
-  m++;
+  which[m++] = G_MAXUINT;
+  cmd_init (&cmds[m]);
+  cmd_add (&cmds[m], "SCRIPT");
+  cmd_add (&cmds[m], "LOAD");
+  cmd_add (&cmds[m], SCRIPT_SPLIT);
+  which[m++] = G_MAXUINT;
+  for (guint k = 0; k < nb; k++) {
+    guint32 *have = &g_array_index (s->shards, guint32, k);
+    while (*have < want[k] && build_split (s, s->sb0 + k, *have, &cmds[m])) {
+      which[m++] = G_MAXUINT - 1;
+      (*have)++;   /* what the adds below assume */
+    }
+  }
+  guint first_add = m;
   for (guint i = 0; i < n; i++) {
     results_r[i] = 0;
-    if (build_add (s, e[i].id, e[i].date, e[i].recorded, e[i].rcpts, e[i].n_rcpts, &cmds[m], &bucket[m]))
+    gint64 b;
+    if (build_add (s, e[i].id, e[i].date, e[i].recorded, e[i].rcpts, e[i].n_rcpts, &cmds[m], &b))
       which[m++] = i;
   }
   for (guint j = 0; j < m; j++) {
@@ -844,43 +910,29 @@ redis_add_many (gpointer be, const UscRecordEntry *e, guint n, int *results_r, G
   }
   GError *local = NULL;
   int rc = usc_redis_pipeline (s->r, m, argcs, argvs, lens, replies, &local);
-  for (guint j = 1; rc == 0 && j < m; j++) {
+  for (guint j = 2; rc == 0 && j < m; j++) {
     gint64 v;
-    if (!usc_redis_reply_integer (replies[j], &v) || v < -3 || v == -1 || v > 2) {
+    if (!usc_redis_reply_integer (replies[j], &v) || (j >= first_add && (v < -2 || v == -1 || v > 2))) {
       g_set_error (&local, USC_ERROR, USC_ERROR_IO, "Redis %s: an unexpected reply", usc_redis_name (s->r));
       rc = -1;
       break;
     }
-    if (v == 1 || v == 2) {
+    if (j < first_add)
+      continue;   /* a split: 0 when another host was first (the adds then say -2) */
+    if (v >= 1) {
       results_r[which[j]] = 1;
       added (s, e[which[j]].date, e[which[j]].recorded);
     }
-    if (v < 0)
+    if (v == -2)
       g_array_append_val (again, which[j]);
-    if (v == 2 || v == -3) {
-      gboolean known = FALSE;
-      for (guint k = 0; k < split->len && !known; k++)
-        known = g_array_index (split, gint64, k) == bucket[j];
-      if (!known)
-        g_array_append_val (split, bucket[j]);
-    }
   }
   for (guint j = 0; j < m; j++) {
     usc_redis_reply_free (&replies[j]);
     cmd_clear (&cmds[j]);
   }
-  /* The splits asked for, once each, then what was refused. */
-  if (rc == 0 && split->len > 0) {
-    guint32 *was = g_new (guint32, split->len);
-    for (guint k = 0; k < split->len; k++)
-      was[k] = shards_of (s, g_array_index (split, gint64, k));
-    for (guint k = 0; rc == 0 && k < split->len; k++)
-      if (split_bucket (s, g_array_index (split, gint64, k), was[k], &local) < 0)
-        rc = -1;
-    g_free (was);
-  } else if (rc == 0 && again->len > 0 && load_meta (s, FALSE, &local) < 0) {
+  /* The next batch's splits come from the counts read now. */
+  if (rc == 0 && load_meta (s, FALSE, &local) < 0)
     rc = -1;
-  }
   for (guint k = 0; rc == 0 && k < again->len; k++) {
     guint i = g_array_index (again, guint, k);
     int r1 = add_one (s, &e[i], &local);
@@ -893,15 +945,16 @@ redis_add_many (gpointer be, const UscRecordEntry *e, guint n, int *results_r, G
     g_prefix_error (&local, "import: ");
     g_propagate_error (error, local);
   }
+  if (rc < 0)
+    s->loaded = FALSE;
+  g_free (want);
   g_free (cmds);
   g_free (argcs);
   g_free (argvs);
   g_free (lens);
   g_free (which);
-  g_free (bucket);
   g_free (replies);
   g_array_free (again, TRUE);
-  g_array_free (split, TRUE);
   return rc;
 }
 
