@@ -10,6 +10,7 @@
 #include "usc-sniff.h"
 #include "usc-bounce-tables.h"
 #include "usc-match.h"
+#include "usc-mime-walk.h"
 
 #include <string.h>
 
@@ -50,10 +51,10 @@ typedef struct {
 typedef struct {
   UscMessage *msg;
   UscBounce *b;
-  guint parts;
   guint max_depth;
   guint level;          /* 0; 1 while analysing a bounce returned inside a bounce */
   UscBounce *inner;     /* that inner bounce's analysis, or NULL */
+  guint inner_at;       /* its index in @returned */
   char *own_id;
   /* own headers */
   char *from_addr;      /* lower */
@@ -211,7 +212,7 @@ char *usc_msgid_in (const char *v, gboolean need_angle);
 char *usc_short_copy (const char *s, gsize max);
 char *usc_html_to_text (const char *h);
 /* Decoded text of a leaf part in UTF-8 (at most @max bytes of content), NUL
- * bytes made spaces; newly allocated, or NULL. (usc-bounce-walk.c; the
+ * bytes made spaces; newly allocated, or NULL. (usc-bounce-part.c; the
  * screen reads parts through it too.) */
 char *usc_part_text (GMimeObject *part, gsize max);
 const char *usc_hdr (GMimeObject *o, const char *name);
@@ -229,10 +230,26 @@ gboolean usc_has_mailbox (const char *a);
  * space (a fold: "\n\tby", a tab) precedes it. */
 void usc_cut_by_clause (char *lc);
 
+/* ---- usc-bounce-part.c ---- */
+/* A header-only block (text/rfc822-headers) parsed as a message, drawing
+ * on @budget (the message's); leading blank lines skipped. New, or NULL. */
+GMimeMessage *usc_parse_header_block (const char *data, gsize len, UscBudget *budget);
+/* Does @data start with a header field ("Received: ...")? */
+gboolean usc_looks_like_field_n (const char *data, gsize len);
+/* An embedded message, leading blank lines skipped; drawing on @budget. */
+GMimeMessage *usc_embedded_message (const char *data, gsize len, UscBudget *budget);
+/* A text part that is really a message file: named *.eml, or an
+ * attachment whose content starts with header fields. */
+gboolean usc_is_message_file (GMimeObject *o);
+/* What libmagic says a payload is (b->payload_types, b->executable). */
+void usc_sniff_payload (UscBounce *b, GMimeObject *part);
+
 /* ---- usc-bounce-walk.c ---- */
 void usc_add_returned (Ctx *c, GMimeMessage *m, const char *source);
-void usc_sniff_payload (Ctx *c, GMimeObject *part);
-void usc_bounce_walk (Ctx *c, GMimeObject *o, guint depth);
+/* Walk the notice's MIME tree from @body (usc-mime-walk.h, the visitors and
+ * the content type -> handler table in usc-bounce-walk.c): its text, its
+ * reports, the returned originals and the payloads to sniff. */
+void usc_bounce_walk (Ctx *c, GMimeObject *body);
 
 /* ---- usc-bounce-copy.c ---- */
 /* A site's own separator line: "=== The message you sent follows ===",
@@ -329,6 +346,9 @@ gboolean usc_looks_like_bounce (GMimeMessage *m);
 /* Does In-Reply-To (or else References) name a message of another domain
  * than the sender's? */
 gboolean usc_foreign_reference (Ctx *c);
+/* The analysis of a bounce returned inside this one (c->inner, at
+ * c->inner_at of c->returned), before the IDs are collected. */
+void usc_analyze_inner (Ctx *c);
 /* The original's Message-IDs, best first (see the ranks at each source). */
 void usc_collect_ids (Ctx *c, const Evidence *e, UscKind kind);
 /* Subject, Date, ENVID and envelope sender of the original. */
