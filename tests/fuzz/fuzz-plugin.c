@@ -48,7 +48,7 @@ fuzz_plugin_remove (void)
 static void
 fuzz_plugin_cleanup (void)
 {
-  unscatter_glue_user_free (&fuzz_plugin_user);
+  unscatter_glue_user_release (&fuzz_plugin_user);
   fuzz_plugin_remove ();
   g_rmdir (fuzz_plugin_home);
 }
@@ -56,7 +56,7 @@ fuzz_plugin_cleanup (void)
 static void
 fuzz_plugin_reset (void)
 {
-  unscatter_glue_user_free (&fuzz_plugin_user);
+  unscatter_glue_user_release (&fuzz_plugin_user);
   if (fuzz_plugin_home == NULL) {
     const char *base = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && access ("/dev/shm", W_OK) == 0
                        ? "/dev/shm" : g_get_tmp_dir ();
@@ -67,7 +67,7 @@ fuzz_plugin_reset (void)
   }
   fuzz_plugin_remove ();
   char *record = g_build_filename (fuzz_plugin_home, "record.db", NULL);
-  fuzz_plugin_user = unscatter_glue_user_new (fuzz_plugin_home, NULL, record);
+  fuzz_plugin_user = unscatter_glue_user_get (fuzz_plugin_home, NULL, record);
   g_free (record);
 }
 
