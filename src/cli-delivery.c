@@ -145,11 +145,15 @@ cli_delivery_classify (CliContext *ctx, const char *name, const char *unjudged_a
                  "message of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT,
                  rlen, limits->max_bytes);
   else
-    d->msg = usc_message_new_from_bytes (d->raw, limits, &local);
+    d->msg = usc_message_new_in_place (&d->raw, limits, &local); /* CRLF: no copy */
   if (d->msg)
     d->classified = usc_classify (ctx->usc, d->msg, rcpt, sender, &d->result, &local);
-  if (d->classified) {
+  if (d->classified)
     d->fields = usc_result_header_fields (&d->result, d->msg);
+  /* the bytes as read again (CRs put back), for writing out */
+  if (d->raw == NULL)
+    d->raw = usc_message_raw_bytes (d->msg);
+  if (d->classified) {
     d->lead = g_bytes_new_from_bytes (d->raw, d->from_end, d->insert_at - d->from_end);
     d->rest = g_bytes_new_from_bytes (d->raw, d->insert_at, rlen - d->insert_at);
     return TRUE;
