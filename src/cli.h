@@ -81,6 +81,11 @@ gboolean cli_delivery_classify (CliContext *ctx, const char *name, const char *u
                                 const char *maildir, const char *rcpt, const char *sender,
                                 CliDelivery *d, GError **error);
 void cli_delivery_clear (CliDelivery *d);
+/* The exit status of a delivery path (filter, deliver): CLI_EX_OK when
+ * @delivered (the message was passed on or stored), CLI_EX_TEMPFAIL for
+ * anything else, so the MTA keeps it and retries. Never another code: an
+ * MTA bounces on those, which would make backscatter. */
+int cli_delivery_exit (gboolean delivered);
 
 /* Storing like a delivery agent (cli-maildir.c), for deliver and
  * unscatter-sieve: exit only 0 or 75.

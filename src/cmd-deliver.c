@@ -168,5 +168,5 @@ out:
   g_free (opt_rcpt);
   g_free (opt_sender);
   g_free (opt_user);
-  return rc == CLI_EX_OK ? CLI_EX_OK : CLI_EX_TEMPFAIL;
+  return cli_delivery_exit (rc == CLI_EX_OK);
 }

@@ -170,5 +170,5 @@ out:
   g_free (opt_sender);
   g_free (opt_maildir);
   g_free (maildir);
-  return rc;
+  return cli_delivery_exit (rc == CLI_EX_OK);
 }
