@@ -95,22 +95,6 @@ defer_sniff (Ctx *c, GMimeObject *part)
   if (c->payloads->len < 32)
     g_ptr_array_add (c->payloads, g_object_ref (part));
 }
-void
-usc_sniff_payload (Ctx *c, GMimeObject *part)
-{
-  const char *fname = GMIME_IS_PART (part) ? g_mime_part_get_filename (GMIME_PART (part)) : NULL;
-  GByteArray *ba = usc_mime_part_content (part, SNIFF_MAX);
-  if (ba == NULL)
-    return;
-  if (ba->len > 0) {
-    char *type = usc_sniff_type (ba->data, ba->len, NULL);
-    if (usc_sniff_is_executable (type, fname))
-      c->b->executable = TRUE;
-    if (type)
-      usc_ptr_array_add_unique (c->b->payload_types, type, TRUE);
-  }
-  g_byte_array_unref (ba);
-}
 static gboolean
 walk_limit (Ctx *c, guint depth)
 {
@@ -133,14 +117,13 @@ walk_payload (Ctx *c, GMimeObject *o, guint depth)
       walk_payload (c, g_mime_multipart_get_part (mp, i), depth + 1);
   } else if (GMIME_IS_MESSAGE_PART (o)) {
     GMimeMessage *m = g_mime_message_part_get_message (GMIME_MESSAGE_PART (o));
+    if (m && g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0)
+      defer_sniff (c, o); /* no header: a binary body declared a message? */
     if (m)
       walk_payload (c, g_mime_message_get_mime_part (m), depth + 1);
   } else if (GMIME_IS_PART (o)) {
-    GMimeContentType *ct = g_mime_object_get_content_type (o);
-    const char *fname = g_mime_part_get_filename (GMIME_PART (o));
-    if (ct && g_mime_content_type_is_type (ct, "text", "*") && !(fname && usc_sniff_is_executable (NULL, fname)))
-      return;
-    defer_sniff (c, o);
+    if (usc_payload_wanted (o)) /* non-text, or an attachment */
+      defer_sniff (c, o);
   }
 }
 static void
@@ -229,6 +212,7 @@ usc_bounce_walk (Ctx *c, GMimeObject *o, guint depth)
   if (GMIME_IS_MESSAGE_PART (o)) {
     GMimeMessage *m = g_mime_message_part_get_message (GMIME_MESSAGE_PART (o));
     if (m && g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0) {
+      defer_sniff (c, o); /* or a binary body declared a message */
       /* a blank line before the returned headers: re-parse without it */
       char *str = g_mime_object_to_string (GMIME_OBJECT (m), NULL);
       GMimeMessage *m2 = str ? embedded_message (str, strlen (str), c->msg->budget) : NULL;
@@ -294,6 +278,7 @@ usc_bounce_walk (Ctx *c, GMimeObject *o, guint depth)
   } else if (strcmp (ct, "message/rfc822") == 0 || strcmp (ct, "message/global") == 0 ||
              strcmp (ct, "message/news") == 0 || strcmp (ct, "message/partial") == 0) {
     /* an encoded returned message that GMime left as a leaf */
+    defer_sniff (c, o); /* a payload only when binary */
     GByteArray *ba = usc_mime_part_content (o, 0);
     if (ba) {
       GMimeMessage *m = embedded_message ((const char *) ba->data, ba->len, c->msg->budget);
@@ -314,6 +299,8 @@ usc_bounce_walk (Ctx *c, GMimeObject *o, guint depth)
     if (ba)
       g_byte_array_unref (ba);
   } else if (g_str_has_prefix (ct, "text/")) {
+    if (usc_payload_wanted (o)) /* a text attachment: a script can hide there */
+      defer_sniff (c, o);
     char *t = usc_part_text (o, TEXT_MAX);
     if (t) {
       if (strcmp (ct, "text/html") == 0) {

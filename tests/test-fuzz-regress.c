@@ -11,6 +11,7 @@
 #include "fuzz/fuzz-batv.c"
 #include "fuzz/fuzz-config.c"
 #include "fuzz/fuzz-filter.c"
+#include "fuzz/fuzz-payload.c"
 
 typedef int (*FuzzOne) (const uint8_t *data, size_t size);
 
@@ -27,6 +28,7 @@ static const Harness harnesses[] = {
   { "batv",    fuzz_batv_one,    FALSE },
   { "config",  fuzz_config_one,  FALSE },
   { "filter",  fuzz_filter_one,  TRUE },
+  { "payload", fuzz_payload_one, TRUE },
 };
 
 static guint
