@@ -1,7 +1,9 @@
-/* usc-bounce-evidence.c — evidence gathering and the kind decision: the notice's
- * own text searched once for every table (one usc-match index), sender,
- * headers (RFC 3834 Auto-Submitted, RFC 2369 List-*), structure (RFC 3464,
- * RFC 5965, RFC 8098), and the scores of each kind against their thresholds.
+/* usc-bounce-evidence.c — the evidence every kind reads, and the final pick:
+ * the notice's own text searched once for every table (one usc-match
+ * index), the sender, the headers (RFC 3834 Auto-Submitted, RFC 2369
+ * List-*), the structure (RFC 3464, RFC 5965, RFC 8098), the signs of a
+ * person; then each kind's score (src/usc-kind-*.c, one rule table and one
+ * weight table each) and the pick among them against their thresholds.
  */
 #include "config.h"
 #include "usc-bounce-private.h"
@@ -12,12 +14,13 @@
 #define CHALLENGE_MIN 8
 #define VIRUS_MIN 9
 #define VIRUS_IN_REPORT_MIN 12
+#define FEEDBACK_MIN 1
 
 static const char *const scan_literals[] = { "final-recipient:", "reporting-mta:", "http://", "https://" };
 static void
-tm_add (GPtrArray *pats, TextMatcher *tm, const char *const *tab, guint n)
+tm_add (GPtrArray *pats, TextMatcher *tm, UscTextTab id, const char *const *tab, guint n)
 {
-  g_assert (tm->ntabs < G_N_ELEMENTS (tm->tabs));
+  g_assert (tm->ntabs == (guint) id && tm->ntabs < G_N_ELEMENTS (tm->tabs));
   tm->tabs[tm->ntabs++] = (MultiTab) { tab, n, pats->len };
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (pats, (gpointer) tab[i]);
@@ -29,16 +32,19 @@ text_matcher (void)
   static gsize done = 0;
   if (g_once_init_enter (&done)) {
     GPtrArray *pats = g_ptr_array_new ();
-    tm_add (pats, &tm, scan_literals, N (scan_literals));
-    tm_add (pats, &tm, copy_separators, N (copy_separators));
-    tm_add (pats, &tm, virus_body_markers, N (virus_body_markers));
-    tm_add (pats, &tm, forward_markers, N (forward_markers));
-    tm_add (pats, &tm, autoreply_body_markers, N (autoreply_body_markers));
-    tm_add (pats, &tm, challenge_body_markers, N (challenge_body_markers));
-    tm_add (pats, &tm, challenge_message_words, N (challenge_message_words));
-    tm_add (pats, &tm, challenge_hold_words, N (challenge_hold_words));
-    tm_add (pats, &tm, challenge_not_markers, N (challenge_not_markers));
-    tm_add (pats, &tm, virus_context_markers, N (virus_context_markers));
+#define ADD(id, tab) tm_add (pats, &tm, id, tab, N (tab))
+    ADD (USC_TT_SCAN_LITERALS, scan_literals);
+    ADD (USC_TT_COPY_SEPARATORS, copy_separators);
+    ADD (USC_TT_VIRUS_BODY, virus_body_markers);
+    ADD (USC_TT_FORWARD, forward_markers);
+    ADD (USC_TT_AUTOREPLY_BODY, autoreply_body_markers);
+    ADD (USC_TT_CHALLENGE_BODY, challenge_body_markers);
+    ADD (USC_TT_CHALLENGE_MESSAGE, challenge_message_words);
+    ADD (USC_TT_CHALLENGE_HOLD, challenge_hold_words);
+    ADD (USC_TT_CHALLENGE_NOT, challenge_not_markers);
+    ADD (USC_TT_VIRUS_CONTEXT, virus_context_markers);
+#undef ADD
+    g_assert (tm.ntabs == USC_TT_N);
     tm.markers_off = pats->len;
     for (guint i = 0; i < N (dsn_body_markers); i++)
       g_ptr_array_add (pats, (gpointer) dsn_body_markers[i].needle);
@@ -52,74 +58,126 @@ text_matcher (void)
   }
   return &tm;
 }
-/* Where table @tab (@n entries) starts in the text index, or -1. */
-static gssize
-text_tab_off (const TextMatcher *tm, gconstpointer tab, gsize n)
-{
-  for (guint k = 0; k < tm->ntabs; k++)
-    if (tm->tabs[k].tab == tab && tm->tabs[k].n == n)
-      return tm->tabs[k].off;
-  return -1;
-}
 void
 usc_evidence_clear (Evidence *e)
 {
   g_free (e->scan_lc);
   g_free (e->hits);
 }
-/* usc_contains_any (e->scan_lc, tab, n, hit_r), from the index. */
-static gboolean
-text_any (const Evidence *e, const char *const *tab, gsize n, const char **hit_r)
+gboolean
+usc_text_any (const Evidence *e, UscTextTab t, const char **hit_r)
 {
-  gssize off = text_tab_off (e->tm, tab, n);
-  if (off < 0)
-    return usc_contains_any (e->scan_lc, tab, n, hit_r);
+  const MultiTab *mt = &e->tm->tabs[t];
   if (*e->scan_lc == '\0')
     return FALSE;
-  for (gsize i = 0; i < n; i++)
-    if (e->hits[off + i] >= 0) {
+  for (gsize i = 0; i < mt->n; i++)
+    if (e->hits[mt->off + i] >= 0) {
       if (hit_r)
-        *hit_r = tab[i];
+        *hit_r = ((const char *const *) mt->tab)[i];
       return TRUE;
     }
   return FALSE;
 }
-/* usc_count_markers (e->scan_lc, tab, n), from the index. */
-static int
-text_count (const Evidence *e, const char *const *tab, gsize n)
+int
+usc_text_count (const Evidence *e, UscTextTab t)
 {
-  gssize off = text_tab_off (e->tm, tab, n);
-  if (off < 0)
-    return usc_count_markers (e->scan_lc, tab, n);
+  const MultiTab *mt = &e->tm->tabs[t];
   int k = 0;
-  for (gsize i = 0; i < n; i++)
-    if (e->hits[off + i] >= 0)
+  for (gsize i = 0; i < mt->n; i++)
+    if (e->hits[mt->off + i] >= 0)
       k++;
   return k;
 }
-/* strstr (e->scan_lc, lit), from the index when @lit is one of scan_literals. */
-static const char *
-text_find (const Evidence *e, const char *lit)
+const char *
+usc_text_find (const Evidence *e, const char *lit)
 {
-  gssize off = text_tab_off (e->tm, scan_literals, N (scan_literals));
+  const MultiTab *mt = &e->tm->tabs[USC_TT_SCAN_LITERALS];
   for (guint i = 0; i < N (scan_literals); i++)
     if (strcmp (scan_literals[i], lit) == 0)
-      return e->hits[off + i] >= 0 ? e->scan_lc + e->hits[off + i] : NULL;
+      return e->hits[mt->off + i] >= 0 ? e->scan_lc + e->hits[mt->off + i] : NULL;
   return strstr (e->scan_lc, lit);
 }
 /* usc_find_separator (e->scan_lc), from the index. */
 static gssize
 text_separator (const Evidence *e)
 {
-  gssize off = text_tab_off (e->tm, copy_separators, N (copy_separators));
+  const MultiTab *mt = &e->tm->tabs[USC_TT_COPY_SEPARATORS];
   gssize best = -1;
-  for (guint i = 0; i < N (copy_separators); i++) {
-    gssize h = e->hits[off + i];
+  for (guint i = 0; i < mt->n; i++) {
+    gssize h = e->hits[mt->off + i];
     if (h >= 0 && (best < 0 || h < best))
       best = h;
   }
   return usc_find_separator_from (e->scan_lc, best);
 }
+int
+usc_score_rules (Ctx *c, Evidence *e, const UscScoreRule *rules, gsize n)
+{
+  int sum = 0;
+  for (gsize i = 0; i < n; i++)
+    sum += rules[i].points (c, e, sum);
+  return sum;
+}
+
+/* ---- the signs of a person (subtracted from the DSN, challenge and virus scores) ---- */
+
+static const struct {
+  int reply;           /* "Re:" (and other reply prefixes: 'r', 'a', 's') */
+  int forward;         /* "Fwd:" and the other prefixes */
+  int in_reply;        /* In-Reply-To / References */
+  int mua;             /* a header only mail user agents set */
+  int list;            /* mailing-list headers */
+  int forwarded_text;  /* "Forwarded message" in the text */
+} HW = { 3, 6, 2, 3, 2, 3 };
+
+/* Auto-Submitted and the null sender are never set by people; a daemon
+ * address can be a person's (postmaster answering). */
+static gboolean
+machine_made (const Ctx *c, const Evidence *e)
+{
+  return e->auto_any || c->null_sender || e->chal_sw;
+}
+static int
+human_reply (Ctx *c, Evidence *e, int sofar)
+{
+  (void) sofar;
+  gboolean machine = machine_made (c, e);
+  const char *hsubj = NULL;
+  int reply = 0;
+  if (usc_prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), &hsubj) && !machine)
+    reply += (hsubj[0] == 'r' || hsubj[0] == 'a' || hsubj[0] == 's') ? HW.reply : HW.forward;
+  if (e->in_reply && !machine)
+    reply += HW.in_reply;
+  /* some daemons answer "Re: subject" with their boilerplate */
+  if (e->daemon_local && e->strong)
+    reply /= 2;
+  return reply;
+}
+static int
+human_mua (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->mua ? HW.mua : 0;
+}
+static int
+human_list (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->list ? HW.list : 0;
+}
+static int
+human_forwarded (Ctx *c, Evidence *e, int sofar)
+{
+  (void) sofar;
+  return !machine_made (c, e) && usc_text_count (e, USC_TT_FORWARD) ? HW.forwarded_text : 0;
+}
+static const UscScoreRule human_rules[] = {
+  { "a reply or forward subject, In-Reply-To", human_reply },
+  { "a mail user agent's header", human_mua },
+  { "mailing-list headers", human_list },
+  { "forwarded-message wording", human_forwarded },
+};
+
 void
 usc_gather_evidence (Ctx *c, Evidence *e)
 {
@@ -140,8 +198,8 @@ usc_gather_evidence (Ctx *c, Evidence *e)
     /* delivery-status fields in the text (a report whose MIME structure is
      * lost): used for the recipients, not as evidence of a report (a
      * person may paste them) */
-    const char *f = text_find (e, "final-recipient:");
-    const char *r = text_find (e, "reporting-mta:");
+    const char *f = usc_text_find (e, "final-recipient:");
+    const char *r = usc_text_find (e, "reporting-mta:");
     const char *st = r && (!f || r < f) ? r : f;
     if (st && f) {
       UscDsnReport *rep = usc_dsn_parse (st, strlen (st), NULL);
@@ -154,7 +212,6 @@ usc_gather_evidence (Ctx *c, Evidence *e)
     e->report_dsn = TRUE;
   e->report_arf = c->feedback_part || (c->report_type && strstr (c->report_type, "feedback-report"));
   e->mdn = c->report_type && strstr (c->report_type, "disposition-notification") && !e->report_arf;
-  e->hotmail_fbl = strstr (c->subject_lc, "complaint about message from") && c->returned->len > 0;
   e->returned = c->returned->len > 0 || text_separator (e) >= 0;
   for (guint i = 0; i < c->returned->len && !e->returned_bounce; i++) {
     const char *src = c->returned_src->pdata[i];
@@ -202,186 +259,18 @@ usc_gather_evidence (Ctx *c, Evidence *e)
         e->first_marker = dsn_body_markers[i].needle;
     }
   e->virus_subject = usc_contains_any (c->subject_lc, virus_subjects, N (virus_subjects), NULL);
-  e->virus_body = text_count (e, virus_body_markers, N (virus_body_markers));
+  e->virus_body = usc_text_count (e, USC_TT_VIRUS_BODY);
   e->malware = usc_malware_names (s);
   if (!e->virus_subject && usc_malware_names (c->subject_lc))
     e->virus_subject = TRUE;
 
-  /* signs of a person: Auto-Submitted and the null sender are never set by
-   * people; a daemon address can be a person's (postmaster answering) */
-  gboolean machine = e->auto_any || c->null_sender || e->chal_sw;
-  const char *hsubj = NULL;
-  int reply = 0;
-  if (usc_prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), &hsubj) && !machine)
-    reply += (hsubj[0] == 'r' || hsubj[0] == 'a' || hsubj[0] == 's') ? 3 : 6;  /* reply 3, forward 6 */
-  if (e->in_reply && !machine)
-    reply += 2;
-  /* some daemons answer "Re: subject" with their boilerplate */
-  if (e->daemon_local && e->strong)
-    reply /= 2;
-  e->human += reply;
-  if (e->mua)
-    e->human += 3;
-  if (e->list)
-    e->human += 2;
-  if (!machine && text_count (e, forward_markers, N (forward_markers)))
-    e->human += 3;
-
-  /* non-delivery report */
-  int dsn = 0;
-  if (e->report_dsn)
-    dsn += 10;
-  else if (e->report_ct)
-    dsn += 5;
-  if (e->x_failed)
-    dsn += 5;
-  if (c->null_sender)
-    dsn += 2;
-  if (e->daemon_local)
-    dsn += 4;
-  else if (e->daemon_name)
-    dsn += 3;
-  else if (e->weak_local)
-    dsn += 1;
-  if (e->subject_dsn)
-    dsn += 3;
-  if (e->strong)
-    dsn += 5 + MIN (e->strong - 1, 2);
-  else if (e->weak)
-    dsn += MIN (e->weak, 2) + (e->weak >= 3 ? 1 : 0);
-  if (c->header_copy)
-    dsn += 3;  /* text/rfc822-headers: only reports return header blocks */
-  else if (e->returned && (e->daemon_local || e->daemon_name))
-    dsn += 2;
-  else if (e->returned && dsn >= 3)
-    dsn += 1;
-  if (e->auto_any && !e->auto_replied)
-    dsn += 1;
-  /* software passing on a bounce it received (an ESP's "forwarded bounce") */
-  if (e->returned_bounce && (e->auto_any || e->daemon || e->weak_local))
-    dsn += 5;
-  e->dsn = dsn - e->human;
-
-  /* auto-reply (RFC 3834) */
-  int arep = 0;
-  if (e->auto_replied)
-    arep += 6;
-  for (guint i = 0; i < N (autoreply_headers); i++)
-    if (usc_header_has (top, autoreply_headers[i].name, autoreply_headers[i].value)) {
-      arep += 6;
-      break;
-    }
-  gboolean reply_subject = usc_prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL);
-  if (usc_prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &e->autoreply_hit) ||
-      usc_prefix_any (usc_skip_brackets (c->subject_lc), autoreply_subject_prefixes, N (autoreply_subject_prefixes),
-                  &e->autoreply_hit) ||
-      (!reply_subject && usc_contains_any (c->subject_lc, autoreply_subject_tokens, N (autoreply_subject_tokens),
-                                       &e->autoreply_hit)))
-    arep += 5;
-  else if (usc_exchange_rule_reply (c, top))
-    arep += 5;  /* "<prefix in any language>: <Thread-Topic>" from an inbox rule */
-  else if (!reply_subject && usc_stem_subject_prefix (c->subject_lc))
-    arep += 4;  /* "<automatic ... in another language>: ..." */
-  else if (usc_suffix_any (c->subject_lc, autoreply_subject_phrases, N (autoreply_subject_phrases), &e->autoreply_hit) &&
-           !usc_prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL))
-    arep += 3;
-  else if (usc_prefix_any (c->subject_lc, autoreply_subject_weak_prefixes, N (autoreply_subject_weak_prefixes),
-                       &e->autoreply_hit))
-    arep += 3;
-  /* vacation(1) marks its answers "Precedence: junk" (bulk mail uses
-   * "bulk" or "list"): a hint, not enough on its own */
-  if (usc_header_has (top, "Precedence", "junk"))
-    arep += 2;
-  /* Outlook/Exchange mark their automatic messages so (a hint only:
-   * notifications carry it too) */
-  if (usc_header_has (top, "X-Auto-Response-Suppress", ""))
-    arep += 1;
-  if (text_any (e, autoreply_body_markers, N (autoreply_body_markers), NULL))
-    arep += 2;
-  if (e->in_reply)
-    arep += 1;
-  if (e->auto_any && !e->auto_replied)
-    arep += 2;
-  /* machine-made and in reply to someone else's message: an automatic
-   * answer (RFC 3834 section 3.1.5), not a notification in the sender's own
-   * threads (ticket trackers refer to their own Message-IDs) */
-  if (e->auto_any && usc_foreign_reference (c))
-    arep += 2;
-  if (c->null_sender)
-    arep += 1;
-  /* an auto-reply speaks for a person's mailbox, not for MAILER-DAEMON */
-  if (e->daemon_local)
-    arep -= 3;
-  if (e->mua)
-    arep -= 3;
-  if (e->list)
-    arep -= 2;
-  e->arep = arep;
-
-  /* challenge-response */
-  int chal = 0;
-  gboolean has_link = strstr (s, "http://") || strstr (s, "https://");
-  if (e->chal_sw) {
-    chal += 6;
-    /* ... and it answers a message or offers the way to release it */
-    if (e->in_reply || has_link)
-      chal += 2;
-  }
-  if (usc_contains_any (c->subject_lc, challenge_subjects, N (challenge_subjects), NULL))
-    chal += 4;
-  int cb = text_count (e, challenge_body_markers, N (challenge_body_markers));
-  chal += cb ? 3 + MIN (cb - 1, 3) : 0;
-  if (e->auto_any || c->null_sender)
-    chal += 1;
-  /* the shape of a challenge in any wording: an automatic answer with a
-   * link, speaking of the sender's message being held / to be delivered */
-  gboolean automatic = e->auto_any || c->null_sender || e->chal_sw;
-  gboolean signup = usc_contains_any (s, challenge_not_markers, N (challenge_not_markers), NULL) ||
-                    usc_contains_any (c->subject_lc, challenge_not_markers, N (challenge_not_markers), NULL);
-  /* (a sign-up confirmation's link explains itself: no bonus for it) */
-  if (automatic && !signup && usc_confirm_link (s))
-    chal += 3;  /* a link whose URL confirms / verifies / releases */
-  if (usc_confirm_reply_to (c))
-    chal += 4;  /* TMDA-style "-confirm-" Reply-To: answering releases */
-  if (automatic && usc_foreign_reference (c) &&
-      usc_contains_any (s, challenge_reply_instructions, N (challenge_reply_instructions), NULL))
-    chal += 3;
-  if (automatic && has_link &&
-      usc_contains_any (s, challenge_message_words, N (challenge_message_words), NULL) &&
-      usc_contains_any (s, challenge_hold_words, N (challenge_hold_words), NULL))
-    chal += 4;
-  /* ... but a sign-up confirmation (double opt-in) answers no message */
-  if (signup)
-    chal -= 6;
-  e->chal = chal - e->human;
-
-  /* anti-virus notice */
-  int vir = 0;
-  if (e->virus_subject)
-    vir += 4;
-  vir += e->virus_body ? 3 + MIN (e->virus_body - 1, 3) : 0;
-  if (e->virus_sender)
-    vir += 3;
-  if (e->malware)
-    vir += 5;  /* a malware name, by the engines' naming shapes */
-  if (e->virus_hdr)
-    vir += 3;  /* "X-Virus-Status: Infected" */
-  if (e->daemon)
-    vir += 2;
-  if (e->auto_any)
-    vir += 1;
-  /* a notice about a message (not a security newsletter): it speaks of
-   * the message, and comes from a daemon or a scanner */
-  gboolean about_message = usc_contains_any (s, virus_context_markers, N (virus_context_markers), NULL) ||
-                           e->in_reply || e->returned || c->header_copy || usc_text_has_msgid (s);
-  gboolean notice = (e->daemon || e->auto_any || e->virus_sender || e->virus_hdr) && about_message;
-  /* a machine's notice about a message that names a malware */
-  if (notice && e->malware)
-    vir += 2;
-  /* ... and never list mail or a newsletter (threat digests name malware) */
-  if (!notice || e->list)
-    vir = MIN (vir, 8);
-  e->vir = vir - e->human;
+  /* scores: the person first (the kinds take it off theirs) */
+  e->human = usc_score_rules (c, e, human_rules, N (human_rules));
+  e->feedback = usc_kind_feedback_score (c, e);
+  e->dsn = usc_kind_dsn_score (c, e);
+  e->arep = usc_kind_autoreply_score (c, e);
+  e->chal = usc_kind_challenge_score (c, e);
+  e->vir = usc_kind_virus_score (c, e);
 }
 UscKind
 usc_decide_kind (Ctx *c, const Evidence *e)
@@ -393,8 +282,8 @@ usc_decide_kind (Ctx *c, const Evidence *e)
     usc_bounce_note (b, "a read receipt (message disposition notification), not a delivery failure");
     return kind;
   }
-  if (e->report_arf || e->hotmail_fbl) {
-    usc_bounce_note (b, e->report_arf ? "RFC 5965 feedback report" : "feedback-loop complaint with the message attached");
+  if (e->feedback >= FEEDBACK_MIN) {
+    usc_kind_feedback_explain (c, e);
     return USC_KIND_FEEDBACK_REPORT;
   }
   if (e->virus_subject && e->virus_body > 0 && e->vir >= VIRUS_IN_REPORT_MIN && e->human < 3) {
@@ -418,28 +307,16 @@ usc_decide_kind (Ctx *c, const Evidence *e)
 
   switch (kind) {
   case USC_KIND_DSN:
-    if (e->first_marker)
-      usc_bounce_note (b, "non-delivery wording: \"%s\"", e->first_marker);
-    if (e->subject_dsn)
-      usc_bounce_note (b, "subject: \"%s\"", e->subject_hit);
-    if (e->daemon_local || e->daemon_name)
-      usc_bounce_note (b, "sent by a mail daemon (%s)", c->from_addr ? c->from_addr : e->daemon_hit);
-    if (c->null_sender)
-      usc_bounce_note (b, "null envelope sender");
-    if (e->x_failed)
-      usc_bounce_note (b, "X-Failed-Recipients header");
+    usc_kind_dsn_explain (c, e);
     break;
   case USC_KIND_AUTOREPLY:
-    if (e->auto_replied)
-      usc_bounce_note (b, "Auto-Submitted: auto-replied (RFC 3834)");
-    if (e->autoreply_hit)
-      usc_bounce_note (b, "auto-reply subject: \"%s\"", e->autoreply_hit);
+    usc_kind_autoreply_explain (c, e);
     break;
   case USC_KIND_CHALLENGE:
-    usc_bounce_note (b, "challenge-response request");
+    usc_kind_challenge_explain (c, e);
     break;
   case USC_KIND_VIRUS_NOTICE:
-    usc_bounce_note (b, "anti-virus notice");
+    usc_kind_virus_explain (c, e);
     break;
   default:
     if (e->dsn >= 3 || e->arep >= 3)

@@ -1,5 +1,6 @@
 /* usc-bounce-family.c — the MTA family of a bounce (postfix, exim, exchange, ...):
- * the first row of mta_signatures (usc-bounce-tables.h) that matches wins;
+ * the first row of mta_signatures (usc-bounce-tables.h, assembled from
+ * src/mta/<family>.def) that matches wins;
  * Amazon SES JSON notifications.
  */
 #include "config.h"

@@ -10,6 +10,7 @@
 #include "usc-sniff.h"
 #include "usc-bounce-tables.h"
 #include "usc-match.h"
+#include "usc-mime-walk.h"
 
 #include <string.h>
 
@@ -50,10 +51,10 @@ typedef struct {
 typedef struct {
   UscMessage *msg;
   UscBounce *b;
-  guint parts;
   guint max_depth;
   guint level;          /* 0; 1 while analysing a bounce returned inside a bounce */
   UscBounce *inner;     /* that inner bounce's analysis, or NULL */
+  guint inner_at;       /* its index in @returned */
   char *own_id;
   /* own headers */
   char *from_addr;      /* lower */
@@ -145,7 +146,33 @@ typedef struct {
   int virus_body;           /* virus body markers */
   /* scores */
   int human, dsn, arep, chal, vir;
+  int feedback;             /* usc-kind-feedback.c */
 } Evidence;
+
+/* The tables of usc-bounce-tables.h searched in Evidence.scan_lc through
+ * the one text index (TextMatcher.tabs[id], in this order). */
+typedef enum {
+  USC_TT_SCAN_LITERALS,      /* "final-recipient:", "reporting-mta:", "http://", "https://" */
+  USC_TT_COPY_SEPARATORS,
+  USC_TT_VIRUS_BODY,         /* virus_body_markers */
+  USC_TT_FORWARD,            /* forward_markers */
+  USC_TT_AUTOREPLY_BODY,     /* autoreply_body_markers */
+  USC_TT_CHALLENGE_BODY,     /* challenge_body_markers */
+  USC_TT_CHALLENGE_MESSAGE,  /* challenge_message_words */
+  USC_TT_CHALLENGE_HOLD,     /* challenge_hold_words */
+  USC_TT_CHALLENGE_NOT,      /* challenge_not_markers */
+  USC_TT_VIRUS_CONTEXT,      /* virus_context_markers */
+  USC_TT_N
+} UscTextTab;
+
+/* One sign of a kind in its rule table (usc-kind-*.c): the points it adds
+ * to the score so far (@sofar; negative to take some away), with the
+ * weights in the kind's own weight table. A rule reads @c and @e; it may
+ * keep what it matched for the explanation (e->autoreply_hit). */
+typedef struct {
+  const char *name;  /* what the rule looks at (for a reader and a debugger) */
+  int (*points) (Ctx *c, Evidence *e, int sofar);
+} UscScoreRule;
 
 /* Add a note (an --explain line) to @b. */
 void usc_bounce_note (UscBounce *b, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
@@ -185,7 +212,7 @@ char *usc_msgid_in (const char *v, gboolean need_angle);
 char *usc_short_copy (const char *s, gsize max);
 char *usc_html_to_text (const char *h);
 /* Decoded text of a leaf part in UTF-8 (at most @max bytes of content), NUL
- * bytes made spaces; newly allocated, or NULL. (usc-bounce-walk.c; the
+ * bytes made spaces; newly allocated, or NULL. (usc-bounce-part.c; the
  * screen reads parts through it too.) */
 char *usc_part_text (GMimeObject *part, gsize max);
 const char *usc_hdr (GMimeObject *o, const char *name);
@@ -203,10 +230,26 @@ gboolean usc_has_mailbox (const char *a);
  * space (a fold: "\n\tby", a tab) precedes it. */
 void usc_cut_by_clause (char *lc);
 
+/* ---- usc-bounce-part.c ---- */
+/* A header-only block (text/rfc822-headers) parsed as a message, drawing
+ * on @budget (the message's); leading blank lines skipped. New, or NULL. */
+GMimeMessage *usc_parse_header_block (const char *data, gsize len, UscBudget *budget);
+/* Does @data start with a header field ("Received: ...")? */
+gboolean usc_looks_like_field_n (const char *data, gsize len);
+/* An embedded message, leading blank lines skipped; drawing on @budget. */
+GMimeMessage *usc_embedded_message (const char *data, gsize len, UscBudget *budget);
+/* A text part that is really a message file: named *.eml, or an
+ * attachment whose content starts with header fields. */
+gboolean usc_is_message_file (GMimeObject *o);
+/* What libmagic says a payload is (b->payload_types, b->executable). */
+void usc_sniff_payload (UscBounce *b, GMimeObject *part);
+
 /* ---- usc-bounce-walk.c ---- */
 void usc_add_returned (Ctx *c, GMimeMessage *m, const char *source);
-void usc_sniff_payload (Ctx *c, GMimeObject *part);
-void usc_bounce_walk (Ctx *c, GMimeObject *o, guint depth);
+/* Walk the notice's MIME tree from @body (usc-mime-walk.h, the visitors and
+ * the content type -> handler table in usc-bounce-walk.c): its text, its
+ * reports, the returned originals and the payloads to sniff. */
+void usc_bounce_walk (Ctx *c, GMimeObject *body);
 
 /* ---- usc-bounce-copy.c ---- */
 /* A site's own separator line: "=== The message you sent follows ===",
@@ -236,8 +279,27 @@ char *usc_notice_region (Ctx *c);
 
 /* ---- usc-bounce-evidence.c ---- */
 void usc_evidence_clear (Evidence *e);
+/* The shared evidence (structure, sender, headers, wording, the signs of a
+ * person), then each kind's score (usc_kind_*_score). */
 void usc_gather_evidence (Ctx *c, Evidence *e);
+/* The final pick among the kinds' scores, with its --explain notes. */
 UscKind usc_decide_kind (Ctx *c, const Evidence *e);
+/* The sum of @rules' points, in order. */
+int usc_score_rules (Ctx *c, Evidence *e, const UscScoreRule *rules, gsize n);
+/* Does table @t occur in e->scan_lc (usc_contains_any, from the index)? */
+gboolean usc_text_any (const Evidence *e, UscTextTab t, const char **hit_r);
+/* How many of table @t's entries occur in e->scan_lc (usc_count_markers)? */
+int usc_text_count (const Evidence *e, UscTextTab t);
+/* strstr (e->scan_lc, @lit) for one of the USC_TT_SCAN_LITERALS. */
+const char *usc_text_find (const Evidence *e, const char *lit);
+
+/* ---- usc-kind-dsn.c: non-delivery and delay reports ---- */
+int usc_kind_dsn_score (Ctx *c, Evidence *e);
+void usc_kind_dsn_explain (Ctx *c, const Evidence *e);
+
+/* ---- usc-kind-feedback.c: RFC 5965 reports, feedback-loop complaints ---- */
+int usc_kind_feedback_score (Ctx *c, Evidence *e);
+void usc_kind_feedback_explain (Ctx *c, const Evidence *e);
 
 /* ---- usc-kind-virus.c ---- */
 /* Does a header field name start with one of @prefixes (lower case)? */
@@ -249,6 +311,8 @@ gboolean usc_virus_header_verdict (GMimeObject *top);
  * in one pass (malware_index); at each word start that has one, the first
  * entry of each table there is the one prefix_any() would give. */
 int usc_malware_names (const char *lc);
+int usc_kind_virus_score (Ctx *c, Evidence *e);
+void usc_kind_virus_explain (Ctx *c, const Evidence *e);
 
 /* ---- usc-kind-challenge.c ---- */
 /* Does the text hold a <msg-id> (a notice naming the message it is about)? */
@@ -257,6 +321,8 @@ gboolean usc_text_has_msgid (const char *s);
 gboolean usc_confirm_link (const char *s);
 /* A Reply-To (other than From) whose local part confirms by answering. */
 gboolean usc_confirm_reply_to (Ctx *c);
+int usc_kind_challenge_score (Ctx *c, Evidence *e);
+void usc_kind_challenge_explain (Ctx *c, const Evidence *e);
 
 /* ---- usc-kind-autoreply.c ---- */
 /* Exchange inbox rule answer: the loop header, and a subject made of an
@@ -266,6 +332,8 @@ gboolean usc_exchange_rule_reply (Ctx *c, GMimeObject *top);
  * the stem of "automatic" (autoreply_subject_stems): an automatic answer's
  * subject in a language the prefix table does not list. */
 gboolean usc_stem_subject_prefix (const char *subject_lc);
+int usc_kind_autoreply_score (Ctx *c, Evidence *e);
+void usc_kind_autoreply_explain (Ctx *c, const Evidence *e);
 
 /* ---- usc-bounce-refs.c ---- */
 void usc_add_cand (Ctx *c, char *id, const char *source, int rank);
@@ -278,6 +346,9 @@ gboolean usc_looks_like_bounce (GMimeMessage *m);
 /* Does In-Reply-To (or else References) name a message of another domain
  * than the sender's? */
 gboolean usc_foreign_reference (Ctx *c);
+/* The analysis of a bounce returned inside this one (c->inner, at
+ * c->inner_at of c->returned), before the IDs are collected. */
+void usc_analyze_inner (Ctx *c);
 /* The original's Message-IDs, best first (see the ranks at each source). */
 void usc_collect_ids (Ctx *c, const Evidence *e, UscKind kind);
 /* Subject, Date, ENVID and envelope sender of the original. */

@@ -219,6 +219,29 @@ usc_foreign_reference (Ctx *c)
   g_free (id);
   return r;
 }
+/* A bounce returned inside this one: the first returned message part that
+ * looks like a bounce, analysed on its own (at the top level only). */
+void
+usc_analyze_inner (Ctx *c)
+{
+  if (c->level != 0)
+    return;
+  for (guint i = 0; i < c->returned->len; i++) {
+    const char *src = c->returned_src->pdata[i];
+    if (strcmp (src, "message/rfc822") != 0 && strcmp (src, "message/global") != 0)
+      continue;
+    if (!usc_looks_like_bounce (c->returned->pdata[i]))
+      continue;
+    UscMessage im = { 0 };
+    im.mime = c->returned->pdata[i];
+    im.limits = c->msg->limits;
+    im.deadline = c->msg->deadline;
+    im.budget = c->msg->budget; /* borrowed: one budget for the whole message */
+    c->inner = usc_bounce_analyze_level (&im, c->level + 1);
+    c->inner_at = i;
+    return;
+  }
+}
 /* The original's Message-IDs, best first (see the ranks at each source). */
 void
 usc_collect_ids (Ctx *c, const Evidence *e, UscKind kind)
@@ -232,24 +255,17 @@ usc_collect_ids (Ctx *c, const Evidence *e, UscKind kind)
     const char *src = c->returned_src->pdata[i];
     const char *id = g_mime_message_get_message_id (m);
     int rank = strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0 ? 1 : 2;
-    if (rank == 1 && c->level == 0 && c->inner == NULL && usc_looks_like_bounce (m)) {
-      /* A bounce inside this one. In a double bounce (this is a report
-       * about the bounce that failed) the returned bounce's own ID comes
-       * first; when software merely passes a bounce on (an ESP's
-       * "forwarded bounce"), the inner bounce's ID is nobody's original. */
-      UscMessage im = { 0 };
-      im.mime = m;
-      im.limits = c->msg->limits;
-      im.deadline = c->msg->deadline;
-      im.budget = c->msg->budget; /* borrowed: one budget for the whole message */
-      c->inner = usc_bounce_analyze_level (&im, c->level + 1);
-      if (c->inner && c->inner->kind == USC_KIND_DSN) {
-        if (id && e->report_dsn)
-          add_cand_own (c, g_strdup (id), src, rank, TRUE);
-        for (guint k = 0; k < c->inner->message_ids->len; k++)
-          usc_add_cand (c, g_strdup (c->inner->message_ids->pdata[k]), c->inner->id_sources->pdata[k], 1);
-        continue;
-      }
+    if (c->inner && i == c->inner_at && c->inner->kind == USC_KIND_DSN) {
+      /* A bounce inside this one (usc_analyze_inner). In a double bounce
+       * (this is a report about the bounce that failed) the returned
+       * bounce's own ID comes first; when software merely passes a bounce on
+       * (an ESP's "forwarded bounce"), the inner bounce's ID is nobody's
+       * original. */
+      if (id && e->report_dsn)
+        add_cand_own (c, g_strdup (id), src, rank, TRUE);
+      for (guint k = 0; k < c->inner->message_ids->len; k++)
+        usc_add_cand (c, g_strdup (c->inner->message_ids->pdata[k]), c->inner->id_sources->pdata[k], 1);
+      continue;
     }
     if (id)
       add_cand_own (c, g_strdup (id), src, rank, strcmp (src, "quoted") != 0);

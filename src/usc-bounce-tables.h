@@ -5,6 +5,12 @@
  * Entries are written in lower case. Scores are combined in usc-bounce.c:
  * no single weak hint makes a bounce; structure (report parts, null sender,
  * daemon sender) plus wording does.
+ *
+ * Each MTA family's own rows (signatures, wording, separators, the phrase
+ * before its host name) are in src/mta/<family>.def, assembled below into
+ * mta_signatures, dsn_body_markers, copy_separators and
+ * reporting_host_markers by the lists of #include lines; the order of each
+ * list is the order of its table (doc/hacking.md, "Adding an MTA").
  */
 #ifndef USC_BOUNCE_TABLES_H
 #define USC_BOUNCE_TABLES_H
@@ -81,79 +87,25 @@ static const char *const dsn_subjects[] = {
 typedef struct { const char *needle; int strong; } UscMarker;
 
 static const UscMarker dsn_body_markers[] = {
-  /* Postfix */
-  { "this is the mail system at host", 1 },
-  { "this is the postfix program at host", 1 },
-  { "i'm sorry to have to inform you that your message could not", 1 },
-  { "the mail system\n", 0 },
-  /* Sendmail */
-  { "the original message was received at", 1 },
-  { "----- transcript of session follows -----", 1 },
-  { "----- the following addresses had permanent fatal errors -----", 1 },
-  { "----- unsent message follows -----", 1 },
-  { "----- original message follows -----", 0 },
-  { "message could not be delivered for", 1 },
-  /* Exim */
-  { "this message was created automatically by mail delivery software", 1 },
-  { "a message that you sent could not be delivered to one or more of its", 1 },
-  { "a message that you sent has not yet been delivered to one or more of its", 1 },
-  { "the following address(es) failed", 1 },
-  { "------ this is a copy of the message", 1 },
-  /* qmail and relatives */
-  { "this is the qmail-send program", 1 },
-  { "i'm afraid i wasn't able to deliver your message", 1 },
-  { "--- below this line is a copy of the message", 1 },
-  { "--- enclosed are the original headers of the message", 1 },
-  { "i tried to deliver a bounce message", 1 },
-  /* Courier */
-  { "courier mail server at", 1 },
-  { "your message to the following recipients cannot be delivered", 1 },
-  /* OpenSMTPD */
-  { "this is the mailer-daemon, please do not reply to this", 1 },
-  { "an error has occurred while attempting to deliver a message", 1 },
-  { "delivery to the following recipients", 0 },
-  /* DragonFly dma */
-  { "this is the dragonfly mail agent", 1 },
-  { "there was an error delivering your mail", 1 },
-  /* Exchange / Office 365 / Outlook.com */
-  { "your message did not reach some or all of the intended recipients", 1 },
-  { "delivery has failed to these recipients or groups", 1 },
-  { "the following recipient(s) could not be reached", 1 },
-  { "couldn't be delivered", 0 },
-  { "your message wasn't delivered", 1 },
-  { "the following organization rejected your message", 1 },
-  { "diagnostic information for administrators", 1 },
-  { "generating server:", 0 },
-  { "this is an automatically generated delivery status notification", 1 },
-  { "delivery to the following recipients failed", 1 },
-  { "delivery to these recipients or groups is complete", 0 },
-  { "remote server returned", 0 },
-  /* Gmail / Google Groups */
-  { "delivery to the following recipient failed permanently", 1 },
-  { "delivery to the following recipient has been delayed", 1 },
-  { "message not delivered", 0 },
-  { "google tried to deliver your message", 1 },
-  { "the response from the remote server was", 1 },
-  { "the response was:", 0 },
-  { "we're writing to let you know that the group you tried to contact", 1 },
-  { "you do not have permission to post to the group", 1 },
-  { "your message wasn't delivered to", 1 },
-  { "address not found", 0 },
-  /* Yahoo / AOL / Verizon */
-  { "sorry, we were unable to deliver your message to the following address", 1 },
-  { "message from yahoo.com", 0 },
-  { "this message was generated automatically by", 0 },
-  /* Amazon SES / WorkMail */
-  { "an error occurred while trying to deliver the mail to the following recipients", 1 },
-  { "the message you sent to the following recipient", 0 },
-  { "your message to", 0 },
-  /* Domino / Notes, GroupWise */
-  { "was not delivered to:", 1 },
-  { "your message\n", 0 },
-  { "the message that you sent was undeliverable", 1 },
-  { "the message that you sent could not be delivered", 1 },
-  { "the attached file had the following undeliverable recipient", 1 },
-  /* Mimecast, McAfee, Barracuda, MessageLabs, Zoho, Mail.ru, GMX, Yandex, ... */
+  /* each MTA's own wording (src/mta/<family>.def), in this order: the first
+   * strong one found is the one --explain names */
+#define USC_MTA_MARKER(needle, strong) { needle, strong },
+#include "mta/begin.h"
+#include "mta/postfix.def"
+#include "mta/sendmail.def"
+#include "mta/exim.def"
+#include "mta/qmail.def"
+#include "mta/courier.def"
+#include "mta/opensmtpd.def"
+#include "mta/dragonfly.def"
+#include "mta/exchange.def"
+#include "mta/gmail.def"
+#include "mta/yahoo.def"
+#include "mta/amazonses.def"
+#include "mta/domino.def"
+#include "mta/groupwise.def"
+#include "mta/end.h"
+  /* wording many send: Mimecast, McAfee, Barracuda, MessageLabs, Zoho, Mail.ru, GMX, Yandex, ... */
   { "your message couldn't be delivered", 1 },
   { "the following message to", 0 },
   { "was undeliverable", 1 },
@@ -307,9 +259,15 @@ static const char *const separator_exclusions[] = {
 
 /* Lines that introduce a copy of the original inside a text bounce. */
 static const char *const copy_separators[] = {
-  "------ this is a copy of the message", "--- below this line is a copy of the message",
-  "--- enclosed are the original headers", "----- unsent message follows -----",
-  "----- original message follows -----", "----- original message -----",
+  /* each MTA's own (src/mta/<family>.def) */
+#define USC_MTA_SEPARATOR(needle) needle,
+#include "mta/begin.h"
+#include "mta/exim.def"
+#include "mta/qmail.def"
+#include "mta/sendmail.def"
+#include "mta/end.h"
+  /* many send these */
+  "----- original message -----",
   "-----original message-----", "------- returned message --------",
   "--- original message follows", "original message follows", "returned message follows",
   "message headers follow", "original message headers", "the original message was:",
@@ -616,7 +574,12 @@ static const char *const forward_markers[] = {
 
 /* "... at HOST" phrases that name the reporting host in a text notice. */
 static const char *const reporting_host_markers[] = {
-  "this is the mail system at host ", "qmail-send program at ", "courier mail server at ",
+#define USC_MTA_REPORTING_HOST(phrase) phrase,
+#include "mta/begin.h"
+#include "mta/postfix.def"
+#include "mta/qmail.def"
+#include "mta/courier.def"
+#include "mta/end.h"
   "this is the mailer-daemon at ", "hello, this is the mail server on ",
 };
 
@@ -660,164 +623,51 @@ typedef struct {
   const char *needle;  /* lower-case substring */
 } UscSignature;
 
-/* First match wins: specific services before the software they run. */
+/* First match wins: specific services before the software they run. Each
+ * family's rows are in its src/mta/<family>.def; this list is the order in
+ * which the families are tried. */
 static const UscSignature mta_signatures[] = {
+#define USC_MTA_SIGNATURE(family, where, header, needle) { family, where, header, needle },
+#include "mta/begin.h"
   /* Amazon */
-  { "workmail", SIG_HEADER, "X-Mailer", "amazon workmail" },
-  { "workmail", SIG_BODY, NULL, "amazon workmail" },
-  { "workmail", SIG_RECEIVED, NULL, "awsapps.com" },
-  { "workmail", SIG_FROM, NULL, "awsapps.com" },
-  { "amazonses", SIG_FROM, NULL, "amazonses.com" },
-  { "amazonses", SIG_REPORTING, NULL, "amazonses.com" },
-  { "amazonses", SIG_HEADER, "X-SES-Outgoing", "" },
-  { "amazonses", SIG_MSGID, NULL, "amazonses.com" },
-  { "amazonses", SIG_RECEIVED, NULL, "amazonses.com" },
+#include "mta/workmail.def"
+#include "mta/amazonses.def"
   /* Google */
-  { "googlegroups", SIG_FROM, NULL, "googlegroups.com" },
-  { "googlegroups", SIG_BODY, NULL, "google groups" },
-  { "googlegroups", SIG_BODY, NULL, "permission to post to the group" },
-  { "googlegroups", SIG_BODY, NULL, "googlegroups.com" },
-  { "gmail", SIG_FROM, NULL, "@googlemail.com" },
-  { "gmail", SIG_FROM, NULL, "@gmail.com" },
-  { "gmail", SIG_BODY, NULL, "google tried to deliver your message" },
-  { "gmail", SIG_BODY, NULL, "delivery to the following recipient failed permanently" },
-  { "gmail", SIG_BODY, NULL, "delivery to the following recipient has been delayed" },
-  { "gmail", SIG_REPORTING, NULL, "google.com" },
-  { "gmail", SIG_REPORTING, NULL, "googlemail.com" },
+#include "mta/googlegroups.def"
+#include "mta/gmail.def"
   /* Microsoft */
-  { "office365", SIG_REPORTING, NULL, "outlook.com" },
-  { "office365", SIG_FROM, NULL, "outlook.com" },
-  { "office365", SIG_FROM, NULL, "onmicrosoft.com" },
-  { "office365", SIG_FROM, NULL, "@hotmail.com" },
-  { "office365", SIG_FROM, NULL, "@hotmail.co." },
-  { "office365", SIG_HEADER, "X-MS-Exchange-CrossTenant-Id", "" },
-  { "office365", SIG_HEADER, "X-MS-Exchange-CrossTenant-OriginalArrivalTime", "" },
-  { "office365", SIG_BODY, NULL, "office 365" },
-  { "office365", SIG_BODY, NULL, "microsoft 365" },
-  { "office365", SIG_BODY, NULL, ".prod.outlook.com" },
-  { "office365", SIG_BODY, NULL, ".protection.outlook.com" },
-  { "office365", SIG_RECEIVED, NULL, ".prod.outlook.com" },
-  { "office365", SIG_RECEIVED, NULL, "protection.outlook.com" },
-  { "exchange", SIG_HEADER, "X-MimeOLE", "microsoft exchange" },
-  { "exchange", SIG_HEADER, "X-MS-Embedded-Report", "" },
-  { "exchange", SIG_HEADER, "X-Mailer", "internet mail service" },
-  { "exchange", SIG_RECEIVED, NULL, "with internet mail service" },
-  { "exchange", SIG_HEADER, "X-Mailer", "microsoft exchange" },
-  { "exchange", SIG_HEADER, "X-MS-Exchange-Organization-SCL", "" },
-  { "exchange", SIG_HEADER, "X-MS-TNEF-Correlator", "" },
-  { "exchange", SIG_HEADER, "X-MS-Has-Attach", "" },
-  { "exchange", SIG_BODY, NULL, "delivery has failed to these recipients or groups" },
-  { "exchange", SIG_BODY, NULL, "diagnostic information for administrators" },
-  /* added after h8: the localised Exchange 2007+ headings, and the NDR flag
-   * Exchange sets on its own reports (Office 365 matched above first) */
-  { "exchange", SIG_BODY, NULL, "informations de diagnostic pour les administrateurs" },
-  { "exchange", SIG_BODY, NULL, "informazioni di diagnostica per gli amministratori" },
-  { "exchange", SIG_BODY, NULL, "diagnoseinformationen f\xc3\xbcr administratoren" },
-  { "exchange", SIG_BODY, NULL, "informaci\xc3\xb3n de diagn\xc3\xb3stico para administradores" },
-  { "exchange", SIG_HEADER, "X-MS-Exchange-Message-Is-Ndr", "" },
-  { "exchange", SIG_BODY, NULL, "microsoft exchange" },
-  { "exchange", SIG_DIAG, NULL, "resolver.adr." },
-  { "exchange", SIG_BODY, NULL, "#5.1.1 smtp" },
-  { "exchange", SIG_RECEIVED, NULL, "microsoft smtpsvc" },
-  { "exchange", SIG_BOUNDARY, NULL, "9b095b5adsn=_" },
+#include "mta/office365.def"
+#include "mta/exchange.def"
   /* Yahoo, AOL, Apple, Verizon */
-  /* provider domains are matched as domains: "postmaster@yahoo.example.com"
-   * is some other site's host that happens to be called "yahoo" */
-  { "yahoo", SIG_FROM, NULL, "@yahoo.com" },
-  { "yahoo", SIG_FROM, NULL, ".yahoo.com" },
-  { "yahoo", SIG_FROM, NULL, "@yahoo.co." },
-  { "yahoo", SIG_FROM, NULL, "@yahoo-inc.com" },
-  { "yahoo", SIG_FROM, NULL, "@yahooinc.com" },
-  { "yahoo", SIG_BODY, NULL, "message from yahoo" },
-  { "yahoo", SIG_BODY, NULL, "yahoo! mail" },
-  /* added after h8: Yahoo's own trace header and its bounce opening (before
-   * qmail, whose copy separator Yahoo's bounces reuse) */
-  { "yahoo", SIG_HEADER, "X-YMailISG", "" },
-  { "yahoo", SIG_BODY, NULL, "sorry, we were unable to deliver your message" },
-  { "yahoo", SIG_REPORTING, NULL, "yahoo" },
-  { "aol", SIG_FROM, NULL, "aol.com" },
-  { "aol", SIG_REPORTING, NULL, "aol.com" },
-  { "aol", SIG_RECEIVED, NULL, "mx.aol.com" },
+#include "mta/yahoo.def"
+#include "mta/aol.def"
   /* Webmail providers */
-  { "zoho", SIG_FROM, NULL, "zoho" },
-  { "zoho", SIG_HEADER, "X-ZohoMail", "" },
-  { "zoho", SIG_REPORTING, NULL, "zoho" },
-  { "zoho", SIG_RECEIVED, NULL, "zoho.com" },
-  { "mailru", SIG_FROM, NULL, "mail.ru" },
-  { "mailru", SIG_REPORTING, NULL, "mail.ru" },
-  { "mailru", SIG_RECEIVED, NULL, ".mail.ru" },
-  { "gmx", SIG_FROM, NULL, "gmx." },
-  { "gmx", SIG_FROM, NULL, "web.de" },
-  { "gmx", SIG_REPORTING, NULL, "gmx." },
-  { "yandex", SIG_FROM, NULL, "yandex" },
-  { "yandex", SIG_REPORTING, NULL, "yandex" },
-  { "yandex", SIG_RECEIVED, NULL, "yandex" },
+#include "mta/zoho.def"
+#include "mta/mailru.def"
+#include "mta/gmx.def"
+#include "mta/yandex.def"
   /* Gateways and filtering services */
-  { "mimecast", SIG_HEADER, "X-MC-Unique", "" },
-  { "mimecast", SIG_HEADER, "X-Mimecast-Spam-Score", "" },
-  { "mimecast", SIG_REPORTING, NULL, "mimecast" },
-  { "mimecast", SIG_RECEIVED, NULL, "mimecast" },
-  { "mimecast", SIG_BODY, NULL, "mimecast" },
-  { "mimecast", SIG_MSGID, NULL, "mimecast" },
-  { "mcafee", SIG_HEADER, "X-NAI-Header", "" },
-  { "mcafee", SIG_HEADER, "X-NAIMIME-Disclaimer", "" },
-  { "mcafee", SIG_BODY, NULL, "mcafee" },
-  { "barracuda", SIG_HEADER, "X-ASG-Debug-ID", "" },
-  { "barracuda", SIG_HEADER, "X-Barracuda-Connect", "" },
-  { "barracuda", SIG_HEADER, "X-Barracuda-Envelope-From", "" },
-  { "barracuda", SIG_BODY, NULL, "barracuda" },
-  { "barracuda", SIG_REPORTING, NULL, "barracuda" },
-  { "barracuda", SIG_RECEIVED, NULL, "barracuda" },
-  { "messagelabs", SIG_HEADER, "X-Msg-Ref", "messagelabs" },
-  { "messagelabs", SIG_REPORTING, NULL, "messagelabs" },
-  { "messagelabs", SIG_RECEIVED, NULL, "messagelabs" },
-  { "messagelabs", SIG_BODY, NULL, "messagelabs" },
-  { "messagelabs", SIG_BODY, NULL, "symantec email security" },
+#include "mta/mimecast.def"
+#include "mta/mcafee.def"
+#include "mta/barracuda.def"
+#include "mta/messagelabs.def"
   /* Groupware */
-  { "domino", SIG_HEADER, "X-Mailer", "domino" },
-  { "domino", SIG_HEADER, "X-Mailer", "lotus notes" },
-  { "domino", SIG_HEADER, "X-MIMETrack", "" },
-  { "domino", SIG_BODY, NULL, "lotus domino" },
-  { "domino", SIG_BODY, NULL, "domino directory" },
-  { "domino", SIG_DIAG, NULL, "x-notes;" },
-  { "domino", SIG_BODY, NULL, "was not delivered to:\n" },
-  { "groupwise", SIG_HEADER, "X-Mailer", "groupwise" },
-  { "groupwise", SIG_BODY, NULL, "groupwise" },
-  { "groupwise", SIG_BODY, NULL, "the attached file had the following undeliverable recipient" },
+#include "mta/domino.def"
+#include "mta/groupwise.def"
   /* MTA software */
-  { "dragonfly", SIG_BODY, NULL, "dragonfly mail agent" },
-  { "dragonfly", SIG_BODY, NULL, "there was an error delivering your mail" },
-  { "opensmtpd", SIG_BODY, NULL, "this is the mailer-daemon, please do not reply" },
-  { "opensmtpd", SIG_BODY, NULL, "an error has occurred while attempting to deliver a message" },
-  { "opensmtpd", SIG_RECEIVED, NULL, "(opensmtpd)" },
-  { "courier", SIG_BODY, NULL, "courier mail server" },
-  { "courier", SIG_FROM, NULL, "courier mail server" },
-  { "courier", SIG_HEADER, "X-Mailer", "courier" },
-  { "courier", SIG_BOUNDARY, NULL, "=_courier" },
-  { "qmail", SIG_BODY, NULL, "qmail-send program" },
-  { "qmail", SIG_BODY, NULL, "qmail-send" },
-  { "qmail", SIG_BODY, NULL, "i'm afraid i wasn't able to deliver your message" },
-  { "qmail", SIG_BODY, NULL, "--- below this line is a copy of the message" },
-  { "qmail", SIG_BODY, NULL, "--- enclosed are the original headers" },
-  { "exim", SIG_BODY, NULL, "this message was created automatically by mail delivery software" },
-  { "exim", SIG_BODY, NULL, "------ this is a copy of the message" },
-  { "exim", SIG_HEADER, "X-Failed-Recipients", "" },
-  { "exim", SIG_RECEIVED, NULL, "(exim " },
-  { "postfix", SIG_BODY, NULL, "this is the mail system at host" },
-  { "postfix", SIG_BODY, NULL, "this is the postfix program at host" },
-  { "postfix", SIG_HEADER, "X-Postfix-Queue-ID", "" },
-  { "postfix", SIG_DIAG, NULL, "x-postfix;" },
-  { "postfix", SIG_BODY, NULL, "x-postfix-sender:" },
-  { "postfix", SIG_BODY, NULL, "x-postfix-queue-id:" },
-  { "sendmail", SIG_BODY, NULL, "the original message was received at" },
-  { "sendmail", SIG_BODY, NULL, "----- transcript of session follows -----" },
-  { "sendmail", SIG_BODY, NULL, "----- unsent message follows -----" },
-  { "sendmail", SIG_BODY, NULL, "----- the following addresses had permanent fatal errors -----" },
-  { "sendmail", SIG_BODY, NULL, "----- the following addresses had delivery problems -----" },
-  { "sendmail", SIG_SUBJECT, NULL, "returned mail: see transcript for details" },
-  { "sendmail", SIG_HEADER, "Auto-Submitted", "auto-generated (failure)" },
-  { "sendmail", SIG_RECEIVED, NULL, "sendmail" },
-  { "postfix", SIG_RECEIVED, NULL, "(postfix)" },
+#include "mta/dragonfly.def"
+#include "mta/opensmtpd.def"
+#include "mta/courier.def"
+#include "mta/qmail.def"
+#include "mta/exim.def"
+#include "mta/postfix.def"
+#include "mta/sendmail.def"
+#include "mta/end.h"
+  /* last resort: the families' weak rows (a Received trace every relay writes) */
+#define USC_MTA_SIGNATURE_LAST(family, where, header, needle) { family, where, header, needle },
+#include "mta/begin.h"
+#include "mta/postfix.def"
+#include "mta/end.h"
 };
 
 /* Separator and key shapes inside text bodies that carry an original Message-ID. */

@@ -201,8 +201,7 @@ usc_bounce_analyze_level (UscMessage *msg, guint level)
 
   gather_headers (c);
   GMimeObject *body = g_mime_message_get_mime_part (msg->mime);
-  if (body)
-    usc_bounce_walk (c, body, 1);
+  usc_bounce_walk (c, body);
   if (msg->budget && msg->budget->exhausted)
     b->truncated = TRUE; /* a re-parse was cut or refused: the message's parse budget is spent */
   if (b->truncated)
@@ -214,9 +213,10 @@ usc_bounce_analyze_level (UscMessage *msg, guint level)
 
   if (kind != USC_KIND_NOT_BOUNCE) {
     for (guint i = 0; i < c->payloads->len; i++)
-      usc_sniff_payload (c, c->payloads->pdata[i]);
+      usc_sniff_payload (b, c->payloads->pdata[i]);
     if (b->executable)
       usc_bounce_note (b, "an executable payload is attached");
+    usc_analyze_inner (c);
     usc_collect_ids (c, &e, kind);
     usc_collect_original (c, kind);
 

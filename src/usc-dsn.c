@@ -8,6 +8,12 @@
  * Original-Recipient starts a new recipient group), missing type prefixes
  * ("rfc822;", "dns;", "smtp;"), angle brackets, trailing comments, and
  * vendor fields (X-Postfix-Sender, X-Original-Message-ID, ...).
+ *
+ * An RFC 8098 disposition notification has the same syntax (RFC 822-style
+ * fields, blank-line groups) and shares Original-Recipient, Final-Recipient
+ * and Original-Message-ID with it; its own fields (Reporting-UA,
+ * Disposition, Failure, Error) are kept in the same report, so one parser
+ * reads both and usc_mdn_disposition() tells a reject from a receipt.
  */
 #include "config.h"
 #include "usc-dsn.h"
@@ -175,6 +181,77 @@ find_status (const char *v)
   return NULL;
 }
 
+/* "Automatic-Action/MDN-sent-automatically; deleted / error (comment)" ->
+ * "automatic-action/mdn-sent-automatically;deleted/error" (NULL when empty). */
+static char *
+clean_disposition (const char *v)
+{
+  GString *s = g_string_new (NULL);
+  int depth = 0;
+  for (const char *p = v; *p; p++) {
+    if (*p == '(')
+      depth++;
+    else if (*p == ')' && depth > 0)
+      depth--;
+    else if (depth == 0 && !g_ascii_isspace (*p))
+      g_string_append_c (s, g_ascii_tolower (*p));
+  }
+  if (s->len == 0) {
+    g_string_free (s, TRUE);
+    return NULL;
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* The disposition types and modifiers that say the message was not
+ * delivered: RFC 8098's "deleted" done automatically (a Sieve reject,
+ * RFC 5429 2.2.1) and its "error" modifier; RFC 2298/3798's "failed",
+ * "denied" types and "failed", "mailbox-terminated" modifiers; "rejected",
+ * which some filters write. */
+static const char *const mdn_failure_types[] = { "failed", "rejected", "denied", "refused" };
+static const char *const mdn_failure_modifiers[] = { "error", "failed", "failure", "mailbox-terminated", "rejected" };
+
+static gboolean
+word_in (const char *w, gsize len, const char *const *tab, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (strlen (tab[i]) == len && strncmp (tab[i], w, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+UscMdnDisposition
+usc_mdn_disposition (const UscDsnReport *report)
+{
+  if (report == NULL || report->disposition == NULL)
+    return USC_MDN_NONE;
+  const char *d = report->disposition;
+  const char *semi = strchr (d, ';');
+  const char *mode = semi ? d : "";
+  gsize mode_len = semi ? (gsize) (semi - d) : 0;
+  const char *type = semi ? semi + 1 : d;    /* a missing mode: the value is the type */
+  gsize type_len = strcspn (type, "/");
+  gboolean manual = mode_len >= 6 && g_str_has_prefix (mode, "manual");
+  if (report->mdn_error)
+    return USC_MDN_FAILURE;
+  /* modifiers: "/error,expired" */
+  for (const char *m = type + type_len; *m == '/' || *m == ',';) {
+    m++;
+    gsize ml = strcspn (m, ",");
+    if (word_in (m, ml, mdn_failure_modifiers, G_N_ELEMENTS (mdn_failure_modifiers)))
+      return USC_MDN_FAILURE;
+    m += ml;
+  }
+  if (word_in (type, type_len, mdn_failure_types, G_N_ELEMENTS (mdn_failure_types)))
+    return USC_MDN_FAILURE;
+  if (type_len == 7 && strncmp (type, "deleted", 7) == 0)
+    return manual ? USC_MDN_RECEIPT : USC_MDN_FAILURE;
+  if ((type_len == 9 && strncmp (type, "displayed", 9) == 0) ||
+      (type_len == 10 && strncmp (type, "dispatched", 10) == 0))
+    return USC_MDN_RECEIPT;
+  return USC_MDN_PROCESSED;
+}
+
 gboolean
 usc_dsn_status_valid (const char *s)
 {
@@ -216,6 +293,9 @@ usc_dsn_report_free (UscDsnReport **report)
   g_free (r->arrival_date);
   g_free (r->x_sender);
   g_free (r->original_message_id);
+  g_free (r->reporting_ua);
+  g_free (r->disposition);
+  g_free (r->mdn_error);
   if (r->recipients)
     g_ptr_array_unref (r->recipients);
   g_free (r);
@@ -224,7 +304,8 @@ usc_dsn_report_free (UscDsnReport **report)
 
 typedef enum {
   F_NONE, F_REPORTING_MTA, F_ENVID, F_RECEIVED_FROM, F_ARRIVAL, F_XSENDER, F_XMSGID,
-  F_ORIG_RCPT, F_FINAL_RCPT, F_ACTION, F_STATUS, F_DIAG, F_REMOTE_MTA, F_OTHER_RCPT
+  F_ORIG_RCPT, F_FINAL_RCPT, F_ACTION, F_STATUS, F_DIAG, F_REMOTE_MTA, F_OTHER_RCPT,
+  F_REPORTING_UA, F_DISPOSITION, F_MDN_ERROR
 } Field;
 
 static const struct { const char *name; Field f; } dsn_fields[] = {
@@ -252,6 +333,14 @@ static const struct { const char *name; Field f; } dsn_fields[] = {
   { "x-postfix-queue-id", F_NONE },
   { "x-supplementary-info", F_NONE },
   { "x-display-name", F_NONE },
+  /* RFC 8098 (and RFC 3798's Failure) */
+  { "reporting-ua", F_REPORTING_UA },
+  { "mdn-gateway", F_NONE },
+  { "original-mdn-recipient", F_NONE },
+  { "disposition", F_DISPOSITION },
+  { "failure", F_MDN_ERROR },
+  { "error", F_MDN_ERROR },
+  { "warning", F_NONE },
 };
 
 static Field
@@ -355,6 +444,9 @@ usc_dsn_parse (const char *text, gsize len, GError **error)
           case F_STATUS: set_once (&cur->status, find_status (val)); break;
           case F_DIAG: set_once (&cur->diagnostic, clean_text (val, TRUE)); break;
           case F_REMOTE_MTA: set_once (&cur->remote_mta, clean_name (val)); break;
+          case F_REPORTING_UA: set_once (&rep->reporting_ua, clean_text (val, FALSE)); break;
+          case F_DISPOSITION: set_once (&rep->disposition, clean_disposition (val)); break;
+          case F_MDN_ERROR: set_once (&rep->mdn_error, clean_text (val, FALSE)); break;
           default: break;
           }
           g_free (val);

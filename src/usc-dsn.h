@@ -1,5 +1,9 @@
 /* usc-dsn.h — RFC 3464 / RFC 6522 delivery-status parsing, including the
- * RFC 6533 message/global-delivery-status form (UTF-8 allowed).
+ * RFC 6533 message/global-delivery-status form (UTF-8 allowed), and RFC 8098
+ * message disposition notifications (message/disposition-notification, and
+ * RFC 6533's message/global-disposition-notification), whose fields are read
+ * by the same parser: Original-Message-ID, Final-Recipient and
+ * Original-Recipient like a DSN's, Reporting-UA, Disposition, Failure/Error.
  */
 #ifndef USC_DSN_H
 #define USC_DSN_H
@@ -26,7 +30,21 @@ typedef struct {
   char      *x_sender;          /* X-Postfix-Sender / X-Original-Sender style envelope sender; may be NULL */
   char      *original_message_id; /* X-Original-Message-ID / Original-Message-ID in the report, without <>; may be NULL */
   GPtrArray *recipients;        /* UscDsnRecipient*, owned */
+  /* RFC 8098 (NULL in a DSN) */
+  char      *reporting_ua;      /* Reporting-UA, unfolded; may be NULL */
+  char      *disposition;       /* Disposition, lower-case, white space removed
+                                 * ("automatic-action/mdn-sent-automatically;deleted/error"); may be NULL */
+  char      *mdn_error;         /* Failure: / Error: text (RFC 3798 / 8098), unfolded; may be NULL */
 } UscDsnReport;
+
+/* What an MDN's Disposition says about the message it names. */
+typedef enum {
+  USC_MDN_NONE = 0,   /* no Disposition field: not an MDN */
+  USC_MDN_RECEIPT,    /* displayed, dispatched, or deleted by the reader (manual-action) */
+  USC_MDN_PROCESSED,  /* processed (or a type this parser does not know), no error */
+  USC_MDN_FAILURE     /* deleted automatically (Sieve reject, RFC 5429), failed, rejected,
+                       * denied, an "error"/"failed" modifier, or a Failure:/Error: field */
+} UscMdnDisposition;
 
 /* Parse the body of a message/delivery-status (or message/global-delivery-status)
  * part: @text of @len bytes (LF or CRLF). Tolerant: unknown fields are skipped,
@@ -34,6 +52,9 @@ typedef struct {
  * group followed by per-recipient groups. Returns a new report (possibly with
  * no recipients), or NULL with @error when nothing DSN-like is there. */
 UscDsnReport *usc_dsn_parse (const char *text, gsize len, GError **error);
+
+/* The class of @report's Disposition (USC_MDN_NONE for a DSN or NULL). */
+UscMdnDisposition usc_mdn_disposition (const UscDsnReport *report);
 
 /* Frees the report and sets *@report to NULL; accepts NULL. */
 void usc_dsn_report_free (UscDsnReport **report);

@@ -1,5 +1,6 @@
 /* usc-kind-autoreply.c — auto-replies (RFC 3834): Exchange rule replies, subject
- * stems ("Automatic reply: ...").
+ * stems ("Automatic reply: ..."); the score (one rule per sign, the weights
+ * in one table) and what --explain says.
  */
 #include "config.h"
 #include "usc-bounce-private.h"
@@ -45,4 +46,171 @@ usc_stem_subject_prefix (const char *subject_lc)
                !usc_contains_any (pre, autoreply_stem_exclusions, N (autoreply_stem_exclusions), NULL);
   g_free (pre);
   return r;
+}
+
+/* ---- the score ---- */
+
+static const struct {
+  int auto_replied;     /* Auto-Submitted: auto-replied (RFC 3834) */
+  int header;           /* one of autoreply_headers */
+  int subject;          /* an auto-reply subject prefix or token */
+  int rule_reply;       /* an Exchange inbox rule's answer */
+  int subject_stem;     /* "<automatic ... in another language>: ..." */
+  int subject_phrase;   /* "... is out of the office" */
+  int subject_weak;     /* "Out of office ..." (people write it too) */
+  int precedence_junk;  /* vacation(1) */
+  int suppress;         /* X-Auto-Response-Suppress (Outlook/Exchange) */
+  int body;             /* autoreply_body_markers */
+  int in_reply;         /* In-Reply-To / References */
+  int auto_generated;   /* Auto-Submitted, not auto-replied */
+  int foreign_ref;      /* machine-made, answering another domain's message */
+  int null_sender;
+  int daemon_local;     /* (negative) MAILER-DAEMON speaks for no person */
+  int mua;              /* (negative) a mail user agent's header */
+  int list;             /* (negative) mailing-list headers */
+} W = {
+  .auto_replied = 6, .header = 6, .subject = 5, .rule_reply = 5, .subject_stem = 4,
+  .subject_phrase = 3, .subject_weak = 3, .precedence_junk = 2, .suppress = 1, .body = 2,
+  .in_reply = 1, .auto_generated = 2, .foreign_ref = 2, .null_sender = 1, .daemon_local = -3,
+  .mua = -3, .list = -2,
+};
+
+static int
+auto_replied (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->auto_replied ? W.auto_replied : 0;
+}
+static int
+header (Ctx *c, Evidence *e, int sofar)
+{
+  (void) e, (void) sofar;
+  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
+  for (guint i = 0; i < N (autoreply_headers); i++)
+    if (usc_header_has (top, autoreply_headers[i].name, autoreply_headers[i].value))
+      return W.header;
+  return 0;
+}
+/* The subject, strongest shape first; keeps the words it matched in
+ * e->autoreply_hit. */
+static int
+subject (Ctx *c, Evidence *e, int sofar)
+{
+  (void) sofar;
+  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
+  gboolean reply_subject = usc_prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL);
+  if (usc_prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &e->autoreply_hit) ||
+      usc_prefix_any (usc_skip_brackets (c->subject_lc), autoreply_subject_prefixes, N (autoreply_subject_prefixes),
+                      &e->autoreply_hit) ||
+      (!reply_subject && usc_contains_any (c->subject_lc, autoreply_subject_tokens, N (autoreply_subject_tokens),
+                                           &e->autoreply_hit)))
+    return W.subject;
+  if (usc_exchange_rule_reply (c, top))
+    return W.rule_reply;  /* "<prefix in any language>: <Thread-Topic>" from an inbox rule */
+  if (!reply_subject && usc_stem_subject_prefix (c->subject_lc))
+    return W.subject_stem;  /* "<automatic ... in another language>: ..." */
+  if (usc_suffix_any (c->subject_lc, autoreply_subject_phrases, N (autoreply_subject_phrases), &e->autoreply_hit) &&
+      !usc_prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL))
+    return W.subject_phrase;
+  if (usc_prefix_any (c->subject_lc, autoreply_subject_weak_prefixes, N (autoreply_subject_weak_prefixes),
+                      &e->autoreply_hit))
+    return W.subject_weak;
+  return 0;
+}
+/* vacation(1) marks its answers "Precedence: junk" (bulk mail uses "bulk"
+ * or "list"): a hint, not enough on its own */
+static int
+precedence_junk (Ctx *c, Evidence *e, int sofar)
+{
+  (void) e, (void) sofar;
+  return usc_header_has (GMIME_OBJECT (c->msg->mime), "Precedence", "junk") ? W.precedence_junk : 0;
+}
+/* Outlook/Exchange mark their automatic messages so (a hint only:
+ * notifications carry it too) */
+static int
+suppress (Ctx *c, Evidence *e, int sofar)
+{
+  (void) e, (void) sofar;
+  return usc_header_has (GMIME_OBJECT (c->msg->mime), "X-Auto-Response-Suppress", "") ? W.suppress : 0;
+}
+static int
+body (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return usc_text_any (e, USC_TT_AUTOREPLY_BODY, NULL) ? W.body : 0;
+}
+static int
+in_reply (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->in_reply ? W.in_reply : 0;
+}
+static int
+auto_generated (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->auto_any && !e->auto_replied ? W.auto_generated : 0;
+}
+/* machine-made and in reply to someone else's message: an automatic answer
+ * (RFC 3834 section 3.1.5), not a notification in the sender's own threads
+ * (ticket trackers refer to their own Message-IDs) */
+static int
+foreign_ref (Ctx *c, Evidence *e, int sofar)
+{
+  (void) sofar;
+  return e->auto_any && usc_foreign_reference (c) ? W.foreign_ref : 0;
+}
+static int
+null_sender (Ctx *c, Evidence *e, int sofar)
+{
+  (void) e, (void) sofar;
+  return c->null_sender ? W.null_sender : 0;
+}
+/* an auto-reply speaks for a person's mailbox, not for MAILER-DAEMON */
+static int
+daemon_local (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->daemon_local ? W.daemon_local : 0;
+}
+static int
+mua (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->mua ? W.mua : 0;
+}
+static int
+list (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->list ? W.list : 0;
+}
+static const UscScoreRule rules[] = {
+  { "Auto-Submitted: auto-replied", auto_replied },
+  { "an auto-reply header (autoreply_headers)", header },
+  { "an auto-reply subject", subject },
+  { "Precedence: junk", precedence_junk },
+  { "X-Auto-Response-Suppress", suppress },
+  { "auto-reply wording (autoreply_body_markers)", body },
+  { "In-Reply-To / References", in_reply },
+  { "Auto-Submitted: auto-generated", auto_generated },
+  { "machine-made, answering another domain's message", foreign_ref },
+  { "the null sender", null_sender },
+  { "a mail daemon's address", daemon_local },
+  { "a mail user agent's header", mua },
+  { "mailing-list headers", list },
+};
+
+int
+usc_kind_autoreply_score (Ctx *c, Evidence *e)
+{
+  return usc_score_rules (c, e, rules, N (rules));
+}
+void
+usc_kind_autoreply_explain (Ctx *c, const Evidence *e)
+{
+  if (e->auto_replied)
+    usc_bounce_note (c->b, "Auto-Submitted: auto-replied (RFC 3834)");
+  if (e->autoreply_hit)
+    usc_bounce_note (c->b, "auto-reply subject: \"%s\"", e->autoreply_hit);
 }

@@ -1,5 +1,6 @@
 /* usc-kind-challenge.c — challenge-response requests: a confirmation link or a
- * Reply-To to answer, a Message-ID in the text.
+ * Reply-To to answer, a Message-ID in the text; the score (one rule per
+ * sign, the weights in one table) and what --explain says.
  */
 #include "config.h"
 #include "usc-bounce-private.h"
@@ -54,4 +55,139 @@ usc_confirm_reply_to (Ctx *c)
   g_free (addr);
   g_free (name);
   return r;
+}
+
+/* ---- the score ---- */
+
+static const struct {
+  int software;           /* challenge-response software names itself in a header */
+  int software_answers;   /* ... and it answers a message or offers a link */
+  int subject;            /* challenge_subjects */
+  int body;               /* the first challenge_body_markers ... */
+  int body_more_max;      /* ... and one more for each further one, at most this many */
+  int automatic;          /* Auto-Submitted or the null sender */
+  int confirm_link;       /* a link whose URL confirms / verifies / releases */
+  int confirm_reply_to;   /* a TMDA-style "-confirm-" Reply-To */
+  int reply_instructions; /* "reply to this message", answering another domain's message */
+  int shape;              /* a link, the sender's message, and a word about holding it */
+  int signup;             /* (negative) a sign-up confirmation answers no message */
+} W = {
+  .software = 6, .software_answers = 2, .subject = 4, .body = 3, .body_more_max = 3,
+  .automatic = 1, .confirm_link = 3, .confirm_reply_to = 4, .reply_instructions = 3,
+  .shape = 4, .signup = -6,
+};
+
+static gboolean
+has_link (const Evidence *e)
+{
+  return usc_text_find (e, "http://") || usc_text_find (e, "https://");
+}
+/* machine-made: Auto-Submitted, the null sender, or the software's header */
+static gboolean
+automatic (const Ctx *c, const Evidence *e)
+{
+  return e->auto_any || c->null_sender || e->chal_sw;
+}
+/* the words of a sign-up confirmation (double opt-in), in the text or the subject */
+static gboolean
+signup (const Ctx *c, const Evidence *e)
+{
+  return usc_text_any (e, USC_TT_CHALLENGE_NOT, NULL) ||
+         usc_contains_any (c->subject_lc, challenge_not_markers, N (challenge_not_markers), NULL);
+}
+static int
+software (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  if (!e->chal_sw)
+    return 0;
+  /* ... and it answers a message or offers the way to release it */
+  return W.software + (e->in_reply || has_link (e) ? W.software_answers : 0);
+}
+static int
+subject (Ctx *c, Evidence *e, int sofar)
+{
+  (void) e, (void) sofar;
+  return usc_contains_any (c->subject_lc, challenge_subjects, N (challenge_subjects), NULL) ? W.subject : 0;
+}
+static int
+body (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  int cb = usc_text_count (e, USC_TT_CHALLENGE_BODY);
+  return cb ? W.body + MIN (cb - 1, W.body_more_max) : 0;
+}
+static int
+auto_or_null (Ctx *c, Evidence *e, int sofar)
+{
+  (void) sofar;
+  return e->auto_any || c->null_sender ? W.automatic : 0;
+}
+/* (a sign-up confirmation's link explains itself: no bonus for it) */
+static int
+confirm_link (Ctx *c, Evidence *e, int sofar)
+{
+  (void) sofar;
+  return automatic (c, e) && !signup (c, e) && usc_confirm_link (e->scan_lc) ? W.confirm_link : 0;
+}
+/* TMDA-style "-confirm-" Reply-To: answering releases */
+static int
+confirm_reply_to (Ctx *c, Evidence *e, int sofar)
+{
+  (void) e, (void) sofar;
+  return usc_confirm_reply_to (c) ? W.confirm_reply_to : 0;
+}
+static int
+reply_instructions (Ctx *c, Evidence *e, int sofar)
+{
+  (void) sofar;
+  return automatic (c, e) && usc_foreign_reference (c) &&
+         usc_contains_any (e->scan_lc, challenge_reply_instructions, N (challenge_reply_instructions), NULL)
+         ? W.reply_instructions : 0;
+}
+/* the shape of a challenge in any wording: an automatic answer with a link,
+ * speaking of the sender's message being held / to be delivered */
+static int
+shape (Ctx *c, Evidence *e, int sofar)
+{
+  (void) sofar;
+  return automatic (c, e) && has_link (e) && usc_text_any (e, USC_TT_CHALLENGE_MESSAGE, NULL) &&
+         usc_text_any (e, USC_TT_CHALLENGE_HOLD, NULL) ? W.shape : 0;
+}
+/* ... but a sign-up confirmation (double opt-in) answers no message */
+static int
+signup_confirmation (Ctx *c, Evidence *e, int sofar)
+{
+  (void) sofar;
+  return signup (c, e) ? W.signup : 0;
+}
+static int
+person (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return -e->human;
+}
+static const UscScoreRule rules[] = {
+  { "challenge-response software's header", software },
+  { "a challenge subject", subject },
+  { "challenge wording (challenge_body_markers)", body },
+  { "Auto-Submitted or the null sender", auto_or_null },
+  { "a confirmation link", confirm_link },
+  { "a confirming Reply-To", confirm_reply_to },
+  { "reply instructions to another domain's message", reply_instructions },
+  { "a link, the sender's message, and holding it", shape },
+  { "a sign-up confirmation", signup_confirmation },
+  { "the signs of a person", person },
+};
+
+int
+usc_kind_challenge_score (Ctx *c, Evidence *e)
+{
+  return usc_score_rules (c, e, rules, N (rules));
+}
+void
+usc_kind_challenge_explain (Ctx *c, const Evidence *e)
+{
+  (void) e;
+  usc_bounce_note (c->b, "challenge-response request");
 }

@@ -1,5 +1,7 @@
 /* usc-kind-virus.c — virus notices: malware names by the shapes engines give
- * them (one matcher pass over the text), scan headers ("X-Virus-Status").
+ * them (one matcher pass over the text), scan headers ("X-Virus-Status");
+ * the score (one rule per sign, the weights in one table) and what --explain
+ * says.
  */
 #include "config.h"
 #include "usc-bounce-private.h"
@@ -197,4 +199,110 @@ usc_malware_names (const char *lc)
   }
   g_array_unref (occ);
   return k;
+}
+
+/* ---- the score ---- */
+
+static const struct {
+  int subject;         /* virus_subjects, or a malware name in the subject */
+  int body;            /* the first virus_body_markers ... */
+  int body_more_max;   /* ... and one more for each further one, at most this many */
+  int sender;          /* a scanner's address or name */
+  int malware;         /* a malware name, by the engines' naming shapes */
+  int header;          /* "X-Virus-Status: Infected" */
+  int daemon;          /* a mail daemon (or the null sender) */
+  int auto_any;        /* Auto-Submitted */
+  int notice_malware;  /* a machine's notice about a message that names a malware */
+  int not_notice_max;  /* the most anything else scores (newsletters, lists) */
+} W = {
+  .subject = 4, .body = 3, .body_more_max = 3, .sender = 3, .malware = 5, .header = 3,
+  .daemon = 2, .auto_any = 1, .notice_malware = 2, .not_notice_max = 8,
+};
+
+static int
+subject (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->virus_subject ? W.subject : 0;
+}
+static int
+body (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->virus_body ? W.body + MIN (e->virus_body - 1, W.body_more_max) : 0;
+}
+static int
+sender (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->virus_sender ? W.sender : 0;
+}
+static int
+malware (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->malware ? W.malware : 0;
+}
+static int
+header (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->virus_hdr ? W.header : 0;
+}
+static int
+daemon_sender (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->daemon ? W.daemon : 0;
+}
+static int
+auto_any (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->auto_any ? W.auto_any : 0;
+}
+/* A notice about a message (not a security newsletter): it speaks of the
+ * message, and comes from a daemon or a scanner. Naming a malware in one
+ * counts more; anything else (and list mail: threat digests name malware)
+ * is held below the threshold. */
+static int
+notice (Ctx *c, Evidence *e, int sofar)
+{
+  gboolean about_message = usc_text_any (e, USC_TT_VIRUS_CONTEXT, NULL) || e->in_reply || e->returned ||
+                           c->header_copy || usc_text_has_msgid (e->scan_lc);
+  gboolean notice = (e->daemon || e->auto_any || e->virus_sender || e->virus_hdr) && about_message;
+  int p = notice && e->malware ? W.notice_malware : 0;
+  if (!notice || e->list)
+    p = MIN (sofar + p, W.not_notice_max) - sofar;
+  return p;
+}
+static int
+person (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return -e->human;
+}
+/* In order: notice caps the score so far. */
+static const UscScoreRule rules[] = {
+  { "a virus subject or a malware name in it", subject },
+  { "virus wording (virus_body_markers)", body },
+  { "a scanner's address or name", sender },
+  { "a malware name in the text", malware },
+  { "a scan header's verdict", header },
+  { "a mail daemon", daemon_sender },
+  { "Auto-Submitted", auto_any },
+  { "a machine's notice about a message", notice },
+  { "the signs of a person", person },
+};
+
+int
+usc_kind_virus_score (Ctx *c, Evidence *e)
+{
+  return usc_score_rules (c, e, rules, N (rules));
+}
+void
+usc_kind_virus_explain (Ctx *c, const Evidence *e)
+{
+  (void) e;
+  usc_bounce_note (c->b, "anti-virus notice");
 }

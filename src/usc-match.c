@@ -7,34 +7,47 @@
  * found, byte for byte, on the same NUL-terminated text. A "folded" scan
  * reads the text as if lower-cased (ASCII), so that no lower-cased copy is
  * needed. No knowledge of mail here: the tables live with their users.
+ *
+ * Cost. A position is first tested against a filter of the patterns' first
+ * two bytes (one bit per hashed pair: most positions stop there), then the
+ * four bytes there are looked up. Every array is sized to the pattern set
+ * (the next power of two above twice its entries), in one allocation: an
+ * index of 20 patterns takes about 1 KB, so a process that builds a dozen
+ * tables at start-up touches a few pages, not a megabyte.
  */
 #include "config.h"
 #include "usc-match.h"
 
 #include <string.h>
 
-/* g_ascii_tolower(), inline. */
-static inline char
-ascii_lc (char c)
-{
-  return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
-}
+/* ASCII lower case of every byte value (a table: one load per byte). */
+#define LC1(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
+#define LC4(c) LC1 (c), LC1 ((c) + 1), LC1 ((c) + 2), LC1 ((c) + 3)
+#define LC16(c) LC4 (c), LC4 ((c) + 4), LC4 ((c) + 8), LC4 ((c) + 12)
+#define LC64(c) LC16 (c), LC16 ((c) + 16), LC16 ((c) + 32), LC16 ((c) + 48)
+static const guchar lc_tab[256] = { LC64 (0), LC64 (64), LC64 (128), LC64 (192) };
 
-#define MULTI_BITS4 14         /* entries of 4+ bytes: by their first four */
-#define MULTI_BUCKETS2 4096    /* entries of 2-3 bytes: by their first two */
+static inline guchar
+fold_byte (char c, gboolean fold)
+{
+  return fold ? lc_tab[(guchar) c] : (guchar) c;
+}
 
 struct _UscMatch {
   guint n;
   const char *const *pat;
   guint32 *len;
-  guint32 *w4;                          /* the first four bytes of an entry of 4+ */
-  guint32 *next;                        /* 1 + next entry of the same bucket, 0: none */
-  guint32 head4[1 << MULTI_BITS4];      /* 1 + first entry of the bucket, 0: none */
-  guint32 bits4[1 << (MULTI_BITS4 - 5)]; /* the non-empty buckets of head4 (a small filter) */
-  guint32 head2[MULTI_BUCKETS2];
-  guint64 bigram[65536 / 64];           /* the first two bytes of every entry of 2+ (a filter) */
-  guint n2;                             /* entries of 2-3 bytes */
-  guint n_short;                        /* entries shorter than two bytes */
+  guint32 *w4;        /* the first four bytes of an entry of 4+ */
+  guint32 *next;      /* 1 + next entry of the same bucket, 0: none */
+  guint32 *head4;     /* 1 + first entry of the bucket, 0: none; 1 << (32 - shift4) buckets */
+  guint shift4;
+  guint32 *head2;     /* entries of 2-3 bytes, by their first two: mask2 + 1 buckets */
+  guint mask2;
+  guint64 *pairs;     /* the first two bytes (a, b) of every entry of 2+, bit ((a << psh) ^ b) & pmask */
+  guint psh;
+  guint pmask;
+  guint n2;           /* entries of 2-3 bytes */
+  guint n_short;      /* entries shorter than two bytes */
   guint *short_idx;
 };
 
@@ -47,47 +60,99 @@ multi_load4 (const char *p)
 }
 
 static inline guint
-multi_hash4 (guint32 w)
+multi_hash4 (const UscMatch *m, guint32 w)
 {
-  return (w * 2654435761u) >> (32 - MULTI_BITS4);
+  return (w * 2654435761u) >> m->shift4;
 }
 
 static inline guint
-multi_hash2 (guchar a, guchar b)
+multi_hash2 (const UscMatch *m, guchar a, guchar b)
 {
-  return ((guint) a * 67u + b) & (MULTI_BUCKETS2 - 1);
+  return ((guint) a * 67u + b) & m->mask2;
+}
+
+/* The filter bit of the pair (@a, @b): exact with 2^16 bits, folded onto
+ * fewer for a small set. */
+static inline guint
+pair_bit (guint psh, guint pmask, guint a, guint b)
+{
+  return ((a << psh) ^ b) & pmask;
+}
+
+static inline gboolean
+pair_may (const guint64 *pairs, guint k)
+{
+  return (pairs[k >> 6] >> (k & 63)) & 1;
+}
+
+/* log2 of the next power of two >= MAX (@x, @min), at most @max. */
+static guint
+size_bits (gsize x, guint min, guint max)
+{
+  guint b = min;
+  while (b < max && ((gsize) 1 << b) < x)
+    b++;
+  return b;
 }
 
 UscMatch *
 usc_match_new (const char *const *pat, guint n)
 {
-  UscMatch *m = g_new0 (UscMatch, 1);
+  guint n4 = 0, n2 = 0;
+  for (guint i = 0; i < n; i++) {
+    gsize l = strlen (pat[i]);
+    if (l >= 4)
+      n4++;
+    else if (l >= 2)
+      n2++;
+  }
+  guint b4 = size_bits ((gsize) n4 * 2, 4, 24);
+  guint b2 = size_bits ((gsize) n2 * 2, 2, 24);
+  guint bp = size_bits ((gsize) (n4 + n2) * 64, 9, 16);
+  guint nn = n ? n : 1;
+  /* one block: the struct, then the arrays (64-bit one first) */
+  gsize off_pairs = (sizeof (UscMatch) + 7) & ~(gsize) 7;
+  gsize off_len = off_pairs + ((gsize) 1 << bp) / 8;
+  gsize off_w4 = off_len + nn * sizeof (guint32);
+  gsize off_next = off_w4 + nn * sizeof (guint32);
+  gsize off_head4 = off_next + nn * sizeof (guint32);
+  gsize off_head2 = off_head4 + ((gsize) 1 << b4) * sizeof (guint32);
+  gsize off_short = off_head2 + ((gsize) 1 << b2) * sizeof (guint32);
+  gsize total = off_short + nn * sizeof (guint);
+  char *blk = g_malloc0 (total);
+  UscMatch *m = (UscMatch *) blk;
   m->n = n;
   m->pat = pat;
-  m->len = g_new (guint32, n ? n : 1);
-  m->w4 = g_new0 (guint32, n ? n : 1);
-  m->next = g_new0 (guint32, n ? n : 1);
-  m->short_idx = g_new (guint, n ? n : 1);
+  m->pairs = (guint64 *) (blk + off_pairs);
+  m->psh = bp - 8;
+  m->pmask = (1u << bp) - 1;
+  m->len = (guint32 *) (blk + off_len);
+  m->w4 = (guint32 *) (blk + off_w4);
+  m->next = (guint32 *) (blk + off_next);
+  m->head4 = (guint32 *) (blk + off_head4);
+  m->shift4 = 32 - b4;
+  m->head2 = (guint32 *) (blk + off_head2);
+  m->mask2 = (1u << b2) - 1;
+  m->short_idx = (guint *) (blk + off_short);
   for (guint i = n; i-- > 0;) {
     gsize l = strlen (pat[i]);
     m->len[i] = (guint32) l;
-    if (l >= 2) {
-      guint bg = ((guint) (guchar) pat[i][0] << 8) | (guchar) pat[i][1];
-      m->bigram[bg >> 6] |= G_GUINT64_CONSTANT (1) << (bg & 63);
-    }
     if (l < 2) {
       m->short_idx[m->n_short++] = i;
-    } else if (l < 4) {
-      guint h = multi_hash2 ((guchar) pat[i][0], (guchar) pat[i][1]);
+      continue;
+    }
+    guint k = pair_bit (m->psh, m->pmask, (guchar) pat[i][0], (guchar) pat[i][1]);
+    m->pairs[k >> 6] |= G_GUINT64_CONSTANT (1) << (k & 63);
+    if (l < 4) {
+      guint h = multi_hash2 (m, (guchar) pat[i][0], (guchar) pat[i][1]);
       m->next[i] = m->head2[h];
       m->head2[h] = i + 1;
       m->n2++;
     } else {
       m->w4[i] = multi_load4 (pat[i]);
-      guint h = multi_hash4 (m->w4[i]);
+      guint h = multi_hash4 (m, m->w4[i]);
       m->next[i] = m->head4[h];
       m->head4[h] = i + 1;
-      m->bits4[h >> 5] |= 1u << (h & 31);
     }
   }
   return m;
@@ -109,33 +174,24 @@ static inline gboolean
 multi_tail_eq (const char *h, const char *pt, guint32 from, guint32 len, gboolean fold)
 {
   for (guint32 j = from; j < len; j++)
-    if ((fold ? ascii_lc (h[j]) : h[j]) != pt[j])
+    if (fold_byte (h[j], fold) != (guchar) pt[j])
       return FALSE;
   return TRUE;
 }
 
-/* May an entry of two bytes or more start at @p (@p + 1 < the text's end)? */
+/* Candidates at @p, whose first two bytes (folded) are @a, @b. With
+ * @first_r: record every entry not seen before that occurs there; without:
+ * stop at the first. TRUE when an entry occurs at @p. */
 static inline gboolean
-multi_bigram (const UscMatch *m, const char *p, gboolean fold)
-{
-  guchar a = (guchar) p[0], b = (guchar) p[1];
-  if (fold) {
-    a = (guchar) ascii_lc ((char) a);
-    b = (guchar) ascii_lc ((char) b);
-  }
-  guint bg = ((guint) a << 8) | b;
-  return (m->bigram[bg >> 6] >> (bg & 63)) & 1;
-}
-
-/* Candidates at @p (@w: the four bytes there, when there are four). */
-static inline gboolean
-multi_at (const UscMatch *m, const char *hay, gsize len, gsize p, guint32 w, gboolean have4, gboolean fold,
+multi_at (const UscMatch *m, const char *hay, gsize len, gsize p, guchar a, guchar b, gboolean fold,
           gssize *first_r)
 {
   gboolean hit = FALSE;
-  guint h4 = have4 ? multi_hash4 (w) : 0;
-  if (have4 && (m->bits4[h4 >> 5] & (1u << (h4 & 31))))
-    for (guint32 k = m->head4[h4]; k; k = m->next[k - 1]) {
+  if (p + 4 <= len) {
+    guint32 w = multi_load4 (hay + p);
+    if (fold)
+      w = multi_fold4 (w);
+    for (guint32 k = m->head4[multi_hash4 (m, w)]; k; k = m->next[k - 1]) {
       guint i = k - 1;
       if (m->w4[i] == w && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
           multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], fold)) {
@@ -145,13 +201,9 @@ multi_at (const UscMatch *m, const char *hay, gsize len, gsize p, guint32 w, gbo
         hit = TRUE;
       }
     }
-  if (m->n2) {
-    guchar a = (guchar) hay[p], b = (guchar) hay[p + 1];
-    if (fold) {
-      a = (guchar) ascii_lc ((char) a);
-      b = (guchar) ascii_lc ((char) b);
-    }
-    for (guint32 k = m->head2[multi_hash2 (a, b)]; k; k = m->next[k - 1]) {
+  }
+  if (m->n2)
+    for (guint32 k = m->head2[multi_hash2 (m, a, b)]; k; k = m->next[k - 1]) {
       guint i = k - 1;
       const char *pt = m->pat[i];
       if ((guchar) pt[0] == a && (guchar) pt[1] == b && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
@@ -162,7 +214,6 @@ multi_at (const UscMatch *m, const char *hay, gsize len, gsize p, guint32 w, gbo
         hit = TRUE;
       }
     }
-  }
   return hit;
 }
 
@@ -182,10 +233,12 @@ multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gbool
     gssize at = -1;
     if (m->len[i] == 0)
       at = 0;
-    else
+    else {
+      const guchar c = (guchar) m->pat[i][0];
       for (gsize j = 0; j < len && at < 0; j++)
-        if ((fold ? ascii_lc (hay[j]) : hay[j]) == m->pat[i][0])
+        if (fold_byte (hay[j], fold) == c)
           at = (gssize) j;
+    }
     if (at >= 0) {
       if (first_r)
         first_r[i] = at;
@@ -195,27 +248,23 @@ multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gbool
   }
   /* without @first_r, only an earlier start matters */
   gsize pend = best >= 0 && !first_r ? (gsize) best : len;
-  gsize p = 0;
-  for (; p + 4 <= len && p < pend; p++) {
-    if (!multi_bigram (m, hay + p, fold))
-      continue;
-    guint32 w = multi_load4 (hay + p);
-    if (fold)
-      w = multi_fold4 (w);
-    if (multi_at (m, hay, len, p, w, TRUE, fold, first_r)) {
+  if (len < 2 || pend == 0)
+    return best;
+  const guint64 *pairs = m->pairs;
+  const guint psh = m->psh, pmask = m->pmask;
+  const gsize end = MIN (len - 1, pend);
+  guint a = fold_byte (hay[0], fold);
+  for (gsize p = 0; p < end; p++) {
+    guint b = fold_byte (hay[p + 1], fold);
+    if (G_UNLIKELY (pair_may (pairs, pair_bit (psh, pmask, a, b)))
+        && multi_at (m, hay, len, p, (guchar) a, (guchar) b, fold, first_r)) {
       if (best < 0 || (gssize) p < best)
         best = (gssize) p;
       if (!first_r)
         return best;
     }
+    a = b;
   }
-  for (; p + 1 < len && p < pend; p++)
-    if (multi_bigram (m, hay + p, fold) && multi_at (m, hay, len, p, 0, FALSE, fold, first_r)) {
-      if (best < 0 || (gssize) p < best)
-        best = (gssize) p;
-      if (!first_r)
-        return best;
-    }
   return best;
 }
 
@@ -225,39 +274,40 @@ multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gbool
 static inline void
 all_run (const UscMatch *m, const char *hay, gsize len, GArray *occ, gboolean fold)
 {
+  if (len < 2)
+    return;
+  const guint64 *pairs = m->pairs;
+  const guint psh = m->psh, pmask = m->pmask;
+  guint a = fold_byte (hay[0], fold);
   for (gsize p = 0; p + 1 < len; p++) {
-    if (!multi_bigram (m, hay + p, fold))
+    guint b = fold_byte (hay[p + 1], fold);
+    if (G_LIKELY (!pair_may (pairs, pair_bit (psh, pmask, a, b)))) {
+      a = b;
       continue;
+    }
     if (p + 4 <= len) {
       guint32 w = multi_load4 (hay + p);
       if (fold)
         w = multi_fold4 (w);
-      guint h4 = multi_hash4 (w);
-      if (m->bits4[h4 >> 5] & (1u << (h4 & 31)))
-        for (guint32 k = m->head4[h4]; k; k = m->next[k - 1]) {
-          guint i = k - 1;
-          if (m->w4[i] == w && m->len[i] <= len - p && multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], fold)) {
-            UscMatchOcc o = { p, m->len[i], i };
-            g_array_append_val (occ, o);
-          }
+      for (guint32 k = m->head4[multi_hash4 (m, w)]; k; k = m->next[k - 1]) {
+        guint i = k - 1;
+        if (m->w4[i] == w && m->len[i] <= len - p && multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], fold)) {
+          UscMatchOcc o = { p, m->len[i], i };
+          g_array_append_val (occ, o);
         }
-    }
-    if (m->n2 == 0)
-      continue;
-    guchar a = (guchar) hay[p], b = (guchar) hay[p + 1];
-    if (fold) {
-      a = (guchar) ascii_lc ((char) a);
-      b = (guchar) ascii_lc ((char) b);
-    }
-    for (guint32 k = m->head2[multi_hash2 (a, b)]; k; k = m->next[k - 1]) {
-      guint i = k - 1;
-      const char *pt = m->pat[i];
-      if ((guchar) pt[0] == a && (guchar) pt[1] == b && m->len[i] <= len - p &&
-          multi_tail_eq (hay + p, pt, 2, m->len[i], fold)) {
-        UscMatchOcc o = { p, m->len[i], i };
-        g_array_append_val (occ, o);
       }
     }
+    if (m->n2)
+      for (guint32 k = m->head2[multi_hash2 (m, (guchar) a, (guchar) b)]; k; k = m->next[k - 1]) {
+        guint i = k - 1;
+        const char *pt = m->pat[i];
+        if ((guchar) pt[0] == a && (guchar) pt[1] == b && m->len[i] <= len - p &&
+            multi_tail_eq (hay + p, pt, 2, m->len[i], fold)) {
+          UscMatchOcc o = { p, m->len[i], i };
+          g_array_append_val (occ, o);
+        }
+      }
+    a = b;
   }
 }
 
@@ -278,11 +328,7 @@ usc_match_free (UscMatch **m)
 {
   if (m == NULL || *m == NULL)
     return;
-  g_free ((*m)->len);
-  g_free ((*m)->w4);
-  g_free ((*m)->next);
-  g_free ((*m)->short_idx);
-  g_free (*m);
+  g_free (*m); /* one block */
   *m = NULL;
 }
 
@@ -322,29 +368,57 @@ usc_match_first_folded (const UscMatch *m, const char *hay, gsize len)
   return multi_run (m, hay, len, NULL, TRUE);
 }
 
-/* The index of one table, built on first use (kept for the process). */
+/* ---- the indexes of static tables, built on first use (kept for the
+ * process). Look-ups take no lock: a slot, once published, never changes. */
 typedef struct {
   gconstpointer tab;
   gsize n;
   UscMatch *m;
 } TableMatch;
 
+#define TABLE_MAX 64
+#define TABLE_SLOTS 128 /* open addressing, at most half full */
+
 G_LOCK_DEFINE_STATIC (table_matches);
+static TableMatch *table_slots[TABLE_SLOTS];
+
+static inline guint
+table_slot (gconstpointer tab, gsize n)
+{
+  guint64 k = (guint64) (guintptr) tab ^ ((guint64) n << 32);
+  return (guint) ((k * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 57); /* 7 bits */
+}
 
 const UscMatch *
 usc_match_table (const char *const *tab, gsize n)
 {
-  static TableMatch cache[64];
-  static guint ncache;
+  guint s = table_slot (tab, n);
+  for (guint k = 0; k < TABLE_SLOTS; k++) {
+    TableMatch *t = g_atomic_pointer_get (&table_slots[(s + k) % TABLE_SLOTS]);
+    if (t == NULL)
+      break;
+    if (t->tab == tab && t->n == n)
+      return t->m;
+  }
+  static guint ntables;
   const UscMatch *r = NULL;
   G_LOCK (table_matches);
-  for (guint k = 0; k < ncache && !r; k++)
-    if (cache[k].tab == tab && cache[k].n == n)
-      r = cache[k].m;
-  if (r == NULL && ncache < G_N_ELEMENTS (cache)) {
-    UscMatch *m = usc_match_new (tab, (guint) n);
-    cache[ncache++] = (TableMatch) { tab, n, m };
-    r = m;
+  guint k = 0;
+  for (; k < TABLE_SLOTS; k++) {
+    TableMatch *t = table_slots[(s + k) % TABLE_SLOTS];
+    if (t == NULL)
+      break;
+    if (t->tab == tab && t->n == n) {
+      r = t->m;
+      break;
+    }
+  }
+  if (r == NULL && ntables < TABLE_MAX && k < TABLE_SLOTS) {
+    TableMatch *t = g_new (TableMatch, 1);
+    *t = (TableMatch) { tab, n, usc_match_new (tab, (guint) n) };
+    ntables++;
+    g_atomic_pointer_set (&table_slots[(s + k) % TABLE_SLOTS], t);
+    r = t->m;
   }
   G_UNLOCK (table_matches);
   return r;

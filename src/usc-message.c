@@ -408,10 +408,16 @@ is_rfc822_subtype (const char *subtype)
 #define ADDRESS_FIELD_MAX    (64 * 1024)
 #define STRUCTURED_TOTAL_MAX (1024 * 1024)
 
-static const char *const address_fields[] = {
-  "From", "To", "Cc", "Bcc", "Reply-To", "Sender",
-  "Resent-From", "Resent-To", "Resent-Cc", "Resent-Bcc", "Resent-Reply-To", "Resent-Sender",
+#define FIELD(s) { s, sizeof (s) - 1 }
+static const struct {
+  const char *name;
+  gsize len;
+} address_fields[] = {
+  FIELD ("From"), FIELD ("To"), FIELD ("Cc"), FIELD ("Bcc"), FIELD ("Reply-To"), FIELD ("Sender"),
+  FIELD ("Resent-From"), FIELD ("Resent-To"), FIELD ("Resent-Cc"), FIELD ("Resent-Bcc"), FIELD ("Resent-Reply-To"),
+  FIELD ("Resent-Sender"),
 };
+#undef FIELD
 
 typedef enum { SF_NONE, SF_CT, SF_PARAMS, SF_ADDRESS } StructKind;
 
@@ -423,9 +429,36 @@ structured_kind (const char *name, gsize len)
   if (len == 19 && g_ascii_strncasecmp (name, "Content-Disposition", 19) == 0)
     return SF_PARAMS;
   for (guint i = 0; i < G_N_ELEMENTS (address_fields); i++)
-    if (strlen (address_fields[i]) == len && g_ascii_strncasecmp (name, address_fields[i], len) == 0)
+    if (address_fields[i].len == len && g_ascii_strncasecmp (name, address_fields[i].name, len) == 0)
       return SF_ADDRESS;
   return SF_NONE;
+}
+
+/* Does the text @v (@len bytes, or up to a NUL) hold @word (lower case),
+ * ASCII case ignored? */
+static gboolean
+holds_word_ci (const char *v, gsize len, const char *word)
+{
+  gsize wl = strlen (word);
+  for (gsize i = 0; i + wl <= len && v[i]; i++) {
+    gsize j = 0;
+    while (j < wl && v[i + j] && g_ascii_tolower (v[i + j]) == word[j])
+      j++;
+    if (j == wl)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Can GMime make a container (multipart, message) of the Content-Type value
+ * @v (@len bytes)? Its media type is a token of the value itself, so not
+ * unless the value holds "multipart" or "message": for such a value (nearly
+ * every text or attachment part) the pre-scan spares itself GMime's parse
+ * of it. Only in a digest does a failed parse matter (a message then). */
+static gboolean
+ct_may_contain (const char *v, gsize len)
+{
+  return holds_word_ci (v, len, "multipart") || holds_word_ci (v, len, "message");
 }
 
 /* Blank (spaces) the value bytes of @f from offset @from on, keeping its line
@@ -602,11 +635,14 @@ scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolea
   EntKind kind = ENT_LEAF;
   char *boundary = NULL;
   gboolean digest = FALSE;
-  if (sc->cts->len == 0) {
+  const Field *last_ct = sc->cts->len > 0 ? &g_array_index (sc->cts, Field, sc->cts->len - 1) : NULL;
+  if (last_ct == NULL) {
     if (parent_digest)
       kind = ENT_MESSAGE;
+  } else if (!parent_digest && !ct_may_contain (sc->s + last_ct->vstart, last_ct->end - last_ct->vstart)) {
+    kind = ENT_LEAF;
   } else {
-    const Field *f = &g_array_index (sc->cts, Field, sc->cts->len - 1);
+    const Field *f = last_ct;
     char *value = g_strndup (sc->s + f->vstart, f->end - f->vstart);
     GMimeContentType *ct = g_mime_content_type_parse (NULL, value);
     const char *type = g_mime_content_type_get_media_type (ct);

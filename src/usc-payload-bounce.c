@@ -9,13 +9,13 @@
 #include "usc-payload.h"
 
 void
-usc_sniff_payload (Ctx *c, GMimeObject *part)
+usc_sniff_payload (UscBounce *b, GMimeObject *part)
 {
   UscPayload *p = usc_payload_of_part (part);
   if (p == NULL)
     return;
   if (p->executable)
-    c->b->executable = TRUE;
-  usc_ptr_array_add_unique (c->b->payload_types, g_strdup (p->found_type), TRUE);
-  g_ptr_array_add (c->b->payloads, p);
+    b->executable = TRUE;
+  usc_ptr_array_add_unique (b->payload_types, g_strdup (p->found_type), TRUE);
+  g_ptr_array_add (b->payloads, p);
 }

@@ -298,11 +298,26 @@ scan_script (UscPayload *p, const char *lc, const char *ext, GString *why)
   return TRUE;
 }
 
-/* " onload=" and the like: an event handler attribute. */
+/* Is @s inside a tag (a '<' before it, no '>' between)? */
+static gboolean
+in_tag (const char *lc, const char *s)
+{
+  for (const char *p = s; p > lc && s - p < 2048; p--) {
+    if (p[-1] == '>')
+      return FALSE;
+    if (p[-1] == '<')
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* " onload=" and the like: an event handler attribute (inside a tag). */
 static const char *
 event_handler (const char *lc)
 {
   for (const char *s = strstr (lc, " on"); s; s = strstr (s + 3, " on")) {
+    if (!in_tag (lc, s))
+      continue;
     const char *q = s + 3;
     gsize n = 0;
     while (q[n] >= 'a' && q[n] <= 'z')

@@ -824,7 +824,7 @@ static const BounceCase cases[] = {
     "rsync error: some files could not be transferred (code 23)\n",
     USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 
-  /* ---- mechanisms added after the second held-out set (fixtures h2-) ---- */
+  /* ---- mechanisms added after the second held-out set (round h2, fixtures/HELDOUT.md) ---- */
 
   { "unknown gateway relayed through the user's Postfix: no family guessed",
     "Return-Path: <>\n"

@@ -1,5 +1,6 @@
 /* test-dsn.c — unit tests for usc-dsn (GTest, table-driven): RFC 3464
- * delivery-status bodies, tidy and sloppy, and RFC 3463 status syntax. */
+ * delivery-status bodies, tidy and sloppy, RFC 3463 status syntax, and
+ * RFC 8098 disposition notifications (fields and the disposition's class). */
 #include "config.h"
 #include <string.h>
 #include <gmime/gmime.h>
@@ -155,6 +156,94 @@ test_status (void)
   g_assert_false (usc_dsn_status_valid (NULL));
 }
 
+typedef struct {
+  const char *name;
+  const char *text;
+  const char *orig_msgid;
+  const char *final;         /* first recipient group's Final-Recipient */
+  const char *reporting_ua;
+  const char *disposition;
+  const char *error;
+  UscMdnDisposition cls;
+} MdnCase;
+
+static const MdnCase mdn_cases[] = {
+  { "sieve reject (RFC 5429)",
+    "Reporting-UA: imap.example.net; Dovecot Mail Delivery Agent\n"
+    "Final-Recipient: rfc822; Bob@Example.NET\n"
+    "Original-Message-ID: <20240304081512.GA4721@alice-laptop.example.org>\n"
+    "Disposition: automatic-action/MDN-sent-automatically; deleted\n",
+    "20240304081512.GA4721@alice-laptop.example.org", "bob@example.net",
+    "imap.example.net; Dovecot Mail Delivery Agent",
+    "automatic-action/mdn-sent-automatically;deleted", NULL, USC_MDN_FAILURE },
+  { "read receipt, CRLF, folded",
+    "Reporting-UA: smtp.example.net;\r\n Mozilla Thunderbird\r\n"
+    "Final-Recipient: rfc822;bob@example.net\r\n"
+    "Original-Message-ID: <a@b.example>\r\n"
+    "Disposition: manual-action/MDN-sent-manually;\r\n displayed\r\n",
+    "a@b.example", "bob@example.net", "smtp.example.net; Mozilla Thunderbird",
+    "manual-action/mdn-sent-manually;displayed", NULL, USC_MDN_RECEIPT },
+  { "dispatched",
+    "Final-Recipient: rfc822; c@example.com\n"
+    "Original-Message-ID: <x@y.example>\n"
+    "Disposition: automatic-action/MDN-sent-automatically; dispatched\n",
+    "x@y.example", "c@example.com", NULL,
+    "automatic-action/mdn-sent-automatically;dispatched", NULL, USC_MDN_RECEIPT },
+  { "deleted by the reader (Outlook Not read)",
+    "Final-Recipient: rfc822;w@u.test\n"
+    "Disposition: manual-action/MDN-sent-automatically; deleted\n",
+    NULL, "w@u.test", NULL, "manual-action/mdn-sent-automatically;deleted", NULL, USC_MDN_RECEIPT },
+  { "deleted with the error modifier and an Error field",
+    "Final-Recipient: rfc822; g@u.test\n"
+    "Disposition: automatic-action/MDN-sent-automatically; deleted/error\n"
+    "Error: rejected by Sieve script\n",
+    NULL, "g@u.test", NULL, "automatic-action/mdn-sent-automatically;deleted/error",
+    "rejected by Sieve script", USC_MDN_FAILURE },
+  { "RFC 3798 failed with Failure",
+    "Original-Recipient: rfc822;b@t.example\n"
+    "Final-Recipient: rfc822;b@t.example\n"
+    "Disposition: automatic-action/MDN-sent-automatically; failed\n"
+    "Failure: mailbox not available\n",
+    NULL, "b@t.example", NULL, "automatic-action/mdn-sent-automatically;failed",
+    "mailbox not available", USC_MDN_FAILURE },
+  { "rejected (not in the RFC) and a comment",
+    "Final-Recipient: rfc822; o@s.example\n"
+    "Disposition: Automatic-Action/MDN-Sent-Automatically; Rejected (policy)\n",
+    NULL, "o@s.example", NULL, "automatic-action/mdn-sent-automatically;rejected", NULL, USC_MDN_FAILURE },
+  { "processed",
+    "Final-Recipient: rfc822; billing@v.example\n"
+    "Disposition: automatic-action/MDN-sent-automatically; processed\n",
+    NULL, "billing@v.example", NULL, "automatic-action/mdn-sent-automatically;processed", NULL,
+    USC_MDN_PROCESSED },
+  { "displayed with a harmless modifier list",
+    "Final-Recipient: rfc822; k@h.example\n"
+    "Disposition: manual-action/MDN-sent-manually; displayed/superseded,expired\n",
+    NULL, "k@h.example", NULL, "manual-action/mdn-sent-manually;displayed/superseded,expired", NULL,
+    USC_MDN_RECEIPT },
+  { "a DSN is no MDN",
+    "Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\n",
+    NULL, "a@b.example", NULL, NULL, NULL, USC_MDN_NONE },
+};
+
+static void
+test_mdn (gconstpointer data)
+{
+  const MdnCase *c = data;
+  GError *error = NULL;
+  UscDsnReport *r = usc_dsn_parse (c->text, strlen (c->text), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  g_assert_cmpstr (r->original_message_id, ==, c->orig_msgid);
+  g_assert_cmpuint (r->recipients->len, >=, 1);
+  g_assert_cmpstr (((UscDsnRecipient *) r->recipients->pdata[0])->final_recipient, ==, c->final);
+  g_assert_cmpstr (r->reporting_ua, ==, c->reporting_ua);
+  g_assert_cmpstr (r->disposition, ==, c->disposition);
+  g_assert_cmpstr (r->mdn_error, ==, c->error);
+  g_assert_cmpint (usc_mdn_disposition (r), ==, c->cls);
+  usc_dsn_report_free (&r);
+  g_assert_cmpint (usc_mdn_disposition (NULL), ==, USC_MDN_NONE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -166,5 +255,10 @@ main (int argc, char **argv)
     g_free (path);
   }
   g_test_add_func ("/dsn/status-valid", test_status);
+  for (guint i = 0; i < G_N_ELEMENTS (mdn_cases); i++) {
+    char *path = g_strdup_printf ("/dsn/mdn/%s", mdn_cases[i].name);
+    g_test_add_data_func (path, &mdn_cases[i], test_mdn);
+    g_free (path);
+  }
   return g_test_run ();
 }

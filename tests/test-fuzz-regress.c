@@ -1,8 +1,10 @@
 /* test-fuzz-regress.c — every input of tests/fuzz/regress/<harness>/ (the
- * fuzzers' findings, kept as regression inputs) and the fixtures, run
+ * fuzzers' findings, kept as regression inputs), of tests/fuzz/seeds/<harness>/
+ * (hand-written seeds) and the fixtures, run
  * through the same entry points as the libFuzzer harnesses (the harness
  * sources are included here, built with gcc; their assertions trap on a
- * violated property), one GTest case per harness.
+ * violated property), one GTest case per harness (the Sieve ones when
+ * unscatter-sieve is built: USC_FUZZ_SIEVE).
  */
 #define FUZZ_REGRESS 1
 #include "fuzz/fuzz-message.c"
@@ -11,6 +13,13 @@
 #include "fuzz/fuzz-batv.c"
 #include "fuzz/fuzz-config.c"
 #include "fuzz/fuzz-filter.c"
+#include "fuzz/fuzz-received.c"
+#include "fuzz/fuzz-report.c"
+#include "fuzz/fuzz-plugin.c"
+#ifdef USC_FUZZ_SIEVE
+#include "fuzz/fuzz-sieve.c"
+#include "fuzz/fuzz-sieve-report.c"
+#endif
 #include "fuzz/fuzz-payload.c"
 
 typedef int (*FuzzOne) (const uint8_t *data, size_t size);
@@ -28,6 +37,13 @@ static const Harness harnesses[] = {
   { "batv",    fuzz_batv_one,    FALSE },
   { "config",  fuzz_config_one,  FALSE },
   { "filter",  fuzz_filter_one,  TRUE },
+  { "received", fuzz_received_one, TRUE },
+  { "report",  fuzz_report_one,  FALSE },
+  { "plugin",  fuzz_plugin_one,  TRUE },
+#ifdef USC_FUZZ_SIEVE
+  { "sieve",   fuzz_sieve_one,   TRUE },
+  { "sieve-report", fuzz_sieve_report_one, FALSE },
+#endif
   { "payload", fuzz_payload_one, TRUE },
 };
 
@@ -63,7 +79,9 @@ test_harness (gconstpointer p)
   const Harness *h = p;
   const char *top = g_getenv ("top_srcdir");
   char *regress = g_build_filename (top ? top : ".", "tests", "fuzz", "regress", h->name, NULL);
-  guint n = run_dir (h, regress, NULL);
+  char *seeds = g_build_filename (top ? top : ".", "tests", "fuzz", "seeds", h->name, NULL);
+  guint n = run_dir (h, regress, NULL) + run_dir (h, seeds, NULL);
+  g_free (seeds);
   if (h->fixtures) {
     char *fx = g_build_filename (top ? top : ".", "fixtures", NULL);
     GDir *d = g_dir_open (fx, 0, NULL);

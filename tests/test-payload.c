@@ -485,7 +485,7 @@ mk_html_autosubmit (void)
                "<input type=\"hidden\" name=\"u\" value=\"alice\"></form></body></html>\n");
 }
 static GByteArray *mk_html_handler (void) { return text ("<html><body><img src=x onerror = \"fetch('//x.invalid')\"></body></html>"); }
-static GByteArray *mk_html_plain (void) { return text ("<html><body><h1>Agenda</h1><p>Monday: budget.</p></body></html>\n"); }
+static GByteArray *mk_html_plain (void) { return text ("<html><body><h1>Agenda</h1><p>Monday: budget; the onion = 5 kg order.</p></body></html>\n"); }
 static GByteArray *mk_hta (void) { return text ("<html><head><HTA:APPLICATION ID=\"x\" WINDOWSTATE=\"minimize\"></head><body></body></html>"); }
 static GByteArray *mk_svg_script (void) { return text ("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"); }
 static GByteArray *

@@ -29,9 +29,10 @@ extern const struct sieve_operation_def tst_bounce_operation;
 extern const struct sieve_operation_def cmd_unscatter_record_operation;
 
 /* Per Sieve instance, which Dovecot makes per user (per delivery in LMTP,
- * per session in IMAP): the library context, made on first use from the
- * settings unscatter_config and unscatter_record, freed when the extension
- * is unloaded with the instance. */
+ * per session in IMAP): the user's library context, got on first use from
+ * the settings unscatter_config and unscatter_record, given back when the
+ * extension is unloaded with the instance (the glue keeps it for the same
+ * user's next delivery: unscatter_glue_user_get()). */
 struct ext_unscatter_context {
 	struct unscatter_glue_user *user;
 };

@@ -3,10 +3,12 @@
  * `backscatter` and `bounce`, and the command `unscatter_record`.
  *
  * Per Sieve instance (Dovecot makes one per user and delivery in LMTP and
- * LDA, per session in IMAP) the extension keeps the user's library context,
- * made on first use from the plugin settings unscatter_config and
- * unscatter_record (defaults as for the CLI, under the user's home), freed
- * when the instance goes. Per message, the first test classifies (once) and
+ * LDA, per session in IMAP) the extension holds the user's library context,
+ * got on first use from the plugin settings unscatter_config and
+ * unscatter_record (defaults as for the CLI, under the user's home) and
+ * given back when the instance goes: the glue keeps the last user's context,
+ * record open, for that user's next delivery in the process
+ * (unscatter_glue_user_get()). Per message, the first test classifies (once) and
  * keeps the outcome in the message context; a failure is logged and makes
  * every test false, so the message is kept: the delivery never fails for us.
  */
@@ -57,7 +59,7 @@ static void ext_unscatter_context_free(struct ext_unscatter_context **_ectx)
 
 	if (ectx == NULL)
 		return;
-	unscatter_glue_user_free(&ectx->user);
+	unscatter_glue_user_release(&ectx->user);
 	i_free(ectx);
 	*_ectx = NULL;
 }
@@ -119,7 +121,7 @@ ext_unscatter_get_user(const struct sieve_extension *ext)
 		struct sieve_instance *svinst = ext->svinst;
 		const char *home = sieve_environment_get_homedir(svinst);
 
-		ectx->user = unscatter_glue_user_new(home,
+		ectx->user = unscatter_glue_user_get(home,
 			ext_unscatter_path_setting(svinst, "unscatter_config", home),
 			ext_unscatter_path_setting(svinst, "unscatter_record", home));
 	}

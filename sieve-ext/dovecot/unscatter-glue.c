@@ -9,17 +9,59 @@
 #include "config.h"
 #include "unscatter-glue.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <gmime/gmime.h>
 
 #include "usc-classify.h"
 #include "usc-sent.h"
 
-struct unscatter_glue_user {
-	char *home, *config, *record;
-	UscContext *ctx;        /* made on first use */
-	char *ctx_error;        /* why it could not be made (kept: same answer each time) */
+/* What a file was when the context was made from it (see glue_stale()). */
+struct glue_stamp {
+	gboolean exists;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	gint64 mtime_ns, ctime_ns;
 };
+
+/* The files a context is made from: a change in one makes a new context. */
+enum { STAMP_CONFIG, STAMP_KEYS, STAMP_SIGN_KEYS, STAMP_RECORD, STAMP_N };
+
+struct unscatter_glue_user {
+	char *home, *config, *record;   /* as given: with euid, the key */
+	uid_t euid;
+	UscContext *ctx;        /* made on first use */
+	char *ctx_error;        /* why it could not be made (kept: same answer
+	                           each time, until a file changes) */
+	char *paths[STAMP_N];   /* NULL: not a file (none, or a Redis URL) */
+	struct glue_stamp stamps[STAMP_N];
+	unsigned refs;          /* Sieve instances holding it */
+	gboolean kept;          /* it is glue_kept */
+};
+
+/* The last user's context, kept across Sieve instances (deliveries), and
+ * the process that made it (a forked child must not touch its record). */
+static struct unscatter_glue_user *glue_kept;
+static pid_t glue_kept_pid;
+
+static void glue_user_destroy(struct unscatter_glue_user *u);
+
+/* At exit, close the kept record (SQLite then checkpoints a long WAL into
+ * the file). Without this nothing is lost either: every decision and
+ * recorded message was committed when it was made, and the next opener
+ * reads the WAL. */
+static void
+glue_atexit(void)
+{
+	if (glue_kept != NULL && glue_kept_pid == getpid()) {
+		struct unscatter_glue_user *u = glue_kept;
+		glue_kept = NULL;
+		glue_user_destroy(u);
+	}
+}
 
 void
 unscatter_glue_process_init(void)
@@ -28,46 +70,176 @@ unscatter_glue_process_init(void)
 
 	if (g_once_init_enter(&done)) {
 		g_mime_init();
+		atexit(glue_atexit);
 		g_once_init_leave(&done, 1);
 	}
 }
 
-struct unscatter_glue_user *
-unscatter_glue_user_new(const char *home, const char *config, const char *record)
+static void
+glue_stamp_take(const char *path, struct glue_stamp *st)
 {
-	struct unscatter_glue_user *u = g_new0(struct unscatter_glue_user, 1);
+	struct stat sb;
 
+	memset(st, 0, sizeof *st);
+	if (path == NULL || stat(path, &sb) != 0)
+		return;
+	st->exists = TRUE;
+	st->dev = sb.st_dev;
+	st->ino = sb.st_ino;
+	st->size = sb.st_size;
+	st->mtime_ns = (gint64)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+	st->ctime_ns = (gint64)sb.st_ctim.tv_sec * 1000000000 + sb.st_ctim.tv_nsec;
+}
+
+/* TRUE when a file the context was made from is no longer what it was: for
+ * the config and the keys any change (they are read once per context); for
+ * the record only another file (created, removed, replaced), since SQLite
+ * itself sees what other processes write into it. */
+static gboolean
+glue_stale(const struct unscatter_glue_user *u)
+{
+	for (int i = 0; i < STAMP_N; i++) {
+		struct glue_stamp now;
+		const struct glue_stamp *then = &u->stamps[i];
+
+		if (u->paths[i] == NULL)
+			continue;
+		glue_stamp_take(u->paths[i], &now);
+		if (now.exists != then->exists || now.dev != then->dev || now.ino != then->ino)
+			return TRUE;
+		if (i != STAMP_RECORD && (now.size != then->size || now.mtime_ns != then->mtime_ns
+					  || now.ctime_ns != then->ctime_ns))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static void
+glue_drop_context(struct unscatter_glue_user *u)
+{
+	usc_context_free(&u->ctx);
+	g_clear_pointer(&u->ctx_error, g_free);
+	for (int i = 0; i < STAMP_N; i++)
+		g_clear_pointer(&u->paths[i], g_free);
+	memset(u->stamps, 0, sizeof u->stamps);
+}
+
+static void
+glue_user_destroy(struct unscatter_glue_user *u)
+{
+	glue_drop_context(u);
+	g_free(u->home);
+	g_free(u->config);
+	g_free(u->record);
+	g_free(u);
+}
+
+static gboolean
+glue_user_is(const struct unscatter_glue_user *u, const char *home, const char *config,
+	     const char *record)
+{
+	return u->euid == geteuid() && g_strcmp0(u->home, home) == 0
+		&& g_strcmp0(u->config, config) == 0 && g_strcmp0(u->record, record) == 0;
+}
+
+struct unscatter_glue_user *
+unscatter_glue_user_get(const char *home, const char *config, const char *record)
+{
+	struct unscatter_glue_user *u;
+
+	if (glue_kept != NULL && glue_kept_pid != getpid()) {
+		/* A forked child: the record's connection is the parent's
+		   (SQLite connections must not cross fork()): leave it. */
+		glue_kept = NULL;
+	}
+	if (glue_kept != NULL && glue_user_is(glue_kept, home, config, record)) {
+		glue_kept->refs++;
+		return glue_kept;
+	}
+	u = g_new0(struct unscatter_glue_user, 1);
 	u->home = g_strdup(home);
 	u->config = g_strdup(config);
 	u->record = g_strdup(record);
+	u->euid = geteuid();
+	u->refs = 1;
+	if (glue_kept == NULL || glue_kept->refs == 0) {
+		if (glue_kept != NULL)
+			glue_user_destroy(glue_kept);
+		glue_kept = u;
+		glue_kept_pid = getpid();
+		u->kept = TRUE;
+	}
 	return u;
 }
 
 void
-unscatter_glue_user_free(struct unscatter_glue_user **user)
+unscatter_glue_user_release(struct unscatter_glue_user **user)
 {
+	struct unscatter_glue_user *u;
+
 	if (user == NULL || *user == NULL)
 		return;
-	usc_context_free(&(*user)->ctx);
-	g_free((*user)->home);
-	g_free((*user)->config);
-	g_free((*user)->record);
-	g_free((*user)->ctx_error);
-	g_free(*user);
+	u = *user;
 	*user = NULL;
+	if (u->refs > 0)
+		u->refs--;
+	if (u->refs > 0)
+		return;
+	if (!u->kept) {
+		glue_user_destroy(u);
+		return;
+	}
+	/* Kept for the next delivery; a network record is not held idle. */
+	if (u->ctx != NULL && usc_record_is_redis_url(usc_context_record_path(u->ctx)))
+		usc_context_close_record(u->ctx);
+}
+
+/* The config file usc_context_new() reads for @u (as usc_config_load_for_home()
+ * finds it), existing or not. */
+static char *
+glue_config_path(const struct unscatter_glue_user *u)
+{
+	if (u->config != NULL)
+		return g_strdup(u->config);
+	if (u->home != NULL)
+		return g_build_filename(u->home, ".config", "unscatter", "config", NULL);
+	return g_build_filename(g_get_user_config_dir(), "unscatter", "config", NULL);
 }
 
 static UscContext *
 user_context(struct unscatter_glue_user *u, char **error_r)
 {
+	if ((u->ctx != NULL || u->ctx_error != NULL) && glue_stale(u))
+		glue_drop_context(u);
 	if (u->ctx == NULL && u->ctx_error == NULL) {
 		GError *error = NULL;
 
+		/* Stamped before reading: a change made while the context is
+		   being made shows at the next use. */
+		u->paths[STAMP_CONFIG] = glue_config_path(u);
+		glue_stamp_take(u->paths[STAMP_CONFIG], &u->stamps[STAMP_CONFIG]);
 		u->ctx = usc_context_new(u->home, u->config, u->record, &error);
 		if (u->ctx == NULL) {
 			u->ctx_error = g_strdup_printf("configuration: %s",
 				error ? error->message : "unknown error");
 			g_clear_error(&error);
+		} else {
+			const UscConfig *c = usc_context_config(u->ctx);
+			const char *rec = usc_context_record_path(u->ctx);
+
+			/* As usc_context_keys() finds them (read later, on the
+			   first bounce: a change after this stamp shows next time). */
+			if (c->batv_keys != NULL)
+				u->paths[STAMP_KEYS] = g_strdup(c->batv_keys);
+			else if (u->home != NULL)
+				u->paths[STAMP_KEYS] = g_build_filename(u->home, ".config", "unscatter", "batv-keys", NULL);
+			else
+				u->paths[STAMP_KEYS] = g_build_filename(g_get_user_config_dir(), "unscatter", "batv-keys", NULL);
+			u->paths[STAMP_SIGN_KEYS] = g_strdup(c->sign_keys);
+			if (!usc_record_is_redis_url(rec))
+				u->paths[STAMP_RECORD] = g_strdup(rec);
+			for (int i = STAMP_KEYS; i < STAMP_N; i++)
+				glue_stamp_take(u->paths[i], &u->stamps[i]);
 		}
 	}
 	if (u->ctx == NULL)
@@ -194,6 +366,10 @@ unscatter_glue_record(struct unscatter_glue_user *u, const void *data, size_t si
 		ret = usc_sent_record_message(record, data, size, NULL, 0, &counts, &error);
 		if (ret == -2)
 			ret = -1;
+	}
+	if (ret >= 0 && u->paths[STAMP_RECORD] != NULL && !u->stamps[STAMP_RECORD].exists) {
+		/* Created just now, open here: not a reason for a new context. */
+		glue_stamp_take(u->paths[STAMP_RECORD], &u->stamps[STAMP_RECORD]);
 	}
 	if (ret < 0) {
 		*error_r = g_strdup(error ? error->message : "unknown error");

@@ -12,7 +12,9 @@
 #include <stddef.h>
 
 /* One user's classification context: the library's UscContext (config,
- * record opened on first use, BATV keys), made when first needed. */
+ * record opened on first use, BATV keys), made when first needed and kept
+ * for the next Sieve instance of the same user in this process (see
+ * unscatter_glue_user_get()). */
 struct unscatter_glue_user;
 
 /* What usc_classify said about one message. */
@@ -33,17 +35,32 @@ struct unscatter_glue_outcome {
  * GLib's type system cannot be unloaded, so the plugin is never unmapped). */
 void unscatter_glue_process_init(void);
 
-/* A context for the user whose home is @home (may be NULL: then @record and
- * the config must be absolute), with the config file @config (NULL: the
+/* The context for the user whose home is @home (may be NULL: then @record
+ * and the config must be absolute), with the config file @config (NULL: the
  * default under @home, only if it exists) and the record @record (path or
  * URL; NULL: the config's record.path, else @home/.local/share/unscatter/
  * record.db). Nothing is opened yet: errors come with the first use. All
- * strings are copied. Never NULL. */
+ * strings are copied. Never NULL; give it back with
+ * unscatter_glue_user_release().
+ *
+ * The process keeps the last user's context (an LMTP process delivers
+ * message after message, mostly to the same users): the same user (same
+ * effective uid, home, config and record settings) gets it back, with its
+ * SQLite record still open (no open, schema read, statement preparation and
+ * WAL index rebuild per delivery). Before every use the context is checked
+ * against the files it was made from: a config or BATV key file that was
+ * changed, created or removed, or a record file that was replaced, created
+ * or removed, makes a new context. Another user's request replaces the kept
+ * context (closing its record) unless that one is in use; then it gets a
+ * context of its own, freed at release. A Redis record is closed at every
+ * release (no idle connection is kept). The kept record is closed at
+ * process exit (atexit; not in a forked child). */
 struct unscatter_glue_user *
-unscatter_glue_user_new(const char *home, const char *config,
+unscatter_glue_user_get(const char *home, const char *config,
 			const char *record);
-/* Frees @user (closing the record) and sets *@user to NULL; accepts NULL. */
-void unscatter_glue_user_free(struct unscatter_glue_user **user);
+/* Gives @user back (kept for the next delivery, or freed when it is not the
+ * process's kept context) and sets *@user to NULL; accepts NULL. */
+void unscatter_glue_user_release(struct unscatter_glue_user **user);
 
 /* Classify the message in @data (@size bytes, as stored) delivered to
  * @recipient (the original recipient, where a BATV tag sits) from @sender

@@ -6,9 +6,13 @@
 #   FUZZ_SECONDS=N   seconds per harness
 #   FUZZ_HARNESS="message dsn"   only these
 #   FUZZ_SEED=N      libFuzzer -seed (default: random, printed first)
+#   FUZZ_RUNS=N      stop a harness after N executions (libFuzzer -runs; the
+#                    issue's target is 10000000) or FUZZ_SECONDS, which comes first
 #   FUZZ_BIG=0       do not add the 1-10 MB seeds (default: added for message,
 #                    filter and headers, with -max_len of 12 MB for them)
-#   FUZZ_JOBS_NICE=N nice level (default 10)
+#   FUZZ_NICE=N      nice level (default 10; 19 on a shared machine)
+#   FUZZ_LIBSIEVE_LIBS  how to link libsieve (default -lsieve); the sieve and
+#                    sieve-report harnesses are left out (said so) without it
 # Fails (exit 1) on any crash, leak, timeout, OOM or sanitizer report; the
 # artifacts go to BUILDDIR/fuzz-build/artifacts/<harness>/. Each regression
 # input in tests/fuzz/regress/<harness>/ is run first and must pass.
@@ -19,7 +23,7 @@ src=$(cd "$1" && pwd) build=$(cd "$2" && pwd)
 out=$build/fuzz-build
 secs=${FUZZ_SECONDS:-60}
 harnesses=${FUZZ_HARNESS:-}
-[ -n "$harnesses" ] || harnesses="message dsn headers batv config filter payload"
+[ -n "$harnesses" ] || harnesses="message dsn headers batv config filter received report sieve sieve-report plugin payload"
 seed=${FUZZ_SEED:-}
 [ -n "$seed" ] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d " ")
 CC=${FUZZ_CC:-}
@@ -54,10 +58,35 @@ for f in $sources; do
   fi
   objs="$objs $o"
 done
+# the front ends' own parsers, for the Sieve harnesses (sieve-ext/)
+have_libsieve=0
+echo '#include <stddef.h>
+#include <sieve2.h>' | $CC -E -x c - >/dev/null 2>&1 && have_libsieve=1
+built=
 for h in $harnesses; do
-  $CC $CFLAGS -fsanitize=fuzzer "$src/tests/fuzz/fuzz-$h.c" $objs $LIBS -o "$out/fuzz-$h" || exit 1
+  extra_src= extra_inc= extra_libs=
+  case $h in
+    sieve|sieve-report)
+      if [ $have_libsieve = 0 ]; then
+        echo "fuzz: $h: left out: libsieve is missing (Debian: apt-get install libsieve2-dev)"
+        continue
+      fi
+      extra_inc="-I$src/sieve-ext/libsieve" extra_libs=${FUZZ_LIBSIEVE_LIBS:--lsieve}
+      for f in usv-view.c usv-run.c usv-plan.c usv-child.c; do extra_src="$extra_src $src/sieve-ext/libsieve/$f"; done ;;
+    plugin)
+      extra_inc="-I$src/sieve-ext/dovecot" extra_src="$src/sieve-ext/dovecot/unscatter-glue.c" ;;
+  esac
+  # shellcheck disable=SC2086
+  $CC $CFLAGS $extra_inc -fsanitize=fuzzer "$src/tests/fuzz/fuzz-$h.c" $extra_src $objs $LIBS $extra_libs -o "$out/fuzz-$h" || exit 1
+  built="$built $h"
 done
+harnesses=$built
+# dictionaries: the markers of the parser each harness drives (dict.sh)
 sh "$src/tests/fuzz/dict.sh" "$src" "$out/markers.dict"
+sh "$src/tests/fuzz/dict.sh" "$src" "$out/received.dict" src/usc-received.c src/usc-received.h
+sh "$src/tests/fuzz/dict.sh" "$src" "$out/report.dict" src/usc-record.c src/usc-record.h src/usc-report.c src/usc-report-html.c
+sh "$src/tests/fuzz/dict.sh" "$src" "$out/sieve.dict" tests/fuzz/fuzz-sieve.c sieve-ext/libsieve/usv-view.h src/usc-bounce-tables.h
+sh "$src/tests/fuzz/dict.sh" "$src" "$out/sieve-report.dict" sieve-ext/libsieve/usv-plan.c tests/fuzz/fuzz-sieve.c
 # ---- seeds ----
 big=$out/big
 if [ "${FUZZ_BIG:-1}" != 0 ] && [ ! -f "$big/.done" ]; then
@@ -96,18 +125,49 @@ for h in $harnesses; do
       find "$src/fixtures" "$src/tests" "$src/doc" -type f \( -name '*.conf' -o -name 'config' \) -exec cp {} "$c/" \; 2>/dev/null
       printf '[record]\npath = /tmp/x.db\nexpire_days = 30\n[actions]\nbackscatter = file\nfolder = Junk\n[limits]\nmax_bytes = 1000\n[batv]\nrequire = true\n' > "$c/seed.conf"
       maxlen=8192 ;;
+    received)
+      # the internal hosts, then each fixture's Received chain (folded lines kept)
+      find "$src/fixtures" "$src/tests/heldout" -type f -name '*.eml' | while read -r f; do
+        perl -ne 'BEGIN { print "example.org 10.0.0.0/8, 2001:db8:1::/48 192.0.2.7\n" }
+          last if /^\r?$/; if (/^Received:\s*(.*)/i) { $in = 1; print "$1\n"; next }
+          if ($in && /^[ \t]/) { print; next } $in = 0;' "$f" > "$c/$(basename "$f")"
+      done
+      maxlen=16384 ;;
+    report)
+      # exports of records filled by delivering the fixtures (deliver keeps the decision log)
+      sh "$src/tests/fuzz/report-seeds.sh" "$build/src/unscatter" "$src" "$c" || exit 1
+      maxlen=65536 ;;
+    sieve)
+      find "$src/fixtures" "$src/tests/heldout" -type f \( -name '*.eml' -o -name '*.msg' \) -size -200k -exec cp {} "$c/" \; 2>/dev/null
+      maxlen=65536 ;;
+    sieve-report)
+      # the child's report (type byte, 32-bit length, text; Z and the rc last): tests/fuzz/seeds/
+      maxlen=4096 ;;
+    plugin)
+      # recipient and sender lines, then a fixture
+      find "$src/fixtures" "$src/tests/heldout" -type f -name '*.eml' -size -200k | while read -r f; do
+        { printf 'user@example.org\n\n'; cat "$f"; } > "$c/$(basename "$f")"
+      done
+      for f in "$src"/fixtures/sent/*.eml; do
+        [ -f "$f" ] && { printf 'user@example.org\n-\n'; cat "$f"; printf '\001'; } > "$c/sent-$(basename "$f")"
+      done
+      maxlen=65536 ;;
   esac
+  # hand-written seeds (tests/fuzz/seeds/<harness>/; test-fuzz-regress runs them too)
+  [ -d "$src/tests/fuzz/seeds/$h" ] && cp "$src/tests/fuzz/seeds/$h"/* "$c/" 2>/dev/null
   extra=
   case $h in message|filter|headers)
     if [ "${FUZZ_BIG:-1}" != 0 ]; then cp "$big"/* "$c/" 2>/dev/null; maxlen=12582912; extra="-rss_limit_mb=4096 -malloc_limit_mb=4096"; fi ;;
   esac
   echo "fuzz: $h: $(ls "$c" | wc -l) seeds, ${secs}s, -max_len=$maxlen"
   if [ -d "$src/tests/fuzz/regress/$h" ] && [ -n "$(ls "$src/tests/fuzz/regress/$h")" ]; then
-    "$out/fuzz-$h" -timeout=60 $extra "$src/tests/fuzz/regress/$h"/* > "$out/$h-regress.log" 2>&1 \
+    nice -n "${FUZZ_NICE:-10}" "$out/fuzz-$h" -timeout=60 $extra "$src/tests/fuzz/regress/$h"/* > "$out/$h-regress.log" 2>&1 \
       || { echo "fuzz: $h: a regression input fails (see $out/$h-regress.log)"; st=1; continue; }
   fi
+  dict=$out/markers.dict
+  [ -f "$out/$h.dict" ] && dict=$out/$h.dict
   nice -n "${FUZZ_NICE:-10}" "$out/fuzz-$h" -seed="$seed" -max_total_time="$secs" -max_len="$maxlen" \
-      -timeout=60 -dict="$out/markers.dict" -artifact_prefix="$a" -print_final_stats=1 $extra \
+      -timeout=60 -dict="$dict" -artifact_prefix="$a" -print_final_stats=1 $extra ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} \
       "$c" > "$out/$h.log" 2>&1
   rc=$?
   grep -E '^#[0-9]+.*DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec|^stat::peak_rss_mb' "$out/$h.log" | sed "s/^/fuzz: $h: /"

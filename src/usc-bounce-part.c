@@ -1,0 +1,85 @@
+/* usc-bounce-part.c — reading one MIME part for the bounce analysis: its
+ * text in UTF-8, a message in it (a returned original: a header block, an
+ * attached .eml, an encoded message/rfc822), what libmagic says it is.
+ */
+#include "config.h"
+#include "usc-bounce-private.h"
+
+/* Decoded text of a leaf part in UTF-8; NUL bytes (QP "=00", broken
+ * encoders) become spaces so that nothing after them is lost. */
+char *
+usc_part_text (GMimeObject *part, gsize max)
+{
+  GByteArray *ba = usc_mime_part_content (part, max);
+  if (ba == NULL)
+    return NULL;
+  for (guint i = 0; i < ba->len; i++)
+    if (ba->data[i] == 0)
+      ba->data[i] = ' ';
+  const char *charset = g_mime_object_get_content_type_parameter (part, "charset");
+  char *out = NULL;
+  if (charset && g_ascii_strcasecmp (charset, "utf-8") != 0 && g_ascii_strcasecmp (charset, "us-ascii") != 0 &&
+      !g_utf8_validate ((const char *) ba->data, ba->len, NULL))
+    out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
+                                   g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
+  else if (charset && g_ascii_strncasecmp (charset, "iso-2022", 8) == 0)
+    out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
+                                   g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
+  if (out == NULL)
+    out = g_utf8_make_valid ((const char *) ba->data, ba->len);
+  g_byte_array_unref (ba);
+  return out;
+}
+/* Parse a header-only block (text/rfc822-headers) as a message, drawing on
+ * @budget (the message's). */
+GMimeMessage *
+usc_parse_header_block (const char *data, gsize len, UscBudget *budget)
+{
+  GString *s = g_string_new_len (data, len);
+  /* some MTAs indent the block or start it with a blank line */
+  gsize k = 0;
+  while (k < s->len && (s->str[k] == '\n' || s->str[k] == '\r'))
+    k++;
+  g_string_erase (s, 0, k);
+  g_string_append (s, "\n\n");
+  GMimeMessage *m = usc_mime_parse_embedded (s->str, s->len, budget);
+  g_string_free (s, TRUE);
+  return m;
+}
+/* Does @data start with a header field ("Received: ...")? */
+gboolean
+usc_looks_like_field_n (const char *data, gsize len)
+{
+  gsize i = 0;
+  while (i < len && i < 80 && (g_ascii_isalnum (data[i]) || data[i] == '-'))
+    i++;
+  return i > 1 && i < len && data[i] == ':';
+}
+/* An embedded message, leading blank lines skipped; drawing on @budget. */
+GMimeMessage *
+usc_embedded_message (const char *data, gsize len, UscBudget *budget)
+{
+  gsize k = 0;
+  while (k < len && (data[k] == '\n' || data[k] == '\r' || data[k] == ' ' || data[k] == '\t'))
+    k++;
+  if (k == len)
+    return NULL;
+  return usc_mime_parse_embedded (data + k, len - k, budget);
+}
+/* A text part that is really a message file: named *.eml / *.msg, or an
+ * attachment whose content starts with header fields. */
+gboolean
+usc_is_message_file (GMimeObject *o)
+{
+  const char *fname = g_mime_part_get_filename (GMIME_PART (o));
+  if (fname && (g_str_has_suffix (fname, ".eml") || g_str_has_suffix (fname, ".EML")))
+    return TRUE;
+  const char *disp = g_mime_object_get_disposition (o);
+  if (disp == NULL || g_ascii_strcasecmp (disp, "attachment") != 0)
+    return FALSE;
+  GByteArray *ba = usc_mime_part_content (o, 256);
+  gboolean r = ba && usc_looks_like_field_n ((const char *) ba->data, ba->len);
+  if (ba)
+    g_byte_array_unref (ba);
+  return r;
+}

@@ -1,0 +1,141 @@
+/* usc-kind-dsn.c — non-delivery and delay reports (RFC 3464 and the text
+ * notices of every MTA): the score of a DSN, one rule per sign, the weights
+ * in one table; and what --explain says when it wins.
+ *
+ * The evidence is gathered in usc-bounce-evidence.c (the report parts, the
+ * sender, the MTAs' wording from dsn_body_markers); the pick among the
+ * kinds is usc_decide_kind() there.
+ */
+#include "config.h"
+#include "usc-bounce-private.h"
+
+static const struct {
+  int report;            /* a parsed delivery-status part (or SES JSON) */
+  int report_type;       /* ... or only multipart/report; report-type=delivery-status */
+  int x_failed;          /* X-Failed-Recipients (Exim) */
+  int null_sender;
+  int daemon_local;      /* MAILER-DAEMON, postmaster, ... */
+  int daemon_name;       /* "Mail Delivery System" */
+  int weak_local;        /* "mailer", "bounce", "noreply", ... */
+  int subject;           /* dsn_subjects */
+  int strong;            /* the first strong body marker ... */
+  int strong_more_max;   /* ... and one more for each further one, at most this many */
+  int weak_max;          /* weak markers count one each, at most this many ... */
+  int weak_many_at;      /* ... and one more from this many on */
+  int header_copy;       /* text/rfc822-headers: only reports return header blocks */
+  int returned_daemon;   /* a returned copy, from a daemon */
+  int returned;          /* a returned copy, once the score has ... */
+  int returned_min;      /* ... at least this much */
+  int auto_generated;    /* Auto-Submitted, not auto-replied */
+  int forwarded_bounce;  /* a bounce returned inside this one, by software */
+} W = {
+  .report = 10, .report_type = 5, .x_failed = 5, .null_sender = 2, .daemon_local = 4,
+  .daemon_name = 3, .weak_local = 1, .subject = 3, .strong = 5, .strong_more_max = 2,
+  .weak_max = 2, .weak_many_at = 3, .header_copy = 3, .returned_daemon = 2, .returned = 1,
+  .returned_min = 3, .auto_generated = 1, .forwarded_bounce = 5,
+};
+
+static int
+report (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->report_dsn ? W.report : e->report_ct ? W.report_type : 0;
+}
+static int
+x_failed (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->x_failed ? W.x_failed : 0;
+}
+static int
+null_sender (Ctx *c, Evidence *e, int sofar)
+{
+  (void) e, (void) sofar;
+  return c->null_sender ? W.null_sender : 0;
+}
+static int
+daemon_sender (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->daemon_local ? W.daemon_local : e->daemon_name ? W.daemon_name : e->weak_local ? W.weak_local : 0;
+}
+static int
+subject (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->subject_dsn ? W.subject : 0;
+}
+static int
+wording (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  if (e->strong)
+    return W.strong + MIN (e->strong - 1, W.strong_more_max);
+  if (e->weak)
+    return MIN (e->weak, W.weak_max) + (e->weak >= W.weak_many_at ? 1 : 0);
+  return 0;
+}
+static int
+returned_copy (Ctx *c, Evidence *e, int sofar)
+{
+  if (c->header_copy)
+    return W.header_copy;
+  if (e->returned && (e->daemon_local || e->daemon_name))
+    return W.returned_daemon;
+  if (e->returned && sofar >= W.returned_min)
+    return W.returned;
+  return 0;
+}
+static int
+auto_generated (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->auto_any && !e->auto_replied ? W.auto_generated : 0;
+}
+/* software passing on a bounce it received (an ESP's "forwarded bounce") */
+static int
+forwarded_bounce (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return e->returned_bounce && (e->auto_any || e->daemon || e->weak_local) ? W.forwarded_bounce : 0;
+}
+static int
+person (Ctx *c, Evidence *e, int sofar)
+{
+  (void) c, (void) sofar;
+  return -e->human;
+}
+/* In order: returned_copy reads the score so far. */
+static const UscScoreRule rules[] = {
+  { "a delivery-status report", report },
+  { "X-Failed-Recipients", x_failed },
+  { "the null sender", null_sender },
+  { "a mail daemon's address or name", daemon_sender },
+  { "a non-delivery subject", subject },
+  { "non-delivery wording (dsn_body_markers)", wording },
+  { "a returned copy or header block", returned_copy },
+  { "Auto-Submitted: auto-generated", auto_generated },
+  { "a bounce passed on by software", forwarded_bounce },
+  { "the signs of a person", person },
+};
+
+int
+usc_kind_dsn_score (Ctx *c, Evidence *e)
+{
+  return usc_score_rules (c, e, rules, N (rules));
+}
+void
+usc_kind_dsn_explain (Ctx *c, const Evidence *e)
+{
+  UscBounce *b = c->b;
+  if (e->first_marker)
+    usc_bounce_note (b, "non-delivery wording: \"%s\"", e->first_marker);
+  if (e->subject_dsn)
+    usc_bounce_note (b, "subject: \"%s\"", e->subject_hit);
+  if (e->daemon_local || e->daemon_name)
+    usc_bounce_note (b, "sent by a mail daemon (%s)", c->from_addr ? c->from_addr : e->daemon_hit);
+  if (c->null_sender)
+    usc_bounce_note (b, "null envelope sender");
+  if (e->x_failed)
+    usc_bounce_note (b, "X-Failed-Recipients header");
+}

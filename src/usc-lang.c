@@ -1,0 +1,261 @@
+/* usc-lang.c — the tables of src/lang/<signal>.def and their searches (see
+ * usc-lang.h). Each .def file is a list of LANG_ROW (code, phrase) rows,
+ * included twice: once for the phrases (what the matcher indexes), once for
+ * their languages.
+ */
+#include "config.h"
+#include "usc-lang.h"
+#include "usc-match.h"
+
+#include <string.h>
+
+#define LANG_ROW(code, phrase) phrase,
+static const char *const failure_p[] = {
+#include "lang/failure.def"
+};
+static const char *const delay_p[] = {
+#include "lang/delay.def"
+};
+static const char *const separator_p[] = {
+#include "lang/separator.def"
+};
+static const char *const autoreply_subject_p[] = {
+#include "lang/autoreply-subject.def"
+};
+static const char *const vacation_p[] = {
+#include "lang/vacation.def"
+};
+static const char *const ack_p[] = {
+#include "lang/ack.def"
+};
+static const char *const reply_prefix_p[] = {
+#include "lang/reply-prefix.def"
+};
+#undef LANG_ROW
+
+#define LANG_ROW(code, phrase) code,
+static const char *const failure_l[] = {
+#include "lang/failure.def"
+};
+static const char *const delay_l[] = {
+#include "lang/delay.def"
+};
+static const char *const separator_l[] = {
+#include "lang/separator.def"
+};
+static const char *const autoreply_subject_l[] = {
+#include "lang/autoreply-subject.def"
+};
+static const char *const vacation_l[] = {
+#include "lang/vacation.def"
+};
+static const char *const ack_l[] = {
+#include "lang/ack.def"
+};
+static const char *const reply_prefix_l[] = {
+#include "lang/reply-prefix.def"
+};
+#undef LANG_ROW
+
+static const struct {
+  const char *const *phrases;
+  const char *const *langs;
+  gsize n;
+} tables[USC_LANG_N_SIGNALS] = {
+  [USC_LANG_FAILURE] = { failure_p, failure_l, G_N_ELEMENTS (failure_p) },
+  [USC_LANG_DELAY] = { delay_p, delay_l, G_N_ELEMENTS (delay_p) },
+  [USC_LANG_SEPARATOR] = { separator_p, separator_l, G_N_ELEMENTS (separator_p) },
+  [USC_LANG_AUTOREPLY_SUBJECT] = { autoreply_subject_p, autoreply_subject_l, G_N_ELEMENTS (autoreply_subject_p) },
+  [USC_LANG_VACATION] = { vacation_p, vacation_l, G_N_ELEMENTS (vacation_p) },
+  [USC_LANG_ACK] = { ack_p, ack_l, G_N_ELEMENTS (ack_p) },
+  [USC_LANG_REPLY_PREFIX] = { reply_prefix_p, reply_prefix_l, G_N_ELEMENTS (reply_prefix_p) },
+};
+
+const char *const *
+usc_lang_phrases (UscLangSignal sig, gsize *n_r)
+{
+  if ((guint) sig >= USC_LANG_N_SIGNALS) {
+    if (n_r)
+      *n_r = 0;
+    return NULL;
+  }
+  if (n_r)
+    *n_r = tables[sig].n;
+  return tables[sig].phrases;
+}
+
+const char *
+usc_lang_language (UscLangSignal sig, gsize i)
+{
+  if ((guint) sig >= USC_LANG_N_SIGNALS || i >= tables[sig].n)
+    return NULL;
+  return tables[sig].langs[i];
+}
+
+char *
+usc_lang_fold (const char *text, gssize len)
+{
+  if (text == NULL)
+    return g_strdup ("");
+  if (len < 0)
+    len = (gssize) strlen (text);
+  char *valid = g_utf8_make_valid (text, len);
+  char *lc = g_utf8_strdown (valid, -1);
+  g_free (valid);
+  return lc;
+}
+
+guint
+usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const char **first_r)
+{
+  if (first_r)
+    *first_r = NULL;
+  if ((guint) sig >= USC_LANG_N_SIGNALS || folded == NULL || len == 0)
+    return 0;
+  const char *const *p = tables[sig].phrases;
+  gsize n = tables[sig].n;
+  const UscMatch *m = usc_match_table (p, n);
+  guint count = 0;
+  gssize best = -1;
+  if (m) {
+    gssize *first = g_new (gssize, n);
+    usc_match_first_each (m, folded, len, first);
+    for (gsize i = 0; i < n; i++)
+      if (first[i] >= 0) {
+        count++;
+        if (best < 0 || first[i] < best) {
+          best = first[i];
+          if (first_r)
+            *first_r = p[i];
+        }
+      }
+    g_free (first);
+  } else {
+    /* the matcher's cache is full: the slow way, with the same answers */
+    char *z = g_strndup (folded, len);
+    for (gsize i = 0; i < n; i++) {
+      const char *h = strstr (z, p[i]);
+      if (h) {
+        count++;
+        if (best < 0 || h - z < best) {
+          best = h - z;
+          if (first_r)
+            *first_r = p[i];
+        }
+      }
+    }
+    g_free (z);
+  }
+  return count;
+}
+
+/* Skip white space and opening brackets at the start of a subject. */
+static const char *
+skip_open (const char *s)
+{
+  static const char *const open[] = { "[", "(", "{", "<", "\xe3\x80\x90" /* 【 */, "\xc2\xab" /* « */,
+                                      "\xe3\x80\x8c" /* 「 */, "\xef\xbc\xbb" /* ［ */ };
+  for (;;) {
+    while (*s == ' ' || *s == '\t')
+      s++;
+    gboolean more = FALSE;
+    for (gsize i = 0; i < G_N_ELEMENTS (open); i++)
+      if (g_str_has_prefix (s, open[i])) {
+        s += strlen (open[i]);
+        more = TRUE;
+        break;
+      }
+    if (!more)
+      return s;
+  }
+}
+
+/* After a prefix: ':' (ASCII or full-width), a closing bracket, " -", or the end. */
+static gboolean
+prefix_end (const char *s)
+{
+  while (*s == ' ' || *s == '\t')
+    s++;
+  static const char *const close[] = { ":", "\xef\xbc\x9a" /* ： */, "]", ")", "}", ">", "\xe3\x80\x91" /* 】 */,
+                                       "\xc2\xbb" /* » */, "\xe3\x80\x8d" /* 」 */, "\xef\xbc\xbd" /* ］ */, "-" };
+  if (*s == '\0')
+    return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (close); i++)
+    if (g_str_has_prefix (s, close[i]))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+usc_lang_subject_prefix (UscLangSignal sig, const char *subject, const char **hit_r)
+{
+  if (hit_r)
+    *hit_r = NULL;
+  if ((guint) sig >= USC_LANG_N_SIGNALS || subject == NULL)
+    return FALSE;
+  char *lc = usc_lang_fold (subject, -1);
+  const char *s = skip_open (lc);
+  gboolean found = FALSE;
+  for (gsize i = 0; i < tables[sig].n && !found; i++) {
+    const char *p = tables[sig].phrases[i];
+    gsize n = strlen (p);
+    if (strncmp (s, p, n) == 0 && prefix_end (s + n)) {
+      found = TRUE;
+      if (hit_r)
+        *hit_r = p;
+    }
+  }
+  g_free (lc);
+  return found;
+}
+
+/* The charsets tried for text that declares none, most common first (a
+ * tie goes to the earlier). */
+static const char *const guess_charsets[] = {
+  "ISO-2022-JP", "WINDOWS-1252", "WINDOWS-1250", "WINDOWS-1251", "KOI8-R", "ISO-8859-7", "WINDOWS-1254",
+  "WINDOWS-1255", "WINDOWS-1256", "WINDOWS-1257", "WINDOWS-1258", "GB18030", "BIG5", "EUC-KR", "SHIFT_JIS",
+  "EUC-JP", "TIS-620",
+};
+
+static guint
+phrase_score (const char *utf8)
+{
+  char *f = usc_lang_fold (utf8, -1);
+  gsize n = strlen (f);
+  guint score = 0;
+  for (guint s = 0; s < USC_LANG_N_SIGNALS; s++)
+    if (s != USC_LANG_REPLY_PREFIX && s != USC_LANG_AUTOREPLY_SUBJECT)
+      score += usc_lang_count ((UscLangSignal) s, f, n, NULL);
+  g_free (f);
+  return score;
+}
+
+char *
+usc_lang_decode_guess (const char *data, gsize len)
+{
+  if (data == NULL || len == 0)
+    return NULL;
+  gboolean escapes = memchr (data, 0x1b, len) != NULL;
+  if (!escapes && g_utf8_validate (data, len, NULL))
+    return NULL;
+  char *best = NULL;
+  guint best_score = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS (guess_charsets); i++) {
+    gboolean jis = strcmp (guess_charsets[i], "ISO-2022-JP") == 0;
+    if (jis != escapes)
+      continue;  /* ISO-2022-JP only, and only, for text with escapes */
+    gsize got = 0;
+    char *u = g_convert (data, len, "UTF-8", guess_charsets[i], NULL, &got, NULL);
+    if (u == NULL)
+      continue;
+    guint sc = phrase_score (u);
+    if (sc > best_score) {
+      g_free (best);
+      best = u;
+      best_score = sc;
+    } else {
+      g_free (u);
+    }
+  }
+  return best;
+}

@@ -1,0 +1,59 @@
+/* usc-lang.h — wording signals by language (src/lang/<signal>.def), one table per
+ * signal, and the decoding of text whose charset was not declared.
+ *
+ * Each table holds lower-case UTF-8 phrases tagged with an ISO 639-1 code;
+ * the text searched must be folded with usc_lang_fold() first (Unicode
+ * lower case, so "Сообщение" and "ÉCHEC" match too). Nothing here knows
+ * about scores: the bounce analysis decides what a hit is worth.
+ */
+#ifndef USC_LANG_H
+#define USC_LANG_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  USC_LANG_FAILURE,           /* "could not be delivered"          (failure.def) */
+  USC_LANG_DELAY,             /* "not yet delivered", "will retry" (delay.def) */
+  USC_LANG_SEPARATOR,         /* "original message" before a copy  (separator.def) */
+  USC_LANG_AUTOREPLY_SUBJECT, /* "automatic reply:"                (autoreply-subject.def) */
+  USC_LANG_VACATION,          /* "I am on vacation"                (vacation.def) */
+  USC_LANG_ACK,               /* "we have received your message"   (ack.def) */
+  USC_LANG_REPLY_PREFIX,      /* "Re", "AW", "Odp", "回复"          (reply-prefix.def) */
+  USC_LANG_N_SIGNALS
+} UscLangSignal;
+
+/* The phrases of @sig (static, lower case UTF-8) and their number in *@n_r. */
+const char *const *usc_lang_phrases (UscLangSignal sig, gsize *n_r);
+
+/* The language code ("de") of phrase @i of @sig; NULL when out of range. */
+const char *usc_lang_language (UscLangSignal sig, gsize i);
+
+/* @len bytes of UTF-8 (-1: NUL-terminated) in Unicode lower case, invalid
+ * bytes replaced (U+FFFD). Returns a new string. */
+char *usc_lang_fold (const char *text, gssize len);
+
+/* The number of distinct phrases of @sig in @folded (@len bytes, from
+ * usc_lang_fold()); *@first_r (may be NULL) gets the phrase found earliest
+ * in the text, or NULL. */
+guint usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const char **first_r);
+
+/* Does @subject (UTF-8, any case) start — after white space and opening
+ * brackets ("[", "(", "【", "«") — with a phrase of @sig followed by ':',
+ * a closing bracket, " -" or the end? *@hit_r (may be NULL) gets the
+ * phrase. For the prefix tables (USC_LANG_AUTOREPLY_SUBJECT,
+ * USC_LANG_REPLY_PREFIX). */
+gboolean usc_lang_subject_prefix (UscLangSignal sig, const char *subject, const char **hit_r);
+
+/* Text of an undeclared charset: @len bytes that are not valid UTF-8 (or
+ * hold ISO-2022-JP escapes) decoded with the candidate charset whose
+ * result holds the most phrases of the tables (windows-125x, KOI8-R,
+ * ISO-8859-7, GB18030, Big5, EUC-KR, Shift_JIS, EUC-JP, ISO-2022-JP).
+ * Returns a new UTF-8 string, or NULL when @data is valid UTF-8 without
+ * escapes or no candidate yields a phrase (the caller keeps its own
+ * reading). */
+char *usc_lang_decode_guess (const char *data, gsize len);
+
+G_END_DECLS
+#endif

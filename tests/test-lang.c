@@ -1,0 +1,198 @@
+/* test-lang.c — unit tests for usc-lang (GTest, table-driven): every row of
+ * src/lang/*.def (lower case, valid UTF-8, no duplicate, a known language,
+ * the 30 languages present in every wording table), the searches, and the
+ * decoding of text whose charset was not declared. */
+#include "config.h"
+#include <string.h>
+#include <gmime/gmime.h>
+#include "usc-lang.h"
+
+/* The 30 most used content languages of the web (src/lang/README.md). */
+static const char *const top30[] = {
+  "en", "es", "de", "ja", "fr", "ru", "pt", "it", "nl", "pl", "tr", "fa", "zh", "vi", "id",
+  "cs", "ko", "uk", "hu", "ar", "sv", "ro", "el", "da", "fi", "he", "sk", "th", "bg", "sr",
+};
+static const char *const extra[] = {
+  "no", "hr", "lt", "ca", "eu", "cy", "ga", "et", "lv", "sl", "mk", "sq", "is", "mt", "ka", "hy", "az",
+  "kk", "uz", "mn", "be", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "ne", "ur", "ms", "tl", "sw",
+  "af", "am", "km", "my", "si", "eo",
+};
+
+static gboolean
+known (const char *code)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (top30); i++)
+    if (strcmp (top30[i], code) == 0)
+      return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (extra); i++)
+    if (strcmp (extra[i], code) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_rows (gconstpointer data)
+{
+  UscLangSignal sig = GPOINTER_TO_INT (data);
+  gsize n = 0;
+  const char *const *p = usc_lang_phrases (sig, &n);
+  g_assert_nonnull (p);
+  g_assert_cmpuint (n, >=, 30);
+  GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (gsize i = 0; i < n; i++) {
+    g_assert_true (g_utf8_validate (p[i], -1, NULL));
+    char *lc = g_utf8_strdown (p[i], -1);
+    g_assert_cmpstr (lc, ==, p[i]);  /* lower case, as usc_lang_fold() leaves text */
+    g_free (lc);
+    g_assert_cmpuint (strlen (p[i]), >=, sig == USC_LANG_REPLY_PREFIX ? 1 : 4);
+    g_assert_false (g_hash_table_contains (seen, p[i]));  /* no duplicate */
+    g_hash_table_add (seen, (gpointer) p[i]);
+    g_assert_true (known (usc_lang_language (sig, i)));
+  }
+  g_hash_table_unref (seen);
+  g_assert_null (usc_lang_language (sig, n));
+  /* every top-30 language has a row (the reply prefixes: most clients
+   * write "Re:", so not every language has its own) */
+  if (sig != USC_LANG_REPLY_PREFIX)
+    for (gsize k = 0; k < G_N_ELEMENTS (top30); k++) {
+      gboolean has = FALSE;
+      for (gsize i = 0; i < n && !has; i++)
+        has = strcmp (usc_lang_language (sig, i), top30[k]) == 0;
+      if (!has)
+        g_test_message ("signal %d lacks language %s", (int) sig, top30[k]);
+      g_assert_true (has);
+    }
+}
+
+typedef struct {
+  UscLangSignal sig;
+  const char *text;   /* any case: folded by the test */
+  guint count;
+  const char *first;
+} CountCase;
+
+static const CountCase count_cases[] = {
+  { USC_LANG_FAILURE, "Your message COULD NOT BE DELIVERED to bob", 1, "could not be delivered" },
+  { USC_LANG_FAILURE, "Сообщение НЕ ДОСТАВЛЕНО: не удалось доставить", 2, "не доставлено" },
+  { USC_LANG_FAILURE, "您发送的邮件无法投递，投递失败", 2, "无法投递" },
+  { USC_LANG_FAILURE, "Échec de la remise à ces destinataires", 1, "échec de la remise" },
+  { USC_LANG_FAILURE, "İleti teslim edilemedi", 1, "teslim edilemedi" },
+  { USC_LANG_FAILURE, "Lunch on Thursday? The parcel was delivered.", 0, NULL },
+  { USC_LANG_DELAY, "Die Zustellung wird automatisch erneut versucht", 1, "erneut versucht" },
+  { USC_LANG_DELAY, "has not yet been delivered; we will retry", 2, "not yet been delivered" },
+  { USC_LANG_SEPARATOR, "----- Заголовки исходного сообщения -----", 1, "исходного сообщения" },
+  { USC_LANG_SEPARATOR, "=== 原始郵件標頭 ===", 1, "原始郵件" },
+  { USC_LANG_VACATION, "Estoy de vacaciones hasta el lunes", 1, "estoy de vacaciones" },
+  { USC_LANG_ACK, "Nous avons bien reçu votre message. Ceci est une réponse automatique.", 2,
+    "nous avons bien reçu votre message" },
+  { USC_LANG_ACK, "", 0, NULL },
+};
+
+static void
+test_count (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (count_cases); i++) {
+    const CountCase *c = &count_cases[i];
+    char *f = usc_lang_fold (c->text, -1);
+    const char *first = "unset";
+    guint n = usc_lang_count (c->sig, f, strlen (f), &first);
+    g_assert_cmpuint (n, ==, c->count);
+    g_assert_cmpstr (first, ==, c->first);
+    g_free (f);
+  }
+  g_assert_cmpuint (usc_lang_count (USC_LANG_N_SIGNALS, "x", 1, NULL), ==, 0);
+  g_assert_cmpuint (usc_lang_count (USC_LANG_ACK, NULL, 0, NULL), ==, 0);
+}
+
+static const struct {
+  UscLangSignal sig;
+  const char *subject;
+  gboolean yes;
+  const char *hit;
+} prefix_cases[] = {
+  { USC_LANG_AUTOREPLY_SUBJECT, "Automatic reply: Lunch", TRUE, "automatic reply" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "  [Auto-Reply] Lunch", TRUE, "auto-reply" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "【自動返信】お問い合わせ", TRUE, "自動返信" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "АВТОМАТИЧЕСКИЙ ОТВЕТ: заказ", TRUE, "автоматический ответ" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Automatic replies are annoying", FALSE, NULL },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Re: Automatic reply: Lunch", FALSE, NULL },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Out of office", TRUE, "out of office" },
+  { USC_LANG_REPLY_PREFIX, "AW: Angebot", TRUE, "aw" },
+  { USC_LANG_REPLY_PREFIX, "回复：会议", TRUE, "回复" },
+  { USC_LANG_REPLY_PREFIX, "Awesome: news", FALSE, NULL },
+  { USC_LANG_REPLY_PREFIX, NULL, FALSE, NULL },
+};
+
+static void
+test_prefix (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (prefix_cases); i++) {
+    const char *hit = "unset";
+    g_assert_cmpint (usc_lang_subject_prefix (prefix_cases[i].sig, prefix_cases[i].subject, &hit), ==,
+                     prefix_cases[i].yes);
+    g_assert_cmpstr (hit, ==, prefix_cases[i].hit);
+  }
+}
+
+/* Text in charset @cs, undeclared: the guess must find @want in the result. */
+static const struct {
+  const char *cs;
+  const char *utf8;
+  const char *want;   /* NULL: no guess (NULL returned) */
+} guess_cases[] = {
+  { "WINDOWS-1250", "Wiadomość nie została dostarczona do adresata.", "nie została dostarczona" },
+  { "KOI8-R", "Ваше сообщение не может быть доставлено.", "не может быть доставлено" },
+  { "WINDOWS-1251", "Писмото не беше доставено до получателя.", "не беше доставено" },
+  { "GB2312", "您发送的邮件无法投递。以下是原邮件的头部信息：", "无法投递" },
+  { "BIG5", "您寄出的郵件無法傳遞給下列收件者", "無法傳遞" },
+  { "EUC-KR", "보내신 메일이 전달되지 못했습니다.", "전달되지 못했습니다" },
+  { "ISO-8859-7", "Αποτυχία παράδοσης μηνύματος", "αποτυχία παράδοσης" },
+  { "ISO-8859-9", "İleti teslim edilemedi", "teslim edilemedi" },
+  { "ISO-2022-JP", "お客様のメールは配信できませんでした。", "配信できませんでした" },
+  { "WINDOWS-1252", "Caf\xc3\xa9 au lait, nothing about mail", NULL },
+  { "UTF-8", "Mensagem não entregue: valid UTF-8 is left alone", NULL },
+};
+
+static void
+test_guess (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (guess_cases); i++) {
+    gsize len = 0;
+    char *raw = g_convert (guess_cases[i].utf8, -1, guess_cases[i].cs, "UTF-8", NULL, &len, NULL);
+    g_assert_nonnull (raw);
+    char *out = usc_lang_decode_guess (raw, len);
+    if (guess_cases[i].want == NULL) {
+      g_assert_null (out);
+    } else {
+      g_assert_nonnull (out);
+      char *f = usc_lang_fold (out, -1);
+      if (strstr (f, guess_cases[i].want) == NULL)
+        g_test_message ("%s: got \"%s\"", guess_cases[i].cs, out);
+      g_assert_nonnull (strstr (f, guess_cases[i].want));
+      g_free (f);
+    }
+    g_free (out);
+    g_free (raw);
+  }
+  g_assert_null (usc_lang_decode_guess (NULL, 0));
+  g_assert_null (usc_lang_decode_guess ("", 0));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_mime_init ();
+  static const char *const names[USC_LANG_N_SIGNALS] = {
+    "failure", "delay", "separator", "autoreply-subject", "vacation", "ack", "reply-prefix",
+  };
+  for (int s = 0; s < USC_LANG_N_SIGNALS; s++) {
+    char *path = g_strdup_printf ("/lang/rows/%s", names[s]);
+    g_test_add_data_func (path, GINT_TO_POINTER (s), test_rows);
+    g_free (path);
+  }
+  g_test_add_func ("/lang/count", test_count);
+  g_test_add_func ("/lang/subject-prefix", test_prefix);
+  g_test_add_func ("/lang/decode-guess", test_guess);
+  return g_test_run ();
+}
