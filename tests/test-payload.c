@@ -671,7 +671,7 @@ test_truncated (void)
   for (guint i = 0; i < G_N_ELEMENTS (makers); i++) {
     GByteArray *b = makers[i] ();
     for (gsize n = 0; n <= b->len; n += n < 300 ? 1 : 997) {
-      guint8 *copy = g_memdup2 (b->data, n ? n : 1);
+      guint8 *copy = n ? g_memdup2 (b->data, n) : g_malloc (1);
       UscPayload *p = usc_payload_sniff (copy, n, "application/octet-stream", "x.bin");
       g_assert_nonnull (p->found_type);
       usc_payload_free (&p);

@@ -22,7 +22,7 @@ FUZZ_ENTRY (payload) (const uint8_t *data, size_t size)
   const uint8_t *d = size ? data + 1 : data;
   size_t n = size ? size - 1 : 0;
   /* an exact-size copy, so that ASan sees any read past the end */
-  guint8 *copy = g_memdup2 (d, n ? n : 1);
+  guint8 *copy = n ? g_memdup2 (d, n) : g_malloc (1);
   UscPayload *p = usc_payload_sniff (copy, n, declared[pick % G_N_ELEMENTS (declared)],
                                      names[(pick / 8) % G_N_ELEMENTS (names)]);
   FUZZ_ASSERT (p != NULL && p->found_type != NULL);
