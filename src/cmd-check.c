@@ -95,7 +95,11 @@ print_explain (GString *out, const UscResult *r)
     put_field (out, "batv:", s);
     g_free (s);
   }
-  print_list (out, "payload:", b->payload_types);
+  for (guint i = 0; i < b->payloads->len; i++) {
+    char *d = usc_payload_describe (b->payloads->pdata[i]);
+    put_field (out, i ? "" : "payload:", d);
+    g_free (d);
+  }
   print_list (out, "detected:", b->notes);
   for (guint i = 0; i < v->reasons->len; i++)
     put_field (out, i ? "" : "because:", v->reasons->pdata[i]);
