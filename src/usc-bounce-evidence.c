@@ -274,6 +274,7 @@ lang_evidence (Ctx *c, Evidence *e)
     e->lang_hit = hit;
   e->lang_ack = usc_lang_count (USC_LANG_ACK, s, len, NULL);
   e->lang_vac = usc_lang_count (USC_LANG_VACATION, s, len, NULL);
+  e->lang_chal = usc_lang_count (USC_LANG_CHALLENGE, s, len, NULL);
   e->lang_copy = lang_copy_in (s);
   e->odd_sender = odd_sender (c);
   e->own_copy = own_copy_in (s, c->to_addr);

@@ -148,7 +148,7 @@ typedef struct {
   gboolean mdn_failure;     /* a reject: deleted automatically, failed, an error */
   gboolean mdn_receipt;     /* a receipt: displayed, dispatched, processed */
   /* wording by language (src/lang, usc-lang.h) in scan_lc */
-  int lang_fail, lang_delay, lang_ack, lang_vac;
+  int lang_fail, lang_delay, lang_ack, lang_vac, lang_chal;
   const char *lang_hit;     /* the first failure or delay phrase */
   gboolean lang_copy;       /* a separator line of src/lang/separator.def, then a header field */
   /* who sent it, what it is about */

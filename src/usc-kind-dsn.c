@@ -152,7 +152,7 @@ own_copy (Ctx *c, Evidence *e, int sofar)
 static int
 list_refusal (Ctx *c, Evidence *e, int sofar)
 {
-  (void) sofar;
+  (void) c, (void) sofar;
   return e->list_refusal ? W.list_refusal : 0;
 }
 static int

@@ -872,6 +872,29 @@ static const BounceCase cases[] = {
     "\n"
     "Hola Alice, hemos recibido su mensaje, le responderemos mañana. Marta\n",
     USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "a challenge's request in Czech (src/lang/challenge.def) from a machine",
+    "Return-Path: <>\n"
+    "From: Ochrana <ochrana@example.cz>\n"
+    "To: alice@example.org\n"
+    "Subject: Zprava\n"
+    "Message-ID: <cz.1@example.cz>\n"
+    "In-Reply-To: <q.2@example.org>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "Your message was held. Potvrďte, že jste člověk: https://example.cz/k?1\n",
+    USC_KIND_CHALLENGE, "q.2@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+  { "the same request in a person's mail is no challenge",
+    "From: Petr <petr@example.cz>\n"
+    "To: alice@example.org\n"
+    "Subject: Re: registrace\n"
+    "Message-ID: <cz.2@example.cz>\n"
+    "In-Reply-To: <q.3@example.org>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "Ten formulář chce: potvrďte, že jste člověk. https://example.cz/overeni?k=2\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
   { "list software refusing a non-member's post is a notice, its list headers no sign of a person",
     "From: dev-admin@lists.example.net\n"
     "To: alice@example.org\n"
