@@ -407,6 +407,22 @@ def batch_set(usc, env, work, name, label, files, with_jobs=False):
                 cshare = (n * rounds / c) / fcpu
                 row("batch %s: unscatter / floor, CPU" % name, "%.0f%%" % (100 * cshare),
                     ">= %.0f%%" % (100 * target), cshare >= target)
+        # by instructions (callgrind): the figure a loaded machine does not
+        # change; per message, start-up taken out (all files minus the first)
+        if fbest and VALGRIND and not QUICK and len(names) > 1:
+            ua = instructions([usc, "check", "--json", "--jobs", "1"] + names, env)
+            u1 = instructions([usc, "check", "--json", "--jobs", "1"] + names[:1], env)
+            fa = instructions([floor, "1"] + names, env)
+            f1 = instructions([floor, "1"] + names[:1], env)
+            if None not in (ua, u1, fa, f1) and ua > u1:
+                per_u, per_f = (ua - u1) / (n - 1.0), (fa - f1) / (n - 1.0)
+                ishare = per_f / per_u
+                say("instructions per message (%s, callgrind, start-up excluded): unscatter %.0f, GMime alone %.0f"
+                    % (name, per_u, per_f))
+                row("batch %s: instructions/msg" % name, "%.2f M" % (per_u / 1e6))
+                row("batch %s: floor instructions/msg" % name, "%.2f M" % (per_f / 1e6))
+                row("batch %s: unscatter / floor, instr." % name, "%.0f%%" % (100 * ishare),
+                    ">= %.0f%%" % (100 * target), ishare >= target)
     else:
         say("skipped: the GMime floor (make bench builds bench/gmime-floor)")
 

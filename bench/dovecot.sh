@@ -2,18 +2,27 @@
 # bench/dovecot.sh — `make bench-dovecot` (and part of `make bench` when
 # Dovecot is installed): the time a Dovecot LMTP delivery takes with
 # unscatter's plugin, without unscatter, and with the plugin-free
-# vnd.dovecot.execute route, each the median over BENCH_DOVECOT_N (default
-# 1000) deliveries in one LMTP connection, with a record of
-# BENCH_DOVECOT_RECORD (default 1,000,000) entries; printed, not a timed
-# test. Half the messages are a forged bounce (filed into Backscatter), half
-# a genuine one (kept). "Without unscatter" files the same messages into the
-# same folders with a sieve_before script that tests a header, so that the
-# difference is unscatter's alone (not Sieve's, nor a second folder's).
-# Wall time is noisy on a shared machine; the CPU time of the LMTP process
-# (with its children: the execute route's programs) is the steadier figure. The set-up is the tests' (tests/dovecot/lib.sh:
-# doc/dovecot.md's snippets, a dovecot master as an unprivileged user).
-# Environment as for the tests (UNSCATTER, top_srcdir, top_builddir,
-# FIXTURES), set by the make target.
+# vnd.dovecot.execute route, BENCH_DOVECOT_N (default 1000) deliveries each
+# with a record of BENCH_DOVECOT_RECORD (default 1,000,000) entries; printed,
+# not a timed test. Half the messages are a forged bounce (filed into
+# Backscatter), half a genuine one (kept). "Without unscatter" files the
+# same messages into the same folders with a sieve_before script that tests
+# a header, so that the difference is unscatter's alone (not Sieve's, nor a
+# second folder's). The three take turns in BENCH_DOVECOT_ROUNDS (default
+# 5) rounds, each round one LMTP connection (so one LMTP process) per
+# route, so that a machine whose load changes during the run weighs on all
+# three alike. Printed: the wall time per delivery (median and p95 over all
+# deliveries; noisy on a shared machine) and the CPU time of the LMTP
+# process with its children (the execute route's programs) per delivery
+# (the median of the rounds: the steadier figure), what the plugin and the
+# execute route add to a delivery without unscatter, and their ratio.
+# BENCH_DOVECOT_CALLGRIND=K (needs valgrind): also K deliveries of each of
+# "without" and "plugin" with the LMTP process under callgrind, and the
+# instructions per delivery (median), which no load changes.
+# The set-up is the tests' (tests/dovecot/lib.sh: doc/dovecot.md's
+# snippets, a dovecot master as an unprivileged user). Environment as for
+# the tests (UNSCATTER, top_srcdir, top_builddir, FIXTURES), set by the
+# make target.
 . "$top_srcdir/tests/lib.sh"
 skip_all () { echo "skipped: $*"; exit 0; }
 . "$top_srcdir/tests/dovecot/lib.sh"
@@ -43,26 +52,50 @@ cp "$REC" "$TMP/record.db"
 entries=$(as_user "$INST/bin/unscatter" stats 2>/dev/null | sed -n 's/^entries //p')
 echo "record: $entries entries, $(du -k "$REC" | cut -f1) kB, built in $(( $(date +%s) - t0 )) s"
 
-median () { sort -n "$1" | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m * 1000}'; }
+median () { sort -n "$1" | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m * '"${2:-1000}"'}'; }
 p95 () { sort -n "$1" | awk '{v[NR] = $1} END {i = int(NR * 0.95); if (i < 1) i = 1; printf "%.3f", v[i] * 1000}'; }
 
-run () {  # NAME CONF...
+# run NAME CONF...: one round of PER deliveries (after a warm-up delivery:
+# process start, first script compile) through a dovecot master on CONF,
+# appended to $TMP/NAME.times (wall, s) and $TMP/NAME.cpu (CPU ms per
+# delivery of this round).
+run () {
   name=$1; shift
   rm -rf "$H/Maildir"; cp "$TMP/record.db" "$REC"; rm -f "$REC-wal" "$REC-shm"
   dc_config "$@"
   : > "$DC_LOG"; dc_own
   dc_master_start || { echo "$name: dovecot master did not start"; cat "$DC_LOG"; return 1; }
-  # A warm-up delivery (process start, first script compile), then N.
   dc_lmtp --quiet "$M/ham/calendar-invitation.eml" >/dev/null
-  dc_lmtp --quiet --count $((N / 2)) --times "$TMP/times" --cpu-log "$DC_LOG" \
+  dc_lmtp --quiet --count $((PER / 2)) --times "$TMP/round.times" --cpu-log "$DC_LOG" \
     "$M/dsn/amazonses-forged.eml" "$M/dsn/exim-user-unknown.eml" > "$TMP/out"
   dc_master_stop
-  got=$(grep '^delivered' "$TMP/out")
-  cpu=$(sed -n 's/^cpu_ms_per_delivery //p' "$TMP/out")
-  eval "med_$name=\$(median \"\$TMP/times\") cpu_$name=\$cpu"
-  eval "m=\$med_$name"
-  echo "$name: $got; per delivery: wall median $m ms, p95 $(p95 "$TMP/times") ms; CPU $cpu ms (LMTP process and its children)"
+  cat "$TMP/round.times" >> "$TMP/$name.times"
+  sed -n 's/^cpu_ms_per_delivery //p' "$TMP/out" >> "$TMP/$name.cpu"
+  got=$(sed -n 's/^delivered \([0-9]*\) failed \([0-9]*\)/\1 \2/p' "$TMP/out")
+  eval "ok_$name=\$(( \${ok_$name:-0} + \${got% *} )) bad_$name=\$(( \${bad_$name:-0} + \${got#* } ))"
   if grep -q "Error\|Fatal\|Panic" "$DC_LOG"; then echo "$name: errors in the log:"; grep "Error\|Fatal\|Panic" "$DC_LOG" | head -5; fi
+  [ "$name" != execute ] || backscatter=$(( ${backscatter:-0} + $(find "$H/Maildir/.Backscatter/new" -type f 2>/dev/null | grep -c .) ))
+}
+
+# instructions NAME CONF...: BENCH_DOVECOT_CALLGRIND deliveries with the
+# LMTP process under callgrind, a profile part dumped after each delivery;
+# prints the median of the parts' instruction counts (the warm-up's part
+# and the first ones, with the one-off costs, fall outside the median).
+instructions () {
+  name=$1; shift
+  rm -rf "$H/Maildir" "$TMP/cg"; mkdir -p "$TMP/cg"; cp "$TMP/record.db" "$REC"; rm -f "$REC-wal" "$REC-shm"
+  DC_EXTRA="service lmtp {
+  executable = $(command -v valgrind) --tool=callgrind --dump-after=mail_deliver --callgrind-out-file=$TMP/cg/out /usr/lib/dovecot/lmtp
+}" dc_config "$@"
+  : > "$DC_LOG"; dc_own
+  dc_master_start || { echo "$name (callgrind): dovecot master did not start"; return 1; }
+  dc_lmtp --quiet "$M/ham/calendar-invitation.eml" >/dev/null
+  dc_lmtp --quiet --count $((CG_N / 2)) "$M/dsn/amazonses-forged.eml" "$M/dsn/exim-user-unknown.eml" >/dev/null
+  dc_master_stop
+  for f in "$TMP"/cg/out.*; do sed -n 's/^summary: *//p; s/^totals: *//p' "$f" | head -1; done > "$TMP/cg.parts"
+  # the last part is the process's end, not a delivery
+  sed -i '$d' "$TMP/cg.parts"
+  eval "ir_$name=\$(median \"\$TMP/cg.parts\" 1)"
 }
 
 # The baseline's sieve_before: the same filing, decided by a header.
@@ -83,11 +116,22 @@ plugin {
 EOF
 dc_own
 
-echo "== Dovecot LMTP delivery ($N messages each, record of $entries entries; Dovecot $(dovecot --version | cut -d' ' -f1))"
-run none 90-baseline.conf || exit 0
-run plugin 90-unscatter.conf || exit 0
-run execute 90-unscatter-execute.conf || exit 0
-backscatter=$(find "$H/Maildir/.Backscatter/new" -type f 2>/dev/null | grep -c .)
+ROUNDS=${BENCH_DOVECOT_ROUNDS:-5}
+PER=$(( N / ROUNDS )); [ "$PER" -ge 2 ] || PER=2
+CG_N=${BENCH_DOVECOT_CALLGRIND:-0}
+echo "== Dovecot LMTP delivery ($((PER / 2 * 2 * ROUNDS)) messages each, in $ROUNDS rounds taking turns; record of $entries entries; Dovecot $(dovecot --version | cut -d' ' -f1))"
+rm -f "$TMP"/*.times "$TMP"/*.cpu
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+  r=$((r + 1))
+  run none 90-baseline.conf || exit 0
+  run plugin 90-unscatter.conf || exit 0
+  run execute 90-unscatter-execute.conf || exit 0
+done
+for name in none plugin execute; do
+  eval "med_$name=\$(median \"\$TMP/$name.times\") cpu_$name=\$(median \"\$TMP/$name.cpu\" 1)"
+  eval "echo \"$name: delivered \$ok_$name failed \$bad_$name; per delivery: wall median \$med_$name ms, p95 \$(p95 \"\$TMP/$name.times\") ms; CPU \$cpu_$name ms (median of the rounds; LMTP process and its children)\""
+done
 for what in wall CPU; do
   if [ $what = wall ]; then n=$med_none p=$med_plugin e=$med_execute; else n=$cpu_none p=$cpu_plugin e=$cpu_execute; fi
   awk -v w=$what -v n="$n" -v p="$p" -v e="$e" 'BEGIN {
@@ -97,4 +141,16 @@ for what in wall CPU; do
     printf "\n"
   }'
 done
-echo "execute route filed $backscatter of $((N / 2 * 2)) into Backscatter (half are forged)"
+echo "execute route filed $backscatter of $((PER / 2 * 2 * ROUNDS)) into Backscatter (half are forged)"
+if [ "$CG_N" -gt 0 ]; then
+  if command -v valgrind >/dev/null 2>&1; then
+    instructions none 90-baseline.conf && instructions plugin 90-unscatter.conf && \
+    awk -v n="$ir_none" -v p="$ir_plugin" -v c="$CG_N" -v ms="$cpu_none" 'BEGIN {
+      printf "instructions per delivery (callgrind, median of %d): without unscatter %.0f, plugin %.0f: added %.0f (%.2f of a delivery without unscatter", c, n, p, p - n, (p - n) / n
+      if (ms > 0) printf "; at this machine'"'"'s %.3f ms for one: %.3f ms", ms, (p - n) / n * ms
+      printf ")\n"
+    }'
+  else
+    echo "instructions: skipped (no valgrind)"
+  fi
+fi

@@ -1,5 +1,6 @@
 #!/bin/sh
-# bench/redis.sh — the Redis record's figures (bench/redis.py): run by
+# bench/redis.sh — the Redis record's figures (bench/redis.py, then what a
+# delivery costs when the server fails: bench/redis-failure.py): run by
 # bench/run.sh from `make bench` when redis-server and redis-cli are there and
 # unscatter has the Redis backend; prints "skipped: ..." otherwise and never
 # fails the build. Usage: sh bench/redis.sh /abs/path/to/src/unscatter
@@ -14,4 +15,6 @@ if "$usc" stats --db unix:/nonexistent/redis.sock 2>&1 | grep -q "without the Re
   exit 0
 fi
 python3 "$here/redis.py" "$usc"
+echo
+python3 "$here/redis-failure.py" "$usc" "$here/../fixtures/deliver"
 exit 0

@@ -67,14 +67,21 @@ copy_bytes (const char *p, gsize len)
   return r;
 }
 
+/* One message's text: its stderr, then its stdout. With @flush, stdout is
+ * flushed after it (one process: a watchdog's _exit() must lose nothing
+ * already answered); without, it is flushed before any stderr text (the two
+ * stay in order when they share a file) and by the caller. */
 static void
-emit (const char *out, gsize out_len, const char *err, gsize err_len)
+emit (const char *out, gsize out_len, const char *err, gsize err_len, gboolean flush)
 {
-  if (err_len)
+  if (err_len) {
+    fflush (stdout);
     fwrite (err, 1, err_len, stderr);
+  }
   if (out_len)
     fwrite (out, 1, out_len, stdout);
-  fflush (stdout);
+  if (flush)
+    fflush (stdout);
 }
 
 static gboolean
@@ -86,32 +93,41 @@ run_serial (const char *const *files, guint n, CliJobFn fn, gpointer data)
     g_string_truncate (out, 0);
     g_string_truncate (err, 0);
     all &= fn (data, files[i], out, err) ? TRUE : FALSE;
-    emit (out->str, out->len, err->str, err->len);
+    emit (out->str, out->len, err->str, err->len, TRUE);
   }
   g_string_free (out, TRUE);
   g_string_free (err, TRUE);
   return all;
 }
 
-/* The worker: never returns. */
+/* The worker: never returns. Message i's DONE frame goes out in the same
+ * write as the BEGIN frame of the message it takes next: one system call a
+ * message, and BEGIN still precedes the work. */
 G_GNUC_NORETURN static void
 worker_main (int fd, guint *counter, const char *const *files, guint n, CliJobFn fn, gpointer data)
 {
   GString *out = g_string_sized_new (1024), *err = g_string_new (NULL);
+  GByteArray *pending = g_byte_array_sized_new (4096);
   for (;;) {
     guint i = __atomic_fetch_add (counter, 1, __ATOMIC_SEQ_CST);
+    if (i < n) {
+      Frame b = { i, FRAME_BEGIN, 0, 0 };
+      g_byte_array_append (pending, (const guint8 *) &b, sizeof b);
+    }
+    if (pending->len > 0 && !write_all (fd, pending->data, pending->len))
+      _exit (1);
+    g_byte_array_set_size (pending, 0);
     if (i >= n)
       break;
-    Frame b = { i, FRAME_BEGIN, 0, 0 };
-    if (!write_all (fd, &b, sizeof b))
-      _exit (1);
     g_string_truncate (out, 0);
     g_string_truncate (err, 0);
     gboolean yes = fn (data, files[i], out, err);
     Frame d = { i, FRAME_DONE | (yes ? FRAME_YES : 0), (guint32) out->len, (guint32) err->len };
-    if (!write_all (fd, &d, sizeof d) || !write_all (fd, out->str, out->len) || !write_all (fd, err->str, err->len))
-      _exit (1);
+    g_byte_array_append (pending, (const guint8 *) &d, sizeof d);
+    g_byte_array_append (pending, (const guint8 *) out->str, (guint) out->len);
+    g_byte_array_append (pending, (const guint8 *) err->str, (guint) err->len);
   }
+  g_byte_array_unref (pending);
   g_string_free (out, TRUE);
   g_string_free (err, TRUE);
   /* _exit: the parent's stdio buffers, atexit handlers and library
@@ -240,12 +256,13 @@ cli_jobs_run (const char *const *files, guint n, guint jobs, CliJobFn fn, gpoint
     for (; next < n && slots[next].done; next++) {
       Slot *s = &slots[next];
       if (died_at < 0 || (gint64) next < died_at) {
-        emit (s->out, s->out_len, s->err, s->err_len);
+        emit (s->out, s->out_len, s->err, s->err_len, FALSE);
         all &= s->yes;
       }
       g_clear_pointer (&s->out, g_free);
       g_clear_pointer (&s->err, g_free);
     }
+    fflush (stdout); /* once a round, not once a message */
     if (died_at >= 0 && (gint64) next >= died_at) {
       /* everything the single process would have printed is out */
       for (guint k = 0; k < nw; k++)

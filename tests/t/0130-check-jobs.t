@@ -45,6 +45,19 @@ for mode in --json --explain; do
   done
 done
 
+# stdout and stderr in one file (2>&1): each error line where one process
+# puts it, between the results of the files before and after it.
+# shellcheck disable=SC2046
+"$UNSCATTER" check --db "$db" --json --jobs 1 $(cat "$TMP/list") > "$TMP/both.1" 2>&1
+for j in 2 4; do
+  # shellcheck disable=SC2046
+  "$UNSCATTER" check --db "$db" --json --jobs "$j" $(cat "$TMP/list") > "$TMP/both.$j" 2>&1
+  if cmp -s "$TMP/both.1" "$TMP/both.$j"; then ok "check --json --jobs $j, 2>&1: the same interleaving as --jobs 1"
+  else not_ok "check --json --jobs $j, 2>&1: the same interleaving as --jobs 1"; diff "$TMP/both.1" "$TMP/both.$j" | head -5 | sed 's/^/# /'; fi
+done
+is "$(grep -n 'no-such-file' "$TMP/both.1" | head -n 1 | cut -d: -f1)" "$((half + 1))" \
+  "check --json --jobs 1, 2>&1: the missing file's error right after the results before it"
+
 # Exit 0 only when every message is backscatter, with any number of jobs.
 "$UNSCATTER" check --db "$db" $(cat "$TMP/list") 2>/dev/null | sed -n 's/^\(.*\): backscatter [^ ]* [^ ]*$/\1/p' | head -n 40 > "$TMP/bs"
 nb=$(grep -c . "$TMP/bs")

@@ -16,8 +16,8 @@ is "$(grep -c '^ok ' "$TMP/out")" 8 "eight Redis cases passed"
 is "$(grep -c 'SKIP' "$TMP/out")" 0 "none skipped"
 grep -v '^ok ' "$TMP/out" | head -5 | while read -r l; do diag "$l"; done
 # The keys carry the user's hash tag and the layout of doc/record-redis.md.
-keys=$(rcli unit --scan --pattern 'test:{steps-*' | sed 's/^test:{steps-[0-9]*}://; s/:[-0-9]*$/:N/' | sort -u | tr '\n' ' ')
-is "$keys" "m:N meta r:N " "keys: meta, m:<bucket>, r:<day> under the prefix"
+keys=$(rcli unit --scan --pattern 'test:{steps-*' | sed 's/^test:{steps-[0-9]*}://; s/:[0-9]*$/:N/; s/:-*[0-9]*:N$/:N:N/; s/^r:-*[0-9]*$/r:N/' | sort -u | tr '\n' ' ')
+is "$keys" "m:N:N meta r:N " "keys: meta, m:<bucket>:<shard>, r:<day> under the prefix"
 ttl=$(rcli unit ttl "$(rcli unit --scan --pattern 'test:{steps-*}:m:*' | head -n 1)")
 if [ "$ttl" -gt 86400 ] && [ "$ttl" -lt $((200 * 86400)) ]; then ok "an entry bucket has a TTL ($ttl s)"; else not_ok "bucket TTL: $ttl"; fi
 is "$(rcli unit ttl "$(rcli unit --scan --pattern 'test:{steps-*}:meta' | head -n 1)")" -1 "meta has no TTL"

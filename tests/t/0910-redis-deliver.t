@@ -21,7 +21,7 @@ GEN="$DFIX/bounce-genuine.msg" FORGED="$DFIX/bounce-forged.msg"
 
 "$UNSCATTER" record --config "$TMP/hostA" "$DFIX/sent-original.msg" 2>"$TMP/err"
 is "$?" 0 "host A records the sent message"
-is "$(rcli a hget 'unscatter:{'"$(id -un)"'}:meta' v)" 1 "the record's keys carry the user as hash tag"
+is "$(rcli a hget 'unscatter:{'"$(id -un)"'}:meta' v)" 2 "the record (layout 2)'s keys carry the user as hash tag"
 run_rc "$UNSCATTER" deliver --config "$TMP/hostB" --maildir "$M" < "$GEN"
 is "$rc" 0 "host B delivers the genuine bounce"
 f=$(ls "$M/new" | head -n 1)
@@ -100,7 +100,17 @@ xargs -P 16 -n 2 sh -c '
     d) "$UNSCATTER" deliver --config "$TMP/hostB" --maildir "$M" < "$1" 2>/dev/null ;;
   esac
   rc=$?; [ $rc = 0 ] || echo "$0 $1 $rc" >> "$TMP/fails"; exit 0' < "$TMP/jobs"
-is "$(wc -l < "$TMP/fails" | tr -d ' ')" 0 "400 processes on two hosts: every one exits 0"
+# A loaded machine may defer some (exit 75, the server's answer later than
+# timeout_ms): the MTA would retry them, so does the test, once.
+is "$(awk '$3 != 75' "$TMP/fails")" "" "400 processes on two hosts: every one exits 0 or 75"
+diag "$(wc -l < "$TMP/fails" | tr -d ' ') deferred (exit 75), retried"
+while read -r k f rc; do
+  case $k in
+    r) "$UNSCATTER" record --config "$TMP/hostA" "$f" 2>/dev/null ;;
+    d) "$UNSCATTER" deliver --config "$TMP/hostB" --maildir "$M" < "$f" 2>/dev/null ;;
+  esac || echo "$k $f $?"
+done < "$TMP/fails" > "$TMP/fails2"
+is "$(cat "$TMP/fails2")" "" "the deferred ones succeed when retried"
 is "$(count_all)" $((before + 200)) "200 more messages delivered"
 leg=0
 for f in "$M"/new/*; do [ "$(verdict_of "$f")" = legitimate ] && leg=$((leg + 1)); done

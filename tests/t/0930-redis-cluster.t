@@ -115,23 +115,25 @@ kill -9 "$(redis_pid "n$KP")"
 wait "$(redis_pid "n$KP")" 2>/dev/null
 : > "$TMP/codes"
 n=0
-t0=$(date +%s)
+t0=$(date +%s%N)
 while [ $n -lt 80 ]; do
+  s0=$(date +%s%N)
   "$UNSCATTER" deliver --config "$TMP/$KU.conf" --maildir "$TMP/mail/$KU" < "$TMP/in/bg-0.msg" 2>>"$TMP/kill.err"
   rc=$?
-  echo "$rc" >> "$TMP/codes"
+  echo "$rc $(( ($(date +%s%N) - s0) / 1000000 ))" >> "$TMP/codes"
   [ $rc = 0 ] && break
   sleep 0.25
   n=$((n + 1))
 done
-t1=$(date +%s)
-n75=$(grep -c '^75$' "$TMP/codes") n0=$(grep -c '^0$' "$TMP/codes")
-other=$(grep -vc '^\(0\|75\)$' "$TMP/codes")
+t1=$(date +%s%N)
+n75=$(grep -c '^75 ' "$TMP/codes") n0=$(grep -c '^0 ' "$TMP/codes")
+other=$(grep -vc '^\(0\|75\) ' "$TMP/codes")
 if [ "$n75" -ge 1 ] && [ "$n0" = 1 ] && [ "$other" = 0 ]; then
-  ok "master of slot $KS killed: $n75 deliveries exit 75, then success after the failover ($((t1 - t0)) s)"
+  ok "master of slot $KS killed: $n75 deliveries exit 75, then success after the failover ($(( (t1 - t0) / 1000000 )) ms)"
 else
   not_ok "after the kill: codes $(tr '\n' ' ' < "$TMP/codes")"
 fi
+diag "each exit 75 took (ms): $(awk '$1 == 75 { printf "%s ", $2 }' "$TMP/codes"); the success: $(awk '$1 == 0 { print $2 }' "$TMP/codes") ms"
 is "$(ls "$TMP/mail/$KU/new" | wc -l | tr -d ' ')" 2 "exit 75 delivered nothing; the success delivered once"
 is "$(cat "$TMP/mail/$KU"/new/* | grep -c '^X-Unscatter-Verdict: legitimate')" 2 "and legitimate: the entry survived on the promoted replica"
 diag "$(grep -h -A1 "^X-Unscatter-Verdict" "$TMP/mail/$KU"/new/* | tr "\n" " ")"
