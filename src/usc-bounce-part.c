@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "usc-bounce-private.h"
+#include "usc-lang.h"
 
 /* Decoded text of a leaf part in UTF-8; NUL bytes (QP "=00", broken
  * encoders) become spaces so that nothing after them is lost. */
@@ -25,6 +26,11 @@ usc_part_text (GMimeObject *part, gsize max)
   else if (charset && g_ascii_strncasecmp (charset, "iso-2022", 8) == 0)
     out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
                                    g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
+  /* no charset (or a wrong "us-ascii") on 8-bit text, or ISO-2022-JP
+   * escapes without a label: the charset whose reading holds the words of
+   * src/lang (usc_lang_decode_guess), else the bytes as they are */
+  if (out == NULL && (charset == NULL || g_ascii_strcasecmp (charset, "us-ascii") == 0))
+    out = usc_lang_decode_guess ((const char *) ba->data, ba->len);
   if (out == NULL)
     out = g_utf8_make_valid ((const char *) ba->data, ba->len);
   g_byte_array_unref (ba);

@@ -163,6 +163,18 @@ typedef struct {
   const char *subject_hit, *autoreply_hit, *first_marker;
   int strong, weak;         /* DSN body markers */
   int virus_body;           /* virus body markers */
+  /* RFC 8098 disposition notifications (usc_mdn_disposition) */
+  gboolean mdn_failure;     /* a reject: deleted automatically, failed, an error */
+  gboolean mdn_receipt;     /* a receipt: displayed, dispatched, processed */
+  /* wording by language (src/lang, usc-lang.h) in scan_lc */
+  int lang_fail, lang_delay, lang_ack, lang_vac, lang_chal;
+  const char *lang_hit;     /* the first failure or delay phrase */
+  gboolean lang_copy;       /* a separator line of src/lang/separator.def, then a header field */
+  /* who sent it, what it is about */
+  gboolean odd_sender;      /* a From with no usable address: "Mail System" <>, empty, <"Name"@host> */
+  gboolean list_refusal;    /* list headers and list_refusal_words in the subject or text */
+  gboolean own_copy;        /* the notice quotes a message of this mailbox: a "From:" line with
+                             * its address, or a Message-ID of its domain */
   /* scores */
   int human, dsn, arep, chal, vir;
   int feedback;             /* usc-kind-feedback.c */

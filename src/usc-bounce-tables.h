@@ -839,3 +839,11 @@ static const char *const feedback_recipient_fields[] = {
 static const char *const feedback_copy_recipient_headers[] = {
   "X-HmXmrOriginalRecipient",
 };
+
+/* List software refusing a post from a non-member (fml's "You ... are not
+ * member", Mailman's and Sympa's non-member rejections): with list headers
+ * this is a notice about our message, not list mail (issue 9). Lower case. */
+static const char *const list_refusal_words[] = {
+  "not a member of this", "are not member", "non-member post", "not subscribed to this list",
+  "only members may post", "not allowed to post to",
+};

@@ -141,6 +141,26 @@ leaf_delivery_status (UscMimeWalk *w, GMimeObject *o, const char *ct, guint dept
   g_byte_array_unref (ba);
 }
 
+/* RFC 8098 disposition notification fields (and RFC 6533's global form):
+ * the same syntax, read by the same parser; kept with the delivery-status
+ * reports, told apart by usc_mdn_disposition(). */
+static void
+leaf_disposition (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
+{
+  (void) ct;
+  (void) depth;
+  WalkState *ws = w->data;
+  GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
+  if (ba == NULL)
+    return;
+  UscDsnReport *r = usc_dsn_parse ((const char *) ba->data, ba->len, NULL);
+  if (r && usc_mdn_disposition (r) != USC_MDN_NONE)
+    g_ptr_array_add (ws->p->reports, r);
+  else
+    usc_dsn_report_free (&r);
+  g_byte_array_unref (ba);
+}
+
 /* RFC 5965 feedback report fields. */
 static void
 leaf_feedback_report (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
@@ -272,6 +292,8 @@ static const struct {
   { "message/delivery-status", leaf_delivery_status },
   { "message/global-delivery-status", leaf_delivery_status },
   { "message/delivery-status-report", leaf_delivery_status },
+  { "message/disposition-notification", leaf_disposition },
+  { "message/global-disposition-notification", leaf_disposition },
   { "message/feedback-report", leaf_feedback_report },
   { "text/rfc822-headers", leaf_header_block },
   { "message/global-headers", leaf_header_block },
