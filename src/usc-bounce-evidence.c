@@ -246,7 +246,7 @@ own_copy_in (const char *s, const char *to)
     if (has_prefix (p, "message-id:") || has_prefix (p, "message id:") || has_prefix (p, "original message-id:")) {
       const char *gt = memchr (p, '>', n - (p - l));
       /* "<local@host.example.org>": the host ends in the mailbox's domain */
-      if (gt && (gsize) (gt - p) > dl && strncmp (gt - dl, dom, dl) == 0 && (gt[-dl - 1] == '@' || gt[-dl - 1] == '.'))
+      if (gt && (gsize) (gt - p) > dl && strncmp (gt - dl, dom, dl) == 0 && (gt[-(gssize) dl - 1] == '@' || gt[-(gssize) dl - 1] == '.'))
         return TRUE;
     }
     l += n + (nl ? 1 : 0);
