@@ -32,7 +32,7 @@
 #endif
 
 /* ASCII lower case of every byte value (a table: one load per byte). */
-#define LC1(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
+#define LC1(c) ((guchar) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c)))
 #define LC4(c) LC1 (c), LC1 ((c) + 1), LC1 ((c) + 2), LC1 ((c) + 3)
 #define LC16(c) LC4 (c), LC4 ((c) + 4), LC4 ((c) + 8), LC4 ((c) + 12)
 #define LC64(c) LC16 (c), LC16 ((c) + 16), LC16 ((c) + 32), LC16 ((c) + 48)
