@@ -89,19 +89,3 @@ usc_is_message_file (GMimeObject *o)
     g_byte_array_unref (ba);
   return r;
 }
-void
-usc_sniff_payload (UscBounce *b, GMimeObject *part)
-{
-  const char *fname = GMIME_IS_PART (part) ? g_mime_part_get_filename (GMIME_PART (part)) : NULL;
-  GByteArray *ba = usc_mime_part_content (part, SNIFF_MAX);
-  if (ba == NULL)
-    return;
-  if (ba->len > 0) {
-    char *type = usc_sniff_type (ba->data, ba->len, NULL);
-    if (usc_sniff_is_executable (type, fname))
-      b->executable = TRUE;
-    if (type)
-      usc_ptr_array_add_unique (b->payload_types, type, TRUE);
-  }
-  g_byte_array_unref (ba);
-}

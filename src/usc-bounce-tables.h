@@ -1,10 +1,10 @@
-/* usc-bounce-tables.h — the heuristics of usc-bounce.c, as static tables.
+/* usc-bounce-tables.h — the heuristics of the bounce analysis, as static tables.
  *
  * Every pattern is matched case-insensitively as a plain substring (the text
  * is lower-cased once, ASCII only), except where a table says "prefix".
- * Entries are written in lower case. Scores are combined in usc-bounce.c:
- * no single weak hint makes a bounce; structure (report parts, null sender,
- * daemon sender) plus wording does.
+ * Entries are written in lower case. Scores are combined in the kind files
+ * (src/usc-kind-*.c): no single weak hint makes a bounce; structure (report
+ * parts, null sender, daemon sender) plus wording does.
  *
  * Each MTA family's own rows (signatures, wording, separators, the phrase
  * before its host name) are in src/mta/<family>.def, assembled below into
