@@ -53,6 +53,45 @@ UscBatvKeys *cli_context_keys (CliContext *ctx, GError **error);
  * stderr: the decision stands. */
 void cli_log_decision (CliContext *ctx, const UscResult *result);
 
+/* The options and set-up the delivery front ends share (cli-delivery.c):
+ * filter, deliver and unscatter-sieve. */
+typedef struct {
+  CliContext      ctx;          /* --db, --config; the library context */
+  char           *opt_maildir;  /* --maildir */
+  char           *opt_rcpt;     /* --recipient */
+  char           *opt_sender;   /* --sender */
+  char           *opt_user;     /* --user (delivering commands only) */
+  gboolean        opt_help;
+  char           *maildir;      /* set by cli_delivery_start(): the Maildir
+                                   delivered to (deliver, sieve), or whose Sent
+                                   folders are read (filter; NULL: none) */
+  GOptionContext *oc;
+  const char     *name;         /* "deliver", "filter", "sieve" (static) */
+  gboolean        delivers;     /* stores into the Maildir (deliver, sieve) */
+} CliDeliveryCmd;
+
+/* Parse @argv of the front end @name ("deliver", "filter", "sieve": it
+ * prefixes every message) into @c: --maildir, --recipient, --sender,
+ * --help, --db, --config, and --user when @delivers (a command that stores
+ * into the Maildir). @parameter is the usage line's summary. GLib's own
+ * --help is off (it exits 0, which the MTA would take as delivered); ours
+ * prints the help and returns FALSE, as does a usage error (printed as
+ * "unscatter: NAME: ..."): the caller exits 75 either way. TRUE: go on,
+ * with *@argc / *@argv holding the positional arguments (argv[0] the
+ * command). Clear @c with cli_delivery_cmd_clear() in every case. */
+gboolean cli_delivery_parse (CliDeliveryCmd *c, const char *name, gboolean delivers,
+                             const char *parameter, int *argc, char ***argv);
+/* After cli_delivery_parse() and the caller's check of the positional
+ * arguments: become the --user (before anything is opened), resolve the
+ * Maildir (delivering: --maildir or ~/Maildir, "~/" expanded; as root
+ * without --user only a Maildir root owns; filter: --maildir, else
+ * ~/Maildir when it is one, else none), load the config (cli_context_init)
+ * and start the watchdog: it exits 75 after @rounds times the config's
+ * max_seconds, plus twice its busy_timeout, plus @extra_seconds. FALSE with
+ * the reason printed ("unscatter: NAME: ..."): exit 75. */
+gboolean cli_delivery_start (CliDeliveryCmd *c, guint rounds, double extra_seconds);
+void cli_delivery_cmd_clear (CliDeliveryCmd *c);
+
 /* The read -> parse -> classify -> annotate skeleton that filter and deliver
  * share (cli-delivery.c). */
 typedef struct {
@@ -66,6 +105,8 @@ typedef struct {
   gboolean    classified;
   GBytes     *fields;      /* X-Unscatter-Verdict/-Reason in the message's
                               line ending; NULL when not classified */
+  GBytes     *lead, *rest; /* raw without its From line, cut at insert_at
+                              (classified; else rest only: all of it) */
 } CliDelivery;
 
 /* Read stdin into @d, import what is new in the Sent folders of @maildir
@@ -81,6 +122,11 @@ gboolean cli_delivery_classify (CliContext *ctx, const char *name, const char *u
                                 const char *maildir, const char *rcpt, const char *sender,
                                 CliDelivery *d, GError **error);
 void cli_delivery_clear (CliDelivery *d);
+/* What deliver and unscatter-sieve store, in @chunks (borrowed from @d):
+ * classified, the input without its From line with the two fields at
+ * insert_at (3 chunks); not, the input without its From line, unchanged
+ * (1 chunk). Returns the number of chunks. */
+guint cli_delivery_chunks (const CliDelivery *d, const GBytes *chunks[3]);
 
 /* Storing like a delivery agent (cli-maildir.c), for deliver and
  * unscatter-sieve: exit only 0 or 75.

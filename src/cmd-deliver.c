@@ -26,8 +26,8 @@
  *     locked record) exits 0 too: a 75 would have it delivered twice. SIGTERM,
  *     SIGHUP and SIGINT are held while the message is being stored.
  * SIGXFSZ is ignored so that an MTA's file size limit shows as EFBIG (75).
- * The storing and the signal policy are cli-maildir.c's (shared with
- * unscatter-sieve).
+ * The storing and the signal policy are cli-maildir.c's, the options and
+ * set-up cli-delivery.c's (both shared with filter and unscatter-sieve).
  *
  * DIR defaults to ~/Maildir; a leading "~/" is expanded here from $HOME (or
  * the password file), since Exim runs .forward pipes without a shell.
@@ -51,82 +51,38 @@ cmd_deliver (int argc, char **argv)
 {
   cli_delivery_signals (TRUE);  /* 75 on a crash until stored (cli-maildir.c) */
 
-  CliContext ctx = { 0 };
-  gboolean opt_help = FALSE;
-  char *opt_maildir = NULL, *opt_rcpt = NULL, *opt_sender = NULL, *opt_user = NULL, *maildir = NULL;
-  GOptionEntry entries[] = {
-    { "maildir", 'm', 0, G_OPTION_ARG_FILENAME, &opt_maildir, "the Maildir to deliver to (default ~/Maildir)", "DIR" },
-    { "recipient", 'r', 0, G_OPTION_ARG_STRING, &opt_rcpt, "envelope recipient of the delivery", "ADDR" },
-    { "sender", 's', 0, G_OPTION_ARG_STRING, &opt_sender, "envelope sender of the delivery", "ADDR" },
-    { "user", 'u', 0, G_OPTION_ARG_STRING, &opt_user, "as root: become this user before anything else (required as root unless the Maildir is root's)", "NAME" },
-    { "help", 'h', 0, G_OPTION_ARG_NONE, &opt_help, "show this help (exit 75)", NULL },
-    { NULL }
-  };
-  GOptionContext *oc = g_option_context_new ("— deliver the message on stdin into a Maildir (exit 0 or 75 only)");
-  g_option_context_add_main_entries (oc, entries, NULL);
-  /* GLib's own --help exits 0: the MTA (procmail) would take the message as
-   * delivered (as this help text). Ours exits 75 like any usage error. */
-  g_option_context_set_help_enabled (oc, FALSE);
-  cli_add_common_options (oc, &ctx);
+  CliDeliveryCmd c;
   GError *error = NULL;
   int rc = CLI_EX_TEMPFAIL;
   CliDelivery d = { 0 };
-  GBytes *lead = NULL, *rest = NULL;
 
-  if (!g_option_context_parse (oc, &argc, &argv, &error)) {
-    cli_error ("deliver", error);
+  if (!cli_delivery_parse (&c, "deliver", TRUE,
+                           "— deliver the message on stdin into a Maildir (exit 0 or 75 only)", &argc, &argv))
     goto out;
-  }
-  if (opt_help) {
-    char *help = g_option_context_get_help (oc, FALSE, NULL);
-    fputs (help, stdout);
-    g_free (help);
-    goto out;
-  }
   if (argc > 1) {
     fprintf (stderr, "unscatter: deliver: unexpected argument '%s' (the message is read from stdin)\n", argv[1]);
     goto out;
   }
-  /* Root: become the user named by --user before anything is opened (the
-   * config, the record and the Maildir are then the user's); without it,
-   * deliver only into a Maildir that is root's own. */
-  if (opt_user && !cli_become_user (opt_user, &error)) {
-    cli_error ("deliver", error);
+  if (!cli_delivery_start (&c, 2, 30))
     goto out;
-  }
-  maildir = cli_maildir_path (opt_maildir);
-  if (opt_user == NULL && geteuid () == 0 && !cli_root_may_deliver (maildir, &error)) {
-    cli_error ("deliver", error);
-    goto out;
-  }
-  if (!cli_context_init (&ctx, &error)) {
-    cli_error ("deliver", error);
-    goto out;
-  }
-  const UscLimits *limits = &ctx.config->limits;
-  cli_set_watchdog (limits->max_seconds * 2 + ctx.config->busy_timeout * 2 + 30, CLI_EX_TEMPFAIL);
+  const char *maildir = c.maildir;
 
-  if (!cli_delivery_classify (&ctx, "deliver", "delivered to the inbox unfiltered", maildir,
-                              opt_rcpt, opt_sender, &d, &error)) {
+  if (!cli_delivery_classify (&c.ctx, "deliver", "delivered to the inbox unfiltered", maildir,
+                              c.opt_rcpt, c.opt_sender, &d, &error)) {
     /* stdin unreadable, record locked / unreadable / corrupt, keys unusable, ...: defer. */
     cli_error ("deliver", error);
     goto out;
   }
-  gsize rlen = g_bytes_get_size (d.raw);
+  const GBytes *chunks[3];
+  guint n_chunks = cli_delivery_chunks (&d, chunks);
   if (!d.classified) {
     /* Nothing we can judge: the inbox, unchanged (but for a From line),
      * rather than defer forever. */
-    rest = g_bytes_new_from_bytes (d.raw, d.from_end, rlen - d.from_end);
-    const GBytes *chunks[] = { rest };
-    rc = store (maildir, NULL, chunks, 1, NULL);
+    rc = store (maildir, NULL, chunks, n_chunks, NULL);
     goto out;
   }
 
   /* The input without its From line, the two fields at insert_at. */
-  lead = g_bytes_new_from_bytes (d.raw, d.from_end, d.insert_at - d.from_end);
-  rest = g_bytes_new_from_bytes (d.raw, d.insert_at, rlen - d.insert_at);
-  const GBytes *chunks[] = { lead, d.fields, rest };
-  const guint n_chunks = G_N_ELEMENTS (chunks);
   switch (d.result.verdict->action) {
   case USC_ACTION_DISCARD:
     cli_delivered ();
@@ -134,7 +90,7 @@ cmd_deliver (int argc, char **argv)
     break;
   case USC_ACTION_FILE: {
     gboolean unsafe = FALSE;
-    rc = store (maildir, ctx.config->folder ? ctx.config->folder : "Backscatter", chunks, n_chunks, &unsafe);
+    rc = store (maildir, c.ctx.config->folder ? c.ctx.config->folder : "Backscatter", chunks, n_chunks, &unsafe);
     /* A folder that cannot be used (a file in its place, no permission) is
      * not worth deferring for: the queue would give up after days and the
      * message would be lost. The inbox gets it, verdict headers and all.
@@ -154,19 +110,11 @@ cmd_deliver (int argc, char **argv)
   /* Once the message is safe: syslog and the record's counts (a failure
    * there is only a warning on stderr). */
   if (rc == CLI_EX_OK)
-    cli_log_decision (&ctx, &d.result);
+    cli_log_decision (&c.ctx, &d.result);
 
 out:
   g_clear_error (&error);
-  g_option_context_free (oc);
   cli_delivery_clear (&d);
-  g_clear_pointer (&lead, g_bytes_unref);
-  g_clear_pointer (&rest, g_bytes_unref);
-  cli_context_clear (&ctx);
-  g_free (maildir);
-  g_free (opt_maildir);
-  g_free (opt_rcpt);
-  g_free (opt_sender);
-  g_free (opt_user);
+  cli_delivery_cmd_clear (&c);
   return rc == CLI_EX_OK ? CLI_EX_OK : CLI_EX_TEMPFAIL;
 }

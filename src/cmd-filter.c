@@ -28,8 +28,8 @@
  * Each decision is logged (syslog, and counted in the record for `unscatter
  * stats`) once the output is written; a logging failure is only a warning.
  *
- * Reading, parsing and classifying are the skeleton shared with deliver
- * (cli-delivery.c).
+ * The options and set-up, reading, parsing and classifying are shared with
+ * deliver and unscatter-sieve (cli-delivery.c).
  */
 #include "config.h"
 #include "cli.h"
@@ -78,61 +78,22 @@ cmd_filter (int argc, char **argv)
   signal (SIGXFSZ, SIG_IGN);
   cli_set_watchdog (0, 0);  /* SIGPIPE ignored: a closed stdout is a write error */
 
-  CliContext ctx = { 0 };
-  gboolean opt_help = FALSE;
-  char *opt_rcpt = NULL, *opt_sender = NULL, *opt_maildir = NULL, *maildir = NULL;
-  GOptionEntry entries[] = {
-    { "maildir", 'm', 0, G_OPTION_ARG_FILENAME, &opt_maildir,
-      "the user's Maildir, whose Sent folder is read (default ~/Maildir when it is one)", "DIR" },
-    { "recipient", 'r', 0, G_OPTION_ARG_STRING, &opt_rcpt, "envelope recipient of the delivery", "ADDR" },
-    { "sender", 's', 0, G_OPTION_ARG_STRING, &opt_sender, "envelope sender of the delivery", "ADDR" },
-    { "help", 'h', 0, G_OPTION_ARG_NONE, &opt_help, "show this help (exit 75)", NULL },
-    { NULL }
-  };
-  GOptionContext *oc = g_option_context_new ("— add X-Unscatter-Verdict and X-Unscatter-Reason to the message on stdin");
-  g_option_context_add_main_entries (oc, entries, NULL);
-  /* GLib's own --help exits 0: the MTA (procmail) would take the message as
-   * delivered (as this help text). Ours exits 75 like any usage error. */
-  g_option_context_set_help_enabled (oc, FALSE);
-  cli_add_common_options (oc, &ctx);
+  CliDeliveryCmd c;
   GError *error = NULL;
   int rc = CLI_EX_TEMPFAIL;
   CliDelivery d = { 0 };
 
-  if (!g_option_context_parse (oc, &argc, &argv, &error)) {
-    cli_error ("filter", error);
+  if (!cli_delivery_parse (&c, "filter", FALSE,
+                           "— add X-Unscatter-Verdict and X-Unscatter-Reason to the message on stdin", &argc, &argv))
     goto out;
-  }
-  if (opt_help) {
-    char *help = g_option_context_get_help (oc, FALSE, NULL);
-    fputs (help, stdout);
-    g_free (help);
-    goto out;
-  }
   if (argc > 1) {
     fprintf (stderr, "unscatter: filter: unexpected argument '%s' (the message is read from stdin)\n", argv[1]);
     goto out;
   }
-  if (!cli_context_init (&ctx, &error)) {
-    cli_error ("filter", error);
+  if (!cli_delivery_start (&c, 2, 10))
     goto out;
-  }
-  const UscLimits *limits = &ctx.config->limits;
-  cli_set_watchdog (limits->max_seconds * 2 + ctx.config->busy_timeout * 2 + 10, CLI_EX_TEMPFAIL);
-
-  if (opt_maildir)
-    maildir = g_strdup (opt_maildir);
-  else {
-    /* ~/Maildir when it is one (procmail's $MAILDIR is only its working
-     * directory, often not a Maildir). */
-    char *def = g_build_filename (g_get_home_dir (), "Maildir", NULL), *cur = g_build_filename (def, "cur", NULL);
-    if (g_file_test (cur, G_FILE_TEST_IS_DIR))
-      maildir = g_steal_pointer (&def);
-    g_free (def);
-    g_free (cur);
-  }
-  if (!cli_delivery_classify (&ctx, "filter", "message passed on unchanged", maildir, opt_rcpt,
-                              opt_sender, &d, &error)) {
+  if (!cli_delivery_classify (&c.ctx, "filter", "message passed on unchanged", c.maildir, c.opt_rcpt,
+                              c.opt_sender, &d, &error)) {
     cli_error ("filter", error);
     goto out;
   }
@@ -159,16 +120,11 @@ cmd_filter (int argc, char **argv)
   rc = CLI_EX_OK;
   /* Syslog and the record's counts; a failure there is only a warning. */
   if (d.classified)
-    cli_log_decision (&ctx, &d.result);
+    cli_log_decision (&c.ctx, &d.result);
 
 out:
   g_clear_error (&error);
-  g_option_context_free (oc);
   cli_delivery_clear (&d);
-  cli_context_clear (&ctx);
-  g_free (opt_rcpt);
-  g_free (opt_sender);
-  g_free (opt_maildir);
-  g_free (maildir);
+  cli_delivery_cmd_clear (&c);
   return rc;
 }

@@ -142,29 +142,29 @@ usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget)
   g_string_free (blk, TRUE);
   return m;
 }
-/* Where the copy_separators occur in c->text (read as if lower-cased), found
+/* Where the copy_separators occur in t->text (read as if lower-cased), found
  * in one pass and kept; NULL when the index cannot say (use the slow way). */
 const GArray *
-usc_text_separators (Ctx *c)
+usc_text_separators (NoticeText *t)
 {
   const UscMatch *m = usc_match_table (copy_separators, N (copy_separators));
   if (m == NULL || usc_match_has_short (m))
     return NULL;
-  if (c->sep_occ == NULL || c->sep_occ_len != c->text->len) {
-    if (c->sep_occ == NULL)
-      c->sep_occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
-    g_array_set_size (c->sep_occ, 0);
-    usc_match_all_folded (m, c->text->str, c->text->len, c->sep_occ);
-    c->sep_occ_len = c->text->len;
+  if (t->sep_occ == NULL || t->sep_occ_len != t->text->len) {
+    if (t->sep_occ == NULL)
+      t->sep_occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
+    g_array_set_size (t->sep_occ, 0);
+    usc_match_all_folded (m, t->text->str, t->text->len, t->sep_occ);
+    t->sep_occ_len = t->text->len;
   }
-  return c->sep_occ;
+  return t->sep_occ;
 }
 /* usc_find_separator (@region), where @region is a copy of the @n bytes of
- * c->text from @off on. */
+ * t->text from @off on. */
 static gssize
-region_separator (Ctx *c, const char *region, gsize off, gsize n)
+region_separator (NoticeText *t, const char *region, gsize off, gsize n)
 {
-  const GArray *occ = usc_text_separators (c);
+  const GArray *occ = usc_text_separators (t);
   if (occ == NULL)
     return usc_find_separator (region);
   gssize best = -1;
@@ -177,12 +177,12 @@ region_separator (Ctx *c, const char *region, gsize off, gsize n)
 }
 /* The notice's own words, before any copy of the original. Newly allocated. */
 char *
-usc_diagnostic_region (Ctx *c)
+usc_diagnostic_region (NoticeText *t)
 {
-  const char *dtext = c->have_first ? c->text->str + c->first_off : c->text->str;
-  gsize dlen = c->have_first ? c->first_text_len : c->text->len;
+  const char *dtext = t->have_first ? t->text->str + t->first_off : t->text->str;
+  gsize dlen = t->have_first ? t->first_text_len : t->text->len;
   char *diag = g_strndup (dtext, MIN (dlen, SCAN_MAX));
-  gssize sep = region_separator (c, diag, (gsize) (dtext - c->text->str), strlen (diag));
+  gssize sep = region_separator (t, diag, (gsize) (dtext - t->text->str), strlen (diag));
   if (sep > 0)
     diag[sep] = '\0';
   return diag;
@@ -190,10 +190,10 @@ usc_diagnostic_region (Ctx *c)
 /* All of the notice's own text (every text part, not only the first),
  * up to the first copy of the original. Newly allocated. */
 char *
-usc_notice_region (Ctx *c)
+usc_notice_region (NoticeText *t)
 {
-  char *all = g_strndup (c->text->str, MIN (c->text->len, SCAN_MAX));
-  gssize sep = region_separator (c, all, 0, strlen (all));
+  char *all = g_strndup (t->text->str, MIN (t->text->len, SCAN_MAX));
+  gssize sep = region_separator (t, all, 0, strlen (all));
   if (sep > 0)
     all[sep] = '\0';
   return all;

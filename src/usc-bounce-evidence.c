@@ -111,11 +111,11 @@ text_separator (const Evidence *e)
   return usc_find_separator_from (e->scan_lc, best);
 }
 int
-usc_score_rules (Ctx *c, Evidence *e, const UscScoreRule *rules, gsize n)
+usc_score_rules (const Headers *h, Evidence *e, const UscScoreRule *rules, gsize n)
 {
   int sum = 0;
   for (gsize i = 0; i < n; i++)
-    sum += rules[i].points (c, e, sum);
+    sum += rules[i].points (h, e, sum);
   return sum;
 }
 
@@ -133,18 +133,18 @@ static const struct {
 /* Auto-Submitted and the null sender are never set by people; a daemon
  * address can be a person's (postmaster answering). */
 static gboolean
-machine_made (const Ctx *c, const Evidence *e)
+machine_made (const Headers *h, const Evidence *e)
 {
-  return e->auto_any || c->null_sender || e->chal_sw;
+  return e->auto_any || h->null_sender || e->chal_sw;
 }
 static int
-human_reply (Ctx *c, Evidence *e, int sofar)
+human_reply (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  gboolean machine = machine_made (c, e);
+  gboolean machine = machine_made (h, e);
   const char *hsubj = NULL;
   int reply = 0;
-  if (usc_prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), &hsubj) && !machine)
+  if (usc_prefix_any (h->subject_lc, human_subject_prefixes, N (human_subject_prefixes), &hsubj) && !machine)
     reply += (hsubj[0] == 'r' || hsubj[0] == 'a' || hsubj[0] == 's') ? HW.reply : HW.forward;
   if (e->in_reply && !machine)
     reply += HW.in_reply;
@@ -154,22 +154,22 @@ human_reply (Ctx *c, Evidence *e, int sofar)
   return reply;
 }
 static int
-human_mua (Ctx *c, Evidence *e, int sofar)
+human_mua (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->mua ? HW.mua : 0;
 }
 static int
-human_list (Ctx *c, Evidence *e, int sofar)
+human_list (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->list ? HW.list : 0;
 }
 static int
-human_forwarded (Ctx *c, Evidence *e, int sofar)
+human_forwarded (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  return !machine_made (c, e) && usc_text_count (e, USC_TT_FORWARD) ? HW.forwarded_text : 0;
+  return !machine_made (h, e) && usc_text_count (e, USC_TT_FORWARD) ? HW.forwarded_text : 0;
 }
 static const UscScoreRule human_rules[] = {
   { "a reply or forward subject, In-Reply-To", human_reply },
@@ -179,22 +179,24 @@ static const UscScoreRule human_rules[] = {
 };
 
 void
-usc_gather_evidence (Ctx *c, Evidence *e)
+usc_gather_evidence (const Headers *h, Parts *p, const NoticeText *t, Evidence *e)
 {
-  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
-  const char *s = e->scan_lc = usc_unquoted_lower (c->text->str, SCAN_MAX);
+  GMimeObject *top = GMIME_OBJECT (h->mime);
+  const char *s = e->scan_lc = usc_unquoted_lower (t->text->str, SCAN_MAX);
   e->tm = text_matcher ();
   e->hits = g_new (gssize, usc_match_size (e->tm->m));
   usc_match_first_each (e->tm->m, s, strlen (s), e->hits);
 
   /* structure */
-  e->report_ct = c->report_type && strstr (c->report_type, "delivery-status");
-  for (guint i = 0; i < c->reports->len; i++) {
-    UscDsnReport *r = c->reports->pdata[i];
+  e->header_copy = p->header_copy;
+  e->returned_parts = p->returned->len;
+  e->report_ct = p->report_type && strstr (p->report_type, "delivery-status");
+  for (guint i = 0; i < p->reports->len; i++) {
+    UscDsnReport *r = p->reports->pdata[i];
     if (r->recipients->len > 0 || r->reporting_mta)
       e->report_dsn = TRUE;
   }
-  if (c->reports->len == 0) {
+  if (p->reports->len == 0) {
     /* delivery-status fields in the text (a report whose MIME structure is
      * lost): used for the recipients, not as evidence of a report (a
      * person may paste them) */
@@ -204,30 +206,30 @@ usc_gather_evidence (Ctx *c, Evidence *e)
     if (st && f) {
       UscDsnReport *rep = usc_dsn_parse (st, strlen (st), NULL);
       if (rep)
-        g_ptr_array_add (c->reports, rep);
+        g_ptr_array_add (p->reports, rep);
     }
   }
-  e->ses = usc_ses_json (c, s, FALSE);
+  e->ses = usc_ses_json (t->text->str, s, NULL, NULL);
   if (e->ses)
     e->report_dsn = TRUE;
-  e->report_arf = c->feedback_part || (c->report_type && strstr (c->report_type, "feedback-report"));
-  e->mdn = c->report_type && strstr (c->report_type, "disposition-notification") && !e->report_arf;
-  e->returned = c->returned->len > 0 || text_separator (e) >= 0;
-  for (guint i = 0; i < c->returned->len && !e->returned_bounce; i++) {
-    const char *src = c->returned_src->pdata[i];
+  e->report_arf = p->feedback_part || (p->report_type && strstr (p->report_type, "feedback-report"));
+  e->mdn = p->report_type && strstr (p->report_type, "disposition-notification") && !e->report_arf;
+  e->returned = e->returned_parts > 0 || text_separator (e) >= 0;
+  for (guint i = 0; i < e->returned_parts && !e->returned_bounce; i++) {
+    const char *src = p->returned_src->pdata[i];
     if (strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0)
-      e->returned_bounce = usc_looks_like_bounce (c->returned->pdata[i]);
+      e->returned_bounce = usc_looks_like_bounce (p->returned->pdata[i]);
   }
 
   /* sender */
-  e->daemon_local = c->from_local &&
-    (usc_equal_any (c->from_local, daemon_local_parts, N (daemon_local_parts)) ||
-     usc_prefix_any (c->from_local, daemon_local_prefixes, N (daemon_local_prefixes), NULL));
-  e->weak_local = c->from_local && usc_equal_any (c->from_local, weak_daemon_local_parts, N (weak_daemon_local_parts));
-  e->daemon_name = usc_contains_any (c->from_name, daemon_display_names, N (daemon_display_names), &e->daemon_hit);
-  e->daemon = e->daemon_local || e->daemon_name || c->null_sender;
-  e->virus_sender = (c->from_local && usc_equal_any (c->from_local, virus_local_parts, N (virus_local_parts))) ||
-                    usc_contains_any (c->from_name, virus_display_names, N (virus_display_names), NULL);
+  e->daemon_local = h->from_local &&
+    (usc_equal_any (h->from_local, daemon_local_parts, N (daemon_local_parts)) ||
+     usc_prefix_any (h->from_local, daemon_local_prefixes, N (daemon_local_prefixes), NULL));
+  e->weak_local = h->from_local && usc_equal_any (h->from_local, weak_daemon_local_parts, N (weak_daemon_local_parts));
+  e->daemon_name = usc_contains_any (h->from_name, daemon_display_names, N (daemon_display_names), &e->daemon_hit);
+  e->daemon = e->daemon_local || e->daemon_name || h->null_sender;
+  e->virus_sender = (h->from_local && usc_equal_any (h->from_local, virus_local_parts, N (virus_local_parts))) ||
+                    usc_contains_any (h->from_name, virus_display_names, N (virus_display_names), NULL);
 
   /* headers */
   e->x_failed = usc_hdr (top, "X-Failed-Recipients") != NULL;
@@ -248,7 +250,7 @@ usc_gather_evidence (Ctx *c, Evidence *e)
   e->virus_hdr = usc_virus_header_verdict (top);
 
   /* wording */
-  e->subject_dsn = usc_contains_any (c->subject_lc, dsn_subjects, N (dsn_subjects), &e->subject_hit);
+  e->subject_dsn = usc_contains_any (h->subject_lc, dsn_subjects, N (dsn_subjects), &e->subject_hit);
   for (guint i = 0; i < N (dsn_body_markers); i++)
     if (e->hits[e->tm->markers_off + i] >= 0) {
       if (dsn_body_markers[i].strong)
@@ -258,24 +260,23 @@ usc_gather_evidence (Ctx *c, Evidence *e)
       if (!e->first_marker || (dsn_body_markers[i].strong && e->strong == 1))
         e->first_marker = dsn_body_markers[i].needle;
     }
-  e->virus_subject = usc_contains_any (c->subject_lc, virus_subjects, N (virus_subjects), NULL);
+  e->virus_subject = usc_contains_any (h->subject_lc, virus_subjects, N (virus_subjects), NULL);
   e->virus_body = usc_text_count (e, USC_TT_VIRUS_BODY);
   e->malware = usc_malware_names (s);
-  if (!e->virus_subject && usc_malware_names (c->subject_lc))
+  if (!e->virus_subject && usc_malware_names (h->subject_lc))
     e->virus_subject = TRUE;
 
   /* scores: the person first (the kinds take it off theirs) */
-  e->human = usc_score_rules (c, e, human_rules, N (human_rules));
-  e->feedback = usc_kind_feedback_score (c, e);
-  e->dsn = usc_kind_dsn_score (c, e);
-  e->arep = usc_kind_autoreply_score (c, e);
-  e->chal = usc_kind_challenge_score (c, e);
-  e->vir = usc_kind_virus_score (c, e);
+  e->human = usc_score_rules (h, e, human_rules, N (human_rules));
+  e->feedback = usc_kind_feedback_score (h, e);
+  e->dsn = usc_kind_dsn_score (h, e);
+  e->arep = usc_kind_autoreply_score (h, e);
+  e->chal = usc_kind_challenge_score (h, e);
+  e->vir = usc_kind_virus_score (h, e);
 }
 UscKind
-usc_decide_kind (Ctx *c, const Evidence *e)
+usc_decide_kind (const Headers *h, const Evidence *e, UscBounce *b)
 {
-  UscBounce *b = c->b;
   UscKind kind = USC_KIND_NOT_BOUNCE;
 
   if (e->mdn && !e->report_dsn) {
@@ -283,7 +284,7 @@ usc_decide_kind (Ctx *c, const Evidence *e)
     return kind;
   }
   if (e->feedback >= FEEDBACK_MIN) {
-    usc_kind_feedback_explain (c, e);
+    usc_kind_feedback_explain (h, e, b);
     return USC_KIND_FEEDBACK_REPORT;
   }
   if (e->virus_subject && e->virus_body > 0 && e->vir >= VIRUS_IN_REPORT_MIN && e->human < 3) {
@@ -307,16 +308,16 @@ usc_decide_kind (Ctx *c, const Evidence *e)
 
   switch (kind) {
   case USC_KIND_DSN:
-    usc_kind_dsn_explain (c, e);
+    usc_kind_dsn_explain (h, e, b);
     break;
   case USC_KIND_AUTOREPLY:
-    usc_kind_autoreply_explain (c, e);
+    usc_kind_autoreply_explain (h, e, b);
     break;
   case USC_KIND_CHALLENGE:
-    usc_kind_challenge_explain (c, e);
+    usc_kind_challenge_explain (h, e, b);
     break;
   case USC_KIND_VIRUS_NOTICE:
-    usc_kind_virus_explain (c, e);
+    usc_kind_virus_explain (h, e, b);
     break;
   default:
     if (e->dsn >= 3 || e->arep >= 3)

@@ -9,56 +9,56 @@
 /* Amazon SES bounce notifications delivered through SNS: JSON with
  * "notificationType":"Bounce" and the original's "mail":{"messageId":...}. */
 gboolean
-usc_ses_json (Ctx *c, const char *lc_text, gboolean extract)
+usc_ses_json (const char *text, const char *lc_text, IdCands *ids, Out *o)
 {
   if (!strstr (lc_text, "notificationtype"))
     return FALSE;
   GString *u = g_string_new (NULL);
-  for (const char *p = c->text->str; *p; p++)
+  for (const char *p = text; *p; p++)
     if (*p != '\\' && *p != '\n')
       g_string_append_c (u, *p);
   char *lc = g_ascii_strdown (u->str, u->len);
   gboolean is = strstr (lc, "\"notificationtype\":\"bounce\"") != NULL ||
                 strstr (lc, "\"notificationtype\":\"delivery\"") != NULL;
-  if (is && extract) {
+  if (is && ids) {
     const char *m = strstr (lc, "\"mail\":");
     const char *k = m ? strstr (m, "\"messageid\":\"") : NULL;
     if (k) {
       const char *v = u->str + (k - lc) + strlen ("\"messageid\":\"");
       const char *e = strchr (v, '"');
       if (e && e > v)
-        usc_add_cand (c, g_strndup (v, e - v), "body-text", 4);
+        usc_add_cand (ids, g_strndup (v, e - v), "body-text", 4);
     }
     for (const char *r = lc; (r = strstr (r, "\"emailaddress\":\"")) != NULL;) {
       r += strlen ("\"emailaddress\":\"");
       char *a = usc_addr_at (r, NULL);
       if (a)
-        add_recipient (c, a);
+        add_recipient (o, a);
     }
     const char *st = strstr (lc, "\"status\":\"");
     if (st)
-      usc_scan_status (c->b->status, st + 10);
+      usc_scan_status (o->b->status, st + 10);
   }
   g_free (lc);
   g_string_free (u, TRUE);
   return is;
 }
 static const char *
-detect_family (Ctx *c, const char *body_lc, const char *received_lc, const char *reporting_lc,
+detect_family (const Headers *h, const char *body_lc, const char *received_lc, const char *reporting_lc,
                const char *diag_lc, const char *msgid_lc, const gssize *body_hits)
 {
-  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
+  GMimeObject *top = GMIME_OBJECT (h->mime);
   for (guint i = 0; i < N (mta_signatures); i++) {
     const UscSignature *s = &mta_signatures[i];
     const char *hay = NULL;
     char *tmp = NULL;
     switch (s->where) {
-    case SIG_FROM: hay = c->from_addr; break;
-    case SIG_SUBJECT: hay = c->subject_lc; break;
+    case SIG_FROM: hay = h->from_addr; break;
+    case SIG_SUBJECT: hay = h->subject_lc; break;
     case SIG_RECEIVED: hay = received_lc; break;
     case SIG_REPORTING: hay = reporting_lc; break;
     case SIG_BODY: hay = body_lc; break;
-    case SIG_BOUNDARY: hay = c->boundary_lc; break;
+    case SIG_BOUNDARY: hay = h->boundary_lc; break;
     case SIG_MSGID: hay = msgid_lc; break;
     case SIG_DIAG: hay = diag_lc; break;
     case SIG_HEADER: {
@@ -82,17 +82,18 @@ detect_family (Ctx *c, const char *body_lc, const char *received_lc, const char 
 }
 /* The software or service that reported the failure. */
 void
-usc_collect_family (Ctx *c, const Evidence *e, const char *diag_all, const char *reporting_all)
+usc_collect_family (UscBounce *b, const Headers *h, const Evidence *e, const char *diag_all,
+                    const char *reporting_all)
 {
   GString *rcv = g_string_new (NULL);
-  GMimeHeaderList *hl = g_mime_object_get_header_list (GMIME_OBJECT (c->msg->mime));
+  GMimeHeaderList *hl = g_mime_object_get_header_list (GMIME_OBJECT (h->mime));
   int hn = g_mime_header_list_get_count (hl);
   gboolean skipped_top = FALSE;
   for (int i = 0; i < hn && rcv->len < 65536; i++) {
-    GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
-    if (g_ascii_strcasecmp (g_mime_header_get_name (h), "Received") != 0)
+    GMimeHeader *hdr = g_mime_header_list_get_header_at (hl, i);
+    if (g_ascii_strcasecmp (g_mime_header_get_name (hdr), "Received") != 0)
       continue;
-    const char *v = g_mime_header_get_value (h);
+    const char *v = g_mime_header_get_value (hdr);
     if (v == NULL)
       continue;
     char *lc = g_ascii_strdown (v, -1);
@@ -105,11 +106,11 @@ usc_collect_family (Ctx *c, const Evidence *e, const char *diag_all, const char 
     g_string_append_printf (rcv, "%s\n", lc);
     g_free (lc);
   }
-  char *id_lc = c->own_id ? g_ascii_strdown (c->own_id, -1) : NULL;
-  const char *fam = detect_family (c, e->scan_lc, rcv->str, reporting_all, diag_all, id_lc,
+  char *id_lc = h->own_id ? g_ascii_strdown (h->own_id, -1) : NULL;
+  const char *fam = detect_family (h, e->scan_lc, rcv->str, reporting_all, diag_all, id_lc,
                                    e->hits + e->tm->sigs_off);
   if (fam)
-    c->b->mta_family = g_strdup (fam);
+    b->mta_family = g_strdup (fam);
   g_free (id_lc);
   g_string_free (rcv, TRUE);
 }

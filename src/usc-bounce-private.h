@@ -48,55 +48,90 @@ typedef struct {
   guint seq;
 } IdCand;
 
+/* The bounce's own header fields (gather_headers in usc-bounce.c), read by
+ * the evidence, the kinds, the references, the recipients and the family. */
 typedef struct {
-  UscMessage *msg;
-  UscBounce *b;
-  guint max_depth;
-  guint level;          /* 0; 1 while analysing a bounce returned inside a bounce */
-  UscBounce *inner;     /* that inner bounce's analysis, or NULL */
-  guint inner_at;       /* its index in @returned */
+  GMimeMessage *mime;   /* the bounce (borrowed from its UscMessage) */
   char *own_id;
-  /* own headers */
   char *from_addr;      /* lower */
   char *from_local;     /* lower */
   char *from_name;      /* lower */
   char *subject_lc;
   char *to_addr;        /* lower, first To */
   gboolean null_sender;
-  /* structure */
-  char *report_type;    /* lower */
   char *boundary_lc;
+} Headers;
+
+/* The notice's own text and what is found in it once: the text-scan state.
+ * The walk writes @text; usc_text_separators() fills the cache. */
+typedef struct {
+  GString *text;        /* own text parts, UTF-8 */
+  gsize first_off;      /* the first real text part in @text */
+  gsize first_text_len;
+  gboolean have_first;
+  GArray *sep_occ;      /* UscMatchOcc: the copy_separators in @text (case-folded), or NULL */
+  gsize sep_occ_len;    /* the length of @text they were found in */
+} NoticeText;
+
+/* What the MIME walk found besides the text (usc-bounce-walk.c), and the
+ * copies found later in the text (usc-bounce-refs.c). */
+typedef struct {
+  char *report_type;    /* lower */
   GPtrArray *reports;   /* UscDsnReport* */
   gboolean feedback_part;
   char *feedback_text;  /* the first message/feedback-report part's fields, or NULL */
   GPtrArray *returned;  /* GMimeMessage* (ref): returned originals, best first */
   GPtrArray *returned_src; /* const char* static */
-  GString *text;        /* own text parts, UTF-8 */
-  GArray *sep_occ;      /* UscMatchOcc: the copy_separators in @text (case-folded), or NULL */
-  gsize sep_occ_len;    /* the length of @text they were found in */
-  gsize first_off;      /* the first real text part in @text */
-  gsize first_text_len;
-  gboolean have_first;
-  GArray *cands;        /* IdCand */
-  guint seq;
   gboolean header_copy;   /* a text/rfc822-headers style part */
   GPtrArray *payloads;    /* GMimeObject* (ref): attachments to sniff */
+} Parts;
+
+/* The analysis being written: the UscBounce and the indexes that keep its
+ * recipients and status codes unique. */
+typedef struct {
+  UscBounce *b;
   GHashTable *rcpt_index;   /* of b->recipients (usc_ptr_array_add_unique_indexed) */
   GHashTable *status_index; /* of b->status */
+} Out;
+
+/* The original's Message-ID candidates, before they are ranked. */
+typedef struct {
+  GArray *cands;        /* IdCand */
+  guint seq;
+  const char *own_id;   /* the bounce's own, never a candidate (Headers.own_id) */
+} IdCands;
+
+/* A bounce returned inside this one (usc_analyze_inner). */
+typedef struct {
+  UscBounce *b;         /* its analysis, or NULL */
+  guint at;             /* its index in Parts.returned */
+} Inner;
+
+/* The whole analysis of one message: only the steps (usc-bounce.c) see it;
+ * each step gets the parts it reads. */
+typedef struct {
+  UscMessage *msg;
+  guint max_depth;
+  guint level;          /* 0; 1 while analysing a bounce returned inside a bounce */
+  Headers h;
+  NoticeText t;
+  Parts p;
+  Out o;
+  Inner inner;
 } Ctx;
 
 /* A failed recipient / status code, unless already there (case-insensitive /
  * exact); takes ownership of @s. Linear in the number added. */
 static inline gboolean
-add_recipient (Ctx *c, char *s)
+add_recipient (Out *o, char *s)
 {
-  return usc_ptr_array_add_unique_indexed (c->b->recipients, &c->rcpt_index, s, TRUE);
+  return usc_ptr_array_add_unique_indexed (o->b->recipients, &o->rcpt_index, s, TRUE);
 }
 
 static inline gboolean
-add_status (Ctx *c, char *s)
+add_status (Out *o, char *s)
 {
-  return usc_ptr_array_add_unique_indexed (c->b->status, &c->status_index, s, FALSE);
+  return usc_ptr_array_add_unique_indexed (o->b->status, &o->status_index, s, FALSE);
 }
 
 /* All the tables searched in a message's own text (Evidence.scan_lc), in one
@@ -131,6 +166,8 @@ typedef struct {
   gboolean hotmail_fbl;     /* Hotmail/Outlook.com feedback loop complaint */
   gboolean returned;        /* a copy of the original is returned */
   gboolean returned_bounce; /* ... and it is itself a bounce (a forwarded or nested bounce) */
+  gboolean header_copy;     /* a text/rfc822-headers style part (Parts.header_copy) */
+  guint returned_parts;     /* returned copies the walk found (Parts.returned) */
   /* sender */
   gboolean daemon_local, daemon_name, daemon, weak_local, virus_sender;
   const char *daemon_hit;
@@ -167,11 +204,11 @@ typedef enum {
 
 /* One sign of a kind in its rule table (usc-kind-*.c): the points it adds
  * to the score so far (@sofar; negative to take some away), with the
- * weights in the kind's own weight table. A rule reads @c and @e; it may
+ * weights in the kind's own weight table. A rule reads @h and @e; it may
  * keep what it matched for the explanation (e->autoreply_hit). */
 typedef struct {
   const char *name;  /* what the rule looks at (for a reader and a debugger) */
-  int (*points) (Ctx *c, Evidence *e, int sofar);
+  int (*points) (const Headers *h, Evidence *e, int sofar);
 } UscScoreRule;
 
 /* Add a note (an --explain line) to @b. */
@@ -245,11 +282,12 @@ gboolean usc_is_message_file (GMimeObject *o);
 void usc_sniff_payload (UscBounce *b, GMimeObject *part);
 
 /* ---- usc-bounce-walk.c ---- */
-void usc_add_returned (Ctx *c, GMimeMessage *m, const char *source);
+void usc_add_returned (Parts *p, GMimeMessage *m, const char *source);
 /* Walk the notice's MIME tree from @body (usc-mime-walk.h, the visitors and
- * the content type -> handler table in usc-bounce-walk.c): its text, its
- * reports, the returned originals and the payloads to sniff. */
-void usc_bounce_walk (Ctx *c, GMimeObject *body);
+ * the content type -> handler table in usc-bounce-walk.c), within @msg's
+ * limits and @max_depth: its text into @t; its reports, the returned
+ * originals and the payloads to sniff into @p. TRUE when a limit stopped it. */
+gboolean usc_bounce_walk (Parts *p, NoticeText *t, const UscMessage *msg, guint max_depth, GMimeObject *body);
 
 /* ---- usc-bounce-copy.c ---- */
 /* A site's own separator line: "=== The message you sent follows ===",
@@ -270,22 +308,24 @@ gboolean usc_looks_like_field (const char *p);
 GMimeMessage *usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget);
 /* Where the copy_separators occur in c->text (read as if lower-cased), found
  * in one pass and kept; NULL when the index cannot say (use the slow way). */
-const GArray *usc_text_separators (Ctx *c);
+const GArray *usc_text_separators (NoticeText *t);
 /* The notice's own words, before any copy of the original. Newly allocated. */
-char *usc_diagnostic_region (Ctx *c);
+char *usc_diagnostic_region (NoticeText *t);
 /* All of the notice's own text (every text part, not only the first),
  * up to the first copy of the original. Newly allocated. */
-char *usc_notice_region (Ctx *c);
+char *usc_notice_region (NoticeText *t);
 
 /* ---- usc-bounce-evidence.c ---- */
 void usc_evidence_clear (Evidence *e);
 /* The shared evidence (structure, sender, headers, wording, the signs of a
- * person), then each kind's score (usc_kind_*_score). */
-void usc_gather_evidence (Ctx *c, Evidence *e);
-/* The final pick among the kinds' scores, with its --explain notes. */
-UscKind usc_decide_kind (Ctx *c, const Evidence *e);
+ * person) of what @h, @p and @t say, then each kind's score
+ * (usc_kind_*_score). A delivery-status report found in the text is added
+ * to p->reports. */
+void usc_gather_evidence (const Headers *h, Parts *p, const NoticeText *t, Evidence *e);
+/* The final pick among the kinds' scores, with its --explain notes (to @b). */
+UscKind usc_decide_kind (const Headers *h, const Evidence *e, UscBounce *b);
 /* The sum of @rules' points, in order. */
-int usc_score_rules (Ctx *c, Evidence *e, const UscScoreRule *rules, gsize n);
+int usc_score_rules (const Headers *h, Evidence *e, const UscScoreRule *rules, gsize n);
 /* Does table @t occur in e->scan_lc (usc_contains_any, from the index)? */
 gboolean usc_text_any (const Evidence *e, UscTextTab t, const char **hit_r);
 /* How many of table @t's entries occur in e->scan_lc (usc_count_markers)? */
@@ -293,13 +333,15 @@ int usc_text_count (const Evidence *e, UscTextTab t);
 /* strstr (e->scan_lc, @lit) for one of the USC_TT_SCAN_LITERALS. */
 const char *usc_text_find (const Evidence *e, const char *lit);
 
+/* Each kind: its score (the sum of its rules, from @h and @e) and its
+ * --explain notes (to @b). */
 /* ---- usc-kind-dsn.c: non-delivery and delay reports ---- */
-int usc_kind_dsn_score (Ctx *c, Evidence *e);
-void usc_kind_dsn_explain (Ctx *c, const Evidence *e);
+int usc_kind_dsn_score (const Headers *h, Evidence *e);
+void usc_kind_dsn_explain (const Headers *h, const Evidence *e, UscBounce *b);
 
 /* ---- usc-kind-feedback.c: RFC 5965 reports, feedback-loop complaints ---- */
-int usc_kind_feedback_score (Ctx *c, Evidence *e);
-void usc_kind_feedback_explain (Ctx *c, const Evidence *e);
+int usc_kind_feedback_score (const Headers *h, Evidence *e);
+void usc_kind_feedback_explain (const Headers *h, const Evidence *e, UscBounce *b);
 
 /* ---- usc-kind-virus.c ---- */
 /* Does a header field name start with one of @prefixes (lower case)? */
@@ -311,8 +353,8 @@ gboolean usc_virus_header_verdict (GMimeObject *top);
  * in one pass (malware_index); at each word start that has one, the first
  * entry of each table there is the one prefix_any() would give. */
 int usc_malware_names (const char *lc);
-int usc_kind_virus_score (Ctx *c, Evidence *e);
-void usc_kind_virus_explain (Ctx *c, const Evidence *e);
+int usc_kind_virus_score (const Headers *h, Evidence *e);
+void usc_kind_virus_explain (const Headers *h, const Evidence *e, UscBounce *b);
 
 /* ---- usc-kind-challenge.c ---- */
 /* Does the text hold a <msg-id> (a notice naming the message it is about)? */
@@ -320,39 +362,43 @@ gboolean usc_text_has_msgid (const char *s);
 /* A link whose URL asks to confirm / verify / release. */
 gboolean usc_confirm_link (const char *s);
 /* A Reply-To (other than From) whose local part confirms by answering. */
-gboolean usc_confirm_reply_to (Ctx *c);
-int usc_kind_challenge_score (Ctx *c, Evidence *e);
-void usc_kind_challenge_explain (Ctx *c, const Evidence *e);
+gboolean usc_confirm_reply_to (const Headers *h);
+int usc_kind_challenge_score (const Headers *h, Evidence *e);
+void usc_kind_challenge_explain (const Headers *h, const Evidence *e, UscBounce *b);
 
 /* ---- usc-kind-autoreply.c ---- */
 /* Exchange inbox rule answer: the loop header, and a subject made of an
  * unknown prefix and the Thread-Topic (the original subject). */
-gboolean usc_exchange_rule_reply (Ctx *c, GMimeObject *top);
+gboolean usc_exchange_rule_reply (const Headers *h, GMimeObject *top);
 /* "<prefix>: rest" whose prefix is one to three words, one of them with
  * the stem of "automatic" (autoreply_subject_stems): an automatic answer's
  * subject in a language the prefix table does not list. */
 gboolean usc_stem_subject_prefix (const char *subject_lc);
-int usc_kind_autoreply_score (Ctx *c, Evidence *e);
-void usc_kind_autoreply_explain (Ctx *c, const Evidence *e);
+int usc_kind_autoreply_score (const Headers *h, Evidence *e);
+void usc_kind_autoreply_explain (const Headers *h, const Evidence *e, UscBounce *b);
 
 /* ---- usc-bounce-refs.c ---- */
-void usc_add_cand (Ctx *c, char *id, const char *source, int rank);
+void usc_add_cand (IdCands *ids, char *id, const char *source, int rank);
 /* An address that is really one of the original's Message-IDs ("<id@host>"
  * on a line of its own). */
-gboolean usc_is_known_id (Ctx *c, const char *a);
+gboolean usc_is_known_id (const UscBounce *b, const char *a);
 /* Does the returned message @m look like a bounce itself (by its sender
  * or subject)? A cheap first look; the full analysis comes later. */
 gboolean usc_looks_like_bounce (GMimeMessage *m);
 /* Does In-Reply-To (or else References) name a message of another domain
  * than the sender's? */
-gboolean usc_foreign_reference (Ctx *c);
-/* The analysis of a bounce returned inside this one (c->inner, at
- * c->inner_at of c->returned), before the IDs are collected. */
-void usc_analyze_inner (Ctx *c);
+gboolean usc_foreign_reference (const Headers *h);
+/* The analysis of a bounce returned inside this one (the first of
+ * p->returned that is a message part and looks like a bounce), at the top
+ * @level only, drawing on @msg's limits and budget. Inner.b is new or NULL. */
+Inner usc_analyze_inner (const Parts *p, const UscMessage *msg, guint level);
 /* The original's Message-IDs, best first (see the ranks at each source). */
-void usc_collect_ids (Ctx *c, const Evidence *e, UscKind kind);
+/* Header copies found in the notice's text are added to @p (parsed on
+ * @budget). */
+void usc_collect_ids (Out *o, const Headers *h, Parts *p, NoticeText *t, const Inner *inner, const Evidence *e,
+                      UscKind kind, UscBudget *budget);
 /* Subject, Date, ENVID and envelope sender of the original. */
-void usc_collect_original (Ctx *c, UscKind kind);
+void usc_collect_original (UscBounce *b, const Headers *h, const Parts *p, UscKind kind);
 
 /* ---- usc-bounce-rcpt.c ---- */
 /* Status codes (RFC 3463) in @t, in order; SMTP reply codes when none. */
@@ -360,21 +406,26 @@ void usc_scan_status (GPtrArray *out, const char *t);
 /* Failed recipients, status codes and diagnostics from the reports;
  * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
  * @reporting_all (both lower-case, for the MTA family). */
-void usc_collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all);
+void usc_collect_report_failures (Out *o, const Headers *h, const Parts *p, GString *diag_all,
+                                  GString *reporting_all);
 /* Whom a complained-about message was delivered to (RFC 5965 section 3.2):
  * the report's Original-Rcpt-To fields, else the feedback-loop header
  * that names it in the returned copy, else the copy's To addresses. */
-void usc_collect_feedback_recipients (Ctx *c);
+void usc_collect_feedback_recipients (Out *o, const Headers *h, const Parts *p);
 /* Recipients, status codes, diagnostics and the reporting host of a
  * non-standard (text) notice. */
-void usc_collect_text_failures (Ctx *c, const char *diag);
+void usc_collect_text_failures (Out *o, const Headers *h, const Parts *p, NoticeText *t, const char *diag);
 
 /* ---- usc-bounce-family.c ---- */
 /* Amazon SES bounce notifications delivered through SNS: JSON with
  * "notificationType":"Bounce" and the original's "mail":{"messageId":...}. */
-gboolean usc_ses_json (Ctx *c, const char *lc_text, gboolean extract);
+/* @text is the notice's text, @lc_text its lower-cased scan. With @ids
+ * the original's Message-ID, recipients and status codes are taken too
+ * (into @ids and @o). */
+gboolean usc_ses_json (const char *text, const char *lc_text, IdCands *ids, Out *o);
 /* The software or service that reported the failure. */
-void usc_collect_family (Ctx *c, const Evidence *e, const char *diag_all, const char *reporting_all);
+void usc_collect_family (UscBounce *b, const Headers *h, const Evidence *e, const char *diag_all,
+                         const char *reporting_all);
 
 G_END_DECLS
 #endif

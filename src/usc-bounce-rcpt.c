@@ -44,13 +44,13 @@ usc_scan_status (GPtrArray *out, const char *t)
   }
 }
 static gboolean
-is_own_address (Ctx *c, const char *a)
+is_own_address (const Headers *h, const UscBounce *b, const char *a)
 {
-  if (c->from_addr && strcmp (a, c->from_addr) == 0)
+  if (h->from_addr && strcmp (a, h->from_addr) == 0)
     return TRUE;
-  if (c->to_addr && strcmp (a, c->to_addr) == 0)
+  if (h->to_addr && strcmp (a, h->to_addr) == 0)
     return TRUE;
-  if (c->b->envelope_sender && strcmp (a, c->b->envelope_sender) == 0)
+  if (b->envelope_sender && strcmp (a, b->envelope_sender) == 0)
     return TRUE;
   const char *at = strchr (a, '@');
   char *local = at ? g_strndup (a, at - a) : g_strdup (a);
@@ -98,10 +98,10 @@ keyed_recipient (const char *lc)
 }
 /* Failed recipients named in the text of a non-standard bounce. */
 static void
-scan_text_recipients (Ctx *c, const char *diag)
+scan_text_recipients (Out *o, const Headers *h, const char *diag)
 {
   char **lines = usc_split_lines (diag, 5000);
-  for (guint i = 0; lines[i] && c->b->recipients->len < 50; i++) {
+  for (guint i = 0; lines[i] && o->b->recipients->len < 50; i++) {
     const char *p = lines[i];
     while (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
       p++;
@@ -151,15 +151,15 @@ scan_text_recipients (Ctx *c, const char *diag)
       }
       g_free (lc);
     }
-    if (a && (is_own_address (c, a) || usc_is_known_id (c, a)))
+    if (a && (is_own_address (h, o->b, a) || usc_is_known_id (o->b, a)))
       g_clear_pointer (&a, g_free);
     if (a)
-      add_recipient (c, a);
+      add_recipient (o, a);
     else
       g_free (a);
   }
   /* an original's "To: addr" listed in the notice */
-  for (guint i = 0; lines[i] && c->b->recipients->len == 0; i++) {
+  for (guint i = 0; lines[i] && o->b->recipients->len == 0; i++) {
     const char *p = lines[i];
     while (*p == ' ' || *p == '\t')
       p++;
@@ -169,13 +169,13 @@ scan_text_recipients (Ctx *c, const char *diag)
     while (*p == ' ' || *p == '\t' || *p == '<' || *p == '"')
       p++;
     char *a = usc_addr_at (p, NULL);
-    if (a && !is_own_address (c, a))
-      add_recipient (c, a);
+    if (a && !is_own_address (h, o->b, a))
+      add_recipient (o, a);
     else
       g_free (a);
   }
   /* last resort: an address on a line that says what went wrong */
-  for (guint i = 0; lines[i] && c->b->recipients->len == 0; i++) {
+  for (guint i = 0; lines[i] && o->b->recipients->len == 0; i++) {
     char *lc = g_ascii_strdown (lines[i], -1);
     gboolean failure = usc_contains_any (lc, failure_words, N (failure_words), NULL);
     if (failure) {
@@ -187,8 +187,8 @@ scan_text_recipients (Ctx *c, const char *diag)
           st--;
         const char *end = NULL;
         char *a = usc_addr_at (st, &end);
-        if (a && !is_own_address (c, a)) {
-          add_recipient (c, a);
+        if (a && !is_own_address (h, o->b, a)) {
+          add_recipient (o, a);
           break;
         }
         g_free (a);
@@ -202,11 +202,12 @@ scan_text_recipients (Ctx *c, const char *diag)
  * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
  * @reporting_all (both lower-case, for the MTA family). */
 void
-usc_collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all)
+usc_collect_report_failures (Out *o, const Headers *h, const Parts *parts, GString *diag_all,
+                             GString *reporting_all)
 {
-  UscBounce *b = c->b;
-  for (guint i = 0; i < c->reports->len; i++) {
-    UscDsnReport *r = c->reports->pdata[i];
+  UscBounce *b = o->b;
+  for (guint i = 0; i < parts->reports->len; i++) {
+    UscDsnReport *r = parts->reports->pdata[i];
     if (r->reporting_mta) {
       if (!b->reporting_mta)
         b->reporting_mta = g_strdup (r->reporting_mta);
@@ -223,21 +224,21 @@ usc_collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all)
        * mail address: the Original-Recipient does */
       const char *a = usc_has_mailbox (rc->final_recipient) ? rc->final_recipient : rc->original_recipient;
       if (usc_has_mailbox (a))
-        add_recipient (c, g_strdup (a));
+        add_recipient (o, g_strdup (a));
       /* an alias expanded on the way ("expanded from <x>"): the address the
        * sender wrote is the Original-Recipient, and that is what a sent
        * record holds */
       if (a != rc->original_recipient && usc_has_mailbox (rc->original_recipient))
-        add_recipient (c, g_strdup (rc->original_recipient));
+        add_recipient (o, g_strdup (rc->original_recipient));
       if (rc->status && usc_dsn_status_valid (rc->status))
-        add_status (c, g_strdup (rc->status));
+        add_status (o, g_strdup (rc->status));
       /* a generic x.0.0 often hides the real code in the diagnostic */
       if (rc->status && g_str_has_suffix (rc->status, ".0.0") && rc->diagnostic) {
         GPtrArray *more = g_ptr_array_new_with_free_func (g_free);
         usc_scan_status (more, rc->diagnostic);
         for (guint m = 0; m < more->len; m++)
           if (((char *) more->pdata[m])[0] == rc->status[0])
-            add_status (c, g_strdup (more->pdata[m]));
+            add_status (o, g_strdup (more->pdata[m]));
         g_ptr_array_unref (more);
       }
       if (rc->diagnostic) {
@@ -254,13 +255,13 @@ usc_collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all)
       }
     }
   }
-  const char *xfr = usc_hdr (GMIME_OBJECT (c->msg->mime), "X-Failed-Recipients");
+  const char *xfr = usc_hdr (GMIME_OBJECT (h->mime), "X-Failed-Recipients");
   if (xfr && b->recipients->len == 0) {
     char **v = g_strsplit (xfr, ",", 50);
     for (guint i = 0; v[i]; i++) {
       char *a = usc_msgid_in (v[i], FALSE);
       if (a) {
-        add_recipient (c, g_ascii_strdown (a, -1));
+        add_recipient (o, g_ascii_strdown (a, -1));
         g_free (a);
       }
     }
@@ -271,21 +272,21 @@ usc_collect_report_failures (Ctx *c, GString *diag_all, GString *reporting_all)
  * addr": an address right after a phrase naming the destination
  * (recipient_phrases), line breaks counting as spaces. */
 static void
-phrase_recipient (Ctx *c, const char *text)
+phrase_recipient (Out *o, const Headers *h, const char *text)
 {
   char *lc = g_ascii_strdown (text, -1);
   for (char *p = lc; *p; p++)
     if (*p == '\n' || *p == '\r' || *p == '\t')
       *p = ' ';
-  for (guint i = 0; i < N (recipient_phrases) && c->b->recipients->len == 0; i++) {
+  for (guint i = 0; i < N (recipient_phrases) && o->b->recipients->len == 0; i++) {
     gsize pl = strlen (recipient_phrases[i]);
-    for (const char *h = lc; (h = strstr (h, recipient_phrases[i])) != NULL; h += pl) {
-      const char *q = h + pl;
+    for (const char *hit = lc; (hit = strstr (hit, recipient_phrases[i])) != NULL; hit += pl) {
+      const char *q = hit + pl;
       while (*q == ' ' || *q == '<' || *q == '"' || *q == '\'')
         q++;
       char *a = usc_addr_at (q, NULL);
-      if (a && !is_own_address (c, a) && !usc_is_known_id (c, a)) {
-        add_recipient (c, a);
+      if (a && !is_own_address (h, o->b, a) && !usc_is_known_id (o->b, a)) {
+        add_recipient (o, a);
         break;
       }
       g_free (a);
@@ -297,11 +298,11 @@ phrase_recipient (Ctx *c, const char *text)
  * the report's Original-Rcpt-To fields, else the feedback-loop header
  * that names it in the returned copy, else the copy's To addresses. */
 void
-usc_collect_feedback_recipients (Ctx *c)
+usc_collect_feedback_recipients (Out *o, const Headers *h, const Parts *parts)
 {
-  UscBounce *b = c->b;
-  if (c->feedback_text) {
-    char **lines = g_strsplit (c->feedback_text, "\n", 200);
+  UscBounce *b = o->b;
+  if (parts->feedback_text) {
+    char **lines = g_strsplit (parts->feedback_text, "\n", 200);
     for (guint i = 0; lines[i] && b->recipients->len < 50; i++) {
       const char *l = lines[i];
       for (guint k = 0; k < N (feedback_recipient_fields); k++) {
@@ -310,7 +311,7 @@ usc_collect_feedback_recipients (Ctx *c)
           continue;
         char *a = usc_addr_at (l + n + strspn (l + n, " \t<\""), NULL);
         if (a && strchr (a, '@'))
-          add_recipient (c, a);
+          add_recipient (o, a);
         else
           g_free (a);
         break;
@@ -318,14 +319,14 @@ usc_collect_feedback_recipients (Ctx *c)
     }
     g_strfreev (lines);
   }
-  GMimeMessage *orig = c->returned->len ? c->returned->pdata[0] : NULL;
+  GMimeMessage *orig = parts->returned->len ? parts->returned->pdata[0] : NULL;
   if (b->recipients->len > 0 || !orig)
     return;
   for (guint k = 0; k < N (feedback_copy_recipient_headers) && b->recipients->len == 0; k++) {
     const char *v = usc_hdr (GMIME_OBJECT (orig), feedback_copy_recipient_headers[k]);
     char *a = v ? usc_msgid_in (v, FALSE) : NULL;
     if (a && strchr (a, '@'))
-      add_recipient (c, g_ascii_strdown (a, -1));
+      add_recipient (o, g_ascii_strdown (a, -1));
     g_free (a);
   }
   if (b->recipients->len > 0)
@@ -336,28 +337,28 @@ usc_collect_feedback_recipients (Ctx *c)
     InternetAddress *ia = internet_address_list_get_address (to, i);
     if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
       const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
-      if (a && strchr (a, '@') && a[strlen (a) - 1] != '@' && !is_own_address (c, a))
-        add_recipient (c, g_ascii_strdown (a, -1));
+      if (a && strchr (a, '@') && a[strlen (a) - 1] != '@' && !is_own_address (h, o->b, a))
+        add_recipient (o, g_ascii_strdown (a, -1));
     }
   }
 }
 /* Recipients, status codes, diagnostics and the reporting host of a
  * non-standard (text) notice. */
 void
-usc_collect_text_failures (Ctx *c, const char *diag)
+usc_collect_text_failures (Out *o, const Headers *h, const Parts *parts, NoticeText *t, const char *diag)
 {
-  UscBounce *b = c->b;
-  GMimeMessage *orig = c->returned->len ? c->returned->pdata[0] : NULL;
-  char *whole = usc_notice_region (c);
+  UscBounce *b = o->b;
+  GMimeMessage *orig = parts->returned->len ? parts->returned->pdata[0] : NULL;
+  char *whole = usc_notice_region (t);
   if (b->recipients->len == 0)
-    scan_text_recipients (c, diag);
+    scan_text_recipients (o, h, diag);
   if (b->recipients->len == 0)
-    phrase_recipient (c, diag);
+    phrase_recipient (o, h, diag);
   /* the first text part may only say "see the HTML part" / "details below" */
   if (b->recipients->len == 0 && strcmp (whole, diag) != 0) {
-    scan_text_recipients (c, whole);
+    scan_text_recipients (o, h, whole);
     if (b->recipients->len == 0)
-      phrase_recipient (c, whole);
+      phrase_recipient (o, h, whole);
   }
   if (b->recipients->len == 0 && orig) {
     /* last resort: whom the returned original was addressed to */
@@ -367,8 +368,8 @@ usc_collect_text_failures (Ctx *c, const char *diag)
       InternetAddress *ia = internet_address_list_get_address (to, i);
       if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
         const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
-        if (a && strchr (a, '@') && !is_own_address (c, a))
-          add_recipient (c, g_ascii_strdown (a, -1));
+        if (a && strchr (a, '@') && !is_own_address (h, o->b, a))
+          add_recipient (o, g_ascii_strdown (a, -1));
       }
     }
   }
@@ -392,16 +393,16 @@ usc_collect_text_failures (Ctx *c, const char *diag)
   if (!b->reporting_mta) {
     char *lc = g_ascii_strdown (diag, -1);
     for (guint i = 0; i < N (reporting_host_markers) && !b->reporting_mta; i++) {
-      const char *h = strstr (lc, reporting_host_markers[i]);
-      if (h) {
-        h += strlen (reporting_host_markers[i]);
-        const char *e = h;
+      const char *hit = strstr (lc, reporting_host_markers[i]);
+      if (hit) {
+        hit += strlen (reporting_host_markers[i]);
+        const char *e = hit;
         while (usc_dom_char (*e))
           e++;
-        while (e > h && e[-1] == '.')
+        while (e > hit && e[-1] == '.')
           e--;
-        if (e > h)
-          b->reporting_mta = g_strndup (h, e - h);
+        if (e > hit)
+          b->reporting_mta = g_strndup (hit, e - hit);
       }
     }
     g_free (lc);

@@ -7,7 +7,7 @@
 #include "usc-bounce-private.h"
 
 static void
-add_cand_own (Ctx *c, char *id, const char *source, int rank, gboolean allow_own)
+add_cand_own (IdCands *ids, char *id, const char *source, int rank, gboolean allow_own)
 {
   if (id == NULL)
     return;
@@ -15,17 +15,17 @@ add_cand_own (Ctx *c, char *id, const char *source, int rank, gboolean allow_own
    * original (a message part, a header block, an inline copy after a
    * separator) names it as its own: some MTAs reuse the original's ID. */
   if (*id == '\0' || strlen (id) > 250 ||
-      (!allow_own && c->own_id && g_ascii_strcasecmp (id, c->own_id) == 0)) {
+      (!allow_own && ids->own_id && g_ascii_strcasecmp (id, ids->own_id) == 0)) {
     g_free (id);
     return;
   }
-  IdCand ic = { id, source, rank, c->seq++ };
-  g_array_append_val (c->cands, ic);
+  IdCand ic = { id, source, rank, ids->seq++ };
+  g_array_append_val (ids->cands, ic);
 }
 void
-usc_add_cand (Ctx *c, char *id, const char *source, int rank)
+usc_add_cand (IdCands *ids, char *id, const char *source, int rank)
 {
-  add_cand_own (c, id, source, rank, FALSE);
+  add_cand_own (ids, id, source, rank, FALSE);
 }
 static int
 cand_cmp (gconstpointer a, gconstpointer b)
@@ -35,16 +35,17 @@ cand_cmp (gconstpointer a, gconstpointer b)
     return x->rank - y->rank;
   return (int) x->seq - (int) y->seq;
 }
-/* Message-IDs quoted in the text bodies. */
+/* Message-IDs quoted in the text bodies; the first header copy found there
+ * goes to @parts (parsed on @budget). */
 static void
-scan_text_ids (Ctx *c)
+scan_text_ids (IdCands *ids, Parts *parts, NoticeText *t, UscBudget *budget)
 {
-  if (c->text->len == 0)
+  if (t->text->len == 0)
     return;
-  char **lines = usc_split_lines (c->text->str, 20000);
+  char **lines = usc_split_lines (t->text->str, 20000);
   guint n = g_strv_length (lines);
   gboolean after_sep = FALSE;
-  const GArray *occ = usc_text_separators (c);
+  const GArray *occ = usc_text_separators (t);
   guint oi = 0;
   gboolean got_block = FALSE;
   guint first_field_after_sep = 0;  /* 0: none */
@@ -53,7 +54,7 @@ scan_text_ids (Ctx *c)
     const char *p = usc_strip_prefix (lines[i], &q);
     if (!after_sep && *p && occ) {
       /* a separator within the first 200 bytes of the line (from the
-       * occurrences in the whole text: lines[] has c->text's offsets) */
+       * occurrences in the whole text: lines[] has t->text's offsets) */
       gsize ll = 0;
       while (ll < 200 && p[ll])
         ll++;
@@ -123,37 +124,37 @@ scan_text_ids (Ctx *c)
         rank = 7;
       }
       if (!got_block && (rank == 5 || rank == 6)) {
-        GMimeMessage *m = usc_inline_header_block (lines, n, i, c->msg->budget);
+        GMimeMessage *m = usc_inline_header_block (lines, n, i, budget);
         if (m) {
-          usc_add_returned (c, m, src);
+          usc_add_returned (parts, m, src);
           got_block = TRUE;
         }
       }
-      add_cand_own (c, id, src, rank, rank == 5 && after_sep);
+      add_cand_own (ids, id, src, rank, rank == 5 && after_sep);
       break;
     }
   }
   /* a copy of the original's headers without a Message-ID still tells
    * whom it went to, its subject and date */
   if (!got_block && first_field_after_sep > 0) {
-    GMimeMessage *m = usc_inline_header_block (lines, n, first_field_after_sep, c->msg->budget);
+    GMimeMessage *m = usc_inline_header_block (lines, n, first_field_after_sep, budget);
     if (m)
-      usc_add_returned (c, m, "inline-copy");
+      usc_add_returned (parts, m, "inline-copy");
   }
   usc_free_lines (lines);
 }
 /* An address that is really one of the original's Message-IDs ("<id@host>"
  * on a line of its own). */
 gboolean
-usc_is_known_id (Ctx *c, const char *a)
+usc_is_known_id (const UscBounce *b, const char *a)
 {
-  for (guint i = 0; i < c->b->message_ids->len; i++)
-    if (g_ascii_strcasecmp (c->b->message_ids->pdata[i], a) == 0)
+  for (guint i = 0; i < b->message_ids->len; i++)
+    if (g_ascii_strcasecmp (b->message_ids->pdata[i], a) == 0)
       return TRUE;
   return FALSE;
 }
 static void
-add_refs (Ctx *c, const char *value, const char *source, int rank, gboolean reverse)
+add_refs (IdCands *ids, const char *value, const char *source, int rank, gboolean reverse)
 {
   if (value == NULL)
     return;
@@ -164,7 +165,7 @@ add_refs (Ctx *c, const char *value, const char *source, int rank, gboolean reve
   for (int i = 0; i < n; i++) {
     const char *id = g_mime_references_get_message_id (refs, reverse ? n - 1 - i : i);
     if (id && strchr (id, '@'))
-      usc_add_cand (c, g_strdup (id), source, rank);
+      usc_add_cand (ids, g_strdup (id), source, rank);
   }
   g_mime_references_free (refs);
 }
@@ -198,13 +199,13 @@ usc_looks_like_bounce (GMimeMessage *m)
 /* Does In-Reply-To (or else References) name a message of another domain
  * than the sender's? */
 gboolean
-usc_foreign_reference (Ctx *c)
+usc_foreign_reference (const Headers *h)
 {
-  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
+  GMimeObject *top = GMIME_OBJECT (h->mime);
   const char *v = usc_hdr (top, "In-Reply-To");
   if (v == NULL)
     v = usc_hdr (top, "References");
-  const char *fat = c->from_addr ? strchr (c->from_addr, '@') : NULL;
+  const char *fat = h->from_addr ? strchr (h->from_addr, '@') : NULL;
   if (v == NULL || fat == NULL)
     return FALSE;
   char *id = usc_msgid_in (v, FALSE);
@@ -221,82 +222,86 @@ usc_foreign_reference (Ctx *c)
 }
 /* A bounce returned inside this one: the first returned message part that
  * looks like a bounce, analysed on its own (at the top level only). */
-void
-usc_analyze_inner (Ctx *c)
+Inner
+usc_analyze_inner (const Parts *p, const UscMessage *msg, guint level)
 {
-  if (c->level != 0)
-    return;
-  for (guint i = 0; i < c->returned->len; i++) {
-    const char *src = c->returned_src->pdata[i];
+  Inner in = { NULL, 0 };
+  if (level != 0)
+    return in;
+  for (guint i = 0; i < p->returned->len; i++) {
+    const char *src = p->returned_src->pdata[i];
     if (strcmp (src, "message/rfc822") != 0 && strcmp (src, "message/global") != 0)
       continue;
-    if (!usc_looks_like_bounce (c->returned->pdata[i]))
+    if (!usc_looks_like_bounce (p->returned->pdata[i]))
       continue;
     UscMessage im = { 0 };
-    im.mime = c->returned->pdata[i];
-    im.limits = c->msg->limits;
-    im.deadline = c->msg->deadline;
-    im.budget = c->msg->budget; /* borrowed: one budget for the whole message */
-    c->inner = usc_bounce_analyze_level (&im, c->level + 1);
-    c->inner_at = i;
-    return;
+    im.mime = p->returned->pdata[i];
+    im.limits = msg->limits;
+    im.deadline = msg->deadline;
+    im.budget = msg->budget; /* borrowed: one budget for the whole message */
+    in.b = usc_bounce_analyze_level (&im, level + 1);
+    in.at = i;
+    break;
   }
+  return in;
 }
 /* The original's Message-IDs, best first (see the ranks at each source). */
 void
-usc_collect_ids (Ctx *c, const Evidence *e, UscKind kind)
+usc_collect_ids (Out *o, const Headers *h, Parts *p, NoticeText *t, const Inner *inner, const Evidence *e,
+                 UscKind kind, UscBudget *budget)
 {
-  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
-  UscBounce *b = c->b;
+  GMimeObject *top = GMIME_OBJECT (h->mime);
+  UscBounce *b = o->b;
+  IdCands idc = { g_array_new (FALSE, FALSE, sizeof (IdCand)), 0, h->own_id }, *ids = &idc;
 
   /* rank 1: returned message parts; 2: header blocks and part-header copies */
-  for (guint i = 0; i < c->returned->len; i++) {
-    GMimeMessage *m = c->returned->pdata[i];
-    const char *src = c->returned_src->pdata[i];
+  for (guint i = 0; i < p->returned->len; i++) {
+    GMimeMessage *m = p->returned->pdata[i];
+    const char *src = p->returned_src->pdata[i];
     const char *id = g_mime_message_get_message_id (m);
     int rank = strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0 ? 1 : 2;
-    if (c->inner && i == c->inner_at && c->inner->kind == USC_KIND_DSN) {
+    if (inner->b && i == inner->at && inner->b->kind == USC_KIND_DSN) {
       /* A bounce inside this one (usc_analyze_inner). In a double bounce
        * (this is a report about the bounce that failed) the returned
        * bounce's own ID comes first; when software merely passes a bounce on
        * (an ESP's "forwarded bounce"), the inner bounce's ID is nobody's
        * original. */
       if (id && e->report_dsn)
-        add_cand_own (c, g_strdup (id), src, rank, TRUE);
-      for (guint k = 0; k < c->inner->message_ids->len; k++)
-        usc_add_cand (c, g_strdup (c->inner->message_ids->pdata[k]), c->inner->id_sources->pdata[k], 1);
+        add_cand_own (ids, g_strdup (id), src, rank, TRUE);
+      for (guint k = 0; k < inner->b->message_ids->len; k++)
+        usc_add_cand (ids, g_strdup (inner->b->message_ids->pdata[k]), inner->b->id_sources->pdata[k], 1);
       continue;
     }
     if (id)
-      add_cand_own (c, g_strdup (id), src, rank, strcmp (src, "quoted") != 0);
+      add_cand_own (ids, g_strdup (id), src, rank, strcmp (src, "quoted") != 0);
     const char *xo = usc_hdr (GMIME_OBJECT (m), "X-Original-Message-ID");
     if (xo)
-      usc_add_cand (c, usc_msgid_in (xo, FALSE), "x-original-message-id", 4);
+      usc_add_cand (ids, usc_msgid_in (xo, FALSE), "x-original-message-id", 4);
   }
   /* rank 3: X-Original-Message-ID in the report or the bounce's header */
-  for (guint i = 0; i < c->reports->len; i++) {
-    UscDsnReport *r = c->reports->pdata[i];
+  for (guint i = 0; i < p->reports->len; i++) {
+    UscDsnReport *r = p->reports->pdata[i];
     if (r->original_message_id)
-      usc_add_cand (c, g_strdup (r->original_message_id), "x-original-message-id", 3);
+      usc_add_cand (ids, g_strdup (r->original_message_id), "x-original-message-id", 3);
   }
   static const char *const xo_fields[] = { "X-Original-Message-ID", "Original-Message-ID" };
   for (guint i = 0; i < N (xo_fields); i++) {
     const char *xo = usc_hdr (top, xo_fields[i]);
     if (xo)
-      usc_add_cand (c, usc_msgid_in (xo, FALSE), "x-original-message-id", 3);
+      usc_add_cand (ids, usc_msgid_in (xo, FALSE), "x-original-message-id", 3);
   }
   if (e->ses)
-    usc_ses_json (c, e->scan_lc, TRUE);
+    usc_ses_json (t->text->str, e->scan_lc, ids, o);
   /* ranks 5-7: inline copies, quoted originals, IDs named in the text */
-  scan_text_ids (c);
+  scan_text_ids (ids, p, t, budget);
   /* In-Reply-To / References: what an auto-reply answers; a weak hint in a DSN */
   gboolean reply_kind = kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE;
-  add_refs (c, usc_hdr (top, "In-Reply-To"), "in-reply-to", reply_kind ? 0 : 8, FALSE);
-  add_refs (c, usc_hdr (top, "References"), "references", reply_kind ? 1 : 9, TRUE);
+  add_refs (ids, usc_hdr (top, "In-Reply-To"), "in-reply-to", reply_kind ? 0 : 8, FALSE);
+  add_refs (ids, usc_hdr (top, "References"), "references", reply_kind ? 1 : 9, TRUE);
 
-  g_array_sort (c->cands, cand_cmp);
-  for (guint i = 0; i < c->cands->len; i++) {
-    IdCand *ic = &g_array_index (c->cands, IdCand, i);
+  g_array_sort (ids->cands, cand_cmp);
+  for (guint i = 0; i < ids->cands->len; i++) {
+    IdCand *ic = &g_array_index (ids->cands, IdCand, i);
     char *id = ic->id;
     ic->id = NULL;
     gboolean dup = FALSE;
@@ -309,15 +314,15 @@ usc_collect_ids (Ctx *c, const Evidence *e, UscKind kind)
     g_ptr_array_add (b->message_ids, id);
     g_ptr_array_add (b->id_sources, g_strdup (ic->source));
   }
+  g_array_unref (ids->cands);
   if (b->message_ids->len)
     usc_bounce_note (b, "original Message-ID from %s", (const char *) b->id_sources->pdata[0]);
 }
 /* Subject, Date, ENVID and envelope sender of the original. */
 void
-usc_collect_original (Ctx *c, UscKind kind)
+usc_collect_original (UscBounce *b, const Headers *h, const Parts *p, UscKind kind)
 {
-  UscBounce *b = c->b;
-  GMimeMessage *orig = c->returned->len ? c->returned->pdata[0] : NULL;
+  GMimeMessage *orig = p->returned->len ? p->returned->pdata[0] : NULL;
   if (orig) {
     const char *s = g_mime_message_get_subject (orig);
     if (s)
@@ -328,26 +333,26 @@ usc_collect_original (Ctx *c, UscKind kind)
       b->original_time = usc_parse_date (d);
     }
   }
-  for (guint i = 0; i < c->reports->len && !b->envelope_id; i++) {
-    UscDsnReport *r = c->reports->pdata[i];
+  for (guint i = 0; i < p->reports->len && !b->envelope_id; i++) {
+    UscDsnReport *r = p->reports->pdata[i];
     if (r->envelope_id)
       b->envelope_id = g_strdup (r->envelope_id);
   }
-  for (guint i = 0; i < c->reports->len && !b->envelope_sender; i++) {
-    UscDsnReport *r = c->reports->pdata[i];
+  for (guint i = 0; i < p->reports->len && !b->envelope_sender; i++) {
+    UscDsnReport *r = p->reports->pdata[i];
     if (r->x_sender && strchr (r->x_sender, '@'))
       b->envelope_sender = g_strdup (r->x_sender);
   }
-  for (guint i = 0; i < c->returned->len && !b->envelope_sender; i++) {
-    char *a = usc_msgid_in (usc_hdr (GMIME_OBJECT (c->returned->pdata[i]), "Return-Path"), FALSE);
+  for (guint i = 0; i < p->returned->len && !b->envelope_sender; i++) {
+    char *a = usc_msgid_in (usc_hdr (GMIME_OBJECT (p->returned->pdata[i]), "Return-Path"), FALSE);
     if (a) {
       b->envelope_sender = g_ascii_strdown (a, -1);
       g_free (a);
     }
   }
   /* The signature of what the user sent (usc-sign.h) and what it covers. */
-  for (guint i = 0; i < c->returned->len && !b->signature.value; i++) {
-    GMimeObject *o = GMIME_OBJECT (c->returned->pdata[i]);
+  for (guint i = 0; i < p->returned->len && !b->signature.value; i++) {
+    GMimeObject *o = GMIME_OBJECT (p->returned->pdata[i]);
     const char *sig = usc_hdr (o, "X-Unscatter-Sig");
     if (sig == NULL)
       continue;
@@ -357,9 +362,9 @@ usc_collect_original (Ctx *c, UscKind kind)
     b->signature.from = g_strdup (usc_hdr (o, "From"));
     b->signature.to = g_strdup (usc_hdr (o, "To"));
     b->signature.cc = g_strdup (usc_hdr (o, "Cc"));
-    b->signature.source = g_strdup (c->returned_src->pdata[i]);
+    b->signature.source = g_strdup (p->returned_src->pdata[i]);
   }
   /* a DSN goes to the original's envelope sender */
-  if (!b->envelope_sender && kind == USC_KIND_DSN && c->to_addr)
-    b->envelope_sender = g_strdup (c->to_addr);
+  if (!b->envelope_sender && kind == USC_KIND_DSN && h->to_addr)
+    b->envelope_sender = g_strdup (h->to_addr);
 }

@@ -10,61 +10,68 @@
 #include "config.h"
 #include "usc-bounce-private.h"
 
+/* What the visitors write to (UscMimeWalk.data). */
+typedef struct {
+  Parts *p;
+  NoticeText *t;
+  UscBudget *budget;    /* the message's, for every re-parse */
+} WalkState;
+
 void
-usc_add_returned (Ctx *c, GMimeMessage *m, const char *source)
+usc_add_returned (Parts *p, GMimeMessage *m, const char *source)
 {
-  g_ptr_array_add (c->returned, m);
-  g_ptr_array_add (c->returned_src, (gpointer) source);
+  g_ptr_array_add (p->returned, m);
+  g_ptr_array_add (p->returned_src, (gpointer) source);
 }
 /* Payloads are sniffed (libmagic) only once the message is known to be a
  * bounce: ordinary mail with attachments never loads the magic database. */
 static void
-defer_sniff (Ctx *c, GMimeObject *part)
+defer_sniff (Parts *p, GMimeObject *part)
 {
-  if (c->payloads->len < 32)
-    g_ptr_array_add (c->payloads, g_object_ref (part));
+  if (p->payloads->len < 32)
+    g_ptr_array_add (p->payloads, g_object_ref (part));
 }
 static void
-append_text (Ctx *c, const char *t)
+append_text (NoticeText *nt, const char *t)
 {
-  if (c->text->len >= TEXT_MAX * 2)
+  if (nt->text->len >= TEXT_MAX * 2)
     return;
-  if (c->text->len)
-    g_string_append (c->text, "\n\n");
-  gsize off = c->text->len;
-  g_string_append (c->text, t);
-  if (!c->have_first && strlen (t) >= 40) {
-    c->have_first = TRUE;
-    c->first_off = off;
-    c->first_text_len = c->text->len - off;
+  if (nt->text->len)
+    g_string_append (nt->text, "\n\n");
+  gsize off = nt->text->len;
+  g_string_append (nt->text, t);
+  if (!nt->have_first && strlen (t) >= 40) {
+    nt->have_first = TRUE;
+    nt->first_off = off;
+    nt->first_text_len = nt->text->len - off;
   }
 }
 /* A multipart's prologue (before the first boundary) sometimes carries the
  * report or the original's headers. */
 static void
-append_prologue (Ctx *c, const char *pro)
+append_prologue (NoticeText *nt, const char *pro)
 {
   char *t = g_utf8_make_valid (pro, MIN (strlen (pro), TEXT_MAX));
-  if (c->text->len < TEXT_MAX * 2) {
-    if (c->text->len)
-      g_string_append (c->text, "\n\n");
-    g_string_append (c->text, t);
+  if (nt->text->len < TEXT_MAX * 2) {
+    if (nt->text->len)
+      g_string_append (nt->text, "\n\n");
+    g_string_append (nt->text, t);
   }
   g_free (t);
 }
 /* A leaf whose MIME headers are really the original's header block (a part
  * that starts without a blank line). */
 static void
-part_headers_as_copy (Ctx *c, GMimeObject *o)
+part_headers_as_copy (WalkState *ws, GMimeObject *o)
 {
   if (g_mime_object_get_header (o, "Message-ID") == NULL)
     return;
   GMimeHeaderList *hl = g_mime_object_get_header_list (o);
   char *h = g_mime_header_list_to_string (hl, NULL);
   if (h) {
-    GMimeMessage *m = usc_parse_header_block (h, strlen (h), c->msg->budget);
+    GMimeMessage *m = usc_parse_header_block (h, strlen (h), ws->budget);
     if (m)
-      usc_add_returned (c, m, "inline-copy");
+      usc_add_returned (ws->p, m, "inline-copy");
     g_free (h);
   }
 }
@@ -80,7 +87,7 @@ payload_leaf (UscMimeWalk *w, GMimeObject *o, guint depth)
   const char *fname = g_mime_part_get_filename (GMIME_PART (o));
   if (ct && g_mime_content_type_is_type (ct, "text", "*") && !(fname && usc_sniff_is_executable (NULL, fname)))
     return;
-  defer_sniff (w->data, o);
+  defer_sniff (((WalkState *) w->data)->p, o);
 }
 
 static const UscMimeVisitor payload_visitor = { .leaf = payload_leaf };
@@ -89,7 +96,7 @@ static const UscMimeVisitor payload_visitor = { .leaf = payload_leaf };
 static void
 returned_message (UscMimeWalk *w, GMimeMessage *m, const char *source, guint depth)
 {
-  usc_add_returned (w->data, m, source);
+  usc_add_returned (((WalkState *) w->data)->p, m, source);
   usc_mime_walk (w, &payload_visitor, g_mime_message_get_mime_part (m), depth + 1);
 }
 
@@ -103,17 +110,17 @@ leaf_delivery_status (UscMimeWalk *w, GMimeObject *o, const char *ct, guint dept
 {
   (void) ct;
   (void) depth;
-  Ctx *c = w->data;
+  WalkState *ws = w->data;
   GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
   if (ba == NULL)
     return;
   UscDsnReport *r = usc_dsn_parse ((const char *) ba->data, ba->len, NULL);
   if (r)
-    g_ptr_array_add (c->reports, r);
+    g_ptr_array_add (ws->p->reports, r);
   /* broken boundaries can leave the returned headers in here */
-  if (ba->len > 0 && c->text->len < TEXT_MAX * 2) {
+  if (ba->len > 0 && ws->t->text->len < TEXT_MAX * 2) {
     char *t = g_utf8_make_valid ((const char *) ba->data, ba->len);
-    append_prologue (c, t);
+    append_prologue (ws->t, t);
     g_free (t);
   }
   g_byte_array_unref (ba);
@@ -125,13 +132,13 @@ leaf_feedback_report (UscMimeWalk *w, GMimeObject *o, const char *ct, guint dept
 {
   (void) ct;
   (void) depth;
-  Ctx *c = w->data;
-  c->feedback_part = TRUE;
-  if (c->feedback_text)
+  WalkState *ws = w->data;
+  ws->p->feedback_part = TRUE;
+  if (ws->p->feedback_text)
     return;
   GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
   if (ba) {
-    c->feedback_text = g_utf8_make_valid ((const char *) ba->data, ba->len);
+    ws->p->feedback_text = g_utf8_make_valid ((const char *) ba->data, ba->len);
     g_byte_array_unref (ba);
   }
 }
@@ -142,15 +149,15 @@ static void
 leaf_header_block (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
 {
   (void) depth;
-  Ctx *c = w->data;
+  WalkState *ws = w->data;
   GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
   if (ba == NULL)
     return;
-  GMimeMessage *m = usc_parse_header_block ((const char *) ba->data, ba->len, c->msg->budget);
+  GMimeMessage *m = usc_parse_header_block ((const char *) ba->data, ba->len, ws->budget);
   if (m)
-    usc_add_returned (c, m, strcmp (ct, "message/global-headers") == 0 ? "message/global-headers"
+    usc_add_returned (ws->p, m, strcmp (ct, "message/global-headers") == 0 ? "message/global-headers"
                                                                      : "text/rfc822-headers");
-  c->header_copy = TRUE;
+  ws->p->header_copy = TRUE;
   g_byte_array_unref (ba);
 }
 
@@ -159,11 +166,11 @@ leaf_header_block (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
 static void
 leaf_encoded_message (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
 {
-  Ctx *c = w->data;
+  WalkState *ws = w->data;
   GByteArray *ba = usc_mime_part_content (o, 0);
   if (ba == NULL)
     return;
-  GMimeMessage *m = usc_embedded_message ((const char *) ba->data, ba->len, c->msg->budget);
+  GMimeMessage *m = usc_embedded_message ((const char *) ba->data, ba->len, ws->budget);
   if (m)
     returned_message (w, m, strcmp (ct, "message/global") == 0 ? "message/global" : "message/rfc822", depth);
   g_byte_array_unref (ba);
@@ -171,11 +178,11 @@ leaf_encoded_message (UscMimeWalk *w, GMimeObject *o, const char *ct, guint dept
 
 /* A returned original with a Message-ID, from @ba (a part's content). */
 static void
-message_file (Ctx *c, GByteArray *ba)
+message_file (WalkState *ws, GByteArray *ba)
 {
-  GMimeMessage *m = usc_embedded_message ((const char *) ba->data, ba->len, c->msg->budget);
+  GMimeMessage *m = usc_embedded_message ((const char *) ba->data, ba->len, ws->budget);
   if (m && g_mime_message_get_message_id (m))
-    usc_add_returned (c, m, "message/rfc822");
+    usc_add_returned (ws->p, m, "message/rfc822");
   else if (m)
     g_object_unref (m);
 }
@@ -186,11 +193,11 @@ static void
 leaf_text (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
 {
   (void) depth;
-  Ctx *c = w->data;
+  WalkState *ws = w->data;
   if (usc_is_message_file (o)) {
     GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
     if (ba) {
-      message_file (c, ba);
+      message_file (ws, ba);
       g_byte_array_unref (ba);
     }
     return;
@@ -203,7 +210,7 @@ leaf_text (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
     g_free (t);
     t = p;
   }
-  append_text (c, t);
+  append_text (ws->t, t);
   g_free (t);
 }
 
@@ -224,18 +231,18 @@ static void
 leaf_other (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
 {
   (void) depth;
-  Ctx *c = w->data;
+  WalkState *ws = w->data;
   const char *fname = g_mime_part_get_filename (GMIME_PART (o));
   gboolean eml_name = fname && (g_str_has_suffix (fname, ".eml") || g_str_has_suffix (fname, ".EML"));
   if (eml_name || strcmp (ct, "application/octet-stream") == 0) {
     GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
     if (ba && ba->len > 0 && (eml_name || usc_looks_like_field_n ((const char *) ba->data, ba->len)))
-      message_file (c, ba);
+      message_file (ws, ba);
     if (ba)
       g_byte_array_unref (ba);
   }
   if (!(g_str_has_prefix (ct, "image/") && g_mime_object_get_content_id (o)))
-    defer_sniff (c, o);
+    defer_sniff (ws->p, o);
 }
 
 /* Content type -> handler, first match wins: a type ending in '/' matches
@@ -289,18 +296,18 @@ static void
 notice_multipart (UscMimeWalk *w, GMimeMultipart *mp, guint depth)
 {
   (void) depth;
-  Ctx *c = w->data;
+  WalkState *ws = w->data;
   GMimeObject *o = GMIME_OBJECT (mp);
   char *ct = usc_mime_type_lc (o);
-  if (strcmp (ct, "multipart/report") == 0 && c->report_type == NULL) {
+  if (strcmp (ct, "multipart/report") == 0 && ws->p->report_type == NULL) {
     const char *rt = g_mime_object_get_content_type_parameter (o, "report-type");
     if (rt)
-      c->report_type = g_ascii_strdown (rt, -1);
+      ws->p->report_type = g_ascii_strdown (rt, -1);
   }
   g_free (ct);
   const char *pro = g_mime_multipart_get_prologue (mp);
   if (pro && strlen (pro) > 40)
-    append_prologue (c, pro);
+    append_prologue (ws->t, pro);
 }
 
 /* A returned original GMime parsed (message/rfc822, message/global): its
@@ -310,7 +317,7 @@ static GMimeMessage *
 notice_message (UscMimeWalk *w, GMimeMessagePart *part, guint depth)
 {
   (void) depth;
-  Ctx *c = w->data;
+  WalkState *ws = w->data;
   GMimeMessage *m = g_mime_message_part_get_message (part);
   if (m == NULL)
     return NULL;
@@ -319,14 +326,14 @@ notice_message (UscMimeWalk *w, GMimeMessagePart *part, guint depth)
   g_free (ct);
   if (g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0) {
     char *str = g_mime_object_to_string (GMIME_OBJECT (m), NULL);
-    GMimeMessage *m2 = str ? usc_embedded_message (str, strlen (str), c->msg->budget) : NULL;
+    GMimeMessage *m2 = str ? usc_embedded_message (str, strlen (str), ws->budget) : NULL;
     g_free (str);
     if (m2) {
-      usc_add_returned (c, m2, source);
+      usc_add_returned (ws->p, m2, source);
       return m2;
     }
   }
-  usc_add_returned (c, g_object_ref (m), source);
+  usc_add_returned (ws->p, g_object_ref (m), source);
   return m;
 }
 
@@ -337,15 +344,15 @@ static const UscMimeVisitor notice_visitor = {
   .inside = &payload_visitor,
 };
 
-void
-usc_bounce_walk (Ctx *c, GMimeObject *body)
+gboolean
+usc_bounce_walk (Parts *p, NoticeText *t, const UscMessage *msg, guint max_depth, GMimeObject *body)
 {
+  WalkState ws = { p, t, msg->budget };
   UscMimeWalk w = { 0 };
-  w.max_depth = c->max_depth;
-  w.max_parts = c->msg->limits.max_parts;
-  w.msg = c->msg;
-  w.data = c;
+  w.max_depth = max_depth;
+  w.max_parts = msg->limits.max_parts;
+  w.msg = msg;
+  w.data = &ws;
   usc_mime_walk (&w, &notice_visitor, body, 1);
-  if (w.truncated)
-    c->b->truncated = TRUE;
+  return w.truncated;
 }

@@ -111,33 +111,32 @@ usc_bounce_note (UscBounce *b, const char *fmt, ...)
     g_free (s);
 }
 
-/* The bounce's own headers. */
+/* The bounce's own headers (and its date, into @b). */
 static void
-gather_headers (Ctx *c)
+gather_headers (Headers *h, UscBounce *b, const UscMessage *msg)
 {
-  GMimeMessage *mm = c->msg->mime;
+  GMimeMessage *mm = h->mime = msg->mime;
   GMimeObject *top = GMIME_OBJECT (mm);
-  UscBounce *b = c->b;
 
   const char *own = g_mime_message_get_message_id (mm);
-  c->own_id = own ? g_strdup (own) : NULL;
-  usc_first_mailbox (g_mime_message_get_from (mm), &c->from_addr, &c->from_name);
-  usc_first_mailbox (g_mime_message_get_addresses (mm, GMIME_ADDRESS_TYPE_TO), &c->to_addr, NULL);
-  if (c->from_addr) {
-    const char *at = strchr (c->from_addr, '@');
-    c->from_local = at ? g_strndup (c->from_addr, at - c->from_addr) : g_strdup (c->from_addr);
+  h->own_id = own ? g_strdup (own) : NULL;
+  usc_first_mailbox (g_mime_message_get_from (mm), &h->from_addr, &h->from_name);
+  usc_first_mailbox (g_mime_message_get_addresses (mm, GMIME_ADDRESS_TYPE_TO), &h->to_addr, NULL);
+  if (h->from_addr) {
+    const char *at = strchr (h->from_addr, '@');
+    h->from_local = at ? g_strndup (h->from_addr, at - h->from_addr) : g_strdup (h->from_addr);
   }
   const char *subj = g_mime_message_get_subject (mm);
-  c->subject_lc = subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
+  h->subject_lc = subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
   const char *rp = usc_hdr (top, "Return-Path");
   if (rp) {
     char *v = g_strstrip (g_ascii_strdown (rp, -1));
     if (strcmp (v, "<>") == 0 || strcmp (v, "") == 0 || strcmp (v, "< >") == 0 || strstr (v, "mailer-daemon"))
-      c->null_sender = TRUE;
+      h->null_sender = TRUE;
     g_free (v);
   }
-  if (c->msg->had_mbox_from && c->msg->mbox_sender && *c->msg->mbox_sender == '\0')
-    c->null_sender = TRUE;
+  if (msg->had_mbox_from && msg->mbox_sender && *msg->mbox_sender == '\0')
+    h->null_sender = TRUE;
   const char *date = usc_hdr (top, "Date");
   if (date) {
     b->bounce_date = g_strdup (date);
@@ -145,40 +144,35 @@ gather_headers (Ctx *c)
   }
   GMimeObject *body = g_mime_message_get_mime_part (mm);
   const char *boundary = g_mime_object_get_content_type_parameter (body ? body : top, "boundary");
-  c->boundary_lc = g_ascii_strdown (boundary ? boundary : "", -1);
+  h->boundary_lc = g_ascii_strdown (boundary ? boundary : "", -1);
 }
-
-/* ---- what the bounce says about the original ---- */
 
 static void
 ctx_clear (Ctx *c)
 {
-  usc_bounce_free (&c->inner);
-  for (guint i = 0; i < c->cands->len; i++)
-    g_free (g_array_index (c->cands, IdCand, i).id);
-  g_array_unref (c->cands);
-  for (guint i = 0; i < c->reports->len; i++) {
-    UscDsnReport *r = c->reports->pdata[i];
+  usc_bounce_free (&c->inner.b);
+  for (guint i = 0; i < c->p.reports->len; i++) {
+    UscDsnReport *r = c->p.reports->pdata[i];
     usc_dsn_report_free (&r);
   }
-  g_ptr_array_unref (c->reports);
-  g_ptr_array_unref (c->returned);
-  g_ptr_array_unref (c->returned_src);
-  g_ptr_array_unref (c->payloads);
-  g_string_free (c->text, TRUE);
-  if (c->sep_occ)
-    g_array_unref (c->sep_occ);
-  g_free (c->own_id);
-  g_free (c->from_addr);
-  g_free (c->from_local);
-  g_free (c->from_name);
-  g_free (c->subject_lc);
-  g_free (c->to_addr);
-  g_free (c->report_type);
-  g_free (c->boundary_lc);
-  g_free (c->feedback_text);
-  g_clear_pointer (&c->rcpt_index, g_hash_table_unref);
-  g_clear_pointer (&c->status_index, g_hash_table_unref);
+  g_ptr_array_unref (c->p.reports);
+  g_ptr_array_unref (c->p.returned);
+  g_ptr_array_unref (c->p.returned_src);
+  g_ptr_array_unref (c->p.payloads);
+  g_free (c->p.report_type);
+  g_free (c->p.feedback_text);
+  g_string_free (c->t.text, TRUE);
+  if (c->t.sep_occ)
+    g_array_unref (c->t.sep_occ);
+  g_free (c->h.own_id);
+  g_free (c->h.from_addr);
+  g_free (c->h.from_local);
+  g_free (c->h.from_name);
+  g_free (c->h.subject_lc);
+  g_free (c->h.to_addr);
+  g_free (c->h.boundary_lc);
+  g_clear_pointer (&c->o.rcpt_index, g_hash_table_unref);
+  g_clear_pointer (&c->o.status_index, g_hash_table_unref);
 }
 
 UscBounce *
@@ -187,64 +181,65 @@ usc_bounce_analyze_level (UscMessage *msg, guint level)
   UscBounce *b = usc_bounce_new ();
   Ctx cx = { 0 }, *c = &cx;
   c->msg = msg;
-  c->b = b;
+  c->o.b = b;
   c->level = level;
   c->max_depth = msg->limits.max_depth ? msg->limits.max_depth : 40;
-  c->reports = g_ptr_array_new ();
-  c->returned = g_ptr_array_new_with_free_func (g_object_unref);
-  c->returned_src = g_ptr_array_new ();
-  c->text = g_string_new (NULL);
-  c->cands = g_array_new (FALSE, FALSE, sizeof (IdCand));
-  c->payloads = g_ptr_array_new_with_free_func (g_object_unref);
+  c->p.reports = g_ptr_array_new ();
+  c->p.returned = g_ptr_array_new_with_free_func (g_object_unref);
+  c->p.returned_src = g_ptr_array_new ();
+  c->p.payloads = g_ptr_array_new_with_free_func (g_object_unref);
+  c->t.text = g_string_new (NULL);
 
-  gather_headers (c);
+  gather_headers (&c->h, b, msg);
   GMimeObject *body = g_mime_message_get_mime_part (msg->mime);
-  usc_bounce_walk (c, body);
+  if (usc_bounce_walk (&c->p, &c->t, msg, c->max_depth, body))
+    b->truncated = TRUE;
   if (msg->budget && msg->budget->exhausted)
     b->truncated = TRUE; /* a re-parse was cut or refused: the message's parse budget is spent */
   if (b->truncated)
     usc_bounce_note (b, "analysis stopped at a limit (depth, parts or time)");
 
   Evidence e = { 0 };
-  usc_gather_evidence (c, &e);
-  UscKind kind = b->kind = usc_decide_kind (c, &e);
+  usc_gather_evidence (&c->h, &c->p, &c->t, &e);
+  UscKind kind = b->kind = usc_decide_kind (&c->h, &e, b);
 
   if (kind != USC_KIND_NOT_BOUNCE) {
-    for (guint i = 0; i < c->payloads->len; i++)
-      usc_sniff_payload (b, c->payloads->pdata[i]);
+    for (guint i = 0; i < c->p.payloads->len; i++)
+      usc_sniff_payload (b, c->p.payloads->pdata[i]);
     if (b->executable)
       usc_bounce_note (b, "an executable payload is attached");
-    usc_analyze_inner (c);
-    usc_collect_ids (c, &e, kind);
-    usc_collect_original (c, kind);
+    c->inner = usc_analyze_inner (&c->p, msg, level);
+    usc_collect_ids (&c->o, &c->h, &c->p, &c->t, &c->inner, &e, kind, msg->budget);
+    usc_collect_original (b, &c->h, &c->p, kind);
 
     GString *diag_all = g_string_new (NULL);
     GString *reporting_all = g_string_new (NULL);
-    usc_collect_report_failures (c, diag_all, reporting_all);
+    usc_collect_report_failures (&c->o, &c->h, &c->p, diag_all, reporting_all);
     if (kind == USC_KIND_DSN || kind == USC_KIND_VIRUS_NOTICE) {
-      char *diag = usc_diagnostic_region (c);
-      usc_collect_text_failures (c, diag);
+      char *diag = usc_diagnostic_region (&c->t);
+      usc_collect_text_failures (&c->o, &c->h, &c->p, &c->t, diag);
       g_free (diag);
-      if (c->inner && c->inner->kind == USC_KIND_DSN) {
+      const UscBounce *inner = c->inner.b;
+      if (inner && inner->kind == USC_KIND_DSN) {
         /* what the inner bounce knows and we do not */
         if (b->recipients->len == 0)
-          for (guint i = 0; i < c->inner->recipients->len; i++)
-            add_recipient (c, g_strdup (c->inner->recipients->pdata[i]));
+          for (guint i = 0; i < inner->recipients->len; i++)
+            add_recipient (&c->o, g_strdup (inner->recipients->pdata[i]));
         if (b->status->len == 0)
-          for (guint i = 0; i < c->inner->status->len; i++)
-            add_status (c, g_strdup (c->inner->status->pdata[i]));
-        if (!b->subject && c->inner->subject)
-          b->subject = g_strdup (c->inner->subject);
+          for (guint i = 0; i < inner->status->len; i++)
+            add_status (&c->o, g_strdup (inner->status->pdata[i]));
+        if (!b->subject && inner->subject)
+          b->subject = g_strdup (inner->subject);
         usc_bounce_note (b, "a bounce returned inside this one was analysed too");
       }
     } else if (kind == USC_KIND_FEEDBACK_REPORT) {
-      usc_collect_feedback_recipients (c);
-    } else if ((kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE) && c->from_addr) {
+      usc_collect_feedback_recipients (&c->o, &c->h, &c->p);
+    } else if ((kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE) && c->h.from_addr) {
       /* the one who answered is whom the original went to */
-      add_recipient (c, g_strdup (c->from_addr));
+      add_recipient (&c->o, g_strdup (c->h.from_addr));
     }
     if (kind == USC_KIND_DSN)
-      usc_collect_family (c, &e, diag_all->str, reporting_all->str);
+      usc_collect_family (b, &c->h, &e, diag_all->str, reporting_all->str);
     g_string_free (diag_all, TRUE);
     g_string_free (reporting_all, TRUE);
   }

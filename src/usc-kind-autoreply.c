@@ -8,19 +8,19 @@
 /* Exchange inbox rule answer: the loop header, and a subject made of an
  * unknown prefix and the Thread-Topic (the original subject). */
 gboolean
-usc_exchange_rule_reply (Ctx *c, GMimeObject *top)
+usc_exchange_rule_reply (const Headers *h, GMimeObject *top)
 {
   if (!usc_any_header (top, exchange_rule_headers, N (exchange_rule_headers)))
     return FALSE;
   const char *tt = usc_hdr (top, "Thread-Topic");
-  if (tt == NULL || c->subject_lc == NULL)
+  if (tt == NULL || h->subject_lc == NULL)
     return FALSE;
   char *dec = g_mime_utils_header_decode_text (NULL, tt);
   char *topic = g_utf8_strdown (g_strstrip (dec), -1);
   g_free (dec);
-  gsize sl = strlen (c->subject_lc), tl = strlen (topic);
-  gboolean r = tl >= 3 && sl > tl + 1 && strcmp (c->subject_lc + sl - tl, topic) == 0 &&
-               !usc_prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL);
+  gsize sl = strlen (h->subject_lc), tl = strlen (topic);
+  gboolean r = tl >= 3 && sl > tl + 1 && strcmp (h->subject_lc + sl - tl, topic) == 0 &&
+               !usc_prefix_any (h->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL);
   g_free (topic);
   return r;
 }
@@ -76,16 +76,16 @@ static const struct {
 };
 
 static int
-auto_replied (Ctx *c, Evidence *e, int sofar)
+auto_replied (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->auto_replied ? W.auto_replied : 0;
 }
 static int
-header (Ctx *c, Evidence *e, int sofar)
+header (const Headers *h, Evidence *e, int sofar)
 {
   (void) e, (void) sofar;
-  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
+  GMimeObject *top = GMIME_OBJECT (h->mime);
   for (guint i = 0; i < N (autoreply_headers); i++)
     if (usc_header_has (top, autoreply_headers[i].name, autoreply_headers[i].value))
       return W.header;
@@ -94,25 +94,25 @@ header (Ctx *c, Evidence *e, int sofar)
 /* The subject, strongest shape first; keeps the words it matched in
  * e->autoreply_hit. */
 static int
-subject (Ctx *c, Evidence *e, int sofar)
+subject (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  GMimeObject *top = GMIME_OBJECT (c->msg->mime);
-  gboolean reply_subject = usc_prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL);
-  if (usc_prefix_any (c->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &e->autoreply_hit) ||
-      usc_prefix_any (usc_skip_brackets (c->subject_lc), autoreply_subject_prefixes, N (autoreply_subject_prefixes),
+  GMimeObject *top = GMIME_OBJECT (h->mime);
+  gboolean reply_subject = usc_prefix_any (h->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL);
+  if (usc_prefix_any (h->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &e->autoreply_hit) ||
+      usc_prefix_any (usc_skip_brackets (h->subject_lc), autoreply_subject_prefixes, N (autoreply_subject_prefixes),
                       &e->autoreply_hit) ||
-      (!reply_subject && usc_contains_any (c->subject_lc, autoreply_subject_tokens, N (autoreply_subject_tokens),
+      (!reply_subject && usc_contains_any (h->subject_lc, autoreply_subject_tokens, N (autoreply_subject_tokens),
                                            &e->autoreply_hit)))
     return W.subject;
-  if (usc_exchange_rule_reply (c, top))
+  if (usc_exchange_rule_reply (h, top))
     return W.rule_reply;  /* "<prefix in any language>: <Thread-Topic>" from an inbox rule */
-  if (!reply_subject && usc_stem_subject_prefix (c->subject_lc))
+  if (!reply_subject && usc_stem_subject_prefix (h->subject_lc))
     return W.subject_stem;  /* "<automatic ... in another language>: ..." */
-  if (usc_suffix_any (c->subject_lc, autoreply_subject_phrases, N (autoreply_subject_phrases), &e->autoreply_hit) &&
-      !usc_prefix_any (c->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL))
+  if (usc_suffix_any (h->subject_lc, autoreply_subject_phrases, N (autoreply_subject_phrases), &e->autoreply_hit) &&
+      !usc_prefix_any (h->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL))
     return W.subject_phrase;
-  if (usc_prefix_any (c->subject_lc, autoreply_subject_weak_prefixes, N (autoreply_subject_weak_prefixes),
+  if (usc_prefix_any (h->subject_lc, autoreply_subject_weak_prefixes, N (autoreply_subject_weak_prefixes),
                       &e->autoreply_hit))
     return W.subject_weak;
   return 0;
@@ -120,69 +120,69 @@ subject (Ctx *c, Evidence *e, int sofar)
 /* vacation(1) marks its answers "Precedence: junk" (bulk mail uses "bulk"
  * or "list"): a hint, not enough on its own */
 static int
-precedence_junk (Ctx *c, Evidence *e, int sofar)
+precedence_junk (const Headers *h, Evidence *e, int sofar)
 {
   (void) e, (void) sofar;
-  return usc_header_has (GMIME_OBJECT (c->msg->mime), "Precedence", "junk") ? W.precedence_junk : 0;
+  return usc_header_has (GMIME_OBJECT (h->mime), "Precedence", "junk") ? W.precedence_junk : 0;
 }
 /* Outlook/Exchange mark their automatic messages so (a hint only:
  * notifications carry it too) */
 static int
-suppress (Ctx *c, Evidence *e, int sofar)
+suppress (const Headers *h, Evidence *e, int sofar)
 {
   (void) e, (void) sofar;
-  return usc_header_has (GMIME_OBJECT (c->msg->mime), "X-Auto-Response-Suppress", "") ? W.suppress : 0;
+  return usc_header_has (GMIME_OBJECT (h->mime), "X-Auto-Response-Suppress", "") ? W.suppress : 0;
 }
 static int
-body (Ctx *c, Evidence *e, int sofar)
+body (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return usc_text_any (e, USC_TT_AUTOREPLY_BODY, NULL) ? W.body : 0;
 }
 static int
-in_reply (Ctx *c, Evidence *e, int sofar)
+in_reply (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->in_reply ? W.in_reply : 0;
 }
 static int
-auto_generated (Ctx *c, Evidence *e, int sofar)
+auto_generated (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->auto_any && !e->auto_replied ? W.auto_generated : 0;
 }
 /* machine-made and in reply to someone else's message: an automatic answer
  * (RFC 3834 section 3.1.5), not a notification in the sender's own threads
  * (ticket trackers refer to their own Message-IDs) */
 static int
-foreign_ref (Ctx *c, Evidence *e, int sofar)
+foreign_ref (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  return e->auto_any && usc_foreign_reference (c) ? W.foreign_ref : 0;
+  return e->auto_any && usc_foreign_reference (h) ? W.foreign_ref : 0;
 }
 static int
-null_sender (Ctx *c, Evidence *e, int sofar)
+null_sender (const Headers *h, Evidence *e, int sofar)
 {
   (void) e, (void) sofar;
-  return c->null_sender ? W.null_sender : 0;
+  return h->null_sender ? W.null_sender : 0;
 }
 /* an auto-reply speaks for a person's mailbox, not for MAILER-DAEMON */
 static int
-daemon_local (Ctx *c, Evidence *e, int sofar)
+daemon_local (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->daemon_local ? W.daemon_local : 0;
 }
 static int
-mua (Ctx *c, Evidence *e, int sofar)
+mua (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->mua ? W.mua : 0;
 }
 static int
-list (Ctx *c, Evidence *e, int sofar)
+list (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->list ? W.list : 0;
 }
 static const UscScoreRule rules[] = {
@@ -202,15 +202,16 @@ static const UscScoreRule rules[] = {
 };
 
 int
-usc_kind_autoreply_score (Ctx *c, Evidence *e)
+usc_kind_autoreply_score (const Headers *h, Evidence *e)
 {
-  return usc_score_rules (c, e, rules, N (rules));
+  return usc_score_rules (h, e, rules, N (rules));
 }
 void
-usc_kind_autoreply_explain (Ctx *c, const Evidence *e)
+usc_kind_autoreply_explain (const Headers *h, const Evidence *e, UscBounce *b)
 {
+  (void) h;
   if (e->auto_replied)
-    usc_bounce_note (c->b, "Auto-Submitted: auto-replied (RFC 3834)");
+    usc_bounce_note (b, "Auto-Submitted: auto-replied (RFC 3834)");
   if (e->autoreply_hit)
-    usc_bounce_note (c->b, "auto-reply subject: \"%s\"", e->autoreply_hit);
+    usc_bounce_note (b, "auto-reply subject: \"%s\"", e->autoreply_hit);
 }

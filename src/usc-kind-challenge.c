@@ -40,13 +40,13 @@ usc_confirm_link (const char *s)
 }
 /* A Reply-To (other than From) whose local part confirms by answering. */
 gboolean
-usc_confirm_reply_to (Ctx *c)
+usc_confirm_reply_to (const Headers *h)
 {
-  InternetAddressList *l = g_mime_message_get_reply_to (c->msg->mime);
+  InternetAddressList *l = g_mime_message_get_reply_to (h->mime);
   char *addr = NULL, *name = NULL;
   usc_first_mailbox (l, &addr, &name);
   gboolean r = FALSE;
-  if (addr && (!c->from_addr || g_ascii_strcasecmp (addr, c->from_addr) != 0)) {
+  if (addr && (!h->from_addr || g_ascii_strcasecmp (addr, h->from_addr) != 0)) {
     const char *at = strchr (addr, '@');
     char *local = g_ascii_strdown (addr, at ? at - addr : -1);
     r = usc_contains_any (local, challenge_reply_to_words, N (challenge_reply_to_words), NULL);
@@ -84,87 +84,87 @@ has_link (const Evidence *e)
 }
 /* machine-made: Auto-Submitted, the null sender, or the software's header */
 static gboolean
-automatic (const Ctx *c, const Evidence *e)
+automatic (const Headers *h, const Evidence *e)
 {
-  return e->auto_any || c->null_sender || e->chal_sw;
+  return e->auto_any || h->null_sender || e->chal_sw;
 }
 /* the words of a sign-up confirmation (double opt-in), in the text or the subject */
 static gboolean
-signup (const Ctx *c, const Evidence *e)
+signup (const Headers *h, const Evidence *e)
 {
   return usc_text_any (e, USC_TT_CHALLENGE_NOT, NULL) ||
-         usc_contains_any (c->subject_lc, challenge_not_markers, N (challenge_not_markers), NULL);
+         usc_contains_any (h->subject_lc, challenge_not_markers, N (challenge_not_markers), NULL);
 }
 static int
-software (Ctx *c, Evidence *e, int sofar)
+software (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   if (!e->chal_sw)
     return 0;
   /* ... and it answers a message or offers the way to release it */
   return W.software + (e->in_reply || has_link (e) ? W.software_answers : 0);
 }
 static int
-subject (Ctx *c, Evidence *e, int sofar)
+subject (const Headers *h, Evidence *e, int sofar)
 {
   (void) e, (void) sofar;
-  return usc_contains_any (c->subject_lc, challenge_subjects, N (challenge_subjects), NULL) ? W.subject : 0;
+  return usc_contains_any (h->subject_lc, challenge_subjects, N (challenge_subjects), NULL) ? W.subject : 0;
 }
 static int
-body (Ctx *c, Evidence *e, int sofar)
+body (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   int cb = usc_text_count (e, USC_TT_CHALLENGE_BODY);
   return cb ? W.body + MIN (cb - 1, W.body_more_max) : 0;
 }
 static int
-auto_or_null (Ctx *c, Evidence *e, int sofar)
+auto_or_null (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  return e->auto_any || c->null_sender ? W.automatic : 0;
+  return e->auto_any || h->null_sender ? W.automatic : 0;
 }
 /* (a sign-up confirmation's link explains itself: no bonus for it) */
 static int
-confirm_link (Ctx *c, Evidence *e, int sofar)
+confirm_link (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  return automatic (c, e) && !signup (c, e) && usc_confirm_link (e->scan_lc) ? W.confirm_link : 0;
+  return automatic (h, e) && !signup (h, e) && usc_confirm_link (e->scan_lc) ? W.confirm_link : 0;
 }
 /* TMDA-style "-confirm-" Reply-To: answering releases */
 static int
-confirm_reply_to (Ctx *c, Evidence *e, int sofar)
+confirm_reply_to (const Headers *h, Evidence *e, int sofar)
 {
   (void) e, (void) sofar;
-  return usc_confirm_reply_to (c) ? W.confirm_reply_to : 0;
+  return usc_confirm_reply_to (h) ? W.confirm_reply_to : 0;
 }
 static int
-reply_instructions (Ctx *c, Evidence *e, int sofar)
+reply_instructions (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  return automatic (c, e) && usc_foreign_reference (c) &&
+  return automatic (h, e) && usc_foreign_reference (h) &&
          usc_contains_any (e->scan_lc, challenge_reply_instructions, N (challenge_reply_instructions), NULL)
          ? W.reply_instructions : 0;
 }
 /* the shape of a challenge in any wording: an automatic answer with a link,
  * speaking of the sender's message being held / to be delivered */
 static int
-shape (Ctx *c, Evidence *e, int sofar)
+shape (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  return automatic (c, e) && has_link (e) && usc_text_any (e, USC_TT_CHALLENGE_MESSAGE, NULL) &&
+  return automatic (h, e) && has_link (e) && usc_text_any (e, USC_TT_CHALLENGE_MESSAGE, NULL) &&
          usc_text_any (e, USC_TT_CHALLENGE_HOLD, NULL) ? W.shape : 0;
 }
 /* ... but a sign-up confirmation (double opt-in) answers no message */
 static int
-signup_confirmation (Ctx *c, Evidence *e, int sofar)
+signup_confirmation (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  return signup (c, e) ? W.signup : 0;
+  return signup (h, e) ? W.signup : 0;
 }
 static int
-person (Ctx *c, Evidence *e, int sofar)
+person (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return -e->human;
 }
 static const UscScoreRule rules[] = {
@@ -181,13 +181,13 @@ static const UscScoreRule rules[] = {
 };
 
 int
-usc_kind_challenge_score (Ctx *c, Evidence *e)
+usc_kind_challenge_score (const Headers *h, Evidence *e)
 {
-  return usc_score_rules (c, e, rules, N (rules));
+  return usc_score_rules (h, e, rules, N (rules));
 }
 void
-usc_kind_challenge_explain (Ctx *c, const Evidence *e)
+usc_kind_challenge_explain (const Headers *h, const Evidence *e, UscBounce *b)
 {
-  (void) e;
-  usc_bounce_note (c->b, "challenge-response request");
+  (void) h, (void) e;
+  usc_bounce_note (b, "challenge-response request");
 }

@@ -36,39 +36,39 @@ static const struct {
 };
 
 static int
-report (Ctx *c, Evidence *e, int sofar)
+report (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->report_dsn ? W.report : e->report_ct ? W.report_type : 0;
 }
 static int
-x_failed (Ctx *c, Evidence *e, int sofar)
+x_failed (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->x_failed ? W.x_failed : 0;
 }
 static int
-null_sender (Ctx *c, Evidence *e, int sofar)
+null_sender (const Headers *h, Evidence *e, int sofar)
 {
   (void) e, (void) sofar;
-  return c->null_sender ? W.null_sender : 0;
+  return h->null_sender ? W.null_sender : 0;
 }
 static int
-daemon_sender (Ctx *c, Evidence *e, int sofar)
+daemon_sender (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->daemon_local ? W.daemon_local : e->daemon_name ? W.daemon_name : e->weak_local ? W.weak_local : 0;
 }
 static int
-subject (Ctx *c, Evidence *e, int sofar)
+subject (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->subject_dsn ? W.subject : 0;
 }
 static int
-wording (Ctx *c, Evidence *e, int sofar)
+wording (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   if (e->strong)
     return W.strong + MIN (e->strong - 1, W.strong_more_max);
   if (e->weak)
@@ -76,9 +76,10 @@ wording (Ctx *c, Evidence *e, int sofar)
   return 0;
 }
 static int
-returned_copy (Ctx *c, Evidence *e, int sofar)
+returned_copy (const Headers *h, Evidence *e, int sofar)
 {
-  if (c->header_copy)
+  (void) h;
+  if (e->header_copy)
     return W.header_copy;
   if (e->returned && (e->daemon_local || e->daemon_name))
     return W.returned_daemon;
@@ -87,22 +88,22 @@ returned_copy (Ctx *c, Evidence *e, int sofar)
   return 0;
 }
 static int
-auto_generated (Ctx *c, Evidence *e, int sofar)
+auto_generated (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->auto_any && !e->auto_replied ? W.auto_generated : 0;
 }
 /* software passing on a bounce it received (an ESP's "forwarded bounce") */
 static int
-forwarded_bounce (Ctx *c, Evidence *e, int sofar)
+forwarded_bounce (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->returned_bounce && (e->auto_any || e->daemon || e->weak_local) ? W.forwarded_bounce : 0;
 }
 static int
-person (Ctx *c, Evidence *e, int sofar)
+person (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return -e->human;
 }
 /* In order: returned_copy reads the score so far. */
@@ -120,21 +121,20 @@ static const UscScoreRule rules[] = {
 };
 
 int
-usc_kind_dsn_score (Ctx *c, Evidence *e)
+usc_kind_dsn_score (const Headers *h, Evidence *e)
 {
-  return usc_score_rules (c, e, rules, N (rules));
+  return usc_score_rules (h, e, rules, N (rules));
 }
 void
-usc_kind_dsn_explain (Ctx *c, const Evidence *e)
+usc_kind_dsn_explain (const Headers *h, const Evidence *e, UscBounce *b)
 {
-  UscBounce *b = c->b;
   if (e->first_marker)
     usc_bounce_note (b, "non-delivery wording: \"%s\"", e->first_marker);
   if (e->subject_dsn)
     usc_bounce_note (b, "subject: \"%s\"", e->subject_hit);
   if (e->daemon_local || e->daemon_name)
-    usc_bounce_note (b, "sent by a mail daemon (%s)", c->from_addr ? c->from_addr : e->daemon_hit);
-  if (c->null_sender)
+    usc_bounce_note (b, "sent by a mail daemon (%s)", h->from_addr ? h->from_addr : e->daemon_hit);
+  if (h->null_sender)
     usc_bounce_note (b, "null envelope sender");
   if (e->x_failed)
     usc_bounce_note (b, "X-Failed-Recipients header");

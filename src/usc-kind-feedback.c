@@ -5,7 +5,7 @@
  *
  * Whom the reported message went to is read in usc-bounce-rcpt.c
  * (usc_collect_feedback_recipients); the report part itself is found by
- * the MIME walk (c->feedback_part, c->feedback_text).
+ * the MIME walk (Parts.feedback_part, Parts.feedback_text).
  */
 #include "config.h"
 #include "usc-bounce-private.h"
@@ -16,16 +16,16 @@ static const struct {
 } W = { .report = 1, .complaint = 1 };
 
 static int
-arf_report (Ctx *c, Evidence *e, int sofar)
+arf_report (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->report_arf ? W.report : 0;
 }
 static int
-fbl_complaint (Ctx *c, Evidence *e, int sofar)
+fbl_complaint (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  e->hotmail_fbl = strstr (c->subject_lc, "complaint about message from") && c->returned->len > 0;
+  e->hotmail_fbl = strstr (h->subject_lc, "complaint about message from") && e->returned_parts > 0;
   return e->hotmail_fbl ? W.complaint : 0;
 }
 static const UscScoreRule rules[] = {
@@ -34,12 +34,13 @@ static const UscScoreRule rules[] = {
 };
 
 int
-usc_kind_feedback_score (Ctx *c, Evidence *e)
+usc_kind_feedback_score (const Headers *h, Evidence *e)
 {
-  return usc_score_rules (c, e, rules, N (rules));
+  return usc_score_rules (h, e, rules, N (rules));
 }
 void
-usc_kind_feedback_explain (Ctx *c, const Evidence *e)
+usc_kind_feedback_explain (const Headers *h, const Evidence *e, UscBounce *b)
 {
-  usc_bounce_note (c->b, e->report_arf ? "RFC 5965 feedback report" : "feedback-loop complaint with the message attached");
+  (void) h;
+  usc_bounce_note (b, e->report_arf ? "RFC 5965 feedback report" : "feedback-loop complaint with the message attached");
 }

@@ -220,45 +220,45 @@ static const struct {
 };
 
 static int
-subject (Ctx *c, Evidence *e, int sofar)
+subject (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->virus_subject ? W.subject : 0;
 }
 static int
-body (Ctx *c, Evidence *e, int sofar)
+body (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->virus_body ? W.body + MIN (e->virus_body - 1, W.body_more_max) : 0;
 }
 static int
-sender (Ctx *c, Evidence *e, int sofar)
+sender (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->virus_sender ? W.sender : 0;
 }
 static int
-malware (Ctx *c, Evidence *e, int sofar)
+malware (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->malware ? W.malware : 0;
 }
 static int
-header (Ctx *c, Evidence *e, int sofar)
+header (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->virus_hdr ? W.header : 0;
 }
 static int
-daemon_sender (Ctx *c, Evidence *e, int sofar)
+daemon_sender (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->daemon ? W.daemon : 0;
 }
 static int
-auto_any (Ctx *c, Evidence *e, int sofar)
+auto_any (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return e->auto_any ? W.auto_any : 0;
 }
 /* A notice about a message (not a security newsletter): it speaks of the
@@ -266,10 +266,11 @@ auto_any (Ctx *c, Evidence *e, int sofar)
  * counts more; anything else (and list mail: threat digests name malware)
  * is held below the threshold. */
 static int
-notice (Ctx *c, Evidence *e, int sofar)
+notice (const Headers *h, Evidence *e, int sofar)
 {
+  (void) h;
   gboolean about_message = usc_text_any (e, USC_TT_VIRUS_CONTEXT, NULL) || e->in_reply || e->returned ||
-                           c->header_copy || usc_text_has_msgid (e->scan_lc);
+                           e->header_copy || usc_text_has_msgid (e->scan_lc);
   gboolean notice = (e->daemon || e->auto_any || e->virus_sender || e->virus_hdr) && about_message;
   int p = notice && e->malware ? W.notice_malware : 0;
   if (!notice || e->list)
@@ -277,9 +278,9 @@ notice (Ctx *c, Evidence *e, int sofar)
   return p;
 }
 static int
-person (Ctx *c, Evidence *e, int sofar)
+person (const Headers *h, Evidence *e, int sofar)
 {
-  (void) c, (void) sofar;
+  (void) h, (void) sofar;
   return -e->human;
 }
 /* In order: notice caps the score so far. */
@@ -296,13 +297,13 @@ static const UscScoreRule rules[] = {
 };
 
 int
-usc_kind_virus_score (Ctx *c, Evidence *e)
+usc_kind_virus_score (const Headers *h, Evidence *e)
 {
-  return usc_score_rules (c, e, rules, N (rules));
+  return usc_score_rules (h, e, rules, N (rules));
 }
 void
-usc_kind_virus_explain (Ctx *c, const Evidence *e)
+usc_kind_virus_explain (const Headers *h, const Evidence *e, UscBounce *b)
 {
-  (void) e;
-  usc_bounce_note (c->b, "anti-virus notice");
+  (void) h, (void) e;
+  usc_bounce_note (b, "anti-virus notice");
 }

@@ -31,7 +31,12 @@
  *
  * Memory: LF input is parsed where it lies, in the raw bytes read (GMime's
  * stream is a view of them, its parts substreams of it): one copy of the
- * message in memory. CR line endings need one normalised copy more.
+ * message in memory. So is CRLF input read by usc_message_new_in_place()
+ * (filter, deliver, unscatter-sieve) or usc_message_read_fd() (check): when
+ * every line ends in CRLF, the CRs are taken out in the same buffer, which
+ * is parsed as LF input, and put back (usc_message_raw_bytes) before the
+ * bytes are written out. Other CR line endings (CR-only, a mix) need one
+ * normalised copy more.
  */
 #include "config.h"
 #include "usc-message.h"
@@ -156,6 +161,59 @@ normalize_eol (const char *raw, gsize len, gsize *len_r)
   out[o] = '\0';
   *len_r = o;
   return out;
+}
+
+/* TRUE when every line ending of @s is CRLF: each CR followed by an LF and
+ * each LF preceded by a CR (at least one). Such input turns to LF and back
+ * without a byte changing (crlf_to_lf, lf_to_crlf). */
+static gboolean
+all_crlf (const char *s, gsize len)
+{
+  gsize crs = 0, lfs = 0;
+  for (const char *p = s, *end = s + len; (p = memchr (p, '\r', end - p)) != NULL; p++) {
+    if (p + 1 == end || p[1] != '\n')
+      return FALSE;
+    crs++;
+  }
+  for (const char *p = s, *end = s + len; (p = memchr (p, '\n', end - p)) != NULL; p++)
+    lfs++;
+  return crs > 0 && crs == lfs;
+}
+
+/* Drop the CR of every CRLF of @s (all_crlf) in place; returns the new length. */
+static gsize
+crlf_to_lf (char *s, gsize len)
+{
+  gsize o = 0, i = 0;
+  while (i < len) {
+    char *p = memchr (s + i, '\r', len - i);
+    gsize run = p ? (gsize) (p - (s + i)) : len - i;
+    memmove (s + o, s + i, run);
+    o += run;
+    i += run + (p ? 1 : 0);
+  }
+  return o;
+}
+
+/* The inverse of crlf_to_lf: @s holds @len bytes of LF text in a buffer of
+ * @total bytes, total - len being its number of LFs; each LF becomes CRLF
+ * again, in place, working from the end. */
+static void
+lf_to_crlf (char *s, gsize len, gsize total)
+{
+  gsize i = len, j = total;
+  while (i > 0) {
+    const char *nl = memrchr (s, '\n', i);
+    gsize start = nl ? (gsize) (nl - s) + 1 : 0, run = i - start;
+    j -= run;
+    memmove (s + j, s + start, run);
+    i = start;
+    if (nl == NULL)
+      break;
+    s[--j] = '\n';
+    s[--j] = '\r';
+    i--;
+  }
 }
 
 /* End of the line starting at @i in @s (any of LF, CRLF, CR): returns the
@@ -907,8 +965,26 @@ mbox_from_address (const char *line, gsize len)
   return addr;
 }
 
-UscMessage *
-usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error)
+/* A message that could not be made: for one parsed in place, the buffer is
+ * turned back to what was read and left to the caller (usc_message_new_in_place). */
+static UscMessage *
+message_fail (UscMessage *msg)
+{
+  if (msg->in_place != NULL) {
+    if (msg->text_bytes != NULL)
+      lf_to_crlf (msg->in_place, g_bytes_get_size (msg->text_bytes), msg->in_place_len);
+    msg->in_place = NULL;
+  }
+  usc_message_free (&msg);
+  return NULL;
+}
+
+/* The message read as @raw (a reference is taken) or, when @raw is NULL, as
+ * the @own_len bytes at @own, all of whose line endings are CRLF (all_crlf):
+ * the message owns that buffer and turns it to LF in place to parse it. On
+ * failure @own is the caller's again, as it was. */
+static UscMessage *
+message_new (GBytes *raw, char *own, gsize own_len, const UscLimits *limits, GError **error)
 {
   UscMessage *msg = g_new0 (UscMessage, 1);
   UscLimits defaults;
@@ -928,21 +1004,24 @@ usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error
   if (msg->limits.max_seconds <= 0)
     msg->limits.max_seconds = defaults.max_seconds;
   msg->deadline = usc_now_monotonic () + (gint64) (msg->limits.max_seconds * G_USEC_PER_SEC);
-  msg->raw = g_bytes_ref (raw);
-
-  gsize rlen = 0;
-  const char *rdata = g_bytes_get_data (raw, &rlen);
+  gsize rlen = own_len;
+  const char *rdata = own;
+  if (raw != NULL) {
+    msg->raw = g_bytes_ref (raw);
+    rdata = g_bytes_get_data (raw, &rlen);
+  } else {
+    msg->in_place = own;
+    msg->in_place_len = own_len;
+  }
   if (rlen > msg->limits.max_bytes) {
     g_set_error (error, USC_ERROR, USC_ERROR_LIMIT,
                  "message of %" G_GSIZE_FORMAT " bytes exceeds the size limit of %" G_GSIZE_FORMAT " bytes",
                  rlen, msg->limits.max_bytes);
-    usc_message_free (&msg);
-    return NULL;
+    return message_fail (msg);
   }
   if (rlen == 0) {
     g_set_error (error, USC_ERROR, USC_ERROR_PARSE, "empty message");
-    usc_message_free (&msg);
-    return NULL;
+    return message_fail (msg);
   }
 
   gsize skip = usc_mbox_from_end (rdata, rlen);
@@ -960,14 +1039,12 @@ usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error
     g_set_error (error, USC_ERROR, USC_ERROR_LIMIT,
                  "header block of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT " bytes",
                  rh, msg->limits.max_header_bytes);
-    usc_message_free (&msg);
-    return NULL;
+    return message_fail (msg);
   }
   if (n_fields > msg->limits.max_headers) {
     g_set_error (error, USC_ERROR, USC_ERROR_LIMIT,
                  "%u header fields exceed the limit of %u", n_fields, msg->limits.max_headers);
-    usc_message_free (&msg);
-    return NULL;
+    return message_fail (msg);
   }
 
   /* twice the per-parse limits for the whole message: the top-level parse
@@ -980,7 +1057,15 @@ usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error
   /* LF input (nearly all mail delivered on Unix) is parsed where it lies,
    * in the raw bytes: no copy. Only CR (CRLF, CR-only) needs one. */
   GBytes *backing = msg->raw;
-  if (memchr (rdata + skip, '\r', rlen - skip) == NULL) {
+  if (own != NULL) {
+    /* CRLF throughout: turned to LF where it lies (usc_message_raw_bytes()
+     * turns it back), parsed there, as LF input is */
+    gsize n = crlf_to_lf (own, own_len);
+    msg->text_bytes = backing = g_bytes_new_static (own, n);
+    gsize lskip = usc_mbox_from_end (own, n);
+    msg->text = own + lskip;
+    msg->text_len = n - lskip;
+  } else if (memchr (rdata + skip, '\r', rlen - skip) == NULL) {
     msg->text = rdata + skip;
     msg->text_len = rlen - skip;
   } else {
@@ -995,10 +1080,47 @@ usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error
                           &msg->parse_limited);
   if (msg->mime == NULL) {
     g_set_error (error, USC_ERROR, USC_ERROR_PARSE, "not a mail message");
-    usc_message_free (&msg);
-    return NULL;
+    return message_fail (msg);
   }
   return msg;
+}
+
+UscMessage *
+usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error)
+{
+  return message_new (raw, NULL, 0, limits, error);
+}
+
+UscMessage *
+usc_message_new_in_place (GBytes **raw, const UscLimits *limits, GError **error)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (*raw, &len);
+  UscMessage *msg;
+  if (len == 0 || !all_crlf (data, len)) {
+    msg = message_new (*raw, NULL, 0, limits, error);
+    if (msg != NULL)
+      g_clear_pointer (raw, g_bytes_unref);
+    return msg;
+  }
+  /* no copy when the caller's reference was the only one */
+  char *buf = g_bytes_unref_to_data (g_steal_pointer (raw), &len);
+  msg = message_new (NULL, buf, len, limits, error);
+  if (msg == NULL)
+    *raw = g_bytes_new_take (buf, len);
+  return msg;
+}
+
+GBytes *
+usc_message_raw_bytes (UscMessage *msg)
+{
+  if (msg->raw == NULL && msg->in_place != NULL) {
+    lf_to_crlf (msg->in_place, g_bytes_get_size (msg->text_bytes), msg->in_place_len);
+    msg->raw = g_bytes_new_take (g_steal_pointer (&msg->in_place), msg->in_place_len);
+    msg->text = NULL;
+    msg->text_len = 0;
+  }
+  return g_bytes_ref (msg->raw);
 }
 
 UscMessage *
@@ -1032,8 +1154,9 @@ usc_message_read_fd (int fd, const UscLimits *limits, GError **error)
   GBytes *raw = usc_read_all (fd, limits->max_bytes, error);
   if (raw == NULL)
     return NULL;
-  UscMessage *msg = usc_message_new_from_bytes (raw, limits, error);
-  g_bytes_unref (raw);
+  UscMessage *msg = usc_message_new_in_place (&raw, limits, error);
+  if (raw != NULL)
+    g_bytes_unref (raw);
   return msg;
 }
 
@@ -1065,6 +1188,7 @@ usc_message_free (UscMessage **msg)
     g_bytes_unref (m->raw);
   if (m->text_bytes)
     g_bytes_unref (m->text_bytes);
+  g_free (m->in_place);
   g_free (m->mbox_sender);
   usc_budget_free (&m->budget);
   g_free (m);
@@ -1081,7 +1205,18 @@ GBytes *
 usc_message_with_headers (const UscMessage *msg, const char *fields)
 {
   gsize rlen;
-  const char *raw = g_bytes_get_data (msg->raw, &rlen);
+  const char *raw;
+  char *crlf = NULL;
+  if (msg->raw == NULL) {
+    /* parsed in place from CRLF input: the bytes read, in a copy */
+    gsize n = g_bytes_get_size (msg->text_bytes);
+    crlf = g_malloc (msg->in_place_len);
+    memcpy (crlf, msg->in_place, n);
+    lf_to_crlf (crlf, n, msg->in_place_len);
+    raw = crlf;
+    rlen = msg->in_place_len;
+  } else
+    raw = g_bytes_get_data (msg->raw, &rlen);
   gsize at = MIN (msg->raw_header_end, rlen);
   GString *out = g_string_sized_new (rlen + (fields ? strlen (fields) * 2 : 0) + 4);
   g_string_append_len (out, raw, at);
@@ -1102,6 +1237,7 @@ usc_message_with_headers (const UscMessage *msg, const char *fields)
     }
   }
   g_string_append_len (out, raw + at, rlen - at);
+  g_free (crlf);
   gsize len = out->len;
   return g_bytes_new_take (g_string_free (out, FALSE), len);
 }

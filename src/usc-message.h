@@ -3,9 +3,12 @@
  *
  * The raw bytes are kept exactly as read (filter and deliver write them back
  * unchanged); parsing works on them in place when their line endings are LF,
- * else on a copy with line endings normalised to LF (LF, CRLF and CR-only
- * input are all accepted); an mbox "From " line is skipped (its address is
- * kept as a last-resort envelope sender).
+ * or when they are CRLF throughout and the message was made by
+ * usc_message_new_in_place() / usc_message_read_fd() (the CRs are taken out
+ * in the same buffer and put back by usc_message_raw_bytes()), else on a
+ * copy with line endings normalised to LF (LF, CRLF and CR-only input are
+ * all accepted); an mbox "From " line is skipped (its address is kept as a
+ * last-resort envelope sender).
  */
 #ifndef USC_MESSAGE_H
 #define USC_MESSAGE_H
@@ -40,12 +43,21 @@ typedef struct {
 void usc_limits_init (UscLimits *limits);
 
 typedef struct {
-  GBytes       *raw;          /* exactly the bytes read; owned */
+  GBytes       *raw;          /* exactly the bytes read; owned. NULL while a message made
+                                 from CRLF input by usc_message_new_in_place() or
+                                 usc_message_read_fd() is parsed in place (in_place): use
+                                 usc_message_raw_bytes() */
   const char   *text;         /* the LF text without the mbox "From " line (not NUL-terminated):
-                                 a view of raw when raw has no CR, else of text_bytes; never
-                                 modified; GMime parses it in place */
+                                 a view of raw when raw has no CR, of in_place when parsed in
+                                 place, else of text_bytes; never modified (NULL once
+                                 usc_message_raw_bytes() has put the CRs back); GMime parses
+                                 it in place */
   gsize         text_len;
-  GBytes       *text_bytes;   /* the LF-normalised copy when raw has CR line endings, else NULL; owned */
+  GBytes       *text_bytes;   /* the LF-normalised copy when raw has CR line endings, or a view
+                                 of in_place; else NULL; owned */
+  char         *in_place;     /* CRLF input turned to LF in its own buffer (owned), until
+                                 usc_message_raw_bytes() turns it back and hands it to raw */
+  gsize         in_place_len; /* that input's length, CRs included */
   gsize         raw_header_end; /* offset in raw just after the top header block's last line
                                    (where filter inserts its headers); == length when no body */
   const char   *raw_eol;      /* "\n", "\r\n" or "\r": the raw input's line ending (static) */
@@ -67,7 +79,9 @@ typedef struct {
  * Returns a new message (free with usc_message_free()) or NULL with @error set
  * (USC_ERROR_IO, USC_ERROR_LIMIT, USC_ERROR_PARSE: an empty input). @limits may
  * be NULL. Input whose first line is no header field is taken as a body after
- * an empty header block (a message without headers), not refused. */
+ * an empty header block (a message without headers), not refused. CRLF input
+ * is parsed in place (see usc_message_new_in_place: msg->raw NULL, the bytes
+ * by usc_message_raw_bytes()). */
 UscMessage *usc_message_read_fd (int fd, const UscLimits *limits, GError **error);
 
 /* Read all of @fd (pipes too) into memory. At most @max_bytes (0: no limit),
@@ -80,6 +94,24 @@ GBytes *usc_read_all (int fd, gsize max_bytes, GError **error);
 
 /* Parse @raw (a reference is taken; @raw is not modified). As usc_message_read_fd(). */
 UscMessage *usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error);
+
+/* As usc_message_new_from_bytes(), taking over the caller's reference *@raw
+ * (*@raw is set to NULL) so that input whose line endings are all CRLF can
+ * be parsed without a copy: its CRs are taken out in the same buffer (when
+ * *@raw was the only reference to it; else in a copy of it) and it is parsed
+ * as LF input; msg->raw is then NULL until usc_message_raw_bytes(). On
+ * failure (NULL with @error) *@raw holds the bytes again, unchanged. For the
+ * front ends that write the message out (filter, deliver, unscatter-sieve):
+ * one copy of a CRLF message in memory instead of two. */
+UscMessage *usc_message_new_in_place (GBytes **raw, const UscLimits *limits, GError **error);
+
+/* The bytes read, exactly (a new reference). For a message parsed in place
+ * (usc_message_new_in_place, usc_message_read_fd), the first call puts the
+ * CRs back where they were, in the same buffer: call it once the analysis
+ * is done. From then on msg->text is NULL and the contents of msg->mime's
+ * parts must not be read (they are views of that buffer); its header fields
+ * stay valid (GMime copied them while parsing). */
+GBytes *usc_message_raw_bytes (UscMessage *msg);
 
 /* Same for the file at @path. */
 UscMessage *usc_message_read_path (const char *path, const UscLimits *limits, GError **error);

@@ -331,6 +331,20 @@ is_ip (const char *s)
   return ip != NULL;
 }
 
+/* @s, an address (is_ip), as a HELO address literal: as written when it is
+ * made only of what an address literal holds ("[192.0.2.1]",
+ * "[IPv6:2001:db8::1]", "192.0.2.1:25"), else the canonical address alone:
+ * ip_of() reads past a ":port" or "]" and would let anything after it
+ * (control characters, markup) into the hop. */
+static char *
+literal_of (const char *s)
+{
+  for (const char *p = s; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != ':' && *p != '[' && *p != ']')
+      return ip_of (s);
+  return g_strdup (s);
+}
+
 /* @s as a host name: lower-case, no trailing dot; NULL when it is not one. */
 static char *
 name_of (const char *s)
@@ -462,13 +476,13 @@ usc_received_parse (const char *value, UscReceivedHop *hop)
     if (rdns == NULL && !first_is_ip)
       rdns = name_of (first);
     char *h = helo;
-    helo = h ? (is_ip (h) ? g_strdup (h) : name_of (h)) : NULL;
+    helo = h ? (is_ip (h) ? literal_of (h) : name_of (h)) : NULL;
     g_free (h);
     if (helo == NULL && first)
-      helo = first_is_ip ? g_strdup (first) : name_of (first);
+      helo = first_is_ip ? literal_of (first) : name_of (first);
   } else {
     g_free (helo);
-    helo = first_is_ip ? g_strdup (first) : name_of (first);
+    helo = first_is_ip ? literal_of (first) : name_of (first);
   }
   g_free (first);
   hop->helo = cut (helo);

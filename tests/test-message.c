@@ -952,6 +952,103 @@ test_in_place (void)
   }
 }
 
+/* CRLF input read by usc_message_new_in_place (filter, deliver): when every
+ * line ends in CRLF the CRs are taken out in the same buffer (no copy), the
+ * parse is that of the same message in LF, and usc_message_raw_bytes()
+ * gives back exactly the bytes read; other line endings take the copy. A
+ * refused message gives its bytes back unchanged; a buffer shared with
+ * someone else is not changed under them. */
+static void
+test_in_place_crlf (void)
+{
+  static const struct {
+    const char *raw;
+    gboolean    in_place;    /* parsed in its own buffer */
+    guint       max_headers; /* 0: default */
+    gboolean    ok;
+  } cases[] = {
+    { "From: a@example.org\r\nSubject: x\r\n\r\nbody\r\n", TRUE, 0, TRUE },
+    { "From a@example.org Mon Jan  1 00:00:00 2024\r\nFrom: a@example.org\r\n\r\nx\r\n", TRUE, 0, TRUE },
+    { "From: a@example.org\r\n\r\nno final line end", TRUE, 0, TRUE },
+    { "From: a@example.org\r\nContent-Type: multipart/mixed; boundary=q\r\n\r\n--q\r\n\r\nx\r\n--q--\r\n",
+      TRUE, 0, TRUE },
+    { "From: a@example.org\r\nSubject: x\n\nbody\r\n", FALSE, 0, TRUE },      /* a mix */
+    { "From: a@example.org\rSubject: x\r\rbody\r", FALSE, 0, TRUE },          /* CR only */
+    { "From: a@example.org\r\n\r\nends in a lone CR\r", FALSE, 0, TRUE },
+    { "From: a@example.org\nSubject: x\n\nbody\n", FALSE, 0, TRUE },          /* LF: no copy either */
+    { "A: 1\r\nB: 2\r\nC: 3\r\n\r\nx\r\n", TRUE, 2, FALSE },                   /* refused: the bytes back */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_test_message ("case %u", i);
+    gsize len = strlen (cases[i].raw);
+    UscLimits lim;
+    usc_limits_init (&lim);
+    if (cases[i].max_headers)
+      lim.max_headers = cases[i].max_headers;
+    GError *error = NULL;
+    GBytes *raw = g_bytes_new (cases[i].raw, len);
+    UscMessage *msg = usc_message_new_in_place (&raw, &lim, &error);
+    if (!cases[i].ok) {
+      g_assert_null (msg);
+      g_assert_error (error, USC_ERROR, USC_ERROR_LIMIT);
+      g_clear_error (&error);
+      g_assert_nonnull (raw);
+      g_assert_cmpmem (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), cases[i].raw, len);
+      g_bytes_unref (raw);
+      continue;
+    }
+    g_assert_no_error (error);
+    g_assert_nonnull (msg);
+    g_assert_null (raw);
+    /* the same parse as the copy path's */
+    UscMessage *copy = usc_message_new_from_data (cases[i].raw, len, &lim, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (msg->text, msg->text_len, copy->text, copy->text_len);
+    g_assert_cmpstr (msg->raw_eol, ==, copy->raw_eol);
+    g_assert_cmpuint (msg->raw_header_end, ==, copy->raw_header_end);
+    g_assert_cmpint (g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (msg->mime))), ==,
+                     g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (copy->mime))));
+    GBytes *w1 = usc_message_with_headers (msg, "X-A: 1\nX-B: 2\n");
+    GBytes *w2 = usc_message_with_headers (copy, "X-A: 1\nX-B: 2\n");
+    g_assert_true (g_bytes_equal (w1, w2));
+    g_bytes_unref (w1);
+    g_bytes_unref (w2);
+    if (cases[i].in_place) {
+      g_assert_null (msg->raw);
+      g_assert_nonnull (msg->in_place);
+      g_assert_cmpuint (msg->in_place_len, ==, len);
+      g_assert_true (msg->text >= msg->in_place && msg->text < msg->in_place + len);
+      g_assert_null (memchr (msg->text, '\r', msg->text_len));
+    } else {
+      g_assert_nonnull (msg->raw);
+      g_assert_null (msg->in_place);
+    }
+    GBytes *back = usc_message_raw_bytes (msg);
+    g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), cases[i].raw, len);
+    g_assert_true (msg->raw == back);
+    if (cases[i].in_place)
+      g_assert_null (msg->text);
+    GBytes *again = usc_message_raw_bytes (msg);   /* a second call: the same bytes */
+    g_assert_true (again == back);
+    g_bytes_unref (again);
+    g_bytes_unref (back);
+    usc_message_free (&msg);
+    usc_message_free (&copy);
+  }
+  /* a buffer someone else holds too is not changed under them */
+  const char *text = "From: a@example.org\r\n\r\nbody\r\n";
+  GBytes *mine = g_bytes_new (text, strlen (text)), *theirs = g_bytes_ref (mine);
+  GError *error = NULL;
+  UscMessage *msg = usc_message_new_in_place (&mine, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (theirs, NULL), g_bytes_get_size (theirs), text, strlen (text));
+  GBytes *back = usc_message_raw_bytes (msg);
+  g_assert_true (g_bytes_equal (back, theirs));
+  g_bytes_unref (back);
+  g_bytes_unref (theirs);
+  usc_message_free (&msg);
+}
+
 /* ------------------------------------------------------ the budget */
 
 /* A header block of @n fields "Xk: y" then "Message-ID: <b@example.org>". */
@@ -1303,6 +1400,7 @@ main (int argc, char **argv)
   g_test_add_func ("/message/zero-limits", test_zero_limits);
   g_test_add_func ("/message/expired", test_expired);
   g_test_add_func ("/message/in-place", test_in_place);
+  g_test_add_func ("/message/in-place-crlf", test_in_place_crlf);
   g_test_add_func ("/message/budget", test_budget);
   g_test_add_func ("/message/budget-of-message", test_message_budget);
   g_test_add_func ("/sniff/type", test_sniff_type);

@@ -46,6 +46,14 @@ static const struct {
     TRUE, "mailer-daemon", NULL, NULL, "bsd-box.homelab.example.net" },
   { "hostile name", "from \"a b\"\\x (\x01\x02 [999.1.1.1] <script>) by ",
     TRUE, NULL, NULL, NULL, NULL },
+  /* fuzz finding (tests/fuzz/regress/received/): an address literal HELO with
+   * bytes after its ":port" or "]" was kept as written, control characters and all */
+  { "helo literal with junk", "from 1.2.3.4:25isp.example\x0enet by mx.example.org with SMTP",
+    TRUE, "1.2.3.4", NULL, "1.2.3.4", "mx.example.org" },
+  { "exim helo literal with junk", "from host.example.net ([198.51.100.22] helo=[198.51.100.22]\x1b[31m<b>) by mx.example.org",
+    TRUE, "198.51.100.22", "host.example.net", "198.51.100.22", "mx.example.org" },
+  { "helo literal with port", "from 192.0.2.5:25 by mx.example.org with SMTP",
+    TRUE, "192.0.2.5:25", NULL, "192.0.2.5", "mx.example.org" },
   { "empty", "", FALSE, NULL, NULL, NULL, NULL },
   { "unclosed comment", "from x.example.net (x.example.net [198.51.100.1]",
     TRUE, "x.example.net", "x.example.net", "198.51.100.1", NULL },

@@ -40,7 +40,14 @@ struct unscatter_glue_user {
 	struct glue_stamp stamps[STAMP_N];
 	unsigned refs;          /* Sieve instances holding it */
 	gboolean kept;          /* it is glue_kept */
+	unsigned uses;          /* messages since the record was last closed */
 };
+
+/* The kept record is closed (and opened again at the next use) after this
+ * many messages: SQLite's page cache, which grows with the pages a
+ * connection has seen up to 2 MB, starts again, so that an LMTP process's
+ * memory stays flat; and a close now and then checkpoints the WAL. */
+#define GLUE_RECORD_USES 500
 
 /* The last user's context, kept across Sieve instances (deliveries), and
  * the process that made it (a forked child must not touch its record). */
@@ -117,6 +124,7 @@ glue_stale(const struct unscatter_glue_user *u)
 static void
 glue_drop_context(struct unscatter_glue_user *u)
 {
+	u->uses = 0;
 	usc_context_free(&u->ctx);
 	g_clear_pointer(&u->ctx_error, g_free);
 	for (int i = 0; i < STAMP_N; i++)
@@ -189,9 +197,13 @@ unscatter_glue_user_release(struct unscatter_glue_user **user)
 		glue_user_destroy(u);
 		return;
 	}
-	/* Kept for the next delivery; a network record is not held idle. */
-	if (u->ctx != NULL && usc_record_is_redis_url(usc_context_record_path(u->ctx)))
+	/* Kept for the next delivery; a network record is not held idle, an
+	   SQLite one not for ever (GLUE_RECORD_USES). */
+	if (u->ctx != NULL && (u->uses >= GLUE_RECORD_USES
+			       || usc_record_is_redis_url(usc_context_record_path(u->ctx)))) {
 		usc_context_close_record(u->ctx);
+		u->uses = 0;
+	}
 }
 
 /* The config file usc_context_new() reads for @u (as usc_config_load_for_home()
@@ -294,6 +306,7 @@ unscatter_glue_classify(struct unscatter_glue_user *u, const void *data, size_t 
 	UscContext *ctx = user_context(u, &out->error);
 	if (ctx == NULL)
 		return -1;
+	u->uses++;
 
 	const UscLimits *limits = &usc_context_config(ctx)->limits;
 	GError *error = NULL;
@@ -355,6 +368,7 @@ unscatter_glue_record(struct unscatter_glue_user *u, const void *data, size_t si
 	UscContext *ctx = user_context(u, error_r);
 	if (ctx == NULL)
 		return -1;
+	u->uses++;
 
 	GError *error = NULL;
 	UscRecord *record = usc_context_record(ctx, TRUE, &error);

@@ -1,10 +1,11 @@
 /* unscatter-sieve.c — `unscatter-sieve [--maildir DIR] [--recipient A]
  * [--sender A] SCRIPT`: Sieve (RFC 5228) without Dovecot, for procmail,
  * maildrop and ~/.forward users. The message on stdin is classified like
- * `unscatter deliver` does (cli-delivery.c), the user's SCRIPT runs on it
- * through libsieve with the verdict visible as synthetic header fields
- * (usv-view.h), and the message is stored by the script's actions: keep
- * (DIR/new), fileinto NAME (the Maildir++ folder DIR/.NAME/), discard.
+ * `unscatter deliver` does (cli-delivery.c: the same options, set-up and
+ * skeleton), the user's SCRIPT runs on it through libsieve with the verdict
+ * visible as synthetic header fields (usv-view.h), and the message is
+ * stored by the script's actions: keep (DIR/new), fileinto NAME (the
+ * Maildir++ folder DIR/.NAME/), discard.
  *
  * The stored message is what `deliver` stores: the input byte for byte,
  * without a leading mbox "From " line, with X-Unscatter-Verdict and
@@ -113,84 +114,48 @@ run (int argc, char **argv)
 {
   cli_delivery_signals (TRUE);  /* 75 on a crash until stored (cli-maildir.c) */
 
-  CliContext ctx = { 0 };
-  gboolean opt_help = FALSE;
-  char *opt_maildir = NULL, *opt_rcpt = NULL, *opt_sender = NULL, *opt_user = NULL, *maildir = NULL;
+  CliDeliveryCmd c;
   char *script = NULL;
-  GOptionEntry entries[] = {
-    { "maildir", 'm', 0, G_OPTION_ARG_FILENAME, &opt_maildir, "the Maildir to deliver to (default ~/Maildir)", "DIR" },
-    { "recipient", 'r', 0, G_OPTION_ARG_STRING, &opt_rcpt, "envelope recipient of the delivery", "ADDR" },
-    { "sender", 's', 0, G_OPTION_ARG_STRING, &opt_sender, "envelope sender of the delivery", "ADDR" },
-    { "user", 'u', 0, G_OPTION_ARG_STRING, &opt_user, "as root: become this user before anything else (required as root unless the Maildir is root's)", "NAME" },
-    { "help", 'h', 0, G_OPTION_ARG_NONE, &opt_help, "show this help (exit 75)", NULL },
-    { NULL }
-  };
-  GOptionContext *oc = g_option_context_new ("SCRIPT — run the Sieve SCRIPT on the message on stdin, deliver into a Maildir (exit 0 or 75 only)");
-  g_option_context_add_main_entries (oc, entries, NULL);
-  /* GLib's --help exits 0: the MTA would take the message as delivered. */
-  g_option_context_set_help_enabled (oc, FALSE);
-  cli_add_common_options (oc, &ctx);
   GError *error = NULL;
   int rc = CLI_EX_TEMPFAIL;
   CliDelivery d = { 0 };
-  GBytes *lead = NULL, *rest = NULL;
   UsvView *view = NULL;
   UsvOutcome outcome = { 0 };
   UsvPlan plan = { 0 };
 
-  if (!g_option_context_parse (oc, &argc, &argv, &error)) {
-    cli_error ("sieve", error);
+  if (!cli_delivery_parse (&c, "sieve", TRUE,
+                           "SCRIPT — run the Sieve SCRIPT on the message on stdin, deliver into a Maildir (exit 0 or 75 only)",
+                           &argc, &argv))
     goto out;
-  }
-  if (opt_help) {
-    char *help = g_option_context_get_help (oc, FALSE, NULL);
-    fputs (help, stdout);
-    g_free (help);
-    goto out;
-  }
   if (argc != 2) {
     fprintf (stderr, argc < 2 ? "unscatter: sieve: no SCRIPT given\n"
                               : "unscatter: sieve: one SCRIPT only (the message is read from stdin)\n");
     goto out;
   }
   const char *script_path = argv[1];
-  /* Root: become the user first, as deliver does (the config, the record,
-   * the script and the Maildir are then the user's). */
-  if (opt_user && !cli_become_user (opt_user, &error)) {
-    cli_error ("sieve", error);
+  /* The user, the Maildir, the config as deliver; the watchdog: judging,
+   * then the script's own time limit, then storing. */
+  if (!cli_delivery_start (&c, 3, 30))
     goto out;
-  }
-  maildir = cli_maildir_path (opt_maildir);
-  if (opt_user == NULL && geteuid () == 0 && !cli_root_may_deliver (maildir, &error)) {
-    cli_error ("sieve", error);
-    goto out;
-  }
-  if (!cli_context_init (&ctx, &error)) {
-    cli_error ("sieve", error);
-    goto out;
-  }
-  const UscLimits *limits = &ctx.config->limits;
-  /* Judging, then the script's own time limit, then storing. */
-  cli_set_watchdog (limits->max_seconds * 3 + ctx.config->busy_timeout * 2 + 30, CLI_EX_TEMPFAIL);
+  const CliContext *ctx = &c.ctx;
+  const char *maildir = c.maildir;
+  const UscLimits *limits = &ctx->config->limits;
 
   /* The Sent folders of the Maildir are imported first, as deliver does. */
-  if (!cli_delivery_classify (&ctx, "sieve", "delivered to the inbox unfiltered", maildir,
-                              opt_rcpt, opt_sender, &d, &error)) {
+  if (!cli_delivery_classify (&c.ctx, "sieve", "delivered to the inbox unfiltered", maildir,
+                              c.opt_rcpt, c.opt_sender, &d, &error)) {
     cli_error ("sieve", error);
     goto out;
   }
   gsize rlen = g_bytes_get_size (d.raw);
+  const GBytes *chunks[3];
+  guint n_chunks = cli_delivery_chunks (&d, chunks);
   if (!d.classified) {
     /* Nothing to judge, and no header fields to show a script: the inbox,
      * unchanged (but for a From line), as deliver does. */
-    rest = g_bytes_new_from_bytes (d.raw, d.from_end, rlen - d.from_end);
-    const GBytes *chunks[] = { rest };
-    rc = cli_store ("sieve", maildir, NULL, chunks, 1, NULL);
+    rc = cli_store ("sieve", maildir, NULL, chunks, n_chunks, NULL);
     goto out;
   }
-  lead = g_bytes_new_from_bytes (d.raw, d.from_end, d.insert_at - d.from_end);
-  rest = g_bytes_new_from_bytes (d.raw, d.insert_at, rlen - d.insert_at);
-  const GBytes *chunks[] = { lead, d.fields, rest };
 
   gboolean missing = FALSE;
   script = read_script (script_path, &missing, &error);
@@ -209,34 +174,26 @@ run (int argc, char **argv)
   }
   usv_plan_make (&outcome, &plan);
   for (guint i = 0; i < plan.notes->len; i++)
-    note (&ctx, script_path, plan.notes->pdata[i]);
+    note (ctx, script_path, plan.notes->pdata[i]);
 
   if (plan.discard) {
     cli_delivered ();
     rc = CLI_EX_OK;
   } else {
-    rc = store_plan (&ctx, script_path, maildir, &plan, chunks, G_N_ELEMENTS (chunks));
+    rc = store_plan (ctx, script_path, maildir, &plan, chunks, n_chunks);
   }
   if (rc == CLI_EX_OK)
-    cli_log_decision (&ctx, &d.result);
+    cli_log_decision (&c.ctx, &d.result);
 
 out:
   g_clear_error (&error);
-  g_option_context_free (oc);
   usv_plan_clear (&plan);
   if (outcome.actions)
     usv_outcome_clear (&outcome);
   usv_view_free (&view);
   cli_delivery_clear (&d);
-  g_clear_pointer (&lead, g_bytes_unref);
-  g_clear_pointer (&rest, g_bytes_unref);
-  cli_context_clear (&ctx);
+  cli_delivery_cmd_clear (&c);
   g_free (script);
-  g_free (maildir);
-  g_free (opt_maildir);
-  g_free (opt_rcpt);
-  g_free (opt_sender);
-  g_free (opt_user);
   return rc == CLI_EX_OK ? CLI_EX_OK : CLI_EX_TEMPFAIL;
 }
 

@@ -255,6 +255,58 @@ ham/crlf-line-endings.eml $ME INBOX INBOX not-bounce not-bounce
 batv-valid.eml $valid Bounces INBOX legitimate dsn
 batv-forged.eml $forged Backscatter Backscatter backscatter dsn"
 }
+# dc_route ROUTE: a fresh home and the configuration of ROUTE (plugin: the
+# plugin's snippet and $TMP/user.sieve as the user's script; execute: the
+# vnd.dovecot.execute snippet), an empty log.
+dc_route () {
+  fresh_home
+  if [ "$1" = plugin ]; then
+    dc_config 90-unscatter.conf
+    cp "$TMP/user.sieve" "$H/.dovecot.sieve"
+  else
+    dc_config 90-unscatter-execute.conf
+  fi
+  : > "$DC_LOG"; dc_own
+}
+
+# dc_cases_run ROUTE VIA: every message of $CASES through ROUTE (plugin,
+# execute) by VIA (lda: dovecot-lda -a ORIG-RCPT; lmtp: the running master,
+# the original recipient as ORCPT). For each: dovecot-lda exit 0 or the
+# LMTP 250, stored byte-identical in its folder, Dovecot's log naming the
+# mailbox, through the plugin one verdict line with the verdict and kind,
+# no error or warning in the log; then every message stored once.
+dc_cases_run () {
+  _route=$1 _via=$2 _n=0
+  while read -r f rcpt pf ef verdict kind; do
+    _n=$((_n + 1))
+    want=$pf; [ "$_route" = plugin ] || want=$ef
+    DC_LOG_FROM=$(wc -l < "$DC_LOG")
+    if [ "$_via" = lda ]; then
+      dc_lda "$M/$f" "" "$rcpt"
+      is "$rc" 0 "$_route: $f: dovecot-lda exit 0"
+    else
+      # The MTA delivers to the user; a BATV-tagged original recipient
+      # comes as ORCPT (RFC 3461), as Postfix's lmtp client passes it.
+      is "$(dc_lmtp --orcpt "$rcpt" "$M/$f")" "$M/$f 250" "$_route: $f: LMTP 250"
+      dc_wait_log "stored mail into mailbox '$want'|Error|Fatal|Panic" || true
+    fi
+    is "$(dc_where "$M/$f")" "$want" "$_route: $f: stored byte-identical in $want"
+    _new=$(tail -n +"$((DC_LOG_FROM + 1))" "$DC_LOG")
+    if printf '%s\n' "$_new" | grep -q "stored mail into mailbox '$want'"; then ok "$_route: $f: Dovecot logs the mailbox $want"
+    else not_ok "$_route: $f: Dovecot logs the mailbox $want"; diag "$_new"; fi
+    if [ "$_route" = plugin ]; then
+      is "$(printf '%s\n' "$_new" | grep -c "$_via(.*Info: sieve: unscatter: verdict=$verdict kind=$kind id=.* action=")" 1 \
+        "$_route: $f: one info line verdict=$verdict kind=$kind"
+    fi
+    if printf '%s\n' "$_new" | grep -q "Error\|Warning\|Fatal\|Panic"; then
+      not_ok "$_route: $f: no error in the log"; diag "$_new"
+    else ok "$_route: $f: no error in the log"; fi
+  done <<EOF
+$CASES
+EOF
+  is "$(dc_count)" "$_n" "$_route: $_n messages stored, each once"
+}
+
 # fresh_home: an empty home with the BATV keys and the sent fixtures recorded.
 fresh_home () {
   rm -rf "$H"; mkdir -p "$H/.config/unscatter"

@@ -10,10 +10,7 @@
 dc_require plugin master
 dc_setup
 dc_cases_setup
-fresh_home
-dc_config 90-unscatter.conf
-cp "$TMP/user.sieve" "$H/.dovecot.sieve"
-: > "$DC_LOG"; dc_own
+dc_route plugin
 dc_master_start || { not_ok "dovecot master starts"; diag "$(cat "$DC_LOG")"; done_testing; }
 dc_soak "${DC_SOAK_COUNT:-10000}"
 dc_master_stop

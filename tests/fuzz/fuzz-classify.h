@@ -19,13 +19,25 @@ typedef struct {
 } FuzzClassified;
 
 /* FALSE when the input is refused as a message or not analysed (nothing to
- * check then); else fills @c (free with fuzz_classified_clear). */
+ * check then); else fills @c (free with fuzz_classified_clear). @in_place:
+ * read as filter and deliver do (usc_message_new_in_place: CRLF input parsed
+ * in its own buffer); a refused message must give its bytes back unchanged. */
 static inline gboolean
-fuzz_classify (const uint8_t *data, size_t size, FuzzClassified *c)
+fuzz_classify_with (const uint8_t *data, size_t size, gboolean in_place, FuzzClassified *c)
 {
   GError *error = NULL;
   memset (c, 0, sizeof *c);
-  c->msg = usc_message_new_from_data (data, size, NULL, &error);
+  if (in_place) {
+    GBytes *raw = g_bytes_new (data, size);
+    c->msg = usc_message_new_in_place (&raw, NULL, &error);
+    FUZZ_ASSERT ((c->msg == NULL) == (raw != NULL));
+    if (raw) {
+      FUZZ_ASSERT (g_bytes_get_size (raw) == size
+                   && (size == 0 || memcmp (g_bytes_get_data (raw, NULL), data, size) == 0));
+      g_bytes_unref (raw);
+    }
+  } else
+    c->msg = usc_message_new_from_data (data, size, NULL, &error);
   if (c->msg)
     c->bounce = usc_bounce_analyze (c->msg, &error);
   if (c->bounce) {
@@ -36,6 +48,12 @@ fuzz_classify (const uint8_t *data, size_t size, FuzzClassified *c)
   }
   g_clear_error (&error);
   return c->bounce != NULL;
+}
+
+static inline gboolean
+fuzz_classify (const uint8_t *data, size_t size, FuzzClassified *c)
+{
+  return fuzz_classify_with (data, size, FALSE, c);
 }
 
 static inline void
