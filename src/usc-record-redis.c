@@ -886,8 +886,9 @@ redis_add_many (gpointer be, const UscRecordEntry *e, guint n, int *results_r, G
   RedisBe *s = be;
   /* A batch may keep the server busy for longer than one reply should
    * take: its commands (the pipeline, meta read again, the retries) wait
-   * up to IMPORT_TIMEOUT_MS each. */
-  guint saved_ms = usc_redis_set_timeout (s->r, IMPORT_TIMEOUT_MS);
+   * up to IMPORT_TIMEOUT_MS each (or timeout_ms when longer). */
+  guint saved_ms = usc_redis_set_timeout (s->r, 0);
+  usc_redis_set_timeout (s->r, MAX (saved_ms, IMPORT_TIMEOUT_MS));
   int rc = add_many (s, e, n, results_r, error);
   usc_redis_set_timeout (s->r, saved_ms);
   return rc;
