@@ -14,7 +14,10 @@
      the input must cost at most 20 times as much (CPU time; instructions
      by callgrind when valgrind is installed);
   c. the sent-mail record: bytes per sent message, `deliver` and lookup
-     times with records of 1,000 and 1,000,000 messages, Maildir import rate.
+     times with records of 1,000 and 1,000,000 messages, Maildir import rate;
+  e. payloads: for ordinary mail and bounces with attachments, check's time
+     and the instructions spent in the payload sniffer (usc_sniff_payload,
+     inclusive, by callgrind): none for ordinary mail.
 
 Everything runs in a private temporary directory with its own HOME,
 XDG_CONFIG_HOME, XDG_DATA_HOME and UNSCATTER_DB: the user's own record and
@@ -696,6 +699,70 @@ def bench_record(usc, env, work, now):
         say("the same Maildir again (nothing new): %.2f s, exit %d" % (t, rc))
 
 
+def sniff_instructions(argv, env):
+    """(total instructions, instructions inside usc_sniff_payload inclusive)
+    of one run (callgrind + callgrind_annotate), or None."""
+    annotate = shutil.which("callgrind_annotate")
+    if VALGRIND is None or annotate is None:
+        return None
+    fd, out = tempfile.mkstemp(prefix="cg.")
+    os.close(fd)
+    try:
+        subprocess.run([VALGRIND, "--tool=callgrind", "--callgrind-out-file=" + out] + argv, env=env,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=300)
+        p = subprocess.run([annotate, "--inclusive=yes", "--threshold=100", out], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, timeout=120)
+        total, sniff = None, 0
+        for line in p.stdout.decode("utf-8", "replace").splitlines():
+            f = line.split()
+            if not f or not f[0].replace(",", "").isdigit():
+                continue
+            n = int(f[0].replace(",", ""))
+            if "PROGRAM TOTALS" in line:
+                total = n
+            elif line.rstrip().endswith(":usc_sniff_payload [" + argv[0] + "]") or ":usc_sniff_payload " in line:
+                sniff = max(sniff, n)
+        return None if total is None else (total, sniff)
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
+    finally:
+        os.unlink(out)
+
+
+def bench_payload(usc, env, work):
+    """e. payloads (issue 12 section 1): what sniffing the parts costs. An
+    ordinary message never reaches the sniffer (its parts are set aside and
+    dropped when the message is no bounce); a bounce pays for its parts."""
+    say("== e. payloads: the sniffer's share of check, ordinary mail and bounces with attachments")
+    cases = [("ordinary mail with a PDF", os.path.join(TOP, "fixtures", "ham", "pdf-attachment.eml")),
+             ("ordinary mail, text", os.path.join(TOP, "fixtures", "ham", "reply-in-reply-to.eml")),
+             ("bounce, no attachment", os.path.join(TOP, "fixtures", "dsn", "postfix-user-unknown.eml")),
+             ("bounce returning a PDF", os.path.join(TOP, "fixtures", "payload", "own-pdf-legit.eml")),
+             ("bounce returning an .xlsx", os.path.join(TOP, "fixtures", "payload", "own-spreadsheet-legit.eml")),
+             ("bounce, zip holding an .exe", os.path.join(TOP, "fixtures", "payload", "zip-exe-forged.eml")),
+             ("bounce, ISO image (43 KB)", os.path.join(TOP, "fixtures", "payload", "iso-no-evidence.eml")),
+             ("bounce, binary message/rfc822", os.path.join(TOP, "fixtures", "payload", "binary-rfc822-forged.eml"))]
+    runs = max(10, RUNS // 4)
+    for label, path in cases:
+        if not os.path.isfile(path):
+            say("skipped: %s (%s missing)" % (label, path))
+            continue
+        argv = [usc, "check", path]
+        times, _, _ = repeat_timed(argv, env, runs)
+        ins = sniff_instructions(argv, env)
+        if ins is None:
+            share = "n/a (no valgrind)"
+        else:
+            share = "%s of %s instr. (%.2f%%)" % (minstr(ins[1]), minstr(ins[0]), 100.0 * ins[1] / max(1, ins[0]))
+        say("%-32s median %.2f ms (CPU %.2f ms); in the sniffer: %s" % (label + ":", median(times), cpu(times), share))
+        if label.startswith("ordinary"):
+            row("payload sniffing, %s" % label, "n/a" if ins is None else minstr(ins[1]), "0 (none)",
+                None if ins is None else ins[1] == 0)
+        elif ins is not None and label != "bounce, no attachment":
+            row("payload sniffing, %s" % label.replace("bounce, ", "").replace("bounce ", ""), "%s (%.1f%%)" % (minstr(ins[1]), 100.0 * ins[1] / max(1, ins[0])))
+
+
 def main():
     if len(sys.argv) != 2:
         sys.stderr.write("usage: bench.py /abs/path/to/unscatter\n")
@@ -723,7 +790,8 @@ def main():
         for part in (lambda: bench_batch(usc, env, work),
                      lambda: bench_single(usc, env, work, now),
                      lambda: bench_linear(usc, env, work),
-                     lambda: bench_record(usc, env, work, now)):
+                     lambda: bench_record(usc, env, work, now),
+                     lambda: bench_payload(usc, env, work)):
             try:
                 part()
             except Exception as e:  # a broken part must not hide the others

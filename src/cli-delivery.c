@@ -170,6 +170,12 @@ cli_delivery_classify (CliContext *ctx, const char *name, const char *unjudged_a
   return TRUE;
 }
 
+int
+cli_delivery_exit (gboolean delivered)
+{
+  return delivered ? CLI_EX_OK : CLI_EX_TEMPFAIL;
+}
+
 void
 cli_delivery_clear (CliDelivery *d)
 {

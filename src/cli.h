@@ -122,6 +122,11 @@ gboolean cli_delivery_classify (CliContext *ctx, const char *name, const char *u
                                 const char *maildir, const char *rcpt, const char *sender,
                                 CliDelivery *d, GError **error);
 void cli_delivery_clear (CliDelivery *d);
+/* The exit status of a delivery path (filter, deliver): CLI_EX_OK when
+ * @delivered (the message was passed on or stored), CLI_EX_TEMPFAIL for
+ * anything else, so the MTA keeps it and retries. Never another code: an
+ * MTA bounces on those, which would make backscatter. */
+int cli_delivery_exit (gboolean delivered);
 /* What deliver and unscatter-sieve store, in @chunks (borrowed from @d):
  * classified, the input without its From line with the two fields at
  * insert_at (3 chunks); not, the input without its From line, unchanged

@@ -95,10 +95,34 @@ print_explain (GString *out, const UscResult *r)
     put_field (out, "batv:", s);
     g_free (s);
   }
-  print_list (out, "payload:", b->payload_types);
+  for (guint i = 0; i < b->payloads->len; i++) {
+    char *d = usc_payload_describe (b->payloads->pdata[i]);
+    put_field (out, i ? "" : "payload:", d);
+    g_free (d);
+  }
   print_list (out, "detected:", b->notes);
   for (guint i = 0; i < v->reasons->len; i++)
     put_field (out, i ? "" : "because:", v->reasons->pdata[i]);
+}
+
+/* How a check run ended, and its exit status (the one place it is mapped):
+ * 0 when every message is backscatter, 1 otherwise or when the setup
+ * failed (a message we could not judge is kept), 2 for a usage error. */
+typedef enum { CHECK_ALL_BACKSCATTER, CHECK_NOT_ALL, CHECK_SETUP_FAILED, CHECK_USAGE } CheckEnd;
+
+static int
+check_exit (CheckEnd end)
+{
+  switch (end) {
+  case CHECK_ALL_BACKSCATTER:
+    return CLI_EX_OK;
+  case CHECK_USAGE:
+    return CLI_EX_USAGE;
+  case CHECK_NOT_ALL:
+  case CHECK_SETUP_FAILED:
+  default:
+    return CLI_EX_NO;
+  }
 }
 
 typedef struct {
@@ -183,7 +207,7 @@ cmd_check (int argc, char **argv)
     cli_error ("check", error);
     g_error_free (error);
     g_option_context_free (oc);
-    return CLI_EX_USAGE;
+    return check_exit (CHECK_USAGE);
   }
   g_option_context_free (oc);
   if (jobs == -1) {
@@ -193,13 +217,13 @@ cmd_check (int argc, char **argv)
     g_free (opt_rcpt);
     g_free (opt_sender);
     cli_context_clear (&ctx);
-    return CLI_EX_USAGE;
+    return check_exit (CHECK_USAGE);
   }
   if (!cli_context_init (&ctx, &error)) {
     cli_error ("check", error);
     g_error_free (error);
     cli_context_clear (&ctx);
-    return CLI_EX_NO;
+    return check_exit (CHECK_SETUP_FAILED);
   }
 
   CheckArgs a = { &ctx, json, explain, opt_rcpt, opt_sender };
@@ -210,5 +234,5 @@ cmd_check (int argc, char **argv)
   cli_context_clear (&ctx);
   g_free (opt_rcpt);
   g_free (opt_sender);
-  return all ? CLI_EX_OK : CLI_EX_NO;
+  return check_exit (all ? CHECK_ALL_BACKSCATTER : CHECK_NOT_ALL);
 }

@@ -126,5 +126,5 @@ out:
   g_clear_error (&error);
   cli_delivery_clear (&d);
   cli_delivery_cmd_clear (&c);
-  return rc;
+  return cli_delivery_exit (rc == CLI_EX_OK);
 }

@@ -180,12 +180,6 @@ import_maildir (Import *im, const char *dir)
 }
 
 static gboolean
-is_from_line (const char *p, const char *end)
-{
-  return end - p >= 5 && memcmp (p, "From ", 5) == 0;
-}
-
-static gboolean
 import_mbox (Import *im, const char *path)
 {
   GError *error = NULL;
@@ -199,7 +193,7 @@ import_mbox (Import *im, const char *path)
   const char *data = g_mapped_file_get_contents (mf);
   gsize len = g_mapped_file_get_length (mf);
   const char *end = data + len;
-  if (len > 0 && !is_from_line (data, end)) {
+  if (len > 0 && usc_mbox_from_end (data, len) == 0) {
     fprintf (stderr, "unscatter: %s: not an mbox (no \"From \" line at the start)\n", path);
     im->bad = TRUE;
     g_mapped_file_unref (mf);
@@ -211,23 +205,7 @@ import_mbox (Import *im, const char *path)
   gboolean cont = TRUE;
   guint n = 0;
   while (cont && start < end) {
-    /* Find the next "From " line that follows an empty line. */
-    const char *p = memchr (start, '\n', end - start);
-    const char *next = end;
-    while (p && p + 1 < end) {
-      const char *line = p + 1;
-      if (is_from_line (line, end)) {
-        /* previous line empty? */
-        const char *q = p;
-        if (q > start && q[-1] == '\r')
-          q--;
-        if (q > start && q[-1] == '\n') {
-          next = line;
-          break;
-        }
-      }
-      p = memchr (line, '\n', end - line);
-    }
+    const char *next = data + usc_mbox_next (data, len, (gsize) (start - data));
     char *name = g_strdup_printf ("%s: message %u", path, ++n);
     cont = import_one (im, name, start, next - start);
     g_free (name);

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 #include "usc-bounce-private.h"
+#include "usc-lang.h"
 
 /* Thresholds: no single weak hint makes a bounce. */
 #define DSN_MIN 7
@@ -163,7 +164,7 @@ static int
 human_list (const Headers *h, Evidence *e, int sofar)
 {
   (void) h, (void) sofar;
-  return e->list ? HW.list : 0;
+  return e->list && !e->list_refusal ? HW.list : 0;
 }
 static int
 human_forwarded (const Headers *h, Evidence *e, int sofar)
@@ -177,6 +178,107 @@ static const UscScoreRule human_rules[] = {
   { "mailing-list headers", human_list },
   { "forwarded-message wording", human_forwarded },
 };
+
+/* ---- wording by language, who sent it, what it is about (issue 9) ---- */
+
+/* A separator phrase of src/lang/separator.def on a short line of @s, with
+ * a header field ("from:", "message-id:", ...) on one of the next lines:
+ * the returned copy starts there. */
+static gboolean
+lang_copy_in (const char *s)
+{
+  gsize n = 0;
+  const char *const *p = usc_lang_phrases (USC_LANG_SEPARATOR, &n);
+  const UscMatch *m = usc_match_table (p, n);
+  gsize len = strlen (s);
+  gssize at = m ? usc_match_first_folded (m, s, len) : -1;
+  static const char *const fields[] = { "from:", "to:", "subject:", "date:", "message-id:", "received:",
+                                        "return-path:" };
+  for (int tries = 0; at >= 0 && tries < 8; tries++) {
+    const char *ls = s + at, *le;
+    while (ls > s && ls[-1] != '\n')
+      ls--;
+    le = strchr (s + at, '\n');
+    if (le == NULL)
+      return FALSE;
+    if (le - ls <= 120) {
+      /* the next three lines (blank ones included) */
+      const char *q = le + 1;
+      for (int k = 0; k < 3 && *q; k++) {
+        while (*q == ' ' || *q == '\t')
+          q++;
+        for (gsize f = 0; f < N (fields); f++)
+          if (has_prefix (q, fields[f]))
+            return TRUE;
+        const char *nl = strchr (q, '\n');
+        if (nl == NULL)
+          break;
+        q = nl + 1;
+      }
+    }
+    gssize next = m ? usc_match_first_folded (m, le, strlen (le)) : -1;
+    at = next >= 0 ? (le - s) + next : -1;
+  }
+  return FALSE;
+}
+/* Does the text quote a message of this mailbox (@to, its address): a
+ * "from:" line holding the address, or a Message-ID ending in its domain? */
+static gboolean
+own_copy_in (const char *s, const char *to)
+{
+  if (to == NULL || strchr (to, '@') == NULL)
+    return FALSE;
+  const char *dom = strchr (to, '@') + 1;
+  gsize dl = strlen (dom);
+  for (const char *l = s; *l;) {
+    const char *nl = strchr (l, '\n');
+    gsize n = nl ? (gsize) (nl - l) : strlen (l);
+    const char *p = l;
+    while (p < l + n && (*p == ' ' || *p == '\t'))
+      p++;
+    if (has_prefix (p, "from:")) {
+      char *line = g_strndup (p, n - (p - l));
+      gboolean hit = strstr (line, to) != NULL;
+      g_free (line);
+      if (hit)
+        return TRUE;
+    }
+    if (has_prefix (p, "message-id:") || has_prefix (p, "message id:") || has_prefix (p, "original message-id:")) {
+      const char *gt = memchr (p, '>', n - (p - l));
+      /* "<local@host.example.org>": the host ends in the mailbox's domain */
+      if (gt && (gsize) (gt - p) > dl && strncmp (gt - dl, dom, dl) == 0 && (gt[-dl - 1] == '@' || gt[-dl - 1] == '.'))
+        return TRUE;
+    }
+    l += n + (nl ? 1 : 0);
+  }
+  return FALSE;
+}
+/* A From with no usable address: empty or absent ("Mail System" <>,
+ * "From: " with nothing), or a quoted local part with a space
+ * (<"System Administrator"@host>). (A bare "postmaster" is a daemon's.) */
+static gboolean
+odd_sender (const Headers *h)
+{
+  const char *a = h->from_addr;
+  return a == NULL || *a == '\0' || strchr (a, '"') || (strchr (a, ' ') && strchr (a, '@'));
+}
+static void
+lang_evidence (const Headers *h, Evidence *e)
+{
+  const char *s = e->scan_lc;
+  gsize len = strlen (s);
+  const char *hit = NULL;
+  e->lang_fail = usc_lang_count (USC_LANG_FAILURE, s, len, &e->lang_hit);
+  e->lang_delay = usc_lang_count (USC_LANG_DELAY, s, len, &hit);
+  if (!e->lang_hit)
+    e->lang_hit = hit;
+  e->lang_ack = usc_lang_count (USC_LANG_ACK, s, len, NULL);
+  e->lang_vac = usc_lang_count (USC_LANG_VACATION, s, len, NULL);
+  e->lang_chal = usc_lang_count (USC_LANG_CHALLENGE, s, len, NULL);
+  e->lang_copy = lang_copy_in (s);
+  e->odd_sender = odd_sender (h);
+  e->own_copy = own_copy_in (s, h->to_addr);
+}
 
 void
 usc_gather_evidence (const Headers *h, Parts *p, const NoticeText *t, Evidence *e)
@@ -193,7 +295,12 @@ usc_gather_evidence (const Headers *h, Parts *p, const NoticeText *t, Evidence *
   e->report_ct = p->report_type && strstr (p->report_type, "delivery-status");
   for (guint i = 0; i < p->reports->len; i++) {
     UscDsnReport *r = p->reports->pdata[i];
-    if (r->recipients->len > 0 || r->reporting_mta)
+    UscMdnDisposition d = usc_mdn_disposition (r);
+    if (d == USC_MDN_FAILURE)
+      e->mdn_failure = TRUE;
+    else if (d != USC_MDN_NONE)
+      e->mdn_receipt = TRUE;
+    else if (r->recipients->len > 0 || r->reporting_mta)
       e->report_dsn = TRUE;
   }
   if (p->reports->len == 0) {
@@ -214,7 +321,8 @@ usc_gather_evidence (const Headers *h, Parts *p, const NoticeText *t, Evidence *
     e->report_dsn = TRUE;
   e->report_arf = p->feedback_part || (p->report_type && strstr (p->report_type, "feedback-report"));
   e->mdn = p->report_type && strstr (p->report_type, "disposition-notification") && !e->report_arf;
-  e->returned = e->returned_parts > 0 || text_separator (e) >= 0;
+  lang_evidence (h, e);
+  e->returned = e->returned_parts > 0 || text_separator (e) >= 0 || e->lang_copy;
   for (guint i = 0; i < e->returned_parts && !e->returned_bounce; i++) {
     const char *src = p->returned_src->pdata[i];
     if (strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0)
@@ -243,6 +351,8 @@ usc_gather_evidence (const Headers *h, Parts *p, const NoticeText *t, Evidence *
   e->mua = usc_any_header (top, human_headers, N (human_headers));
   e->list = usc_any_header (top, list_headers, N (list_headers));
   e->in_reply = usc_hdr (top, "In-Reply-To") != NULL || usc_hdr (top, "References") != NULL;
+  e->list_refusal = e->list && (usc_contains_any (h->subject_lc, list_refusal_words, N (list_refusal_words), NULL) ||
+                                usc_contains_any (s, list_refusal_words, N (list_refusal_words), NULL));
   e->chal_sw = usc_any_header (top, challenge_headers, N (challenge_headers)) ||
                usc_header_name_prefix (top, challenge_header_prefixes, N (challenge_header_prefixes));
   for (guint i = 0; i < N (challenge_header_values) && !e->chal_sw; i++)
@@ -279,9 +389,18 @@ usc_decide_kind (const Headers *h, const Evidence *e, UscBounce *b)
 {
   UscKind kind = USC_KIND_NOT_BOUNCE;
 
-  if (e->mdn && !e->report_dsn) {
-    usc_bounce_note (b, "a read receipt (message disposition notification), not a delivery failure");
+  if (e->mdn && !e->report_dsn && !e->mdn_failure && !e->mdn_receipt) {
+    usc_bounce_note (b, "a message disposition notification without a disposition, not a delivery failure");
     return kind;
+  }
+  /* kind by intent, structure as evidence: a challenge wrapped in a report
+   * (delivery-status or disposition) is a challenge */
+  if ((e->report_dsn || e->report_ct || e->mdn_failure || e->mdn_receipt) && e->chal >= CHALLENGE_MIN &&
+      !e->x_failed && e->human < 6 && e->feedback < FEEDBACK_MIN) {
+    usc_bounce_note (b, "a challenge-response request inside a %s report",
+                     e->mdn_failure || e->mdn_receipt ? "disposition-notification" : "delivery-status");
+    usc_kind_challenge_explain (h, e, b);
+    return USC_KIND_CHALLENGE;
   }
   if (e->feedback >= FEEDBACK_MIN) {
     usc_kind_feedback_explain (h, e, b);
@@ -294,6 +413,14 @@ usc_decide_kind (const Headers *h, const Evidence *e, UscBounce *b)
   if (e->report_dsn && e->human < 6) {
     usc_bounce_note (b, e->ses ? "Amazon SES bounce notification" : "multipart/report delivery-status (RFC 3464)");
     return USC_KIND_DSN;
+  }
+  if (e->mdn_failure && e->human < 6) {
+    usc_bounce_note (b, "a disposition notification (RFC 8098) saying the message was not delivered");
+    return USC_KIND_DSN;
+  }
+  if (e->mdn_receipt && e->human < 6) {
+    usc_bounce_note (b, "a disposition notification (RFC 8098): a read receipt, an automatic reply");
+    return USC_KIND_AUTOREPLY;
   }
   /* the most specific kind first: challenges and virus notices often carry
    * auto-reply headers, auto-replies bounce-like senders */

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "usc-bounce-private.h"
+#include "usc-lang.h"
 
 /* Decoded text of a leaf part in UTF-8; NUL bytes (QP "=00", broken
  * encoders) become spaces so that nothing after them is lost. */
@@ -25,6 +26,11 @@ usc_part_text (GMimeObject *part, gsize max)
   else if (charset && g_ascii_strncasecmp (charset, "iso-2022", 8) == 0)
     out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
                                    g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
+  /* no charset (or a wrong "us-ascii") on 8-bit text, or ISO-2022-JP
+   * escapes without a label: the charset whose reading holds the words of
+   * src/lang (usc_lang_decode_guess), else the bytes as they are */
+  if (out == NULL && (charset == NULL || g_ascii_strcasecmp (charset, "us-ascii") == 0))
+    out = usc_lang_decode_guess ((const char *) ba->data, ba->len);
   if (out == NULL)
     out = g_utf8_make_valid ((const char *) ba->data, ba->len);
   g_byte_array_unref (ba);
@@ -82,20 +88,4 @@ usc_is_message_file (GMimeObject *o)
   if (ba)
     g_byte_array_unref (ba);
   return r;
-}
-void
-usc_sniff_payload (UscBounce *b, GMimeObject *part)
-{
-  const char *fname = GMIME_IS_PART (part) ? g_mime_part_get_filename (GMIME_PART (part)) : NULL;
-  GByteArray *ba = usc_mime_part_content (part, SNIFF_MAX);
-  if (ba == NULL)
-    return;
-  if (ba->len > 0) {
-    char *type = usc_sniff_type (ba->data, ba->len, NULL);
-    if (usc_sniff_is_executable (type, fname))
-      b->executable = TRUE;
-    if (type)
-      usc_ptr_array_add_unique (b->payload_types, type, TRUE);
-  }
-  g_byte_array_unref (ba);
 }

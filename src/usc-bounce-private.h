@@ -11,6 +11,7 @@
 #include "usc-bounce-tables.h"
 #include "usc-match.h"
 #include "usc-mime-walk.h"
+#include "usc-bounce-text.h"
 
 #include <string.h>
 
@@ -19,25 +20,6 @@ G_BEGIN_DECLS
 #define TEXT_MAX (512 * 1024)     /* text kept per part */
 #define SCAN_MAX (256 * 1024)     /* text scanned for markers */
 #define SNIFF_MAX (64 * 1024)     /* bytes handed to libmagic */
-
-#define N(a) G_N_ELEMENTS (a)
-
-/* g_ascii_tolower(), inline. */
-static inline char
-ascii_lc (char c)
-{
-  return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
-}
-
-/* g_str_has_prefix(), inline. */
-static inline gboolean
-has_prefix (const char *s, const char *prefix)
-{
-  while (*prefix)
-    if (*s++ != *prefix++)
-      return FALSE;
-  return TRUE;
-}
 
 /* ---- analysis context ---- */
 
@@ -181,6 +163,18 @@ typedef struct {
   const char *subject_hit, *autoreply_hit, *first_marker;
   int strong, weak;         /* DSN body markers */
   int virus_body;           /* virus body markers */
+  /* RFC 8098 disposition notifications (usc_mdn_disposition) */
+  gboolean mdn_failure;     /* a reject: deleted automatically, failed, an error */
+  gboolean mdn_receipt;     /* a receipt: displayed, dispatched, processed */
+  /* wording by language (src/lang, usc-lang.h) in scan_lc */
+  int lang_fail, lang_delay, lang_ack, lang_vac, lang_chal;
+  const char *lang_hit;     /* the first failure or delay phrase */
+  gboolean lang_copy;       /* a separator line of src/lang/separator.def, then a header field */
+  /* who sent it, what it is about */
+  gboolean odd_sender;      /* a From with no usable address: "Mail System" <>, empty, <"Name"@host> */
+  gboolean list_refusal;    /* list headers and list_refusal_words in the subject or text */
+  gboolean own_copy;        /* the notice quotes a message of this mailbox: a "From:" line with
+                             * its address, or a Message-ID of its domain */
   /* scores */
   int human, dsn, arep, chal, vir;
   int feedback;             /* usc-kind-feedback.c */
@@ -217,55 +211,6 @@ void usc_bounce_note (UscBounce *b, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 /* The analysis of @msg at nesting @level (0; 1 for a bounce returned inside a
  * bounce). Returns a new UscBounce (free with usc_bounce_free()). */
 UscBounce *usc_bounce_analyze_level (UscMessage *msg, guint level);
-
-/* ---- usc-bounce-text.c ---- */
-char *usc_ascii_lower_n (const char *s, gsize n);
-gboolean usc_contains_any (const char *hay, const char *const *tab, gsize n, const char **hit_r);
-gboolean usc_prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r);
-/* @s after leading brackets and white space ("【自動返信】" -> "自動返信】"). */
-const char *usc_skip_brackets (const char *s);
-/* Does @s end with one of @tab, trailing white space and ".!" ignored? */
-gboolean usc_suffix_any (const char *s, const char *const *tab, gsize n, const char **hit_r);
-gboolean usc_equal_any (const char *s, const char *const *tab, gsize n);
-/* g_strsplit (s, "\n", max) without an allocation per line: the lines
- * point into one copy of @s. Free with usc_free_lines(). */
-char **usc_split_lines (const char *s, guint max);
-void usc_free_lines (char **v);
-gboolean usc_addr_char (char c);
-/* A byte that can be in a host name: ASCII letters, digits, '-', '.' (and
- * '_', seen in real host names). Not a non-ASCII byte: in notice text the
- * domain ends where the prose in another script starts ("a@example.jp您好"). */
-gboolean usc_dom_char (char c);
-/* An address starting at @p (or, when @p starts with non-ASCII prose, just
- * after it): returns it lower-cased and sets *end_r, or NULL. UTF-8 (an
- * SMTPUTF8 address) is kept only when the address is closed by '>', that is,
- * written inside <...>; otherwise the local part starts after the last
- * non-ASCII byte and the domain ends at the first one. Trailing dots and
- * hyphens are trimmed. */
-char *usc_addr_at (const char *p, const char **end_r);
-/* A Message-ID in @v ("<a@b>", or a bare "a@b"): newly allocated, or NULL. */
-char *usc_msgid_in (const char *v, gboolean need_angle);
-/* Valid UTF-8 copy of @s, cut at a character boundary to at most @max bytes. */
-char *usc_short_copy (const char *s, gsize max);
-char *usc_html_to_text (const char *h);
-/* Decoded text of a leaf part in UTF-8 (at most @max bytes of content), NUL
- * bytes made spaces; newly allocated, or NULL. (usc-bounce-part.c; the
- * screen reads parts through it too.) */
-char *usc_part_text (GMimeObject *part, gsize max);
-const char *usc_hdr (GMimeObject *o, const char *name);
-void usc_first_mailbox (InternetAddressList *l, char **addr_r, char **name_r);
-gint64 usc_parse_date (const char *d);
-/* Lower-cased copy of @t without '>'-quoted lines (what the message itself says). */
-char *usc_unquoted_lower (const char *t, gsize max);
-gboolean usc_header_has (GMimeObject *o, const char *name, const char *needle);
-gboolean usc_any_header (GMimeObject *top, const char *const *names, gsize n);
-int usc_count_markers (const char *hay, const char *const *tab, gsize n);
-/* @a names a mailbox: local part @ domain, neither empty ("@mx.example.org"
- * is a host, seen in Final-Recipient fields of broken DSNs). */
-gboolean usc_has_mailbox (const char *a);
-/* Cut a lower-cased Received value at its "by" clause, whatever white
- * space (a fold: "\n\tby", a tab) precedes it. */
-void usc_cut_by_clause (char *lc);
 
 /* ---- usc-bounce-part.c ---- */
 /* A header-only block (text/rfc822-headers) parsed as a message, drawing

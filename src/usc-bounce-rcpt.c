@@ -215,6 +215,9 @@ usc_collect_report_failures (Out *o, const Headers *h, const Parts *parts, GStri
       g_string_append_printf (reporting_all, "%s ", lc);
       g_free (lc);
     }
+    UscMdnDisposition mdn = usc_mdn_disposition (r);
+    if (mdn == USC_MDN_RECEIPT || mdn == USC_MDN_PROCESSED)
+      continue;  /* a receipt names who read it, not who failed */
     for (guint k = 0; k < r->recipients->len; k++) {
       UscDsnRecipient *rc = r->recipients->pdata[k];
       if (rc->action && (g_str_has_prefix (rc->action, "deliver") || g_str_has_prefix (rc->action, "relay") ||

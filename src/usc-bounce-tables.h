@@ -1,10 +1,10 @@
-/* usc-bounce-tables.h — the heuristics of usc-bounce.c, as static tables.
+/* usc-bounce-tables.h — the heuristics of the bounce analysis, as static tables.
  *
  * Every pattern is matched case-insensitively as a plain substring (the text
  * is lower-cased once, ASCII only), except where a table says "prefix".
- * Entries are written in lower case. Scores are combined in usc-bounce.c:
- * no single weak hint makes a bounce; structure (report parts, null sender,
- * daemon sender) plus wording does.
+ * Entries are written in lower case. Scores are combined in the kind files
+ * (src/usc-kind-*.c): no single weak hint makes a bounce; structure (report
+ * parts, null sender, daemon sender) plus wording does.
  *
  * Each MTA family's own rows (signatures, wording, separators, the phrase
  * before its host name) are in src/mta/<family>.def, assembled below into
@@ -838,4 +838,12 @@ static const char *const feedback_recipient_fields[] = {
  * (Hotmail/Outlook.com JMRP). */
 static const char *const feedback_copy_recipient_headers[] = {
   "X-HmXmrOriginalRecipient",
+};
+
+/* List software refusing a post from a non-member (fml's "You ... are not
+ * member", Mailman's and Sympa's non-member rejections): with list headers
+ * this is a notice about our message, not list mail (issue 9). Lower case. */
+static const char *const list_refusal_words[] = {
+  "not a member of this", "are not member", "non-member post", "not subscribed to this list",
+  "only members may post", "not allowed to post to",
 };

@@ -78,19 +78,34 @@ part_headers_as_copy (WalkState *ws, GMimeObject *o)
 
 /* ---- inside a returned original: only its payloads ---- */
 
-/* Only non-text attachments (and text named like a program) are sniffed. */
+/* Non-text leaves and text attachments are sniffed (usc_payload_wanted). */
 static void
 payload_leaf (UscMimeWalk *w, GMimeObject *o, guint depth)
 {
   (void) depth;
-  GMimeContentType *ct = g_mime_object_get_content_type (o);
-  const char *fname = g_mime_part_get_filename (GMIME_PART (o));
-  if (ct && g_mime_content_type_is_type (ct, "text", "*") && !(fname && usc_sniff_is_executable (NULL, fname)))
-    return;
-  defer_sniff (((WalkState *) w->data)->p, o);
+  if (usc_payload_wanted (o))
+    defer_sniff (((WalkState *) w->data)->p, o);
 }
 
-static const UscMimeVisitor payload_visitor = { .leaf = payload_leaf };
+/* A message part without any header field: perhaps a binary body declared
+ * message/rfc822 (usc_payload_of_part decides). */
+static void
+defer_headerless (Parts *p, GMimeMessagePart *part)
+{
+  GMimeMessage *m = g_mime_message_part_get_message (part);
+  if (m && g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0)
+    defer_sniff (p, GMIME_OBJECT (part));
+}
+
+static GMimeMessage *
+payload_message (UscMimeWalk *w, GMimeMessagePart *part, guint depth)
+{
+  (void) depth;
+  defer_headerless (((WalkState *) w->data)->p, part);
+  return g_mime_message_part_get_message (part);
+}
+
+static const UscMimeVisitor payload_visitor = { .leaf = payload_leaf, .message = payload_message };
 
 /* A returned original found in the notice: kept, and its payloads looked at. */
 static void
@@ -123,6 +138,26 @@ leaf_delivery_status (UscMimeWalk *w, GMimeObject *o, const char *ct, guint dept
     append_prologue (ws->t, t);
     g_free (t);
   }
+  g_byte_array_unref (ba);
+}
+
+/* RFC 8098 disposition notification fields (and RFC 6533's global form):
+ * the same syntax, read by the same parser; kept with the delivery-status
+ * reports, told apart by usc_mdn_disposition(). */
+static void
+leaf_disposition (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
+{
+  (void) ct;
+  (void) depth;
+  WalkState *ws = w->data;
+  GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
+  if (ba == NULL)
+    return;
+  UscDsnReport *r = usc_dsn_parse ((const char *) ba->data, ba->len, NULL);
+  if (r && usc_mdn_disposition (r) != USC_MDN_NONE)
+    g_ptr_array_add (ws->p->reports, r);
+  else
+    usc_dsn_report_free (&r);
   g_byte_array_unref (ba);
 }
 
@@ -167,6 +202,7 @@ static void
 leaf_encoded_message (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
 {
   WalkState *ws = w->data;
+  defer_sniff (ws->p, o); /* a payload only when binary */
   GByteArray *ba = usc_mime_part_content (o, 0);
   if (ba == NULL)
     return;
@@ -202,6 +238,8 @@ leaf_text (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
     }
     return;
   }
+  if (usc_payload_wanted (o)) /* a text attachment: a script can hide there */
+    defer_sniff (ws->p, o);
   char *t = usc_part_text (o, TEXT_MAX);
   if (t == NULL)
     return;
@@ -254,6 +292,8 @@ static const struct {
   { "message/delivery-status", leaf_delivery_status },
   { "message/global-delivery-status", leaf_delivery_status },
   { "message/delivery-status-report", leaf_delivery_status },
+  { "message/disposition-notification", leaf_disposition },
+  { "message/global-disposition-notification", leaf_disposition },
   { "message/feedback-report", leaf_feedback_report },
   { "text/rfc822-headers", leaf_header_block },
   { "message/global-headers", leaf_header_block },
@@ -325,6 +365,7 @@ notice_message (UscMimeWalk *w, GMimeMessagePart *part, guint depth)
   const char *source = g_str_has_prefix (ct, "message/global") ? "message/global" : "message/rfc822";
   g_free (ct);
   if (g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0) {
+    defer_headerless (ws->p, part); /* or a binary body declared a message */
     char *str = g_mime_object_to_string (GMIME_OBJECT (m), NULL);
     GMimeMessage *m2 = str ? usc_embedded_message (str, strlen (str), ws->budget) : NULL;
     g_free (str);

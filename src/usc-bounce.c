@@ -49,6 +49,7 @@ usc_bounce_new (void)
   b->status = g_ptr_array_new_with_free_func (g_free);
   b->diagnostics = g_ptr_array_new_with_free_func (g_free);
   b->payload_types = g_ptr_array_new_with_free_func (g_free);
+  b->payloads = g_ptr_array_new_with_free_func (usc_payload_free_ptr);
   b->notes = g_ptr_array_new_with_free_func (g_free);
   return b;
 }
@@ -65,6 +66,7 @@ usc_bounce_free (UscBounce **bounce)
   g_ptr_array_unref (b->status);
   g_ptr_array_unref (b->diagnostics);
   g_ptr_array_unref (b->payload_types);
+  g_ptr_array_unref (b->payloads);
   g_ptr_array_unref (b->notes);
   g_free (b->envelope_id);
   g_free (b->envelope_sender);

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include "usc-message.h"
+#include "usc-payload.h"
 
 G_BEGIN_DECLS
 
@@ -57,6 +58,8 @@ typedef struct {
   char      *mta_family;      /* "postfix", "exim", ... or NULL (static-table strings copied) */
   gboolean   executable;      /* an attached payload is an executable / script */
   GPtrArray *payload_types;   /* sniffed types of attached non-text payloads (e.g. "application/x-dosexec") */
+  GPtrArray *payloads;        /* UscPayload* (owned; usc-payload.h): every attached or returned part
+                                 sniffed, in message order, at most 32 */
   GPtrArray *notes;           /* human-readable: why this kind was chosen, where things were found */
   gboolean   truncated;       /* analysis stopped at a limit (depth, parts, time) */
   UscBounceSig signature;     /* the returned original's X-Unscatter-Sig (members NULL: none) */

@@ -390,10 +390,24 @@ usc_result_decision (const UscResult *r, gint64 now, UscDecision *d, char ***own
       }
       usc_batv_result_clear (&br);
     }
-    /* What the attachments really are, less returned messages and text
-     * (a bounce's ordinary content, not a payload). */
+    /* What the attachments really are: the executable parts' types when
+     * there are any (issue 12 §1), else every type less returned messages
+     * and text (a bounce's ordinary content, not a payload). */
     GString *p = g_string_new (NULL);
-    for (guint i = 0; i < b->payload_types->len; i++) {
+    GPtrArray *seen = g_ptr_array_new ();
+    for (guint i = 0; b->executable && i < b->payloads->len; i++) {
+      const UscPayload *pl = b->payloads->pdata[i];
+      gboolean dup = FALSE;
+      for (guint k = 0; k < seen->len; k++)
+        dup |= strcmp (seen->pdata[k], pl->found_type) == 0;
+      if (!pl->executable || dup)
+        continue;
+      g_ptr_array_add (seen, pl->found_type);
+      g_string_append_printf (p, "%s%s", p->len ? ", " : "", pl->found_type);
+    }
+    g_ptr_array_unref (seen);
+    gboolean dangerous = p->len > 0;
+    for (guint i = 0; !dangerous && i < b->payload_types->len; i++) {
       const char *t = b->payload_types->pdata[i];
       if (g_str_has_prefix (t, "message/") || g_str_has_prefix (t, "text/"))
         continue;

@@ -82,6 +82,45 @@ key (GString *out, const char *k)
   g_string_append (out, ": ");
 }
 
+/* payload.parts (issue 12 §1, added beside "executable" and "types"):
+ * every part sniffed, [{declared_type, name, found_type, executable, why,
+ * members: [{name, found_type, executable}] or null, members_total}]. */
+static void
+append_payload_parts (GString *o, const GPtrArray *parts)
+{
+  g_string_append_c (o, '[');
+  for (guint i = 0; parts && i < parts->len; i++) {
+    const UscPayload *p = parts->pdata[i];
+    if (i)
+      g_string_append (o, ", ");
+    g_string_append (o, "{\"declared_type\": ");
+    usc_json_append_string (o, p->declared_type);
+    g_string_append (o, ", \"name\": ");
+    usc_json_append_string (o, p->name);
+    g_string_append (o, ", \"found_type\": ");
+    usc_json_append_string (o, p->found_type);
+    g_string_append_printf (o, ", \"executable\": %s, \"why\": ", p->executable ? "true" : "false");
+    usc_json_append_string (o, p->why);
+    g_string_append (o, ", \"members\": ");
+    if (p->members == NULL) {
+      g_string_append (o, "null");
+    } else {
+      g_string_append_c (o, '[');
+      for (guint k = 0; k < p->members->len; k++) {
+        const UscPayloadMember *m = p->members->pdata[k];
+        g_string_append (o, k ? ", {\"name\": " : "{\"name\": ");
+        usc_json_append_string (o, m->name);
+        g_string_append (o, ", \"found_type\": ");
+        usc_json_append_string (o, m->found_type);
+        g_string_append_printf (o, ", \"executable\": %s}", m->executable ? "true" : "false");
+      }
+      g_string_append_c (o, ']');
+    }
+    g_string_append_printf (o, ", \"members_total\": %u}", p->members_total);
+  }
+  g_string_append_c (o, ']');
+}
+
 char *
 usc_json_result (const char *file, const UscBounce *b, const UscVerdict *v)
 {
@@ -142,6 +181,8 @@ usc_json_result (const char *file, const UscBounce *b, const UscVerdict *v)
   g_string_append (o, b->executable ? "true" : "false");
   key (o, "types");
   append_array (o, b->payload_types);
+  key (o, "parts");
+  append_payload_parts (o, b->payloads);
   g_string_append_c (o, '}');
   key (o, "reasons");
   append_array (o, v ? v->reasons : NULL);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "usc-bounce-private.h"
+#include "usc-lang.h"
 
 /* Exchange inbox rule answer: the loop header, and a subject made of an
  * unknown prefix and the Thread-Topic (the original subject). */
@@ -68,11 +69,15 @@ static const struct {
   int daemon_local;     /* (negative) MAILER-DAEMON speaks for no person */
   int mua;              /* (negative) a mail user agent's header */
   int list;             /* (negative) mailing-list headers */
+  int mdn_receipt;      /* an RFC 8098 receipt (displayed, dispatched, processed) */
+  int lang;             /* acknowledgement / absence wording of src/lang ... */
+  int lang_more;        /* ... and one more for a second phrase */
+  int marked;           /* Return-Path <> or Precedence bulk|junk|list on an answer, with such wording */
 } W = {
   .auto_replied = 6, .header = 6, .subject = 5, .rule_reply = 5, .subject_stem = 4,
   .subject_phrase = 3, .subject_weak = 3, .precedence_junk = 2, .suppress = 1, .body = 2,
   .in_reply = 1, .auto_generated = 2, .foreign_ref = 2, .null_sender = 1, .daemon_local = -3,
-  .mua = -3, .list = -2,
+  .mua = -3, .list = -2, .mdn_receipt = 8, .lang = 2, .lang_more = 1, .marked = 2,
 };
 
 static int
@@ -105,6 +110,8 @@ subject (const Headers *h, Evidence *e, int sofar)
       (!reply_subject && usc_contains_any (h->subject_lc, autoreply_subject_tokens, N (autoreply_subject_tokens),
                                            &e->autoreply_hit)))
     return W.subject;
+  if (!reply_subject && usc_lang_subject_prefix (USC_LANG_AUTOREPLY_SUBJECT, h->subject_lc, &e->autoreply_hit))
+    return W.subject;  /* src/lang/autoreply-subject.def */
   if (usc_exchange_rule_reply (h, top))
     return W.rule_reply;  /* "<prefix in any language>: <Thread-Topic>" from an inbox rule */
   if (!reply_subject && usc_stem_subject_prefix (h->subject_lc))
@@ -185,7 +192,51 @@ list (const Headers *h, Evidence *e, int sofar)
   (void) h, (void) sofar;
   return e->list ? W.list : 0;
 }
+/* the null sender, or Precedence bulk / junk / list */
+static gboolean
+machine_marked (const Headers *h)
+{
+  if (h->null_sender)
+    return TRUE;
+  const char *prec = usc_hdr (GMIME_OBJECT (h->mime), "Precedence");
+  while (prec && (*prec == ' ' || *prec == '\t'))
+    prec++;
+  return prec && (g_ascii_strncasecmp (prec, "bulk", 4) == 0 || g_ascii_strncasecmp (prec, "junk", 4) == 0 ||
+                  g_ascii_strncasecmp (prec, "list", 4) == 0);
+}
+static int
+mdn_receipt (const Headers *h, Evidence *e, int sofar)
+{
+  (void) h, (void) sofar;
+  return e->mdn_receipt ? W.mdn_receipt : 0;
+}
+/* "we have received your message", "I am on vacation" in some language, in
+ * a machine-marked answer to another domain's message (a tracker in its own
+ * thread says "we will get back to you" too) */
+static int
+lang_wording (const Headers *h, Evidence *e, int sofar)
+{
+  (void) sofar;
+  int n = e->lang_ack + e->lang_vac;
+  if (n == 0 || !usc_foreign_reference (h) || !(machine_marked (h) || e->auto_any))
+    return 0;
+  return W.lang + (n > 1 ? W.lang_more : 0);
+}
+/* an answer to another domain's message whose only machine marks are the
+ * null sender or Precedence (bulk, junk, list — no list headers), and that
+ * says what an automatic answer says */
+static int
+marked (const Headers *h, Evidence *e, int sofar)
+{
+  (void) sofar;
+  if (e->list || !(e->lang_ack || e->lang_vac || usc_text_any (e, USC_TT_AUTOREPLY_BODY, NULL)))
+    return 0;
+  return machine_marked (h) && usc_foreign_reference (h) ? W.marked : 0;
+}
 static const UscScoreRule rules[] = {
+  { "a disposition notification (RFC 8098 receipt)", mdn_receipt },
+  { "acknowledgement or absence wording in some language (src/lang)", lang_wording },
+  { "the null sender or Precedence on an answer", marked },
   { "Auto-Submitted: auto-replied", auto_replied },
   { "an auto-reply header (autoreply_headers)", header },
   { "an auto-reply subject", subject },

@@ -71,10 +71,11 @@ static const struct {
   int reply_instructions; /* "reply to this message", answering another domain's message */
   int shape;              /* a link, the sender's message, and a word about holding it */
   int signup;             /* (negative) a sign-up confirmation answers no message */
+  int lang;               /* src/lang/challenge.def wording in an automatic message (no marker found) */
 } W = {
   .software = 6, .software_answers = 2, .subject = 4, .body = 3, .body_more_max = 3,
   .automatic = 1, .confirm_link = 3, .confirm_reply_to = 4, .reply_instructions = 3,
-  .shape = 4, .signup = -6,
+  .shape = 4, .signup = -6, .lang = 3,
 };
 
 static gboolean
@@ -116,6 +117,14 @@ body (const Headers *h, Evidence *e, int sofar)
   (void) h, (void) sofar;
   int cb = usc_text_count (e, USC_TT_CHALLENGE_BODY);
   return cb ? W.body + MIN (cb - 1, W.body_more_max) : 0;
+}
+/* the request in some language (src/lang/challenge.def), from a machine,
+ * when the older wording table found nothing */
+static int
+lang_wording (const Headers *h, Evidence *e, int sofar)
+{
+  (void) sofar;
+  return e->lang_chal && automatic (h, e) && usc_text_count (e, USC_TT_CHALLENGE_BODY) == 0 ? W.lang : 0;
 }
 static int
 auto_or_null (const Headers *h, Evidence *e, int sofar)
@@ -171,6 +180,7 @@ static const UscScoreRule rules[] = {
   { "challenge-response software's header", software },
   { "a challenge subject", subject },
   { "challenge wording (challenge_body_markers)", body },
+  { "challenge wording in some language (src/lang)", lang_wording },
   { "Auto-Submitted or the null sender", auto_or_null },
   { "a confirmation link", confirm_link },
   { "a confirming Reply-To", confirm_reply_to },

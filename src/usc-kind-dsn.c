@@ -28,11 +28,18 @@ static const struct {
   int returned_min;      /* ... at least this much */
   int auto_generated;    /* Auto-Submitted, not auto-replied */
   int forwarded_bounce;  /* a bounce returned inside this one, by software */
+  int mdn_failure;       /* an RFC 8098 disposition saying "not delivered" (a Sieve reject) */
+  int lang;              /* failure / delay wording of src/lang (no MTA marker found) ... */
+  int lang_more;         /* ... and one more for a second phrase */
+  int odd_sender;        /* a From with no usable address, not already a daemon's */
+  int own_copy;          /* it quotes a message of this mailbox (with other signs of a notice) */
+  int list_refusal;      /* list software refusing a post (list headers and list_refusal_words) */
 } W = {
   .report = 10, .report_type = 5, .x_failed = 5, .null_sender = 2, .daemon_local = 4,
   .daemon_name = 3, .weak_local = 1, .subject = 3, .strong = 5, .strong_more_max = 2,
   .weak_max = 2, .weak_many_at = 3, .header_copy = 3, .returned_daemon = 2, .returned = 1,
   .returned_min = 3, .auto_generated = 1, .forwarded_bounce = 5,
+  .mdn_failure = 10, .lang = 4, .lang_more = 1, .odd_sender = 2, .own_copy = 2, .list_refusal = 9,
 };
 
 static int
@@ -101,6 +108,55 @@ forwarded_bounce (const Headers *h, Evidence *e, int sofar)
   return e->returned_bounce && (e->auto_any || e->daemon || e->weak_local) ? W.forwarded_bounce : 0;
 }
 static int
+mdn_failure (const Headers *h, Evidence *e, int sofar)
+{
+  (void) h, (void) sofar;
+  return e->mdn_failure ? W.mdn_failure : 0;
+}
+/* sent as notices are: the null sender, a daemon's address or name, a From
+ * with no usable address, X-Failed-Recipients (not Auto-Submitted alone:
+ * notifications of every kind carry it) */
+static gboolean
+notice_sender (const Headers *h, const Evidence *e)
+{
+  return h->null_sender || e->daemon || e->weak_local || e->odd_sender || e->x_failed;
+}
+/* the notice's wording in some language (src/lang/failure.def, delay.def),
+ * when no MTA's own wording was found */
+static int
+lang_wording (const Headers *h, Evidence *e, int sofar)
+{
+  (void) sofar;
+  int n = e->lang_fail + e->lang_delay;
+  if (e->strong || n == 0 || !notice_sender (h, e))
+    return 0;
+  return W.lang + (n > 1 ? W.lang_more : 0);
+}
+/* small and old servers: "Mail System" <>, an empty From, <"Admin"@host> */
+static int
+odd_sender_rule (const Headers *h, Evidence *e, int sofar)
+{
+  (void) h, (void) sofar;
+  return e->odd_sender && !e->daemon_local && !e->daemon_name ? W.odd_sender : 0;
+}
+/* it is about a message of ours: a "From:" line with this mailbox's address
+ * or a Message-ID of its domain, in a text that already reads like a notice */
+static int
+own_copy (const Headers *h, Evidence *e, int sofar)
+{
+  (void) sofar;
+  gboolean wording = e->strong || e->weak || e->lang_fail || e->lang_delay;
+  return e->own_copy && wording && notice_sender (h, e) ? W.own_copy : 0;
+}
+/* the list's own notice that it refused our post: mailing-list headers
+ * count against a message only when it is no notice */
+static int
+list_refusal (const Headers *h, Evidence *e, int sofar)
+{
+  (void) h, (void) sofar;
+  return e->list_refusal ? W.list_refusal : 0;
+}
+static int
 person (const Headers *h, Evidence *e, int sofar)
 {
   (void) h, (void) sofar;
@@ -109,11 +165,16 @@ person (const Headers *h, Evidence *e, int sofar)
 /* In order: returned_copy reads the score so far. */
 static const UscScoreRule rules[] = {
   { "a delivery-status report", report },
+  { "a disposition notification saying \"not delivered\" (RFC 8098)", mdn_failure },
+  { "the null sender, an odd From", odd_sender_rule },
   { "X-Failed-Recipients", x_failed },
   { "the null sender", null_sender },
   { "a mail daemon's address or name", daemon_sender },
   { "a non-delivery subject", subject },
   { "non-delivery wording (dsn_body_markers)", wording },
+  { "failure or delay wording in some language (src/lang)", lang_wording },
+  { "a quoted message of this mailbox", own_copy },
+  { "list software refusing a post", list_refusal },
   { "a returned copy or header block", returned_copy },
   { "Auto-Submitted: auto-generated", auto_generated },
   { "a bounce passed on by software", forwarded_bounce },
@@ -130,6 +191,8 @@ usc_kind_dsn_explain (const Headers *h, const Evidence *e, UscBounce *b)
 {
   if (e->first_marker)
     usc_bounce_note (b, "non-delivery wording: \"%s\"", e->first_marker);
+  else if (e->lang_hit)
+    usc_bounce_note (b, "non-delivery wording: \"%s\"", e->lang_hit);
   if (e->subject_dsn)
     usc_bounce_note (b, "subject: \"%s\"", e->subject_hit);
   if (e->daemon_local || e->daemon_name)

@@ -31,6 +31,9 @@ static const char *const ack_p[] = {
 static const char *const reply_prefix_p[] = {
 #include "lang/reply-prefix.def"
 };
+static const char *const challenge_p[] = {
+#include "lang/challenge.def"
+};
 #undef LANG_ROW
 
 #define LANG_ROW(code, phrase) code,
@@ -55,6 +58,9 @@ static const char *const ack_l[] = {
 static const char *const reply_prefix_l[] = {
 #include "lang/reply-prefix.def"
 };
+static const char *const challenge_l[] = {
+#include "lang/challenge.def"
+};
 #undef LANG_ROW
 
 static const struct {
@@ -69,6 +75,7 @@ static const struct {
   [USC_LANG_VACATION] = { vacation_p, vacation_l, G_N_ELEMENTS (vacation_p) },
   [USC_LANG_ACK] = { ack_p, ack_l, G_N_ELEMENTS (ack_p) },
   [USC_LANG_REPLY_PREFIX] = { reply_prefix_p, reply_prefix_l, G_N_ELEMENTS (reply_prefix_p) },
+  [USC_LANG_CHALLENGE] = { challenge_p, challenge_l, G_N_ELEMENTS (challenge_p) },
 };
 
 const char *const *

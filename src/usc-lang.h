@@ -21,6 +21,7 @@ typedef enum {
   USC_LANG_VACATION,          /* "I am on vacation"                (vacation.def) */
   USC_LANG_ACK,               /* "we have received your message"   (ack.def) */
   USC_LANG_REPLY_PREFIX,      /* "Re", "AW", "Odp", "回复"          (reply-prefix.def) */
+  USC_LANG_CHALLENGE,         /* "confirm that you are a person"   (challenge.def) */
   USC_LANG_N_SIGNALS
 } UscLangSignal;
 

@@ -9,16 +9,27 @@
  * needed. No knowledge of mail here: the tables live with their users.
  *
  * Cost. A position is first tested against a filter of the patterns' first
- * two bytes (one bit per hashed pair: most positions stop there), then the
- * four bytes there are looked up. Every array is sized to the pattern set
- * (the next power of two above twice its entries), in one allocation: an
- * index of 20 patterns takes about 1 KB, so a process that builds a dozen
- * tables at start-up touches a few pages, not a megabyte.
+ * two bytes (a byte a slot; exact at 64 K slots: most positions stop
+ * there), then the four bytes there are looked up. Every array is sized to
+ * the pattern set (the hash heads: the next power of two above twice its
+ * entries; the filter: 16 slots an entry, at least 512, at most 64 K), in
+ * one allocation: an index of 20 patterns takes about 1 KB, so a process
+ * that builds a dozen tables at start-up touches a few pages, not a
+ * megabyte.
  */
 #include "config.h"
 #include "usc-match.h"
 
 #include <string.h>
+
+/* The scans below are written once for both readings (as is, lower-cased)
+ * and must be compiled once for each: the reading is then a constant, not a
+ * test at every byte. */
+#if defined(__GNUC__)
+#define SCAN_INLINE static inline __attribute__ ((always_inline))
+#else
+#define SCAN_INLINE static inline
+#endif
 
 /* ASCII lower case of every byte value (a table: one load per byte). */
 #define LC1(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
@@ -43,8 +54,7 @@ struct _UscMatch {
   guint shift4;
   guint32 *head2;     /* entries of 2-3 bytes, by their first two: mask2 + 1 buckets */
   guint mask2;
-  guint64 *pairs;     /* the first two bytes (a, b) of every entry of 2+, bit ((a << psh) ^ b) & pmask */
-  guint psh;
+  guint8 *pairs;      /* the first two bytes (a, b) of every entry of 2+: pairs[((a << 8) | b) & pmask] */
   guint pmask;
   guint n2;           /* entries of 2-3 bytes */
   guint n_short;      /* entries shorter than two bytes */
@@ -71,18 +81,12 @@ multi_hash2 (const UscMatch *m, guchar a, guchar b)
   return ((guint) a * 67u + b) & m->mask2;
 }
 
-/* The filter bit of the pair (@a, @b): exact with 2^16 bits, folded onto
- * fewer for a small set. */
+/* The filter slot of the pair (@a, @b): exact with 2^16 slots; for a small
+ * set, the second byte and the low bits of the first. */
 static inline guint
-pair_bit (guint psh, guint pmask, guint a, guint b)
+pair_slot (guint pmask, guint a, guint b)
 {
-  return ((a << psh) ^ b) & pmask;
-}
-
-static inline gboolean
-pair_may (const guint64 *pairs, guint k)
-{
-  return (pairs[k >> 6] >> (k & 63)) & 1;
+  return ((a << 8) | b) & pmask;
 }
 
 /* log2 of the next power of two >= MAX (@x, @min), at most @max. */
@@ -108,11 +112,11 @@ usc_match_new (const char *const *pat, guint n)
   }
   guint b4 = size_bits ((gsize) n4 * 2, 4, 24);
   guint b2 = size_bits ((gsize) n2 * 2, 2, 24);
-  guint bp = size_bits ((gsize) (n4 + n2) * 64, 9, 16);
+  guint bp = size_bits ((gsize) (n4 + n2) * 16, 9, 16);
   guint nn = n ? n : 1;
-  /* one block: the struct, then the arrays (64-bit one first) */
+  /* one block: the struct, then the arrays */
   gsize off_pairs = (sizeof (UscMatch) + 7) & ~(gsize) 7;
-  gsize off_len = off_pairs + ((gsize) 1 << bp) / 8;
+  gsize off_len = off_pairs + ((gsize) 1 << bp);
   gsize off_w4 = off_len + nn * sizeof (guint32);
   gsize off_next = off_w4 + nn * sizeof (guint32);
   gsize off_head4 = off_next + nn * sizeof (guint32);
@@ -123,8 +127,7 @@ usc_match_new (const char *const *pat, guint n)
   UscMatch *m = (UscMatch *) blk;
   m->n = n;
   m->pat = pat;
-  m->pairs = (guint64 *) (blk + off_pairs);
-  m->psh = bp - 8;
+  m->pairs = (guint8 *) (blk + off_pairs);
   m->pmask = (1u << bp) - 1;
   m->len = (guint32 *) (blk + off_len);
   m->w4 = (guint32 *) (blk + off_w4);
@@ -141,8 +144,7 @@ usc_match_new (const char *const *pat, guint n)
       m->short_idx[m->n_short++] = i;
       continue;
     }
-    guint k = pair_bit (m->psh, m->pmask, (guchar) pat[i][0], (guchar) pat[i][1]);
-    m->pairs[k >> 6] |= G_GUINT64_CONSTANT (1) << (k & 63);
+    m->pairs[pair_slot (m->pmask, (guchar) pat[i][0], (guchar) pat[i][1])] = 1;
     if (l < 4) {
       guint h = multi_hash2 (m, (guchar) pat[i][0], (guchar) pat[i][1]);
       m->next[i] = m->head2[h];
@@ -182,7 +184,7 @@ multi_tail_eq (const char *h, const char *pt, guint32 from, guint32 len, gboolea
 /* Candidates at @p, whose first two bytes (folded) are @a, @b. With
  * @first_r: record every entry not seen before that occurs there; without:
  * stop at the first. TRUE when an entry occurs at @p. */
-static inline gboolean
+SCAN_INLINE gboolean
 multi_at (const UscMatch *m, const char *hay, gsize len, gsize p, guchar a, guchar b, gboolean fold,
           gssize *first_r)
 {
@@ -221,7 +223,7 @@ multi_at (const UscMatch *m, const char *hay, gsize len, gsize p, guchar a, guch
  * lower-cased). With @first_r: first_r[i] = offset of the first occurrence of
  * entry i or -1, i.e. strstr (hay, pat[i]) - hay. Returns the offset of the
  * first occurrence of any entry, or -1 (without @first_r it stops there). */
-static inline gssize
+SCAN_INLINE gssize
 multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gboolean fold)
 {
   gssize best = -1;
@@ -250,20 +252,20 @@ multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gbool
   gsize pend = best >= 0 && !first_r ? (gsize) best : len;
   if (len < 2 || pend == 0)
     return best;
-  const guint64 *pairs = m->pairs;
-  const guint psh = m->psh, pmask = m->pmask;
+  const guint8 *pairs = m->pairs;
+  const guint pmask = m->pmask;
   const gsize end = MIN (len - 1, pend);
-  guint a = fold_byte (hay[0], fold);
+  guint a8 = (guint) fold_byte (hay[0], fold) << 8; /* the byte at p, shifted */
   for (gsize p = 0; p < end; p++) {
     guint b = fold_byte (hay[p + 1], fold);
-    if (G_UNLIKELY (pair_may (pairs, pair_bit (psh, pmask, a, b)))
-        && multi_at (m, hay, len, p, (guchar) a, (guchar) b, fold, first_r)) {
+    if (G_UNLIKELY (pairs[(a8 | b) & pmask])
+        && multi_at (m, hay, len, p, (guchar) (a8 >> 8), (guchar) b, fold, first_r)) {
       if (best < 0 || (gssize) p < best)
         best = (gssize) p;
       if (!first_r)
         return best;
     }
-    a = b;
+    a8 = b << 8;
   }
   return best;
 }
@@ -271,17 +273,17 @@ multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gbool
 /* Every occurrence of every entry in @hay (@len bytes, no NUL inside) read
  * as if lower-cased, in the order of their offsets, appended to @occ. For an
  * index without entries shorter than two bytes. */
-static inline void
+SCAN_INLINE void
 all_run (const UscMatch *m, const char *hay, gsize len, GArray *occ, gboolean fold)
 {
   if (len < 2)
     return;
-  const guint64 *pairs = m->pairs;
-  const guint psh = m->psh, pmask = m->pmask;
+  const guint8 *pairs = m->pairs;
+  const guint pmask = m->pmask;
   guint a = fold_byte (hay[0], fold);
   for (gsize p = 0; p + 1 < len; p++) {
     guint b = fold_byte (hay[p + 1], fold);
-    if (G_LIKELY (!pair_may (pairs, pair_bit (psh, pmask, a, b)))) {
+    if (G_LIKELY (!pairs[pair_slot (pmask, a, b)])) {
       a = b;
       continue;
     }

@@ -1275,10 +1275,7 @@ usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget)
     }
     break;
   }
-  if (nlen - i >= 5 && memcmp (text + i, "From ", 5) == 0) {
-    const char *nl = memchr (text + i, '\n', nlen - i);
-    i = nl ? (gsize) (nl - text) + 1 : nlen;
-  }
+  i += usc_mbox_from_end (text + i, nlen - i); /* @text has LF line endings only */
   gboolean limited;
   GBytes *backing = g_bytes_new_take (text, nlen);
   GMimeMessage *m = i < nlen ? parse_text (text + i, nlen - i, backing, &lim, FALSE, budget, TRUE, &limited)
@@ -1419,6 +1416,24 @@ usc_mbox_from_end (const void *data, gsize len)
       return i + 1;
     if (d[i] == '\r')
       return i + 1 < len && d[i + 1] == '\n' ? i + 2 : i + 1;
+  }
+  return len;
+}
+
+gsize
+usc_mbox_next (const void *data, gsize len, gsize start)
+{
+  const char *d = data, *end = d + len, *s = d + MIN (start, len);
+  for (const char *p = memchr (s, '\n', end - s); p && p + 1 < end; p = memchr (p + 1, '\n', end - (p + 1))) {
+    const char *line = p + 1;
+    if (usc_mbox_from_end (line, end - line) == 0)
+      continue;
+    /* the line before it is empty */
+    const char *q = p;
+    if (q > s && q[-1] == '\r')
+      q--;
+    if (q > s && q[-1] == '\n')
+      return (gsize) (line - d);
   }
   return len;
 }

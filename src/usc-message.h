@@ -134,6 +134,11 @@ GBytes *usc_message_with_headers (const UscMessage *msg, const char *fields);
  * place the From line is recognised. */
 gsize usc_mbox_from_end (const void *data, gsize len);
 
+/* In an mbox file @data of @len bytes whose message starts at @start: where
+ * the next message starts (its "From " line, the first one that follows an
+ * empty line, LF or CRLF), or @len when this message is the last. */
+gsize usc_mbox_next (const void *data, gsize len, gsize start);
+
 /* Where header fields added to the raw message @data go: after a leading
  * mbox "From " line (which must stay first) and after any lines that begin
  * with a blank before the first field (they continue no field: in front of

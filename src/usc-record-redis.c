@@ -21,10 +21,11 @@
  *                split (s<B> doubled, in one script) when it holds more than
  *                SPLIT_FILL entries per shard, so that every shard stays a
  *                listpack, Redis's compact encoding
- *   P r:<D>      string, one per day D of the Date header: 15-byte records
- *                (recipient key 8, the Date's second of the day 3, recording
- *                time 4, big endian) appended; EXPIREAT the latest of its
- *                entries' buckets
+ *   P r:<K>      string, one per RDAYS days of the Date header (K = Date /
+ *                (RDAYS * 86400)): 15-byte records (recipient key 8, the
+ *                Date's second of the period 3, recording time 4, big
+ *                endian) appended; EXPIREAT the latest of its entries'
+ *                buckets
  *   P stats      hash: "<day> <verdict> <kind>" -> count (for `stats`)
  *   P sentdir    hash: the Sent folder import's state per directory
  *                (usc-sentdir.c): 8-byte key -> "stamp cookie flags"
@@ -70,8 +71,13 @@
  * bytes, by default). */
 #define MAIN_KEYS 6
 #define CONT_KEYS 8
-#define RREC 15                 /* bytes of a recipient record in r:<day> */
+#define RREC 15                 /* bytes of a recipient record in r:<K> */
+#define RDAYS 2                 /* days of Date per r:<K> key */
+#define RFULL 16384             /* past this, r:<K>'s records go to r:<K>:<j> */
+#define RFAN 16                 /* j = the recipient key mod RFAN */
+#define RSECONDS ((gint64) RDAYS * 86400)
 #define LAYOUT "2"
+#define IMPORT_TIMEOUT_MS 5000  /* each reply of an import's batch (usc-redis-cluster.c's pipelines too) */
 #define MAX_STALE 5             /* retries when another host split a bucket meanwhile */
 
 typedef struct {
@@ -144,7 +150,8 @@ static const char SCRIPT_OPEN[] =
  * 2 added (and the target bucket should get a shard more), -2 stale shard
  * counts. */
 static const char SCRIPT_ADD[] =
-  "local nb = #KEYS - 2\n"
+  "local nrec = #ARGV[3] / " G_STRINGIFY (RREC) "\n"
+  "local nb = #KEYS - 2 - nrec\n"
   CHECK_SHARDS ("8", "11", "nb")
   "local id = ARGV[1]\n"
   "for i = 2, nb + 1 do\n"
@@ -161,10 +168,18 @@ static const char SCRIPT_ADD[] =
   "end\n"
   "redis.call('HSET', t, id, ARGV[2], unpack(ARGV, 11 + nb))\n"
   "extend(t)\n"
-  "if #ARGV[3] > 0 then\n"
-  "  local r = KEYS[#KEYS]\n"
-  "  redis.call('APPEND', r, ARGV[3])\n"
-  "  extend(r)\n"
+  "if nrec > 0 then\n"
+  "  local r = KEYS[nb + 2]\n"
+  "  if redis.call('STRLEN', r) < " G_STRINGIFY (RFULL) " then\n"
+  "    redis.call('APPEND', r, ARGV[3])\n"
+  "    extend(r)\n"
+  "  else\n"
+  "    for q = 1, nrec do\n"
+  "      local k = KEYS[nb + 2 + q]\n"
+  "      redis.call('APPEND', k, string.sub(ARGV[3], (q - 1) * " G_STRINGIFY (RREC) " + 1, q * " G_STRINGIFY (RREC) "))\n"
+  "      extend(k)\n"
+  "    end\n"
+  "  end\n"
   "end\n"
   "local c = redis.call('HINCRBY', KEYS[1], 'c' .. b, 1)\n"
   "local m = redis.call('HMGET', KEYS[1], 'since', 'first', 'dlo', 'dhi')\n"
@@ -234,16 +249,17 @@ static const char SCRIPT_HAS_ID[] =
   "end\n"
   "return 0\n";
 
-/* KEYS: the r keys of the days. ARGV: key, since, until, cutoff, the first
- * day. A record: key (8), the Date's second of its day (3), the recording
- * time (4). */
+/* KEYS: the r keys of the window, each followed by its sub-key for the
+ * recipient key. ARGV: key, since, until, cutoff, the first key's number.
+ * A record: key (8), the Date's second of its key's period (3), the
+ * recording time (4). */
 static const char SCRIPT_HAS_RCPT[] =
   "local key, since, till, cut = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])\n"
   "local d0 = tonumber(ARGV[5])\n"
   "for i = 1, #KEYS do\n"
   "  local s = redis.call('GET', KEYS[i])\n"
   "  if s then\n"
-  "    local base = (d0 + i - 1) * 86400\n"
+  "    local base = (d0 + math.floor((i - 1) / 2)) * " G_STRINGIFY (RDAYS) " * 86400\n"
   "    local pos = 1\n"
   "    while true do\n"
   "      local p = string.find(s, key, pos, true)\n"
@@ -478,6 +494,16 @@ cmd_add_shard (Cmd *c, const RedisBe *s, gint64 b, guint j)
   char *k = g_strdup_printf ("%sm:%" G_GINT64_FORMAT ":%u", s->prefix, b, j);
   cmd_add (c, k);
   g_free (k);
+}
+
+/* r:<K>:<j>, where the records of a full r:<K> go (j from the recipient
+ * key). */
+static void
+cmd_add_rsub (Cmd *c, const RedisBe *s, gint64 k, guint64 rcpt)
+{
+  char *name = g_strdup_printf ("%sr:%" G_GINT64_FORMAT ":%u", s->prefix, k, (guint) (rcpt % RFAN));
+  cmd_add (c, name);
+  g_free (name);
 }
 
 /* Run the open script: the meta values. */
@@ -719,7 +745,8 @@ build_add (RedisBe *s, gint64 id, gint64 date, gint64 recorded, const gint64 *rc
   GPtrArray *conts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
   GByteArray *recs = g_byte_array_new ();
   guint distinct = 0;
-  guint32 off = (guint32) (date - day * 86400);
+  gint64 rk = floordiv (date, RSECONDS);
+  guint32 off = (guint32) (date - rk * RSECONDS);
   for (guint i = 0; i < n_rcpts; i++) {
     gboolean dup = FALSE;
     for (guint j = 0; j < i && !dup; j++)
@@ -747,11 +774,13 @@ build_add (RedisBe *s, gint64 id, gint64 date, gint64 recorded, const gint64 *rc
 
   cmd_init (c);
   cmd_eval (c, SCRIPT_ADD);
-  cmd_add_int (c, 1 + (b1 - b0 + 1) + 1);
+  cmd_add_int (c, 1 + (b1 - b0 + 1) + 1 + recs->len / RREC);
   cmd_add_key (c, s, "meta", G_MININT64);
   for (gint64 i = b0; i <= b1; i++)
     cmd_add_shard (c, s, i, shard_index (id, shards_of (s, i)));
-  cmd_add_key (c, s, "r:", day);
+  cmd_add_key (c, s, "r:", rk);
+  for (guint i = 0; i < recs->len; i += RREC)
+    cmd_add_rsub (c, s, rk, get_be64 (recs->data + i));
   cmd_add_len (c, idb, 8);
   cmd_add_len (c, value->data, value->len);
   cmd_add_len (c, recs->data, recs->len);
@@ -849,10 +878,24 @@ bucket_of (const RedisBe *s, gint64 recorded, gint64 now)
  * for the batch in each bucket (so that no shard outgrows its compact
  * encoding meanwhile), then one EVALSHA each; the entries refused because
  * another host split a bucket meanwhile are added one by one. */
+static int add_many (RedisBe *s, const UscRecordEntry *e, guint n, int *results_r, GError **error);
+
 static int
 redis_add_many (gpointer be, const UscRecordEntry *e, guint n, int *results_r, GError **error)
 {
   RedisBe *s = be;
+  /* A batch may keep the server busy for longer than one reply should
+   * take: its commands (the pipeline, meta read again, the retries) wait
+   * up to IMPORT_TIMEOUT_MS each. */
+  guint saved_ms = usc_redis_set_timeout (s->r, IMPORT_TIMEOUT_MS);
+  int rc = add_many (s, e, n, results_r, error);
+  usc_redis_set_timeout (s->r, saved_ms);
+  return rc;
+}
+
+static int
+add_many (RedisBe *s, const UscRecordEntry *e, guint n, int *results_r, GError **error)
+{
   if (ensure_loaded (s, error) < 0)
     return -1;
   gint64 now = usc_now ();
@@ -1019,19 +1062,22 @@ redis_has_rcpt (gpointer be, gint64 rcpt, gint64 since, gint64 until, GError **e
     return 0;
   if (d1 - d0 >= MAX_RCPT_DAYS)
     d0 = d1 - MAX_RCPT_DAYS + 1;
+  gint64 k0 = floordiv (d0, RDAYS), k1 = floordiv (d1, RDAYS);
   guint8 kb[8];
   put_be64 (kb, (guint64) rcpt);
   Cmd c;
   cmd_init (&c);
   cmd_eval (&c, SCRIPT_HAS_RCPT);
-  cmd_add_int (&c, d1 - d0 + 1);
-  for (gint64 d = d0; d <= d1; d++)
-    cmd_add_key (&c, s, "r:", d);
+  cmd_add_int (&c, 2 * (k1 - k0 + 1));
+  for (gint64 k = k0; k <= k1; k++) {
+    cmd_add_key (&c, s, "r:", k);
+    cmd_add_rsub (&c, s, k, (guint64) rcpt);
+  }
   cmd_add_len (&c, kb, 8);
   cmd_add_int (&c, since);
   cmd_add_int (&c, until);
   cmd_add_int (&c, CLAMP (cutoff (s, usc_now ()), 0, (gint64) G_MAXUINT32));
-  cmd_add_int (&c, d0);
+  cmd_add_int (&c, k0);
   UscRedisReply *rep = cmd_run (s, &c, "look up recipient", error);
   cmd_clear (&c);
   if (rep == NULL)

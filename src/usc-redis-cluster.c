@@ -138,6 +138,20 @@ usc_redis_free (UscRedis **r)
   *r = NULL;
 }
 
+guint
+usc_redis_set_timeout (UscRedis *r, guint timeout_ms)
+{
+  guint old = r->timeout_ms;
+  if (timeout_ms > 0 && timeout_ms != old) {
+    r->timeout_ms = timeout_ms;
+    if (r->c) {
+      struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+      redisSetTimeout (r->c, tv);
+    }
+  }
+  return old;
+}
+
 const char *
 usc_redis_name (const UscRedis *r)
 {
@@ -579,10 +593,35 @@ usc_redis_pipeline (UscRedis *r, guint n, const int *argcs, const char *const *c
   memset (replies_r, 0, n * sizeof *replies_r);
   if (r->kind == USC_REDIS_CLUSTER) {
     for (guint i = 0; i < n; i++) {
-      replies_r[i] = usc_redis_command (r, argcs[i], argvs[i], lens[i], error);
+      GError *local = NULL;
+      replies_r[i] = usc_redis_command (r, argcs[i], argvs[i], lens[i], &local);
+      /* Redirected to a node that has not seen the batch's SCRIPT LOAD
+       * (a slot migrated meanwhile): load it there and try again. */
+      guint j = i;
+      if (replies_r[i] == NULL && strstr (local->message, "NOSCRIPT") && argcs[i] >= 2
+          && g_ascii_strcasecmp (argvs[i][0], "EVALSHA") == 0)
+        for (j = 0; j < i; j++)
+          if (argcs[j] == 3 && g_ascii_strcasecmp (argvs[j][0], "SCRIPT") == 0
+              && g_ascii_strcasecmp (argvs[j][1], "LOAD") == 0) {
+            char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA1, (const guchar *) argvs[j][2],
+                                                     lens[j] ? lens[j][2] : strlen (argvs[j][2]));
+            gboolean same = g_ascii_strncasecmp (sha, argvs[i][1], 40) == 0;
+            g_free (sha);
+            if (same)
+              break;
+          }
+      if (j < i) {
+        g_clear_error (&local);
+        UscRedisReply *loaded = usc_redis_command (r, argcs[j], argvs[j], lens[j], &local);
+        usc_redis_reply_free (&loaded);
+        if (local == NULL)
+          replies_r[i] = usc_redis_command (r, argcs[i], argvs[i], lens[i], &local);
+      }
+      if (local)
+        g_propagate_error (error, local);
       if (replies_r[i] == NULL) {
-        for (guint j = 0; j < i; j++)
-          usc_redis_reply_free (&replies_r[j]);
+        for (guint k = 0; k < i; k++)
+          usc_redis_reply_free (&replies_r[k]);
         return -1;
       }
     }

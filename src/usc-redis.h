@@ -89,6 +89,11 @@ UscRedis *usc_redis_new (const UscRedisUrl *url, const UscRedisOptions *options,
                          const char *slot_key);
 void usc_redis_free (UscRedis **r);
 
+/* Set how long a connect and each reply may take from now on (0: keep);
+ * returns the previous value. A batch (an import) raises it for its own
+ * commands and puts it back. */
+guint usc_redis_set_timeout (UscRedis *r, guint timeout_ms);
+
 /* A human-readable name of the server for messages ("unix:/p", "host:port",
  * "redis-cluster://..."), owned by @r. */
 const char *usc_redis_name (const UscRedis *r);

@@ -16,7 +16,8 @@
  *   S0 no part of (a); fewer parts and less depth than the limits; no text
  *      part (its text made exactly as the analysis makes it: usc_part_text(),
  *      usc_html_to_text()) or multipart prologue holding a DSN, auto-reply or
- *      challenge body marker or "notificationtype";
+ *      challenge body marker, a failure, delay, acknowledgement or absence
+ *      phrase of src/lang (usc-lang.h), or "notificationtype";
  *   S1 no From mailbox whose local part or display name contains a daemon
  *      or scanner name (no daemon, weak daemon or virus sender);
  *   S2 no null sender (Return-Path <>, mailer-daemon; mbox "From <>");
@@ -26,7 +27,8 @@
  *      name prefix, or name and value), Exchange inbox-rule header, or
  *      field whose name contains "virus";
  *   S4 a subject with none of the DSN, challenge, auto-reply (prefixes,
- *      tokens, phrases, weak prefixes, stems) and Hotmail-complaint words.
+ *      tokens, phrases, weak prefixes, stems, src/lang/autoreply-subject.def)
+ *      and Hotmail-complaint words.
  * Then (b): every DSN sign is gone (S0-S4: no report, no failed-recipient
  * field, no null or daemon sender, no DSN subject, no body marker, no
  * header copy, no Auto-Submitted), so the score is 0: a returned copy adds
@@ -46,6 +48,7 @@
  */
 #include "config.h"
 #include "usc-screen.h"
+#include "usc-lang.h"
 
 #include <string.h>
 
@@ -147,6 +150,16 @@ words (void)
       words_add (a, challenge_body_markers[i]);
     words_add (a, "notificationtype");  /* ses_json() */
     g_assert (a->len == N (dsn_body_markers) + N (autoreply_body_markers) + N (challenge_body_markers) + 1);
+    for (gsize i = 0; i < N (list_refusal_words); i++)
+      words_add (a, list_refusal_words[i]);
+    /* the wording of src/lang that the DSN and auto-reply scores read */
+    static const UscLangSignal lang_body[] = { USC_LANG_FAILURE, USC_LANG_DELAY, USC_LANG_ACK, USC_LANG_VACATION };
+    for (gsize k = 0; k < G_N_ELEMENTS (lang_body); k++) {
+      gsize n = 0;
+      const char *const *p = usc_lang_phrases (lang_body[k], &n);
+      for (gsize i = 0; i < n; i++)
+        words_add (a, p[i]);
+    }
     words_build (&ws, a);
     g_once_init_leave (&once, 1);
   }
@@ -190,6 +203,7 @@ static const Tab subject_tabs[] = {
   { autoreply_subject_phrases, N (autoreply_subject_phrases) },
   { autoreply_subject_weak_prefixes, N (autoreply_subject_weak_prefixes) },
   { autoreply_subject_stems, N (autoreply_subject_stems) },
+  { list_refusal_words, N (list_refusal_words) },
 };
 static const char *const complaint[] = { "complaint about message from" };
 static const Tab subject_tabs2[] = { { complaint, 1 } };
@@ -209,9 +223,11 @@ word_set (int which)
   static Words sets[N_SETS];
   static gsize once = 0;
   if (g_once_init_enter (&once)) {
-    Tab subj[N (subject_tabs) + 1];
+    Tab subj[N (subject_tabs) + 2];
     memcpy (subj, subject_tabs, sizeof subject_tabs);
     subj[N (subject_tabs)] = subject_tabs2[0];
+    /* the auto-reply prefixes of src/lang/autoreply-subject.def */
+    subj[N (subject_tabs) + 1].tab = usc_lang_phrases (USC_LANG_AUTOREPLY_SUBJECT, &subj[N (subject_tabs) + 1].n);
     words_of_tabs (&sets[SET_SUBJECT], subj, G_N_ELEMENTS (subj));
     words_of_tabs (&sets[SET_LOCAL], local_tabs, N (local_tabs));
     words_of_tabs (&sets[SET_NAME], name_tabs, N (name_tabs));

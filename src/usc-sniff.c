@@ -3,7 +3,9 @@
  * loaded lazily once per process (not thread-safe; the CLI has one thread).
  * Whether a type or a file name is an executable or a script comes from the
  * static tables below (MIME types as libmagic names them; extensions Windows
- * runs on a double-click, cf. Microsoft's blocked-attachment list).
+ * runs on a double-click, cf. Microsoft's blocked-attachment list). The
+ * payload sniffer (usc-payload.h) asks libmagic only for what its own cheap
+ * table of signatures does not settle.
  */
 #include "config.h"
 #include "usc-sniff.h"
@@ -12,9 +14,9 @@
 #include <magic.h>
 #include <string.h>
 
-/* libmagic reads at most this much of a payload (the signatures we care
- * about are in the first bytes; text checks on megabytes are slow). */
-#define SNIFF_MAX_BYTES (256 * 1024)
+/* libmagic reads at most this much of a payload (issue 12: the first 64 KB;
+ * the signatures are in the first bytes, text checks on megabytes are slow). */
+#define SNIFF_MAX_BYTES (64 * 1024)
 
 static magic_t cookie;
 static gboolean cookie_tried;

@@ -9,8 +9,9 @@
 
 G_BEGIN_DECLS
 
-/* MIME type of @len bytes at @data as libmagic sees it ("application/x-dosexec").
- * Returns a newly allocated string, or NULL with @error when libmagic is unusable. */
+/* MIME type of @len bytes at @data as libmagic sees it ("application/x-dosexec"),
+ * from at most the first 64 KB. Returns a newly allocated string, or NULL
+ * with @error when libmagic is unusable. */
 char *usc_sniff_type (const void *data, gsize len, GError **error);
 
 /* TRUE when @mime_type (as returned by usc_sniff_type) or @filename's

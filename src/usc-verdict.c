@@ -8,7 +8,8 @@
  *      backscatter. No tag while batv.require is set -> backscatter. A tag
  *      when no BATV keys are configured is not evidence (it may be the
  *      MTA's own signing) and is only noted.
- *   2. an executable payload returned -> backscatter.
+ *   2. an executable payload returned (usc-payload.h) -> backscatter,
+ *      unless an original Message-ID is in the record (the user's own mail).
  *   3. the original's Message-IDs (RFC 5322 3.6.4) in the sent-mail record:
  *      any -> legitimate; none -> backscatter, unless a failed recipient was
  *      mailed by a message recorded without a Message-ID (its MTA gave it
@@ -230,6 +231,80 @@ decide_sign_invalid (UscVerdict *v, const UscBounce *bounce, const UscBatvKeys *
   return FALSE;
 }
 
+/* "invoice.txt: a PE executable; declared text/plain" for the first
+ * executable parts, else the sniffed types. Newly allocated. */
+static char *
+payload_string (const UscBounce *bounce)
+{
+  GString *o = g_string_new (NULL);
+  guint shown = 0, more = 0;
+  for (guint i = 0; i < bounce->payloads->len; i++) {
+    const UscPayload *p = bounce->payloads->pdata[i];
+    if (!p->executable)
+      continue;
+    if (shown == 2) {
+      more++;
+      continue;
+    }
+    char *name = clean (p->name ? p->name : "(no name)");
+    char *why = clean (p->why ? p->why : p->found_type);
+    g_string_append_printf (o, "%s%s: %s", shown ? "; " : "", name, why);
+    g_free (name);
+    g_free (why);
+    shown++;
+  }
+  if (more)
+    g_string_append_printf (o, "; and %u more", more);
+  if (o->len == 0) {
+    char *types = list_string (bounce->payload_types, FALSE);
+    g_string_append (o, *types ? types : "executable");
+    g_free (types);
+  }
+  return g_string_free (o, FALSE);
+}
+
+/* Step 2: an executable payload. The user's own mail (an original
+ * Message-ID in the record) stays legitimate: it was sent from the user's
+ * machine, and a notice about it is one the user needs. Anything else, a
+ * recipient match included (a worm mails its victim's correspondents), is
+ * backscatter, whatever the record holds. NULL with @error on a record
+ * failure. */
+static UscVerdict *
+decide_payload (UscVerdict *v, const UscBounce *bounce, UscRecord *record, const UscConfig *config,
+                GError **error)
+{
+  char *what = payload_string (bounce);
+  gint64 count = 0;
+  if (record != NULL) {
+    count = usc_record_count (record, error);
+    if (count < 0)
+      goto fail;
+    v->record_size = count;
+  }
+  for (guint i = 0; count > 0 && i < bounce->message_ids->len; i++) {
+    int rc = usc_record_has_id (record, bounce->message_ids->pdata[i], error);
+    if (rc < 0)
+      goto fail;
+    if (rc == 1) {
+      char *id = clean (bounce->message_ids->pdata[i]);
+      reason (v, "original Message-ID <%s> (from %s) is in the sent record (%" G_GINT64_FORMAT " entries)",
+              id, i < bounce->id_sources->len ? (const char *) bounce->id_sources->pdata[i] : "?", count);
+      reason (v, "it returns the user's own mail with an executable payload (%s)", what);
+      g_free (id);
+      g_free (what);
+      return finish (v, USC_VERDICT_LEGITIMATE, config);
+    }
+  }
+  reason (v, "the bounce carries an executable payload (%s) and matches no sent mail: a virus sent in the user's name",
+          what);
+  g_free (what);
+  return finish (v, USC_VERDICT_BACKSCATTER, config);
+fail:
+  g_free (what);
+  usc_verdict_free (&v);
+  return NULL;
+}
+
 UscVerdict *
 usc_verdict_decide (const UscBounce *bounce, const UscEnvelope *envelope, UscRecord *record,
                     const UscBatvKeys *keys, const UscConfig *config, GError **error)
@@ -262,13 +337,8 @@ usc_verdict_decide_signed (const UscBounce *bounce, const UscEnvelope *envelope,
   if (decide_sign_invalid (v, bounce, sign_keys, config))
     return v;
 
-  if (bounce->executable) {
-    char *types = list_string (bounce->payload_types, FALSE);
-    reason (v, "the bounce carries an executable payload (%s): a virus sent in the user's name",
-            *types ? types : "executable");
-    g_free (types);
-    return finish (v, USC_VERDICT_BACKSCATTER, config);
-  }
+  if (bounce->executable)
+    return decide_payload (v, bounce, record, config, error);
 
   gint64 count = 0, since = 0;
   if (record != NULL) {

@@ -4,7 +4,8 @@
  * returned original (legitimate), a BATV tag on the envelope recipient
  * (valid -> legitimate; bad/stale/future -> backscatter; missing with
  * batv.require -> backscatter); an invalid X-Unscatter-Sig (or none while
- * sign.require is set) -> backscatter; an executable payload (backscatter); original
+ * sign.require is set) -> backscatter; an executable payload (backscatter,
+ * unless an original Message-ID is in the record: legitimate); original
  * Message-IDs looked up in the record (any found -> legitimate, none ->
  * backscatter); failed recipients the user mailed within the window before the
  * bounce (legitimate, else backscatter); nothing -> unknown.

@@ -743,7 +743,7 @@ static const BounceCase cases[] = {
     "Hi Alice, the message was not delivered because the mailbox is full.\n",
     USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 
-  { "read receipt (MDN) is not a bounce",
+  { "read receipt (MDN, displayed) is an automatic reply (issue 9)",
     "From: Carol <carol@example.com>\n"
     "To: alice@example.org\n"
     "Subject: Read: Q1 figures\n"
@@ -763,7 +763,168 @@ static const BounceCase cases[] = {
     "Original-Message-ID: <q1.1@example.org>\n"
     "Disposition: automatic-action/MDN-sent-automatically; displayed\n"
     "--R--\n",
+    USC_KIND_AUTOREPLY, "q1.1@example.org", "x-original-message-id", NULL, NULL, NULL, NULL, NULL },
+
+  /* ---- issue 9: RFC 8098 rejects, kind by intent, wording by language ---- */
+  { "Sieve reject: an MDN with deleted is a non-delivery",
+    "Return-Path: <>\n"
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@imap.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Automatically rejected mail\n"
+    "Message-ID: <rej.1@imap.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"R\"\n"
+    "\n"
+    "--R\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Your message to <bob@example.net> was automatically rejected: not wanted.\n"
+    "--R\n"
+    "Content-Type: message/disposition-notification\n"
+    "\n"
+    "Reporting-UA: imap.example.net; Dovecot Mail Delivery Agent\n"
+    "Final-Recipient: rfc822; Bob@example.net\n"
+    "Original-Message-ID: <lunch.1@example.org>\n"
+    "Disposition: automatic-action/MDN-sent-automatically; deleted\n"
+    "--R--\n",
+    USC_KIND_DSN, "lunch.1@example.org", "x-original-message-id", "bob@example.net", NULL, NULL, NULL, NULL },
+  { "a challenge inside a delivery-status report is a challenge",
+    "Return-Path: <>\n"
+    "From: Sender Verification <verify@guard.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Please confirm your message\n"
+    "Auto-Submitted: auto-replied\n"
+    "Message-ID: <sv.1@guard.example.com>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"S\"\n"
+    "\n"
+    "--S\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Your message to jobs@example.com has been held. To release your message, please\n"
+    "click the link below and confirm that you are a person:\n"
+    "  https://guard.example.com/confirm?id=7f3a\n"
+    "--S\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; guard.example.com\n"
+    "\n"
+    "Final-Recipient: rfc822; jobs@example.com\n"
+    "Action: delayed\n"
+    "Status: 4.7.0\n"
+    "--S\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: Alice <alice@example.org>\n"
+    "Subject: Application\n"
+    "Message-ID: <job.1@example.org>\n"
+    "--S--\n",
+    USC_KIND_CHALLENGE, "job.1@example.org", "text/rfc822-headers", NULL, NULL, NULL, NULL, NULL },
+  { "plain-text bounce in Russian from an odd sender, no MTA marker",
+    "Return-Path: <\"System Administrator\"@mx.example.net>\n"
+    "From: <\"System Administrator\"@mx.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?0KHQvtC+0LHRidC10L3QuNC1INC90LUg0LTQvtGB0YLQsNCy0LvQtdC90L4=?=\n"
+    "Message-ID: <ru.1@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Ваше сообщение не может быть доставлено адресату ivan@mx.example.net.\n"
+    "\n"
+    "----- Заголовки исходного сообщения -----\n"
+    "From: Alice <alice@example.org>\n"
+    "Subject: Offer\n"
+    "Message-ID: <offer.1@bulk.example.invalid>\n",
+    USC_KIND_DSN, "offer.1@bulk.example.invalid", "inline-copy", NULL, NULL, NULL, NULL, NULL },
+  { "the same words from a person are no bounce",
+    "From: Li Wei <li.wei@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: help\n"
+    "Message-ID: <li.1@example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "Alice, my mail to Ivan came back: \"не может быть доставлено\". Do you have his new address?\n",
     USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "an auto-acknowledgement marked only by Precedence: bulk and its words",
+    "Return-Path: <info@shop.example.com>\n"
+    "From: Shop <info@shop.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Hemos recibido su mensaje\n"
+    "Message-ID: <ack.1@shop.example.com>\n"
+    "In-Reply-To: <order.1@example.org>\n"
+    "Precedence: bulk\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "Gracias por ponerse en contacto con nosotros. Hemos recibido su mensaje y le\n"
+    "responderemos lo antes posible.\n",
+    USC_KIND_AUTOREPLY, "order.1@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+  { "the same words in a person's reply are no auto-reply",
+    "From: Marta <marta@shop.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Re: order\n"
+    "Message-ID: <m.1@shop.example.com>\n"
+    "In-Reply-To: <order.1@example.org>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "Hola Alice, hemos recibido su mensaje, le responderemos mañana. Marta\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "a challenge's request in Czech (src/lang/challenge.def) from a machine",
+    "Return-Path: <>\n"
+    "From: Ochrana <ochrana@example.cz>\n"
+    "To: alice@example.org\n"
+    "Subject: Zprava\n"
+    "Message-ID: <cz.1@example.cz>\n"
+    "In-Reply-To: <q.2@example.org>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "Your message was held. Potvrďte, že jste člověk: https://example.cz/k?1\n",
+    USC_KIND_CHALLENGE, "q.2@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+  { "the same request in a person's mail is no challenge",
+    "From: Petr <petr@example.cz>\n"
+    "To: alice@example.org\n"
+    "Subject: Re: registrace\n"
+    "Message-ID: <cz.2@example.cz>\n"
+    "In-Reply-To: <q.3@example.org>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "Ten formulář chce: potvrďte, že jste člověk. https://example.cz/overeni?k=2\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "list software refusing a non-member's post is a notice, its list headers no sign of a person",
+    "From: dev-admin@lists.example.net\n"
+    "To: alice@example.org\n"
+    "Subject: You alice@example.org are not member (dev ML)\n"
+    "Message-ID: <ml.1@lists.example.net>\n"
+    "References: <post.1@example.org>\n"
+    "X-MLServer: fml [fml 4.0.3]\n"
+    "Mailing-List: contact dev-help@lists.example.net\n"
+    "\n"
+    "You are not a member of this mailing list <dev@lists.example.net>.\n",
+    USC_KIND_DSN, "post.1@example.org", "references", NULL, NULL, NULL, NULL, NULL },
+  { "a list member telling another that he is not a member stays list mail",
+    "From: Tom <tom@example.net>\n"
+    "To: dev@lists.example.net\n"
+    "Subject: Re: posting rules\n"
+    "Message-ID: <t.1@example.net>\n"
+    "In-Reply-To: <q.1@example.com>\n"
+    "List-Id: <dev.lists.example.net>\n"
+    "\n"
+    "Your post was held because you are not a member of this list yet; subscribe first.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "an out-of-office reply known only by its subject prefix (Georgian)",
+    "From: Linda <linda@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?4YOQ4YOV4YOi4YOd4YOb4YOQ4YOi4YOj4YOg4YOYIOGDnuGDkOGDoeGDo+GDruGDmDogUGhvdG9z?=\n"
+    "Message-ID: <ka.1@example.net>\n"
+    "In-Reply-To: <photos.1@example.org>\n"
+    "\n"
+    "...\n",
+    USC_KIND_AUTOREPLY, "photos.1@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
 
   { "a colleague's \"Out of office tomorrow\"",
     "From: Tom <tom@example.com>\n"

@@ -257,6 +257,38 @@ test_fields_offset (void)
   }
 }
 
+/* usc_mbox_next: where each message of an mbox starts. */
+static const struct {
+  const char *in;
+  gsize       starts[4];  /* every message's offset, then the length */
+} mboxes[] = {
+  { "From a\nx\n\nFrom b\ny\n", { 0, 10, 19 } },
+  { "From a\r\nx\r\n\r\nFrom b\r\ny\r\n", { 0, 13, 24 } },
+  { "From a\nx\nFrom b\n", { 0, 16 } },                 /* no empty line before: one message */
+  { "From a\n\n>From b\n\nFrom c\n", { 0, 17, 24 } }, /* a quoted From is no start */
+  { "From a\n\nFrom ", { 0, 8, 13 } },
+  { "From a\n\nFro", { 0, 11 } },
+  { "From a\n\n", { 0, 8 } },
+  { "From a", { 0, 6 } },
+};
+
+static void
+test_mbox_next (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (mboxes); i++) {
+    const char *in = mboxes[i].in;
+    gsize n = strlen (in), at = 0;
+    for (guint k = 1; k < G_N_ELEMENTS (mboxes[i].starts); k++) {
+      gsize next = usc_mbox_next (in, n, at);
+      g_assert_cmpuint (next, ==, mboxes[i].starts[k]);
+      if (next == n)
+        break;
+      at = next;
+    }
+  }
+  g_assert_cmpuint (usc_mbox_next ("From a\n", 7, 7), ==, 7);
+}
+
 static void
 rm_rf (const char *path)
 {
@@ -294,6 +326,7 @@ main (int argc, char **argv)
   g_test_add_func ("/classify/record-error-names-path-once", test_record_error_names_path_once);
   g_test_add_func ("/classify/summary-escapes", test_summary_escapes);
   g_test_add_func ("/classify/fields-offset", test_fields_offset);
+  g_test_add_func ("/classify/mbox-next", test_mbox_next);
   int rc = g_test_run ();
   rm_rf (home);
   g_mime_shutdown ();

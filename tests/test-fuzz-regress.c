@@ -20,6 +20,7 @@
 #include "fuzz/fuzz-sieve.c"
 #include "fuzz/fuzz-sieve-report.c"
 #endif
+#include "fuzz/fuzz-payload.c"
 
 typedef int (*FuzzOne) (const uint8_t *data, size_t size);
 
@@ -43,6 +44,7 @@ static const Harness harnesses[] = {
   { "sieve",   fuzz_sieve_one,   TRUE },
   { "sieve-report", fuzz_sieve_report_one, FALSE },
 #endif
+  { "payload", fuzz_payload_one, TRUE },
 };
 
 static guint

@@ -71,7 +71,18 @@ static const Case cases[] = {
     USC_VERDICT_UNKNOWN, "names neither an original Message-ID nor a failed recipient" },
   { "virus", USC_KIND_VIRUS_NOTICE, { NULL }, { NULL }, TRUE, T0 + H, 0, REC_FULL,
     USC_VERDICT_BACKSCATTER, "executable payload (application/x-dosexec)" },
-  { "virus-even-if-sent", USC_KIND_VIRUS_NOTICE, { "sent1@me.example" }, { NULL }, TRUE, T0 + H, 0, REC_FULL,
+  /* the user's own mail returned with its payload stays legitimate (issue 12 §1) */
+  { "payload-own-mail", USC_KIND_VIRUS_NOTICE, { "sent1@me.example" }, { NULL }, TRUE, T0 + H, 0, REC_FULL,
+    USC_VERDICT_LEGITIMATE, "is in the sent record (4 entries); it returns the user's own mail with an executable payload (application/x-dosexec)" },
+  { "payload-id-miss", USC_KIND_DSN, { "forged@spam.example", "f2@spam.example" }, { NULL }, TRUE, T0 + H, 0, REC_FULL,
+    USC_VERDICT_BACKSCATTER, "executable payload (application/x-dosexec) and matches no sent mail" },
+  /* a worm mails its victim's correspondents: a recipient match does not save it */
+  { "payload-rcpt-hit", USC_KIND_DSN, { NULL }, { "bob@example.net" }, TRUE, T0 + H, 0, REC_FULL,
+    USC_VERDICT_BACKSCATTER, "matches no sent mail" },
+  /* otherwise unknown (empty record, no evidence): the payload decides */
+  { "payload-empty-record", USC_KIND_DSN, { "forged@spam.example" }, { NULL }, TRUE, T0 + H, 0, REC_EMPTY,
+    USC_VERDICT_BACKSCATTER, "executable payload" },
+  { "payload-no-evidence", USC_KIND_DSN, { NULL }, { NULL }, TRUE, T0 + H, 0, REC_FULL,
     USC_VERDICT_BACKSCATTER, "executable payload" },
   { "autoreply-hit", USC_KIND_AUTOREPLY, { "sent1@me.example" }, { NULL }, FALSE, T0 + H, 0, REC_FULL,
     USC_VERDICT_LEGITIMATE, "is in the sent record" },

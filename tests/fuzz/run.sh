@@ -23,7 +23,7 @@ src=$(cd "$1" && pwd) build=$(cd "$2" && pwd)
 out=$build/fuzz-build
 secs=${FUZZ_SECONDS:-60}
 harnesses=${FUZZ_HARNESS:-}
-[ -n "$harnesses" ] || harnesses="message dsn headers batv config filter received report sieve sieve-report plugin"
+[ -n "$harnesses" ] || harnesses="message dsn headers batv config filter received report sieve sieve-report plugin payload"
 seed=${FUZZ_SEED:-}
 [ -n "$seed" ] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d " ")
 CC=${FUZZ_CC:-}
@@ -114,6 +114,13 @@ for h in $harnesses; do
       printf 'prvs=1123abcdef=user@example.org' > "$c/a"; printf 'user+prvs=7999012345@example.org' > "$c/b"
       printf '<PRVS=0000000000=x@y>' > "$c/c"; printf 'user@example.org' > "$c/d"
       maxlen=512 ;;
+    payload)
+      # every base64 attachment of the fixtures, decoded, behind one picking byte
+      find "$src/fixtures" -name '*.eml' | while read -r f; do
+        OUT="$c/$(basename "$f" .eml)" perl -MMIME::Base64 -0777 -ne '$i = 0; while (/Content-Transfer-Encoding:\s*base64\s*\n(?:[^\n]+\n)*?\n([A-Za-z0-9+\/=\s]+?)(?=\n--|\z)/sgi) {
+          open (my $o, ">", "$ENV{OUT}-" . $i++) or die; binmode $o; print $o "\x00" . decode_base64 ($1); close $o }' "$f" 2>/dev/null
+      done
+      maxlen=262144 ;;
     config)
       find "$src/fixtures" "$src/tests" "$src/doc" -type f \( -name '*.conf' -o -name 'config' \) -exec cp {} "$c/" \; 2>/dev/null
       printf '[record]\npath = /tmp/x.db\nexpire_days = 30\n[actions]\nbackscatter = file\nfolder = Junk\n[limits]\nmax_bytes = 1000\n[batv]\nrequire = true\n' > "$c/seed.conf"

@@ -69,6 +69,21 @@ run_rc "$UNSCATTER" check --config "$TMP/redis.conf" "$TMP/b1.msg"
 is "$rc:$(printf '%s' "$out" | awk '{print $2}')" "1:legitimate" "Redis copy: a migrated Message-ID is found"
 run_rc "$UNSCATTER" check --config "$TMP/redis.conf" "$DFIX/bounce-forged.msg"
 is "$rc:$(printf '%s' "$out" | awk '{print $2}')" "0:backscatter" "Redis copy: a forged one is backscatter"
+# The recipient fallback: every 70th message has no Message-ID and the Date
+# of the fixtures' bounce, so that a bounce of it (an ID the record never
+# saw) is matched by its failed recipient; the late ones were recorded after
+# that period's r: string filled (16 KB) into its sub-keys r:<K>:<j>.
+is "$(rcli m --scan --pattern "${P}r:*:*" | wc -l | tr -d ' ')" 32 "the two full r: strings (the two Dates of the messages) spill into 16 sub-keys each"
+for i in 0 9940; do
+  sed "s/20240304081203.GA1187@alice-laptop.example.org/never-recorded-$i@x.example/; s/bob@example.net/r$i@example.net/g" \
+    "$DFIX/bounce-genuine.msg" > "$TMP/n$i.msg"
+  run_rc "$UNSCATTER" check --config "$TMP/redis.conf" "$TMP/n$i.msg"
+  is "$rc:$(printf '%s' "$out" | awk '{print $2}')" "1:legitimate" "Redis copy: message $i, recorded without Message-ID, is found by its recipient"
+done
+sed "s/20240304081203.GA1187@alice-laptop.example.org/never-recorded-7@x.example/; s/bob@example.net/r7@example.net/g" \
+  "$DFIX/bounce-genuine.msg" > "$TMP/n7.msg"
+run_rc "$UNSCATTER" check --config "$TMP/redis.conf" "$TMP/n7.msg"
+is "$rc:$(printf '%s' "$out" | awk '{print $2}')" "0:backscatter" "Redis copy: a recipient mailed only with a Message-ID does not match an unknown ID"
 # Importing again adds nothing; a truncated export is refused with 65.
 run_rc "$UNSCATTER" record --config "$TMP/redis.conf" --import "$TMP/a.exp"
 case $err in *"added 0, already present or expired $N"*) ok "importing twice adds nothing" ;; *) not_ok "second import: $err" ;; esac
