@@ -103,10 +103,12 @@ scan_args (char **args, int n, GPtrArray *rcpts, SenderPos *sender)
   }
 }
 
-/* The first mailbox of the From header of @data, or NULL. */
+/* The unfolded value of the first @name field of the header in @data (up to
+ * the empty line), or NULL. */
 static char *
-from_address (const char *data, gsize len)
+header_value (const char *data, gsize len, const char *name)
 {
+  gsize nl = strlen (name);
   const char *p = data, *end = data + len;
   while (p < end) {
     const char *eol = memchr (p, '\n', end - p);
@@ -114,9 +116,8 @@ from_address (const char *data, gsize len)
       eol = end;
     if (eol == p || (eol == p + 1 && *p == '\r'))
       break; /* end of header */
-    if (eol - p > 5 && g_ascii_strncasecmp (p, "From:", 5) == 0) {
-      GString *v = g_string_new_len (p + 5, eol - p - 5);
-      /* unfold */
+    if ((gsize) (eol - p) > nl && g_ascii_strncasecmp (p, name, nl) == 0 && p[nl] == ':') {
+      GString *v = g_string_new_len (p + nl + 1, eol - p - nl - 1);
       const char *q = eol + 1;
       while (q < end && (*q == ' ' || *q == '\t')) {
         const char *e2 = memchr (q, '\n', end - q);
@@ -125,21 +126,34 @@ from_address (const char *data, gsize len)
         g_string_append_len (v, q, e2 - q);
         q = e2 + 1;
       }
-      InternetAddressList *l = internet_address_list_parse (NULL, v->str);
-      g_string_free (v, TRUE);
-      char *r = NULL;
-      for (int i = 0; l && i < internet_address_list_length (l) && r == NULL; i++) {
-        InternetAddress *ia = internet_address_list_get_address (l, i);
-        if (INTERNET_ADDRESS_IS_MAILBOX (ia))
-          r = g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)));
-      }
-      if (l)
-        g_object_unref (l);
-      return r;
+      for (gsize i = 0; i < v->len; i++)
+        if (v->str[i] == '\r')
+          v->str[i] = ' ';
+      return g_strstrip (g_string_free (v, FALSE));
     }
     p = eol + 1;
   }
   return NULL;
+}
+
+/* The first mailbox of the From header of @data, or NULL. */
+static char *
+from_address (const char *data, gsize len)
+{
+  char *v = header_value (data, len, "From");
+  if (v == NULL)
+    return NULL;
+  InternetAddressList *l = internet_address_list_parse (NULL, v);
+  g_free (v);
+  char *r = NULL;
+  for (int i = 0; l && i < internet_address_list_length (l) && r == NULL; i++) {
+    InternetAddress *ia = internet_address_list_get_address (l, i);
+    if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+      r = g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)));
+  }
+  if (l)
+    g_object_unref (l);
+  return r;
 }
 
 static GByteArray *
@@ -256,38 +270,6 @@ sign_sender (CliContext *ctx, GPtrArray *args, const GByteArray *msg)
   g_free (signed_addr);
 }
 
-/* The unfolded value of the first @name field of the header in @data (up to
- * the empty line), or NULL. */
-static char *
-header_value (const char *data, gsize len, const char *name)
-{
-  gsize nl = strlen (name);
-  const char *p = data, *end = data + len;
-  while (p < end) {
-    const char *eol = memchr (p, '\n', end - p);
-    if (eol == NULL)
-      eol = end;
-    if (eol == p || (eol == p + 1 && *p == '\r'))
-      break; /* end of header */
-    if ((gsize) (eol - p) > nl && g_ascii_strncasecmp (p, name, nl) == 0 && p[nl] == ':') {
-      GString *v = g_string_new_len (p + nl + 1, eol - p - nl - 1);
-      const char *q = eol + 1;
-      while (q < end && (*q == ' ' || *q == '\t')) {
-        const char *e2 = memchr (q, '\n', end - q);
-        if (e2 == NULL)
-          e2 = end;
-        g_string_append_len (v, q, e2 - q);
-        q = e2 + 1;
-      }
-      for (gsize i = 0; i < v->len; i++)
-        if (v->str[i] == '\r')
-          v->str[i] = ' ';
-      return g_strstrip (g_string_free (v, FALSE));
-    }
-    p = eol + 1;
-  }
-  return NULL;
-}
 
 /* [sign] header: put X-Unscatter-Sig (usc-sign.h) at the top of @msg's
  * header, with a Message-ID and a Date first when the message has none (so
