@@ -263,6 +263,26 @@ payload_string (const UscBounce *bounce)
   return g_string_free (o, FALSE);
 }
 
+/* Whether one of the bounce's original Message-IDs is in @record (of @count
+ * entries): 1, with that ID's reason added to @v (the first found); 0 when
+ * none is; -1 with @error on a record failure. */
+static int
+recorded_id (UscVerdict *v, const UscBounce *bounce, UscRecord *record, gint64 count, GError **error)
+{
+  for (guint i = 0; i < bounce->message_ids->len; i++) {
+    int rc = usc_record_has_id (record, bounce->message_ids->pdata[i], error);
+    if (rc == 1) {
+      char *id = clean (bounce->message_ids->pdata[i]);
+      reason (v, "original Message-ID <%s> (from %s) is in the sent record (%" G_GINT64_FORMAT " entries)",
+              id, i < bounce->id_sources->len ? (const char *) bounce->id_sources->pdata[i] : "?", count);
+      g_free (id);
+    }
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
 /* Step 2: an executable payload. The user's own mail (an original
  * Message-ID in the record) stays legitimate: it was sent from the user's
  * machine, and a notice about it is one the user needs. Anything else, a
@@ -281,19 +301,13 @@ decide_payload (UscVerdict *v, const UscBounce *bounce, UscRecord *record, const
       goto fail;
     v->record_size = count;
   }
-  for (guint i = 0; count > 0 && i < bounce->message_ids->len; i++) {
-    int rc = usc_record_has_id (record, bounce->message_ids->pdata[i], error);
-    if (rc < 0)
-      goto fail;
-    if (rc == 1) {
-      char *id = clean (bounce->message_ids->pdata[i]);
-      reason (v, "original Message-ID <%s> (from %s) is in the sent record (%" G_GINT64_FORMAT " entries)",
-              id, i < bounce->id_sources->len ? (const char *) bounce->id_sources->pdata[i] : "?", count);
-      reason (v, "it returns the user's own mail with an executable payload (%s)", what);
-      g_free (id);
-      g_free (what);
-      return finish (v, USC_VERDICT_LEGITIMATE, config);
-    }
+  int found = count > 0 ? recorded_id (v, bounce, record, count, error) : 0;
+  if (found < 0)
+    goto fail;
+  if (found == 1) {
+    reason (v, "it returns the user's own mail with an executable payload (%s)", what);
+    g_free (what);
+    return finish (v, USC_VERDICT_LEGITIMATE, config);
   }
   reason (v, "the bounce carries an executable payload (%s) and matches no sent mail: a virus sent in the user's name",
           what);
@@ -369,18 +383,11 @@ usc_verdict_decide_signed (const UscBounce *bounce, const UscEnvelope *envelope,
   gint64 w_until = MAX (bounce_time, bounce->original_time) + DAY; /* clock skew */
 
   if (have_ids) {
-    for (guint i = 0; i < bounce->message_ids->len; i++) {
-      int rc = usc_record_has_id (record, bounce->message_ids->pdata[i], error);
-      if (rc < 0)
-        goto fail;
-      if (rc == 1) {
-        char *id = clean (bounce->message_ids->pdata[i]);
-        reason (v, "original Message-ID <%s> (from %s) is in the sent record (%" G_GINT64_FORMAT " entries)",
-                id, i < bounce->id_sources->len ? (const char *) bounce->id_sources->pdata[i] : "?", count);
-        g_free (id);
-        return finish (v, USC_VERDICT_LEGITIMATE, config);
-      }
-    }
+    int found = recorded_id (v, bounce, record, count, error);
+    if (found < 0)
+      goto fail;
+    if (found == 1)
+      return finish (v, USC_VERDICT_LEGITIMATE, config);
     char *ids = list_string (bounce->message_ids, TRUE);
     /* A message recorded without a Message-ID got one from the MTA that we
      * never saw: its bounce can only be matched by recipient. */
