@@ -31,24 +31,39 @@ struct _UscRecord {
 
 /* Key namespaces: a Message-ID, a fingerprint, an address of a message with
  * a Message-ID, an address of a message without one. */
-static gint64
-hash_key (char ns, const char *s)
+/* A SHA-256 started with "@ns:" (give it to key_of). */
+static GChecksum *
+key_start (char ns)
 {
-  guint8 digest[32];
-  gsize len = sizeof digest;
   GChecksum *c = g_checksum_new (G_CHECKSUM_SHA256);
   char prefix[2] = { ns, ':' };
   g_checksum_update (c, (const guchar *) prefix, 2);
-  for (const char *p = s; *p; p++) {
-    guchar ch = (guchar) g_ascii_tolower (*p);
-    g_checksum_update (c, &ch, 1);
-  }
+  return c;
+}
+
+/* The key: the first 8 bytes of @c's digest, big-endian. Frees @c. */
+static gint64
+key_of (GChecksum *c)
+{
+  guint8 digest[32];
+  gsize len = sizeof digest;
   g_checksum_get_digest (c, digest, &len);
   g_checksum_free (c);
   guint64 v = 0;
   for (int i = 0; i < 8; i++)
     v = (v << 8) | digest[i];
   return (gint64) v;
+}
+
+static gint64
+hash_key (char ns, const char *s)
+{
+  GChecksum *c = key_start (ns);
+  for (const char *p = s; *p; p++) {
+    guchar ch = (guchar) g_ascii_tolower (*p);
+    g_checksum_update (c, &ch, 1);
+  }
+  return key_of (c);
 }
 
 static gboolean
@@ -787,20 +802,11 @@ usc_record_decisions (UscRecord *record, gint64 since, gint64 until, UscDecision
 static gint64
 hash_pair (char ns, const char *a, const char *b)
 {
-  guint8 digest[32];
-  gsize len = sizeof digest;
-  GChecksum *c = g_checksum_new (G_CHECKSUM_SHA256);
-  char prefix[2] = { ns, ':' };
-  g_checksum_update (c, (const guchar *) prefix, 2);
+  GChecksum *c = key_start (ns);
   g_checksum_update (c, (const guchar *) a, strlen (a) + 1);
   if (b)
     g_checksum_update (c, (const guchar *) b, strlen (b));
-  g_checksum_get_digest (c, digest, &len);
-  g_checksum_free (c);
-  guint64 v = 0;
-  for (int i = 0; i < 8; i++)
-    v = (v << 8) | digest[i];
-  return (gint64) v;
+  return key_of (c);
 }
 
 static gboolean
