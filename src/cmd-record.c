@@ -81,38 +81,17 @@ import_file (Import *im, const char *path)
     im->bad = TRUE;
     return TRUE;
   }
-  GByteArray *buf = g_byte_array_sized_new (8192);
-  gsize scanned = 0;
-  gboolean ok = TRUE;
-  for (;;) {
-    guint old = buf->len;
-    g_byte_array_set_size (buf, old + 8192);
-    ssize_t n = read (fd, buf->data + old, 8192);
-    if (n < 0 && errno == EINTR) {
-      g_byte_array_set_size (buf, old);
-      continue;
-    }
-    if (n < 0) {
-      fprintf (stderr, "unscatter: %s: %s\n", path, g_strerror (errno));
-      im->bad = TRUE;
-      ok = FALSE;
-      g_byte_array_set_size (buf, old);
-      break;
-    }
-    g_byte_array_set_size (buf, old + n);
-    if (n == 0 || buf->len >= MAX_HEADER_READ)
-      break;
-    /* Look for the empty line in what is new (and the 3 bytes before). */
-    gsize from = scanned > 3 ? scanned - 3 : 0;
-    if (usc_sent_header_length ((const char *) buf->data + from, buf->len - from) < buf->len - from)
-      break;
-    scanned = buf->len;
-  }
+  GError *error = NULL;
+  GByteArray *buf = usc_sent_read_header (fd, MAX_HEADER_READ, &error);
   close (fd);
-  gboolean cont = TRUE;
-  if (ok)
-    cont = import_one (im, path, (const char *) buf->data, buf->len);
-  g_byte_array_free (buf, TRUE);
+  if (buf == NULL) {
+    fprintf (stderr, "unscatter: %s: %s\n", path, error->message);
+    g_error_free (error);
+    im->bad = TRUE;
+    return TRUE;
+  }
+  gboolean cont = import_one (im, path, (const char *) buf->data, buf->len);
+  g_byte_array_unref (buf);
   return cont;
 }
 

@@ -12,7 +12,9 @@
 #include "usc-message.h"
 
 #include <gmime/gmime.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct {
   const char *name;
@@ -223,4 +225,35 @@ usc_sent_summary (const UscSentCounts *c, guint since_days)
   if (c->bad)
     g_string_append_printf (s, ", %u not messages", c->bad);
   return g_string_free (s, FALSE);
+}
+
+GByteArray *
+usc_sent_read_header (int fd, gsize max, GError **error)
+{
+  GByteArray *buf = g_byte_array_sized_new (8192);
+  gsize scanned = 0;
+  for (;;) {
+    guint old = buf->len;
+    g_byte_array_set_size (buf, old + 8192);
+    ssize_t n = read (fd, buf->data + old, 8192);
+    if (n < 0 && errno == EINTR) {
+      g_byte_array_set_size (buf, old);
+      continue;
+    }
+    if (n < 0) {
+      int e = errno;
+      g_set_error_literal (error, USC_ERROR, USC_ERROR_IO, g_strerror (e));
+      g_byte_array_unref (buf);
+      return NULL;
+    }
+    g_byte_array_set_size (buf, old + n);
+    if (n == 0 || buf->len >= max)
+      break;
+    /* Look for the empty line in what is new (and the 3 bytes before). */
+    gsize from = scanned > 3 ? scanned - 3 : 0;
+    if (usc_sent_header_length ((const char *) buf->data + from, buf->len - from) < buf->len - from)
+      break;
+    scanned = buf->len;
+  }
+  return buf;
 }

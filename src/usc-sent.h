@@ -29,6 +29,13 @@ int usc_sent_record_message (UscRecord *record, const char *data, gsize len,
  * and excluding the empty line that ends it; @len when there is none. */
 gsize usc_sent_header_length (const char *data, gsize len);
 
+/* Read @fd until the end of its message's header block (the empty line,
+ * found with usc_sent_header_length()), its end, or @max bytes, whichever
+ * comes first (a little more may have been read: whole 8 KB reads). A new
+ * array (g_byte_array_unref), or NULL with @error (USC_ERROR_IO, the
+ * system's message) when a read fails. @fd stays open. */
+GByteArray *usc_sent_read_header (int fd, gsize max, GError **error);
+
 /* "recorded 120, already present 3[, ...]" (newly allocated; g_free). */
 char *usc_sent_summary (const UscSentCounts *counts, guint since_days);
 

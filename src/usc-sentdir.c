@@ -138,30 +138,9 @@ read_header (const char *path, gboolean *seen_r)
     close (fd);
     return NULL;
   }
-  GByteArray *buf = g_byte_array_sized_new (4096);
-  gsize scanned = 0;
-  for (;;) {
-    guint old = buf->len;
-    g_byte_array_set_size (buf, old + 8192);
-    ssize_t n = read (fd, buf->data + old, 8192);
-    if (n < 0 && errno == EINTR) {
-      g_byte_array_set_size (buf, old);
-      continue;
-    }
-    if (n < 0) {
-      *seen_r = FALSE;
-      g_byte_array_free (buf, TRUE);
-      close (fd);
-      return NULL;
-    }
-    g_byte_array_set_size (buf, old + n);
-    if (n == 0 || buf->len >= MAX_HEADER_READ)
-      break;
-    gsize from = scanned > 3 ? scanned - 3 : 0;
-    if (usc_sent_header_length ((const char *) buf->data + from, buf->len - from) < buf->len - from)
-      break;
-    scanned = buf->len;
-  }
+  GByteArray *buf = usc_sent_read_header (fd, MAX_HEADER_READ, NULL);
+  if (buf == NULL)
+    *seen_r = FALSE; /* a read error: try again next time */
   close (fd);
   return buf;
 }
