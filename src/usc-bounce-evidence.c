@@ -160,11 +160,15 @@ human_mua (const Headers *h, Evidence *e, int sofar)
   (void) h, (void) sofar;
   return e->mua ? HW.mua : 0;
 }
+/* Mailing-list headers count against a message only when its content is no
+ * notice: not when it returns a copy of a message of this mailbox with
+ * non-delivery wording (a bounce the list passed on). */
 static int
 human_list (const Headers *h, Evidence *e, int sofar)
 {
   (void) h, (void) sofar;
-  return e->list && !e->list_refusal ? HW.list : 0;
+  gboolean notice = e->own_copy && e->returned && (e->strong || e->weak || e->lang_fail || e->lang_delay);
+  return e->list && !e->list_refusal && !notice ? HW.list : 0;
 }
 static int
 human_forwarded (const Headers *h, Evidence *e, int sofar)
@@ -262,10 +266,24 @@ odd_sender (const Headers *h)
   const char *a = h->from_addr;
   return a == NULL || *a == '\0' || strchr (a, '"') || (strchr (a, ' ') && strchr (a, '@'));
 }
+/* The text for the tables of src/lang: e->scan_lc is lower-cased as ASCII
+ * only, but a sentence in Cyrillic, Greek or Armenian begins with a capital
+ * ("Не удалось доставить", "Tack för ditt mejl"): the tables' rows are lower
+ * case UTF-8, so they are searched in a copy folded as Unicode (the ASCII
+ * text itself when it has no other byte). Returns NULL for "use scan_lc". */
+static char *
+lang_folded (const char *s)
+{
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    if (*p >= 0x80)
+      return usc_lang_fold (s, -1);
+  return NULL;
+}
 static void
 lang_evidence (const Headers *h, Evidence *e)
 {
-  const char *s = e->scan_lc;
+  char *folded = lang_folded (e->scan_lc);
+  const char *s = folded ? folded : e->scan_lc;
   gsize len = strlen (s);
   const char *hit = NULL;
   e->lang_fail = usc_lang_count (USC_LANG_FAILURE, s, len, &e->lang_hit);
@@ -277,7 +295,25 @@ lang_evidence (const Headers *h, Evidence *e)
   e->lang_chal = usc_lang_count (USC_LANG_CHALLENGE, s, len, NULL);
   e->lang_copy = lang_copy_in (s);
   e->odd_sender = odd_sender (h);
-  e->own_copy = own_copy_in (s, h->to_addr);
+  /* this mailbox: the first To, or the address it was delivered to (a
+   * bounce redistributed by a list is addressed to the list) */
+  e->own_copy = own_copy_in (e->scan_lc, h->to_addr);
+  static const char *const delivered[] = { "Delivered-To", "X-Original-To" };
+  for (gsize i = 0; i < N (delivered) && !e->own_copy; i++) {
+    const char *v = usc_hdr (GMIME_OBJECT (h->mime), delivered[i]);
+    if (v == NULL)
+      continue;
+    char *a = g_ascii_strdown (v, -1);
+    g_strstrip (a);
+    gsize n = strlen (a);
+    if (n > 2 && a[0] == '<' && a[n - 1] == '>') {
+      a[n - 1] = '\0';
+      memmove (a, a + 1, n - 1);
+    }
+    e->own_copy = own_copy_in (e->scan_lc, a);
+    g_free (a);
+  }
+  g_free (folded);
 }
 
 void

@@ -121,6 +121,14 @@ notice_sender (const Headers *h, const Evidence *e)
 {
   return h->null_sender || e->daemon || e->weak_local || e->odd_sender || e->x_failed;
 }
+/* ... or, whoever passed it on (a list, a forwarding alias), it returns a
+ * copy of a message of this mailbox and shows no sign of a person: what it
+ * is about stands for who sent it */
+static gboolean
+notice_source (const Headers *h, const Evidence *e)
+{
+  return notice_sender (h, e) || (e->own_copy && e->returned && e->human == 0);
+}
 /* the notice's wording in some language (src/lang/failure.def, delay.def),
  * when no MTA's own wording was found */
 static int
@@ -128,7 +136,7 @@ lang_wording (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
   int n = e->lang_fail + e->lang_delay;
-  if (e->strong || n == 0 || !notice_sender (h, e))
+  if (e->strong || n == 0 || !notice_source (h, e))
     return 0;
   return W.lang + (n > 1 ? W.lang_more : 0);
 }
@@ -146,7 +154,7 @@ own_copy (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
   gboolean wording = e->strong || e->weak || e->lang_fail || e->lang_delay;
-  return e->own_copy && wording && notice_sender (h, e) ? W.own_copy : 0;
+  return e->own_copy && wording && notice_source (h, e) ? W.own_copy : 0;
 }
 /* the list's own notice that it refused our post: mailing-list headers
  * count against a message only when it is no notice */

@@ -1882,6 +1882,92 @@ static const BounceCase cases[] = {
     "Message-ID: <budget.83@example.org>\n"
     "--P--\n",
     USC_KIND_DSN, "budget.83@example.org", "text/rfc822-headers", "sales@example.com", "5.1.1", NULL, NULL, NULL },
+  /* ---- issue 9, round h11: case folding, lists, raw subjects ---- */
+  { "src/lang wording is read in any case: a capital Cyrillic sentence start",
+    "Return-Path: <>\n"
+    "From: Mail Robot <robot@mx.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?0J3QtdC00L7RgdGC0LDQstC70LXQvdC90L7QtSDRgdC+0L7QsdGJ0LXQvdC40LU=?=\n"
+    "Message-ID: <ru.fold@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Не удалось доставить письмо получателю ivan@mx.example.net.\n"
+    "\n"
+    "----- Исходное сообщение -----\n"
+    "From: Alice <alice@example.org>\n"
+    "Subject: Offer\n"
+    "Message-ID: <fold.1@example.org>\n",
+    USC_KIND_DSN, "fold.1@example.org", "inline-copy", NULL, NULL, NULL, NULL, NULL },
+  { "a bounce passed on by a list, returning our copy: a DSN despite the list headers",
+    "Return-Path: <dev-owner@lists.example.net>\n"
+    "Delivered-To: alice@example.org\n"
+    "From: Robot <robot@member.example.net>\n"
+    "To: dev@lists.example.net\n"
+    "Subject: [dev] undelivered\n"
+    "Message-ID: <list.fwd@member.example.net>\n"
+    "Sender: dev-request@lists.example.net\n"
+    "List-Id: <dev.lists.example.net>\n"
+    "Precedence: list\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Не удалось доставить письмо получателю s.petrov@member.example.net.\n"
+    "\n"
+    "----- Исходное сообщение -----\n"
+    "From: Alice <alice@example.org>\n"
+    "To: dev@lists.example.net\n"
+    "Message-ID: <post.1@example.org>\n",
+    USC_KIND_DSN, "post.1@example.org", "inline-copy", NULL, NULL, NULL, NULL, NULL },
+  { "... but a list member quoting someone else's bounce is list mail",
+    "Return-Path: <dev-owner@lists.example.net>\n"
+    "Delivered-To: alice@example.org\n"
+    "From: Oleg <oleg@member.example.net>\n"
+    "To: dev@lists.example.net\n"
+    "Subject: [dev] what does this mean?\n"
+    "Message-ID: <list.q@member.example.net>\n"
+    "List-Id: <dev.lists.example.net>\n"
+    "Precedence: list\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "I got this back, any idea?\n"
+    "\n"
+    "Не удалось доставить письмо получателю maria@mail.example.ru.\n"
+    "\n"
+    "----- Исходное сообщение -----\n"
+    "From: Oleg <oleg@member.example.net>\n"
+    "To: maria@mail.example.ru\n"
+    "Message-ID: <oleg.1@member.example.net>\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "a raw 8-bit GB2312 subject is read in the text's charset: an auto-reply prefix",
+    "Return-Path: <wei@example.net>\n"
+    "From: Wei <wei@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: \xd7\xd4\xb6\xaf\xbb\xd8\xb8\xb4: Lunch\n"
+    "Message-ID: <zh.ar@example.net>\n"
+    "In-Reply-To: <lunch.2@example.org>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=gb2312\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "\xce\xd2\xcf\xd6\xd4\xda\xb2\xbb\xd4\xda\xb0\xec\xb9\xab\xca\xd2\xa1\xa3\n",
+    USC_KIND_AUTOREPLY, "lunch.2@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+  { "an auto-reply word inside a person's raw Big5 question is no auto-reply",
+    "Return-Path: <mei@example.net>\n"
+    "From: Mei <mei@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: \xbd\xd0\xb0\xdd\xa6\xdb\xb0\xca\xa6\x5e\xc2\xd0\xab\xe7\xbb\xf2\xb3\x5d\xa9\x77\xa1\x48\n"
+    "Message-ID: <zh.q@example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=big5\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "\xa7\xda\xa4\x55\xb6\x67\xa5\xf0\xb0\xb2\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static char *
