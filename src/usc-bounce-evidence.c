@@ -225,15 +225,30 @@ lang_copy_in (const char *s)
   }
   return FALSE;
 }
+gboolean
+usc_own_domain_id (const char *id, const char *mailbox)
+{
+  if (id == NULL || mailbox == NULL || strchr (mailbox, '@') == NULL)
+    return FALSE;
+  const char *dom = strchr (mailbox, '@') + 1, *at = strrchr (id, '@');
+  gsize dl = strlen (dom), il = strlen (id);
+  if (at == NULL || dl == 0 || il <= dl || g_ascii_strcasecmp (id, mailbox) == 0)
+    return FALSE;
+  if (g_ascii_strcasecmp (id + il - dl, dom) != 0 || (id[il - dl - 1] != '@' && id[il - dl - 1] != '.'))
+    return FALSE;
+  for (const char *p = id; p < at; p++)
+    if (g_ascii_isdigit (*p))
+      return TRUE;
+  return FALSE;
+}
 /* Does the text quote a message of this mailbox (@to, its address): a
- * "from:" line holding the address, or a Message-ID ending in its domain? */
+ * "from:" line holding the address, or a Message-ID of its domain ("<id>"
+ * after a label of any language: "原邮件编号：<...>", "Message-ID: <...>")? */
 static gboolean
 own_copy_in (const char *s, const char *to)
 {
   if (to == NULL || strchr (to, '@') == NULL)
     return FALSE;
-  const char *dom = strchr (to, '@') + 1;
-  gsize dl = strlen (dom);
   for (const char *l = s; *l;) {
     const char *nl = strchr (l, '\n');
     gsize n = nl ? (gsize) (nl - l) : strlen (l);
@@ -246,14 +261,54 @@ own_copy_in (const char *s, const char *to)
       g_free (line);
       if (hit)
         return TRUE;
-    }
-    if (has_prefix (p, "message-id:") || has_prefix (p, "message id:") || has_prefix (p, "original message-id:")) {
-      const char *gt = memchr (p, '>', n - (p - l));
-      /* "<local@host.example.org>": the host ends in the mailbox's domain */
-      if (gt && (gsize) (gt - p) > dl && strncmp (gt - dl, dom, dl) == 0 && (gt[-(gssize) dl - 1] == '@' || gt[-(gssize) dl - 1] == '.'))
-        return TRUE;
+    } else if (!has_prefix (p, "to:") && !has_prefix (p, "cc:") && !has_prefix (p, "reply-to:") &&
+               !has_prefix (p, "return-path:") && !has_prefix (p, "sender:")) {
+      const char *lt = memchr (p, '<', n - (p - l));
+      const char *gt = lt ? memchr (lt, '>', n - (lt - l)) : NULL;
+      if (gt && gt - lt < 250) {
+        char *id = usc_msgid_in (lt, TRUE);
+        gboolean hit = usc_own_domain_id (id, to);
+        g_free (id);
+        if (hit)
+          return TRUE;
+      }
     }
     l += n + (nl ? 1 : 0);
+  }
+  return FALSE;
+}
+/* An SMTP reply code with an enhanced status code (RFC 3463) in @s:
+ * "550 5.1.1", "451-4.7.1", "#5.2.2" (qmail, Exchange), the shape every
+ * server's diagnostic has in any language. */
+static gboolean
+smtp_code_in (const char *s)
+{
+  int tries = 0;
+  for (const char *p = s; *p && tries < 4000; p++) {
+    if (*p != '.' || p - s < 1 || !g_ascii_isdigit (p[1]))
+      continue;
+    tries++;
+    const char *c = p - 1;  /* the class digit of "c.s.d" */
+    if (*c < '2' || *c > '5' || *c == '3' || (c > s && (g_ascii_isalnum (c[-1]) ? c[-1] != '#' : c[-1] == '.')))
+      continue;
+    const char *q = p + 1;
+    int k = 0;
+    while (g_ascii_isdigit (*q) && k < 4)
+      q++, k++;
+    if (k == 0 || k > 3 || *q != '.' || !g_ascii_isdigit (q[1]))
+      continue;
+    q++;
+    k = 0;
+    while (g_ascii_isdigit (*q) && k < 4)
+      q++, k++;
+    if (k == 0 || k > 3 || g_ascii_isalnum (*q) || (*q == '.' && g_ascii_isdigit (q[1])))
+      continue;
+    /* a reply code before it ("550 5.1.1", "451-4.7.1"), or qmail's "#5.1.1" */
+    if (c > s && c[-1] == '#')
+      return TRUE;
+    if (c - s >= 4 && (c[-1] == ' ' || c[-1] == '-') && g_ascii_isdigit (c[-2]) && g_ascii_isdigit (c[-3]) &&
+        c[-4] == c[0] && (c - s == 4 || !g_ascii_isalnum (c[-5])))
+      return TRUE;
   }
   return FALSE;
 }
@@ -293,26 +348,15 @@ lang_evidence (const Headers *h, Evidence *e)
   e->lang_ack = usc_lang_count (USC_LANG_ACK, s, len, NULL);
   e->lang_vac = usc_lang_count (USC_LANG_VACATION, s, len, NULL);
   e->lang_chal = usc_lang_count (USC_LANG_CHALLENGE, s, len, NULL);
+  e->lang_auto = usc_lang_count (USC_LANG_AUTOMATIC, s, len, NULL);
+  e->lang_confirm = usc_lang_count (USC_LANG_CONFIRM, s, len, NULL);
+  e->lang_reply = usc_lang_count (USC_LANG_REPLY_INSTRUCTION, s, len, NULL);
+  e->lang_chal_subject = h->subject_lc && *h->subject_lc &&
+                         usc_lang_count (USC_LANG_CHALLENGE, h->subject_lc, strlen (h->subject_lc), NULL) > 0;
   e->lang_copy = lang_copy_in (s);
   e->odd_sender = odd_sender (h);
-  /* this mailbox: the first To, or the address it was delivered to (a
-   * bounce redistributed by a list is addressed to the list) */
-  e->own_copy = own_copy_in (e->scan_lc, h->to_addr);
-  static const char *const delivered[] = { "Delivered-To", "X-Original-To" };
-  for (gsize i = 0; i < N (delivered) && !e->own_copy; i++) {
-    const char *v = usc_hdr (GMIME_OBJECT (h->mime), delivered[i]);
-    if (v == NULL)
-      continue;
-    char *a = g_ascii_strdown (v, -1);
-    g_strstrip (a);
-    gsize n = strlen (a);
-    if (n > 2 && a[0] == '<' && a[n - 1] == '>') {
-      a[n - 1] = '\0';
-      memmove (a, a + 1, n - 1);
-    }
-    e->own_copy = own_copy_in (e->scan_lc, a);
-    g_free (a);
-  }
+  e->own_copy = own_copy_in (e->scan_lc, h->mailbox);
+  e->smtp_code = smtp_code_in (e->scan_lc);
   g_free (folded);
 }
 

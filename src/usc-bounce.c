@@ -176,6 +176,16 @@ gather_headers (Headers *h, UscBounce *b, const UscMessage *msg)
     const char *at = strchr (h->from_addr, '@');
     h->from_local = at ? g_strndup (h->from_addr, at - h->from_addr) : g_strdup (h->from_addr);
   }
+  static const char *const delivered[] = { "Delivered-To", "X-Original-To" };
+  for (gsize i = 0; i < G_N_ELEMENTS (delivered) && h->mailbox == NULL; i++) {
+    const char *v = usc_hdr (top, delivered[i]);
+    char *a = v ? usc_msgid_in (v, FALSE) : NULL;  /* "<addr>" or a bare addr */
+    if (a && strchr (a, '@'))
+      h->mailbox = g_ascii_strdown (a, -1);
+    g_free (a);
+  }
+  if (h->mailbox == NULL && h->to_addr)
+    h->mailbox = g_strdup (h->to_addr);
   const char *subj = g_mime_message_get_subject (mm);
   char *raw = subj ? raw_subject (mm) : NULL;
   h->subject_lc = raw ? g_utf8_strdown (raw, -1) : subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
@@ -222,6 +232,7 @@ ctx_clear (Ctx *c)
   g_free (c->h.from_name);
   g_free (c->h.subject_lc);
   g_free (c->h.to_addr);
+  g_free (c->h.mailbox);
   g_free (c->h.boundary_lc);
   g_clear_pointer (&c->o.rcpt_index, g_hash_table_unref);
   g_clear_pointer (&c->o.status_index, g_hash_table_unref);

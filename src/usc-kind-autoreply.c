@@ -215,14 +215,14 @@ mdn_receipt (const Headers *h, Evidence *e, int sofar)
   (void) h, (void) sofar;
   return e->mdn_receipt ? W.mdn_receipt : 0;
 }
-/* "we have received your message", "I am on vacation" in some language, in
- * a machine-marked answer to another domain's message (a tracker in its own
- * thread says "we will get back to you" too) */
+/* "we have received your message", "I am on vacation", "this is an automatic
+ * message" in some language, in a machine-marked answer to another domain's
+ * message (a tracker in its own thread says "we will get back to you" too) */
 static int
 lang_wording (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  int n = e->lang_ack + e->lang_vac;
+  int n = e->lang_ack + e->lang_vac + (e->lang_auto ? 1 : 0);
   if (n == 0 || !usc_foreign_reference (h) || !(machine_marked (h) || e->auto_any))
     return 0;
   return W.lang + (n > 1 ? W.lang_more : 0);
@@ -234,7 +234,7 @@ static int
 marked (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  if (e->list || !(e->lang_ack || e->lang_vac || usc_text_any (e, USC_TT_AUTOREPLY_BODY, NULL)))
+  if (e->list || !(e->lang_ack || e->lang_vac || e->lang_auto || usc_text_any (e, USC_TT_AUTOREPLY_BODY, NULL)))
     return 0;
   return machine_marked (h) && usc_foreign_reference (h) ? W.marked : 0;
 }

@@ -22,6 +22,10 @@ typedef enum {
   USC_LANG_ACK,               /* "we have received your message"   (ack.def) */
   USC_LANG_REPLY_PREFIX,      /* "Re", "AW", "Odp", "回复"          (reply-prefix.def) */
   USC_LANG_CHALLENGE,         /* "confirm that you are a person"   (challenge.def) */
+  USC_LANG_RECIPIENT_KEY,     /* "Recipient:", "宛先:", "받는 사람:" (recipient-key.def) */
+  USC_LANG_AUTOMATIC,         /* "this is an automatic message"    (automatic.def) */
+  USC_LANG_CONFIRM,           /* "confirm that you ..."            (confirm.def) */
+  USC_LANG_REPLY_INSTRUCTION, /* "reply to this message"           (reply-instruction.def) */
   USC_LANG_N_SIGNALS
 } UscLangSignal;
 

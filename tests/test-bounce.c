@@ -1968,6 +1968,185 @@ static const BounceCase cases[] = {
     "\n"
     "\xa7\xda\xa4\x55\xb6\x67\xa5\xf0\xb0\xb2\n",
     USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  /* ---- issue 9, round h11: our Message-ID in the notice's words, SMTP codes ---- */
+  { "a Message-ID of this mailbox's domain after a label in any language is the original's",
+    "Return-Path: <>\n"
+    "Delivered-To: alice@example.org\n"
+    "From: <postmaster>\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?6YCA5L+h?=\n"
+    "Message-ID: <tx.1@relay.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "您的邮件未能送达。\n"
+    "收件人：<w.ng@university.example>\n"
+    "原邮件编号：<20240311103045.7a9c@alice-desktop.example.org>\n",
+    USC_KIND_DSN, "20240311103045.7a9c@alice-desktop.example.org", "body-text", "w.ng@university.example", NULL, NULL, NULL, NULL },
+  { "... but an address of that domain after a label is no Message-ID",
+    "Return-Path: <>\n"
+    "Delivered-To: alice@example.org\n"
+    "From: <postmaster>\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?6YCA5L+h?=\n"
+    "Message-ID: <tx.2@relay.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "您的邮件未能送达。\n"
+    "发件人：<alice@example.org>\n"
+    "收件人：<bob@example.org>\n",
+    USC_KIND_DSN, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "an SMTP reply with an enhanced code in a null-sender notice in words no table has",
+    "Return-Path: <>\n"
+    "Delivered-To: alice@example.org\n"
+    "From: Relay <relay-notices@relay.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Notice about your message\n"
+    "Message-ID: <gl.1@relay.example.net>\n"
+    "\n"
+    "Your message to office@example.net came back from the next hop:\n"
+    "  451 4.7.1 Greylisted, please try again later\n"
+    "\n"
+    "Headers of your message:\n"
+    "\n"
+    "From: Alice <alice@example.org>\n"
+    "To: office@example.net\n"
+    "Message-ID: <thesis.1@example.org>\n",
+    USC_KIND_DSN, "thesis.1@example.org", "inline-copy", NULL, "4.7.1", NULL, NULL, NULL },
+  { "a report from root about bounces, with a code, about no message of ours: no bounce",
+    "Return-Path: <root@mail.example.org>\n"
+    "From: root@mail.example.org (Cron Daemon)\n"
+    "To: alice@example.org\n"
+    "Subject: weekly mail report\n"
+    "Message-ID: <cron.1@mail.example.org>\n"
+    "\n"
+    "Deferred this week: 12 (451 4.7.1 greylisted: 9)\n"
+    "Bounced this week:  3 (550 5.1.1 user unknown: 3)\n"
+    "Delivery delayed for 2 messages, will retry.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "a list announcement from noreply@ that mail will be delayed: no bounce",
+    "Return-Path: <announce-bounces@lists.example.org>\n"
+    "From: IT <noreply@example.org>\n"
+    "To: announce@lists.example.org\n"
+    "Subject: [announce] Mail delivery delayed tonight\n"
+    "Message-ID: <ann.1@example.org>\n"
+    "List-Id: <announce.lists.example.org>\n"
+    "Precedence: bulk\n"
+    "Auto-Submitted: auto-generated\n"
+    "\n"
+    "Mail will be delayed tonight between 22:00 and 23:00; messages are queued\n"
+    "and will be retried. Senders may see a delay warning (\"not yet delivered\").\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  /* ---- issue 9, round h11: recipients by key, automatic answers, challenges by shape ---- */
+  { "a failed recipient after a key in another language and a full-width colon",
+    "Return-Path: <>\n"
+    "From: MAILER-DAEMON\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?6YWN6YCB44Ko44Op44O8?=\n"
+    "Message-ID: <jp.rk@mx.example.jp>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "お送りいただいたメールは、以下の宛先に配送できませんでした。\n"
+    "\n"
+    "宛先：ray@hotmail.example.com\n"
+    "\n"
+    "―――― 送信されたメールのヘッダ ――――\n"
+    "From: Alice <alice@example.org>\n"
+    "To: Linda <linda@example.net>, Ray <ray@hotmail.example.com>\n"
+    "Message-ID: <photos.1@example.org>\n",
+    USC_KIND_DSN, "photos.1@example.org", "inline-copy", "ray@hotmail.example.com", NULL, NULL, NULL, NULL },
+  { "an acknowledgement whose only words say a machine wrote it, marked by Precedence: junk",
+    "Return-Path: <office@club.example.com>\n"
+    "From: Office <office@club.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?Q?Tack_f=C3=B6r_ditt_mejl?=\n"
+    "Message-ID: <sv.ack@club.example.com>\n"
+    "In-Reply-To: <budget.9@example.org>\n"
+    "Precedence: junk\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Hej! Vi återkommer så snart vi kan.\n"
+    "Detta är ett automatiskt svar.\n",
+    USC_KIND_AUTOREPLY, "budget.9@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+  { "... the same words from a person answering, without machine marks, are mail",
+    "Return-Path: <office@club.example.com>\n"
+    "From: Office <office@club.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Re: budget\n"
+    "Message-ID: <sv.re@club.example.com>\n"
+    "In-Reply-To: <budget.9@example.org>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Hej Alice, our ticket system said \"detta är ett automatiskt svar\" to you, sorry.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "a challenge in a failed report, in Russian: the request, a link, the held message",
+    "Return-Path: <>\n"
+    "From: Antispam <antispam@mx.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?0J/QuNGB0YzQvNC+INC30LDQtNC10YDQttCw0L3Qvg==?=\n"
+    "Message-ID: <ru.crr@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"C\"\n"
+    "\n"
+    "--C\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Ваше письмо для eve@example.net задержано. Пожалуйста, подтвердите, что вы не робот:\n"
+    "  https://mx.example.net/c/5e1f\n"
+    "--C\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.net\n"
+    "\n"
+    "Final-Recipient: rfc822; eve@example.net\n"
+    "Action: failed\n"
+    "Status: 5.7.1\n"
+    "--C\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: Alice <alice@example.org>\n"
+    "Message-ID: <party.7@example.org>\n"
+    "--C--\n",
+    USC_KIND_CHALLENGE, "party.7@example.org", "text/rfc822-headers", NULL, NULL, NULL, NULL, NULL },
+  { "... but a report asking to check the address, with a help link, stays a DSN",
+    "Return-Path: <>\n"
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Delivery Status Notification (Failure)\n"
+    "Message-ID: <dsn.help@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"D\"\n"
+    "\n"
+    "--D\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "Your message wasn't delivered to eve@example.net because the address couldn't be found.\n"
+    "Please verify the address and try again. Learn more: https://support.example.net/mail/?p=NoSuchUser\n"
+    "--D\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.net\n"
+    "\n"
+    "Final-Recipient: rfc822; eve@example.net\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "--D\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: Alice <alice@example.org>\n"
+    "Message-ID: <party.8@example.org>\n"
+    "--D--\n",
+    USC_KIND_DSN, "party.8@example.org", "text/rfc822-headers", "eve@example.net", "5.1.1", NULL, NULL, NULL },
 };
 
 static char *

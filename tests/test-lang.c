@@ -185,6 +185,7 @@ main (int argc, char **argv)
   g_mime_init ();
   static const char *const names[USC_LANG_N_SIGNALS] = {
     "failure", "delay", "separator", "autoreply-subject", "vacation", "ack", "reply-prefix", "challenge",
+    "recipient-key", "automatic", "confirm", "reply-instruction",
   };
   for (int s = 0; s < USC_LANG_N_SIGNALS; s++) {
     char *path = g_strdup_printf ("/lang/rows/%s", names[s]);
