@@ -13,37 +13,56 @@
  *   d. challenge score - human >= 8; virus score >= 9 (>= 12 in a report);
  *   e. the walk stopped at a limit (a note).
  * The screen lets a message through only when all of these hold:
- *   S0 no part of (a); fewer parts and less depth than the limits; no text
- *      part (its text made exactly as the analysis makes it: usc_part_text(),
- *      usc_html_to_text()) or multipart prologue holding a DSN, auto-reply or
- *      challenge body marker, a failure, delay, acknowledgement or absence
- *      phrase of src/lang (usc-lang.h), or "notificationtype";
- *   S1 no From mailbox whose local part or display name contains a daemon
- *      or scanner name (no daemon, weak daemon or virus sender);
+ *   S0 no report part of (a): no multipart/report, no message/... or
+ *      *rfc822* leaf (header blocks, encoded messages), no delivery-status
+ *      or feedback-report part; a message part GMime parsed (a forwarded
+ *      message/rfc822) only with header fields of its own and not from a
+ *      weak From (below), its nodes counted as the analysis' walk counts
+ *      them; from a weak From, no leaf the analysis could take for a
+ *      returned message (an .eml name, application/octet-stream, a text
+ *      attachment that starts with header fields); fewer parts and less
+ *      depth than the limits, and the parse budget not spent; no text part
+ *      (its text made exactly as the analysis makes it: usc_part_text(),
+ *      usc_html_to_text()) or multipart prologue holding a DSN, auto-reply
+ *      or challenge body marker, a failure, delay, acknowledgement or
+ *      absence phrase of src/lang (usc-lang.h), or "notificationtype";
+ *   S1 no From mailbox whose local part is a daemon's or a scanner's (equal
+ *      to an entry of daemon_local_parts or virus_local_parts, or starting
+ *      with one of daemon_local_prefixes) or whose display name contains a
+ *      daemon's or scanner's name; a local part of weak_daemon_local_parts
+ *      ("noreply", "notifications": a "weak From") only with a usable
+ *      address (not odd_sender());
  *   S2 no null sender (Return-Path <>, mailer-daemon; mbox "From <>");
  *   S3 no X-Failed-Recipients, Auto-Submitted, auto-reply header (of the
  *      table's name and value, in any field of that name), Precedence
- *      "junk", X-Auto-Response-Suppress, challenge software header (name,
- *      name prefix, or name and value), Exchange inbox-rule header, or
- *      field whose name contains "virus";
+ *      "junk", challenge software header (name, name prefix, or name and
+ *      value), Exchange inbox-rule header, or field whose name contains
+ *      "virus" with a verdict (usc_virus_header_verdict()'s test, so
+ *      "X-Virus-Scanned: amavisd-new" passes);
  *   S4 a subject with none of the DSN, challenge, auto-reply (prefixes,
  *      tokens, phrases, weak prefixes, stems, src/lang/autoreply-subject.def)
  *      and Hotmail-complaint words.
- * Then (b): every DSN sign is gone (S0-S4: no report, no failed-recipient
- * field, no null or daemon sender, no DSN subject, no body marker, no
- * header copy, no Auto-Submitted), so the score is 0: a returned copy adds
- * only to a score >= 3 or with a daemon sender. (c): the auto-reply score
- * is at most 1 (In-Reply-To). (d): the challenge score is at most 4 (a
- * "confirm" Reply-To); the virus score is capped at 8 when no daemon,
- * automatic sender, scanner sender or virus header (S1-S3) makes it a
- * notice. (e): S0. Every test here is the analysis' own on the same GMime
- * data with the same tables (usc-bounce-tables.h), or a weaker one (a
- * substring where it wants a prefix or an equal string, every field of a
- * name where it reads the first, all the text where it reads the unquoted
- * lines of the first 256 KiB): the screen may leave a message to the
- * analysis that it could have passed, never the reverse. The time limit
- * (max_seconds) is the one exception by nature: the screen passes mail that
- * the analysis might, on a stalled machine, have stopped on with a note.
+ * Then (b): every strong DSN sign is gone (S0-S4: no report, no
+ * failed-recipient field, no null or daemon sender, no DSN subject, no body
+ * marker or src/lang wording, no header copy, no Auto-Submitted); what is
+ * left is a weak From (1) or an odd one (2), never both, so the score is at
+ * most 2: a returned copy adds only to a score >= 3 or with a daemon
+ * sender, a returned bounce only from a weak, daemon or automatic sender
+ * (none reaches the analysis from a weak From, S0). (c): the auto-reply
+ * score is at most 2 (In-Reply-To, X-Auto-Response-Suppress; Precedence
+ * "junk" would add 2). (d): the challenge score is at most 4 (a "confirm"
+ * Reply-To: every other rule wants a machine's mark or the words); the
+ * virus score is capped at 8 when no daemon, automatic sender, scanner
+ * sender or virus verdict (S1-S3) makes it a notice. (e): S0. Every test
+ * here is the analysis' own on the same GMime data with the same tables
+ * (usc-bounce-tables.h), or a weaker one (a substring where it wants a
+ * prefix or an equal string, every field of a name where it reads the
+ * first, every From mailbox where it reads the first, all the text where
+ * it reads the unquoted lines of the first 256 KiB): the screen may leave a
+ * message to the analysis that it could have passed, never the reverse.
+ * The time limit (max_seconds) is the one exception by nature: the screen
+ * passes mail that the analysis might, on a stalled machine, have stopped
+ * on with a note.
  * tests/test-screen.c checks the claim on every message we have.
  */
 #include "config.h"
@@ -124,6 +143,7 @@ typedef struct {
   guchar lc[256];          /* ASCII lower case */
   const char **shorts;     /* the entries too short for the index (NULL-terminated), for strstr() */
 } Words;
+
 
 static inline guint
 word_bucket (const guchar *lc, const char *p)
@@ -245,15 +265,11 @@ static const Tab subject_tabs[] = {
 };
 static const char *const complaint[] = { "complaint about message from" };
 static const Tab subject_tabs2[] = { { complaint, 1 } };
-static const Tab local_tabs[] = {
-  { daemon_local_parts, N (daemon_local_parts) }, { daemon_local_prefixes, N (daemon_local_prefixes) },
-  { weak_daemon_local_parts, N (weak_daemon_local_parts) }, { virus_local_parts, N (virus_local_parts) },
-};
 static const Tab name_tabs[] = {
   { daemon_display_names, N (daemon_display_names) }, { virus_display_names, N (virus_display_names) },
 };
 
-enum { SET_SUBJECT, SET_LOCAL, SET_NAME, N_SETS };
+enum { SET_SUBJECT, SET_NAME, N_SETS };
 
 static const Words *
 word_set (int which)
@@ -267,7 +283,6 @@ word_set (int which)
     /* the auto-reply prefixes of src/lang/autoreply-subject.def */
     subj[N (subject_tabs) + 1].tab = usc_lang_phrases (USC_LANG_AUTOREPLY_SUBJECT, &subj[N (subject_tabs) + 1].n);
     words_of_tabs (&sets[SET_SUBJECT], subj, G_N_ELEMENTS (subj));
-    words_of_tabs (&sets[SET_LOCAL], local_tabs, N (local_tabs));
     words_of_tabs (&sets[SET_NAME], name_tabs, N (name_tabs));
     g_once_init_leave (&once, 1);
   }
@@ -302,9 +317,25 @@ has_word (const char *t, gsize len, Why *why)
   return has_word_in (words (), t, len, why);
 }
 
-/* S1: no From mailbox looks like a daemon or a scanner. */
+/* The analysis' odd_sender() on one From address: none, empty, a quoted
+ * local part, or a space in it. */
 static gboolean
-sender_is_plain (GMimeMessage *mm, Why *why)
+odd_address (const char *a)
+{
+  return a == NULL || *a == '\0' || strchr (a, '"') || (strchr (a, ' ') && strchr (a, '@'));
+}
+
+/* S1: no From mailbox is a daemon's or a scanner's, by the analysis' own
+ * tests (usc_gather_evidence(): the local part equal to one of
+ * daemon_local_parts or virus_local_parts or starting with one of
+ * daemon_local_prefixes, the lower-cased display name containing one of
+ * daemon_display_names or virus_display_names), on every mailbox where the
+ * analysis reads the first. A local part of weak_daemon_local_parts
+ * ("noreply", "notifications") sets *@weak: the DSN score's 1 point, which
+ * the structure must then keep from growing (structure_is_plain()); with an
+ * odd address too (2 points more) the message is left to the analysis. */
+static gboolean
+sender_is_plain (GMimeMessage *mm, gboolean *weak, Why *why)
 {
   InternetAddressList *l = g_mime_message_get_from (mm);
   int n = l ? internet_address_list_length (l) : 0;
@@ -318,7 +349,18 @@ sender_is_plain (GMimeMessage *mm, Why *why)
     if (a) {
       const char *at = strchr (a, '@');
       char *local = g_ascii_strdown (a, at ? at - a : -1);
-      bad = contains_tabs (word_set (SET_LOCAL), local, why);
+      const char *hit = NULL;
+      if (usc_equal_any (local, daemon_local_parts, N (daemon_local_parts)) ||
+          usc_equal_any (local, virus_local_parts, N (virus_local_parts)) ||
+          usc_prefix_any (local, daemon_local_prefixes, N (daemon_local_prefixes), &hit)) {
+        bad = TRUE;
+        why_word (why, hit ? hit : local);
+      } else if (usc_equal_any (local, weak_daemon_local_parts, N (weak_daemon_local_parts))) {
+        *weak = TRUE;
+        bad = odd_address (a);
+        if (bad)
+          why_word (why, a);
+      }
       g_free (local);
     }
     if (!bad && nm) {
@@ -353,7 +395,7 @@ field_names (void)
     g_hash_table_insert (t, (gpointer) k_,                                                     \
                          GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (t, k_)) | (flag))); \
   } while (0)
-    static const char *const bad[] = { "x-failed-recipients", "auto-submitted", "x-auto-response-suppress" };
+    static const char *const bad[] = { "x-failed-recipients", "auto-submitted" };
     for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
       PUT (bad[k], FIELD_BAD);
     for (gsize k = 0; k < N (challenge_headers); k++) {
@@ -409,6 +451,22 @@ value_is_plain (const char *ln, GMimeHeader *h)
   return !bad;
 }
 
+/* A scan header's verdict, as usc_virus_header_verdict() (usc-kind-virus.c)
+ * reads it: "X-Virus-Scanned: amavisd-new" is none, "X-Virus-Status:
+ * Infected" one. */
+static gboolean
+virus_verdict (GMimeHeader *h)
+{
+  const char *value = g_mime_header_get_value (h);
+  if (value == NULL)
+    return FALSE;
+  char *lv = g_ascii_strdown (value, -1);
+  gboolean r = usc_contains_any (lv, virus_header_verdicts, N (virus_header_verdicts), NULL) &&
+               !usc_contains_any (lv, virus_header_clean, N (virus_header_clean), NULL);
+  g_free (lv);
+  return r;
+}
+
 /* S2 and S3, over every field of the top-level header. */
 static gboolean
 fields_are_plain (GMimeObject *top, Why *why)
@@ -428,10 +486,12 @@ fields_are_plain (GMimeObject *top, Why *why)
     for (gsize k = 0; k <= len; k++)
       ln[k] = g_ascii_tolower (name[k]);
     int flags = GPOINTER_TO_INT (g_hash_table_lookup (names, ln));
-    gboolean bad = (flags & FIELD_BAD) || strstr (ln, "virus") != NULL ||
+    gboolean bad = (flags & FIELD_BAD) ||
                    usc_prefix_any (ln, challenge_header_prefixes, N (challenge_header_prefixes), NULL);
     if (!bad && (flags & FIELD_VALUED))
       bad = !value_is_plain (ln, h);
+    if (!bad && strstr (ln, "virus") != NULL)
+      bad = virus_verdict (h);
     if (bad) {
       why_set (why, "S2/S3 a field");
       why_word (why, name);
@@ -447,8 +507,70 @@ typedef struct {
   const UscMessage *msg;
   guint parts;
   guint max_depth;
+  gboolean weak;  /* the From is weak (sender_is_plain()) */
   Why *why;
 } Walk;
+
+/* Counts the nodes under @o (a returned message's, at @depth) as the
+ * analysis' walk does (usc-mime-walk.c, with usc-bounce-walk.c's
+ * payload_visitor, which reads no text); FALSE near a limit. */
+static gboolean
+inside_is_plain (Walk *w, GMimeObject *o, guint depth)
+{
+  if (o == NULL)
+    return TRUE;
+  if (depth >= w->max_depth || ++w->parts >= w->msg->limits.max_parts || usc_message_expired (w->msg)) {
+    why_set (w->why, "S0 near a limit of the walk");
+    return FALSE;
+  }
+  if (GMIME_IS_MULTIPART (o)) {
+    GMimeMultipart *mp = GMIME_MULTIPART (o);
+    int n = g_mime_multipart_get_count (mp);
+    for (int i = 0; i < n; i++)
+      if (!inside_is_plain (w, g_mime_multipart_get_part (mp, i), depth + 1))
+        return FALSE;
+  } else if (GMIME_IS_MESSAGE_PART (o)) {
+    GMimeMessage *m = g_mime_message_part_get_message (GMIME_MESSAGE_PART (o));
+    if (m)
+      return inside_is_plain (w, g_mime_message_get_mime_part (m), depth + 1);
+  }
+  return TRUE;
+}
+
+/* A returned message that GMime parsed (message/rfc822, message/global):
+ * the analysis keeps it as a returned copy (usc-bounce-walk.c,
+ * notice_message()) and walks it for payloads only. A returned copy adds to
+ * the DSN score only from a daemon's From, to a score of 3 or more, or as a
+ * returned bounce from a weak, daemon or automatic sender (S1-S3 leave
+ * 2 points at most, and no weak From here), and to no other kind's; one
+ * without header fields is parsed again (a budget the screen does not
+ * keep): left to the analysis. */
+static gboolean
+message_is_plain (Walk *w, GMimeMessagePart *part, guint depth)
+{
+  GMimeMessage *m = g_mime_message_part_get_message (part);
+  if (m == NULL)
+    return TRUE;
+  if (w->weak || g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0) {
+    why_set (w->why, w->weak ? "S0 a message part, from a weak From" : "S0 a message part without header fields");
+    return FALSE;
+  }
+  return inside_is_plain (w, g_mime_message_get_mime_part (m), depth + 1);
+}
+
+/* A leaf the analysis could take for a returned message (leaf_text() and
+ * leaf_other() in usc-bounce-walk.c: message_file()): a returned bounce
+ * counts from a weak From. */
+static gboolean
+message_file_like (GMimeObject *o, const char *mt)
+{
+  const char *fname = g_mime_part_get_filename (GMIME_PART (o));
+  if (fname && (g_str_has_suffix (fname, ".eml") || g_str_has_suffix (fname, ".EML")))
+    return TRUE;
+  if (g_str_has_prefix (mt, "text/"))
+    return usc_is_message_file (o);
+  return strcmp (mt, "application/octet-stream") == 0;
+}
 
 /* S0: FALSE when @o (at @depth, as usc-bounce.c's walk counts) holds
  * anything of (a), a limit would be reached, or a text or prologue holds
@@ -462,10 +584,8 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
     why_set (w->why, "S0 near a limit of the walk");
     return FALSE;
   }
-  if (GMIME_IS_MESSAGE_PART (o)) {
-    why_set (w->why, "S0 a message part");
-    return FALSE;
-  }
+  if (GMIME_IS_MESSAGE_PART (o))
+    return message_is_plain (w, GMIME_MESSAGE_PART (o), depth);
   GMimeContentType *ct = g_mime_object_get_content_type (o);
   char *mt = ct ? g_mime_content_type_get_mime_type (ct) : g_strdup ("");  /* allocated */
   for (char *q = mt; *q; q++)
@@ -486,6 +606,9 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
       ok = FALSE;
       why_set (w->why, "S0 a report or message leaf");
       why_word (w->why, mt);
+    } else if (w->weak && message_file_like (o, mt)) {
+      ok = FALSE;
+      why_set (w->why, "S0 a file that may be a message, from a weak From");
     } else if (g_str_has_prefix (mt, "text/")) {
       char *t = usc_part_text (o, TEXT_MAX);
       if (t && strcmp (mt, "text/html") == 0) {
@@ -545,11 +668,16 @@ usc_screen_why (const UscMessage *msg, char **why_r)
     why_set (why, "S2 the mbox From line's null sender");
     goto out;
   }
-  if (!sender_is_plain (mm, why) || !fields_are_plain (top, why))
+  gboolean weak = FALSE;
+  if (!sender_is_plain (mm, &weak, why) || !fields_are_plain (top, why))
     goto out;
 
-  /* S0 */
-  Walk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40, why };
+  /* S0 (a parse that spent the message's budget gets a note) */
+  if (msg->budget && msg->budget->exhausted) {
+    why_set (why, "S0 the parse budget is spent");
+    goto out;
+  }
+  Walk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40, weak, why };
   if (!structure_is_plain (&w, g_mime_message_get_mime_part (mm), 1))
     goto out;
 
