@@ -63,4 +63,16 @@ ext_unscatter_get_user(const struct sieve_extension *ext);
 int ext_unscatter_read_message(const struct sieve_runtime_env *renv, bool header_only,
 			       size_t max, buffer_t **buf_r, const char **error_r);
 
+/* The same as the glue's reader (unscatter_glue_reader_t): the glue asks
+ * for the message once the user's context is good, with the user's size
+ * limit; the buffer stays in the reader until ext_unscatter_reader_clear(). */
+struct ext_unscatter_reader {
+	const struct sieve_runtime_env *renv;
+	bool header_only;
+	buffer_t *buf;
+};
+int ext_unscatter_reader_read(void *context, size_t max, const void **data_r,
+			      size_t *size_r, const char **error_r);
+void ext_unscatter_reader_clear(struct ext_unscatter_reader *reader);
+
 #endif

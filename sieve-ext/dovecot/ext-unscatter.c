@@ -181,6 +181,26 @@ int ext_unscatter_read_message(const struct sieve_runtime_env *renv, bool header
 	return 0;
 }
 
+int ext_unscatter_reader_read(void *context, size_t max, const void **data_r,
+			      size_t *size_r, const char **error_r)
+{
+	struct ext_unscatter_reader *reader = context;
+
+	i_assert(reader->buf == NULL);
+	if (ext_unscatter_read_message(reader->renv, reader->header_only, max,
+				       &reader->buf, error_r) < 0)
+		return -1;
+	*data_r = reader->buf->data;
+	*size_r = reader->buf->used;
+	return 0;
+}
+
+void ext_unscatter_reader_clear(struct ext_unscatter_reader *reader)
+{
+	if (reader->buf != NULL)
+		buffer_free(&reader->buf);
+}
+
 static const char *
 ext_unscatter_address(const struct smtp_address *address)
 {
@@ -197,7 +217,6 @@ ext_unscatter_classify(const struct sieve_runtime_env *renv,
 	struct unscatter_glue_user *user = ext_unscatter_get_user(ext);
 	struct unscatter_glue_outcome out;
 	const struct smtp_address *rcpt;
-	const char *error;
 
 	/* The original recipient is where a BATV tag sits; without one (no
 	   envelope, as in IMAP), the library looks at the headers. */
@@ -205,17 +224,13 @@ ext_unscatter_classify(const struct sieve_runtime_env *renv,
 	if (rcpt == NULL)
 		rcpt = sieve_message_get_final_recipient(renv->msgctx);
 
-	buffer_t *msg;
-	if (ext_unscatter_read_message(renv, FALSE, unscatter_glue_max_bytes(user),
-				       &msg, &error) < 0) {
-		e_error(renv->event, "unscatter: %s; message kept", error);
-		return;
-	}
-	int ret = unscatter_glue_classify(user, msg->data, msg->used,
+	/* The glue checks the user's files, then asks for the message. */
+	struct ext_unscatter_reader reader = { .renv = renv };
+	int ret = unscatter_glue_classify(user, ext_unscatter_reader_read, &reader,
 		rcpt == NULL ? NULL : ext_unscatter_address(rcpt),
 		ext_unscatter_address(sieve_message_get_sender(renv->msgctx)),
 		&out);
-	buffer_free(&msg);
+	ext_unscatter_reader_clear(&reader);
 
 	if (ret < 0) {
 		if (out.unjudgeable)
