@@ -340,17 +340,18 @@ lang_evidence (const Headers *h, Evidence *e)
   char *folded = lang_folded (e->scan_lc);
   const char *s = folded ? folded : e->scan_lc;
   gsize len = strlen (s);
-  const char *hit = NULL;
-  e->lang_fail = usc_lang_count (USC_LANG_FAILURE, s, len, &e->lang_hit);
-  e->lang_delay = usc_lang_count (USC_LANG_DELAY, s, len, &hit);
-  if (!e->lang_hit)
-    e->lang_hit = hit;
-  e->lang_ack = usc_lang_count (USC_LANG_ACK, s, len, NULL);
-  e->lang_vac = usc_lang_count (USC_LANG_VACATION, s, len, NULL);
-  e->lang_chal = usc_lang_count (USC_LANG_CHALLENGE, s, len, NULL);
-  e->lang_auto = usc_lang_count (USC_LANG_AUTOMATIC, s, len, NULL);
-  e->lang_confirm = usc_lang_count (USC_LANG_CONFIRM, s, len, NULL);
-  e->lang_reply = usc_lang_count (USC_LANG_REPLY_INSTRUCTION, s, len, NULL);
+  guint n[USC_LANG_N_SIGNALS];
+  const char *hit[USC_LANG_N_SIGNALS];
+  usc_lang_count_text (s, len, n, hit); /* every table in one pass */
+  e->lang_fail = n[USC_LANG_FAILURE];
+  e->lang_delay = n[USC_LANG_DELAY];
+  e->lang_hit = hit[USC_LANG_FAILURE] ? hit[USC_LANG_FAILURE] : hit[USC_LANG_DELAY];
+  e->lang_ack = n[USC_LANG_ACK];
+  e->lang_vac = n[USC_LANG_VACATION];
+  e->lang_chal = n[USC_LANG_CHALLENGE];
+  e->lang_auto = n[USC_LANG_AUTOMATIC];
+  e->lang_confirm = n[USC_LANG_CONFIRM];
+  e->lang_reply = n[USC_LANG_REPLY_INSTRUCTION];
   e->lang_chal_subject = h->subject_lc && *h->subject_lc &&
                          usc_lang_count (USC_LANG_CHALLENGE, h->subject_lc, strlen (h->subject_lc), NULL) > 0;
   e->lang_copy = lang_copy_in (s);
