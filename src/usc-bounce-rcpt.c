@@ -191,6 +191,14 @@ scan_text_recipients (Out *o, const Headers *h, const char *diag)
   for (guint i = 0; lines[i] && o->b->recipients->len == 0; i++) {
     char *lc = g_ascii_strdown (lines[i], -1);
     gboolean failure = usc_contains_any (lc, failure_words, N (failure_words), NULL);
+    if (!failure && strchr (lc, '@')) {
+      /* ... or says it in some language (src/lang: "Не удалось доставить
+       * письмо получателю a@b") */
+      char *f = usc_lang_fold (lines[i], -1);
+      gsize fl = strlen (f);
+      failure = usc_lang_count (USC_LANG_FAILURE, f, fl, NULL) > 0 || usc_lang_count (USC_LANG_DELAY, f, fl, NULL) > 0;
+      g_free (f);
+    }
     if (failure) {
       for (const char *p = lc; *p; p++) {
         if (*p != '@' || p == lc)

@@ -1899,7 +1899,7 @@ static const BounceCase cases[] = {
     "From: Alice <alice@example.org>\n"
     "Subject: Offer\n"
     "Message-ID: <fold.1@example.org>\n",
-    USC_KIND_DSN, "fold.1@example.org", "inline-copy", NULL, NULL, NULL, NULL, NULL },
+    USC_KIND_DSN, "fold.1@example.org", "inline-copy", "ivan@mx.example.net", NULL, NULL, NULL, NULL },
   { "a bounce passed on by a list, returning our copy: a DSN despite the list headers",
     "Return-Path: <dev-owner@lists.example.net>\n"
     "Delivered-To: alice@example.org\n"
