@@ -95,6 +95,8 @@ static const char *const challenge_hold_words[] = {
   /* added after h9: Czech/Slovak, Hungarian, Greek, Slovenian/Croatian; approval */
   "čeká", "doruč", "várakoz", "kézbesít", "κρατείται", "αναμονή", "παραδο", "dostav",
   "approv", "parked", "set aside", "sets aside",
+  /* added after h12: Croatian, Vietnamese, Persian, Hindi "held" / "delivered" */
+  "isporuč", "zadržan", "giữ lại", "نگه داشته", "रोक लिया",
 };
 
 /* Not a challenge: a confirmation of a sign-up the user asked for. */

@@ -89,6 +89,23 @@ static const CountCase count_cases[] = {
   { USC_LANG_ACK, "Nous avons bien reçu votre message. Ceci est une réponse automatique.", 2,
     "nous avons bien reçu votre message" },
   { USC_LANG_ACK, "", 0, NULL },
+  /* rows added after round h12, each beside a look-alike of ordinary mail */
+  { USC_LANG_FAILURE, "Mesej anda tidak dapat dihantar kepada penerima berikut", 1, "tidak dapat dihantar" },
+  { USC_LANG_FAILURE, "Maaf, saya tidak dapat hadir esok", 0, NULL },
+  { USC_LANG_FAILURE, "Jūsų laiškas nebuvo pristatytas šiam gavėjui", 1, "nebuvo pristatytas" },
+  { USC_LANG_FAILURE, "आपका संदेश निम्नलिखित प्राप्तकर्ता तक नहीं पहुँचाया जा सका", 1, "नहीं पहुँचाया जा सका" },
+  { USC_LANG_FAILURE, "Il messaggio non è stato recapitato al destinatario", 1, "non è stato recapitato" },
+  { USC_LANG_FAILURE, "Il pacco è stato consegnato ieri", 0, NULL },
+  { USC_LANG_DELAY, "Meldingen din er ennå ikke levert.", 1, "ennå ikke levert" },
+  { USC_LANG_DELAY, "Rapporten er levert, takk.", 0, NULL },
+  { USC_LANG_DELAY, "Teie kiri ei ole veel kohale toimetatud.", 1, "ei ole veel kohale toimetatud" },
+  { USC_LANG_ACK, "Primili smo vaš upit i odgovorit ćemo uskoro", 1, "primili smo vaš upit" },
+  { USC_LANG_ACK, "आपके संदेश के लिए धन्यवाद।", 1, "आपके संदेश के लिए धन्यवाद" },
+  { USC_LANG_CONFIRM, "Bekræft at du er afsenderen ved at klikke", 1, "bekræft at du" },
+  { USC_LANG_CONFIRM, "Bekræft venligst mødetidspunktet", 0, NULL },
+  { USC_LANG_CONFIRM, "कृपया इस संदेश का उत्तर देकर पुष्टि करें कि आप ही प्रेषक हैं", 1, "पुष्टि करें कि आप" },
+  { USC_LANG_REPLY_INSTRUCTION, "vastaamalla tähän viestiin muuttamatta sitä", 1, "vastaamalla tähän viestiin" },
+  { USC_LANG_REPLY_INSTRUCTION, "कृपया इस संदेश का उत्तर देकर पुष्टि करें", 1, "इस संदेश का उत्तर देकर" },
 };
 
 static void
