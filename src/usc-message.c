@@ -1375,6 +1375,26 @@ usc_mime_part_content (GMimeObject *part, gsize max)
   GMimeStream *src = g_mime_data_wrapper_get_stream (w);
   if (src == NULL)
     return NULL;
+  GMimeContentEncoding enc0 = g_mime_data_wrapper_get_encoding (w);
+  if (GMIME_IS_STREAM_MEM (src) && enc0 != GMIME_CONTENT_ENCODING_BASE64 &&
+      enc0 != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && enc0 != GMIME_CONTENT_ENCODING_UUENCODE) {
+    /* nothing to decode, the bytes in memory (a GMime parse of ours, in
+     * place): copied once, the bytes a read of the stream would give */
+    GByteArray *arr = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (src));
+    if (arr != NULL) {
+      gint64 end = src->bound_end < 0 ? (gint64) arr->len : MIN (src->bound_end, (gint64) arr->len);
+      gint64 start = CLAMP (src->bound_start, 0, end);
+      gsize n = (gsize) (end - start);
+      if (max && n > max)
+        n = max;
+      GByteArray *ba = g_byte_array_sized_new ((guint) n + 1);
+      g_byte_array_append (ba, arr->data + start, (guint) n);
+      guint8 nul = 0;
+      g_byte_array_append (ba, &nul, 1);
+      g_byte_array_set_size (ba, ba->len - 1);
+      return ba;
+    }
+  }
   /* our own view of the stream: the wrapper's position is left alone */
   GMimeStream *sub = g_mime_stream_substream (src, src->bound_start, src->bound_end);
   GMimeStream *filtered = g_mime_stream_filter_new (sub);
