@@ -1229,6 +1229,70 @@ test_header_fields (void)
   g_string_free (big, TRUE);
 }
 
+/* The pre-scan's reader of plain Content-Type values: where it answers, it
+ * answers as GMime's parse does; where it does not (plain == FALSE), GMime
+ * is asked. */
+static const struct {
+  const char *value;
+  gboolean plain;
+} ct_cases[] = {
+  { "multipart/mixed; boundary=abc", TRUE },
+  { " multipart/report; report-type=delivery-status;\n\tboundary=\"----=_Part_1.2\"", TRUE },
+  { "Multipart/Alternative; BOUNDARY=\"b 1\"", TRUE },
+  { "multipart/mixed; boundary=\" padded \"", TRUE },
+  { "multipart/mixed; boundary=\"a;b=c\"; charset=us-ascii", TRUE },
+  { "multipart/digest; boundary=d;", TRUE },
+  { "multipart/mixed", TRUE },
+  { "message/rfc822", TRUE },
+  { "message/global; name=x", TRUE },
+  { "message/delivery-status", TRUE },
+  { "text/plain; charset=\"utf-8\"; format=flowed", TRUE },
+  { "multipart/mixed;\r\n boundary=crlf", TRUE },
+  { "multipart/mixed; boundary=\"\"", FALSE },
+  { "multipart/mixed; boundary=a; boundary=b", FALSE },
+  { "multipart/mixed; Boundary=a; BOUNDARY=b", FALSE },
+  { "multipart/mixed; boundary*=us-ascii''abc", FALSE },
+  { "multipart/mixed; boundary*0=ab; boundary*1=cd", FALSE },
+  { "multipart/mixed (a comment); boundary=abc", FALSE },
+  { "multipart/mixed; boundary=\"a\\\"b\"", FALSE },
+  { "multipart/mixed; boundary==?utf-8?q?x?=", FALSE },
+  { "multipart/mixed; boundary=caf\xc3\xa9", FALSE },
+  { "multipart/mixed; boundary==_NextPart", FALSE },
+  { "multipart/mixed; boundary=\"unterminated", FALSE },
+  { "multipart/mixed boundary=abc", FALSE },
+  { "multipart/mixed/extra; boundary=abc", FALSE },
+  { "multipart; boundary=abc", FALSE },
+  { "/mixed; boundary=abc", FALSE },
+  { "multipart/mixed;; boundary=abc", FALSE },
+  { "multipart/mixed; boundary", FALSE },
+  { "multipart/mixed; boundary=\"fold\n inside\"", FALSE },
+  { "", FALSE },
+};
+
+static void
+test_ct_plain (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (ct_cases); i++) {
+    const char *v = ct_cases[i].value;
+    g_test_message ("case %s", v);
+    char *type = NULL, *sub = NULL, *bnd = NULL;
+    gboolean plain = usc_ct_read_plain (v, &type, &sub, &bnd);
+    g_assert_cmpint (plain, ==, ct_cases[i].plain);
+    if (!plain) {
+      g_assert_null (type);
+      continue;
+    }
+    GMimeContentType *ct = g_mime_content_type_parse (NULL, v);
+    g_assert_cmpstr (type, ==, g_mime_content_type_get_media_type (ct));
+    g_assert_cmpstr (sub, ==, g_mime_content_type_get_media_subtype (ct));
+    g_assert_cmpstr (bnd, ==, g_mime_content_type_get_parameter (ct, "boundary"));
+    g_object_unref (ct);
+    g_free (type);
+    g_free (sub);
+    g_free (bnd);
+  }
+}
+
 /* The message's own budget: created with it, charged by its parse, shared. */
 static void
 test_message_budget (void)
@@ -1554,6 +1618,7 @@ main (int argc, char **argv)
   g_test_add_func ("/message/budget", test_budget);
   g_test_add_func ("/message/budget-of-message", test_message_budget);
   g_test_add_func ("/message/header-fields", test_header_fields);
+  g_test_add_func ("/message/content-type-plain", test_ct_plain);
   g_test_add_func ("/sniff/type", test_sniff_type);
   g_test_add_func ("/sniff/executable", test_sniff_executable);
   return g_test_run ();
