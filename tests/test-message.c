@@ -1151,7 +1151,7 @@ static const KeepCase keep_cases[] = {
   { "space-before-colon", "X-A: 1\nSubject : s\nTo: a@example.org\n\n", 0, -2 },
   { "continuation-first", " folded: first\nSubject: s\n\n", 0, -1 },
   { "blank-continuation", "X-A: 1\n \nSubject: s\n\n", 0, -2 },
-  { "nul-byte", "X-A: 1\x00 2\nSubject: s\n\n", 25, -2 },
+  { "nul-byte", "X-A: 1\x00 2\nSubject: s\n\n", 22, -2 },
   { "8-bit-name", "X-\xc3\xa9: 1\nSubject: s\n\n", 0, -2 },
   { "body-only", "just text\n", 0, -1 },
   { "empty-name", ": value\nSubject: s\n\n", 0, -1 },
