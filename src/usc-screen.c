@@ -142,8 +142,36 @@ typedef struct {
   gint head[WORD_BUCKETS]; /* first word of a bucket, -1: none */
   guchar lc[256];          /* ASCII lower case */
   const char **shorts;     /* the entries too short for the index (NULL-terminated), for strstr() */
+  guint8 *gram4;           /* when every word has 4 bytes or more: a bit for each word's first four,
+                              loosely folded (gram4_slot()); NULL: none */
 } Words;
 
+/* The filter of has_word_in(): the first four bytes at a position, every
+ * byte ORed with 0x20 (ASCII letters then in lower case; other bytes may
+ * collide, which costs a look-up, never a miss: bytes equal ignoring ASCII
+ * case are equal so folded), hashed to 2^16 bits. */
+#define GRAM4_BITS 16
+
+static inline guint
+gram4_slot (const char *p)
+{
+  guint32 w;
+  memcpy (&w, p, 4);
+  return ((w | 0x20202020u) * 2654435761u) >> (32 - GRAM4_BITS);
+}
+
+static void
+gram4_build (Words *ws)
+{
+  for (guint i = 0; i < ws->n; i++)
+    if (ws->words[i].len < 4)
+      return;
+  ws->gram4 = g_malloc0 ((1u << GRAM4_BITS) / 8);
+  for (guint i = 0; i < ws->n; i++) {
+    guint h = gram4_slot (ws->words[i].w);
+    ws->gram4[h >> 3] |= (guint8) (1u << (h & 7));
+  }
+}
 
 static inline guint
 word_bucket (const guchar *lc, const char *p)
@@ -217,6 +245,7 @@ words (void)
         words_add (a, p[i]);
     }
     words_build (&ws, a);
+    gram4_build (&ws);
     g_once_init_leave (&once, 1);
   }
   return &ws;
@@ -294,7 +323,15 @@ word_set (int which)
 static gboolean
 has_word_in (const Words *ws, const char *t, gsize len, Why *why)
 {
+  const guint8 *g4 = ws->gram4;
   for (gsize i = 0; i + 1 < len; i++) {
+    if (g4) {
+      if (i + 4 > len)
+        break;  /* no word fits */
+      guint h = gram4_slot (t + i);
+      if (!(g4[h >> 3] & (1u << (h & 7))))
+        continue;
+    }
     for (gint k = ws->head[word_bucket (ws->lc, t + i)]; k >= 0; k = ws->words[k].next) {
       const Word *w = &ws->words[k];
       if (w->len > len - i)
