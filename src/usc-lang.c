@@ -156,6 +156,67 @@ usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const char **f
   return count;
 }
 
+/* Every signal's phrases in one index (built on first use, kept for the
+ * process): signal s has the entries [off[s], off[s + 1]), in its table's
+ * order. */
+typedef struct {
+  UscMatch *m;
+  gsize off[USC_LANG_N_SIGNALS + 1];
+} AllIndex;
+
+static const AllIndex *
+all_index (void)
+{
+  static AllIndex ix;
+  static gsize once = 0;
+  if (g_once_init_enter (&once)) {
+    gsize total = 0;
+    for (guint s = 0; s < USC_LANG_N_SIGNALS; s++)
+      total += tables[s].n;
+    const char **pat = g_new (const char *, total ? total : 1);  /* kept: the index refers to it */
+    gsize k = 0;
+    for (guint s = 0; s < USC_LANG_N_SIGNALS; s++) {
+      ix.off[s] = k;
+      for (gsize i = 0; i < tables[s].n; i++)
+        pat[k++] = tables[s].phrases[i];
+    }
+    ix.off[USC_LANG_N_SIGNALS] = k;
+    ix.m = usc_match_new (pat, (guint) k);
+    g_once_init_leave (&once, 1);
+  }
+  return &ix;
+}
+
+void
+usc_lang_count_all (const char *folded, gsize len, guint counts[USC_LANG_N_SIGNALS],
+                    const char *first_r[USC_LANG_N_SIGNALS])
+{
+  for (guint s = 0; s < USC_LANG_N_SIGNALS; s++) {
+    counts[s] = 0;
+    if (first_r)
+      first_r[s] = NULL;
+  }
+  if (folded == NULL || len == 0)
+    return;
+  const AllIndex *ix = all_index ();
+  gsize n = ix->off[USC_LANG_N_SIGNALS];
+  gssize *first = g_new (gssize, n ? n : 1);
+  usc_match_first_each (ix->m, folded, len, first);
+  for (guint s = 0; s < USC_LANG_N_SIGNALS; s++) {
+    gssize best = -1;
+    for (gsize i = ix->off[s]; i < ix->off[s + 1]; i++)
+      if (first[i] >= 0) {
+        counts[s]++;
+        if (best < 0 || first[i] < best) {
+          best = first[i];
+          if (first_r)
+            first_r[s] = tables[s].phrases[i - ix->off[s]];
+        }
+      }
+  }
+  g_free (first);
+}
+
 /* Skip white space and opening brackets at the start of a subject. */
 static const char *
 skip_open (const char *s)
@@ -228,11 +289,12 @@ static guint
 phrase_score (const char *utf8)
 {
   char *f = usc_lang_fold (utf8, -1);
-  gsize n = strlen (f);
+  guint counts[USC_LANG_N_SIGNALS];
+  usc_lang_count_all (f, strlen (f), counts, NULL);
   guint score = 0;
   for (guint s = 0; s < USC_LANG_N_SIGNALS; s++)
     if (s != USC_LANG_REPLY_PREFIX && s != USC_LANG_AUTOREPLY_SUBJECT)
-      score += usc_lang_count ((UscLangSignal) s, f, n, NULL);
+      score += counts[s];
   g_free (f);
   return score;
 }

@@ -98,8 +98,45 @@ test_count (void)
     guint n = usc_lang_count (c->sig, f, strlen (f), &first);
     g_assert_cmpuint (n, ==, c->count);
     g_assert_cmpstr (first, ==, c->first);
+    /* every signal at once: the same answer as one signal at a time */
+    guint all[USC_LANG_N_SIGNALS];
+    const char *firsts[USC_LANG_N_SIGNALS];
+    usc_lang_count_all (f, strlen (f), all, firsts);
+    g_assert_cmpuint (all[c->sig], ==, c->count);
+    g_assert_cmpstr (firsts[c->sig], ==, c->first);
+    for (guint s = 0; s < USC_LANG_N_SIGNALS; s++) {
+      const char *one = "unset";
+      g_assert_cmpuint (usc_lang_count ((UscLangSignal) s, f, strlen (f), &one), ==, all[s]);
+      g_assert_cmpstr (one, ==, firsts[s]);
+    }
     g_free (f);
   }
+  /* and on every phrase of every table, alone and run together */
+  GString *run = g_string_new (NULL);
+  for (guint t = 0; t < USC_LANG_N_SIGNALS; t++) {
+    gsize np = 0;
+    const char *const *ph = usc_lang_phrases ((UscLangSignal) t, &np);
+    for (gsize i = 0; i < np; i++) {
+      g_string_append_printf (run, "%s ", ph[i]);
+      /* the run at each table's end only: it grows with every phrase */
+      const char *texts[] = { ph[i], run->str };
+      for (gsize k = 0; k < (i + 1 == np ? 2u : 1u); k++) {
+        guint all[USC_LANG_N_SIGNALS];
+        const char *firsts[USC_LANG_N_SIGNALS];
+        usc_lang_count_all (texts[k], strlen (texts[k]), all, firsts);
+        for (guint s = 0; s < USC_LANG_N_SIGNALS; s++) {
+          const char *one = "unset";
+          g_assert_cmpuint (usc_lang_count ((UscLangSignal) s, texts[k], strlen (texts[k]), &one), ==, all[s]);
+          g_assert_cmpstr (one, ==, firsts[s]);
+        }
+      }
+    }
+  }
+  g_string_free (run, TRUE);
+  guint none[USC_LANG_N_SIGNALS];
+  usc_lang_count_all (NULL, 0, none, NULL);
+  for (guint s = 0; s < USC_LANG_N_SIGNALS; s++)
+    g_assert_cmpuint (none[s], ==, 0);
   g_assert_cmpuint (usc_lang_count (USC_LANG_N_SIGNALS, "x", 1, NULL), ==, 0);
   g_assert_cmpuint (usc_lang_count (USC_LANG_ACK, NULL, 0, NULL), ==, 0);
 }
