@@ -179,34 +179,53 @@ word_bucket (const guchar *lc, const char *p)
   return ((guint) lc[(guchar) p[0]] * 131u + lc[(guchar) p[1]]) & (WORD_BUCKETS - 1);
 }
 
-static void
-words_add (GArray *a, const char *w)
-{
-  Word x = { w, strlen (w), -1 };
-  while (x.len > 0 && w[x.len - 1] == '\n')
-    x.len--;
-  if (x.len >= 2)
-    g_array_append_val (a, x);
-}
-
-/* Sets aside the tables' entries of fewer than 2 bytes (contains_tabs()). */
-static const char **
-short_entries (const Tab *t, gsize n)
-{
-  GPtrArray *a = g_ptr_array_new ();
-  for (gsize k = 0; k < n; k++)
-    for (gsize i = 0; i < t[k].n; i++)
-      if (strlen (t[k].tab[i]) < 2)
-        g_ptr_array_add (a, (gpointer) t[k].tab[i]);
-  g_ptr_array_add (a, NULL);
-  return (const char **) g_ptr_array_free (a, FALSE);
-}
+/* The words being gathered: one allocation of the right size (the tables'
+ * entries counted first), no per-word call. */
+typedef struct {
+  Word *v;
+  guint n, cap;
+  const char **shorts;  /* entries of fewer than 2 bytes (NULL: not kept) */
+  guint n_shorts;
+} WordList;
 
 static void
-words_build (Words *ws, GArray *a)
+words_init (WordList *l, gsize cap, gboolean keep_shorts)
 {
-  ws->n = a->len;
-  ws->words = (Word *) g_array_free (a, FALSE);
+  l->v = g_new (Word, cap ? cap : 1);
+  l->n = 0;
+  l->cap = (guint) cap;
+  l->shorts = keep_shorts ? g_new (const char *, cap + 1) : NULL;
+  l->n_shorts = 0;
+}
+
+/* A word without its trailing newlines, when 2 bytes or more are left; an
+ * entry of fewer than 2 bytes is set aside (contains_tabs()'s strstr()). */
+static inline void
+words_add (WordList *l, const char *w)
+{
+  gsize len = strlen (w);
+  if (len < 2 && l->shorts)
+    l->shorts[l->n_shorts++] = w;
+  while (len > 0 && w[len - 1] == '\n')
+    len--;
+  if (len < 2)
+    return;
+  if (l->n == l->cap) {
+    l->cap = l->cap ? l->cap * 2 : 16;
+    l->v = g_renew (Word, l->v, l->cap);
+  }
+  l->v[l->n++] = (Word) { w, len, -1 };
+}
+
+static void
+words_build (Words *ws, WordList *l)
+{
+  ws->n = l->n;
+  ws->words = l->v;
+  if (l->shorts) {
+    l->shorts[l->n_shorts] = NULL;
+    ws->shorts = l->shorts;
+  }
   for (guint c = 0; c < 256; c++)
     ws->lc[c] = (guchar) g_ascii_tolower ((gchar) c);
   for (guint b = 0; b < WORD_BUCKETS; b++)
@@ -225,26 +244,34 @@ words (void)
   static Words ws;
   static gsize once = 0;
   if (g_once_init_enter (&once)) {
-    GArray *a = g_array_new (FALSE, FALSE, sizeof (Word));
-    for (gsize i = 0; i < N (dsn_body_markers); i++)
-      words_add (a, dsn_body_markers[i].needle);
-    for (gsize i = 0; i < N (autoreply_body_markers); i++)
-      words_add (a, autoreply_body_markers[i]);
-    for (gsize i = 0; i < N (challenge_body_markers); i++)
-      words_add (a, challenge_body_markers[i]);
-    words_add (a, "notificationtype");  /* ses_json() */
-    g_assert (a->len == N (dsn_body_markers) + N (autoreply_body_markers) + N (challenge_body_markers) + 1);
-    for (gsize i = 0; i < N (list_refusal_words); i++)
-      words_add (a, list_refusal_words[i]);
     /* the wording of src/lang that the DSN and auto-reply scores read */
     static const UscLangSignal lang_body[] = { USC_LANG_FAILURE, USC_LANG_DELAY, USC_LANG_ACK, USC_LANG_VACATION };
+    gsize total = N (dsn_body_markers) + N (autoreply_body_markers) + N (challenge_body_markers) + 1 +
+                  N (list_refusal_words);
+    for (gsize k = 0; k < G_N_ELEMENTS (lang_body); k++) {
+      gsize n = 0;
+      usc_lang_phrases (lang_body[k], &n);
+      total += n;
+    }
+    WordList a;
+    words_init (&a, total, FALSE);
+    for (gsize i = 0; i < N (dsn_body_markers); i++)
+      words_add (&a, dsn_body_markers[i].needle);
+    for (gsize i = 0; i < N (autoreply_body_markers); i++)
+      words_add (&a, autoreply_body_markers[i]);
+    for (gsize i = 0; i < N (challenge_body_markers); i++)
+      words_add (&a, challenge_body_markers[i]);
+    words_add (&a, "notificationtype");  /* ses_json() */
+    g_assert (a.n == N (dsn_body_markers) + N (autoreply_body_markers) + N (challenge_body_markers) + 1);
+    for (gsize i = 0; i < N (list_refusal_words); i++)
+      words_add (&a, list_refusal_words[i]);
     for (gsize k = 0; k < G_N_ELEMENTS (lang_body); k++) {
       gsize n = 0;
       const char *const *p = usc_lang_phrases (lang_body[k], &n);
       for (gsize i = 0; i < n; i++)
-        words_add (a, p[i]);
+        words_add (&a, p[i]);
     }
-    words_build (&ws, a);
+    words_build (&ws, &a);
     gram4_build (&ws);
     g_once_init_leave (&once, 1);
   }
@@ -256,12 +283,15 @@ words (void)
 static void
 words_of_tabs (Words *ws, const Tab *t, gsize n)
 {
-  GArray *a = g_array_new (FALSE, FALSE, sizeof (Word));
+  gsize total = 0;
+  for (gsize k = 0; k < n; k++)
+    total += t[k].n;
+  WordList a;
+  words_init (&a, total, TRUE);
   for (gsize k = 0; k < n; k++)
     for (gsize i = 0; i < t[k].n; i++)
-      words_add (a, t[k].tab[i]);
-  words_build (ws, a);
-  ws->shorts = short_entries (t, n);
+      words_add (&a, t[k].tab[i]);
+  words_build (ws, &a);
 }
 
 static gboolean has_word_in (const Words *ws, const char *t, gsize len, Why *why);
@@ -419,49 +449,80 @@ enum {
   FIELD_VALUED = 2, /* its value decides */
 };
 
-static GHashTable *
+/* The names, by a hash of their lower-cased bytes, in a table built on
+ * first use (open addressing, at most a quarter full): the tables' own
+ * strings, compared ignoring ASCII case; no allocation. */
+#define FIELD_SLOTS 256
+
+typedef struct {
+  const char *name;  /* NULL: empty */
+  guint len;
+  int flags;
+} FieldSlot;
+
+static guint
+field_hash (const char *name, gsize len)
+{
+  guint h = 2166136261u;
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guchar) (name[i] >= 'A' && name[i] <= 'Z' ? name[i] + ('a' - 'A') : name[i])) * 16777619u;
+  return h;
+}
+
+static void
+field_put (FieldSlot *t, const char *name, int flag)
+{
+  gsize len = strlen (name);
+  for (guint k = field_hash (name, len);; k++) {
+    FieldSlot *f = &t[k & (FIELD_SLOTS - 1)];
+    if (f->name == NULL) {
+      *f = (FieldSlot) { name, (guint) len, flag };
+      return;
+    }
+    if (f->len == len && g_ascii_strncasecmp (f->name, name, len) == 0) {
+      f->flags |= flag;
+      return;
+    }
+  }
+}
+
+static const FieldSlot *
 field_names (void)
 {
-  static GHashTable *names;
+  static FieldSlot t[FIELD_SLOTS];
   static gsize once = 0;
   if (g_once_init_enter (&once)) {
-    GHashTable *t = g_hash_table_new (g_str_hash, g_str_equal);
-#define PUT(nm, flag)                                                                          \
-  do {                                                                                         \
-    const char *k_ = g_intern_string (nm);                                                     \
-    g_hash_table_insert (t, (gpointer) k_,                                                     \
-                         GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (t, k_)) | (flag))); \
-  } while (0)
     static const char *const bad[] = { "x-failed-recipients", "auto-submitted" };
     for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
-      PUT (bad[k], FIELD_BAD);
-    for (gsize k = 0; k < N (challenge_headers); k++) {
-      char *lc = g_ascii_strdown (challenge_headers[k], -1);
-      PUT (lc, FIELD_BAD);
-      g_free (lc);
-    }
-    for (gsize k = 0; k < N (exchange_rule_headers); k++) {
-      char *lc = g_ascii_strdown (exchange_rule_headers[k], -1);
-      PUT (lc, FIELD_BAD);
-      g_free (lc);
-    }
-    PUT ("precedence", FIELD_VALUED);
-    PUT ("return-path", FIELD_VALUED);
-    for (gsize k = 0; k < N (autoreply_headers); k++) {
-      char *lc = g_ascii_strdown (autoreply_headers[k].name, -1);
-      PUT (lc, FIELD_VALUED);
-      g_free (lc);
-    }
-    for (gsize k = 0; k < N (challenge_header_values); k++) {
-      char *lc = g_ascii_strdown (challenge_header_values[k].name, -1);
-      PUT (lc, FIELD_VALUED);
-      g_free (lc);
-    }
-#undef PUT
-    names = t;
+      field_put (t, bad[k], FIELD_BAD);
+    for (gsize k = 0; k < N (challenge_headers); k++)
+      field_put (t, challenge_headers[k], FIELD_BAD);
+    for (gsize k = 0; k < N (exchange_rule_headers); k++)
+      field_put (t, exchange_rule_headers[k], FIELD_BAD);
+    field_put (t, "precedence", FIELD_VALUED);
+    field_put (t, "return-path", FIELD_VALUED);
+    for (gsize k = 0; k < N (autoreply_headers); k++)
+      field_put (t, autoreply_headers[k].name, FIELD_VALUED);
+    for (gsize k = 0; k < N (challenge_header_values); k++)
+      field_put (t, challenge_header_values[k].name, FIELD_VALUED);
+    G_STATIC_ASSERT (G_N_ELEMENTS (bad) + N (challenge_headers) + N (exchange_rule_headers) + 2 + N (autoreply_headers) +
+                     N (challenge_header_values) <= FIELD_SLOTS / 4);
     g_once_init_leave (&once, 1);
   }
-  return names;
+  return t;
+}
+
+/* The flags of lower-cased name @ln (@len bytes). */
+static int
+field_flags (const FieldSlot *t, const char *ln, gsize len)
+{
+  for (guint k = field_hash (ln, len);; k++) {
+    const FieldSlot *f = &t[k & (FIELD_SLOTS - 1)];
+    if (f->name == NULL)
+      return 0;
+    if (f->len == len && g_ascii_strncasecmp (f->name, ln, len) == 0)
+      return f->flags;
+  }
 }
 
 /* S2 and S3 for one field whose value decides (lower-cased name @ln). */
@@ -508,7 +569,7 @@ virus_verdict (GMimeHeader *h)
 static gboolean
 fields_are_plain (GMimeObject *top, Why *why)
 {
-  GHashTable *names = field_names ();
+  const FieldSlot *names = field_names ();
   GMimeHeaderList *hl = g_mime_object_get_header_list (top);
   int cnt = hl ? g_mime_header_list_get_count (hl) : 0;
   for (int i = 0; i < cnt; i++) {
@@ -522,7 +583,7 @@ fields_are_plain (GMimeObject *top, Why *why)
       ln = big = g_malloc (len + 1);
     for (gsize k = 0; k <= len; k++)
       ln[k] = g_ascii_tolower (name[k]);
-    int flags = GPOINTER_TO_INT (g_hash_table_lookup (names, ln));
+    int flags = field_flags (names, ln, len);
     gboolean bad = (flags & FIELD_BAD) ||
                    usc_prefix_any (ln, challenge_header_prefixes, N (challenge_header_prefixes), NULL);
     if (!bad && (flags & FIELD_VALUED))
