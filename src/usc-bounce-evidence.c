@@ -267,13 +267,12 @@ lang_evidence (const Headers *h, Evidence *e)
 {
   const char *s = e->scan_lc;
   gsize len = strlen (s);
-  /* every signal in one pass over the text */
   guint n[USC_LANG_N_SIGNALS];
   const char *hit[USC_LANG_N_SIGNALS];
-  usc_lang_count_all (s, len, n, hit);
+  usc_lang_count_text (s, len, n, hit); /* every table in one pass */
   e->lang_fail = n[USC_LANG_FAILURE];
-  e->lang_hit = hit[USC_LANG_FAILURE] ? hit[USC_LANG_FAILURE] : hit[USC_LANG_DELAY];
   e->lang_delay = n[USC_LANG_DELAY];
+  e->lang_hit = hit[USC_LANG_FAILURE] ? hit[USC_LANG_FAILURE] : hit[USC_LANG_DELAY];
   e->lang_ack = n[USC_LANG_ACK];
   e->lang_vac = n[USC_LANG_VACATION];
   e->lang_chal = n[USC_LANG_CHALLENGE];

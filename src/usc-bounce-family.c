@@ -1,5 +1,5 @@
 /* usc-bounce-family.c — the MTA family of a bounce (postfix, exim, exchange, ...):
- * the first row of mta_signatures (usc-bounce-tables.h, assembled from
+ * the first row of mta_signatures (usc-tables-mta.h, assembled from
  * src/mta/<family>.def) that matches wins;
  * Amazon SES JSON notifications.
  */

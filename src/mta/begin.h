@@ -1,5 +1,5 @@
 /* src/mta/begin.h — included before each list of src/mta/<family>.def in
- * usc-bounce-tables.h: the row macros that list's table does not define
+ * src/usc-tables-*.h: the row macros that list's table does not define
  * expand to nothing (src/mta/end.h undefines them all after the list).
  * No include guard: included once per list.
  *

@@ -1,5 +1,5 @@
 /* src/mta/end.h — after each list of src/mta/<family>.def in
- * usc-bounce-tables.h (see src/mta/begin.h). No include guard. */
+ * src/usc-tables-*.h (see src/mta/begin.h). No include guard. */
 #undef USC_MTA_SIGNATURE
 #undef USC_MTA_SIGNATURE_LAST
 #undef USC_MTA_MARKER

@@ -1,9 +1,10 @@
 #!/bin/sh
 # src/mta/<family>.def (doc/hacking.md, "Adding an MTA"): every file is in
 # the tarball (Makefile.am MTA_DEFS), holds only its own family's signature
-# rows, is #included by every list of src/usc-bounce-tables.h whose rows it
-# holds (a row outside its list would be dropped without a word), names in
-# its header the product, the versions seen and at least one fixture; and
+# rows, is #included by every list of the tables (src/usc-tables-*.h)
+# whose rows it holds (a row outside its list would be dropped without a
+# word), names in its header the product, the versions seen and at least
+# one fixture; and
 # `check --json` gives each named fixture that family.
 . "$top_srcdir/tests/lib.sh"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
@@ -30,14 +31,17 @@ m = re.search(r"^MTA_DEFS =((?:.*\\\n)*.*)$", am, re.M)
 listed = set(m.group(1).replace("\\\n", " ").split()) if m else set()
 ok(bool(listed), "Makefile.am has MTA_DEFS")
 
-# the lists of src/usc-bounce-tables.h: macro -> the .def files it #includes
-tables = open(os.path.join(top, "src", "usc-bounce-tables.h"), encoding="utf-8").read()
+# the lists of the tables (src/usc-tables-*.h, included by
+# src/usc-bounce-tables.h): macro -> the .def files it #includes
+tables = ""
+for tp in [os.path.join(top, "src", "usc-bounce-tables.h")] + sorted(glob.glob(os.path.join(top, "src", "usc-tables-*.h"))):
+    tables += open(tp, encoding="utf-8").read()
 lists = {}
 for lm in re.finditer(r"#define (USC_MTA_[A-Z_]+)\(.*?\n(.*?)#include \"mta/end.h\"", tables, re.S):
     lists.setdefault(lm.group(1), []).extend(re.findall(r'#include "mta/([a-z0-9_-]+)\.def"', lm.group(2)))
 for macro in ("USC_MTA_SIGNATURE", "USC_MTA_SIGNATURE_LAST", "USC_MTA_MARKER", "USC_MTA_SEPARATOR",
               "USC_MTA_REPORTING_HOST"):
-    ok(macro in lists, "usc-bounce-tables.h assembles %s rows" % macro)
+    ok(macro in lists, "the tables assemble %s rows" % macro)
     if macro in lists:
         dup = sorted(set(f for f in lists[macro] if lists[macro].count(f) > 1))
         ok(not dup, "%s: each file listed once" % macro, dup)
@@ -53,7 +57,7 @@ for path in defs:
     ok(" * Versions seen: " in head, "%s: header says the versions seen" % rel)
     used = set(re.findall(r"^(USC_MTA_[A-Z_]+) \(", text, re.M))
     for macro in sorted(used):
-        ok(name in lists.get(macro, []), "%s: its %s rows are assembled (listed in usc-bounce-tables.h)" % (rel, macro))
+        ok(name in lists.get(macro, []), "%s: its %s rows are assembled (listed in src/usc-tables-*.h)" % (rel, macro))
     fams = set(re.findall(r'^USC_MTA_SIGNATURE(?:_LAST)? \("([^"]+)"', text, re.M))
     ok(fams == {name}, "%s: signature rows of family \"%s\" only" % (rel, name), sorted(fams))
     fixtures = re.findall(r"^ \* Fixture: (\S+)$", head, re.M)
