@@ -25,7 +25,15 @@
  *      (its text made exactly as the analysis makes it: usc_part_text(),
  *      usc_html_to_text()) or multipart prologue holding a DSN, auto-reply
  *      or challenge body marker, a failure, delay, acknowledgement or
- *      absence phrase of src/lang (usc-lang.h), or "notificationtype";
+ *      absence phrase of src/lang (usc-lang.h), or "notificationtype" (the
+ *      text searched as is, ASCII case ignored, and for text beyond ASCII
+ *      once more folded by usc_lang_fold(), as the analysis reads the
+ *      src/lang tables); from a weak or odd From, no SMTP reply code with
+ *      an enhanced status code (usc_smtp_code_scan(): 2 DSN points from a
+ *      notice's source); with Precedence bulk, junk or list and an
+ *      In-Reply-To or References field, no phrase of
+ *      src/lang/automatic.def (the auto-reply score's lang and marked
+ *      rules);
  *   S1 no From mailbox whose local part is a daemon's or a scanner's (equal
  *      to an entry of daemon_local_parts or virus_local_parts, or starting
  *      with one of daemon_local_prefixes) or whose display name contains a
@@ -41,16 +49,20 @@
  *      "X-Virus-Scanned: amavisd-new" passes);
  *   S4 a subject with none of the DSN, challenge, auto-reply (prefixes,
  *      tokens, phrases, weak prefixes, stems, src/lang/autoreply-subject.def)
- *      and Hotmail-complaint words.
+ *      and Hotmail-complaint words; not a raw 8-bit subject (the analysis
+ *      reads one in the text's charset, not as GMime decoded it).
  * Then (b): every strong DSN sign is gone (S0-S4: no report, no
  * failed-recipient field, no null or daemon sender, no DSN subject, no body
  * marker or src/lang wording, no header copy, no Auto-Submitted); what is
- * left is a weak From (1) or an odd one (2), never both, so the score is at
- * most 2: a returned copy adds only to a score >= 3 or with a daemon
- * sender, a returned bounce only from a weak, daemon or automatic sender
- * (none reaches the analysis from a weak From, S0). (c): the auto-reply
+ * left is a weak From (1) or an odd one (2), never both, and an SMTP reply
+ * code (2) only where neither is (notice_source() then wants our copy
+ * returned), so the score is at most 2: a returned copy adds only to a
+ * score >= 3 or with a daemon sender, a returned bounce only from a weak,
+ * daemon or automatic sender (none reaches the analysis from a weak From,
+ * S0). (c): the auto-reply
  * score is at most 2 (In-Reply-To, X-Auto-Response-Suppress; Precedence
- * "junk" would add 2). (d): the challenge score is at most 4 (a "confirm"
+ * "junk" would add 2; the lang and marked rules want src/lang wording, of
+ * automatic.def only on a machine-marked answer, S0). (d): the challenge score is at most 4 (a "confirm"
  * Reply-To: every other rule wants a machine's mark or the words); the
  * virus score is capped at 8 when no daemon, automatic sender, scanner
  * sender or virus verdict (S1-S3) makes it a notice. (e): S0. Every test
@@ -69,6 +81,7 @@
 #include "usc-screen.h"
 #include "usc-lang.h"
 
+#include <locale.h>
 #include <string.h>
 
 /* The analysis' tables and its own text helpers (usc_part_text,
@@ -402,15 +415,19 @@ odd_address (const char *a)
  * the structure must then keep from growing (structure_is_plain()); with an
  * odd address too (2 points more) the message is left to the analysis. */
 static gboolean
-sender_is_plain (GMimeMessage *mm, gboolean *weak, Why *why)
+sender_is_plain (GMimeMessage *mm, gboolean *weak, gboolean *odd, Why *why)
 {
   InternetAddressList *l = g_mime_message_get_from (mm);
   int n = l ? internet_address_list_length (l) : 0;
+  gboolean any = FALSE;
   for (int i = 0; i < n; i++) {
     InternetAddress *ia = internet_address_list_get_address (l, i);
     if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
       continue;
     const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+    any = TRUE;
+    if (odd_address (a))
+      *odd = TRUE;
     const char *nm = internet_address_get_name (ia);
     gboolean bad = FALSE;
     if (a) {
@@ -440,6 +457,8 @@ sender_is_plain (GMimeMessage *mm, gboolean *weak, Why *why)
       return FALSE;
     }
   }
+  if (!any)
+    *odd = TRUE;  /* no From address: odd_sender() */
   return TRUE;
 }
 
@@ -567,7 +586,7 @@ virus_verdict (GMimeHeader *h)
 
 /* S2 and S3, over every field of the top-level header. */
 static gboolean
-fields_are_plain (GMimeObject *top, Why *why)
+fields_are_plain (GMimeObject *top, gboolean *marked, gboolean *refs, Why *why)
 {
   const FieldSlot *names = field_names ();
   GMimeHeaderList *hl = g_mime_object_get_header_list (top);
@@ -590,6 +609,17 @@ fields_are_plain (GMimeObject *top, Why *why)
       bad = !value_is_plain (ln, h);
     if (!bad && strstr (ln, "virus") != NULL)
       bad = virus_verdict (h);
+    if (strcmp (ln, "in-reply-to") == 0 || strcmp (ln, "references") == 0)
+      *refs = TRUE;
+    if (!bad && strcmp (ln, "precedence") == 0) {
+      /* machine_marked() (usc-kind-autoreply.c): bulk, junk or list */
+      const char *v = g_mime_header_get_value (h);
+      while (v && (*v == ' ' || *v == '\t'))
+        v++;
+      if (v && (g_ascii_strncasecmp (v, "bulk", 4) == 0 || g_ascii_strncasecmp (v, "junk", 4) == 0 ||
+                g_ascii_strncasecmp (v, "list", 4) == 0))
+        *marked = TRUE;
+    }
     if (bad) {
       why_set (why, "S2/S3 a field");
       why_word (why, name);
@@ -606,8 +636,91 @@ typedef struct {
   guint parts;
   guint max_depth;
   gboolean weak;  /* the From is weak (sender_is_plain()) */
+  gboolean codes; /* a weak or odd From: an SMTP reply code in the text is a notice's (2 points) */
+  gboolean autom; /* Precedence bulk/junk/list and a reference: src/lang/automatic.def counts */
   Why *why;
 } Walk;
+
+/* The words of src/lang/automatic.def ("this is an automatic message", "do
+ * not reply"), which the auto-reply score reads on a machine-marked answer
+ * to another domain's message. */
+static const Words *
+auto_words (void)
+{
+  static Words ws;
+  static gsize once = 0;
+  if (g_once_init_enter (&once)) {
+    gsize n = 0;
+    const char *const *p = usc_lang_phrases (USC_LANG_AUTOMATIC, &n);
+    WordList a;
+    words_init (&a, n, FALSE);
+    for (gsize i = 0; i < n; i++)
+      words_add (&a, p[i]);
+    words_build (&ws, &a);
+    gram4_build (&ws);
+    g_once_init_leave (&once, 1);
+  }
+  return &ws;
+}
+
+/* Would usc_lang_fold() change @t (@len bytes, from its first byte beyond
+ * ASCII) other than by lower-casing ASCII? Not when it is valid UTF-8 and
+ * every character beyond ASCII is its own lower case (GLib's
+ * g_utf8_strdown() then copies it), outside the Turkic and Lithuanian
+ * locales, whose special casing GLib applies to ASCII letters too. */
+static gboolean
+fold_changes (const char *t, gsize len)
+{
+  static gsize once = 0;
+  static gboolean special = FALSE;
+  if (g_once_init_enter (&once)) {
+    const char *loc = setlocale (LC_CTYPE, NULL);
+    special = loc && (g_str_has_prefix (loc, "tr") || g_str_has_prefix (loc, "az") || g_str_has_prefix (loc, "lt"));
+    g_once_init_leave (&once, 1);
+  }
+  if (special || !g_utf8_validate (t, (gssize) len, NULL))
+    return TRUE;
+  for (const char *p = t, *end = t + len; p < end;) {
+    if ((guchar) *p < 0x80) {
+      p++;
+      continue;
+    }
+    gunichar c = g_utf8_get_char (p);
+    if (g_unichar_tolower (c) != c)
+      return TRUE;
+    p = g_utf8_next_char (p);
+  }
+  return FALSE;
+}
+
+/* A text (a part's or a prologue) holds none of the words that matter: the
+ * body words as the analysis reads its markers (ASCII case ignored) and, for
+ * text beyond ASCII, once more folded as the analysis folds it for the
+ * src/lang tables (usc_lang_fold(): "НЕ ДОСТАВЛЕНО"); with a weak or odd
+ * From no SMTP reply code; on a machine-marked message with a reference,
+ * none of src/lang/automatic.def. */
+static gboolean
+text_is_plain (Walk *w, const char *t)
+{
+  gsize len = strlen (t);
+  if (has_word (t, len, w->why) || (w->autom && has_word_in (auto_words (), t, len, w->why)))
+    return FALSE;
+  if (w->codes && usc_smtp_code_scan (t, G_MAXINT)) {
+    why_word (w->why, "an SMTP reply code");
+    return FALSE;
+  }
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) t[i] >= 0x80) {
+      if (!fold_changes (t + i, len - i))
+        return TRUE;  /* folded, it would read the same, ASCII case aside */
+      char *f = usc_lang_fold (t, (gssize) len);
+      gsize fl = strlen (f);
+      gboolean hit = has_word (f, fl, w->why) || (w->autom && has_word_in (auto_words (), f, fl, w->why));
+      g_free (f);
+      return !hit;
+    }
+  return TRUE;
+}
 
 /* Counts the nodes under @o (a returned message's, at @depth) as the
  * analysis' walk does (usc-mime-walk.c, with usc-bounce-walk.c's
@@ -692,7 +805,7 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
   if (GMIME_IS_MULTIPART (o)) {
     GMimeMultipart *mp = GMIME_MULTIPART (o);
     const char *pro = g_mime_multipart_get_prologue (mp);
-    ok = strcmp (mt, "multipart/report") != 0 && !(pro && has_word (pro, strlen (pro), w->why));
+    ok = strcmp (mt, "multipart/report") != 0 && !(pro && !text_is_plain (w, pro));
     if (!ok)
       why_set (w->why, "S0 multipart/report or a prologue's words");
     int n = g_mime_multipart_get_count (mp);
@@ -714,7 +827,7 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
         g_free (t);
         t = h;
       }
-      ok = t == NULL || !has_word (t, strlen (t), w->why);
+      ok = t == NULL || text_is_plain (w, t);
       if (!ok)
         why_set (w->why, "S0 a text's words");
       g_free (t);
@@ -751,6 +864,15 @@ usc_screen_why (const UscMessage *msg, char **why_r)
     goto out;
   }
   const char *subj = g_mime_message_get_subject (mm);
+  /* a raw 8-bit subject: the analysis reads it in the text's charset or a
+   * guessed one (usc-bounce.c, raw_subject()), not as GMime decoded it */
+  GMimeHeaderList *hl = g_mime_object_get_header_list (top);
+  GMimeHeader *sh = hl ? g_mime_header_list_get_header (hl, "Subject") : NULL;
+  const char *raw = sh ? g_mime_header_get_raw_value (sh) : NULL;
+  if (subj && raw && !strstr (raw, "=?") && !g_utf8_validate (raw, -1, NULL)) {
+    why_set (why, "S4 a raw 8-bit subject");
+    goto out;
+  }
   char *subject_lc = subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
 
   /* S4 (the complaint words are in the subject's set) */
@@ -766,8 +888,8 @@ usc_screen_why (const UscMessage *msg, char **why_r)
     why_set (why, "S2 the mbox From line's null sender");
     goto out;
   }
-  gboolean weak = FALSE;
-  if (!sender_is_plain (mm, &weak, why) || !fields_are_plain (top, why))
+  gboolean weak = FALSE, odd = FALSE, marked = FALSE, refs = FALSE;
+  if (!sender_is_plain (mm, &weak, &odd, why) || !fields_are_plain (top, &marked, &refs, why))
     goto out;
 
   /* S0 (a parse that spent the message's budget gets a note) */
@@ -775,7 +897,7 @@ usc_screen_why (const UscMessage *msg, char **why_r)
     why_set (why, "S0 the parse budget is spent");
     goto out;
   }
-  Walk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40, weak, why };
+  Walk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40, weak, weak || odd, marked && refs, why };
   if (!structure_is_plain (&w, g_mime_message_get_mime_part (mm), 1))
     goto out;
 
