@@ -1136,6 +1136,9 @@ typedef struct {
   int fields;          /* header fields GMime holds after the filter; -1: no message */
 } KeepCase;
 
+/* a NUL inside a field: its length cannot be strlen's */
+#define KEEP_NUL_BYTE "X-A: 1\x00 2\nSubject: s\n\n"
+
 static const KeepCase keep_cases[] = {
   { "plain", "Received: from a by b\n\tfor <x@example.org>; Mon, 1 Jan 2024\nMessage-ID: <k@example.org>\n"
              "X-Spam: yes\nSubject: =?utf-8?q?caf=C3=A9?=\nTo: A <a@example.org>, b@example.org\n\nbody\n", 0, 4 },
@@ -1151,7 +1154,7 @@ static const KeepCase keep_cases[] = {
   { "space-before-colon", "X-A: 1\nSubject : s\nTo: a@example.org\n\n", 0, -2 },
   { "continuation-first", " folded: first\nSubject: s\n\n", 0, -1 },
   { "blank-continuation", "X-A: 1\n \nSubject: s\n\n", 0, -2 },
-  { "nul-byte", "X-A: 1\x00 2\nSubject: s\n\n", 25, -2 },
+  { "nul-byte", KEEP_NUL_BYTE, sizeof KEEP_NUL_BYTE - 1, -2 },
   { "8-bit-name", "X-\xc3\xa9: 1\nSubject: s\n\n", 0, -2 },
   { "body-only", "just text\n", 0, -1 },
   { "empty-name", ": value\nSubject: s\n\n", 0, -1 },
