@@ -16,9 +16,15 @@
 # process with its children (the execute route's programs) per delivery
 # (the median of the rounds: the steadier figure), what the plugin and the
 # execute route add to a delivery without unscatter, and their ratio.
-# BENCH_DOVECOT_CALLGRIND=K (needs valgrind): also K deliveries of each of
-# "without" and "plugin" with the LMTP process under callgrind, and the
-# instructions per delivery (median), which no load changes.
+# The CPU time is printed split into user and system time, with the minor
+# page faults. BENCH_DOVECOT_CALLGRIND=K (needs valgrind): also K
+# deliveries of each of "without" and "plugin" with the LMTP process under
+# callgrind, and the instructions per delivery (median), which no load
+# changes; where the plugin's go (inclusive costs of its steps and of
+# Pigeonhole's loading it); and this machine's instructions per second of
+# user CPU (the library hot, `unscatter check` over the DSN fixtures, and the
+# LMTP process itself without unscatter), to turn the added instructions
+# into time.
 # The set-up is the tests' (tests/dovecot/lib.sh: doc/dovecot.md's
 # snippets, a dovecot master as an unprivileged user). Environment as for
 # the tests (UNSCATTER, top_srcdir, top_builddir, FIXTURES), set by the
@@ -70,7 +76,7 @@ run () {
     "$M/dsn/amazonses-forged.eml" "$M/dsn/exim-user-unknown.eml" > "$TMP/out"
   dc_master_stop
   cat "$TMP/round.times" >> "$TMP/$name.times"
-  sed -n 's/^cpu_ms_per_delivery //p' "$TMP/out" >> "$TMP/$name.cpu"
+  for m in cpu user sys minflt; do sed -n "s/^${m}_ms_per_delivery //p; s/^${m}_per_delivery //p" "$TMP/out" >> "$TMP/$name.$m"; done
   got=$(sed -n 's/^delivered \([0-9]*\) failed \([0-9]*\)/\1 \2/p' "$TMP/out")
   eval "ok_$name=\$(( \${ok_$name:-0} + \${got% *} )) bad_$name=\$(( \${bad_$name:-0} + \${got#* } ))"
   if grep -q "Error\|Fatal\|Panic" "$DC_LOG"; then echo "$name: errors in the log:"; grep "Error\|Fatal\|Panic" "$DC_LOG" | head -5; fi
@@ -96,6 +102,66 @@ instructions () {
   # the last part is the process's end, not a delivery
   sed -i '$d' "$TMP/cg.parts"
   eval "ir_$name=\$(median \"\$TMP/cg.parts\" 1)"
+  [ "$name" != plugin ] || breakdown "$TMP"/cg/out.* > "$TMP/cg.breakdown"
+}
+
+# breakdown PART...: where the plugin's instructions go, per delivery (the
+# mean over the profile parts, less the first six and the last, of each
+# function's inclusive cost, callgrind_annotate --inclusive=yes).
+breakdown () {
+  python3 - "$@" <<'PY'
+import re, statistics, subprocess, sys
+parts = sorted(sys.argv[1:], key=lambda f: int(f.rsplit(".", 1)[1]) if f[-1].isdigit() else 0)[6:-1]
+rows = [
+    ("the plugin's work on the message (ext_unscatter_get_message)", "ext_unscatter_get_message"),
+    ("  the message read from Dovecot's stream", "ext_unscatter_read_message"),
+    ("  GMime's parse of the message (usc_message_new_from_bytes)", "usc_message_new_from_bytes"),
+    ("  screen, bounce analysis, verdict, relay (usc_classify)", "usc_classify"),
+    ("    of it the bounce analysis (usc_bounce_analyze)", "usc_bounce_analyze"),
+    ("    of it the record lookups and the verdict (usc_verdict_decide_signed)", "usc_verdict_decide_signed"),
+    ("  the decision counted in the record (usc_context_count_decision)", "usc_context_count_decision"),
+    ("  the message freed (usc_message_free)", "usc_message_free"),
+    ("  the user's context: files checked (user_context)", "user_context"),
+    ("Pigeonhole loading the plugin per Sieve instance (sieve_plugins_load)", "sieve_plugins_load"),
+    ("Pigeonhole unloading it (sieve_plugins_unload)", "sieve_plugins_unload"),
+]
+cost = {fn: [] for _, fn in rows}
+for f in parts:
+    out = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", f],
+                         capture_output=True, text=True).stdout
+    got = {}
+    for line in out.splitlines():
+        m = re.match(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+\S*:(\w+)(?:'\d+)? \[", line)
+        if m and m.group(2) in cost and m.group(2) not in got:
+            got[m.group(2)] = int(m.group(1).replace(",", ""))
+    for fn in cost:
+        cost[fn].append(got.get(fn, 0))
+for label, fn in rows:
+    if cost[fn]:
+        print("  %-76s %9.0f" % (label, statistics.mean(cost[fn])))
+PY
+}
+
+# rate: this machine's instructions per second of user CPU time for the
+# library's own work, hot: `unscatter check` over the DSN fixtures five
+# times in one process, its instructions counted by callgrind, its user
+# CPU time the least of three plain runs. Prints "INSTRUCTIONS SECONDS".
+rate () {
+  set -- "$FIXTURES"/dsn/*.eml
+  ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$UNSCATTER" check --jobs 1 --json "$@" "$@" "$@" "$@" "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : *//p')
+  ut=$(python3 - "$UNSCATTER" "$@" <<'PY'
+import resource, subprocess, sys
+exe, files = sys.argv[1], sys.argv[2:]
+best = None
+for _ in range(3):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+    subprocess.run([exe, "check", "--jobs", "1", "--json"] + files * 5, stdout=subprocess.DEVNULL)
+    t = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before
+    best = t if best is None else min(best, t)
+print("%.6f" % best)
+PY
+)
+  echo "$ir $ut"
 }
 
 # The baseline's sieve_before: the same filing, decided by a header.
@@ -130,8 +196,11 @@ while [ $r -lt "$ROUNDS" ]; do
 done
 for name in none plugin execute; do
   eval "med_$name=\$(median \"\$TMP/$name.times\") cpu_$name=\$(median \"\$TMP/$name.cpu\" 1)"
-  eval "echo \"$name: delivered \$ok_$name failed \$bad_$name; per delivery: wall median \$med_$name ms, p95 \$(p95 \"\$TMP/$name.times\") ms; CPU \$cpu_$name ms (median of the rounds; LMTP process and its children)\""
+  eval "user_$name=\$(median \"\$TMP/$name.user\" 1) sys_$name=\$(median \"\$TMP/$name.sys\" 1) flt_$name=\$(median \"\$TMP/$name.minflt\" 1)"
+  eval "echo \"$name: delivered \$ok_$name failed \$bad_$name; per delivery: wall median \$med_$name ms, p95 \$(p95 \"\$TMP/$name.times\") ms; CPU \$cpu_$name ms (user \$user_$name, system \$sys_$name), \$flt_$name minor faults (medians of the rounds; LMTP process and its children)\""
 done
+awk -v u="$user_plugin" -v un="$user_none" -v s="$sys_plugin" -v sn="$sys_none" -v f="$flt_plugin" -v fn="$flt_none" 'BEGIN {
+  printf "the plugin adds per delivery: user CPU %.3f ms, system CPU %.3f ms, %.1f minor faults\n", u - un, s - sn, f - fn }'
 for what in wall CPU; do
   if [ $what = wall ]; then n=$med_none p=$med_plugin e=$med_execute; else n=$cpu_none p=$cpu_plugin e=$cpu_execute; fi
   awk -v w=$what -v n="$n" -v p="$p" -v e="$e" 'BEGIN {
@@ -149,6 +218,17 @@ if [ "$CG_N" -gt 0 ]; then
       printf "instructions per delivery (callgrind, median of %d): without unscatter %.0f, plugin %.0f: added %.0f (%.2f of a delivery without unscatter", c, n, p, p - n, (p - n) / n
       if (ms > 0) printf "; at this machine'"'"'s %.3f ms for one: %.3f ms", ms, (p - n) / n * ms
       printf ")\n"
+    }'
+    echo "where the plugin's instructions go, per delivery (callgrind, inclusive, the mean over the deliveries):"
+    cat "$TMP/cg.breakdown"
+    set -- $(rate)
+    awk -v ir="$1" -v t="$2" -v n="$ir_none" -v p="$ir_plugin" -v un="$user_none" 'BEGIN {
+      r = ir / t
+      printf "instructions per second: %.2f G (unscatter check over the DSN fixtures, hot: %.0f instructions in %.3f s of user CPU, the least of 3)", r / 1e9, ir, t
+      if (un > 0) printf "; %.2f G in the LMTP process without unscatter (%.0f instructions in %.3f ms of user CPU)", n / un / 1e6, n, un
+      printf "\nthe added instructions at those rates: %.3f ms (hot)", (p - n) / r * 1000
+      if (un > 0) printf ", %.3f ms (at the LMTP process'"'"'s rate)", (p - n) / (n / un)
+      printf "\n"
     }'
   else
     echo "instructions: skipped (no valgrind)"

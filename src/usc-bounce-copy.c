@@ -106,6 +106,29 @@ usc_looks_like_field (const char *p)
     q++;
   return q > p && *q == ':' && q - p < 60;
 }
+/* Every field the analysis reads from a returned message (parts->returned):
+ * its references (usc_collect_ids: Message-ID, X-Original-Message-ID), its
+ * sender and subject (usc_looks_like_bounce), usc_collect_original (Subject,
+ * Date, Return-Path, and for the signature X-Unscatter-Sig, Message-ID,
+ * Date, From, To, Cc), the recipients (usc-bounce-rcpt.c: To, and
+ * feedback_copy_recipient_headers). */
+static const char *const copy_fields[] = {
+  "Message-ID", "X-Original-Message-ID", "From", "Subject", "Date", "Return-Path", "X-Unscatter-Sig", "To", "Cc",
+};
+static gboolean
+field_in (const char *name, gsize len, const char *const *tab, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (strlen (tab[i]) == len && g_ascii_strncasecmp (name, tab[i], len) == 0)
+      return TRUE;
+  return FALSE;
+}
+gboolean
+usc_copy_field_wanted (const char *name, gsize len)
+{
+  return field_in (name, len, copy_fields, N (copy_fields)) ||
+         field_in (name, len, feedback_copy_recipient_headers, N (feedback_copy_recipient_headers));
+}
 /* Collect the header-looking block around line @at of @lines (prefix stripped). */
 GMimeMessage *
 usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget)
@@ -138,7 +161,7 @@ usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget)
     g_string_append_c (blk, '\n');
   }
   g_string_append (blk, "\n");
-  GMimeMessage *m = usc_mime_parse_embedded (blk->str, blk->len, budget);
+  GMimeMessage *m = usc_mime_parse_header_fields (blk->str, blk->len, budget, usc_copy_field_wanted);
   g_string_free (blk, TRUE);
   return m;
 }

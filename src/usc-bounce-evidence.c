@@ -267,14 +267,15 @@ lang_evidence (const Headers *h, Evidence *e)
 {
   const char *s = e->scan_lc;
   gsize len = strlen (s);
-  const char *hit = NULL;
-  e->lang_fail = usc_lang_count (USC_LANG_FAILURE, s, len, &e->lang_hit);
-  e->lang_delay = usc_lang_count (USC_LANG_DELAY, s, len, &hit);
-  if (!e->lang_hit)
-    e->lang_hit = hit;
-  e->lang_ack = usc_lang_count (USC_LANG_ACK, s, len, NULL);
-  e->lang_vac = usc_lang_count (USC_LANG_VACATION, s, len, NULL);
-  e->lang_chal = usc_lang_count (USC_LANG_CHALLENGE, s, len, NULL);
+  guint n[USC_LANG_N_SIGNALS];
+  const char *hit[USC_LANG_N_SIGNALS];
+  usc_lang_count_text (s, len, n, hit); /* every table in one pass */
+  e->lang_fail = n[USC_LANG_FAILURE];
+  e->lang_delay = n[USC_LANG_DELAY];
+  e->lang_hit = hit[USC_LANG_FAILURE] ? hit[USC_LANG_FAILURE] : hit[USC_LANG_DELAY];
+  e->lang_ack = n[USC_LANG_ACK];
+  e->lang_vac = n[USC_LANG_VACATION];
+  e->lang_chal = n[USC_LANG_CHALLENGE];
   e->lang_copy = lang_copy_in (s);
   e->odd_sender = odd_sender (h);
   e->own_copy = own_copy_in (s, h->to_addr);

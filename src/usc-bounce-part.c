@@ -48,7 +48,8 @@ usc_parse_header_block (const char *data, gsize len, UscBudget *budget)
     k++;
   g_string_erase (s, 0, k);
   g_string_append (s, "\n\n");
-  GMimeMessage *m = usc_mime_parse_embedded (s->str, s->len, budget);
+  /* only the fields the analysis reads from a copy */
+  GMimeMessage *m = usc_mime_parse_header_fields (s->str, s->len, budget, usc_copy_field_wanted);
   g_string_free (s, TRUE);
   return m;
 }

@@ -249,8 +249,17 @@ gssize usc_find_separator (const char *t);
 /* Strip indentation and '>' quoting; returns the depth of quoting. */
 const char *usc_strip_prefix (const char *line, int *quote_r);
 gboolean usc_looks_like_field (const char *p);
-/* Collect the header-looking block around line @at of @lines (prefix stripped). */
+/* Collect the header-looking block around line @at of @lines (prefix
+ * stripped), parsed with only the fields the analysis reads
+ * (usc_copy_field_wanted). */
 GMimeMessage *usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget);
+/* Is @name (@len bytes, any case) a field the analysis reads from a copy of
+ * the original's header (parts->returned: Message-ID, From, Subject, To,
+ * ...)? The header copies (inline blocks, text/rfc822-headers parts) are
+ * parsed with these fields only (usc_mime_parse_header_fields): a new reader
+ * of another field of a returned message must add it to copy_fields
+ * (usc-bounce-copy.c). */
+gboolean usc_copy_field_wanted (const char *name, gsize len);
 /* Where the copy_separators occur in c->text (read as if lower-cased), found
  * in one pass and kept; NULL when the index cannot say (use the slow way). */
 const GArray *usc_text_separators (NoticeText *t);

@@ -17,6 +17,24 @@ typedef struct {
   const char **pat;      /* the entries of every table */
   guint end[MAL_NTABS];  /* table t: entries [end[t-1], end[t]) */
 } MalwareIndex;
+/* Does @s start with @lc_prefix (lower case), read as if lower-cased (ASCII)? */
+static gboolean
+prefix_ci (const char *s, const char *lc_prefix)
+{
+  for (; *lc_prefix; s++, lc_prefix++)
+    if (ascii_lc (*s) != *lc_prefix)
+      return FALSE;
+  return TRUE;
+}
+/* strstr() of @lc_needle (lower case) in @s read as if lower-cased (ASCII). */
+static gboolean
+contains_ci (const char *s, const char *lc_needle)
+{
+  for (; *s; s++)
+    if (prefix_ci (s, lc_needle))
+      return TRUE;
+  return *lc_needle == '\0';
+}
 /* Does a header field name start with one of @prefixes (lower case)? */
 gboolean
 usc_header_name_prefix (GMimeObject *top, const char *const *prefixes, gsize n)
@@ -28,11 +46,12 @@ usc_header_name_prefix (GMimeObject *top, const char *const *prefixes, gsize n)
     const char *name = h ? g_mime_header_get_name (h) : NULL;
     if (name == NULL)
       continue;
-    char *lc = g_ascii_strdown (name, -1);
-    gboolean r = usc_prefix_any (lc, prefixes, n, NULL);
-    g_free (lc);
-    if (r)
-      return TRUE;
+    /* usc_prefix_any() on the lower-cased name, without the copy */
+    while (*name == ' ' || *name == '\t' || *name == '"' || *name == '\'')
+      name++;
+    for (gsize k = 0; k < n; k++)
+      if (prefix_ci (name, prefixes[k]))
+        return TRUE;
   }
   return FALSE;
 }
@@ -46,15 +65,17 @@ usc_virus_header_verdict (GMimeObject *top)
   for (int i = 0; i < cnt && !r; i++) {
     GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
     const char *name = h ? g_mime_header_get_name (h) : NULL;
-    const char *value = h ? g_mime_header_get_value (h) : NULL;
-    if (name == NULL || value == NULL)
+    /* the name first (as GMime keeps it, nothing decoded): only a scan
+     * header's value is decoded and lower-cased */
+    if (name == NULL || !contains_ci (name, "virus"))
       continue;
-    char *ln = g_ascii_strdown (name, -1);
+    const char *value = g_mime_header_get_value (h);
+    if (value == NULL)
+      continue;
     char *lv = g_ascii_strdown (value, -1);
-    if (strstr (ln, "virus") && usc_contains_any (lv, virus_header_verdicts, N (virus_header_verdicts), NULL) &&
+    if (usc_contains_any (lv, virus_header_verdicts, N (virus_header_verdicts), NULL) &&
         !usc_contains_any (lv, virus_header_clean, N (virus_header_clean), NULL))
       r = TRUE;
-    g_free (ln);
     g_free (lv);
   }
   return r;

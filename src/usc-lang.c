@@ -63,6 +63,31 @@ static const char *const challenge_l[] = {
 };
 #undef LANG_ROW
 
+/* The tables of the text signals (all but the two subject-prefix tables),
+ * one after the other in one array: one index, one pass over a text for all
+ * of them (usc_lang_count_text). */
+#define LANG_ROW(code, phrase) phrase,
+static const char *const text_p[] = {
+#include "lang/failure.def"
+#include "lang/delay.def"
+#include "lang/separator.def"
+#include "lang/vacation.def"
+#include "lang/ack.def"
+#include "lang/challenge.def"
+};
+#undef LANG_ROW
+static const struct {
+  UscLangSignal sig;
+  gsize n;
+} text_tables[] = {
+  { USC_LANG_FAILURE, G_N_ELEMENTS (failure_p) },   { USC_LANG_DELAY, G_N_ELEMENTS (delay_p) },
+  { USC_LANG_SEPARATOR, G_N_ELEMENTS (separator_p) }, { USC_LANG_VACATION, G_N_ELEMENTS (vacation_p) },
+  { USC_LANG_ACK, G_N_ELEMENTS (ack_p) },           { USC_LANG_CHALLENGE, G_N_ELEMENTS (challenge_p) },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (text_p) == G_N_ELEMENTS (failure_p) + G_N_ELEMENTS (delay_p) +
+                                              G_N_ELEMENTS (separator_p) + G_N_ELEMENTS (vacation_p) +
+                                              G_N_ELEMENTS (ack_p) + G_N_ELEMENTS (challenge_p));
+
 static const struct {
   const char *const *phrases;
   const char *const *langs;
@@ -156,6 +181,45 @@ usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const char **f
   return count;
 }
 
+void
+usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SIGNALS],
+                     const char *first_r[USC_LANG_N_SIGNALS])
+{
+  for (guint s = 0; s < USC_LANG_N_SIGNALS; s++) {
+    counts_r[s] = 0;
+    if (first_r)
+      first_r[s] = NULL;
+  }
+  if (folded == NULL || len == 0)
+    return;
+  const UscMatch *m = usc_match_table (text_p, G_N_ELEMENTS (text_p));
+  if (m == NULL) {
+    /* the matcher's cache is full: one table at a time, the same answers */
+    for (gsize t = 0; t < G_N_ELEMENTS (text_tables); t++)
+      counts_r[text_tables[t].sig] =
+        usc_lang_count (text_tables[t].sig, folded, len, first_r ? &first_r[text_tables[t].sig] : NULL);
+    return;
+  }
+  gssize first[G_N_ELEMENTS (text_p)];
+  usc_match_first_each (m, folded, len, first);
+  /* per table, what usc_lang_count() gives: the earliest hit, the lowest
+   * index among equals */
+  gsize i = 0;
+  for (gsize t = 0; t < G_N_ELEMENTS (text_tables); t++) {
+    UscLangSignal sig = text_tables[t].sig;
+    gssize best = -1;
+    for (gsize k = 0; k < text_tables[t].n; k++, i++)
+      if (first[i] >= 0) {
+        counts_r[sig]++;
+        if (best < 0 || first[i] < best) {
+          best = first[i];
+          if (first_r)
+            first_r[sig] = text_p[i];
+        }
+      }
+  }
+}
+
 /* Skip white space and opening brackets at the start of a subject. */
 static const char *
 skip_open (const char *s)
@@ -229,10 +293,10 @@ phrase_score (const char *utf8)
 {
   char *f = usc_lang_fold (utf8, -1);
   gsize n = strlen (f);
-  guint score = 0;
+  guint score = 0, counts[USC_LANG_N_SIGNALS];
+  usc_lang_count_text (f, n, counts, NULL); /* the two prefix tables count 0 */
   for (guint s = 0; s < USC_LANG_N_SIGNALS; s++)
-    if (s != USC_LANG_REPLY_PREFIX && s != USC_LANG_AUTOREPLY_SUBJECT)
-      score += usc_lang_count ((UscLangSignal) s, f, n, NULL);
+    score += counts[s];
   g_free (f);
   return score;
 }

@@ -40,6 +40,13 @@ char *usc_lang_fold (const char *text, gssize len);
  * in the text, or NULL. */
 guint usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const char **first_r);
 
+/* usc_lang_count() for all the text signals at once (every signal but
+ * USC_LANG_AUTOREPLY_SUBJECT and USC_LANG_REPLY_PREFIX, which get 0 and
+ * NULL), in one pass over @folded: counts_r[sig] and, when @first_r is not
+ * NULL, first_r[sig] (the phrase found earliest, or NULL). The same answers
+ * as one usc_lang_count() per signal. */
+void usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SIGNALS],
+                          const char *first_r[USC_LANG_N_SIGNALS]);
 /* Does @subject (UTF-8, any case) start — after white space and opening
  * brackets ("[", "(", "【", "«") — with a phrase of @sig followed by ':',
  * a closing bracket, " -" or the end? *@hit_r (may be NULL) gets the

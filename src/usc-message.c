@@ -880,6 +880,59 @@ stream_over (const char *data, gsize len, GBytes *backing)
   return stream;
 }
 
+/* The header block of @text (@len bytes, LF line endings) with only its
+ * first field and the fields whose name @keep wants, each with its
+ * continuation lines, then the rest of @text (the blank line, the body) as
+ * is: a new string (its length in *@len_r). GMime reads a field from its
+ * own lines alone, so a field kept reads as it did in the whole block; the
+ * first one keeps a block that had a field one that has one. NULL when the
+ * block is not plainly made of fields GMime splits as we do here: a line
+ * that is neither a field ("Name:", the name of letters, digits, '-' and
+ * '_') nor a continuation (white space, then something), a continuation
+ * first, a NUL byte. Linear in @len. */
+static char *
+keep_fields (const char *text, gsize len, UscFieldKeep keep, gsize *len_r)
+{
+  GString *out = g_string_sized_new (MIN (len, 4096) + 1);
+  gsize p = 0;
+  gboolean first = TRUE, keeping = FALSE;
+  while (p < len) {
+    const char *nl = memchr (text + p, '\n', len - p);
+    gsize e = nl ? (gsize) (nl - text) : len;
+    gsize next = nl ? e + 1 : len;
+    if (e == p)
+      break; /* the blank line */
+    if (memchr (text + p, '\0', e - p) != NULL)
+      goto whole;
+    if (text[p] == ' ' || text[p] == '\t') {
+      gsize q = p;
+      while (q < e && (text[q] == ' ' || text[q] == '\t'))
+        q++;
+      if (first || q == e)
+        goto whole;
+    } else {
+      gsize q = p;
+      while (q < e && (g_ascii_isalnum (text[q]) || text[q] == '-' || text[q] == '_'))
+        q++;
+      if (q == p || q == e || text[q] != ':')
+        goto whole;
+      keeping = first || keep (text + p, q - p);
+      first = FALSE;
+    }
+    if (keeping)
+      g_string_append_len (out, text + p, (gssize) (next - p));
+    p = next;
+  }
+  if (first)
+    goto whole; /* no field at all */
+  g_string_append_len (out, text + p, (gssize) (len - p));
+  *len_r = out->len;
+  return g_string_free (out, FALSE);
+whole:
+  g_string_free (out, TRUE);
+  return NULL;
+}
+
 /* Parse @len bytes of @text (LF line endings) with GMime after the
  * pre-scan. @text lies in @backing, which the parse keeps alive (a
  * reference): GMime reads the text in place, unless the pre-scan had to
@@ -891,7 +944,7 @@ stream_over (const char *data, gsize len, GBytes *backing)
  * and which is one part itself). */
 static GMimeMessage *
 parse_text (const char *text, gsize len, GBytes *backing, const UscLimits *lim, gboolean headerless,
-            UscBudget *budget, gboolean embedded, gboolean *limited_r)
+            UscBudget *budget, gboolean embedded, UscFieldKeep keep, gboolean *limited_r)
 {
   UscLimits l = *lim;
   l.max_headers = MIN (l.max_headers, budget->fields_left);
@@ -904,7 +957,13 @@ parse_text (const char *text, gsize len, GBytes *backing, const UscLimits *lim, 
     char *copy = NULL;
     if (attempt == 0) {
       gsize cut = prescan (text, len, &l, embedded, &st, &copy);
-      if (copy) {
+      gsize klen = 0;
+      /* the pre-scan has charged the whole block: only what @keep wants
+       * goes to GMime, when nothing had to be cut or changed */
+      char *kept = keep && copy == NULL && !st.limited && cut == len ? keep_fields (text, len, keep, &klen) : NULL;
+      if (kept) {
+        stream = g_mime_stream_mem_new_with_byte_array (g_byte_array_new_take ((guint8 *) kept, klen));
+      } else if (copy) {
         GByteArray *ba = g_byte_array_new_take ((guint8 *) copy, len);
         g_byte_array_set_size (ba, cut);
         stream = g_mime_stream_mem_new_with_byte_array (ba); /* owns ba */
@@ -1076,7 +1135,7 @@ message_new (GBytes *raw, char *own, gsize own_len, const UscLimits *limits, GEr
     msg->text_len = tlen;
   }
   usc_budget_take_bytes (msg->budget, msg->text_len);
-  msg->mime = parse_text (msg->text, msg->text_len, backing, &msg->limits, TRUE, msg->budget, FALSE,
+  msg->mime = parse_text (msg->text, msg->text_len, backing, &msg->limits, TRUE, msg->budget, FALSE, NULL,
                           &msg->parse_limited);
   if (msg->mime == NULL) {
     g_set_error (error, USC_ERROR, USC_ERROR_PARSE, "not a mail message");
@@ -1244,8 +1303,8 @@ usc_message_with_headers (const UscMessage *msg, const char *fields)
 
 /* ------------------------------------------------------ embedded messages */
 
-GMimeMessage *
-usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget)
+static GMimeMessage *
+parse_embedded (const void *data, gsize len, UscBudget *budget, UscFieldKeep keep)
 {
   if (data == NULL || len == 0)
     return NULL;
@@ -1278,7 +1337,7 @@ usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget)
   i += usc_mbox_from_end (text + i, nlen - i); /* @text has LF line endings only */
   gboolean limited;
   GBytes *backing = g_bytes_new_take (text, nlen);
-  GMimeMessage *m = i < nlen ? parse_text (text + i, nlen - i, backing, &lim, FALSE, budget, TRUE, &limited)
+  GMimeMessage *m = i < nlen ? parse_text (text + i, nlen - i, backing, &lim, FALSE, budget, TRUE, keep, &limited)
                              : NULL;
   g_bytes_unref (backing);
   usc_budget_free (&own);
@@ -1289,6 +1348,18 @@ usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget)
     m = NULL;
   }
   return m;
+}
+
+GMimeMessage *
+usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget)
+{
+  return parse_embedded (data, len, budget, NULL);
+}
+
+GMimeMessage *
+usc_mime_parse_header_fields (const void *data, gsize len, UscBudget *budget, UscFieldKeep keep)
+{
+  return parse_embedded (data, len, budget, keep);
 }
 
 /* ------------------------------------------------------- part contents */

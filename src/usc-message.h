@@ -161,6 +161,21 @@ gboolean usc_message_expired (const UscMessage *msg);
  * first line is no header field, or there is no header at all). */
 GMimeMessage *usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget);
 
+/* Does the caller want the header field named @name (@len bytes, not
+ * NUL-terminated, any case)? */
+typedef gboolean (*UscFieldKeep) (const char *name, gsize len);
+
+/* usc_mime_parse_embedded() for a header copy of which only some fields
+ * are read: GMime is given the block's first field and the fields @keep
+ * wants (each as it stands, continuation lines and all), so that it does not
+ * build, decode and later free the fields nobody asks for. The fields kept
+ * read exactly as in a parse of the whole block (g_mime_object_get_header,
+ * g_mime_message_get_subject, ...), the result is NULL exactly when that
+ * parse's would be, and the budget is charged for the whole block. When the
+ * block is anything but plain "Name: value" fields and continuation lines
+ * (or the pre-scan had to cut or change it), the whole block is parsed. */
+GMimeMessage *usc_mime_parse_header_fields (const void *data, gsize len, UscBudget *budget, UscFieldKeep keep);
+
 /* Decoded content of a leaf part as a NUL-terminated byte array (transfer
  * encoding undone; charset NOT converted). Returns a new GByteArray or NULL.
  * At most @max bytes are returned (0: no limit). */

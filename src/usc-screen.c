@@ -13,37 +13,56 @@
  *   d. challenge score - human >= 8; virus score >= 9 (>= 12 in a report);
  *   e. the walk stopped at a limit (a note).
  * The screen lets a message through only when all of these hold:
- *   S0 no part of (a); fewer parts and less depth than the limits; no text
- *      part (its text made exactly as the analysis makes it: usc_part_text(),
- *      usc_html_to_text()) or multipart prologue holding a DSN, auto-reply or
- *      challenge body marker, a failure, delay, acknowledgement or absence
- *      phrase of src/lang (usc-lang.h), or "notificationtype";
- *   S1 no From mailbox whose local part or display name contains a daemon
- *      or scanner name (no daemon, weak daemon or virus sender);
+ *   S0 no report part of (a): no multipart/report, no message/... or
+ *      *rfc822* leaf (header blocks, encoded messages), no delivery-status
+ *      or feedback-report part; a message part GMime parsed (a forwarded
+ *      message/rfc822) only with header fields of its own and not from a
+ *      weak From (below), its nodes counted as the analysis' walk counts
+ *      them; from a weak From, no leaf the analysis could take for a
+ *      returned message (an .eml name, application/octet-stream, a text
+ *      attachment that starts with header fields); fewer parts and less
+ *      depth than the limits, and the parse budget not spent; no text part
+ *      (its text made exactly as the analysis makes it: usc_part_text(),
+ *      usc_html_to_text()) or multipart prologue holding a DSN, auto-reply
+ *      or challenge body marker, a failure, delay, acknowledgement or
+ *      absence phrase of src/lang (usc-lang.h), or "notificationtype";
+ *   S1 no From mailbox whose local part is a daemon's or a scanner's (equal
+ *      to an entry of daemon_local_parts or virus_local_parts, or starting
+ *      with one of daemon_local_prefixes) or whose display name contains a
+ *      daemon's or scanner's name; a local part of weak_daemon_local_parts
+ *      ("noreply", "notifications": a "weak From") only with a usable
+ *      address (not odd_sender());
  *   S2 no null sender (Return-Path <>, mailer-daemon; mbox "From <>");
  *   S3 no X-Failed-Recipients, Auto-Submitted, auto-reply header (of the
  *      table's name and value, in any field of that name), Precedence
- *      "junk", X-Auto-Response-Suppress, challenge software header (name,
- *      name prefix, or name and value), Exchange inbox-rule header, or
- *      field whose name contains "virus";
+ *      "junk", challenge software header (name, name prefix, or name and
+ *      value), Exchange inbox-rule header, or field whose name contains
+ *      "virus" with a verdict (usc_virus_header_verdict()'s test, so
+ *      "X-Virus-Scanned: amavisd-new" passes);
  *   S4 a subject with none of the DSN, challenge, auto-reply (prefixes,
  *      tokens, phrases, weak prefixes, stems, src/lang/autoreply-subject.def)
  *      and Hotmail-complaint words.
- * Then (b): every DSN sign is gone (S0-S4: no report, no failed-recipient
- * field, no null or daemon sender, no DSN subject, no body marker, no
- * header copy, no Auto-Submitted), so the score is 0: a returned copy adds
- * only to a score >= 3 or with a daemon sender. (c): the auto-reply score
- * is at most 1 (In-Reply-To). (d): the challenge score is at most 4 (a
- * "confirm" Reply-To); the virus score is capped at 8 when no daemon,
- * automatic sender, scanner sender or virus header (S1-S3) makes it a
- * notice. (e): S0. Every test here is the analysis' own on the same GMime
- * data with the same tables (usc-bounce-tables.h), or a weaker one (a
- * substring where it wants a prefix or an equal string, every field of a
- * name where it reads the first, all the text where it reads the unquoted
- * lines of the first 256 KiB): the screen may leave a message to the
- * analysis that it could have passed, never the reverse. The time limit
- * (max_seconds) is the one exception by nature: the screen passes mail that
- * the analysis might, on a stalled machine, have stopped on with a note.
+ * Then (b): every strong DSN sign is gone (S0-S4: no report, no
+ * failed-recipient field, no null or daemon sender, no DSN subject, no body
+ * marker or src/lang wording, no header copy, no Auto-Submitted); what is
+ * left is a weak From (1) or an odd one (2), never both, so the score is at
+ * most 2: a returned copy adds only to a score >= 3 or with a daemon
+ * sender, a returned bounce only from a weak, daemon or automatic sender
+ * (none reaches the analysis from a weak From, S0). (c): the auto-reply
+ * score is at most 2 (In-Reply-To, X-Auto-Response-Suppress; Precedence
+ * "junk" would add 2). (d): the challenge score is at most 4 (a "confirm"
+ * Reply-To: every other rule wants a machine's mark or the words); the
+ * virus score is capped at 8 when no daemon, automatic sender, scanner
+ * sender or virus verdict (S1-S3) makes it a notice. (e): S0. Every test
+ * here is the analysis' own on the same GMime data with the same tables
+ * (usc-bounce-tables.h), or a weaker one (a substring where it wants a
+ * prefix or an equal string, every field of a name where it reads the
+ * first, every From mailbox where it reads the first, all the text where
+ * it reads the unquoted lines of the first 256 KiB): the screen may leave a
+ * message to the analysis that it could have passed, never the reverse.
+ * The time limit (max_seconds) is the one exception by nature: the screen
+ * passes mail that the analysis might, on a stalled machine, have stopped
+ * on with a note.
  * tests/test-screen.c checks the claim on every message we have.
  */
 #include "config.h"
@@ -60,6 +79,28 @@
 #pragma GCC diagnostic ignored "-Wunused-variable"
 #include "usc-bounce-private.h"
 #pragma GCC diagnostic pop
+
+/* Why the screen left a message to the analysis (usc_screen_why()): the
+ * first test that failed and the word or field it found. */
+typedef struct {
+  gboolean on;
+  const char *what;  /* static */
+  char *word;        /* owned */
+} Why;
+
+static void
+why_set (Why *why, const char *what)
+{
+  if (why && why->on && why->what == NULL)
+    why->what = what;
+}
+
+static void
+why_word (Why *why, const char *word)
+{
+  if (why && why->on && why->word == NULL)
+    why->word = g_strdup (word);
+}
 
 gboolean
 usc_screen_enabled (void)
@@ -82,6 +123,11 @@ usc_screen_enabled (void)
  * in the whole text, ASCII case ignored, and a word ending in a newline
  * (a line's end) without it: it finds at least what the analysis finds. */
 
+typedef struct {
+  const char *const *tab;
+  gsize n;
+} Tab;
+
 #define WORD_BUCKETS 1024   /* words by their first two bytes, lower-cased */
 
 typedef struct {
@@ -95,7 +141,9 @@ typedef struct {
   guint n;
   gint head[WORD_BUCKETS]; /* first word of a bucket, -1: none */
   guchar lc[256];          /* ASCII lower case */
+  const char **shorts;     /* the entries too short for the index (NULL-terminated), for strstr() */
 } Words;
+
 
 static inline guint
 word_bucket (const guchar *lc, const char *p)
@@ -113,10 +161,18 @@ words_add (GArray *a, const char *w)
     g_array_append_val (a, x);
 }
 
-typedef struct {
-  const char *const *tab;
-  gsize n;
-} Tab;
+/* Sets aside the tables' entries of fewer than 2 bytes (contains_tabs()). */
+static const char **
+short_entries (const Tab *t, gsize n)
+{
+  GPtrArray *a = g_ptr_array_new ();
+  for (gsize k = 0; k < n; k++)
+    for (gsize i = 0; i < t[k].n; i++)
+      if (strlen (t[k].tab[i]) < 2)
+        g_ptr_array_add (a, (gpointer) t[k].tab[i]);
+  g_ptr_array_add (a, NULL);
+  return (const char **) g_ptr_array_free (a, FALSE);
+}
 
 static void
 words_build (Words *ws, GArray *a)
@@ -176,23 +232,25 @@ words_of_tabs (Words *ws, const Tab *t, gsize n)
     for (gsize i = 0; i < t[k].n; i++)
       words_add (a, t[k].tab[i]);
   words_build (ws, a);
+  ws->shorts = short_entries (t, n);
 }
 
-static gboolean has_word_in (const Words *ws, const char *t, gsize len);
+static gboolean has_word_in (const Words *ws, const char *t, gsize len, Why *why);
 
-/* TRUE when @hay holds an entry of one of the tables @t: the index, and
- * strstr() for the entries too short for it. */
+/* TRUE when @hay holds an entry of one of the tables of @ws (words_of_tabs()):
+ * the index, and strstr() for the entries too short for it. */
 static gboolean
-contains_tabs (const Words *ws, const Tab *t, gsize n, const char *hay)
+contains_tabs (const Words *ws, const char *hay, Why *why)
 {
   if (hay == NULL || *hay == '\0')
     return FALSE;
-  if (has_word_in (ws, hay, strlen (hay)))
+  if (has_word_in (ws, hay, strlen (hay), why))
     return TRUE;
-  for (gsize k = 0; k < n; k++)
-    for (gsize i = 0; i < t[k].n; i++)
-      if (strlen (t[k].tab[i]) < 2 && strstr (hay, t[k].tab[i]))
-        return TRUE;
+  for (const char *const *q = ws->shorts; *q; q++)
+    if (strstr (hay, *q)) {
+      why_word (why, *q);
+      return TRUE;
+    }
   return FALSE;
 }
 
@@ -207,15 +265,11 @@ static const Tab subject_tabs[] = {
 };
 static const char *const complaint[] = { "complaint about message from" };
 static const Tab subject_tabs2[] = { { complaint, 1 } };
-static const Tab local_tabs[] = {
-  { daemon_local_parts, N (daemon_local_parts) }, { daemon_local_prefixes, N (daemon_local_prefixes) },
-  { weak_daemon_local_parts, N (weak_daemon_local_parts) }, { virus_local_parts, N (virus_local_parts) },
-};
 static const Tab name_tabs[] = {
   { daemon_display_names, N (daemon_display_names) }, { virus_display_names, N (virus_display_names) },
 };
 
-enum { SET_SUBJECT, SET_LOCAL, SET_NAME, N_SETS };
+enum { SET_SUBJECT, SET_NAME, N_SETS };
 
 static const Words *
 word_set (int which)
@@ -229,7 +283,6 @@ word_set (int which)
     /* the auto-reply prefixes of src/lang/autoreply-subject.def */
     subj[N (subject_tabs) + 1].tab = usc_lang_phrases (USC_LANG_AUTOREPLY_SUBJECT, &subj[N (subject_tabs) + 1].n);
     words_of_tabs (&sets[SET_SUBJECT], subj, G_N_ELEMENTS (subj));
-    words_of_tabs (&sets[SET_LOCAL], local_tabs, N (local_tabs));
     words_of_tabs (&sets[SET_NAME], name_tabs, N (name_tabs));
     g_once_init_leave (&once, 1);
   }
@@ -239,7 +292,7 @@ word_set (int which)
 /* TRUE when @t (@len bytes) contains one of the words of @ws, ASCII case
  * ignored. */
 static gboolean
-has_word_in (const Words *ws, const char *t, gsize len)
+has_word_in (const Words *ws, const char *t, gsize len, Why *why)
 {
   for (gsize i = 0; i + 1 < len; i++) {
     for (gint k = ws->head[word_bucket (ws->lc, t + i)]; k >= 0; k = ws->words[k].next) {
@@ -249,22 +302,40 @@ has_word_in (const Words *ws, const char *t, gsize len)
       gsize j = 0;
       while (j < w->len && ws->lc[(guchar) t[i + j]] == ws->lc[(guchar) w->w[j]])
         j++;
-      if (j == w->len)
+      if (j == w->len) {
+        why_word (why, w->w);
         return TRUE;
+      }
     }
   }
   return FALSE;
 }
 
 static gboolean
-has_word (const char *t, gsize len)
+has_word (const char *t, gsize len, Why *why)
 {
-  return has_word_in (words (), t, len);
+  return has_word_in (words (), t, len, why);
 }
 
-/* S1: no From mailbox looks like a daemon or a scanner. */
+/* The analysis' odd_sender() on one From address: none, empty, a quoted
+ * local part, or a space in it. */
 static gboolean
-sender_is_plain (GMimeMessage *mm)
+odd_address (const char *a)
+{
+  return a == NULL || *a == '\0' || strchr (a, '"') || (strchr (a, ' ') && strchr (a, '@'));
+}
+
+/* S1: no From mailbox is a daemon's or a scanner's, by the analysis' own
+ * tests (usc_gather_evidence(): the local part equal to one of
+ * daemon_local_parts or virus_local_parts or starting with one of
+ * daemon_local_prefixes, the lower-cased display name containing one of
+ * daemon_display_names or virus_display_names), on every mailbox where the
+ * analysis reads the first. A local part of weak_daemon_local_parts
+ * ("noreply", "notifications") sets *@weak: the DSN score's 1 point, which
+ * the structure must then keep from growing (structure_is_plain()); with an
+ * odd address too (2 points more) the message is left to the analysis. */
+static gboolean
+sender_is_plain (GMimeMessage *mm, gboolean *weak, Why *why)
 {
   InternetAddressList *l = g_mime_message_get_from (mm);
   int n = l ? internet_address_list_length (l) : 0;
@@ -278,24 +349,129 @@ sender_is_plain (GMimeMessage *mm)
     if (a) {
       const char *at = strchr (a, '@');
       char *local = g_ascii_strdown (a, at ? at - a : -1);
-      bad = contains_tabs (word_set (SET_LOCAL), local_tabs, N (local_tabs), local);
+      const char *hit = NULL;
+      if (usc_equal_any (local, daemon_local_parts, N (daemon_local_parts)) ||
+          usc_equal_any (local, virus_local_parts, N (virus_local_parts)) ||
+          usc_prefix_any (local, daemon_local_prefixes, N (daemon_local_prefixes), &hit)) {
+        bad = TRUE;
+        why_word (why, hit ? hit : local);
+      } else if (usc_equal_any (local, weak_daemon_local_parts, N (weak_daemon_local_parts))) {
+        *weak = TRUE;
+        bad = odd_address (a);
+        if (bad)
+          why_word (why, a);
+      }
       g_free (local);
     }
     if (!bad && nm) {
       char *lc = g_utf8_strdown (nm, -1);
-      bad = contains_tabs (word_set (SET_NAME), name_tabs, N (name_tabs), lc);
+      bad = contains_tabs (word_set (SET_NAME), lc, why);
       g_free (lc);
     }
-    if (bad)
+    if (bad) {
+      why_set (why, "S1 a daemon's or scanner's From");
       return FALSE;
+    }
   }
   return TRUE;
 }
 
+/* What S2 and S3 make of a top-level field, by its lower-cased name. */
+enum {
+  FIELD_BAD = 1,    /* its presence alone */
+  FIELD_VALUED = 2, /* its value decides */
+};
+
+static GHashTable *
+field_names (void)
+{
+  static GHashTable *names;
+  static gsize once = 0;
+  if (g_once_init_enter (&once)) {
+    GHashTable *t = g_hash_table_new (g_str_hash, g_str_equal);
+#define PUT(nm, flag)                                                                          \
+  do {                                                                                         \
+    const char *k_ = g_intern_string (nm);                                                     \
+    g_hash_table_insert (t, (gpointer) k_,                                                     \
+                         GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (t, k_)) | (flag))); \
+  } while (0)
+    static const char *const bad[] = { "x-failed-recipients", "auto-submitted" };
+    for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
+      PUT (bad[k], FIELD_BAD);
+    for (gsize k = 0; k < N (challenge_headers); k++) {
+      char *lc = g_ascii_strdown (challenge_headers[k], -1);
+      PUT (lc, FIELD_BAD);
+      g_free (lc);
+    }
+    for (gsize k = 0; k < N (exchange_rule_headers); k++) {
+      char *lc = g_ascii_strdown (exchange_rule_headers[k], -1);
+      PUT (lc, FIELD_BAD);
+      g_free (lc);
+    }
+    PUT ("precedence", FIELD_VALUED);
+    PUT ("return-path", FIELD_VALUED);
+    for (gsize k = 0; k < N (autoreply_headers); k++) {
+      char *lc = g_ascii_strdown (autoreply_headers[k].name, -1);
+      PUT (lc, FIELD_VALUED);
+      g_free (lc);
+    }
+    for (gsize k = 0; k < N (challenge_header_values); k++) {
+      char *lc = g_ascii_strdown (challenge_header_values[k].name, -1);
+      PUT (lc, FIELD_VALUED);
+      g_free (lc);
+    }
+#undef PUT
+    names = t;
+    g_once_init_leave (&once, 1);
+  }
+  return names;
+}
+
+/* S2 and S3 for one field whose value decides (lower-cased name @ln). */
+static gboolean
+value_is_plain (const char *ln, GMimeHeader *h)
+{
+  /* the analysis reads the first field of a name (header_has()); the
+   * screen reads every one */
+  const char *value = g_mime_header_get_value (h);
+  char *lv = g_ascii_strdown (value ? value : "", -1);
+  gboolean bad = FALSE;
+  for (gsize k = 0; k < N (autoreply_headers) && !bad; k++)
+    bad = g_ascii_strcasecmp (ln, autoreply_headers[k].name) == 0 && strstr (lv, autoreply_headers[k].value);
+  for (gsize k = 0; k < N (challenge_header_values) && !bad; k++)
+    bad = g_ascii_strcasecmp (ln, challenge_header_values[k].name) == 0 &&
+          strstr (lv, challenge_header_values[k].value);
+  if (!bad && strcmp (ln, "precedence") == 0)
+    bad = strstr (lv, "junk") != NULL;
+  if (!bad && strcmp (ln, "return-path") == 0) {
+    const char *v = g_strstrip (lv);
+    bad = strcmp (v, "<>") == 0 || strcmp (v, "") == 0 || strcmp (v, "< >") == 0 || strstr (v, "mailer-daemon");
+  }
+  g_free (lv);
+  return !bad;
+}
+
+/* A scan header's verdict, as usc_virus_header_verdict() (usc-kind-virus.c)
+ * reads it: "X-Virus-Scanned: amavisd-new" is none, "X-Virus-Status:
+ * Infected" one. */
+static gboolean
+virus_verdict (GMimeHeader *h)
+{
+  const char *value = g_mime_header_get_value (h);
+  if (value == NULL)
+    return FALSE;
+  char *lv = g_ascii_strdown (value, -1);
+  gboolean r = usc_contains_any (lv, virus_header_verdicts, N (virus_header_verdicts), NULL) &&
+               !usc_contains_any (lv, virus_header_clean, N (virus_header_clean), NULL);
+  g_free (lv);
+  return r;
+}
+
 /* S2 and S3, over every field of the top-level header. */
 static gboolean
-fields_are_plain (GMimeObject *top)
+fields_are_plain (GMimeObject *top, Why *why)
 {
+  GHashTable *names = field_names ();
   GMimeHeaderList *hl = g_mime_object_get_header_list (top);
   int cnt = hl ? g_mime_header_list_get_count (hl) : 0;
   for (int i = 0; i < cnt; i++) {
@@ -303,38 +479,24 @@ fields_are_plain (GMimeObject *top)
     const char *name = h ? g_mime_header_get_name (h) : NULL;
     if (name == NULL)
       continue;
-    char *ln = g_ascii_strdown (name, -1);
-    gboolean bad = strcmp (ln, "x-failed-recipients") == 0 || strcmp (ln, "auto-submitted") == 0 ||
-                   strcmp (ln, "x-auto-response-suppress") == 0 || strstr (ln, "virus") != NULL ||
+    char buf[64], *big = NULL, *ln = buf;
+    gsize len = strlen (name);
+    if (len >= sizeof buf)
+      ln = big = g_malloc (len + 1);
+    for (gsize k = 0; k <= len; k++)
+      ln[k] = g_ascii_tolower (name[k]);
+    int flags = GPOINTER_TO_INT (g_hash_table_lookup (names, ln));
+    gboolean bad = (flags & FIELD_BAD) ||
                    usc_prefix_any (ln, challenge_header_prefixes, N (challenge_header_prefixes), NULL);
-    for (gsize k = 0; k < N (challenge_headers) && !bad; k++)
-      bad = g_ascii_strcasecmp (ln, challenge_headers[k]) == 0;
-    for (gsize k = 0; k < N (exchange_rule_headers) && !bad; k++)
-      bad = g_ascii_strcasecmp (ln, exchange_rule_headers[k]) == 0;
-    gboolean valued = strcmp (ln, "precedence") == 0 || strcmp (ln, "return-path") == 0;
-    for (gsize k = 0; k < N (autoreply_headers) && !valued; k++)
-      valued = g_ascii_strcasecmp (ln, autoreply_headers[k].name) == 0;
-    for (gsize k = 0; k < N (challenge_header_values) && !valued; k++)
-      valued = g_ascii_strcasecmp (ln, challenge_header_values[k].name) == 0;
-    if (!bad && valued) {
-      /* the analysis reads the first field of a name (header_has()); the
-       * screen reads every one */
-      const char *value = g_mime_header_get_value (h);
-      char *lv = g_ascii_strdown (value ? value : "", -1);
-      for (gsize k = 0; k < N (autoreply_headers) && !bad; k++)
-        bad = g_ascii_strcasecmp (ln, autoreply_headers[k].name) == 0 && strstr (lv, autoreply_headers[k].value);
-      for (gsize k = 0; k < N (challenge_header_values) && !bad; k++)
-        bad = g_ascii_strcasecmp (ln, challenge_header_values[k].name) == 0 &&
-              strstr (lv, challenge_header_values[k].value);
-      if (!bad && strcmp (ln, "precedence") == 0)
-        bad = strstr (lv, "junk") != NULL;
-      if (!bad && strcmp (ln, "return-path") == 0) {
-        const char *v = g_strstrip (lv);
-        bad = strcmp (v, "<>") == 0 || strcmp (v, "") == 0 || strcmp (v, "< >") == 0 || strstr (v, "mailer-daemon");
-      }
-      g_free (lv);
+    if (!bad && (flags & FIELD_VALUED))
+      bad = !value_is_plain (ln, h);
+    if (!bad && strstr (ln, "virus") != NULL)
+      bad = virus_verdict (h);
+    if (bad) {
+      why_set (why, "S2/S3 a field");
+      why_word (why, name);
     }
-    g_free (ln);
+    g_free (big);
     if (bad)
       return FALSE;
   }
@@ -345,7 +507,70 @@ typedef struct {
   const UscMessage *msg;
   guint parts;
   guint max_depth;
+  gboolean weak;  /* the From is weak (sender_is_plain()) */
+  Why *why;
 } Walk;
+
+/* Counts the nodes under @o (a returned message's, at @depth) as the
+ * analysis' walk does (usc-mime-walk.c, with usc-bounce-walk.c's
+ * payload_visitor, which reads no text); FALSE near a limit. */
+static gboolean
+inside_is_plain (Walk *w, GMimeObject *o, guint depth)
+{
+  if (o == NULL)
+    return TRUE;
+  if (depth >= w->max_depth || ++w->parts >= w->msg->limits.max_parts || usc_message_expired (w->msg)) {
+    why_set (w->why, "S0 near a limit of the walk");
+    return FALSE;
+  }
+  if (GMIME_IS_MULTIPART (o)) {
+    GMimeMultipart *mp = GMIME_MULTIPART (o);
+    int n = g_mime_multipart_get_count (mp);
+    for (int i = 0; i < n; i++)
+      if (!inside_is_plain (w, g_mime_multipart_get_part (mp, i), depth + 1))
+        return FALSE;
+  } else if (GMIME_IS_MESSAGE_PART (o)) {
+    GMimeMessage *m = g_mime_message_part_get_message (GMIME_MESSAGE_PART (o));
+    if (m)
+      return inside_is_plain (w, g_mime_message_get_mime_part (m), depth + 1);
+  }
+  return TRUE;
+}
+
+/* A returned message that GMime parsed (message/rfc822, message/global):
+ * the analysis keeps it as a returned copy (usc-bounce-walk.c,
+ * notice_message()) and walks it for payloads only. A returned copy adds to
+ * the DSN score only from a daemon's From, to a score of 3 or more, or as a
+ * returned bounce from a weak, daemon or automatic sender (S1-S3 leave
+ * 2 points at most, and no weak From here), and to no other kind's; one
+ * without header fields is parsed again (a budget the screen does not
+ * keep): left to the analysis. */
+static gboolean
+message_is_plain (Walk *w, GMimeMessagePart *part, guint depth)
+{
+  GMimeMessage *m = g_mime_message_part_get_message (part);
+  if (m == NULL)
+    return TRUE;
+  if (w->weak || g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0) {
+    why_set (w->why, w->weak ? "S0 a message part, from a weak From" : "S0 a message part without header fields");
+    return FALSE;
+  }
+  return inside_is_plain (w, g_mime_message_get_mime_part (m), depth + 1);
+}
+
+/* A leaf the analysis could take for a returned message (leaf_text() and
+ * leaf_other() in usc-bounce-walk.c: message_file()): a returned bounce
+ * counts from a weak From. */
+static gboolean
+message_file_like (GMimeObject *o, const char *mt)
+{
+  const char *fname = g_mime_part_get_filename (GMIME_PART (o));
+  if (fname && (g_str_has_suffix (fname, ".eml") || g_str_has_suffix (fname, ".EML")))
+    return TRUE;
+  if (g_str_has_prefix (mt, "text/"))
+    return usc_is_message_file (o);
+  return strcmp (mt, "application/octet-stream") == 0;
+}
 
 /* S0: FALSE when @o (at @depth, as usc-bounce.c's walk counts) holds
  * anything of (a), a limit would be reached, or a text or prologue holds
@@ -355,10 +580,12 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
 {
   if (o == NULL)
     return TRUE;
-  if (depth >= w->max_depth || ++w->parts >= w->msg->limits.max_parts || usc_message_expired (w->msg))
+  if (depth >= w->max_depth || ++w->parts >= w->msg->limits.max_parts || usc_message_expired (w->msg)) {
+    why_set (w->why, "S0 near a limit of the walk");
     return FALSE;
+  }
   if (GMIME_IS_MESSAGE_PART (o))
-    return FALSE;
+    return message_is_plain (w, GMIME_MESSAGE_PART (o), depth);
   GMimeContentType *ct = g_mime_object_get_content_type (o);
   char *mt = ct ? g_mime_content_type_get_mime_type (ct) : g_strdup ("");  /* allocated */
   for (char *q = mt; *q; q++)
@@ -367,7 +594,9 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
   if (GMIME_IS_MULTIPART (o)) {
     GMimeMultipart *mp = GMIME_MULTIPART (o);
     const char *pro = g_mime_multipart_get_prologue (mp);
-    ok = strcmp (mt, "multipart/report") != 0 && !(pro && has_word (pro, strlen (pro)));
+    ok = strcmp (mt, "multipart/report") != 0 && !(pro && has_word (pro, strlen (pro), w->why));
+    if (!ok)
+      why_set (w->why, "S0 multipart/report or a prologue's words");
     int n = g_mime_multipart_get_count (mp);
     for (int i = 0; i < n && ok; i++)
       ok = structure_is_plain (w, g_mime_multipart_get_part (mp, i), depth + 1);
@@ -375,6 +604,11 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
     if (g_str_has_prefix (mt, "message/") || strstr (mt, "rfc822") || strstr (mt, "delivery-status") ||
         strstr (mt, "feedback-report")) {
       ok = FALSE;
+      why_set (w->why, "S0 a report or message leaf");
+      why_word (w->why, mt);
+    } else if (w->weak && message_file_like (o, mt)) {
+      ok = FALSE;
+      why_set (w->why, "S0 a file that may be a message, from a weak From");
     } else if (g_str_has_prefix (mt, "text/")) {
       char *t = usc_part_text (o, TEXT_MAX);
       if (t && strcmp (mt, "text/html") == 0) {
@@ -382,7 +616,9 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
         g_free (t);
         t = h;
       }
-      ok = t == NULL || !has_word (t, strlen (t));
+      ok = t == NULL || !has_word (t, strlen (t), w->why);
+      if (!ok)
+        why_set (w->why, "S0 a text's words");
       g_free (t);
     }
   }
@@ -393,8 +629,18 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
 UscBounce *
 usc_screen (const UscMessage *msg)
 {
-  if (msg == NULL || msg->mime == NULL || !usc_screen_enabled ())
-    return NULL;
+  return usc_screen_why (msg, NULL);
+}
+
+UscBounce *
+usc_screen_why (const UscMessage *msg, char **why_r)
+{
+  Why state = { why_r != NULL, NULL, NULL }, *why = &state;
+  UscBounce *b = NULL;
+  if (msg == NULL || msg->mime == NULL || !usc_screen_enabled ()) {
+    why_set (why, "off");
+    goto out;
+  }
   GMimeMessage *mm = msg->mime;
   GMimeObject *top = GMIME_OBJECT (mm);
 
@@ -402,31 +648,40 @@ usc_screen (const UscMessage *msg)
   GMimeObject *body = g_mime_message_get_mime_part (mm);
   GMimeContentType *ct = body ? g_mime_object_get_content_type (body) : NULL;
   if (g_mime_object_get_header (top, "Auto-Submitted") || g_mime_object_get_header (top, "X-Failed-Recipients") ||
-      (ct && g_mime_content_type_is_type (ct, "multipart", "report")))
-    return NULL;
+      (ct && g_mime_content_type_is_type (ct, "multipart", "report"))) {
+    why_set (why, "Auto-Submitted, X-Failed-Recipients or multipart/report");
+    goto out;
+  }
   const char *subj = g_mime_message_get_subject (mm);
   char *subject_lc = subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
-  gboolean plain = TRUE;
 
-  /* S4 */
-  plain = plain && !contains_tabs (word_set (SET_SUBJECT), subject_tabs, N (subject_tabs), subject_lc) &&
-          strstr (subject_lc, "complaint about message from") == NULL;
+  /* S4 (the complaint words are in the subject's set) */
+  gboolean plain = !contains_tabs (word_set (SET_SUBJECT), subject_lc, why);
   g_free (subject_lc);
+  if (!plain) {
+    why_set (why, "S4 the subject");
+    goto out;
+  }
 
   /* S2 (the mbox From line), S1, S3 */
-  if (plain && msg->had_mbox_from && msg->mbox_sender && *msg->mbox_sender == '\0')
-    plain = FALSE;
-  plain = plain && sender_is_plain (mm) && fields_are_plain (top);
-
-  /* S0 */
-  if (plain) {
-    Walk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40 };
-    plain = structure_is_plain (&w, g_mime_message_get_mime_part (mm), 1);
+  if (msg->had_mbox_from && msg->mbox_sender && *msg->mbox_sender == '\0') {
+    why_set (why, "S2 the mbox From line's null sender");
+    goto out;
   }
-  if (!plain)
-    return NULL;
+  gboolean weak = FALSE;
+  if (!sender_is_plain (mm, &weak, why) || !fields_are_plain (top, why))
+    goto out;
 
-  UscBounce *b = usc_bounce_new ();
+  /* S0 (a parse that spent the message's budget gets a note) */
+  if (msg->budget && msg->budget->exhausted) {
+    why_set (why, "S0 the parse budget is spent");
+    goto out;
+  }
+  Walk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40, weak, why };
+  if (!structure_is_plain (&w, g_mime_message_get_mime_part (mm), 1))
+    goto out;
+
+  b = usc_bounce_new ();
   const char *date = g_mime_object_get_header (top, "Date");
   if (date) {
     b->bounce_date = g_strdup (date);
@@ -436,5 +691,11 @@ usc_screen (const UscMessage *msg)
       g_date_time_unref (dt);
     }
   }
+out:
+  if (why_r)
+    *why_r = b ? NULL : why->what ? g_strdup_printf ("%s%s%s%s", why->what, why->word ? " (\"" : "",
+                                                      why->word ? why->word : "", why->word ? "\")" : "")
+                                   : g_strdup ("?");
+  g_free (why->word);
   return b;
 }

@@ -21,6 +21,13 @@ G_BEGIN_DECLS
  * full analysis', tests/t/0150-screen.t). */
 UscBounce *usc_screen (const UscMessage *msg);
 
+/* usc_screen(), and when it returns NULL and @why is not NULL, *@why is set
+ * to a new string (g_free) naming the first of the screen's tests that the
+ * message failed and the word or field that failed it ("S4 the subject
+ * (\"undeliverable\")"): what keeps a message from the screen
+ * (tests/test-screen.c). When it returns a result, *@why is NULL. */
+UscBounce *usc_screen_why (const UscMessage *msg, char **why);
+
 /* TRUE unless UNSCATTER_SCREEN=0 (read once). */
 gboolean usc_screen_enabled (void);
 

@@ -1,5 +1,5 @@
 /* test-lang.c — unit tests for usc-lang (GTest, table-driven): every row of
- * src/lang/*.def (lower case, valid UTF-8, no duplicate, a known language,
+ * src/lang/<signal>.def (lower case, valid UTF-8, no duplicate, a known language,
  * the 30 languages present in every wording table), the searches, and the
  * decoding of text whose charset was not declared. */
 #include "config.h"
@@ -104,6 +104,97 @@ test_count (void)
   g_assert_cmpuint (usc_lang_count (USC_LANG_ACK, NULL, 0, NULL), ==, 0);
 }
 
+/* usc_lang_count_text() must give, for every text signal, what
+ * usc_lang_count() gives on its own; the two prefix tables 0 and NULL. */
+static void
+check_count_text (const char *folded, gsize len)
+{
+  guint n[USC_LANG_N_SIGNALS];
+  const char *first[USC_LANG_N_SIGNALS];
+  usc_lang_count_text (folded, len, n, first);
+  for (int s = 0; s < USC_LANG_N_SIGNALS; s++) {
+    if (s == USC_LANG_AUTOREPLY_SUBJECT || s == USC_LANG_REPLY_PREFIX) {
+      g_assert_cmpuint (n[s], ==, 0);
+      g_assert_null (first[s]);
+      continue;
+    }
+    const char *f1 = "unset";
+    g_assert_cmpuint (n[s], ==, usc_lang_count ((UscLangSignal) s, folded, len, &f1));
+    g_assert_true (first[s] == f1); /* the same row of the same table */
+  }
+  /* without first_r */
+  guint n2[USC_LANG_N_SIGNALS];
+  usc_lang_count_text (folded, len, n2, NULL);
+  g_assert_cmpmem (n, sizeof n, n2, sizeof n2);
+}
+
+static const struct {
+  const char *text;
+  guint failure, delay, separator, vacation, ack, challenge;
+} count_text_cases[] = {
+  { "", 0, 0, 0, 0, 0, 0 },
+  { "hello, nothing to see", 0, 0, 0, 0, 0, 0 },
+  { "Your message could not be delivered.", 1, 0, 0, 0, 0, 0 },
+  { "Delivery has failed. Konnte nicht zugestellt werden. Message will be retried.", 3, 1, 0, 0, 0, 0 },
+  /* folded lines, CRLF, 8-bit bytes that are not UTF-8, a bare CR */
+  { "could not\r\n be delivered\r\nno se pudo entregar \xff\xfe\x80 could not be delivered\r", 2, 0, 0, 0, 0, 0 },
+};
+
+static void
+test_count_text (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (count_text_cases); i++) {
+    char *f = usc_lang_fold (count_text_cases[i].text, -1);
+    check_count_text (f, strlen (f));
+    g_free (f);
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS (count_cases); i++) {
+    char *f = usc_lang_fold (count_cases[i].text, -1);
+    check_count_text (f, strlen (f));
+    /* every prefix of the text: phrases cut at the end */
+    for (gsize k = 0; k < strlen (f); k += 7)
+      check_count_text (f, k);
+    g_free (f);
+  }
+  /* 8-bit text as is (not folded): raw bytes, never a crash */
+  static const char raw[] = "\xe3\x81\xa7\xe3\x81\x8d\xc3\x28\xff could not be delivered";
+  check_count_text (raw, sizeof raw - 1);
+  /* every phrase of every table in one text: each table counts all its rows */
+  GString *all = g_string_new (NULL);
+  for (int s = 0; s < USC_LANG_N_SIGNALS; s++) {
+    gsize np = 0;
+    const char *const *p = usc_lang_phrases ((UscLangSignal) s, &np);
+    for (gsize k = 0; k < np; k++)
+      g_string_append_printf (all, "%s\n", p[k]);
+  }
+  check_count_text (all->str, all->len);
+  guint n[USC_LANG_N_SIGNALS];
+  usc_lang_count_text (all->str, all->len, n, NULL);
+  static const UscLangSignal text_sigs[] = { USC_LANG_FAILURE, USC_LANG_DELAY, USC_LANG_SEPARATOR,
+                                             USC_LANG_VACATION, USC_LANG_ACK, USC_LANG_CHALLENGE };
+  for (gsize k = 0; k < G_N_ELEMENTS (text_sigs); k++) {
+    gsize np = 0;
+    usc_lang_phrases (text_sigs[k], &np);
+    g_assert_cmpuint (n[text_sigs[k]], ==, np);
+  }
+  g_string_free (all, TRUE);
+  /* the expected counts of the cases above */
+  for (gsize i = 0; i < G_N_ELEMENTS (count_text_cases); i++) {
+    char *f = usc_lang_fold (count_text_cases[i].text, -1);
+    usc_lang_count_text (f, strlen (f), n, NULL);
+    g_assert_cmpuint (n[USC_LANG_FAILURE], ==, count_text_cases[i].failure);
+    g_assert_cmpuint (n[USC_LANG_DELAY], ==, count_text_cases[i].delay);
+    g_assert_cmpuint (n[USC_LANG_SEPARATOR], ==, count_text_cases[i].separator);
+    g_assert_cmpuint (n[USC_LANG_VACATION], ==, count_text_cases[i].vacation);
+    g_assert_cmpuint (n[USC_LANG_ACK], ==, count_text_cases[i].ack);
+    g_assert_cmpuint (n[USC_LANG_CHALLENGE], ==, count_text_cases[i].challenge);
+    g_free (f);
+  }
+  usc_lang_count_text (NULL, 0, n, NULL);
+  for (int s = 0; s < USC_LANG_N_SIGNALS; s++)
+    g_assert_cmpuint (n[s], ==, 0);
+}
+
 static const struct {
   UscLangSignal sig;
   const char *subject;
@@ -192,6 +283,7 @@ main (int argc, char **argv)
     g_free (path);
   }
   g_test_add_func ("/lang/count", test_count);
+  g_test_add_func ("/lang/count-text", test_count_text);
   g_test_add_func ("/lang/subject-prefix", test_prefix);
   g_test_add_func ("/lang/decode-guess", test_guess);
   return g_test_run ();

@@ -1117,6 +1117,118 @@ test_budget (void)
   usc_budget_free (NULL);
 }
 
+/* ---------------------------------------------- header copies, fields kept */
+
+static gboolean
+keep_some (const char *name, gsize len)
+{
+  static const char *const want[] = { "Message-ID", "Subject", "To", "Date", "X-Sig" };
+  for (gsize i = 0; i < G_N_ELEMENTS (want); i++)
+    if (strlen (want[i]) == len && g_ascii_strncasecmp (name, want[i], len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct {
+  const char *name;
+  const char *data;
+  gsize len;           /* 0: strlen (data) */
+  int fields;          /* header fields GMime holds after the filter; -1: no message */
+} KeepCase;
+
+static const KeepCase keep_cases[] = {
+  { "plain", "Received: from a by b\n\tfor <x@example.org>; Mon, 1 Jan 2024\nMessage-ID: <k@example.org>\n"
+             "X-Spam: yes\nSubject: =?utf-8?q?caf=C3=A9?=\nTo: A <a@example.org>, b@example.org\n\nbody\n", 0, 4 },
+  { "folded", "Subject: one\n two\n\tthree\nX-Long: a\n b\n c\nTo: a@example.org,\n b@example.org\n\n", 0, 2 },
+  { "first-kept", "X-First: 1\nX-Other: 2\nX-Third: 3\n\n", 0, 1 },
+  { "crlf", "X-A: 1\r\nSubject: crlf\r\nX-B: 2\r\n\r\nbody\r\n", 0, 2 },
+  { "duplicates", "Subject: first\nSubject: second\nTo: a@example.org\nX-Y: z\nTo: b@example.org\n\n", 0, 4 },
+  { "8-bit", "X-A: \xe3\x81\x82\nSubject: caf\xc3\xa9 \xff\nX-B: \xfe\n\n", 0, 2 },
+  { "content-fields", "Content-Type: multipart/mixed; boundary=q\nSubject: s\nContent-Transfer-Encoding: 7bit\n\n", 0, 1 },
+  { "no-blank-line", "X-A: 1\nSubject: end", 0, 2 },
+  /* not plain fields: the whole block goes to GMime */
+  { "no-colon", "X-A: 1\nthis line has no colon\nSubject: s\n\n", 0, -2 },
+  { "space-before-colon", "X-A: 1\nSubject : s\nTo: a@example.org\n\n", 0, -2 },
+  { "continuation-first", " folded: first\nSubject: s\n\n", 0, -1 },
+  { "blank-continuation", "X-A: 1\n \nSubject: s\n\n", 0, -2 },
+  { "nul-byte", "X-A: 1\x00 2\nSubject: s\n\n", 25, -2 },
+  { "8-bit-name", "X-\xc3\xa9: 1\nSubject: s\n\n", 0, -2 },
+  { "body-only", "just text\n", 0, -1 },
+  { "empty-name", ": value\nSubject: s\n\n", 0, -1 },
+};
+
+/* What a reader of the kept fields gets must be what it gets from the whole
+ * block; -2: the whole block was parsed (as many fields as without the filter). */
+static void
+test_header_fields (void)
+{
+  static const char *const read[] = { "Message-ID", "Subject", "To", "Date", "X-Sig" };
+  for (guint i = 0; i < G_N_ELEMENTS (keep_cases); i++) {
+    const KeepCase *c = &keep_cases[i];
+    g_test_message ("case %s", c->name);
+    gsize len = c->len ? c->len : strlen (c->data);
+    UscBudget *b1 = usc_budget_new (1 << 20, 1 << 20, 1000, 100, 60.0);
+    UscBudget *b2 = usc_budget_new (1 << 20, 1 << 20, 1000, 100, 60.0);
+    GMimeMessage *whole = usc_mime_parse_embedded (c->data, len, b1);
+    GMimeMessage *kept = usc_mime_parse_header_fields (c->data, len, b2, keep_some);
+    /* the same budget spent either way */
+    g_assert_cmpuint (b1->fields_left, ==, b2->fields_left);
+    g_assert_cmpuint (b1->field_bytes_left, ==, b2->field_bytes_left);
+    g_assert_cmpuint (b1->parts_left, ==, b2->parts_left);
+    g_assert_cmpuint (b1->bytes_left, ==, b2->bytes_left);
+    usc_budget_free (&b1);
+    usc_budget_free (&b2);
+    if (c->fields == -1) {
+      g_assert_null (whole);
+      g_assert_null (kept);
+      continue;
+    }
+    g_assert_nonnull (whole);
+    g_assert_nonnull (kept);
+    int nw = g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (whole)));
+    int nk = g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (kept)));
+    g_assert_cmpint (nk, ==, c->fields == -2 ? nw : c->fields);
+    for (gsize k = 0; k < G_N_ELEMENTS (read); k++)
+      g_assert_cmpstr (g_mime_object_get_header (GMIME_OBJECT (kept), read[k]), ==,
+                       g_mime_object_get_header (GMIME_OBJECT (whole), read[k]));
+    g_assert_cmpstr (g_mime_message_get_message_id (kept), ==, g_mime_message_get_message_id (whole));
+    g_assert_cmpstr (g_mime_message_get_subject (kept), ==, g_mime_message_get_subject (whole));
+    char *tw = internet_address_list_to_string (g_mime_message_get_addresses (whole, GMIME_ADDRESS_TYPE_TO), NULL, FALSE);
+    char *tk = internet_address_list_to_string (g_mime_message_get_addresses (kept, GMIME_ADDRESS_TYPE_TO), NULL, FALSE);
+    g_assert_cmpstr (tk, ==, tw);
+    g_free (tw);
+    g_free (tk);
+    g_object_unref (whole);
+    g_object_unref (kept);
+  }
+  /* the decoded values, not only their equality */
+  GMimeMessage *m = usc_mime_parse_header_fields (keep_cases[0].data, strlen (keep_cases[0].data), NULL, keep_some);
+  g_assert_nonnull (m);
+  g_assert_cmpstr (g_mime_message_get_subject (m), ==, "caf\xc3\xa9");
+  g_assert_cmpstr (g_mime_message_get_message_id (m), ==, "k@example.org");
+  g_assert_null (g_mime_object_get_header (GMIME_OBJECT (m), "X-Spam"));
+  g_assert_nonnull (g_mime_object_get_header (GMIME_OBJECT (m), "Received")); /* the first field */
+  g_object_unref (m);
+  /* a spent budget: nothing, as for the whole block */
+  UscBudget *b = usc_budget_new (1 << 20, 1 << 20, 1000, 100, -1.0);
+  g_assert_null (usc_mime_parse_header_fields (keep_cases[0].data, strlen (keep_cases[0].data), b, keep_some));
+  usc_budget_free (&b);
+  g_assert_null (usc_mime_parse_header_fields (NULL, 0, NULL, keep_some));
+  /* linear: 19,000 fields (under the default limit of 20,000), two kept */
+  GString *big = g_string_new (NULL);
+  for (int k = 0; k < 19000; k++)
+    g_string_append_printf (big, "X-F%d: value %d\n folded\n", k, k);
+  g_string_append (big, "Subject: last\n\n");
+  gint64 t0 = cpu_usec ();
+  m = usc_mime_parse_header_fields (big->str, big->len, NULL, keep_some);
+  g_assert_cmpint (cpu_usec () - t0, <, PARSE_TIME_LIMIT);
+  g_assert_nonnull (m);
+  g_assert_cmpint (g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))), ==, 2);
+  g_assert_cmpstr (g_mime_message_get_subject (m), ==, "last");
+  g_object_unref (m);
+  g_string_free (big, TRUE);
+}
+
 /* The message's own budget: created with it, charged by its parse, shared. */
 static void
 test_message_budget (void)
@@ -1403,6 +1515,7 @@ main (int argc, char **argv)
   g_test_add_func ("/message/in-place-crlf", test_in_place_crlf);
   g_test_add_func ("/message/budget", test_budget);
   g_test_add_func ("/message/budget-of-message", test_message_budget);
+  g_test_add_func ("/message/header-fields", test_header_fields);
   g_test_add_func ("/sniff/type", test_sniff_type);
   g_test_add_func ("/sniff/executable", test_sniff_executable);
   return g_test_run ();

@@ -13,6 +13,7 @@ typedef struct {
   const char *name;
   const char *text;
   gboolean    screened;   /* the screen decides it (else: the analysis) */
+  const char *why;        /* if not NULL: in usc_screen_why()'s answer when not screened */
 } ScreenCase;
 
 #define MUA_REPLY_HEAD \
@@ -25,67 +26,125 @@ typedef struct {
   "User-Agent: Mozilla Thunderbird\n" \
   "MIME-Version: 1.0\n"
 
+/* a returned Postfix notice, as a person or a program passes it on */
+#define FORWARDED_BOUNCE \
+  "Return-Path: <>\n" \
+  "From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n" \
+  "To: alice@example.org\n" \
+  "Subject: Undelivered Mail Returned to Sender\n" \
+  "Auto-Submitted: auto-replied\n" \
+  "Message-ID: <b1@mx.example.net>\n" \
+  "\n" \
+  "This is the mail system at host mx.example.net.\n\n" \
+  "I'm sorry to have to inform you that your message could not\n" \
+  "be delivered to one or more recipients.\n\n" \
+  "<carol@example.net>: host mx.example.net said: 550 5.1.1 User unknown\n"
+
+#define NOREPLY_HEAD \
+  "From: Example News <noreply@news.example.net>\n" \
+  "To: alice@example.org\n" \
+  "Subject: This week at Example News\n" \
+  "Date: Mon, 4 Mar 2024 07:00:00 +0000\n" \
+  "Message-ID: <w1@news.example.net>\n" \
+  "MIME-Version: 1.0\n"
+
 static const ScreenCase cases[] = {
   { "a client's reply: screened",
-    MUA_REPLY_HEAD "Content-Type: text/plain; charset=utf-8\n\nSounds good, see you there.\n", TRUE },
+    MUA_REPLY_HEAD "Content-Type: text/plain; charset=utf-8\n\nSounds good, see you there.\n", TRUE, NULL },
   { "a bounce's wording in the text: left to the analysis",
-    MUA_REPLY_HEAD "Content-Type: text/plain\n\nThis is the mail system at host mx.example.net.\n", FALSE },
+    MUA_REPLY_HEAD "Content-Type: text/plain\n\nThis is the mail system at host mx.example.net.\n", FALSE, NULL },
   { "a bounce's wording in quoted-printable Latin-1: left to the analysis",
     MUA_REPLY_HEAD "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n"
-    "This is the mail sys=\ntem at host mx.example.net.\n", FALSE },
+    "This is the mail sys=\ntem at host mx.example.net.\n", FALSE, NULL },
   { "an auto-reply's wording in HTML with an entity: left to the analysis",
-    MUA_REPLY_HEAD "Content-Type: text/html\n\n<p>I&#39;m <b>away</b> until Monday.</p>\n", FALSE },
+    MUA_REPLY_HEAD "Content-Type: text/html\n\n<p>I&#39;m <b>away</b> until Monday.</p>\n", FALSE, NULL },
   { "a challenge's wording: left to the analysis",
-    MUA_REPLY_HEAD "Content-Type: text/plain\n\nI use a spam filter; please click below.\n", FALSE },
+    MUA_REPLY_HEAD "Content-Type: text/plain\n\nI use a spam filter; please click below.\n", FALSE, NULL },
   { "the wording in a prologue: left to the analysis",
     MUA_REPLY_HEAD "Content-Type: multipart/mixed; boundary=\"b\"\n\nThis is the mail system at host x, padding padding.\n"
-    "--b\nContent-Type: text/plain\n\nhi\n--b--\n", FALSE },
+    "--b\nContent-Type: text/plain\n\nhi\n--b--\n", FALSE, NULL },
   { "a client's reply in HTML: screened",
-    MUA_REPLY_HEAD "Content-Type: text/html; charset=iso-8859-1\n\n<p>Fine <b>by</b> me.</p>\n", TRUE },
+    MUA_REPLY_HEAD "Content-Type: text/html; charset=iso-8859-1\n\n<p>Fine <b>by</b> me.</p>\n", TRUE, NULL },
   { "a new message with no mail client's header: screened",
-    "From: Bob <bob@example.net>\nTo: alice@example.org\nSubject: lunch\n\nHi.\n", TRUE },
+    "From: Bob <bob@example.net>\nTo: alice@example.org\nSubject: lunch\n\nHi.\n", TRUE, NULL },
   { "multipart/alternative with an attachment: screened",
     MUA_REPLY_HEAD "Content-Type: multipart/mixed; boundary=\"m\"\n\n--m\nContent-Type: multipart/alternative; boundary=\"a\"\n\n"
     "--a\nContent-Type: text/plain\n\nhi\n--a\nContent-Type: text/html\n\n<p>hi</p>\n--a--\n"
-    "--m\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--m--\n", TRUE },
+    "--m\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--m--\n", TRUE, NULL },
   { "SES JSON in the text: left to the analysis",
-    MUA_REPLY_HEAD "Content-Type: text/plain\n\n{\"notificationType\":\"Bounce\"}\n", FALSE },
+    MUA_REPLY_HEAD "Content-Type: text/plain\n\n{\"notificationType\":\"Bounce\"}\n", FALSE, NULL },
   { "SES JSON split by HTML tags: left to the analysis",
-    MUA_REPLY_HEAD "Content-Type: text/html\n\n<p>notification<b>Type</b></p>\n", FALSE },
+    MUA_REPLY_HEAD "Content-Type: text/html\n\n<p>notification<b>Type</b></p>\n", FALSE, NULL },
   { "SES JSON in base64: left to the analysis",
     MUA_REPLY_HEAD "Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"
-    "eyJub3RpZmljYXRpb25UeXBlIjoiQm91bmNlIn0K\n", FALSE },
+    "eyJub3RpZmljYXRpb25UeXBlIjoiQm91bmNlIn0K\n", FALSE, NULL },
   { "a null sender: left to the analysis",
-    "Return-Path: <>\n" MUA_REPLY_HEAD "\nHi.\n", FALSE },
+    "Return-Path: <>\n" MUA_REPLY_HEAD "\nHi.\n", FALSE, NULL },
   { "a daemon's From: left to the analysis",
-    "From: MAILER-DAEMON@example.net\nSubject: Re: x\nIn-Reply-To: <a@b>\nUser-Agent: x\n\nHi.\n", FALSE },
+    "From: MAILER-DAEMON@example.net\nSubject: Re: x\nIn-Reply-To: <a@b>\nUser-Agent: x\n\nHi.\n", FALSE, NULL },
   { "a daemon's display name: left to the analysis",
-    "From: \"Mail Delivery System\" <bob@example.net>\nSubject: x\n\nHi.\n", FALSE },
+    "From: \"Mail Delivery System\" <bob@example.net>\nSubject: x\n\nHi.\n", FALSE, NULL },
   { "an auto-reply header: left to the analysis",
-    "X-Autoreply: yes\n" MUA_REPLY_HEAD "\nHi.\n", FALSE },
+    "X-Autoreply: yes\n" MUA_REPLY_HEAD "\nHi.\n", FALSE, NULL },
   { "a challenge software's User-Agent: left to the analysis",
-    "From: Bob <bob@example.net>\nSubject: x\nUser-Agent: TMDA/1.1\n\nHi.\n", FALSE },
+    "From: Bob <bob@example.net>\nSubject: x\nUser-Agent: TMDA/1.1\n\nHi.\n", FALSE, NULL },
   { "Auto-Submitted: left to the analysis",
-    "Auto-Submitted: auto-generated\n" MUA_REPLY_HEAD "\nHi.\n", FALSE },
+    "Auto-Submitted: auto-generated\n" MUA_REPLY_HEAD "\nHi.\n", FALSE, NULL },
   { "X-Failed-Recipients: left to the analysis",
-    "X-Failed-Recipients: carol@example.net\n" MUA_REPLY_HEAD "\nHi.\n", FALSE },
+    "X-Failed-Recipients: carol@example.net\n" MUA_REPLY_HEAD "\nHi.\n", FALSE, NULL },
   { "a scanner's header: left to the analysis",
-    "X-Virus-Status: Infected\n" MUA_REPLY_HEAD "\nHi.\n", FALSE },
+    "X-Virus-Status: Infected\n" MUA_REPLY_HEAD "\nHi.\n", FALSE, NULL },
   { "a bounce's subject: left to the analysis",
     "From: Bob <bob@example.net>\nSubject: Re: Undelivered Mail Returned to Sender\n"
-    "In-Reply-To: <a@b>\nUser-Agent: x\n\nHi.\n", FALSE },
+    "In-Reply-To: <a@b>\nUser-Agent: x\n\nHi.\n", FALSE, NULL },
   { "an auto-reply's subject: left to the analysis",
     "From: Bob <bob@example.net>\nSubject: Re: Out of Office: lunch\nIn-Reply-To: <a@b>\nUser-Agent: x\n\nHi.\n",
-    FALSE },
-  { "an attached message: left to the analysis",
+    FALSE, NULL },
+  { "an attached message from a person: screened",
     MUA_REPLY_HEAD "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nsee below\n"
-    "--b\nContent-Type: message/rfc822\n\nFrom: x@y\nSubject: z\n\nbody\n--b--\n", FALSE },
+    "--b\nContent-Type: message/rfc822\n\nFrom: x@y\nSubject: z\n\nbody\n--b--\n", TRUE, NULL },
+  { "a bounce forwarded as an attachment by a person: screened",
+    MUA_REPLY_HEAD "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nlook at this\n"
+    "--b\nContent-Type: message/rfc822\n\n" FORWARDED_BOUNCE "--b--\n", TRUE, NULL },
+  { "a bounce passed on as an attachment by noreply@: left to the analysis",
+    NOREPLY_HEAD "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nforwarded\n"
+    "--b\nContent-Type: message/rfc822\n\n" FORWARDED_BOUNCE "--b--\n", FALSE, "message part, from a weak From" },
+  { "a bounce passed on as an .eml file by noreply@: left to the analysis",
+    NOREPLY_HEAD "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nforwarded\n"
+    "--b\nContent-Type: text/plain; name=\"x.eml\"\nContent-Disposition: attachment; filename=\"x.eml\"\n\n"
+    FORWARDED_BOUNCE "--b--\n", FALSE, NULL },
+  { "a bounce passed on as a file by noreply@: left to the analysis",
+    NOREPLY_HEAD "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nforwarded\n"
+    "--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=\"bounce\"\n\n"
+    FORWARDED_BOUNCE "--b--\n", FALSE, "may be a message, from a weak From" },
+  { "an attached message without header fields: left to the analysis",
+    MUA_REPLY_HEAD "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nsee below\n"
+    "--b\nContent-Type: message/rfc822\n\n\nFrom: x@y\nSubject: z\n\nbody\n--b--\n", FALSE, "without header fields" },
+  { "a newsletter from noreply@: screened",
+    NOREPLY_HEAD "Content-Type: text/html; charset=utf-8\n\n<p>This week: <a href=\"https://news.example.net/1\">trams</a></p>\n",
+    TRUE, NULL },
+  { "a noreply-something@ From (not the daemon's local part): screened",
+    "From: DMARC <noreply-dmarc-support@example.com>\nSubject: Report domain: example.org\n\nsee the report\n", TRUE, NULL },
+  { "a postmaster@ From: left to the analysis",
+    "From: Joe <postmaster@example.net>\nSubject: your question\n\nHi, the server is fine.\n", FALSE, "S1" },
+  { "a postmaster-something@ From (a daemon's prefix): left to the analysis",
+    "From: <postmaster-eu@example.net>\nSubject: your question\n\nHi.\n", FALSE, "(\"postmaster\")" },
+  { "a scanner's local part: left to the analysis",
+    "From: <amavis@example.net>\nSubject: your question\n\nHi.\n", FALSE, "(\"amavis\")" },
+  { "a scan header without a verdict (X-Virus-Scanned): screened",
+    "X-Virus-Scanned: Debian amavisd-new at example.org\n" MUA_REPLY_HEAD "\nHi.\n", TRUE, NULL },
+  { "a scan header with a verdict (X-Virus-Status: Infected): left to the analysis",
+    "X-Virus-Status: Infected\n" MUA_REPLY_HEAD "\nHi.\n", FALSE, "X-Virus-Status" },
+  { "X-Auto-Response-Suppress (Outlook's meeting requests): screened",
+    "X-Auto-Response-Suppress: All\n" MUA_REPLY_HEAD "\nHi.\n", TRUE, NULL },
+  { "X-Auto-Response-Suppress and Precedence: junk: left to the analysis",
+    "X-Auto-Response-Suppress: All\nPrecedence: junk\n" MUA_REPLY_HEAD "\nHi.\n", FALSE, "Precedence" },
   { "a multipart/report: left to the analysis",
     MUA_REPLY_HEAD "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"b\"\n\n"
-    "--b\nContent-Type: text/plain\n\nread\n--b--\n", FALSE },
+    "--b\nContent-Type: text/plain\n\nread\n--b--\n", FALSE, NULL },
   { "header-copy part: left to the analysis",
     MUA_REPLY_HEAD "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/rfc822-headers\n\n"
-    "From: x@y\n--b--\n", FALSE },
+    "From: x@y\n--b--\n", FALSE, NULL },
 };
 
 static UscMessage *
@@ -146,6 +205,14 @@ test_case (gconstpointer data)
     gboolean got = check_conservative (c->name, m);
     if (got != c->screened)
       g_error ("%s (%s): screened %d, expected %d", c->name, v ? "CRLF" : "LF", got, c->screened);
+    char *why = NULL;
+    UscBounce *s = usc_screen_why (m, &why);
+    g_assert_true ((s != NULL) == got);
+    g_assert_true ((why == NULL) == got);
+    if (!got && c->why && strstr (why, c->why) == NULL)
+      g_error ("%s: left to the analysis for \"%s\", expected \"%s\"", c->name, why, c->why);
+    usc_bounce_free (&s);
+    g_free (why);
     usc_message_free (&m);
     g_free (t);
   }

@@ -55,24 +55,15 @@ static int cmd_unscatter_record_operation_execute(const struct sieve_runtime_env
 						  sieve_size_t *address ATTR_UNUSED)
 {
 	struct unscatter_glue_user *user = ext_unscatter_get_user(renv->oprtn->ext);
-	pool_t pool = pool_alloconly_create("unscatter record", 16384);
-	const void *data;
-	size_t size;
-	const char *error;
 	char *gerror = NULL;
 	int ret;
 
 	sieve_runtime_trace(renv, SIEVE_TRLVL_COMMANDS, "unscatter_record command");
 	/* The header is all a record entry needs; the size bound is the
 	   library's for the whole message. */
-	if (ext_unscatter_read_message(renv, pool, TRUE, unscatter_glue_max_bytes(user),
-				       &data, &size, &error) < 0) {
-		e_error(renv->event, "unscatter_record: %s; nothing recorded", error);
-		pool_unref(&pool);
-		return SIEVE_EXEC_OK;
-	}
-	ret = unscatter_glue_record(user, data, size, &gerror);
-	pool_unref(&pool);
+	struct ext_unscatter_reader reader = { .renv = renv, .header_only = TRUE };
+	ret = unscatter_glue_record(user, ext_unscatter_reader_read, &reader, &gerror);
+	ext_unscatter_reader_clear(&reader);
 	if (ret < 0) {
 		e_error(renv->event, "unscatter_record: %s; nothing recorded", gerror);
 		unscatter_glue_free(gerror);

@@ -56,11 +56,23 @@ struct unscatter_glue_user *
 ext_unscatter_get_user(const struct sieve_extension *ext);
 
 /* Read the current message (or only its header block, with the empty line
- * that ends it, when @header_only) into a buffer of @pool, up to @max bytes
- * (0: no limit); a longer message is read as @max + 1 bytes. Returns 0, or -1
- * with *@error_r. */
-int ext_unscatter_read_message(const struct sieve_runtime_env *renv, pool_t pool,
-			       bool header_only, size_t max, const void **data_r,
-			       size_t *size_r, const char **error_r);
+ * that ends it, when @header_only) into a new buffer of the system pool
+ * (*@buf_r: free it with buffer_free()), up to @max bytes (0: no limit); a
+ * longer message is read as @max + 1 bytes. Returns 0, or -1 with *@error_r
+ * (and *@buf_r NULL). */
+int ext_unscatter_read_message(const struct sieve_runtime_env *renv, bool header_only,
+			       size_t max, buffer_t **buf_r, const char **error_r);
+
+/* The same as the glue's reader (unscatter_glue_reader_t): the glue asks
+ * for the message once the user's context is good, with the user's size
+ * limit; the buffer stays in the reader until ext_unscatter_reader_clear(). */
+struct ext_unscatter_reader {
+	const struct sieve_runtime_env *renv;
+	bool header_only;
+	buffer_t *buf;
+};
+int ext_unscatter_reader_read(void *context, size_t max, const void **data_r,
+			      size_t *size_r, const char **error_r);
+void ext_unscatter_reader_clear(struct ext_unscatter_reader *reader);
 
 #endif

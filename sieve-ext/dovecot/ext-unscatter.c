@@ -132,9 +132,8 @@ ext_unscatter_get_user(const struct sieve_extension *ext)
  * The message
  */
 
-int ext_unscatter_read_message(const struct sieve_runtime_env *renv, pool_t pool,
-			       bool header_only, size_t max, const void **data_r,
-			       size_t *size_r, const char **error_r)
+int ext_unscatter_read_message(const struct sieve_runtime_env *renv, bool header_only,
+			       size_t max, buffer_t **buf_r, const char **error_r)
 {
 	struct mail *mail = sieve_message_get_mail(renv->msgctx);
 	struct istream *input;
@@ -144,6 +143,7 @@ int ext_unscatter_read_message(const struct sieve_runtime_env *renv, pool_t pool
 	buffer_t *buf;
 	int ret;
 
+	*buf_r = NULL;
 	*error_r = NULL;
 	if (mail == NULL) {
 		*error_r = "no message";
@@ -159,7 +159,9 @@ int ext_unscatter_read_message(const struct sieve_runtime_env *renv, pool_t pool
 		psize = 0;
 	if (max > 0 && psize > max)
 		psize = max + 1;
-	buf = buffer_create_dynamic(pool, psize > 0 ? psize + 1 : 8192);
+	/* Sized to the message, from the system pool: a memory pool of its
+	   own (64 KB, zeroed when made) cost more than the read. */
+	buf = buffer_create_dynamic(default_pool, psize > 0 ? psize + 1 : 8192);
 	i_stream_seek(input, 0);
 	while ((ret = i_stream_read_more(input, &data, &size)) > 0) {
 		if (max > 0 && buf->used + size > max + 1)
@@ -172,11 +174,31 @@ int ext_unscatter_read_message(const struct sieve_runtime_env *renv, pool_t pool
 	if (input->stream_errno != 0) {
 		*error_r = t_strdup_printf("reading the message: %s",
 					   i_stream_get_error(input));
+		buffer_free(&buf);
 		return -1;
 	}
-	*data_r = buf->data;
-	*size_r = buf->used;
+	*buf_r = buf;
 	return 0;
+}
+
+int ext_unscatter_reader_read(void *context, size_t max, const void **data_r,
+			      size_t *size_r, const char **error_r)
+{
+	struct ext_unscatter_reader *reader = context;
+
+	i_assert(reader->buf == NULL);
+	if (ext_unscatter_read_message(reader->renv, reader->header_only, max,
+				       &reader->buf, error_r) < 0)
+		return -1;
+	*data_r = reader->buf->data;
+	*size_r = reader->buf->used;
+	return 0;
+}
+
+void ext_unscatter_reader_clear(struct ext_unscatter_reader *reader)
+{
+	if (reader->buf != NULL)
+		buffer_free(&reader->buf);
 }
 
 static const char *
@@ -195,9 +217,6 @@ ext_unscatter_classify(const struct sieve_runtime_env *renv,
 	struct unscatter_glue_user *user = ext_unscatter_get_user(ext);
 	struct unscatter_glue_outcome out;
 	const struct smtp_address *rcpt;
-	const void *data;
-	size_t size;
-	const char *error;
 
 	/* The original recipient is where a BATV tag sits; without one (no
 	   envelope, as in IMAP), the library looks at the headers. */
@@ -205,18 +224,13 @@ ext_unscatter_classify(const struct sieve_runtime_env *renv,
 	if (rcpt == NULL)
 		rcpt = sieve_message_get_final_recipient(renv->msgctx);
 
-	pool_t pool = pool_alloconly_create("unscatter message", 65536);
-	if (ext_unscatter_read_message(renv, pool, FALSE, unscatter_glue_max_bytes(user),
-				       &data, &size, &error) < 0) {
-		e_error(renv->event, "unscatter: %s; message kept", error);
-		pool_unref(&pool);
-		return;
-	}
-	int ret = unscatter_glue_classify(user, data, size,
+	/* The glue checks the user's files, then asks for the message. */
+	struct ext_unscatter_reader reader = { .renv = renv };
+	int ret = unscatter_glue_classify(user, ext_unscatter_reader_read, &reader,
 		rcpt == NULL ? NULL : ext_unscatter_address(rcpt),
 		ext_unscatter_address(sieve_message_get_sender(renv->msgctx)),
 		&out);
-	pool_unref(&pool);
+	ext_unscatter_reader_clear(&reader);
 
 	if (ret < 0) {
 		if (out.unjudgeable)

@@ -298,17 +298,26 @@ outcome_log_line(const UscResult *r)
 }
 
 int
-unscatter_glue_classify(struct unscatter_glue_user *u, const void *data, size_t size,
-			const char *recipient, const char *sender,
+unscatter_glue_classify(struct unscatter_glue_user *u, unscatter_glue_reader_t *reader,
+			void *reader_context, const char *recipient, const char *sender,
 			struct unscatter_glue_outcome *out)
 {
 	memset(out, 0, sizeof *out);
 	UscContext *ctx = user_context(u, &out->error);
 	if (ctx == NULL)
 		return -1;
-	u->uses++;
 
 	const UscLimits *limits = &usc_context_config(ctx)->limits;
+	const void *data;
+	size_t size;
+	const char *read_error;
+
+	if (reader(reader_context, limits->max_bytes, &data, &size, &read_error) < 0) {
+		out->error = g_strdup(read_error);
+		return -1;
+	}
+	u->uses++;
+
 	GError *error = NULL;
 	UscMessage *msg = NULL;
 	UscResult result;
@@ -361,13 +370,23 @@ unscatter_glue_outcome_clear(struct unscatter_glue_outcome *out)
 }
 
 int
-unscatter_glue_record(struct unscatter_glue_user *u, const void *data, size_t size,
-		      char **error_r)
+unscatter_glue_record(struct unscatter_glue_user *u, unscatter_glue_reader_t *reader,
+		      void *reader_context, char **error_r)
 {
 	*error_r = NULL;
 	UscContext *ctx = user_context(u, error_r);
 	if (ctx == NULL)
 		return -1;
+
+	const void *data;
+	size_t size;
+	const char *read_error;
+
+	if (reader(reader_context, usc_context_config(ctx)->limits.max_bytes, &data, &size,
+		 &read_error) < 0) {
+		*error_r = g_strdup(read_error);
+		return -1;
+	}
 	u->uses++;
 
 	GError *error = NULL;
@@ -391,16 +410,6 @@ unscatter_glue_record(struct unscatter_glue_user *u, const void *data, size_t si
 		usc_context_close_record(ctx);
 	}
 	return ret;
-}
-
-size_t
-unscatter_glue_max_bytes(struct unscatter_glue_user *u)
-{
-	char *error = NULL;
-	UscContext *ctx = user_context(u, &error);
-
-	g_free(error);
-	return ctx ? usc_context_config(ctx)->limits.max_bytes : 0;
 }
 
 void

@@ -63,31 +63,39 @@ unscatter_glue_user_get(const char *home, const char *config,
  * process's kept context) and sets *@user to NULL; accepts NULL. */
 void unscatter_glue_user_release(struct unscatter_glue_user **user);
 
-/* Classify the message in @data (@size bytes, as stored) delivered to
- * @recipient (the original recipient, where a BATV tag sits) from @sender
- * ("" for the null sender). Fills @out (clear it with
+/* How the glue gets the message from the caller (Dovecot's stream), once
+ * the user's context is known to be good: at most @max bytes (0: no limit;
+ * a longer message is given as @max + 1 bytes, for the library to refuse),
+ * into memory the reader owns and keeps until the glue call that asked
+ * returns. Returns 0 with *@data_r and *@size_r, or -1 with *@error_r (the
+ * reader's, valid as long). */
+typedef int unscatter_glue_reader_t(void *context, size_t max, const void **data_r,
+				    size_t *size_r, const char **error_r);
+
+/* Classify the message @reader gives (with @reader_context; as stored)
+ * delivered to @recipient (the original recipient, where a BATV tag sits)
+ * from @sender ("" for the null sender). The user's files are checked once
+ * (see unscatter_glue_user_get()), before the message is read: a context
+ * that cannot be made reads nothing. Fills @out (clear it with
  * unscatter_glue_outcome_clear()). Returns 0 when classified, -1 when not
  * (out->error says why). A decision is counted in the record for
  * `unscatter stats` (a failure there only adds to out->error's warning). */
 int unscatter_glue_classify(struct unscatter_glue_user *user,
-			    const void *data, size_t size,
+			    unscatter_glue_reader_t *reader, void *reader_context,
 			    const char *recipient, const char *sender,
 			    struct unscatter_glue_outcome *out);
 void unscatter_glue_outcome_clear(struct unscatter_glue_outcome *out);
 
-/* Add the sent message in @data (@size bytes) to the user's record (created
- * when missing). Returns 1 added, 0 already present (or nothing to record),
- * -1 failure with *@error_r (owned: free with unscatter_glue_free()). */
+/* Add the sent message @reader gives (its header block is enough; bounded
+ * as for unscatter_glue_classify()) to the user's record (created when
+ * missing). Returns 1 added, 0 already present (or nothing to record), -1
+ * failure with *@error_r (owned: free with unscatter_glue_free()). */
 int unscatter_glue_record(struct unscatter_glue_user *user,
-			  const void *data, size_t size, char **error_r);
+			  unscatter_glue_reader_t *reader, void *reader_context, char **error_r);
 
 /* The record's path as the context resolved it (owned by @user), for logs;
  * NULL when the context could not be made. */
 const char *unscatter_glue_record_path(struct unscatter_glue_user *user);
-
-/* The user's message size limit (limits.max_bytes); 0 when the context
- * cannot be made (the next call says why). */
-size_t unscatter_glue_max_bytes(struct unscatter_glue_user *user);
 
 void unscatter_glue_free(void *p);
 

@@ -4,7 +4,9 @@ FILE (as read, LF or CRLF) in its own transaction over one LMTP connection
 (RFC 2033) on the unix socket SOCKET; print "FILE CODE" per message (the
 reply to the end of DATA, one recipient). --count N repeats the list N times
 (the soak); --quiet prints only a summary "delivered N failed M";
---rss-log LOG --rss-every K print "rss N KB" (the anonymous resident
+--cpu-log LOG prints the LMTP process's CPU time (total, user, system) and
+minor page faults per delivery after the first (the process found as for
+--rss-log); --rss-log LOG --rss-every K print "rss N KB" (the anonymous resident
 memory, RssAnon, of the serving LMTP process, its pid taken from Dovecot's
 "lmtp(PID): Info: Connect from local" line in LOG) after the first delivery
 and every K deliveries; --times FILE each transaction's wall time.
@@ -19,11 +21,14 @@ def lmtp_pid(log):
         time.sleep(0.05)
     raise SystemExit("lmtp-client: no LMTP process in %s" % log)
 
-def cpu_seconds(pid):
-    """user + system CPU time of @pid and of its children it has waited for
-    (the execute route's programs), in seconds."""
+def cpu_times(pid):
+    """(user, system) CPU time of @pid with its children it has waited for
+    (the execute route's programs), in seconds, and its minor page faults
+    with theirs."""
     fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
-    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    tck = os.sysconf("SC_CLK_TCK")
+    return ((int(fields[11]) + int(fields[13])) / tck, (int(fields[12]) + int(fields[14])) / tck,
+            int(fields[7]) + int(fields[8]))
 
 def rss_kb(pid):
     for line in open("/proc/%d/status" % pid):
@@ -111,7 +116,7 @@ def main():
             n = ok + bad
             if a.cpu_log and n == 1:
                 cpu_pid = lmtp_pid(a.cpu_log)
-                cpu0 = cpu_seconds(cpu_pid)
+                cpu0 = cpu_times(cpu_pid)
             if a.rss_log and a.rss_every and (n == 1 or n % a.rss_every == 0):
                 if pid is None:
                     pid = lmtp_pid(a.rss_log)
@@ -119,7 +124,11 @@ def main():
     if times:
         times.close()
     if a.cpu_log and ok + bad > 1:
-        print("cpu_ms_per_delivery %.3f" % ((cpu_seconds(cpu_pid) - cpu0) * 1000 / (ok + bad - 1)))
+        cpu1, k = cpu_times(cpu_pid), ok + bad - 1
+        user, system = (cpu1[0] - cpu0[0]) * 1000 / k, (cpu1[1] - cpu0[1]) * 1000 / k
+        print("cpu_ms_per_delivery %.3f" % (user + system))
+        print("user_ms_per_delivery %.3f\nsys_ms_per_delivery %.3f" % (user, system))
+        print("minflt_per_delivery %.2f" % ((cpu1[2] - cpu0[2]) / k))
     cmd("QUIT")
     if a.quiet:
         print("delivered %d failed %d" % (ok, bad))

@@ -71,6 +71,25 @@ fuzz_plugin_reset (void)
   g_free (record);
 }
 
+/* The glue's reader over the fuzzer's bytes, as the plugin's reader is over
+ * Dovecot's stream: at most @max bytes (0: no limit), a longer message
+ * given as @max + 1 bytes for the library to refuse. */
+struct fuzz_plugin_buffer {
+  const uint8_t *data;
+  size_t size;
+};
+
+static int
+fuzz_plugin_read (void *context, size_t max, const void **data_r, size_t *size_r,
+                  const char **error_r)
+{
+  const struct fuzz_plugin_buffer *b = context;
+  (void) error_r;
+  *data_r = b->data;
+  *size_r = max > 0 && b->size > max ? max + 1 : b->size;
+  return 0;
+}
+
 static const char *const kinds[] = { "not-bounce", "dsn", "autoreply", "challenge", "virus-notice",
                                      "feedback-report", NULL };
 static const char *const verdicts[] = { "not-bounce", "legitimate", "backscatter", "unknown", NULL };
@@ -94,15 +113,16 @@ FUZZ_ENTRY (plugin) (const uint8_t *data, size_t size)
   }
   if (sender && strcmp (sender, "-") == 0)
     g_clear_pointer (&sender, g_free);
-  size_t msize = end - msg;
+  struct fuzz_plugin_buffer buffer = { msg, (size_t) (end - msg) };
   if (size > 0 && (data[size - 1] & 1)) {
     char *error = NULL;
-    int r = unscatter_glue_record (fuzz_plugin_user, msg, msize, &error);
+    int r = unscatter_glue_record (fuzz_plugin_user, fuzz_plugin_read, &buffer, &error);
     FUZZ_ASSERT (r == 1 || r == 0 || (r == -1 && error != NULL));
     unscatter_glue_free (error);
   } else {
     struct unscatter_glue_outcome out;
-    int r = unscatter_glue_classify (fuzz_plugin_user, msg, msize, rcpt, sender, &out);
+    int r = unscatter_glue_classify (fuzz_plugin_user, fuzz_plugin_read, &buffer, rcpt,
+                                     sender, &out);
     FUZZ_ASSERT (r == 0 || r == -1);
     FUZZ_ASSERT ((r == 0) == (out.classified == 1));
     if (out.classified) {
