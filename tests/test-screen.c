@@ -150,7 +150,7 @@ static const ScreenCase cases[] = {
     FALSE, "S0" },
   { "lower-case text beyond ASCII (folding would change nothing): screened",
     MUA_REPLY_HEAD "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
-    "Gr\xc3\xbc\xc3\x9fe, \xc3\xa7a va \xe2\x80\x94 \xe2\x80\x9cbis bald\xe2\x80\x9d.\n", TRUE, NULL },
+    "Gr\xc3\xbc\xc3\x9f" "e, \xc3\xa7" "a va \xe2\x80\x94 \xe2\x80\x9c" "bis bald\xe2\x80\x9d.\n", TRUE, NULL },
   { "Precedence: bulk, a reference and \"please do not reply\" (src/lang/automatic.def): left to the analysis",
     "From: Shop <news@shop.example.com>\nTo: alice@example.org\nSubject: your question\nPrecedence: bulk\n"
     "In-Reply-To: <q1@example.org>\nMessage-ID: <a1@shop.example.com>\n\n"
