@@ -280,11 +280,11 @@ own_copy_in (const char *s, const char *to)
 /* An SMTP reply code with an enhanced status code (RFC 3463) in @s:
  * "550 5.1.1", "451-4.7.1", "#5.2.2" (qmail, Exchange), the shape every
  * server's diagnostic has in any language. */
-static gboolean
-smtp_code_in (const char *s)
+gboolean
+usc_smtp_code_scan (const char *s, int max_tries)
 {
   int tries = 0;
-  for (const char *p = s; *p && tries < 4000; p++) {
+  for (const char *p = s; *p && tries < max_tries; p++) {
     if (*p != '.' || p - s < 1 || !g_ascii_isdigit (p[1]))
       continue;
     tries++;
@@ -357,7 +357,7 @@ lang_evidence (const Headers *h, Evidence *e)
   e->lang_copy = lang_copy_in (s);
   e->odd_sender = odd_sender (h);
   e->own_copy = own_copy_in (e->scan_lc, h->mailbox);
-  e->smtp_code = smtp_code_in (e->scan_lc);
+  e->smtp_code = usc_smtp_code_scan (e->scan_lc, 4000);
   g_free (folded);
 }
 

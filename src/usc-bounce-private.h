@@ -228,6 +228,10 @@ gboolean usc_looks_like_field_n (const char *data, gsize len);
 GMimeMessage *usc_embedded_message (const char *data, gsize len, UscBudget *budget);
 /* A text part that is really a message file: named *.eml, or an
  * attachment whose content starts with header fields. */
+/* An SMTP reply code with an enhanced status code ("550 5.1.1", "451-4.7.1",
+ * "#5.2.2") in @s, looking at @max_tries candidate dots at most (the
+ * analysis: 4000; the screen: all). usc-bounce-evidence.c. */
+gboolean usc_smtp_code_scan (const char *s, int max_tries);
 gboolean usc_is_message_file (GMimeObject *o);
 /* What libmagic says a payload is (b->payload_types, b->executable). */
 void usc_sniff_payload (UscBounce *b, GMimeObject *part);

@@ -304,6 +304,8 @@ usc_lang_subject_prefix (UscLangSignal sig, const char *subject, const char **hi
   gboolean found = FALSE;
   for (gsize i = 0; i < tables[sig].n && !found; i++) {
     const char *p = tables[sig].phrases[i];
+    if (p[0] != '\0' && p[0] != s[0])
+      continue; /* the first byte decides most rows without strlen and strncmp */
     gsize n = strlen (p);
     if (strncmp (s, p, n) == 0 && prefix_end (s + n)) {
       found = TRUE;

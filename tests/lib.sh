@@ -22,3 +22,13 @@ run_rc () {
 }
 done_testing () { echo "1..$_tap_n"; exit 0; }
 tmpdir () { TMP=$(mktemp -d "${TMPDIR:-/tmp}/usc-test.XXXXXX"); trap 'rm -rf "$TMP"' EXIT; export HOME="$TMP/home" XDG_DATA_HOME="$TMP/home/.local/share" XDG_CONFIG_HOME="$TMP/home/.config"; mkdir -p "$HOME"; unset UNSCATTER_DB ORIGINAL_RECIPIENT ORIG_RECIPIENT RECIPIENT SENDER 2>/dev/null || true; }
+
+# py_check [ARGS...] <<'PY' ... PY: run a check written in Python (the
+# heredoc) as `python3 - top_srcdir UNSCATTER TMP ARGS...` in a fresh $TMP
+# (tmpdir), with tests/tap.py importable (from tap import ok, done_testing,
+# snippets); without python3 the whole test is skipped.
+py_check () {
+  command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
+  tmpdir
+  PYTHONPATH="$top_srcdir/tests${PYTHONPATH:+:$PYTHONPATH}" python3 - "$top_srcdir" "$UNSCATTER" "$TMP" "$@"
+}

@@ -23,8 +23,11 @@
 #     most 10% + 2 MB above that of the first tenth; the same for the
 #     importer's runs;
 #   - the record bounded: PRAGMA integrity_check ok; its entries exactly the
-#     messages recorded and imported (the 200-day-old ones expired); the file
-#     and its WAL under 8 MB;
+#     messages recorded and imported (the 200-day-old ones expired); the
+#     decision log (one row a bounce delivered, about 250 bytes) trimmed to
+#     its cap, max_decisions = SOAK_LONG_DLOG (default 10,000: the default
+#     200,000 would let 100,000 deliveries' rows, about 16 MB, stand); the
+#     file and its WAL under 8 MB;
 #   - no recorder, importer or expirer run failed (exit 0, or 75 for a lock
 #     timeout, counted).
 #
@@ -42,6 +45,7 @@ DFIX="$SRC/fixtures/deliver"
 N=${SOAK_LONG_N:-100000}
 P=${SOAK_LONG_P:-4}
 LIMIT=${SOAK_LONG_SECONDS:-}
+DLOG=${SOAK_LONG_DLOG:-10000}
 command -v sqlite3 >/dev/null 2>&1 || { echo "soak-long: SKIP: sqlite3 not found"; exit 0; }
 [ -x /usr/bin/time ] || { echo "soak-long: SKIP: /usr/bin/time not found"; exit 0; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/usc-soak-long.XXXXXX")
@@ -49,7 +53,7 @@ trap '[ -n "${SOAK_LONG_KEEP:-}" ] || rm -rf "$W"' EXIT
 export HOME="$W/home" XDG_DATA_HOME="$W/home/.local/share" XDG_CONFIG_HOME="$W/home/.config"
 unset UNSCATTER_DB ORIGINAL_RECIPIENT ORIG_RECIPIENT RECIPIENT SENDER UNSCATTER_NOW 2>/dev/null || true
 mkdir -p "$HOME" "$XDG_CONFIG_HOME/unscatter" "$W/log"
-printf '[record]\nbusy_timeout = 10\n' > "$XDG_CONFIG_HOME/unscatter/config"
+printf '[record]\nbusy_timeout = 10\nmax_decisions = %d\n' "$DLOG" > "$XDG_CONFIG_HOME/unscatter/config"
 DB="$XDG_DATA_HOME/unscatter/record.db"
 M="$W/Maildir"
 SENT="$W/Sent"
@@ -216,11 +220,16 @@ imported=$(ls "$SENT/cur" | wc -l)
 entries=$("$U" stats | sed -n 's/^entries //p')
 want=$(( 1 + recorded + imported ))
 [ "$entries" = "$want" ] || bad "$entries entries in the record, want $want (1 + $recorded recorded + $imported imported)"
+dlog=$(sqlite3 "$DB" 'SELECT count(*) FROM decision_log' 2>&1)
+dlogc=$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'decision_log_count'" 2>&1)
+bounces=$(awk '$1 % 3 != 0' "$W/log/made" | wc -l)
+want_dlog=$bounces; [ "$want_dlog" -le "$DLOG" ] || want_dlog=$DLOG
+[ "$dlog" = "$want_dlog" ] && [ "$dlogc" = "$dlog" ] || bad "decision log: $dlog rows (counted $dlogc), want $want_dlog (one a bounce, $bounces, capped at $DLOG)"
 integ=$(sqlite3 "$DB" 'PRAGMA integrity_check' 2>&1)
 [ "$integ" = ok ] || bad "integrity_check: $integ"
 size=$(stat -c %s "$DB")
 wal=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
-echo "soak-long: record: $entries entries, $size bytes, WAL $wal bytes"
+echo "soak-long: record: $entries entries, $dlog decision log rows (cap $DLOG), $size bytes, WAL $wal bytes"
 [ "$size" -le 8388608 ] && [ "$wal" -le 8388608 ] || bad "record too big: $size bytes, WAL $wal bytes"
 echo "soak-long: $made deliveries$stopped ($retries retried) in $(( $(date +%s) - t0 )) s: $([ $fail = 0 ] && echo PASS || echo FAIL)"
 exit $fail

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <gmime/gmime.h>
 #include "usc-bounce.h"
+#include "usc-bounce-text.h"
 
 typedef struct {
   const char *name;
@@ -2342,6 +2343,63 @@ test_names (void)
   g_assert_cmpstr (usc_kind_name ((UscKind) 99), ==, "not-bounce");
 }
 
+/* usc_hdr() / usc_header_value() read every value as GMime's own
+ * g_mime_object_get_header() does: plain ASCII by their shortcut, the rest
+ * by GMime. Each case is parsed twice (GMime caches what it decoded), one
+ * copy read each way. */
+static const struct {
+  const char *raw;     /* the field's value, as it stands after "X-Test:" */
+  const char *value;   /* what both must give */
+} value_cases[] = {
+  { " plain value", "plain value" },
+  { " folded\n value\n\tand a tab", "folded value\tand a tab" },
+  { " crlf\r\n folded", "crlf folded" },
+  { "   leading and trailing   ", "leading and trailing" },
+  { " =?utf-8?q?caf=C3=A9?=", "caf\xc3\xa9" },
+  { " two =?utf-8?q?encoded?= =?utf-8?q?_words?= here", "two encoded words here" },
+  { " not =? an encoded word", "not =? an encoded word" },
+  { " trailing =", "trailing =" },
+  { " caf\xc3\xa9 in UTF-8", "caf\xc3\xa9 in UTF-8" },
+  { " latin1 caf\xe9", NULL },  /* GMime's charset guess, whatever it is */
+  { "", "" },
+  { " from a.example.org (a.example.org [192.0.2.1])\n\tby b.example.org with ESMTP id 1;\n\tMon, 1 Jan 2024 10:00:00 +0000",
+    "from a.example.org (a.example.org [192.0.2.1])\tby b.example.org with ESMTP id 1;\tMon, 1 Jan 2024 10:00:00 +0000" },
+};
+
+static GMimeMessage *
+value_message (const char *raw)
+{
+  char *text = g_strdup_printf ("From: a@example.org\nX-Test:%s\nSubject: s\n\nbody\n", raw);
+  GMimeStream *st = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+  GMimeParser *p = g_mime_parser_new_with_stream (st);
+  GMimeMessage *m = g_mime_parser_construct_message (p, NULL);
+  g_object_unref (p);
+  g_object_unref (st);
+  g_free (text);
+  g_assert_nonnull (m);
+  return m;
+}
+
+static void
+test_header_value (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (value_cases); i++) {
+    GMimeMessage *a = value_message (value_cases[i].raw), *b = value_message (value_cases[i].raw);
+    const char *ga = g_mime_object_get_header (GMIME_OBJECT (a), "X-Test");
+    const char *ub = usc_hdr (GMIME_OBJECT (b), "x-test");
+    g_assert_cmpstr (ub, ==, ga);
+    if (value_cases[i].value)
+      g_assert_cmpstr (ub, ==, value_cases[i].value);
+    /* cached: the same pointer the second time, and GMime reads it too */
+    g_assert_true (usc_hdr (GMIME_OBJECT (b), "X-Test") == ub);
+    g_assert_true (g_mime_object_get_header (GMIME_OBJECT (b), "X-Test") == ub);
+    g_assert_null (usc_hdr (GMIME_OBJECT (b), "X-Absent"));
+    g_object_unref (a);
+    g_object_unref (b);
+  }
+  g_assert_null (usc_header_value (NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2355,6 +2413,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/bounce/deep-nesting", test_deep_nesting);
   g_test_add_func ("/bounce/dates", test_dates);
+  g_test_add_func ("/bounce/header-value", test_header_value);
   g_test_add_func ("/bounce/kind-names", test_names);
   return g_test_run ();
 }

@@ -54,15 +54,7 @@ dc_own () { [ "$(id -u)" != 0 ] || chown -R "$DC_USER:$DC_GROUP" "$TMP"; }
 
 # dc_snippet PATH: the block doc/dovecot.md shows under <!-- snippet: PATH -->.
 dc_snippet () {
-  python3 - "$DC_DOC" "$1" <<'PY'
-import re, sys
-doc, path = sys.argv[1:3]
-text = open(doc, encoding="utf-8").read()
-m = re.search(r"<!-- snippet: %s -->\s*\n```[^\n]*\n(.*?)```" % re.escape(path), text, re.S)
-if not m:
-    sys.exit("doc/dovecot.md shows no snippet %s" % path)
-sys.stdout.write(m.group(1))
-PY
+  python3 "$top_srcdir/tests/tap.py" snippet "$DC_DOC" "$1"
 }
 # dc_install PATH DEST [MODE]: a snippet into the installed tree.
 dc_install () {

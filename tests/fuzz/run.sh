@@ -11,6 +11,13 @@
 #   FUZZ_BIG=0       do not add the 1-10 MB seeds (default: added for message,
 #                    filter and headers, with -max_len of 12 MB for them)
 #   FUZZ_NICE=N      nice level (default 10; 19 on a shared machine)
+#   FUZZ_CORPUS_DIR=DIR  keep each harness's corpus in DIR/<harness> between
+#                    runs (the seeds are added, nothing is removed), so runs
+#                    accumulate; default: BUILDDIR/fuzz-build/corpus/<harness>,
+#                    made afresh from the seeds each run
+#   FUZZ_MAX_LEN=N   -max_len for every harness run (default: per harness, as
+#                    below; e.g. 4096 for fast small-input runs between the
+#                    large ones: a corpus input is cut to it, not dropped)
 #   FUZZ_LIBSIEVE_LIBS  how to link libsieve (default -lsieve); the sieve and
 #                    sieve-report harnesses are left out (said so) without it
 # Fails (exit 1) on any crash, leak, timeout, OOM or sanitizer report; the
@@ -98,8 +105,16 @@ st=0
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 for h in $harnesses; do
-  c=$out/corpus/$h a=$out/artifacts/$h/
-  rm -rf "$c"; mkdir -p "$c" "$a"
+  a=$out/artifacts/$h/
+  if [ -n "${FUZZ_CORPUS_DIR:-}" ]; then
+    # a kept corpus: the seeds are copied into a fresh directory, then added
+    # to it without overwriting what earlier runs found
+    keep=$FUZZ_CORPUS_DIR/$h c=$out/seeds/$h
+    rm -rf "$c"; mkdir -p "$c" "$a" "$keep"
+  else
+    keep= c=$out/corpus/$h
+    rm -rf "$c"; mkdir -p "$c" "$a"
+  fi
   case $h in
     message|filter|headers)
       find "$src/fixtures" "$src/tests/heldout" -type f \( -name '*.eml' -o -name '*.msg' -o -name '*.eml.in' \) -size -1000k -exec cp {} "$c/" \; 2>/dev/null
@@ -155,11 +170,18 @@ for h in $harnesses; do
   esac
   # hand-written seeds (tests/fuzz/seeds/<harness>/; test-fuzz-regress runs them too)
   [ -d "$src/tests/fuzz/seeds/$h" ] && cp "$src/tests/fuzz/seeds/$h"/* "$c/" 2>/dev/null
-  extra=
+  extra= bigdir=
   case $h in message|filter|headers)
-    if [ "${FUZZ_BIG:-1}" != 0 ]; then cp "$big"/* "$c/" 2>/dev/null; maxlen=12582912; extra="-rss_limit_mb=4096 -malloc_limit_mb=4096"; fi ;;
+    # the 1-10 MB seeds are read from their own directory (libFuzzer writes
+    # what it finds into the first one only)
+    if [ "${FUZZ_BIG:-1}" != 0 ]; then bigdir=$big; maxlen=12582912; extra="-rss_limit_mb=4096 -malloc_limit_mb=4096"; fi ;;
   esac
-  echo "fuzz: $h: $(ls "$c" | wc -l) seeds, ${secs}s, -max_len=$maxlen"
+  [ -n "${FUZZ_MAX_LEN:-}" ] && maxlen=$FUZZ_MAX_LEN
+  if [ -n "$keep" ]; then
+    cp -n "$c"/* "$keep/" 2>/dev/null
+    c=$keep
+  fi
+  echo "fuzz: $h: $(ls "$c" | wc -l) inputs${keep:+ (kept in $keep)}, ${secs}s, -max_len=$maxlen"
   if [ -d "$src/tests/fuzz/regress/$h" ] && [ -n "$(ls "$src/tests/fuzz/regress/$h")" ]; then
     nice -n "${FUZZ_NICE:-10}" "$out/fuzz-$h" -timeout=60 $extra "$src/tests/fuzz/regress/$h"/* > "$out/$h-regress.log" 2>&1 \
       || { echo "fuzz: $h: a regression input fails (see $out/$h-regress.log)"; st=1; continue; }
@@ -168,7 +190,7 @@ for h in $harnesses; do
   [ -f "$out/$h.dict" ] && dict=$out/$h.dict
   nice -n "${FUZZ_NICE:-10}" "$out/fuzz-$h" -seed="$seed" -max_total_time="$secs" -max_len="$maxlen" \
       -timeout=60 -dict="$dict" -artifact_prefix="$a" -print_final_stats=1 $extra ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} \
-      "$c" > "$out/$h.log" 2>&1
+      "$c" $bigdir > "$out/$h.log" 2>&1
   rc=$?
   grep -E '^#[0-9]+.*DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec|^stat::peak_rss_mb' "$out/$h.log" | sed "s/^/fuzz: $h: /"
   if [ $rc != 0 ] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|SUMMARY: ' "$out/$h.log"; then

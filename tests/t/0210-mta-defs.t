@@ -7,21 +7,10 @@
 # one fixture; and
 # `check --json` gives each named fixture that family.
 . "$top_srcdir/tests/lib.sh"
-command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-
-tmpdir
-python3 - "$top_srcdir" "$UNSCATTER" "$TMP" <<'PY'
+py_check <<'PY'
 import glob, json, os, re, subprocess, sys
+from tap import ok, done_testing
 top, unscatter, tmp = sys.argv[1:4]
-n = 0
-def ok(cond, name, *diag):
-    global n
-    n += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (n, name))
-    if not cond:
-        for d in diag:
-            for line in str(d).splitlines():
-                print("# " + line)
 
 defs = sorted(glob.glob(os.path.join(top, "src", "mta", "*.def")))
 ok(len(defs) >= 20, "src/mta holds the MTA files (%d)" % len(defs))
@@ -79,5 +68,5 @@ for path in defs:
 for macro, files in sorted(lists.items()):
     for f in files:
         ok(os.path.isfile(os.path.join(top, "src", "mta", f + ".def")), "%s list: src/mta/%s.def exists" % (macro, f))
-print("1..%d" % n)
+done_testing()
 PY

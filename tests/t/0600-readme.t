@@ -3,25 +3,13 @@
 # doc/snippets/ that the procmail, maildrop, ~/.forward, cron and mutt tests
 # run; every snippet file is shown; the test command CI runs is the README's.
 . "$top_srcdir/tests/lib.sh"
-command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-
-tmpdir
-python3 - "$top_srcdir" "$UNSCATTER" "$TMP" <<'PY'
+py_check <<'PY'
 import os, re, subprocess, sys
+from tap import ok, done_testing, snippets
 top, unscatter, tmp = sys.argv[1:4]
 readme = open(os.path.join(top, "README.md"), encoding="utf-8").read()
-n = 0
-def ok(cond, name, *diag):
-    global n
-    n += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (n, name))
-    if not cond:
-        for d in diag:
-            for line in str(d).splitlines():
-                print("# " + line)
 shown = set()
-for m in re.finditer(r"<!-- snippet: (\S+) -->\s*\n```[^\n]*\n(.*?)```", readme, re.S):
-    path, block = m.group(1), m.group(2)
+for path, block in snippets(readme):
     shown.add(path)
     f = os.path.join(top, path)
     ok(os.path.isfile(f), "README snippet %s exists" % path)
@@ -65,5 +53,5 @@ ok(shown is not None and got == shown.group(1), "first command: prints what READ
 ok("backscatter" in got and "legitimate" in got, "first command: one backscatter, one legitimate")
 ci = open(os.path.join(top, ".ci", "run"), encoding="utf-8").read()
 ok(second in ci, ".ci/run runs the README's test command", second)
-print("1..%d" % n)
+done_testing()
 PY

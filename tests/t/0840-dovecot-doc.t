@@ -5,23 +5,12 @@
 # marker, and no snippet that is not a shipped file; the Dovecot tests
 # (0800-0830) run the page's copies; Makefile.am installs each.
 . "$top_srcdir/tests/lib.sh"
-command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-python3 - "$top_srcdir" <<'PY'
-import os, re, sys
+py_check <<'PY'
+import os, sys
+from tap import ok, done_testing, snippets
 top = sys.argv[1]
 doc = open(os.path.join(top, "doc", "dovecot.md"), encoding="utf-8").read()
-n = 0
-def ok(cond, name, *diag):
-    global n
-    n += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (n, name))
-    if not cond:
-        for d in diag:
-            for line in str(d).splitlines():
-                print("# " + line)
-shown = {}
-for m in re.finditer(r"<!-- snippet: (\S+) -->\s*\n```[^\n]*\n(.*?)```", doc, re.S):
-    shown[m.group(1)] = m.group(2)
+shown = dict(snippets(doc))
 files = []
 for d in ("sieve-ext/dovecot", "sieve-ext/execute"):
     for name in sorted(os.listdir(os.path.join(top, d))):
@@ -39,5 +28,5 @@ for f in files:
     ok(f in am, "Makefile.am installs and distributes %s" % f)
 for f in ("sieve-ext/execute/unscatter-check", "sieve-ext/execute/unscatter-record"):
     ok(os.access(os.path.join(top, f), os.X_OK), "%s is executable" % f)
-print("1..%d" % n)
+done_testing()
 PY

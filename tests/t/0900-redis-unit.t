@@ -4,7 +4,7 @@
 # real redis-server on a unix socket in the test's directory.
 . "$top_srcdir/tests/lib.sh"
 tmpdir
-. "$top_srcdir/tests/t/redis.sh"
+. "$top_srcdir/tests/redis/lib.sh"
 redis_need
 redis_start unit 0 || { not_ok "redis-server starts"; done_testing; }
 ok "redis-server starts (unix socket, requirepass)"

@@ -7,16 +7,9 @@
 # Once on a unix socket in the test's directory, once on 127.0.0.1 with a
 # random free port.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/t/deliver.sh"
-setup_home
-. "$top_srcdir/tests/t/redis.sh"
-redis_need
-redis_start a 0 || { not_ok "redis-server starts"; done_testing; }
-SOCK=$(redis_sock a)
-M="$TMP/Mail"
-mkdir -p "$M/new" "$M/cur" "$M/tmp"
-host_config "$TMP/hostA" "unix:$SOCK"
-host_config "$TMP/hostB" "unix:$SOCK"
+. "$top_srcdir/tests/redis/lib.sh"
+redis_need home
+redis_two_hosts a
 GEN="$DFIX/bounce-genuine.msg" FORGED="$DFIX/bounce-forged.msg"
 
 "$UNSCATTER" record --config "$TMP/hostA" "$DFIX/sent-original.msg" 2>"$TMP/err"
@@ -74,14 +67,7 @@ before=$(count_all)
 # processes at a time; then every recorded message is found.
 IN="$TMP/in"
 mkdir -p "$IN"
-mk () { # TEMPLATE PREFIX N FROM TO(with {i})
-  awk -v dir="$IN" -v p="$2" -v n="$3" -v from="$4" -v to="$5" '
-    { line[NR] = $0 }
-    END { for (i = 0; i < n; i++) { f = dir "/" p "-" i ".msg"; t = to; gsub(/\{i\}/, i, t)
-          for (k = 1; k <= NR; k++) { l = line[k]; at = index(l, from)
-            if (at) l = substr(l, 1, at - 1) t substr(l, at + length(from)); print l > f }
-          close(f) } }' "$1"
-}
+mk () { from_template "$IN" "$@"; }
 ORIG=20240304081203.GA1187@alice-laptop.example.org
 mk "$DFIX/sent-original.msg" pre 100 "$ORIG" 'pre-{i}@alice-laptop.example.org'
 mk "$DFIX/sent-original.msg" sent 200 "$ORIG" 'conc-{i}@alice-laptop.example.org'

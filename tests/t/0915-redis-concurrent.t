@@ -10,10 +10,8 @@
 # in the mailbox exactly once, in the right folder, with the right verdict;
 # every message recorded meanwhile is found.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/t/deliver.sh"
-setup_home
-. "$top_srcdir/tests/t/redis.sh"
-redis_need
+. "$top_srcdir/tests/redis/lib.sh"
+redis_need home
 PORT=$(free_port)
 redis_start c "$PORT" --loglevel verbose || { not_ok "redis-server starts"; done_testing; }
 NSB=
@@ -37,14 +35,7 @@ ORIG=20240304081203.GA1187@alice-laptop.example.org
 FORGED_ID='000d01da6f71$8c3e1a40$a4ba4ec0$@example.org'
 IN="$TMP/in"
 mkdir -p "$IN"
-mk () { # TEMPLATE PREFIX N FROM TO(with {i})
-  awk -v dir="$IN" -v p="$2" -v n="$3" -v from="$4" -v to="$5" '
-    { line[NR] = $0 }
-    END { for (i = 0; i < n; i++) { f = dir "/" p "-" i ".msg"; t = to; gsub(/\{i\}/, i, t)
-          for (k = 1; k <= NR; k++) { l = line[k]; at = index(l, from)
-            if (at) l = substr(l, 1, at - 1) t substr(l, at + length(from)); print l > f }
-          close(f) } }' "$1"
-}
+mk () { from_template "$IN" "$@"; }
 N=64
 mk "$DFIX/sent-original.msg" pre $N "$ORIG" 'pre-{i}@alice-laptop.example.org'
 mk "$DFIX/sent-original.msg" new $N "$ORIG" 'new-{i}@alice-laptop.example.org'

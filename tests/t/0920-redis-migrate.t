@@ -5,10 +5,8 @@
 # and a decision log, SQLite -> Redis -> SQLite; the exports compare equal
 # and lookups on the Redis copy find what the SQLite record held.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/t/deliver.sh"
-setup_home
-. "$top_srcdir/tests/t/redis.sh"
-redis_need
+. "$top_srcdir/tests/redis/lib.sh"
+redis_need home
 redis_start m 0 || { not_ok "redis-server starts"; done_testing; }
 host_config "$TMP/redis.conf" "unix:$(redis_sock m)"
 N=10000

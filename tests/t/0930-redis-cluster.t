@@ -6,10 +6,8 @@
 # replica takes over, then they succeed with nothing lost; a slot migrated
 # mid-run (redis-cli --cluster reshard) is followed without an error.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/t/deliver.sh"
-setup_home
-. "$top_srcdir/tests/t/redis.sh"
-redis_need
+. "$top_srcdir/tests/redis/lib.sh"
+redis_need home
 NU=30
 PORTS=
 i=0

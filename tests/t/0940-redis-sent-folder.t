@@ -3,16 +3,10 @@
 # "hosts" share the import state (P sentdir, P seen), so what one host read
 # is not read again by the other; a flag change is not an import.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/t/deliver.sh"
-setup_home
-. "$top_srcdir/tests/t/redis.sh"
-redis_need
-redis_start a 0 || { not_ok "redis-server starts"; done_testing; }
-SOCK=$(redis_sock a)
-M="$TMP/Mail"
-mkdir -p "$M/new" "$M/cur" "$M/tmp" "$M/.Sent/cur" "$M/.Sent/new"
-host_config "$TMP/hostA" "unix:$SOCK"
-host_config "$TMP/hostB" "unix:$SOCK"
+. "$top_srcdir/tests/redis/lib.sh"
+redis_need home
+redis_two_hosts a
+mkdir -p "$M/.Sent/cur" "$M/.Sent/new"
 export UNSCATTER_VERBOSE=1
 P="unscatter:{$(id -un)}:"
 summary () { sed -n 's/^unscatter: deliver: Sent folder: //p' "$TMP/err" | sed 's/ in .*//'; }

@@ -1,14 +1,19 @@
-# tests/t/redis.sh — real redis-server processes for the Redis tests
-# (tests/t/09*.t), sourced after lib.sh (and deliver.sh's setup_home). Each
+# tests/redis/lib.sh — real redis-server processes for the Redis tests
+# (tests/t/09*.t), sourced after tests/lib.sh; it sources tests/t/deliver.sh
+# (the delivery tests' helpers: setup_home, $DFIX, mail_list ...). Each
 # server runs in its own directory under $TMP (unix socket, a loopback port
 # when asked, requirepass, an append-only file so that a restart keeps what
 # was written); every server started is stopped when the test exits.
 
+. "$top_srcdir/tests/t/deliver.sh"
+
 REDIS_PW=redis-test-pw-0600
 
-# Skip the whole test unless redis-server, redis-cli and unscatter's Redis
-# backend are there.
+# redis_need [home]: skip the whole test unless redis-server, redis-cli and
+# unscatter's Redis backend are there; "home": first make the test's home
+# (setup_home: $TMP, a user's home), else $TMP must exist (tmpdir).
 redis_need () {
+  [ "${1:-}" = home ] && setup_home
   command -v redis-server >/dev/null 2>&1 || skip_all "redis-server is not installed (apt-get install redis-server)"
   command -v redis-cli >/dev/null 2>&1 || skip_all "redis-cli is not installed (apt-get install redis-tools)"
   if "$UNSCATTER" stats --db unix:/nonexistent/redis.sock 2>&1 | grep -q "without the Redis backend"; then
@@ -104,6 +109,31 @@ host_config () {
   printf '[record]\nbackend = redis\nurl = %s\npassword_file = %s\ntimeout_ms = 300\n' "$_u" "$TMP/redis-pw" > "$_f"
   [ $# -gt 0 ] && printf '%s\n' "$@" >> "$_f"
   return 0
+}
+
+# redis_two_hosts NAME: start server NAME on its unix socket only ($SOCK),
+# make the Maildir $M (new, cur, tmp) and two delivery hosts' configurations
+# on that socket, $TMP/hostA and $TMP/hostB; a server that does not come up
+# ends the test there (not ok).
+redis_two_hosts () {
+  redis_start "$1" 0 || { not_ok "redis-server starts"; done_testing; }
+  SOCK=$(redis_sock "$1")
+  M="$TMP/Mail"
+  mkdir -p "$M/new" "$M/cur" "$M/tmp"
+  host_config "$TMP/hostA" "unix:$SOCK"
+  host_config "$TMP/hostB" "unix:$SOCK"
+}
+
+# from_template DIR TEMPLATE PREFIX N FROM TO: N copies of TEMPLATE,
+# DIR/PREFIX-0.msg to DIR/PREFIX-(N-1).msg, with the first FROM of each line
+# replaced by TO, in which {i} stands for the copy's number.
+from_template () {
+  awk -v dir="$1" -v p="$3" -v n="$4" -v from="$5" -v to="$6" '
+    { line[NR] = $0 }
+    END { for (i = 0; i < n; i++) { f = dir "/" p "-" i ".msg"; t = to; gsub(/\{i\}/, i, t)
+          for (k = 1; k <= NR; k++) { l = line[k]; at = index(l, from)
+            if (at) l = substr(l, 1, at - 1) t substr(l, at + length(from)); print l > f }
+          close(f) } }' "$2"
 }
 
 # verdict_of FILE: the X-Unscatter-Verdict of a delivered message.
