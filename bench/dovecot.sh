@@ -24,7 +24,8 @@
 # Pigeonhole's loading it); and this machine's instructions per second of
 # user CPU (the library hot, `unscatter check` over the DSN fixtures, and the
 # LMTP process itself without unscatter), to turn the added instructions
-# into time.
+# into time; and the same for ordinary mail (two ham fixtures, from a
+# sender).
 # The set-up is the tests' (tests/dovecot/lib.sh: doc/dovecot.md's
 # snippets, a dovecot master as an unprivileged user). Environment as for
 # the tests (UNSCATTER, top_srcdir, top_builddir, FIXTURES), set by the
@@ -96,13 +97,13 @@ instructions () {
   : > "$DC_LOG"; dc_own
   dc_master_start || { echo "$name (callgrind): dovecot master did not start"; return 1; }
   dc_lmtp --quiet "$M/ham/calendar-invitation.eml" >/dev/null
-  dc_lmtp --quiet --count $((CG_N / 2)) "$M/dsn/amazonses-forged.eml" "$M/dsn/exim-user-unknown.eml" >/dev/null
+  dc_lmtp --quiet --count $((CG_N / 2)) --from "$CG_FROM" $CG_MSGS >/dev/null
   dc_master_stop
   for f in "$TMP"/cg/out.*; do sed -n 's/^summary: *//p; s/^totals: *//p' "$f" | head -1; done > "$TMP/cg.parts"
   # the last part is the process's end, not a delivery
   sed -i '$d' "$TMP/cg.parts"
   eval "ir_$name=\$(median \"\$TMP/cg.parts\" 1)"
-  [ "$name" != plugin ] || breakdown "$TMP"/cg/out.* > "$TMP/cg.breakdown"
+  case $name in plugin*) breakdown "$TMP"/cg/out.* > "$TMP/cg.breakdown.$name" ;; esac
 }
 
 # breakdown PART...: where the plugin's instructions go, per delivery (the
@@ -185,6 +186,7 @@ dc_own
 ROUNDS=${BENCH_DOVECOT_ROUNDS:-5}
 PER=$(( N / ROUNDS )); [ "$PER" -ge 2 ] || PER=2
 CG_N=${BENCH_DOVECOT_CALLGRIND:-0}
+CG_MSGS="$M/dsn/amazonses-forged.eml $M/dsn/exim-user-unknown.eml" CG_FROM=
 echo "== Dovecot LMTP delivery ($((PER / 2 * 2 * ROUNDS)) messages each, in $ROUNDS rounds taking turns; record of $entries entries; Dovecot $(dovecot --version | cut -d' ' -f1))"
 rm -f "$TMP"/*.times "$TMP"/*.cpu
 r=0
@@ -220,7 +222,7 @@ if [ "$CG_N" -gt 0 ]; then
       printf ")\n"
     }'
     echo "where the plugin's instructions go, per delivery (callgrind, inclusive, the mean over the deliveries):"
-    cat "$TMP/cg.breakdown"
+    cat "$TMP/cg.breakdown.plugin"
     set -- $(rate)
     awk -v ir="$1" -v t="$2" -v n="$ir_none" -v p="$ir_plugin" -v un="$user_none" 'BEGIN {
       r = ir / t
@@ -230,6 +232,14 @@ if [ "$CG_N" -gt 0 ]; then
       if (un > 0) printf ", %.3f ms (at the LMTP process'"'"'s rate)", (p - n) / (n / un)
       printf "\n"
     }'
+    # Ordinary mail (most of what a mailbox receives), from a sender (a
+    # bounce's null sender sends any message to the full analysis): the
+    # screen tells it from its header and structure.
+    CG_MSGS="$M/ham/calendar-invitation.eml $M/ham/html-alternative.eml" CG_FROM=carol@example.net
+    instructions none_ordinary 90-baseline.conf && instructions plugin_ordinary 90-unscatter.conf && \
+    awk -v n="$ir_none_ordinary" -v p="$ir_plugin_ordinary" -v c="$CG_N" 'BEGIN {
+      printf "ordinary mail (two ham fixtures in turn, from a sender), instructions per delivery (median of %d): without unscatter %.0f, plugin %.0f: added %.0f\n", c, n, p, p - n }'
+    cat "$TMP/cg.breakdown.plugin_ordinary"
   else
     echo "instructions: skipped (no valgrind)"
   fi

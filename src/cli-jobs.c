@@ -25,6 +25,10 @@
 
 enum { FRAME_BEGIN = 1, FRAME_DONE = 2, FRAME_YES = 4 };
 
+/* How long the parent lets answers gather between two reads (see
+ * cli_jobs_run()). */
+#define GATHER_USEC 1000
+
 typedef struct {
   guint32 index, flags, out_len, err_len;
 } Frame;
@@ -263,6 +267,12 @@ cli_jobs_run (const char *const *files, guint n, guint jobs, CliJobFn fn, gpoint
       g_clear_pointer (&s->err, g_free);
     }
     fflush (stdout); /* once a round, not once a message */
+    /* Let the workers' answers gather: one wake-up of the parent for
+     * several messages instead of one a message (each a context switch
+     * on CPUs the workers want). Only the reading waits, never a worker:
+     * a pipe holds far more than a millisecond of answers. */
+    if (open > 0 && next < n && died_at < 0)
+      g_usleep (GATHER_USEC);
     if (died_at >= 0 && (gint64) next >= died_at) {
       /* everything the single process would have printed is out */
       for (guint k = 0; k < nw; k++)

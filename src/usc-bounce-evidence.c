@@ -160,11 +160,15 @@ human_mua (const Headers *h, Evidence *e, int sofar)
   (void) h, (void) sofar;
   return e->mua ? HW.mua : 0;
 }
+/* Mailing-list headers count against a message only when its content is no
+ * notice: not when it returns a copy of a message of this mailbox with
+ * non-delivery wording (a bounce the list passed on). */
 static int
 human_list (const Headers *h, Evidence *e, int sofar)
 {
   (void) h, (void) sofar;
-  return e->list && !e->list_refusal ? HW.list : 0;
+  gboolean notice = e->own_copy && e->returned && (e->strong || e->weak || e->lang_fail || e->lang_delay);
+  return e->list && !e->list_refusal && !notice ? HW.list : 0;
 }
 static int
 human_forwarded (const Headers *h, Evidence *e, int sofar)
@@ -221,15 +225,30 @@ lang_copy_in (const char *s)
   }
   return FALSE;
 }
+gboolean
+usc_own_domain_id (const char *id, const char *mailbox)
+{
+  if (id == NULL || mailbox == NULL || strchr (mailbox, '@') == NULL)
+    return FALSE;
+  const char *dom = strchr (mailbox, '@') + 1, *at = strrchr (id, '@');
+  gsize dl = strlen (dom), il = strlen (id);
+  if (at == NULL || dl == 0 || il <= dl || g_ascii_strcasecmp (id, mailbox) == 0)
+    return FALSE;
+  if (g_ascii_strcasecmp (id + il - dl, dom) != 0 || (id[il - dl - 1] != '@' && id[il - dl - 1] != '.'))
+    return FALSE;
+  for (const char *p = id; p < at; p++)
+    if (g_ascii_isdigit (*p))
+      return TRUE;
+  return FALSE;
+}
 /* Does the text quote a message of this mailbox (@to, its address): a
- * "from:" line holding the address, or a Message-ID ending in its domain? */
+ * "from:" line holding the address, or a Message-ID of its domain ("<id>"
+ * after a label of any language: "原邮件编号：<...>", "Message-ID: <...>")? */
 static gboolean
 own_copy_in (const char *s, const char *to)
 {
   if (to == NULL || strchr (to, '@') == NULL)
     return FALSE;
-  const char *dom = strchr (to, '@') + 1;
-  gsize dl = strlen (dom);
   for (const char *l = s; *l;) {
     const char *nl = strchr (l, '\n');
     gsize n = nl ? (gsize) (nl - l) : strlen (l);
@@ -242,14 +261,54 @@ own_copy_in (const char *s, const char *to)
       g_free (line);
       if (hit)
         return TRUE;
-    }
-    if (has_prefix (p, "message-id:") || has_prefix (p, "message id:") || has_prefix (p, "original message-id:")) {
-      const char *gt = memchr (p, '>', n - (p - l));
-      /* "<local@host.example.org>": the host ends in the mailbox's domain */
-      if (gt && (gsize) (gt - p) > dl && strncmp (gt - dl, dom, dl) == 0 && (gt[-(gssize) dl - 1] == '@' || gt[-(gssize) dl - 1] == '.'))
-        return TRUE;
+    } else if (!has_prefix (p, "to:") && !has_prefix (p, "cc:") && !has_prefix (p, "reply-to:") &&
+               !has_prefix (p, "return-path:") && !has_prefix (p, "sender:")) {
+      const char *lt = memchr (p, '<', n - (p - l));
+      const char *gt = lt ? memchr (lt, '>', n - (lt - l)) : NULL;
+      if (gt && gt - lt < 250) {
+        char *id = usc_msgid_in (lt, TRUE);
+        gboolean hit = usc_own_domain_id (id, to);
+        g_free (id);
+        if (hit)
+          return TRUE;
+      }
     }
     l += n + (nl ? 1 : 0);
+  }
+  return FALSE;
+}
+/* An SMTP reply code with an enhanced status code (RFC 3463) in @s:
+ * "550 5.1.1", "451-4.7.1", "#5.2.2" (qmail, Exchange), the shape every
+ * server's diagnostic has in any language. */
+gboolean
+usc_smtp_code_scan (const char *s, int max_tries)
+{
+  int tries = 0;
+  for (const char *p = s; *p && tries < max_tries; p++) {
+    if (*p != '.' || p - s < 1 || !g_ascii_isdigit (p[1]))
+      continue;
+    tries++;
+    const char *c = p - 1;  /* the class digit of "c.s.d" */
+    if (*c < '2' || *c > '5' || *c == '3' || (c > s && (g_ascii_isalnum (c[-1]) ? c[-1] != '#' : c[-1] == '.')))
+      continue;
+    const char *q = p + 1;
+    int k = 0;
+    while (g_ascii_isdigit (*q) && k < 4)
+      q++, k++;
+    if (k == 0 || k > 3 || *q != '.' || !g_ascii_isdigit (q[1]))
+      continue;
+    q++;
+    k = 0;
+    while (g_ascii_isdigit (*q) && k < 4)
+      q++, k++;
+    if (k == 0 || k > 3 || g_ascii_isalnum (*q) || (*q == '.' && g_ascii_isdigit (q[1])))
+      continue;
+    /* a reply code before it ("550 5.1.1", "451-4.7.1"), or qmail's "#5.1.1" */
+    if (c > s && c[-1] == '#')
+      return TRUE;
+    if (c - s >= 4 && (c[-1] == ' ' || c[-1] == '-') && g_ascii_isdigit (c[-2]) && g_ascii_isdigit (c[-3]) &&
+        c[-4] == c[0] && (c - s == 4 || !g_ascii_isalnum (c[-5])))
+      return TRUE;
   }
   return FALSE;
 }
@@ -262,10 +321,24 @@ odd_sender (const Headers *h)
   const char *a = h->from_addr;
   return a == NULL || *a == '\0' || strchr (a, '"') || (strchr (a, ' ') && strchr (a, '@'));
 }
+/* The text for the tables of src/lang: e->scan_lc is lower-cased as ASCII
+ * only, but a sentence in Cyrillic, Greek or Armenian begins with a capital
+ * ("Не удалось доставить", "Tack för ditt mejl"): the tables' rows are lower
+ * case UTF-8, so they are searched in a copy folded as Unicode (the ASCII
+ * text itself when it has no other byte). Returns NULL for "use scan_lc". */
+static char *
+lang_folded (const char *s)
+{
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    if (*p >= 0x80)
+      return usc_lang_fold (s, -1);
+  return NULL;
+}
 static void
 lang_evidence (const Headers *h, Evidence *e)
 {
-  const char *s = e->scan_lc;
+  char *folded = lang_folded (e->scan_lc);
+  const char *s = folded ? folded : e->scan_lc;
   gsize len = strlen (s);
   guint n[USC_LANG_N_SIGNALS];
   const char *hit[USC_LANG_N_SIGNALS];
@@ -276,9 +349,16 @@ lang_evidence (const Headers *h, Evidence *e)
   e->lang_ack = n[USC_LANG_ACK];
   e->lang_vac = n[USC_LANG_VACATION];
   e->lang_chal = n[USC_LANG_CHALLENGE];
+  e->lang_auto = n[USC_LANG_AUTOMATIC];
+  e->lang_confirm = n[USC_LANG_CONFIRM];
+  e->lang_reply = n[USC_LANG_REPLY_INSTRUCTION];
+  e->lang_chal_subject = h->subject_lc && *h->subject_lc &&
+                         usc_lang_count (USC_LANG_CHALLENGE, h->subject_lc, strlen (h->subject_lc), NULL) > 0;
   e->lang_copy = lang_copy_in (s);
   e->odd_sender = odd_sender (h);
-  e->own_copy = own_copy_in (s, h->to_addr);
+  e->own_copy = own_copy_in (e->scan_lc, h->mailbox);
+  e->smtp_code = usc_smtp_code_scan (e->scan_lc, 4000);
+  g_free (folded);
 }
 
 void

@@ -93,7 +93,7 @@ usc_collect_family (UscBounce *b, const Headers *h, const Evidence *e, const cha
     GMimeHeader *hdr = g_mime_header_list_get_header_at (hl, i);
     if (g_ascii_strcasecmp (g_mime_header_get_name (hdr), "Received") != 0)
       continue;
-    const char *v = g_mime_header_get_value (hdr);
+    const char *v = usc_header_value (hdr);
     if (v == NULL)
       continue;
     char *lc = g_ascii_strdown (v, -1);

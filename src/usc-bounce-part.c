@@ -29,8 +29,16 @@ usc_part_text (GMimeObject *part, gsize max)
   /* no charset (or a wrong "us-ascii") on 8-bit text, or ISO-2022-JP
    * escapes without a label: the charset whose reading holds the words of
    * src/lang (usc_lang_decode_guess), else the bytes as they are */
-  if (out == NULL && (charset == NULL || g_ascii_strcasecmp (charset, "us-ascii") == 0))
-    out = usc_lang_decode_guess ((const char *) ba->data, ba->len);
+  gboolean valid = FALSE;
+  if (out == NULL && (charset == NULL || g_ascii_strcasecmp (charset, "us-ascii") == 0)) {
+    /* valid UTF-8 without escapes: what usc_lang_decode_guess leaves alone */
+    if (memchr (ba->data, 0x1b, ba->len) == NULL && g_utf8_validate ((const char *) ba->data, ba->len, NULL))
+      valid = TRUE;
+    else
+      out = usc_lang_decode_guess ((const char *) ba->data, ba->len);
+  }
+  if (out == NULL && (valid || g_utf8_validate ((const char *) ba->data, ba->len, NULL)))
+    return (char *) g_byte_array_free (ba, FALSE); /* NUL-terminated, as g_utf8_make_valid() would copy it */
   if (out == NULL)
     out = g_utf8_make_valid ((const char *) ba->data, ba->len);
   g_byte_array_unref (ba);

@@ -40,6 +40,7 @@ typedef struct {
   char *from_name;      /* lower */
   char *subject_lc;
   char *to_addr;        /* lower, first To */
+  char *mailbox;        /* lower: this mailbox's address (Delivered-To, X-Original-To, else the first To), or NULL */
   gboolean null_sender;
   char *boundary_lc;
 } Headers;
@@ -168,6 +169,10 @@ typedef struct {
   gboolean mdn_receipt;     /* a receipt: displayed, dispatched, processed */
   /* wording by language (src/lang, usc-lang.h) in scan_lc */
   int lang_fail, lang_delay, lang_ack, lang_vac, lang_chal;
+  int lang_auto;            /* "this is an automatic message", "do not reply" (automatic.def) */
+  int lang_confirm;         /* a challenge's request (confirm.def) */
+  int lang_reply;           /* a challenge's "reply to this message" (reply-instruction.def) */
+  gboolean lang_chal_subject; /* challenge.def wording in the subject */
   const char *lang_hit;     /* the first failure or delay phrase */
   gboolean lang_copy;       /* a separator line of src/lang/separator.def, then a header field */
   /* who sent it, what it is about */
@@ -175,6 +180,7 @@ typedef struct {
   gboolean list_refusal;    /* list headers and list_refusal_words in the subject or text */
   gboolean own_copy;        /* the notice quotes a message of this mailbox: a "From:" line with
                              * its address, or a Message-ID of its domain */
+  gboolean smtp_code;       /* an SMTP reply with an enhanced status code in the text ("550 5.1.1", "#5.2.2") */
   /* scores */
   int human, dsn, arep, chal, vir;
   int feedback;             /* usc-kind-feedback.c */
@@ -222,6 +228,10 @@ gboolean usc_looks_like_field_n (const char *data, gsize len);
 GMimeMessage *usc_embedded_message (const char *data, gsize len, UscBudget *budget);
 /* A text part that is really a message file: named *.eml, or an
  * attachment whose content starts with header fields. */
+/* An SMTP reply code with an enhanced status code ("550 5.1.1", "451-4.7.1",
+ * "#5.2.2") in @s, looking at @max_tries candidate dots at most (the
+ * analysis: 4000; the screen: all). usc-bounce-evidence.c. */
+gboolean usc_smtp_code_scan (const char *s, int max_tries);
 gboolean usc_is_message_file (GMimeObject *o);
 /* What libmagic says a payload is (b->payload_types, b->executable). */
 void usc_sniff_payload (UscBounce *b, GMimeObject *part);
@@ -280,6 +290,11 @@ void usc_gather_evidence (const Headers *h, Parts *p, const NoticeText *t, Evide
 UscKind usc_decide_kind (const Headers *h, const Evidence *e, UscBounce *b);
 /* The sum of @rules' points, in order. */
 int usc_score_rules (const Headers *h, Evidence *e, const UscScoreRule *rules, gsize n);
+/* Is @id ("local@host", no brackets) a Message-ID of the domain of
+ * @mailbox ("alice@example.org": the host ends in example.org), and no
+ * address of it (the mailbox itself; a local part without a digit)? */
+gboolean usc_own_domain_id (const char *id, const char *mailbox);
+
 /* Does table @t occur in e->scan_lc (usc_contains_any, from the index)? */
 gboolean usc_text_any (const Evidence *e, UscTextTab t, const char **hit_r);
 /* How many of table @t's entries occur in e->scan_lc (usc_count_markers)? */

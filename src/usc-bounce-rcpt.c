@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "usc-bounce-private.h"
+#include "usc-lang.h"
 
 /* Status codes (RFC 3463) in @t, in order; SMTP reply codes when none. */
 void
@@ -68,16 +69,28 @@ keyed_recipient (const char *lc)
   const char *p = lc;
   while (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
     p++;
-  const char *colon = strchr (p, ':');
+  /* the key ends at a colon, ASCII or full-width ("收件人：a@b") */
+  const char *colon = strchr (p, ':'), *fw = strstr (p, "\xef\xbc\x9a");
+  gsize clen = 1;
+  if (fw && (colon == NULL || fw < colon)) {
+    colon = fw;
+    clen = 3;
+  }
   if (colon == NULL || colon - p > 40 || colon == p)
     return NULL;
   char *key = g_strndup (p, colon - p);
-  gboolean hit = usc_contains_any (key, recipient_keys, N (recipient_keys), NULL) &&
-                 !usc_contains_any (key, recipient_key_exclusions, N (recipient_key_exclusions), NULL);
+  gboolean hit = usc_contains_any (key, recipient_keys, N (recipient_keys), NULL);
+  if (!hit) {
+    /* the word in other languages (src/lang/recipient-key.def) */
+    char *fk = usc_lang_fold (key, -1);
+    hit = usc_lang_count (USC_LANG_RECIPIENT_KEY, fk, strlen (fk), NULL) > 0;
+    g_free (fk);
+  }
+  hit = hit && !usc_contains_any (key, recipient_key_exclusions, N (recipient_key_exclusions), NULL);
   g_free (key);
   if (!hit)
     return NULL;
-  const char *v = colon + 1;
+  const char *v = colon + clen;
   const char *lt = strchr (v, '<');
   if (lt) {
     char *a = usc_addr_at (lt + 1, NULL);
@@ -178,6 +191,14 @@ scan_text_recipients (Out *o, const Headers *h, const char *diag)
   for (guint i = 0; lines[i] && o->b->recipients->len == 0; i++) {
     char *lc = g_ascii_strdown (lines[i], -1);
     gboolean failure = usc_contains_any (lc, failure_words, N (failure_words), NULL);
+    if (!failure && strchr (lc, '@')) {
+      /* ... or says it in some language (src/lang: "Не удалось доставить
+       * письмо получателю a@b") */
+      char *f = usc_lang_fold (lines[i], -1);
+      gsize fl = strlen (f);
+      failure = usc_lang_count (USC_LANG_FAILURE, f, fl, NULL) > 0 || usc_lang_count (USC_LANG_DELAY, f, fl, NULL) > 0;
+      g_free (f);
+    }
     if (failure) {
       for (const char *p = lc; *p; p++) {
         if (*p != '@' || p == lc)

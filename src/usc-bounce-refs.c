@@ -37,8 +37,30 @@ cand_cmp (gconstpointer a, gconstpointer b)
 }
 /* Message-IDs quoted in the text bodies; the first header copy found there
  * goes to @parts (parsed on @budget). */
+/* "<label in any language>: <id>" whose id is of this mailbox's domain
+ * ("原邮件编号：<20240311.7a9c@host.example.org>"): the original's
+ * Message-ID named in the notice's own words (usc_own_domain_id keeps
+ * addresses out). */
+static char *
+labelled_own_id (const char *p, const char *mailbox)
+{
+  const char *lt = strchr (p, '<');
+  if (lt == NULL || lt - p > 80 || mailbox == NULL)
+    return NULL;
+  gboolean colon = FALSE;
+  for (const char *q = p; q < lt; q++)
+    if (*q == ':' || (q + 2 < lt && (guchar) q[0] == 0xef && (guchar) q[1] == 0xbc && (guchar) q[2] == 0x9a))
+      colon = TRUE;  /* ':' or a full-width '：' */
+  if (!colon)
+    return NULL;
+  char *id = usc_msgid_in (lt, TRUE);
+  if (id && usc_own_domain_id (id, mailbox))
+    return id;
+  g_free (id);
+  return NULL;
+}
 static void
-scan_text_ids (IdCands *ids, Parts *parts, NoticeText *t, UscBudget *budget)
+scan_text_ids (IdCands *ids, Parts *parts, NoticeText *t, UscBudget *budget, const char *mailbox)
 {
   if (t->text->len == 0)
     return;
@@ -81,6 +103,7 @@ scan_text_ids (IdCands *ids, Parts *parts, NoticeText *t, UscBudget *budget)
     } else if (after_sep && first_field_after_sep == 0 && usc_looks_like_field (p)) {
       first_field_after_sep = i;
     }
+    gboolean keyed = FALSE;
     for (guint k = 0; k < N (body_id_keys); k++) {
       /* the first letter decides most lines without the full comparison */
       if (body_id_keys[k].key[0] && ascii_lc (*p) != ascii_lc (body_id_keys[k].key[0]))
@@ -131,7 +154,13 @@ scan_text_ids (IdCands *ids, Parts *parts, NoticeText *t, UscBudget *budget)
         }
       }
       add_cand_own (ids, id, src, rank, rank == 5 && after_sep);
+      keyed = TRUE;
       break;
+    }
+    if (!keyed && q == 0) {
+      char *id = labelled_own_id (p, mailbox);
+      if (id)
+        add_cand_own (ids, id, "body-text", 7, FALSE);
     }
   }
   /* a copy of the original's headers without a Message-ID still tells
@@ -293,7 +322,7 @@ usc_collect_ids (Out *o, const Headers *h, Parts *p, NoticeText *t, const Inner 
   if (e->ses)
     usc_ses_json (t->text->str, e->scan_lc, ids, o);
   /* ranks 5-7: inline copies, quoted originals, IDs named in the text */
-  scan_text_ids (ids, p, t, budget);
+  scan_text_ids (ids, p, t, budget, h->mailbox);
   /* In-Reply-To / References: what an auto-reply answers; a weak hint in a DSN */
   gboolean reply_kind = kind == USC_KIND_AUTOREPLY || kind == USC_KIND_CHALLENGE;
   add_refs (ids, usc_hdr (top, "In-Reply-To"), "in-reply-to", reply_kind ? 0 : 8, FALSE);

@@ -293,10 +293,31 @@ usc_html_to_text (const char *h)
   g_free (lc);
   return g_string_free (s, FALSE);
 }
+/* A raw value GMime's decoding leaves as it is once unfolded: printable
+ * ASCII and white space, no "=?" (no encoded word can start). */
+static gboolean
+plain_raw_value (const char *r)
+{
+  for (const guchar *p = (const guchar *) r; *p; p++)
+    if (!((*p >= 0x20 && *p < 0x7f) || *p == '\t' || *p == '\n' || *p == '\r') || (*p == '=' && p[1] == '?'))
+      return FALSE;
+  return TRUE;
+}
+const char *
+usc_header_value (GMimeHeader *h)
+{
+  if (h == NULL)
+    return NULL;
+  const char *raw;
+  if (h->value == NULL && (raw = g_mime_header_get_raw_value (h)) != NULL && plain_raw_value (raw))
+    h->value = g_mime_utils_header_unfold (raw); /* GMime's own cache, freed with the header */
+  return g_mime_header_get_value (h);
+}
 const char *
 usc_hdr (GMimeObject *o, const char *name)
 {
-  return g_mime_object_get_header (o, name);
+  GMimeHeaderList *hl = g_mime_object_get_header_list (o);
+  return hl ? usc_header_value (g_mime_header_list_get_header (hl, name)) : NULL;
 }
 void
 usc_first_mailbox (InternetAddressList *l, char **addr_r, char **name_r)

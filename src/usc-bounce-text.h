@@ -61,6 +61,14 @@ char *usc_html_to_text (const char *h);
  * bytes made spaces; newly allocated, or NULL. (usc-bounce-part.c; the
  * screen reads parts through it too.) */
 char *usc_part_text (GMimeObject *part, gsize max);
+/* g_mime_header_get_value (@h), without GMime's RFC 2047 decoding pass
+ * where it cannot change anything: a raw value of printable ASCII and white
+ * space without "=?" decodes to itself unfolded, so that is what is stored
+ * in the header's value (GMimeHeader.value, GMime's cache of the decoded
+ * value, documented public and freed with the header) and returned. Any other
+ * value is GMime's to decode. NULL for a NULL @h. */
+const char *usc_header_value (GMimeHeader *h);
+/* g_mime_object_get_header (@o, @name), through usc_header_value(). */
 const char *usc_hdr (GMimeObject *o, const char *name);
 void usc_first_mailbox (InternetAddressList *l, char **addr_r, char **name_r);
 gint64 usc_parse_date (const char *d);

@@ -30,6 +30,7 @@
  */
 #include "config.h"
 #include "usc-bounce-private.h"
+#include "usc-lang.h"
 
 const char *
 usc_kind_name (UscKind kind)
@@ -113,6 +114,53 @@ usc_bounce_note (UscBounce *b, const char *fmt, ...)
     g_free (s);
 }
 
+/* The charset the message's text declares: the first text part's (depth
+ * first, a few levels), or NULL. */
+static const char *
+text_charset (GMimeObject *o, int depth)
+{
+  if (GMIME_IS_MULTIPART (o) && depth < 4) {
+    int n = g_mime_multipart_get_count (GMIME_MULTIPART (o));
+    for (int i = 0; i < n && i < 8; i++) {
+      const char *cs = text_charset (g_mime_multipart_get_part (GMIME_MULTIPART (o), i), depth + 1);
+      if (cs)
+        return cs;
+    }
+    return NULL;
+  }
+  GMimeContentType *ct = g_mime_object_get_content_type (o);
+  if (ct && g_mime_content_type_is_type (ct, "text", "*"))
+    return g_mime_object_get_content_type_parameter (o, "charset");
+  return NULL;
+}
+/* A subject in raw 8-bit bytes, without RFC 2047 (small and old servers,
+ * "Subject: 邮件投递延迟" in GB2312): GMime reads such bytes as Latin-1.
+ * Read it in the charset the message's text declares, else in the one
+ * whose reading holds the words of src/lang (usc_lang_decode_guess).
+ * Returns NULL when the subject is no such case (or nothing reads it). */
+static char *
+raw_subject (GMimeMessage *mm)
+{
+  GMimeHeaderList *hl = g_mime_object_get_header_list (GMIME_OBJECT (mm));
+  GMimeHeader *hd = hl ? g_mime_header_list_get_header (hl, "Subject") : NULL;
+  const char *raw = hd ? g_mime_header_get_raw_value (hd) : NULL;
+  if (raw == NULL || strstr (raw, "=?") || g_utf8_validate (raw, -1, NULL))
+    return NULL;
+  GString *u = g_string_new (NULL);
+  for (const char *p = raw; *p; p++)
+    if (*p != '\r' && *p != '\n')
+      g_string_append_c (u, *p);
+  char *out = NULL;
+  GMimeObject *body = g_mime_message_get_mime_part (mm);
+  const char *cs = body ? text_charset (body, 0) : NULL;
+  if (cs && g_ascii_strcasecmp (cs, "us-ascii") != 0 && g_ascii_strcasecmp (cs, "utf-8") != 0)
+    out = g_convert (u->str, u->len, "UTF-8", g_mime_charset_iconv_name (cs), NULL, NULL, NULL);
+  if (out == NULL)
+    out = usc_lang_decode_guess (u->str, u->len);
+  g_string_free (u, TRUE);
+  return out ? g_strstrip (out) : NULL;
+}
+
 /* The bounce's own headers (and its date, into @b). */
 static void
 gather_headers (Headers *h, UscBounce *b, const UscMessage *msg)
@@ -128,8 +176,20 @@ gather_headers (Headers *h, UscBounce *b, const UscMessage *msg)
     const char *at = strchr (h->from_addr, '@');
     h->from_local = at ? g_strndup (h->from_addr, at - h->from_addr) : g_strdup (h->from_addr);
   }
+  static const char *const delivered[] = { "Delivered-To", "X-Original-To" };
+  for (gsize i = 0; i < G_N_ELEMENTS (delivered) && h->mailbox == NULL; i++) {
+    const char *v = usc_hdr (top, delivered[i]);
+    char *a = v ? usc_msgid_in (v, FALSE) : NULL;  /* "<addr>" or a bare addr */
+    if (a && strchr (a, '@'))
+      h->mailbox = g_ascii_strdown (a, -1);
+    g_free (a);
+  }
+  if (h->mailbox == NULL && h->to_addr)
+    h->mailbox = g_strdup (h->to_addr);
   const char *subj = g_mime_message_get_subject (mm);
-  h->subject_lc = subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
+  char *raw = subj ? raw_subject (mm) : NULL;
+  h->subject_lc = raw ? g_utf8_strdown (raw, -1) : subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
+  g_free (raw);
   const char *rp = usc_hdr (top, "Return-Path");
   if (rp) {
     char *v = g_strstrip (g_ascii_strdown (rp, -1));
@@ -172,6 +232,7 @@ ctx_clear (Ctx *c)
   g_free (c->h.from_name);
   g_free (c->h.subject_lc);
   g_free (c->h.to_addr);
+  g_free (c->h.mailbox);
   g_free (c->h.boundary_lc);
   g_clear_pointer (&c->o.rcpt_index, g_hash_table_unref);
   g_clear_pointer (&c->o.status_index, g_hash_table_unref);

@@ -96,6 +96,7 @@ header (const Headers *h, Evidence *e, int sofar)
       return W.header;
   return 0;
 }
+static gboolean machine_marked (const Headers *h);
 /* The subject, strongest shape first; keeps the words it matched in
  * e->autoreply_hit. */
 static int
@@ -106,10 +107,14 @@ subject (const Headers *h, Evidence *e, int sofar)
   gboolean reply_subject = usc_prefix_any (h->subject_lc, human_subject_prefixes, N (human_subject_prefixes), NULL);
   if (usc_prefix_any (h->subject_lc, autoreply_subject_prefixes, N (autoreply_subject_prefixes), &e->autoreply_hit) ||
       usc_prefix_any (usc_skip_brackets (h->subject_lc), autoreply_subject_prefixes, N (autoreply_subject_prefixes),
-                      &e->autoreply_hit) ||
-      (!reply_subject && usc_contains_any (h->subject_lc, autoreply_subject_tokens, N (autoreply_subject_tokens),
-                                           &e->autoreply_hit)))
+                      &e->autoreply_hit))
     return W.subject;
+  /* a token anywhere in the subject: an answer's mark when the message
+   * answers one or is marked as a machine's, else a person's words about
+   * auto-replies ("請問自動回覆怎麼設定？") */
+  if (!reply_subject && usc_contains_any (h->subject_lc, autoreply_subject_tokens, N (autoreply_subject_tokens),
+                                          &e->autoreply_hit))
+    return e->in_reply || e->auto_any || machine_marked (h) || e->mdn_receipt ? W.subject : W.subject_weak;
   if (!reply_subject && usc_lang_subject_prefix (USC_LANG_AUTOREPLY_SUBJECT, h->subject_lc, &e->autoreply_hit))
     return W.subject;  /* src/lang/autoreply-subject.def */
   if (usc_exchange_rule_reply (h, top))
@@ -210,14 +215,14 @@ mdn_receipt (const Headers *h, Evidence *e, int sofar)
   (void) h, (void) sofar;
   return e->mdn_receipt ? W.mdn_receipt : 0;
 }
-/* "we have received your message", "I am on vacation" in some language, in
- * a machine-marked answer to another domain's message (a tracker in its own
- * thread says "we will get back to you" too) */
+/* "we have received your message", "I am on vacation", "this is an automatic
+ * message" in some language, in a machine-marked answer to another domain's
+ * message (a tracker in its own thread says "we will get back to you" too) */
 static int
 lang_wording (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  int n = e->lang_ack + e->lang_vac;
+  int n = e->lang_ack + e->lang_vac + (e->lang_auto ? 1 : 0);
   if (n == 0 || !usc_foreign_reference (h) || !(machine_marked (h) || e->auto_any))
     return 0;
   return W.lang + (n > 1 ? W.lang_more : 0);
@@ -229,7 +234,7 @@ static int
 marked (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  if (e->list || !(e->lang_ack || e->lang_vac || usc_text_any (e, USC_TT_AUTOREPLY_BODY, NULL)))
+  if (e->list || !(e->lang_ack || e->lang_vac || e->lang_auto || usc_text_any (e, USC_TT_AUTOREPLY_BODY, NULL)))
     return 0;
   return machine_marked (h) && usc_foreign_reference (h) ? W.marked : 0;
 }

@@ -72,10 +72,12 @@ static const struct {
   int shape;              /* a link, the sender's message, and a word about holding it */
   int signup;             /* (negative) a sign-up confirmation answers no message */
   int lang;               /* src/lang/challenge.def wording in an automatic message (no marker found) */
+  int lang_shape;         /* the request (confirm.def), a link or reply instructions, a held message */
+  int lang_subject;       /* src/lang/challenge.def wording in an automatic message's subject */
 } W = {
   .software = 6, .software_answers = 2, .subject = 4, .body = 3, .body_more_max = 3,
   .automatic = 1, .confirm_link = 3, .confirm_reply_to = 4, .reply_instructions = 3,
-  .shape = 4, .signup = -6, .lang = 3,
+  .shape = 4, .signup = -6, .lang = 3, .lang_shape = 7, .lang_subject = 3,
 };
 
 static gboolean
@@ -163,6 +165,27 @@ shape (const Headers *h, Evidence *e, int sofar)
   return automatic (h, e) && has_link (e) && usc_text_any (e, USC_TT_CHALLENGE_MESSAGE, NULL) &&
          usc_text_any (e, USC_TT_CHALLENGE_HOLD, NULL) ? W.shape : 0;
 }
+/* the same shape in any language: an automatic message asking the sender
+ * to confirm (src/lang/confirm.def: "confirm that you ...", "подтвердите,
+ * что вы ..."), with a link or instructions to reply, and a word about the
+ * held message (challenge_hold_words) */
+static int
+lang_shape (const Headers *h, Evidence *e, int sofar)
+{
+  (void) sofar;
+  if (!(e->lang_confirm || e->lang_chal) || !automatic (h, e) || signup (h, e) ||
+      !usc_text_any (e, USC_TT_CHALLENGE_HOLD, NULL))
+    return 0;
+  gboolean answer = has_link (e) || e->lang_reply ||
+                    usc_contains_any (e->scan_lc, challenge_reply_instructions, N (challenge_reply_instructions), NULL);
+  return answer ? W.lang_shape : 0;
+}
+static int
+lang_subject (const Headers *h, Evidence *e, int sofar)
+{
+  (void) sofar;
+  return e->lang_chal_subject && automatic (h, e) ? W.lang_subject : 0;
+}
 /* ... but a sign-up confirmation (double opt-in) answers no message */
 static int
 signup_confirmation (const Headers *h, Evidence *e, int sofar)
@@ -186,6 +209,8 @@ static const UscScoreRule rules[] = {
   { "a confirming Reply-To", confirm_reply_to },
   { "reply instructions to another domain's message", reply_instructions },
   { "a link, the sender's message, and holding it", shape },
+  { "a request to confirm, a link or reply instructions, a held message (src/lang)", lang_shape },
+  { "challenge wording in the subject (src/lang)", lang_subject },
   { "a sign-up confirmation", signup_confirmation },
   { "the signs of a person", person },
 };

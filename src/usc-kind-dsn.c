@@ -34,12 +34,14 @@ static const struct {
   int odd_sender;        /* a From with no usable address, not already a daemon's */
   int own_copy;          /* it quotes a message of this mailbox (with other signs of a notice) */
   int list_refusal;      /* list software refusing a post (list headers and list_refusal_words) */
+  int smtp_code;         /* an SMTP reply with an enhanced status code in a notice's text, no report */
 } W = {
   .report = 10, .report_type = 5, .x_failed = 5, .null_sender = 2, .daemon_local = 4,
   .daemon_name = 3, .weak_local = 1, .subject = 3, .strong = 5, .strong_more_max = 2,
   .weak_max = 2, .weak_many_at = 3, .header_copy = 3, .returned_daemon = 2, .returned = 1,
   .returned_min = 3, .auto_generated = 1, .forwarded_bounce = 5,
   .mdn_failure = 10, .lang = 4, .lang_more = 1, .odd_sender = 2, .own_copy = 2, .list_refusal = 9,
+  .smtp_code = 2,
 };
 
 static int
@@ -115,11 +117,19 @@ mdn_failure (const Headers *h, Evidence *e, int sofar)
 }
 /* sent as notices are: the null sender, a daemon's address or name, a From
  * with no usable address, X-Failed-Recipients (not Auto-Submitted alone:
- * notifications of every kind carry it) */
+ * notifications of every kind carry it); or, whoever passed it on (a list,
+ * a forwarding alias), it returns a copy of a message of this mailbox and
+ * shows no sign of a person: what it is about stands for who sent it */
 static gboolean
-notice_sender (const Headers *h, const Evidence *e)
+notice_source (const Headers *h, const Evidence *e)
 {
-  return h->null_sender || e->daemon || e->weak_local || e->odd_sender || e->x_failed;
+  /* a weak daemon-like local part (root, noreply, mailer) sends reports
+   * and newsletters too: it counts when the text is about a message (a
+   * copy, our Message-ID, a report) */
+  gboolean refers = e->own_copy || e->returned || e->report_dsn || e->header_copy;
+  if (h->null_sender || e->daemon || e->odd_sender || e->x_failed || (e->weak_local && refers))
+    return TRUE;
+  return e->own_copy && e->returned && e->human == 0;
 }
 /* the notice's wording in some language (src/lang/failure.def, delay.def),
  * when no MTA's own wording was found */
@@ -128,7 +138,7 @@ lang_wording (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
   int n = e->lang_fail + e->lang_delay;
-  if (e->strong || n == 0 || !notice_sender (h, e))
+  if (e->strong || n == 0 || !notice_source (h, e))
     return 0;
   return W.lang + (n > 1 ? W.lang_more : 0);
 }
@@ -146,7 +156,16 @@ own_copy (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
   gboolean wording = e->strong || e->weak || e->lang_fail || e->lang_delay;
-  return e->own_copy && wording && notice_sender (h, e) ? W.own_copy : 0;
+  return e->own_copy && wording && notice_source (h, e) ? W.own_copy : 0;
+}
+/* a server's diagnostic ("451 4.7.1 greylisted", "550 5.1.1 ...") in the
+ * text of a notice, in whatever language the rest is (a report has its
+ * Status fields already) */
+static int
+smtp_code (const Headers *h, Evidence *e, int sofar)
+{
+  (void) sofar;
+  return e->smtp_code && !e->report_dsn && notice_source (h, e) ? W.smtp_code : 0;
 }
 /* the list's own notice that it refused our post: mailing-list headers
  * count against a message only when it is no notice */
@@ -174,6 +193,7 @@ static const UscScoreRule rules[] = {
   { "non-delivery wording (dsn_body_markers)", wording },
   { "failure or delay wording in some language (src/lang)", lang_wording },
   { "a quoted message of this mailbox", own_copy },
+  { "an SMTP reply with an enhanced status code", smtp_code },
   { "list software refusing a post", list_refusal },
   { "a returned copy or header block", returned_copy },
   { "Auto-Submitted: auto-generated", auto_generated },

@@ -69,7 +69,7 @@ usc_virus_header_verdict (GMimeObject *top)
      * header's value is decoded and lower-cased */
     if (name == NULL || !contains_ci (name, "virus"))
       continue;
-    const char *value = g_mime_header_get_value (h);
+    const char *value = usc_header_value (h);
     if (value == NULL)
       continue;
     char *lv = g_ascii_strdown (value, -1);

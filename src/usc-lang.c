@@ -34,6 +34,18 @@ static const char *const reply_prefix_p[] = {
 static const char *const challenge_p[] = {
 #include "lang/challenge.def"
 };
+static const char *const confirm_p[] = {
+#include "lang/confirm.def"
+};
+static const char *const reply_instruction_p[] = {
+#include "lang/reply-instruction.def"
+};
+static const char *const automatic_p[] = {
+#include "lang/automatic.def"
+};
+static const char *const recipient_key_p[] = {
+#include "lang/recipient-key.def"
+};
 #undef LANG_ROW
 
 #define LANG_ROW(code, phrase) code,
@@ -61,6 +73,18 @@ static const char *const reply_prefix_l[] = {
 static const char *const challenge_l[] = {
 #include "lang/challenge.def"
 };
+static const char *const confirm_l[] = {
+#include "lang/confirm.def"
+};
+static const char *const reply_instruction_l[] = {
+#include "lang/reply-instruction.def"
+};
+static const char *const automatic_l[] = {
+#include "lang/automatic.def"
+};
+static const char *const recipient_key_l[] = {
+#include "lang/recipient-key.def"
+};
 #undef LANG_ROW
 
 /* The tables of the text signals (all but the two subject-prefix tables),
@@ -74,6 +98,9 @@ static const char *const text_p[] = {
 #include "lang/vacation.def"
 #include "lang/ack.def"
 #include "lang/challenge.def"
+#include "lang/automatic.def"
+#include "lang/confirm.def"
+#include "lang/reply-instruction.def"
 };
 #undef LANG_ROW
 static const struct {
@@ -83,10 +110,14 @@ static const struct {
   { USC_LANG_FAILURE, G_N_ELEMENTS (failure_p) },   { USC_LANG_DELAY, G_N_ELEMENTS (delay_p) },
   { USC_LANG_SEPARATOR, G_N_ELEMENTS (separator_p) }, { USC_LANG_VACATION, G_N_ELEMENTS (vacation_p) },
   { USC_LANG_ACK, G_N_ELEMENTS (ack_p) },           { USC_LANG_CHALLENGE, G_N_ELEMENTS (challenge_p) },
+  { USC_LANG_AUTOMATIC, G_N_ELEMENTS (automatic_p) }, { USC_LANG_CONFIRM, G_N_ELEMENTS (confirm_p) },
+  { USC_LANG_REPLY_INSTRUCTION, G_N_ELEMENTS (reply_instruction_p) },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (text_p) == G_N_ELEMENTS (failure_p) + G_N_ELEMENTS (delay_p) +
                                               G_N_ELEMENTS (separator_p) + G_N_ELEMENTS (vacation_p) +
-                                              G_N_ELEMENTS (ack_p) + G_N_ELEMENTS (challenge_p));
+                                              G_N_ELEMENTS (ack_p) + G_N_ELEMENTS (challenge_p) +
+                                              G_N_ELEMENTS (automatic_p) + G_N_ELEMENTS (confirm_p) +
+                                              G_N_ELEMENTS (reply_instruction_p));
 
 static const struct {
   const char *const *phrases;
@@ -101,6 +132,10 @@ static const struct {
   [USC_LANG_ACK] = { ack_p, ack_l, G_N_ELEMENTS (ack_p) },
   [USC_LANG_REPLY_PREFIX] = { reply_prefix_p, reply_prefix_l, G_N_ELEMENTS (reply_prefix_p) },
   [USC_LANG_CHALLENGE] = { challenge_p, challenge_l, G_N_ELEMENTS (challenge_p) },
+  [USC_LANG_RECIPIENT_KEY] = { recipient_key_p, recipient_key_l, G_N_ELEMENTS (recipient_key_p) },
+  [USC_LANG_AUTOMATIC] = { automatic_p, automatic_l, G_N_ELEMENTS (automatic_p) },
+  [USC_LANG_CONFIRM] = { confirm_p, confirm_l, G_N_ELEMENTS (confirm_p) },
+  [USC_LANG_REPLY_INSTRUCTION] = { reply_instruction_p, reply_instruction_l, G_N_ELEMENTS (reply_instruction_p) },
 };
 
 const char *const *
@@ -269,6 +304,8 @@ usc_lang_subject_prefix (UscLangSignal sig, const char *subject, const char **hi
   gboolean found = FALSE;
   for (gsize i = 0; i < tables[sig].n && !found; i++) {
     const char *p = tables[sig].phrases[i];
+    if (p[0] != '\0' && p[0] != s[0])
+      continue; /* the first byte decides most rows without strlen and strncmp */
     gsize n = strlen (p);
     if (strncmp (s, p, n) == 0 && prefix_end (s + n)) {
       found = TRUE;

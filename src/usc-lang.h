@@ -22,6 +22,10 @@ typedef enum {
   USC_LANG_ACK,               /* "we have received your message"   (ack.def) */
   USC_LANG_REPLY_PREFIX,      /* "Re", "AW", "Odp", "回复"          (reply-prefix.def) */
   USC_LANG_CHALLENGE,         /* "confirm that you are a person"   (challenge.def) */
+  USC_LANG_RECIPIENT_KEY,     /* "Recipient:", "宛先:", "받는 사람:" (recipient-key.def) */
+  USC_LANG_AUTOMATIC,         /* "this is an automatic message"    (automatic.def) */
+  USC_LANG_CONFIRM,           /* "confirm that you ..."            (confirm.def) */
+  USC_LANG_REPLY_INSTRUCTION, /* "reply to this message"           (reply-instruction.def) */
   USC_LANG_N_SIGNALS
 } UscLangSignal;
 
@@ -41,8 +45,8 @@ char *usc_lang_fold (const char *text, gssize len);
 guint usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const char **first_r);
 
 /* usc_lang_count() for all the text signals at once (every signal but
- * USC_LANG_AUTOREPLY_SUBJECT and USC_LANG_REPLY_PREFIX, which get 0 and
- * NULL), in one pass over @folded: counts_r[sig] and, when @first_r is not
+ * USC_LANG_AUTOREPLY_SUBJECT, USC_LANG_REPLY_PREFIX and the line key
+ * USC_LANG_RECIPIENT_KEY, which get 0 and NULL), in one pass over @folded: counts_r[sig] and, when @first_r is not
  * NULL, first_r[sig] (the phrase found earliest, or NULL). The same answers
  * as one usc_lang_count() per signal. */
 void usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SIGNALS],

@@ -519,6 +519,115 @@ ct_may_contain (const char *v, gsize len)
   return holds_word_ci (v, len, "multipart") || holds_word_ci (v, len, "message");
 }
 
+/* A token of a Content-Type value as GMime reads it: printable ASCII but
+ * white space and the tspecials. */
+static inline gboolean
+ct_token_char (char c)
+{
+  return c > 0x20 && c < 0x7f && strchr ("()<>@,;:\\\"/[]?=", c) == NULL;
+}
+
+static inline gsize
+ct_skip_ws (const char *v, gsize i, gsize len)
+{
+  while (i < len && (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r'))
+    i++;
+  return i;
+}
+
+/* What the pre-scan needs of a Content-Type value @v (@len bytes), read
+ * without GMime when the value is plain: "type/subtype" tokens, then
+ * "; name=value" parameters (a token, or a quoted string without '\\'),
+ * printable ASCII and white space (folds) only, no comment, no "=?", no RFC
+ * 2231 name ('*'), "boundary" at most once. Then GMime's parse of it gives
+ * these very tokens and that boundary (quotes removed): the spans are set
+ * (boundary: len 0 when there is none) and TRUE returned. FALSE for anything
+ * else: GMime must read the value. usc_ct_read_plain() is its test hook. */
+static gboolean
+ct_plain (const char *v, gsize len, gsize *type_r, gsize *type_len_r, gsize *sub_r, gsize *sub_len_r,
+          gsize *bnd_r, gsize *bnd_len_r)
+{
+  for (gsize k = 0; k < len; k++)
+    if (!((v[k] >= 0x20 && v[k] < 0x7f) || v[k] == '\t' || v[k] == '\n' || v[k] == '\r') ||
+        (v[k] == '=' && k + 1 < len && v[k + 1] == '?') || v[k] == '(' || v[k] == '\\' || v[k] == '*')
+      return FALSE;
+  gsize i = ct_skip_ws (v, 0, len), j = i;
+  while (j < len && ct_token_char (v[j]))
+    j++;
+  if (j == i || j >= len || v[j] != '/')
+    return FALSE;
+  *type_r = i;
+  *type_len_r = j - i;
+  i = j + 1;
+  j = i;
+  while (j < len && ct_token_char (v[j]))
+    j++;
+  if (j == i)
+    return FALSE;
+  *sub_r = i;
+  *sub_len_r = j - i;
+  *bnd_r = 0;
+  *bnd_len_r = 0;
+  gboolean have_bnd = FALSE;
+  i = ct_skip_ws (v, j, len);
+  while (i < len) {
+    if (v[i] != ';')
+      return FALSE;
+    i = ct_skip_ws (v, i + 1, len);
+    if (i == len)
+      break; /* a trailing ';' */
+    gsize n = i;
+    while (n < len && ct_token_char (v[n]))
+      n++;
+    if (n == i)
+      return FALSE;
+    gboolean is_bnd = n - i == 8 && g_ascii_strncasecmp (v + i, "boundary", 8) == 0;
+    i = ct_skip_ws (v, n, len);
+    if (i == len || v[i] != '=')
+      return FALSE;
+    i = ct_skip_ws (v, i + 1, len);
+    gsize vs, ve;
+    if (i < len && v[i] == '"') {
+      vs = i + 1;
+      ve = vs;
+      while (ve < len && v[ve] != '"' && v[ve] != '\n' && v[ve] != '\r')
+        ve++;
+      if (ve == len || v[ve] != '"')
+        return FALSE;
+      i = ve + 1;
+    } else {
+      vs = i;
+      ve = vs;
+      while (ve < len && ct_token_char (v[ve]))
+        ve++;
+      if (ve == vs)
+        return FALSE;
+      i = ve;
+    }
+    if (is_bnd) {
+      if (have_bnd || ve == vs)
+        return FALSE;
+      have_bnd = TRUE;
+      *bnd_r = vs;
+      *bnd_len_r = ve - vs;
+    }
+    i = ct_skip_ws (v, i, len);
+  }
+  return TRUE;
+}
+
+gboolean
+usc_ct_read_plain (const char *v, char **type_r, char **subtype_r, char **boundary_r)
+{
+  gsize t, tl, st, sl, b, bl;
+  if (!ct_plain (v, strlen (v), &t, &tl, &st, &sl, &b, &bl))
+    return FALSE;
+  *type_r = g_strndup (v + t, tl);
+  *subtype_r = g_strndup (v + st, sl);
+  *boundary_r = bl ? g_strndup (v + b, bl) : NULL;
+  return TRUE;
+}
+
 /* Blank (spaces) the value bytes of @f from offset @from on, keeping its line
  * structure (LFs and the leading blank of continuation lines). */
 static void
@@ -693,12 +802,30 @@ scan_entity (Scan *sc, gsize *p_io, guint depth, gboolean parent_digest, gboolea
   EntKind kind = ENT_LEAF;
   char *boundary = NULL;
   gboolean digest = FALSE;
+  gsize ct_t, ct_tl, ct_s, ct_sl, ct_b, ct_bl;
   const Field *last_ct = sc->cts->len > 0 ? &g_array_index (sc->cts, Field, sc->cts->len - 1) : NULL;
   if (last_ct == NULL) {
     if (parent_digest)
       kind = ENT_MESSAGE;
   } else if (!parent_digest && !ct_may_contain (sc->s + last_ct->vstart, last_ct->end - last_ct->vstart)) {
     kind = ENT_LEAF;
+  } else if (!parent_digest && ct_plain (sc->s + last_ct->vstart, last_ct->end - last_ct->vstart, &ct_t, &ct_tl,
+                                         &ct_s, &ct_sl, &ct_b, &ct_bl)) {
+    /* what GMime's parse would say, read without it (outside a digest,
+     * where a failed parse does not matter) */
+    const char *v = sc->s + last_ct->vstart;
+    if (ct_tl == 9 && g_ascii_strncasecmp (v + ct_t, "multipart", 9) == 0) {
+      if (ct_bl > 0) {
+        kind = ENT_MULTIPART;
+        boundary = g_strndup (v + ct_b, ct_bl);
+        digest = ct_sl == 6 && g_ascii_strncasecmp (v + ct_s, "digest", 6) == 0;
+      }
+    } else if (ct_tl == 7 && g_ascii_strncasecmp (v + ct_t, "message", 7) == 0) {
+      char *sub = g_strndup (v + ct_s, ct_sl);
+      if (is_rfc822_subtype (sub))
+        kind = ENT_MESSAGE;
+      g_free (sub);
+    }
   } else {
     const Field *f = last_ct;
     char *value = g_strndup (sc->s + f->vstart, f->end - f->vstart);
@@ -1375,6 +1502,26 @@ usc_mime_part_content (GMimeObject *part, gsize max)
   GMimeStream *src = g_mime_data_wrapper_get_stream (w);
   if (src == NULL)
     return NULL;
+  GMimeContentEncoding enc0 = g_mime_data_wrapper_get_encoding (w);
+  if (GMIME_IS_STREAM_MEM (src) && enc0 != GMIME_CONTENT_ENCODING_BASE64 &&
+      enc0 != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && enc0 != GMIME_CONTENT_ENCODING_UUENCODE) {
+    /* nothing to decode, the bytes in memory (a GMime parse of ours, in
+     * place): copied once, the bytes a read of the stream would give */
+    GByteArray *arr = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (src));
+    if (arr != NULL) {
+      gint64 end = src->bound_end < 0 ? (gint64) arr->len : MIN (src->bound_end, (gint64) arr->len);
+      gint64 start = CLAMP (src->bound_start, 0, end);
+      gsize n = (gsize) (end - start);
+      if (max && n > max)
+        n = max;
+      GByteArray *ba = g_byte_array_sized_new ((guint) n + 1);
+      g_byte_array_append (ba, arr->data + start, (guint) n);
+      guint8 nul = 0;
+      g_byte_array_append (ba, &nul, 1);
+      g_byte_array_set_size (ba, ba->len - 1);
+      return ba;
+    }
+  }
   /* our own view of the stream: the wrapper's position is left alone */
   GMimeStream *sub = g_mime_stream_substream (src, src->bound_start, src->bound_end);
   GMimeStream *filtered = g_mime_stream_filter_new (sub);

@@ -161,6 +161,14 @@ gboolean usc_message_expired (const UscMessage *msg);
  * first line is no header field, or there is no header at all). */
 GMimeMessage *usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget);
 
+/* The media type, subtype and boundary (NULL: none) of the Content-Type
+ * value @v as GMime's g_mime_content_type_parse() gives them, read by the
+ * pre-scan's own reader of plain values; FALSE (nothing set) when @v is not
+ * plain (comments, RFC 2231 or RFC 2047 parameters, escapes, 8-bit, a
+ * repeated boundary, anything malformed): GMime reads those. Newly
+ * allocated strings. For the unit test of that reader. */
+gboolean usc_ct_read_plain (const char *v, char **type_r, char **subtype_r, char **boundary_r);
+
 /* Does the caller want the header field named @name (@len bytes, not
  * NUL-terminated, any case)? */
 typedef gboolean (*UscFieldKeep) (const char *name, gsize len);

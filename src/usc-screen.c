@@ -25,7 +25,15 @@
  *      (its text made exactly as the analysis makes it: usc_part_text(),
  *      usc_html_to_text()) or multipart prologue holding a DSN, auto-reply
  *      or challenge body marker, a failure, delay, acknowledgement or
- *      absence phrase of src/lang (usc-lang.h), or "notificationtype";
+ *      absence phrase of src/lang (usc-lang.h), or "notificationtype" (the
+ *      text searched as is, ASCII case ignored, and for text beyond ASCII
+ *      once more folded by usc_lang_fold(), as the analysis reads the
+ *      src/lang tables); from a weak or odd From, no SMTP reply code with
+ *      an enhanced status code (usc_smtp_code_scan(): 2 DSN points from a
+ *      notice's source); with Precedence bulk, junk or list and an
+ *      In-Reply-To or References field, no phrase of
+ *      src/lang/automatic.def (the auto-reply score's lang and marked
+ *      rules);
  *   S1 no From mailbox whose local part is a daemon's or a scanner's (equal
  *      to an entry of daemon_local_parts or virus_local_parts, or starting
  *      with one of daemon_local_prefixes) or whose display name contains a
@@ -41,16 +49,20 @@
  *      "X-Virus-Scanned: amavisd-new" passes);
  *   S4 a subject with none of the DSN, challenge, auto-reply (prefixes,
  *      tokens, phrases, weak prefixes, stems, src/lang/autoreply-subject.def)
- *      and Hotmail-complaint words.
+ *      and Hotmail-complaint words; not a raw 8-bit subject (the analysis
+ *      reads one in the text's charset, not as GMime decoded it).
  * Then (b): every strong DSN sign is gone (S0-S4: no report, no
  * failed-recipient field, no null or daemon sender, no DSN subject, no body
  * marker or src/lang wording, no header copy, no Auto-Submitted); what is
- * left is a weak From (1) or an odd one (2), never both, so the score is at
- * most 2: a returned copy adds only to a score >= 3 or with a daemon
- * sender, a returned bounce only from a weak, daemon or automatic sender
- * (none reaches the analysis from a weak From, S0). (c): the auto-reply
+ * left is a weak From (1) or an odd one (2), never both, and an SMTP reply
+ * code (2) only where neither is (notice_source() then wants our copy
+ * returned), so the score is at most 2: a returned copy adds only to a
+ * score >= 3 or with a daemon sender, a returned bounce only from a weak,
+ * daemon or automatic sender (none reaches the analysis from a weak From,
+ * S0). (c): the auto-reply
  * score is at most 2 (In-Reply-To, X-Auto-Response-Suppress; Precedence
- * "junk" would add 2). (d): the challenge score is at most 4 (a "confirm"
+ * "junk" would add 2; the lang and marked rules want src/lang wording, of
+ * automatic.def only on a machine-marked answer, S0). (d): the challenge score is at most 4 (a "confirm"
  * Reply-To: every other rule wants a machine's mark or the words); the
  * virus score is capped at 8 when no daemon, automatic sender, scanner
  * sender or virus verdict (S1-S3) makes it a notice. (e): S0. Every test
@@ -69,6 +81,7 @@
 #include "usc-screen.h"
 #include "usc-lang.h"
 
+#include <locale.h>
 #include <string.h>
 
 /* The analysis' tables and its own text helpers (usc_part_text,
@@ -142,8 +155,36 @@ typedef struct {
   gint head[WORD_BUCKETS]; /* first word of a bucket, -1: none */
   guchar lc[256];          /* ASCII lower case */
   const char **shorts;     /* the entries too short for the index (NULL-terminated), for strstr() */
+  guint8 *gram4;           /* when every word has 4 bytes or more: a bit for each word's first four,
+                              loosely folded (gram4_slot()); NULL: none */
 } Words;
 
+/* The filter of has_word_in(): the first four bytes at a position, every
+ * byte ORed with 0x20 (ASCII letters then in lower case; other bytes may
+ * collide, which costs a look-up, never a miss: bytes equal ignoring ASCII
+ * case are equal so folded), hashed to 2^16 bits. */
+#define GRAM4_BITS 16
+
+static inline guint
+gram4_slot (const char *p)
+{
+  guint32 w;
+  memcpy (&w, p, 4);
+  return ((w | 0x20202020u) * 2654435761u) >> (32 - GRAM4_BITS);
+}
+
+static void
+gram4_build (Words *ws)
+{
+  for (guint i = 0; i < ws->n; i++)
+    if (ws->words[i].len < 4)
+      return;
+  ws->gram4 = g_malloc0 ((1u << GRAM4_BITS) / 8);
+  for (guint i = 0; i < ws->n; i++) {
+    guint h = gram4_slot (ws->words[i].w);
+    ws->gram4[h >> 3] |= (guint8) (1u << (h & 7));
+  }
+}
 
 static inline guint
 word_bucket (const guchar *lc, const char *p)
@@ -151,34 +192,53 @@ word_bucket (const guchar *lc, const char *p)
   return ((guint) lc[(guchar) p[0]] * 131u + lc[(guchar) p[1]]) & (WORD_BUCKETS - 1);
 }
 
-static void
-words_add (GArray *a, const char *w)
-{
-  Word x = { w, strlen (w), -1 };
-  while (x.len > 0 && w[x.len - 1] == '\n')
-    x.len--;
-  if (x.len >= 2)
-    g_array_append_val (a, x);
-}
-
-/* Sets aside the tables' entries of fewer than 2 bytes (contains_tabs()). */
-static const char **
-short_entries (const Tab *t, gsize n)
-{
-  GPtrArray *a = g_ptr_array_new ();
-  for (gsize k = 0; k < n; k++)
-    for (gsize i = 0; i < t[k].n; i++)
-      if (strlen (t[k].tab[i]) < 2)
-        g_ptr_array_add (a, (gpointer) t[k].tab[i]);
-  g_ptr_array_add (a, NULL);
-  return (const char **) g_ptr_array_free (a, FALSE);
-}
+/* The words being gathered: one allocation of the right size (the tables'
+ * entries counted first), no per-word call. */
+typedef struct {
+  Word *v;
+  guint n, cap;
+  const char **shorts;  /* entries of fewer than 2 bytes (NULL: not kept) */
+  guint n_shorts;
+} WordList;
 
 static void
-words_build (Words *ws, GArray *a)
+words_init (WordList *l, gsize cap, gboolean keep_shorts)
 {
-  ws->n = a->len;
-  ws->words = (Word *) g_array_free (a, FALSE);
+  l->v = g_new (Word, cap ? cap : 1);
+  l->n = 0;
+  l->cap = (guint) cap;
+  l->shorts = keep_shorts ? g_new (const char *, cap + 1) : NULL;
+  l->n_shorts = 0;
+}
+
+/* A word without its trailing newlines, when 2 bytes or more are left; an
+ * entry of fewer than 2 bytes is set aside (contains_tabs()'s strstr()). */
+static inline void
+words_add (WordList *l, const char *w)
+{
+  gsize len = strlen (w);
+  if (len < 2 && l->shorts)
+    l->shorts[l->n_shorts++] = w;
+  while (len > 0 && w[len - 1] == '\n')
+    len--;
+  if (len < 2)
+    return;
+  if (l->n == l->cap) {
+    l->cap = l->cap ? l->cap * 2 : 16;
+    l->v = g_renew (Word, l->v, l->cap);
+  }
+  l->v[l->n++] = (Word) { w, len, -1 };
+}
+
+static void
+words_build (Words *ws, WordList *l)
+{
+  ws->n = l->n;
+  ws->words = l->v;
+  if (l->shorts) {
+    l->shorts[l->n_shorts] = NULL;
+    ws->shorts = l->shorts;
+  }
   for (guint c = 0; c < 256; c++)
     ws->lc[c] = (guchar) g_ascii_tolower ((gchar) c);
   for (guint b = 0; b < WORD_BUCKETS; b++)
@@ -197,26 +257,35 @@ words (void)
   static Words ws;
   static gsize once = 0;
   if (g_once_init_enter (&once)) {
-    GArray *a = g_array_new (FALSE, FALSE, sizeof (Word));
-    for (gsize i = 0; i < N (dsn_body_markers); i++)
-      words_add (a, dsn_body_markers[i].needle);
-    for (gsize i = 0; i < N (autoreply_body_markers); i++)
-      words_add (a, autoreply_body_markers[i]);
-    for (gsize i = 0; i < N (challenge_body_markers); i++)
-      words_add (a, challenge_body_markers[i]);
-    words_add (a, "notificationtype");  /* ses_json() */
-    g_assert (a->len == N (dsn_body_markers) + N (autoreply_body_markers) + N (challenge_body_markers) + 1);
-    for (gsize i = 0; i < N (list_refusal_words); i++)
-      words_add (a, list_refusal_words[i]);
     /* the wording of src/lang that the DSN and auto-reply scores read */
     static const UscLangSignal lang_body[] = { USC_LANG_FAILURE, USC_LANG_DELAY, USC_LANG_ACK, USC_LANG_VACATION };
+    gsize total = N (dsn_body_markers) + N (autoreply_body_markers) + N (challenge_body_markers) + 1 +
+                  N (list_refusal_words);
+    for (gsize k = 0; k < G_N_ELEMENTS (lang_body); k++) {
+      gsize n = 0;
+      usc_lang_phrases (lang_body[k], &n);
+      total += n;
+    }
+    WordList a;
+    words_init (&a, total, FALSE);
+    for (gsize i = 0; i < N (dsn_body_markers); i++)
+      words_add (&a, dsn_body_markers[i].needle);
+    for (gsize i = 0; i < N (autoreply_body_markers); i++)
+      words_add (&a, autoreply_body_markers[i]);
+    for (gsize i = 0; i < N (challenge_body_markers); i++)
+      words_add (&a, challenge_body_markers[i]);
+    words_add (&a, "notificationtype");  /* ses_json() */
+    g_assert (a.n == N (dsn_body_markers) + N (autoreply_body_markers) + N (challenge_body_markers) + 1);
+    for (gsize i = 0; i < N (list_refusal_words); i++)
+      words_add (&a, list_refusal_words[i]);
     for (gsize k = 0; k < G_N_ELEMENTS (lang_body); k++) {
       gsize n = 0;
       const char *const *p = usc_lang_phrases (lang_body[k], &n);
       for (gsize i = 0; i < n; i++)
-        words_add (a, p[i]);
+        words_add (&a, p[i]);
     }
-    words_build (&ws, a);
+    words_build (&ws, &a);
+    gram4_build (&ws);
     g_once_init_leave (&once, 1);
   }
   return &ws;
@@ -227,12 +296,15 @@ words (void)
 static void
 words_of_tabs (Words *ws, const Tab *t, gsize n)
 {
-  GArray *a = g_array_new (FALSE, FALSE, sizeof (Word));
+  gsize total = 0;
+  for (gsize k = 0; k < n; k++)
+    total += t[k].n;
+  WordList a;
+  words_init (&a, total, TRUE);
   for (gsize k = 0; k < n; k++)
     for (gsize i = 0; i < t[k].n; i++)
-      words_add (a, t[k].tab[i]);
-  words_build (ws, a);
-  ws->shorts = short_entries (t, n);
+      words_add (&a, t[k].tab[i]);
+  words_build (ws, &a);
 }
 
 static gboolean has_word_in (const Words *ws, const char *t, gsize len, Why *why);
@@ -294,7 +366,15 @@ word_set (int which)
 static gboolean
 has_word_in (const Words *ws, const char *t, gsize len, Why *why)
 {
+  const guint8 *g4 = ws->gram4;
   for (gsize i = 0; i + 1 < len; i++) {
+    if (g4) {
+      if (i + 4 > len)
+        break;  /* no word fits */
+      guint h = gram4_slot (t + i);
+      if (!(g4[h >> 3] & (1u << (h & 7))))
+        continue;
+    }
     for (gint k = ws->head[word_bucket (ws->lc, t + i)]; k >= 0; k = ws->words[k].next) {
       const Word *w = &ws->words[k];
       if (w->len > len - i)
@@ -335,15 +415,19 @@ odd_address (const char *a)
  * the structure must then keep from growing (structure_is_plain()); with an
  * odd address too (2 points more) the message is left to the analysis. */
 static gboolean
-sender_is_plain (GMimeMessage *mm, gboolean *weak, Why *why)
+sender_is_plain (GMimeMessage *mm, gboolean *weak, gboolean *odd, Why *why)
 {
   InternetAddressList *l = g_mime_message_get_from (mm);
   int n = l ? internet_address_list_length (l) : 0;
+  gboolean any = FALSE;
   for (int i = 0; i < n; i++) {
     InternetAddress *ia = internet_address_list_get_address (l, i);
     if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
       continue;
     const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+    any = TRUE;
+    if (odd_address (a))
+      *odd = TRUE;
     const char *nm = internet_address_get_name (ia);
     gboolean bad = FALSE;
     if (a) {
@@ -373,6 +457,8 @@ sender_is_plain (GMimeMessage *mm, gboolean *weak, Why *why)
       return FALSE;
     }
   }
+  if (!any)
+    *odd = TRUE;  /* no From address: odd_sender() */
   return TRUE;
 }
 
@@ -382,49 +468,80 @@ enum {
   FIELD_VALUED = 2, /* its value decides */
 };
 
-static GHashTable *
+/* The names, by a hash of their lower-cased bytes, in a table built on
+ * first use (open addressing, at most a quarter full): the tables' own
+ * strings, compared ignoring ASCII case; no allocation. */
+#define FIELD_SLOTS 256
+
+typedef struct {
+  const char *name;  /* NULL: empty */
+  guint len;
+  int flags;
+} FieldSlot;
+
+static guint
+field_hash (const char *name, gsize len)
+{
+  guint h = 2166136261u;
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guchar) (name[i] >= 'A' && name[i] <= 'Z' ? name[i] + ('a' - 'A') : name[i])) * 16777619u;
+  return h;
+}
+
+static void
+field_put (FieldSlot *t, const char *name, int flag)
+{
+  gsize len = strlen (name);
+  for (guint k = field_hash (name, len);; k++) {
+    FieldSlot *f = &t[k & (FIELD_SLOTS - 1)];
+    if (f->name == NULL) {
+      *f = (FieldSlot) { name, (guint) len, flag };
+      return;
+    }
+    if (f->len == len && g_ascii_strncasecmp (f->name, name, len) == 0) {
+      f->flags |= flag;
+      return;
+    }
+  }
+}
+
+static const FieldSlot *
 field_names (void)
 {
-  static GHashTable *names;
+  static FieldSlot t[FIELD_SLOTS];
   static gsize once = 0;
   if (g_once_init_enter (&once)) {
-    GHashTable *t = g_hash_table_new (g_str_hash, g_str_equal);
-#define PUT(nm, flag)                                                                          \
-  do {                                                                                         \
-    const char *k_ = g_intern_string (nm);                                                     \
-    g_hash_table_insert (t, (gpointer) k_,                                                     \
-                         GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (t, k_)) | (flag))); \
-  } while (0)
     static const char *const bad[] = { "x-failed-recipients", "auto-submitted" };
     for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
-      PUT (bad[k], FIELD_BAD);
-    for (gsize k = 0; k < N (challenge_headers); k++) {
-      char *lc = g_ascii_strdown (challenge_headers[k], -1);
-      PUT (lc, FIELD_BAD);
-      g_free (lc);
-    }
-    for (gsize k = 0; k < N (exchange_rule_headers); k++) {
-      char *lc = g_ascii_strdown (exchange_rule_headers[k], -1);
-      PUT (lc, FIELD_BAD);
-      g_free (lc);
-    }
-    PUT ("precedence", FIELD_VALUED);
-    PUT ("return-path", FIELD_VALUED);
-    for (gsize k = 0; k < N (autoreply_headers); k++) {
-      char *lc = g_ascii_strdown (autoreply_headers[k].name, -1);
-      PUT (lc, FIELD_VALUED);
-      g_free (lc);
-    }
-    for (gsize k = 0; k < N (challenge_header_values); k++) {
-      char *lc = g_ascii_strdown (challenge_header_values[k].name, -1);
-      PUT (lc, FIELD_VALUED);
-      g_free (lc);
-    }
-#undef PUT
-    names = t;
+      field_put (t, bad[k], FIELD_BAD);
+    for (gsize k = 0; k < N (challenge_headers); k++)
+      field_put (t, challenge_headers[k], FIELD_BAD);
+    for (gsize k = 0; k < N (exchange_rule_headers); k++)
+      field_put (t, exchange_rule_headers[k], FIELD_BAD);
+    field_put (t, "precedence", FIELD_VALUED);
+    field_put (t, "return-path", FIELD_VALUED);
+    for (gsize k = 0; k < N (autoreply_headers); k++)
+      field_put (t, autoreply_headers[k].name, FIELD_VALUED);
+    for (gsize k = 0; k < N (challenge_header_values); k++)
+      field_put (t, challenge_header_values[k].name, FIELD_VALUED);
+    G_STATIC_ASSERT (G_N_ELEMENTS (bad) + N (challenge_headers) + N (exchange_rule_headers) + 2 + N (autoreply_headers) +
+                     N (challenge_header_values) <= FIELD_SLOTS / 4);
     g_once_init_leave (&once, 1);
   }
-  return names;
+  return t;
+}
+
+/* The flags of lower-cased name @ln (@len bytes). */
+static int
+field_flags (const FieldSlot *t, const char *ln, gsize len)
+{
+  for (guint k = field_hash (ln, len);; k++) {
+    const FieldSlot *f = &t[k & (FIELD_SLOTS - 1)];
+    if (f->name == NULL)
+      return 0;
+    if (f->len == len && g_ascii_strncasecmp (f->name, ln, len) == 0)
+      return f->flags;
+  }
 }
 
 /* S2 and S3 for one field whose value decides (lower-cased name @ln). */
@@ -469,9 +586,9 @@ virus_verdict (GMimeHeader *h)
 
 /* S2 and S3, over every field of the top-level header. */
 static gboolean
-fields_are_plain (GMimeObject *top, Why *why)
+fields_are_plain (GMimeObject *top, gboolean *marked, gboolean *refs, Why *why)
 {
-  GHashTable *names = field_names ();
+  const FieldSlot *names = field_names ();
   GMimeHeaderList *hl = g_mime_object_get_header_list (top);
   int cnt = hl ? g_mime_header_list_get_count (hl) : 0;
   for (int i = 0; i < cnt; i++) {
@@ -485,13 +602,24 @@ fields_are_plain (GMimeObject *top, Why *why)
       ln = big = g_malloc (len + 1);
     for (gsize k = 0; k <= len; k++)
       ln[k] = g_ascii_tolower (name[k]);
-    int flags = GPOINTER_TO_INT (g_hash_table_lookup (names, ln));
+    int flags = field_flags (names, ln, len);
     gboolean bad = (flags & FIELD_BAD) ||
                    usc_prefix_any (ln, challenge_header_prefixes, N (challenge_header_prefixes), NULL);
     if (!bad && (flags & FIELD_VALUED))
       bad = !value_is_plain (ln, h);
     if (!bad && strstr (ln, "virus") != NULL)
       bad = virus_verdict (h);
+    if (strcmp (ln, "in-reply-to") == 0 || strcmp (ln, "references") == 0)
+      *refs = TRUE;
+    if (!bad && strcmp (ln, "precedence") == 0) {
+      /* machine_marked() (usc-kind-autoreply.c): bulk, junk or list */
+      const char *v = g_mime_header_get_value (h);
+      while (v && (*v == ' ' || *v == '\t'))
+        v++;
+      if (v && (g_ascii_strncasecmp (v, "bulk", 4) == 0 || g_ascii_strncasecmp (v, "junk", 4) == 0 ||
+                g_ascii_strncasecmp (v, "list", 4) == 0))
+        *marked = TRUE;
+    }
     if (bad) {
       why_set (why, "S2/S3 a field");
       why_word (why, name);
@@ -508,8 +636,91 @@ typedef struct {
   guint parts;
   guint max_depth;
   gboolean weak;  /* the From is weak (sender_is_plain()) */
+  gboolean codes; /* a weak or odd From: an SMTP reply code in the text is a notice's (2 points) */
+  gboolean autom; /* Precedence bulk/junk/list and a reference: src/lang/automatic.def counts */
   Why *why;
 } Walk;
+
+/* The words of src/lang/automatic.def ("this is an automatic message", "do
+ * not reply"), which the auto-reply score reads on a machine-marked answer
+ * to another domain's message. */
+static const Words *
+auto_words (void)
+{
+  static Words ws;
+  static gsize once = 0;
+  if (g_once_init_enter (&once)) {
+    gsize n = 0;
+    const char *const *p = usc_lang_phrases (USC_LANG_AUTOMATIC, &n);
+    WordList a;
+    words_init (&a, n, FALSE);
+    for (gsize i = 0; i < n; i++)
+      words_add (&a, p[i]);
+    words_build (&ws, &a);
+    gram4_build (&ws);
+    g_once_init_leave (&once, 1);
+  }
+  return &ws;
+}
+
+/* Would usc_lang_fold() change @t (@len bytes, from its first byte beyond
+ * ASCII) other than by lower-casing ASCII? Not when it is valid UTF-8 and
+ * every character beyond ASCII is its own lower case (GLib's
+ * g_utf8_strdown() then copies it), outside the Turkic and Lithuanian
+ * locales, whose special casing GLib applies to ASCII letters too. */
+static gboolean
+fold_changes (const char *t, gsize len)
+{
+  static gsize once = 0;
+  static gboolean special = FALSE;
+  if (g_once_init_enter (&once)) {
+    const char *loc = setlocale (LC_CTYPE, NULL);
+    special = loc && (g_str_has_prefix (loc, "tr") || g_str_has_prefix (loc, "az") || g_str_has_prefix (loc, "lt"));
+    g_once_init_leave (&once, 1);
+  }
+  if (special || !g_utf8_validate (t, (gssize) len, NULL))
+    return TRUE;
+  for (const char *p = t, *end = t + len; p < end;) {
+    if ((guchar) *p < 0x80) {
+      p++;
+      continue;
+    }
+    gunichar c = g_utf8_get_char (p);
+    if (g_unichar_tolower (c) != c)
+      return TRUE;
+    p = g_utf8_next_char (p);
+  }
+  return FALSE;
+}
+
+/* A text (a part's or a prologue) holds none of the words that matter: the
+ * body words as the analysis reads its markers (ASCII case ignored) and, for
+ * text beyond ASCII, once more folded as the analysis folds it for the
+ * src/lang tables (usc_lang_fold(): "НЕ ДОСТАВЛЕНО"); with a weak or odd
+ * From no SMTP reply code; on a machine-marked message with a reference,
+ * none of src/lang/automatic.def. */
+static gboolean
+text_is_plain (Walk *w, const char *t)
+{
+  gsize len = strlen (t);
+  if (has_word (t, len, w->why) || (w->autom && has_word_in (auto_words (), t, len, w->why)))
+    return FALSE;
+  if (w->codes && usc_smtp_code_scan (t, G_MAXINT)) {
+    why_word (w->why, "an SMTP reply code");
+    return FALSE;
+  }
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) t[i] >= 0x80) {
+      if (!fold_changes (t + i, len - i))
+        return TRUE;  /* folded, it would read the same, ASCII case aside */
+      char *f = usc_lang_fold (t, (gssize) len);
+      gsize fl = strlen (f);
+      gboolean hit = has_word (f, fl, w->why) || (w->autom && has_word_in (auto_words (), f, fl, w->why));
+      g_free (f);
+      return !hit;
+    }
+  return TRUE;
+}
 
 /* Counts the nodes under @o (a returned message's, at @depth) as the
  * analysis' walk does (usc-mime-walk.c, with usc-bounce-walk.c's
@@ -594,7 +805,7 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
   if (GMIME_IS_MULTIPART (o)) {
     GMimeMultipart *mp = GMIME_MULTIPART (o);
     const char *pro = g_mime_multipart_get_prologue (mp);
-    ok = strcmp (mt, "multipart/report") != 0 && !(pro && has_word (pro, strlen (pro), w->why));
+    ok = strcmp (mt, "multipart/report") != 0 && !(pro && !text_is_plain (w, pro));
     if (!ok)
       why_set (w->why, "S0 multipart/report or a prologue's words");
     int n = g_mime_multipart_get_count (mp);
@@ -616,7 +827,7 @@ structure_is_plain (Walk *w, GMimeObject *o, guint depth)
         g_free (t);
         t = h;
       }
-      ok = t == NULL || !has_word (t, strlen (t), w->why);
+      ok = t == NULL || text_is_plain (w, t);
       if (!ok)
         why_set (w->why, "S0 a text's words");
       g_free (t);
@@ -653,6 +864,15 @@ usc_screen_why (const UscMessage *msg, char **why_r)
     goto out;
   }
   const char *subj = g_mime_message_get_subject (mm);
+  /* a raw 8-bit subject: the analysis reads it in the text's charset or a
+   * guessed one (usc-bounce.c, raw_subject()), not as GMime decoded it */
+  GMimeHeaderList *hl = g_mime_object_get_header_list (top);
+  GMimeHeader *sh = hl ? g_mime_header_list_get_header (hl, "Subject") : NULL;
+  const char *raw = sh ? g_mime_header_get_raw_value (sh) : NULL;
+  if (subj && raw && !strstr (raw, "=?") && !g_utf8_validate (raw, -1, NULL)) {
+    why_set (why, "S4 a raw 8-bit subject");
+    goto out;
+  }
   char *subject_lc = subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
 
   /* S4 (the complaint words are in the subject's set) */
@@ -668,8 +888,8 @@ usc_screen_why (const UscMessage *msg, char **why_r)
     why_set (why, "S2 the mbox From line's null sender");
     goto out;
   }
-  gboolean weak = FALSE;
-  if (!sender_is_plain (mm, &weak, why) || !fields_are_plain (top, why))
+  gboolean weak = FALSE, odd = FALSE, marked = FALSE, refs = FALSE;
+  if (!sender_is_plain (mm, &weak, &odd, why) || !fields_are_plain (top, &marked, &refs, why))
     goto out;
 
   /* S0 (a parse that spent the message's budget gets a note) */
@@ -677,7 +897,7 @@ usc_screen_why (const UscMessage *msg, char **why_r)
     why_set (why, "S0 the parse budget is spent");
     goto out;
   }
-  Walk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40, weak, why };
+  Walk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40, weak, weak || odd, marked && refs, why };
   if (!structure_is_plain (&w, g_mime_message_get_mime_part (mm), 1))
     goto out;
 

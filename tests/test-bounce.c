@@ -7,6 +7,7 @@
 #include <string.h>
 #include <gmime/gmime.h>
 #include "usc-bounce.h"
+#include "usc-bounce-text.h"
 
 typedef struct {
   const char *name;
@@ -1882,6 +1883,271 @@ static const BounceCase cases[] = {
     "Message-ID: <budget.83@example.org>\n"
     "--P--\n",
     USC_KIND_DSN, "budget.83@example.org", "text/rfc822-headers", "sales@example.com", "5.1.1", NULL, NULL, NULL },
+  /* ---- issue 9, round h11: case folding, lists, raw subjects ---- */
+  { "src/lang wording is read in any case: a capital Cyrillic sentence start",
+    "Return-Path: <>\n"
+    "From: Mail Robot <robot@mx.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?0J3QtdC00L7RgdGC0LDQstC70LXQvdC90L7QtSDRgdC+0L7QsdGJ0LXQvdC40LU=?=\n"
+    "Message-ID: <ru.fold@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Не удалось доставить письмо получателю ivan@mx.example.net.\n"
+    "\n"
+    "----- Исходное сообщение -----\n"
+    "From: Alice <alice@example.org>\n"
+    "Subject: Offer\n"
+    "Message-ID: <fold.1@example.org>\n",
+    USC_KIND_DSN, "fold.1@example.org", "inline-copy", "ivan@mx.example.net", NULL, NULL, NULL, NULL },
+  { "a bounce passed on by a list, returning our copy: a DSN despite the list headers",
+    "Return-Path: <dev-owner@lists.example.net>\n"
+    "Delivered-To: alice@example.org\n"
+    "From: Robot <robot@member.example.net>\n"
+    "To: dev@lists.example.net\n"
+    "Subject: [dev] undelivered\n"
+    "Message-ID: <list.fwd@member.example.net>\n"
+    "Sender: dev-request@lists.example.net\n"
+    "List-Id: <dev.lists.example.net>\n"
+    "Precedence: list\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Не удалось доставить письмо получателю s.petrov@member.example.net.\n"
+    "\n"
+    "----- Исходное сообщение -----\n"
+    "From: Alice <alice@example.org>\n"
+    "To: dev@lists.example.net\n"
+    "Message-ID: <post.1@example.org>\n",
+    USC_KIND_DSN, "post.1@example.org", "inline-copy", NULL, NULL, NULL, NULL, NULL },
+  { "... but a list member quoting someone else's bounce is list mail",
+    "Return-Path: <dev-owner@lists.example.net>\n"
+    "Delivered-To: alice@example.org\n"
+    "From: Oleg <oleg@member.example.net>\n"
+    "To: dev@lists.example.net\n"
+    "Subject: [dev] what does this mean?\n"
+    "Message-ID: <list.q@member.example.net>\n"
+    "List-Id: <dev.lists.example.net>\n"
+    "Precedence: list\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "I got this back, any idea?\n"
+    "\n"
+    "Не удалось доставить письмо получателю maria@mail.example.ru.\n"
+    "\n"
+    "----- Исходное сообщение -----\n"
+    "From: Oleg <oleg@member.example.net>\n"
+    "To: maria@mail.example.ru\n"
+    "Message-ID: <oleg.1@member.example.net>\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "a raw 8-bit GB2312 subject is read in the text's charset: an auto-reply prefix",
+    "Return-Path: <wei@example.net>\n"
+    "From: Wei <wei@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: \xd7\xd4\xb6\xaf\xbb\xd8\xb8\xb4: Lunch\n"
+    "Message-ID: <zh.ar@example.net>\n"
+    "In-Reply-To: <lunch.2@example.org>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=gb2312\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "\xce\xd2\xcf\xd6\xd4\xda\xb2\xbb\xd4\xda\xb0\xec\xb9\xab\xca\xd2\xa1\xa3\n",
+    USC_KIND_AUTOREPLY, "lunch.2@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+  { "an auto-reply word inside a person's raw Big5 question is no auto-reply",
+    "Return-Path: <mei@example.net>\n"
+    "From: Mei <mei@example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: \xbd\xd0\xb0\xdd\xa6\xdb\xb0\xca\xa6\x5e\xc2\xd0\xab\xe7\xbb\xf2\xb3\x5d\xa9\x77\xa1\x48\n"
+    "Message-ID: <zh.q@example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=big5\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "\xa7\xda\xa4\x55\xb6\x67\xa5\xf0\xb0\xb2\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  /* ---- issue 9, round h11: our Message-ID in the notice's words, SMTP codes ---- */
+  { "a Message-ID of this mailbox's domain after a label in any language is the original's",
+    "Return-Path: <>\n"
+    "Delivered-To: alice@example.org\n"
+    "From: <postmaster>\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?6YCA5L+h?=\n"
+    "Message-ID: <tx.1@relay.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "您的邮件未能送达。\n"
+    "收件人：<w.ng@university.example>\n"
+    "原邮件编号：<20240311103045.7a9c@alice-desktop.example.org>\n",
+    USC_KIND_DSN, "20240311103045.7a9c@alice-desktop.example.org", "body-text", "w.ng@university.example", NULL, NULL, NULL, NULL },
+  { "... but an address of that domain after a label is no Message-ID",
+    "Return-Path: <>\n"
+    "Delivered-To: alice@example.org\n"
+    "From: <postmaster>\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?6YCA5L+h?=\n"
+    "Message-ID: <tx.2@relay.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "您的邮件未能送达。\n"
+    "发件人：<alice@example.org>\n"
+    "收件人：<bob@example.org>\n",
+    USC_KIND_DSN, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "an SMTP reply with an enhanced code in a null-sender notice in words no table has",
+    "Return-Path: <>\n"
+    "Delivered-To: alice@example.org\n"
+    "From: Relay <relay-notices@relay.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Notice about your message\n"
+    "Message-ID: <gl.1@relay.example.net>\n"
+    "\n"
+    "Your message to office@example.net came back from the next hop:\n"
+    "  451 4.7.1 Greylisted, please try again later\n"
+    "\n"
+    "Headers of your message:\n"
+    "\n"
+    "From: Alice <alice@example.org>\n"
+    "To: office@example.net\n"
+    "Message-ID: <thesis.1@example.org>\n",
+    USC_KIND_DSN, "thesis.1@example.org", "inline-copy", NULL, "4.7.1", NULL, NULL, NULL },
+  { "a report from root about bounces, with a code, about no message of ours: no bounce",
+    "Return-Path: <root@mail.example.org>\n"
+    "From: root@mail.example.org (Cron Daemon)\n"
+    "To: alice@example.org\n"
+    "Subject: weekly mail report\n"
+    "Message-ID: <cron.1@mail.example.org>\n"
+    "\n"
+    "Deferred this week: 12 (451 4.7.1 greylisted: 9)\n"
+    "Bounced this week:  3 (550 5.1.1 user unknown: 3)\n"
+    "Delivery delayed for 2 messages, will retry.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "a list announcement from noreply@ that mail will be delayed: no bounce",
+    "Return-Path: <announce-bounces@lists.example.org>\n"
+    "From: IT <noreply@example.org>\n"
+    "To: announce@lists.example.org\n"
+    "Subject: [announce] Mail delivery delayed tonight\n"
+    "Message-ID: <ann.1@example.org>\n"
+    "List-Id: <announce.lists.example.org>\n"
+    "Precedence: bulk\n"
+    "Auto-Submitted: auto-generated\n"
+    "\n"
+    "Mail will be delayed tonight between 22:00 and 23:00; messages are queued\n"
+    "and will be retried. Senders may see a delay warning (\"not yet delivered\").\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  /* ---- issue 9, round h11: recipients by key, automatic answers, challenges by shape ---- */
+  { "a failed recipient after a key in another language and a full-width colon",
+    "Return-Path: <>\n"
+    "From: MAILER-DAEMON\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?6YWN6YCB44Ko44Op44O8?=\n"
+    "Message-ID: <jp.rk@mx.example.jp>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "お送りいただいたメールは、以下の宛先に配送できませんでした。\n"
+    "\n"
+    "宛先：ray@hotmail.example.com\n"
+    "\n"
+    "―――― 送信されたメールのヘッダ ――――\n"
+    "From: Alice <alice@example.org>\n"
+    "To: Linda <linda@example.net>, Ray <ray@hotmail.example.com>\n"
+    "Message-ID: <photos.1@example.org>\n",
+    USC_KIND_DSN, "photos.1@example.org", "inline-copy", "ray@hotmail.example.com", NULL, NULL, NULL, NULL },
+  { "an acknowledgement whose only words say a machine wrote it, marked by Precedence: junk",
+    "Return-Path: <office@club.example.com>\n"
+    "From: Office <office@club.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?Q?Tack_f=C3=B6r_ditt_mejl?=\n"
+    "Message-ID: <sv.ack@club.example.com>\n"
+    "In-Reply-To: <budget.9@example.org>\n"
+    "Precedence: junk\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Hej! Vi återkommer så snart vi kan.\n"
+    "Detta är ett automatiskt svar.\n",
+    USC_KIND_AUTOREPLY, "budget.9@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+  { "... the same words from a person answering, without machine marks, are mail",
+    "Return-Path: <office@club.example.com>\n"
+    "From: Office <office@club.example.com>\n"
+    "To: alice@example.org\n"
+    "Subject: Re: budget\n"
+    "Message-ID: <sv.re@club.example.com>\n"
+    "In-Reply-To: <budget.9@example.org>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Hej Alice, our ticket system said \"detta är ett automatiskt svar\" to you, sorry.\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "a challenge in a failed report, in Russian: the request, a link, the held message",
+    "Return-Path: <>\n"
+    "From: Antispam <antispam@mx.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: =?UTF-8?B?0J/QuNGB0YzQvNC+INC30LDQtNC10YDQttCw0L3Qvg==?=\n"
+    "Message-ID: <ru.crr@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"C\"\n"
+    "\n"
+    "--C\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Ваше письмо для eve@example.net задержано. Пожалуйста, подтвердите, что вы не робот:\n"
+    "  https://mx.example.net/c/5e1f\n"
+    "--C\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.net\n"
+    "\n"
+    "Final-Recipient: rfc822; eve@example.net\n"
+    "Action: failed\n"
+    "Status: 5.7.1\n"
+    "--C\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: Alice <alice@example.org>\n"
+    "Message-ID: <party.7@example.org>\n"
+    "--C--\n",
+    USC_KIND_CHALLENGE, "party.7@example.org", "text/rfc822-headers", NULL, NULL, NULL, NULL, NULL },
+  { "... but a report asking to check the address, with a help link, stays a DSN",
+    "Return-Path: <>\n"
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>\n"
+    "To: alice@example.org\n"
+    "Subject: Delivery Status Notification (Failure)\n"
+    "Message-ID: <dsn.help@mx.example.net>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"D\"\n"
+    "\n"
+    "--D\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "Your message wasn't delivered to eve@example.net because the address couldn't be found.\n"
+    "Please verify the address and try again. Learn more: https://support.example.net/mail/?p=NoSuchUser\n"
+    "--D\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.net\n"
+    "\n"
+    "Final-Recipient: rfc822; eve@example.net\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "--D\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: Alice <alice@example.org>\n"
+    "Message-ID: <party.8@example.org>\n"
+    "--D--\n",
+    USC_KIND_DSN, "party.8@example.org", "text/rfc822-headers", "eve@example.net", "5.1.1", NULL, NULL, NULL },
 };
 
 static char *
@@ -2018,6 +2284,63 @@ test_names (void)
   g_assert_cmpstr (usc_kind_name ((UscKind) 99), ==, "not-bounce");
 }
 
+/* usc_hdr() / usc_header_value() read every value as GMime's own
+ * g_mime_object_get_header() does: plain ASCII by their shortcut, the rest
+ * by GMime. Each case is parsed twice (GMime caches what it decoded), one
+ * copy read each way. */
+static const struct {
+  const char *raw;     /* the field's value, as it stands after "X-Test:" */
+  const char *value;   /* what both must give */
+} value_cases[] = {
+  { " plain value", "plain value" },
+  { " folded\n value\n\tand a tab", "folded value\tand a tab" },
+  { " crlf\r\n folded", "crlf folded" },
+  { "   leading and trailing   ", "leading and trailing" },
+  { " =?utf-8?q?caf=C3=A9?=", "caf\xc3\xa9" },
+  { " two =?utf-8?q?encoded?= =?utf-8?q?_words?= here", "two encoded words here" },
+  { " not =? an encoded word", "not =? an encoded word" },
+  { " trailing =", "trailing =" },
+  { " caf\xc3\xa9 in UTF-8", "caf\xc3\xa9 in UTF-8" },
+  { " latin1 caf\xe9", NULL },  /* GMime's charset guess, whatever it is */
+  { "", "" },
+  { " from a.example.org (a.example.org [192.0.2.1])\n\tby b.example.org with ESMTP id 1;\n\tMon, 1 Jan 2024 10:00:00 +0000",
+    "from a.example.org (a.example.org [192.0.2.1])\tby b.example.org with ESMTP id 1;\tMon, 1 Jan 2024 10:00:00 +0000" },
+};
+
+static GMimeMessage *
+value_message (const char *raw)
+{
+  char *text = g_strdup_printf ("From: a@example.org\nX-Test:%s\nSubject: s\n\nbody\n", raw);
+  GMimeStream *st = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+  GMimeParser *p = g_mime_parser_new_with_stream (st);
+  GMimeMessage *m = g_mime_parser_construct_message (p, NULL);
+  g_object_unref (p);
+  g_object_unref (st);
+  g_free (text);
+  g_assert_nonnull (m);
+  return m;
+}
+
+static void
+test_header_value (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (value_cases); i++) {
+    GMimeMessage *a = value_message (value_cases[i].raw), *b = value_message (value_cases[i].raw);
+    const char *ga = g_mime_object_get_header (GMIME_OBJECT (a), "X-Test");
+    const char *ub = usc_hdr (GMIME_OBJECT (b), "x-test");
+    g_assert_cmpstr (ub, ==, ga);
+    if (value_cases[i].value)
+      g_assert_cmpstr (ub, ==, value_cases[i].value);
+    /* cached: the same pointer the second time, and GMime reads it too */
+    g_assert_true (usc_hdr (GMIME_OBJECT (b), "X-Test") == ub);
+    g_assert_true (g_mime_object_get_header (GMIME_OBJECT (b), "X-Test") == ub);
+    g_assert_null (usc_hdr (GMIME_OBJECT (b), "X-Absent"));
+    g_object_unref (a);
+    g_object_unref (b);
+  }
+  g_assert_null (usc_header_value (NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2031,6 +2354,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/bounce/deep-nesting", test_deep_nesting);
   g_test_add_func ("/bounce/dates", test_dates);
+  g_test_add_func ("/bounce/header-value", test_header_value);
   g_test_add_func ("/bounce/kind-names", test_names);
   return g_test_run ();
 }

@@ -77,9 +77,12 @@ static const CountCase count_cases[] = {
   { USC_LANG_FAILURE, "您发送的邮件无法投递，投递失败", 2, "无法投递" },
   { USC_LANG_FAILURE, "Échec de la remise à ces destinataires", 1, "échec de la remise" },
   { USC_LANG_FAILURE, "İleti teslim edilemedi", 1, "teslim edilemedi" },
+  { USC_LANG_FAILURE, "很抱歉，您寄出的信件無法送達下列收件者", 1, "無法送達" },
+  { USC_LANG_FAILURE, "Vaši zprávu se nepodařilo doručit", 1, "nepodařilo doručit" },
   { USC_LANG_FAILURE, "Lunch on Thursday? The parcel was delivered.", 0, NULL },
   { USC_LANG_DELAY, "Die Zustellung wird automatisch erneut versucht", 1, "erneut versucht" },
   { USC_LANG_DELAY, "has not yet been delivered; we will retry", 2, "not yet been delivered" },
+  { USC_LANG_DELAY, "A entrega foi adiada. Continuaremos tentando.", 2, "foi adiada" },
   { USC_LANG_SEPARATOR, "----- Заголовки исходного сообщения -----", 1, "исходного сообщения" },
   { USC_LANG_SEPARATOR, "=== 原始郵件標頭 ===", 1, "原始郵件" },
   { USC_LANG_VACATION, "Estoy de vacaciones hasta el lunes", 1, "estoy de vacaciones" },
@@ -105,7 +108,8 @@ test_count (void)
 }
 
 /* usc_lang_count_text() must give, for every text signal, what
- * usc_lang_count() gives on its own; the two prefix tables 0 and NULL. */
+ * usc_lang_count() gives on its own; the two prefix tables and the
+ * recipient key 0 and NULL. */
 static void
 check_count_text (const char *folded, gsize len)
 {
@@ -113,7 +117,7 @@ check_count_text (const char *folded, gsize len)
   const char *first[USC_LANG_N_SIGNALS];
   usc_lang_count_text (folded, len, n, first);
   for (int s = 0; s < USC_LANG_N_SIGNALS; s++) {
-    if (s == USC_LANG_AUTOREPLY_SUBJECT || s == USC_LANG_REPLY_PREFIX) {
+    if (s == USC_LANG_AUTOREPLY_SUBJECT || s == USC_LANG_REPLY_PREFIX || s == USC_LANG_RECIPIENT_KEY) {
       g_assert_cmpuint (n[s], ==, 0);
       g_assert_null (first[s]);
       continue;
@@ -276,6 +280,7 @@ main (int argc, char **argv)
   g_mime_init ();
   static const char *const names[USC_LANG_N_SIGNALS] = {
     "failure", "delay", "separator", "autoreply-subject", "vacation", "ack", "reply-prefix", "challenge",
+    "recipient-key", "automatic", "confirm", "reply-instruction",
   };
   for (int s = 0; s < USC_LANG_N_SIGNALS; s++) {
     char *path = g_strdup_printf ("/lang/rows/%s", names[s]);

@@ -1136,6 +1136,9 @@ typedef struct {
   int fields;          /* header fields GMime holds after the filter; -1: no message */
 } KeepCase;
 
+/* a NUL inside a field: its length cannot be strlen's */
+#define KEEP_NUL_BYTE "X-A: 1\x00 2\nSubject: s\n\n"
+
 static const KeepCase keep_cases[] = {
   { "plain", "Received: from a by b\n\tfor <x@example.org>; Mon, 1 Jan 2024\nMessage-ID: <k@example.org>\n"
              "X-Spam: yes\nSubject: =?utf-8?q?caf=C3=A9?=\nTo: A <a@example.org>, b@example.org\n\nbody\n", 0, 4 },
@@ -1151,7 +1154,7 @@ static const KeepCase keep_cases[] = {
   { "space-before-colon", "X-A: 1\nSubject : s\nTo: a@example.org\n\n", 0, -2 },
   { "continuation-first", " folded: first\nSubject: s\n\n", 0, -1 },
   { "blank-continuation", "X-A: 1\n \nSubject: s\n\n", 0, -2 },
-  { "nul-byte", "X-A: 1\x00 2\nSubject: s\n\n", 25, -2 },
+  { "nul-byte", KEEP_NUL_BYTE, sizeof KEEP_NUL_BYTE - 1, -2 },
   { "8-bit-name", "X-\xc3\xa9: 1\nSubject: s\n\n", 0, -2 },
   { "body-only", "just text\n", 0, -1 },
   { "empty-name", ": value\nSubject: s\n\n", 0, -1 },
@@ -1229,6 +1232,70 @@ test_header_fields (void)
   g_string_free (big, TRUE);
 }
 
+/* The pre-scan's reader of plain Content-Type values: where it answers, it
+ * answers as GMime's parse does; where it does not (plain == FALSE), GMime
+ * is asked. */
+static const struct {
+  const char *value;
+  gboolean plain;
+} ct_cases[] = {
+  { "multipart/mixed; boundary=abc", TRUE },
+  { " multipart/report; report-type=delivery-status;\n\tboundary=\"----=_Part_1.2\"", TRUE },
+  { "Multipart/Alternative; BOUNDARY=\"b 1\"", TRUE },
+  { "multipart/mixed; boundary=\" padded \"", TRUE },
+  { "multipart/mixed; boundary=\"a;b=c\"; charset=us-ascii", TRUE },
+  { "multipart/digest; boundary=d;", TRUE },
+  { "multipart/mixed", TRUE },
+  { "message/rfc822", TRUE },
+  { "message/global; name=x", TRUE },
+  { "message/delivery-status", TRUE },
+  { "text/plain; charset=\"utf-8\"; format=flowed", TRUE },
+  { "multipart/mixed;\r\n boundary=crlf", TRUE },
+  { "multipart/mixed; boundary=\"\"", FALSE },
+  { "multipart/mixed; boundary=a; boundary=b", FALSE },
+  { "multipart/mixed; Boundary=a; BOUNDARY=b", FALSE },
+  { "multipart/mixed; boundary*=us-ascii''abc", FALSE },
+  { "multipart/mixed; boundary*0=ab; boundary*1=cd", FALSE },
+  { "multipart/mixed (a comment); boundary=abc", FALSE },
+  { "multipart/mixed; boundary=\"a\\\"b\"", FALSE },
+  { "multipart/mixed; boundary==?utf-8?q?x?=", FALSE },
+  { "multipart/mixed; boundary=caf\xc3\xa9", FALSE },
+  { "multipart/mixed; boundary==_NextPart", FALSE },
+  { "multipart/mixed; boundary=\"unterminated", FALSE },
+  { "multipart/mixed boundary=abc", FALSE },
+  { "multipart/mixed/extra; boundary=abc", FALSE },
+  { "multipart; boundary=abc", FALSE },
+  { "/mixed; boundary=abc", FALSE },
+  { "multipart/mixed;; boundary=abc", FALSE },
+  { "multipart/mixed; boundary", FALSE },
+  { "multipart/mixed; boundary=\"fold\n inside\"", FALSE },
+  { "", FALSE },
+};
+
+static void
+test_ct_plain (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (ct_cases); i++) {
+    const char *v = ct_cases[i].value;
+    g_test_message ("case %s", v);
+    char *type = NULL, *sub = NULL, *bnd = NULL;
+    gboolean plain = usc_ct_read_plain (v, &type, &sub, &bnd);
+    g_assert_cmpint (plain, ==, ct_cases[i].plain);
+    if (!plain) {
+      g_assert_null (type);
+      continue;
+    }
+    GMimeContentType *ct = g_mime_content_type_parse (NULL, v);
+    g_assert_cmpstr (type, ==, g_mime_content_type_get_media_type (ct));
+    g_assert_cmpstr (sub, ==, g_mime_content_type_get_media_subtype (ct));
+    g_assert_cmpstr (bnd, ==, g_mime_content_type_get_parameter (ct, "boundary"));
+    g_object_unref (ct);
+    g_free (type);
+    g_free (sub);
+    g_free (bnd);
+  }
+}
+
 /* The message's own budget: created with it, charged by its parse, shared. */
 static void
 test_message_budget (void)
@@ -1282,7 +1349,42 @@ static const PartCase part_cases[] = {
   { "unknown-charset", "Content-Type: text/plain; charset=x-no-such-charset\n\nabc\n", 0, "abc", 3, "abc" },
   { "shift-jis-broken", "Content-Type: text/plain; charset=shift_jis\n\n\x82\xa0\x82\n", 0, "\x82\xa0\x82", 3,
     "\xe3\x81\x82\xef\xbf\xbd" },
+  /* nothing to decode: the bytes in memory, cut at @max */
+  { "plain-max", "Content-Type: text/plain\n\nhello world\n", 5, "hello", 5, "hello" },
+  { "8bit-max-mid-char", "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\na\xc3\xa9" "b\n", 2,
+    "a\xc3", 2, "a" },
+  { "crlf-7bit", "Content-Type: text/plain\r\nContent-Transfer-Encoding: 7bit\r\n\r\nline one\r\nline two\r\n", 0,
+    "line one\nline two", 17, "line one\nline two" },
+  { "empty", "Content-Type: text/plain\n\n", 0, "", 0, "" },
 };
+
+/* The content as a read of the part's stream gives it (the way for every
+ * encoding): what usc_mime_part_content() must give, bytes and length. */
+static GByteArray *
+content_by_stream (GMimeObject *part, gsize max)
+{
+  GMimeDataWrapper *w = g_mime_part_get_content (GMIME_PART (part));
+  GMimeStream *src = g_mime_data_wrapper_get_stream (w);
+  GMimeStream *sub = g_mime_stream_substream (src, src->bound_start, src->bound_end);
+  GMimeStream *filtered = g_mime_stream_filter_new (sub);
+  GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding (w);
+  if (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+      enc == GMIME_CONTENT_ENCODING_UUENCODE) {
+    GMimeFilter *f = g_mime_filter_basic_new (enc, FALSE);
+    g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), f);
+    g_object_unref (f);
+  }
+  GByteArray *ba = g_byte_array_new ();
+  char buf[7];
+  ssize_t n;
+  while ((n = g_mime_stream_read (filtered, buf, sizeof buf)) > 0)
+    g_byte_array_append (ba, (const guint8 *) buf, (guint) n);
+  g_object_unref (filtered);
+  g_object_unref (sub);
+  if (max && ba->len > max)
+    g_byte_array_set_size (ba, (guint) max);
+  return ba;
+}
 
 static void
 test_part_content (void)
@@ -1295,6 +1397,9 @@ test_part_content (void)
     GMimeObject *part = g_mime_message_get_mime_part (msg->mime);
     GByteArray *ba = usc_mime_part_content (part, c->max);
     g_assert_nonnull (ba);
+    GByteArray *ref = content_by_stream (part, c->max);
+    g_assert_cmpmem (ba->data, ba->len, ref->data, ref->len);
+    g_byte_array_unref (ref);
     /* the part's own newline before the next boundary/EOF stays; compare the prefix */
     g_assert_cmpuint (ba->len, >=, c->content_len);
     g_assert_cmpmem (ba->data, c->content_len, c->content, c->content_len);
@@ -1516,6 +1621,7 @@ main (int argc, char **argv)
   g_test_add_func ("/message/budget", test_budget);
   g_test_add_func ("/message/budget-of-message", test_message_budget);
   g_test_add_func ("/message/header-fields", test_header_fields);
+  g_test_add_func ("/message/content-type-plain", test_ct_plain);
   g_test_add_func ("/sniff/type", test_sniff_type);
   g_test_add_func ("/sniff/executable", test_sniff_executable);
   return g_test_run ();

@@ -137,6 +137,29 @@ static const ScreenCase cases[] = {
     "X-Virus-Status: Infected\n" MUA_REPLY_HEAD "\nHi.\n", FALSE, "X-Virus-Status" },
   { "X-Auto-Response-Suppress (Outlook's meeting requests): screened",
     "X-Auto-Response-Suppress: All\n" MUA_REPLY_HEAD "\nHi.\n", TRUE, NULL },
+  { "no From and an SMTP reply code in the text (the DSN's odd sender and code): left to the analysis",
+    "To: alice@example.org\nSubject: about the server\nMessage-ID: <x1@example.net>\n\n"
+    "The server said: 550 5.1.1 unknown user, see the log.\n", FALSE, "SMTP reply code" },
+  { "noreply@ and an SMTP reply code after a copy separator: left to the analysis",
+    NOREPLY_HEAD "\nYour post was held.\n\n-----Original Message-----\nFrom: alice@example.org\n\n"
+    "remote said 550 5.7.1 rejected\n", FALSE, "SMTP reply code" },
+  { "failure wording in capitals beyond ASCII (read Unicode-folded by the analysis): left to the analysis",
+    "From: Bob <bob@example.net>\nSubject: hello\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n\n\xd0\xa1\xd0\x9e\xd0\x9e\xd0\x91\xd0\xa9\xd0\x95\xd0\x9d\xd0\x98\xd0\x95 "
+    "\xd0\x9d\xd0\x95 \xd0\x94\xd0\x9e\xd0\xa1\xd0\xa2\xd0\x90\xd0\x92\xd0\x9b\xd0\x95\xd0\x9d\xd0\x9e.\n",
+    FALSE, "S0" },
+  { "lower-case text beyond ASCII (folding would change nothing): screened",
+    MUA_REPLY_HEAD "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+    "Gr\xc3\xbc\xc3\x9f" "e, \xc3\xa7" "a va \xe2\x80\x94 \xe2\x80\x9c" "bis bald\xe2\x80\x9d.\n", TRUE, NULL },
+  { "Precedence: bulk, a reference and \"please do not reply\" (src/lang/automatic.def): left to the analysis",
+    "From: Shop <news@shop.example.com>\nTo: alice@example.org\nSubject: your question\nPrecedence: bulk\n"
+    "In-Reply-To: <q1@example.org>\nMessage-ID: <a1@shop.example.com>\n\n"
+    "We have your question. Please do not reply to this e-mail.\n", FALSE, "please do not reply" },
+  { "\"please do not reply\" without a machine's mark: screened",
+    MUA_REPLY_HEAD "\nWe have your question. Please do not reply to this e-mail.\n", TRUE, NULL },
+  { "a raw 8-bit subject (read in the text's charset by the analysis): left to the analysis",
+    "From: Bob <bob@example.net>\nTo: alice@example.org\nSubject: Nachricht nicht zustellbar \xfc\nMIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=iso-8859-1\n\nHallo.\n", FALSE, "raw 8-bit subject" },
   { "X-Auto-Response-Suppress and Precedence: junk: left to the analysis",
     "X-Auto-Response-Suppress: All\nPrecedence: junk\n" MUA_REPLY_HEAD "\nHi.\n", FALSE, "Precedence" },
   { "a multipart/report: left to the analysis",
