@@ -251,6 +251,31 @@ words_build (Words *ws, WordList *l)
 }
 
 /* The body's words. */
+/* The phrases of the src/lang signals @sig (@n of them): how many, and
+ * each added to @l. */
+static gsize
+lang_count (const UscLangSignal *sig, gsize n)
+{
+  gsize total = 0;
+  for (gsize k = 0; k < n; k++) {
+    gsize m = 0;
+    usc_lang_phrases (sig[k], &m);
+    total += m;
+  }
+  return total;
+}
+
+static void
+words_add_lang (WordList *l, const UscLangSignal *sig, gsize n)
+{
+  for (gsize k = 0; k < n; k++) {
+    gsize m = 0;
+    const char *const *p = usc_lang_phrases (sig[k], &m);
+    for (gsize i = 0; i < m; i++)
+      words_add (l, p[i]);
+  }
+}
+
 static const Words *
 words (void)
 {
@@ -261,11 +286,7 @@ words (void)
     static const UscLangSignal lang_body[] = { USC_LANG_FAILURE, USC_LANG_DELAY, USC_LANG_ACK, USC_LANG_VACATION };
     gsize total = N (dsn_body_markers) + N (autoreply_body_markers) + N (challenge_body_markers) + 1 +
                   N (list_refusal_words);
-    for (gsize k = 0; k < G_N_ELEMENTS (lang_body); k++) {
-      gsize n = 0;
-      usc_lang_phrases (lang_body[k], &n);
-      total += n;
-    }
+    total += lang_count (lang_body, G_N_ELEMENTS (lang_body));
     WordList a;
     words_init (&a, total, FALSE);
     for (gsize i = 0; i < N (dsn_body_markers); i++)
@@ -278,12 +299,7 @@ words (void)
     g_assert (a.n == N (dsn_body_markers) + N (autoreply_body_markers) + N (challenge_body_markers) + 1);
     for (gsize i = 0; i < N (list_refusal_words); i++)
       words_add (&a, list_refusal_words[i]);
-    for (gsize k = 0; k < G_N_ELEMENTS (lang_body); k++) {
-      gsize n = 0;
-      const char *const *p = usc_lang_phrases (lang_body[k], &n);
-      for (gsize i = 0; i < n; i++)
-        words_add (&a, p[i]);
-    }
+    words_add_lang (&a, lang_body, G_N_ELEMENTS (lang_body));
     words_build (&ws, &a);
     gram4_build (&ws);
     g_once_init_leave (&once, 1);
@@ -650,12 +666,10 @@ auto_words (void)
   static Words ws;
   static gsize once = 0;
   if (g_once_init_enter (&once)) {
-    gsize n = 0;
-    const char *const *p = usc_lang_phrases (USC_LANG_AUTOMATIC, &n);
+    static const UscLangSignal automatic[] = { USC_LANG_AUTOMATIC };
     WordList a;
-    words_init (&a, n, FALSE);
-    for (gsize i = 0; i < n; i++)
-      words_add (&a, p[i]);
+    words_init (&a, lang_count (automatic, 1), FALSE);
+    words_add_lang (&a, automatic, 1);
     words_build (&ws, &a);
     gram4_build (&ws);
     g_once_init_leave (&once, 1);
