@@ -1502,9 +1502,9 @@ usc_mime_part_content (GMimeObject *part, gsize max)
   GMimeStream *src = g_mime_data_wrapper_get_stream (w);
   if (src == NULL)
     return NULL;
-  GMimeContentEncoding enc0 = g_mime_data_wrapper_get_encoding (w);
-  if (GMIME_IS_STREAM_MEM (src) && enc0 != GMIME_CONTENT_ENCODING_BASE64 &&
-      enc0 != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && enc0 != GMIME_CONTENT_ENCODING_UUENCODE) {
+  GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding (w);
+  if (GMIME_IS_STREAM_MEM (src) && enc != GMIME_CONTENT_ENCODING_BASE64 &&
+      enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && enc != GMIME_CONTENT_ENCODING_UUENCODE) {
     /* nothing to decode, the bytes in memory (a GMime parse of ours, in
      * place): copied once, the bytes a read of the stream would give */
     GByteArray *arr = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (src));
@@ -1525,7 +1525,6 @@ usc_mime_part_content (GMimeObject *part, gsize max)
   /* our own view of the stream: the wrapper's position is left alone */
   GMimeStream *sub = g_mime_stream_substream (src, src->bound_start, src->bound_end);
   GMimeStream *filtered = g_mime_stream_filter_new (sub);
-  GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding (w);
   switch (enc) {
   case GMIME_CONTENT_ENCODING_BASE64:
   case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
