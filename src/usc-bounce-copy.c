@@ -44,6 +44,54 @@ usc_decorated_separator (const char *l, gsize n)
   g_free (inner);
   return r;
 }
+/* A rule of decoration around words of any language ("===== Vichwa vya
+ * ujumbe wa awali =====": 3+ of -=*_#~+ on both sides, a letter between)
+ * on a line of at most 120 bytes, with a header field ("from:", "to:",
+ * "subject:", "date:", "message-id:") on one of the next three lines: a
+ * copy begins there whatever the words say. A forward's rule is not one
+ * (forward_markers, "forward"). @lc is lower-cased text. */
+gboolean
+usc_rule_before_fields (const char *lc)
+{
+  static const char *const fields[] = { "from:", "to:", "subject:", "date:", "message-id:" };
+  int tries = 0;
+  for (const char *l = lc; *l && tries < 2000; tries++) {
+    const char *nl = strchr (l, '\n');
+    gsize n = nl ? (gsize) (nl - l) : strlen (l);
+    const char *p = l, *e = l + n;
+    while (p < e && (*p == ' ' || *p == '\t'))
+      p++;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+      e--;
+    const char *s = p, *t = e;
+    while (s < e && deco_char (*s))
+      s++;
+    while (t > s && deco_char (t[-1]))
+      t--;
+    gboolean letter = FALSE;
+    for (const char *q = s; q < t && !letter; q++)
+      letter = g_ascii_isalpha (*q) || (guchar) *q >= 0x80;
+    if (n <= 120 && s - p >= 3 && e - t >= 3 && letter && nl) {
+      char *inner = g_strndup (s, t - s);
+      gboolean fwd = usc_contains_any (inner, forward_markers, N (forward_markers), NULL) || strstr (inner, "forward");
+      g_free (inner);
+      const char *q = nl + 1;
+      for (int k = 0; k < 3 && *q && !fwd; k++) {
+        while (*q == ' ' || *q == '\t')
+          q++;
+        for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
+          if (strncmp (q, fields[f], strlen (fields[f])) == 0)
+            return TRUE;
+        const char *nn = strchr (q, '\n');
+        if (nn == NULL)
+          break;
+        q = nn + 1;
+      }
+    }
+    l += n + (nl ? 1 : 0);
+  }
+  return FALSE;
+}
 /* usc_find_separator() once the first of the copy_separators is known (@best). */
 gssize
 usc_find_separator_from (const char *lc, gssize best)

@@ -342,7 +342,12 @@ lang_evidence (const Headers *h, Evidence *e)
   gsize len = strlen (s);
   guint n[USC_LANG_N_SIGNALS];
   const char *hit[USC_LANG_N_SIGNALS];
-  usc_lang_count_text (s, len, n, hit); /* every table in one pass */
+  /* a phrase may be broken over a line end: the tables read the text with
+   * the line breaks inside paragraphs made spaces (the copy's separator
+   * lines below are read as lines) */
+  char *joined = usc_lang_join_lines (s);
+  usc_lang_count_text (joined ? joined : s, joined ? strlen (joined) : len, n, hit); /* every table in one pass */
+  g_free (joined);
   e->lang_fail = n[USC_LANG_FAILURE];
   e->lang_delay = n[USC_LANG_DELAY];
   e->lang_hit = hit[USC_LANG_FAILURE] ? hit[USC_LANG_FAILURE] : hit[USC_LANG_DELAY];
@@ -403,7 +408,7 @@ usc_gather_evidence (const Headers *h, Parts *p, const NoticeText *t, Evidence *
   e->report_arf = p->feedback_part || (p->report_type && strstr (p->report_type, "feedback-report"));
   e->mdn = p->report_type && strstr (p->report_type, "disposition-notification") && !e->report_arf;
   lang_evidence (h, e);
-  e->returned = e->returned_parts > 0 || text_separator (e) >= 0 || e->lang_copy;
+  e->returned = e->returned_parts > 0 || text_separator (e) >= 0 || e->lang_copy || usc_rule_before_fields (s);
   for (guint i = 0; i < e->returned_parts && !e->returned_bounce; i++) {
     const char *src = p->returned_src->pdata[i];
     if (strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0)
@@ -490,6 +495,11 @@ usc_decide_kind (const Headers *h, const Evidence *e, UscBounce *b)
   if (e->virus_subject && e->virus_body > 0 && e->vir >= VIRUS_IN_REPORT_MIN && e->human < 3) {
     usc_bounce_note (b, "anti-virus notice%s", e->report_dsn ? " (in a delivery-status report)" : "");
     return USC_KIND_VIRUS_NOTICE;
+  }
+  if (e->list_bounce) {
+    usc_bounce_note (b, "a bounce attached to list software's own message (read first)");
+    usc_kind_dsn_explain (h, e, b);
+    return USC_KIND_DSN;
   }
   if (e->report_dsn && e->human < 6) {
     usc_bounce_note (b, e->ses ? "Amazon SES bounce notification" : "multipart/report delivery-status (RFC 3464)");

@@ -149,6 +149,8 @@ typedef struct {
   gboolean hotmail_fbl;     /* Hotmail/Outlook.com feedback loop complaint */
   gboolean returned;        /* a copy of the original is returned */
   gboolean returned_bounce; /* ... and it is itself a bounce (a forwarded or nested bounce) */
+  gboolean list_bounce;     /* a list's own message carrying an attached bounce, read first
+                             * (usc_list_notice(), usc_analyze_attached()) */
   gboolean header_copy;     /* a text/rfc822-headers style part (Parts.header_copy) */
   guint returned_parts;     /* returned copies the walk found (Parts.returned) */
   /* sender */
@@ -251,6 +253,10 @@ gboolean usc_bounce_walk (Parts *p, NoticeText *t, const UscMessage *msg, guint 
  * about the message (separator_words), not a forward's. @l is one
  * line of @n bytes (the words are compared lower-cased). */
 gboolean usc_decorated_separator (const char *l, gsize n);
+/* A rule of decoration around words of any language on a short line of
+ * @lc (lower-cased), a header field on one of the next three lines: where
+ * a returned copy begins, whatever the words (not a forward's rule). */
+gboolean usc_rule_before_fields (const char *lc);
 /* find_separator() once the first of the copy_separators is known (@best). */
 gssize usc_find_separator_from (const char *lc, gssize best);
 /* Offset of the first copy-of-original separator line in @t, or -1. @t is
@@ -361,6 +367,18 @@ gboolean usc_foreign_reference (const Headers *h);
  * p->returned that is a message part and looks like a bounce), at the top
  * @level only, drawing on @msg's limits and budget. Inner.b is new or NULL. */
 Inner usc_analyze_inner (const Parts *p, const UscMessage *msg, guint level);
+/* Is this message list software's own notice passing on an attached message:
+ * mailing-list headers or a list role address (-owner, -request, -bounces,
+ * owner-, +owner) as From, or the list writing as itself (From = Sender);
+ * no mail user agent's header, no In-Reply-To / References; and a returned
+ * message part (message/rfc822, message/global)? */
+gboolean usc_list_notice (const Headers *h, const Parts *p, const Evidence *e);
+/* A list role local part: "dev-owner", "dev-request", "dev-bounces",
+ * "owner-dev", "dev+owner" (ASCII case ignored; NULL: FALSE). */
+gboolean usc_list_role_local (const char *local);
+/* usc_analyze_inner() for the first returned message part whatever it
+ * looks like (a list's notice: the attached message is read first). */
+Inner usc_analyze_attached (const Parts *p, const UscMessage *msg, guint level);
 /* The original's Message-IDs, best first (see the ranks at each source). */
 /* Header copies found in the notice's text are added to @p (parsed on
  * @budget). */

@@ -249,10 +249,54 @@ usc_foreign_reference (const Headers *h)
   g_free (id);
   return r;
 }
-/* A bounce returned inside this one: the first returned message part that
- * looks like a bounce, analysed on its own (at the top level only). */
-Inner
-usc_analyze_inner (const Parts *p, const UscMessage *msg, guint level)
+/* A list role address: "dev-owner", "dev-request", "dev-bounces",
+ * "owner-dev", "dev+owner" (RFC 2142 names the -request convention; list
+ * managers add -owner and -bounces). */
+gboolean
+usc_list_role_local (const char *local)
+{
+  static const char *const suffixes[] = { "-owner", "+owner", "-request", "-bounces", "+bounces", "-admin" };
+  if (local == NULL)
+    return FALSE;
+  if (g_ascii_strncasecmp (local, "owner-", 6) == 0 && local[6])
+    return TRUE;
+  gsize n = strlen (local);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++) {
+    gsize k = strlen (suffixes[i]);
+    if (n > k && g_ascii_strcasecmp (local + n - k, suffixes[i]) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+gboolean
+usc_list_notice (const Headers *h, const Parts *p, const Evidence *e)
+{
+  if (e->mua || e->in_reply || h->from_addr == NULL)
+    return FALSE;
+  gboolean attached = FALSE;
+  for (guint i = 0; i < p->returned->len && !attached; i++) {
+    const char *src = p->returned_src->pdata[i];
+    attached = strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0;
+  }
+  if (!attached)
+    return FALSE;
+  if (usc_list_role_local (h->from_local))
+    return TRUE;
+  if (!e->list)
+    return FALSE;
+  /* the list writing as itself: its address as From and Sender */
+  char *saddr = NULL, *sname = NULL;
+  const char *sv = usc_hdr (GMIME_OBJECT (h->mime), "Sender");
+  InternetAddressList *sl = sv ? internet_address_list_parse (NULL, sv) : NULL;
+  usc_first_mailbox (sl, &saddr, &sname);
+  gboolean self = saddr && g_ascii_strcasecmp (saddr, h->from_addr) == 0;
+  g_clear_object (&sl);
+  g_free (saddr);
+  g_free (sname);
+  return self;
+}
+static Inner
+analyze_returned (const Parts *p, const UscMessage *msg, guint level, gboolean any)
 {
   Inner in = { NULL, 0 };
   if (level != 0)
@@ -261,7 +305,7 @@ usc_analyze_inner (const Parts *p, const UscMessage *msg, guint level)
     const char *src = p->returned_src->pdata[i];
     if (strcmp (src, "message/rfc822") != 0 && strcmp (src, "message/global") != 0)
       continue;
-    if (!usc_looks_like_bounce (p->returned->pdata[i]))
+    if (!any && !usc_looks_like_bounce (p->returned->pdata[i]))
       continue;
     UscMessage im = { 0 };
     im.mime = p->returned->pdata[i];
@@ -273,6 +317,18 @@ usc_analyze_inner (const Parts *p, const UscMessage *msg, guint level)
     break;
   }
   return in;
+}
+/* A bounce returned inside this one: the first returned message part that
+ * looks like a bounce, analysed on its own (at the top level only). */
+Inner
+usc_analyze_inner (const Parts *p, const UscMessage *msg, guint level)
+{
+  return analyze_returned (p, msg, level, FALSE);
+}
+Inner
+usc_analyze_attached (const Parts *p, const UscMessage *msg, guint level)
+{
+  return analyze_returned (p, msg, level, TRUE);
 }
 /* The original's Message-IDs, best first (see the ranks at each source). */
 void

@@ -172,6 +172,42 @@ usc_lang_fold (const char *text, gssize len)
   return lc;
 }
 
+char *
+usc_lang_join_lines (const char *text)
+{
+  const char *nl = text ? strchr (text, '\n') : NULL;
+  if (nl == NULL)
+    return NULL;
+  GString *o = g_string_sized_new (strlen (text));
+  gboolean joined = FALSE;
+  for (const char *p = text; *p;) {
+    if (*p != '\n') {
+      g_string_append_c (o, *p++);
+      continue;
+    }
+    const char *q = p + 1;
+    while (*q == ' ' || *q == '\t' || *q == '\r')
+      q++;
+    gsize keep = o->len;
+    while (keep > 0 && (o->str[keep - 1] == ' ' || o->str[keep - 1] == '\t' || o->str[keep - 1] == '\r'))
+      keep--;
+    gboolean blank_before = keep == 0 || o->str[keep - 1] == '\n';
+    if (*q == '\n' || *q == '\0' || blank_before) {
+      g_string_append_c (o, *p++);  /* a paragraph's end: kept */
+      continue;
+    }
+    g_string_truncate (o, keep);
+    g_string_append_c (o, ' ');
+    joined = TRUE;
+    p = q;
+  }
+  if (!joined) {
+    g_string_free (o, TRUE);
+    return NULL;
+  }
+  return g_string_free (o, FALSE);
+}
+
 guint
 usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const char **first_r)
 {
@@ -216,6 +252,102 @@ usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const char **f
   return count;
 }
 
+/* The rows of failure.def and delay.def written without their diacritics
+ * ("nije isporučena" -> "nije isporucena", "se zatím nepodařilo doručit"
+ * -> "...nepodarilo dorucit"): old servers and their site templates write
+ * Latin-script languages in ASCII. Only rows that change, transliterate
+ * fully (g_str_to_ascii(): no '?'), are at least 10 bytes long and equal no
+ * row of their table; built once. */
+typedef struct {
+  const char **phrases;
+  UscLangSignal *sig;
+  gsize n;
+} Stripped;
+
+static const Stripped *
+stripped (void)
+{
+  static Stripped st;
+  static gsize once = 0;
+  if (g_once_init_enter (&once)) {
+    static const UscLangSignal sigs[] = { USC_LANG_FAILURE, USC_LANG_DELAY };
+    GPtrArray *p = g_ptr_array_new ();
+    GArray *sg = g_array_new (FALSE, FALSE, sizeof (UscLangSignal));
+    for (gsize k = 0; k < G_N_ELEMENTS (sigs); k++) {
+      const char *const *rows = tables[sigs[k]].phrases;
+      gsize n = tables[sigs[k]].n;
+      for (gsize i = 0; i < n; i++) {
+        gboolean ascii = TRUE;
+        for (const char *c = rows[i]; *c && ascii; c++)
+          ascii = (guchar) *c < 0x80;
+        if (ascii)
+          continue;
+        char *a = g_str_to_ascii (rows[i], "C");
+        gboolean keep = a && strlen (a) >= 10 && strchr (a, '?') == NULL && strchr (rows[i], '?') == NULL;
+        for (gsize j = 0; j < n && keep; j++)
+          keep = strcmp (a, rows[j]) != 0;
+        for (guint j = 0; j < p->len && keep; j++)
+          keep = strcmp (a, p->pdata[j]) != 0;
+        if (keep) {
+          g_ptr_array_add (p, a);
+          g_array_append_val (sg, sigs[k]);
+        } else
+          g_free (a);
+      }
+    }
+    st.n = p->len;
+    st.phrases = (const char **) g_ptr_array_free (p, FALSE);
+    st.sig = (UscLangSignal *) (void *) g_array_free (sg, FALSE);
+    g_once_init_leave (&once, 1);
+  }
+  return &st;
+}
+
+const char *const *
+usc_lang_ascii_phrases (UscLangSignal sig, gsize *n_r)
+{
+  const Stripped *st = stripped ();
+  /* the rows of one signal are consecutive (failure first, then delay) */
+  gsize from = 0, n = 0;
+  while (from < st->n && st->sig[from] != sig)
+    from++;
+  while (from + n < st->n && st->sig[from + n] == sig)
+    n++;
+  if (n_r)
+    *n_r = n;
+  return n ? (const char *const *) st->phrases + from : NULL;
+}
+
+/* The ASCII rows of stripped() in an ASCII @folded: added to @counts_r
+ * (a row and its stripped form cannot both be in an ASCII text). */
+static void
+count_stripped (const char *folded, gsize len, guint counts_r[USC_LANG_N_SIGNALS],
+                const char *first_r[USC_LANG_N_SIGNALS])
+{
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) folded[i] >= 0x80)
+      return;
+  const Stripped *st = stripped ();
+  if (st->n == 0)
+    return;
+  const UscMatch *m = usc_match_table ((const char *const *) st->phrases, st->n);
+  gssize *first = g_new (gssize, st->n);
+  if (m)
+    usc_match_first_each (m, folded, len, first);
+  else
+    for (gsize k = 0; k < st->n; k++) {
+      const char *h = g_strstr_len (folded, len, st->phrases[k]);
+      first[k] = h ? h - folded : -1;
+    }
+  for (gsize k = 0; k < st->n; k++)
+    if (first[k] >= 0) {
+      counts_r[st->sig[k]]++;
+      if (first_r && first_r[st->sig[k]] == NULL)
+        first_r[st->sig[k]] = st->phrases[k];
+    }
+  g_free (first);
+}
+
 void
 usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SIGNALS],
                      const char *first_r[USC_LANG_N_SIGNALS])
@@ -233,6 +365,7 @@ usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SI
     for (gsize t = 0; t < G_N_ELEMENTS (text_tables); t++)
       counts_r[text_tables[t].sig] =
         usc_lang_count (text_tables[t].sig, folded, len, first_r ? &first_r[text_tables[t].sig] : NULL);
+    count_stripped (folded, len, counts_r, first_r);
     return;
   }
   gssize first[G_N_ELEMENTS (text_p)];
@@ -253,6 +386,7 @@ usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SI
         }
       }
   }
+  count_stripped (folded, len, counts_r, first_r);
 }
 
 /* Skip white space and opening brackets at the start of a subject. */

@@ -39,16 +39,29 @@ const char *usc_lang_language (UscLangSignal sig, gsize i);
  * bytes replaced (U+FFFD). Returns a new string. */
 char *usc_lang_fold (const char *text, gssize len);
 
+/* @text with each line break inside a paragraph (a single one: not a
+ * blank line) and the blanks around it made one space, so that a phrase
+ * broken over a line end ("vastaamalla\ntähän viestiin") is found; NULL
+ * when @text has no such line break. Returns a new string. */
+char *usc_lang_join_lines (const char *text);
+
 /* The number of distinct phrases of @sig in @folded (@len bytes, from
  * usc_lang_fold()); *@first_r (may be NULL) gets the phrase found earliest
  * in the text, or NULL. */
 guint usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const char **first_r);
 
+/* The failure and delay phrases (USC_LANG_FAILURE, USC_LANG_DELAY; none for
+ * another @sig) written without their diacritics ("nije isporucena"), which
+ * usc_lang_count_text() also counts in a text that is all ASCII: static,
+ * *@n_r of them. */
+const char *const *usc_lang_ascii_phrases (UscLangSignal sig, gsize *n_r);
+
 /* usc_lang_count() for all the text signals at once (every signal but
  * USC_LANG_AUTOREPLY_SUBJECT, USC_LANG_REPLY_PREFIX and the line key
  * USC_LANG_RECIPIENT_KEY, which get 0 and NULL), in one pass over @folded: counts_r[sig] and, when @first_r is not
  * NULL, first_r[sig] (the phrase found earliest, or NULL). The same answers
- * as one usc_lang_count() per signal. */
+ * as one usc_lang_count() per signal, plus, in a text that is all ASCII,
+ * the phrases of usc_lang_ascii_phrases(). */
 void usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SIGNALS],
                           const char *first_r[USC_LANG_N_SIGNALS]);
 /* Does @subject (UTF-8, any case) start — after white space and opening

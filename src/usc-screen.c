@@ -17,7 +17,9 @@
  *      *rfc822* leaf (header blocks, encoded messages), no delivery-status
  *      or feedback-report part; a message part GMime parsed (a forwarded
  *      message/rfc822) only with header fields of its own and not from a
- *      weak From (below), its nodes counted as the analysis' walk counts
+ *      weak From (below) nor from list software (mailing-list headers or
+ *      a list role From: usc_list_notice() reads the attached message
+ *      first), its nodes counted as the analysis' walk counts
  *      them; from a weak From, no leaf the analysis could take for a
  *      returned message (an .eml name, application/octet-stream, a text
  *      attachment that starts with header fields); fewer parts and less
@@ -287,6 +289,10 @@ words (void)
     gsize total = N (dsn_body_markers) + N (autoreply_body_markers) + N (challenge_body_markers) + 1 +
                   N (list_refusal_words);
     total += lang_count (lang_body, G_N_ELEMENTS (lang_body));
+    gsize nf = 0, nd = 0;
+    const char *const *af = usc_lang_ascii_phrases (USC_LANG_FAILURE, &nf);
+    const char *const *ad = usc_lang_ascii_phrases (USC_LANG_DELAY, &nd);
+    total += nf + nd;
     WordList a;
     words_init (&a, total, FALSE);
     for (gsize i = 0; i < N (dsn_body_markers); i++)
@@ -300,6 +306,12 @@ words (void)
     for (gsize i = 0; i < N (list_refusal_words); i++)
       words_add (&a, list_refusal_words[i]);
     words_add_lang (&a, lang_body, G_N_ELEMENTS (lang_body));
+    /* ... and the failure and delay phrases without their diacritics, which
+     * the analysis reads in an ASCII text (usc_lang_count_text()) */
+    for (gsize i = 0; i < nf; i++)
+      words_add (&a, af[i]);
+    for (gsize i = 0; i < nd; i++)
+      words_add (&a, ad[i]);
     words_build (&ws, &a);
     gram4_build (&ws);
     g_once_init_leave (&once, 1);
@@ -430,6 +442,27 @@ odd_address (const char *a)
  * ("noreply", "notifications") sets *@weak: the DSN score's 1 point, which
  * the structure must then keep from growing (structure_is_plain()); with an
  * odd address too (2 points more) the message is left to the analysis. */
+/* Some From mailbox is a list role address (usc_list_role_local()): the
+ * analysis then reads an attached message first (usc_list_notice()). */
+static gboolean
+from_is_list_role (GMimeMessage *mm)
+{
+  InternetAddressList *l = g_mime_message_get_from (mm);
+  int n = l ? internet_address_list_length (l) : 0;
+  for (int i = 0; i < n; i++) {
+    InternetAddress *ia = internet_address_list_get_address (l, i);
+    if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
+      continue;
+    const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+    const char *at = a ? strchr (a, '@') : NULL;
+    char *local = a ? g_strndup (a, at ? (gsize) (at - a) : strlen (a)) : NULL;
+    gboolean r = usc_list_role_local (local);
+    g_free (local);
+    if (r)
+      return TRUE;
+  }
+  return FALSE;
+}
 static gboolean
 sender_is_plain (GMimeMessage *mm, gboolean *weak, gboolean *odd, Why *why)
 {
@@ -655,6 +688,7 @@ typedef struct {
   gboolean codes; /* a weak or odd From: an SMTP reply code in the text is a notice's (2 points) */
   gboolean autom; /* Precedence bulk/junk/list and a reference: src/lang/automatic.def counts */
   Why *why;
+  gboolean listy; /* list headers or a list role From: an attached message is read first (usc_list_notice()) */
 } Walk;
 
 /* The words of src/lang/automatic.def ("this is an automatic message", "do
@@ -713,8 +747,25 @@ fold_changes (const char *t, gsize len)
  * src/lang tables (usc_lang_fold(): "НЕ ДОСТАВЛЕНО"); with a weak or odd
  * From no SMTP reply code; on a machine-marked message with a reference,
  * none of src/lang/automatic.def. */
+static gboolean text_is_plain_1 (Walk *w, const char *t);
+/* ... and, where the src/lang wording counts without a daemon's or the
+ * null sender's mark (a weak or odd From, a machine-marked answer), once
+ * more with the line breaks inside paragraphs joined, as the analysis reads
+ * the tables (usc_lang_join_lines()) */
 static gboolean
 text_is_plain (Walk *w, const char *t)
+{
+  if (!text_is_plain_1 (w, t))
+    return FALSE;
+  if (!(w->codes || w->autom))
+    return TRUE;
+  char *j = usc_lang_join_lines (t);
+  gboolean r = j == NULL || text_is_plain_1 (w, j);
+  g_free (j);
+  return r;
+}
+static gboolean
+text_is_plain_1 (Walk *w, const char *t)
 {
   gsize len = strlen (t);
   if (has_word (t, len, w->why) || (w->autom && has_word_in (auto_words (), t, len, w->why)))
@@ -778,6 +829,10 @@ message_is_plain (Walk *w, GMimeMessagePart *part, guint depth)
     return TRUE;
   if (w->weak || g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0) {
     why_set (w->why, w->weak ? "S0 a message part, from a weak From" : "S0 a message part without header fields");
+    return FALSE;
+  }
+  if (w->listy) {
+    why_set (w->why, "S0 a message part, from list software");
     return FALSE;
   }
   return inside_is_plain (w, g_mime_message_get_mime_part (m), depth + 1);
@@ -911,7 +966,8 @@ usc_screen_why (const UscMessage *msg, char **why_r)
     why_set (why, "S0 the parse budget is spent");
     goto out;
   }
-  Walk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40, weak, weak || odd, marked && refs, why };
+  Walk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40, weak, weak || odd, marked && refs, why,
+             from_is_list_role (mm) || usc_any_header (top, list_headers, N (list_headers)) };
   if (!structure_is_plain (&w, g_mime_message_get_mime_part (mm), 1))
     goto out;
 
