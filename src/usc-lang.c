@@ -178,34 +178,51 @@ usc_lang_join_lines (const char *text)
   const char *nl = text ? strchr (text, '\n') : NULL;
   if (nl == NULL)
     return NULL;
-  GString *o = g_string_sized_new (strlen (text));
+  gsize len = strlen (text);
+  char *o = g_malloc (len + 1), *w = o;
   gboolean joined = FALSE;
-  for (const char *p = text; *p;) {
-    if (*p != '\n') {
-      g_string_append_c (o, *p++);
-      continue;
+  memcpy (o, text, nl - text);
+  w += nl - text;
+  for (const char *p = nl; *p;) {
+    const char *next = strchr (p, '\n');
+    if (p != nl && next == NULL) {
+      /* the rest has no line break */
+      gsize n = strlen (p);
+      memcpy (w, p, n);
+      w += n;
+      break;
     }
+    if (p != nl) {
+      /* the line [p, next) */
+      memcpy (w, p, next - p);
+      w += next - p;
+      p = next;
+    }
+    nl = NULL;
+    /* at a line break: the blanks before it and after it */
     const char *q = p + 1;
     while (*q == ' ' || *q == '\t' || *q == '\r')
       q++;
-    gsize keep = o->len;
-    while (keep > 0 && (o->str[keep - 1] == ' ' || o->str[keep - 1] == '\t' || o->str[keep - 1] == '\r'))
+    char *keep = w;
+    while (keep > o && (keep[-1] == ' ' || keep[-1] == '\t' || keep[-1] == '\r'))
       keep--;
-    gboolean blank_before = keep == 0 || o->str[keep - 1] == '\n';
+    gboolean blank_before = keep == o || keep[-1] == '\n';
     if (*q == '\n' || *q == '\0' || blank_before) {
-      g_string_append_c (o, *p++);  /* a paragraph's end: kept */
+      *w++ = '\n';  /* a paragraph's end: kept */
+      p++;
       continue;
     }
-    g_string_truncate (o, keep);
-    g_string_append_c (o, ' ');
+    w = keep;
+    *w++ = ' ';
     joined = TRUE;
     p = q;
   }
+  *w = '\0';
   if (!joined) {
-    g_string_free (o, TRUE);
+    g_free (o);
     return NULL;
   }
-  return g_string_free (o, FALSE);
+  return o;
 }
 
 guint
@@ -255,51 +272,31 @@ usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const char **f
 /* The rows of failure.def and delay.def written without their diacritics
  * ("nije isporučena" -> "nije isporucena", "se zatím nepodařilo doručit"
  * -> "...nepodarilo dorucit"): old servers and their site templates write
- * Latin-script languages in ASCII. Only rows that change, transliterate
- * fully (g_str_to_ascii(): no '?'), are at least 10 bytes long and equal no
- * row of their table; built once. */
+ * Latin-script languages in ASCII. Derived from the rows and kept in
+ * src/lang/ascii.def (tests/test-lang.c derives them again), so that no
+ * process pays for the derivation. */
+#define ASCII_ROW(sig, phrase) phrase,
+static const char *const ascii_p[] = {
+#include "lang/ascii.def"
+};
+#undef ASCII_ROW
+#define ASCII_ROW(sig, phrase) sig,
+static const UscLangSignal ascii_s[] = {
+#include "lang/ascii.def"
+};
+#undef ASCII_ROW
+G_STATIC_ASSERT (G_N_ELEMENTS (ascii_p) == G_N_ELEMENTS (ascii_s));
+
 typedef struct {
-  const char **phrases;
-  UscLangSignal *sig;
+  const char *const *phrases;
+  const UscLangSignal *sig;
   gsize n;
 } Stripped;
 
 static const Stripped *
 stripped (void)
 {
-  static Stripped st;
-  static gsize once = 0;
-  if (g_once_init_enter (&once)) {
-    static const UscLangSignal sigs[] = { USC_LANG_FAILURE, USC_LANG_DELAY };
-    GPtrArray *p = g_ptr_array_new ();
-    GArray *sg = g_array_new (FALSE, FALSE, sizeof (UscLangSignal));
-    for (gsize k = 0; k < G_N_ELEMENTS (sigs); k++) {
-      const char *const *rows = tables[sigs[k]].phrases;
-      gsize n = tables[sigs[k]].n;
-      for (gsize i = 0; i < n; i++) {
-        gboolean ascii = TRUE;
-        for (const char *c = rows[i]; *c && ascii; c++)
-          ascii = (guchar) *c < 0x80;
-        if (ascii)
-          continue;
-        char *a = g_str_to_ascii (rows[i], "C");
-        gboolean keep = a && strlen (a) >= 10 && strchr (a, '?') == NULL && strchr (rows[i], '?') == NULL;
-        for (gsize j = 0; j < n && keep; j++)
-          keep = strcmp (a, rows[j]) != 0;
-        for (guint j = 0; j < p->len && keep; j++)
-          keep = strcmp (a, p->pdata[j]) != 0;
-        if (keep) {
-          g_ptr_array_add (p, a);
-          g_array_append_val (sg, sigs[k]);
-        } else
-          g_free (a);
-      }
-    }
-    st.n = p->len;
-    st.phrases = (const char **) g_ptr_array_free (p, FALSE);
-    st.sig = (UscLangSignal *) (void *) g_array_free (sg, FALSE);
-    g_once_init_leave (&once, 1);
-  }
+  static const Stripped st = { ascii_p, ascii_s, G_N_ELEMENTS (ascii_p) };
   return &st;
 }
 
@@ -315,7 +312,7 @@ usc_lang_ascii_phrases (UscLangSignal sig, gsize *n_r)
     n++;
   if (n_r)
     *n_r = n;
-  return n ? (const char *const *) st->phrases + from : NULL;
+  return n ? st->phrases + from : NULL;
 }
 
 /* The ASCII rows of stripped() in an ASCII @folded: added to @counts_r
@@ -330,7 +327,7 @@ count_stripped (const char *folded, gsize len, guint counts_r[USC_LANG_N_SIGNALS
   const Stripped *st = stripped ();
   if (st->n == 0)
     return;
-  const UscMatch *m = usc_match_table ((const char *const *) st->phrases, st->n);
+  const UscMatch *m = usc_match_table (st->phrases, st->n);
   gssize *first = g_new (gssize, st->n);
   if (m)
     usc_match_first_each (m, folded, len, first);
@@ -370,6 +367,66 @@ usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SI
   }
   gssize first[G_N_ELEMENTS (text_p)];
   usc_match_first_each (m, folded, len, first);
+  usc_lang_count_from (first, counts_r, first_r);
+  count_stripped (folded, len, counts_r, first_r);
+}
+
+gboolean
+usc_lang_count_joined (const char *folded, gsize max, guint counts_r[USC_LANG_N_SIGNALS],
+                       const char *first_r[USC_LANG_N_SIGNALS])
+{
+  if (folded == NULL)
+    return FALSE;
+  gsize len = strlen (folded);
+  char *head = len > max ? g_strndup (folded, max) : NULL;
+  char *j = usc_lang_join_lines (head ? head : folded);
+  g_free (head);
+  if (j == NULL)
+    return FALSE;
+  const UscMatch *m = usc_match_table (text_p, G_N_ELEMENTS (text_p));
+  gsize jl = strlen (j);
+  if (m) {
+    gssize first[G_N_ELEMENTS (text_p)];
+    usc_match_first_each (m, j, jl, first);
+    usc_lang_count_from (first, counts_r, first_r);
+  } else {
+    for (guint s = 0; s < USC_LANG_N_SIGNALS; s++) {
+      counts_r[s] = 0;
+      if (first_r)
+        first_r[s] = NULL;
+    }
+    for (gsize t = 0; t < G_N_ELEMENTS (text_tables); t++)
+      counts_r[text_tables[t].sig] =
+        usc_lang_count (text_tables[t].sig, j, jl, first_r ? &first_r[text_tables[t].sig] : NULL);
+  }
+  g_free (j);
+  return TRUE;
+}
+
+const char *const *
+usc_lang_ascii_table (gsize *n_r, const UscLangSignal **sig_r)
+{
+  const Stripped *st = stripped ();
+  *n_r = st->n;
+  *sig_r = st->sig;
+  return st->phrases;
+}
+
+const char *const *
+usc_lang_text_phrases (gsize *n_r)
+{
+  *n_r = G_N_ELEMENTS (text_p);
+  return text_p;
+}
+
+void
+usc_lang_count_from (const gssize *first, guint counts_r[USC_LANG_N_SIGNALS], const char *first_r[USC_LANG_N_SIGNALS])
+{
+  for (guint s = 0; s < USC_LANG_N_SIGNALS; s++) {
+    counts_r[s] = 0;
+    if (first_r)
+      first_r[s] = NULL;
+  }
   /* per table, what usc_lang_count() gives: the earliest hit, the lowest
    * index among equals */
   gsize i = 0;
@@ -386,7 +443,6 @@ usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SI
         }
       }
   }
-  count_stripped (folded, len, counts_r, first_r);
 }
 
 /* Skip white space and opening brackets at the start of a subject. */

@@ -56,6 +56,11 @@ guint usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const ch
  * *@n_r of them. */
 const char *const *usc_lang_ascii_phrases (UscLangSignal sig, gsize *n_r);
 
+/* All of usc_lang_ascii_phrases() in one table (*@n_r rows, static), the
+ * signal of each in (*@sig_r)[i]: for an index that searches an ASCII text
+ * once for every table (usc-bounce-index.c). */
+const char *const *usc_lang_ascii_table (gsize *n_r, const UscLangSignal **sig_r);
+
 /* usc_lang_count() for all the text signals at once (every signal but
  * USC_LANG_AUTOREPLY_SUBJECT, USC_LANG_REPLY_PREFIX and the line key
  * USC_LANG_RECIPIENT_KEY, which get 0 and NULL), in one pass over @folded: counts_r[sig] and, when @first_r is not
@@ -64,6 +69,23 @@ const char *const *usc_lang_ascii_phrases (UscLangSignal sig, gsize *n_r);
  * the phrases of usc_lang_ascii_phrases(). */
 void usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SIGNALS],
                           const char *first_r[USC_LANG_N_SIGNALS]);
+/* The phrases of all the text signals of usc_lang_count_text(), one table
+ * after the other (static), and their number in *@n_r: what one index over
+ * them holds. */
+const char *const *usc_lang_text_phrases (gsize *n_r);
+/* usc_lang_count_text()'s answers from @first: for every phrase of
+ * usc_lang_text_phrases(), the offset of its first occurrence in the text
+ * or -1 (usc_match_first_each() over them). */
+void usc_lang_count_from (const gssize *first, guint counts_r[USC_LANG_N_SIGNALS],
+                          const char *first_r[USC_LANG_N_SIGNALS]);
+/* The text signals' phrases (as usc_lang_count_text() counts them, the
+ * rows without diacritics aside) in the first @max bytes of @folded with
+ * the line breaks inside paragraphs made spaces (usc_lang_join_lines()):
+ * a phrase broken over a line end. FALSE (and @counts_r untouched) when
+ * there was no such line break. */
+gboolean usc_lang_count_joined (const char *folded, gsize max, guint counts_r[USC_LANG_N_SIGNALS],
+                                const char *first_r[USC_LANG_N_SIGNALS]);
+
 /* Does @subject (UTF-8, any case) start — after white space and opening
  * brackets ("[", "(", "【", "«") — with a phrase of @sig followed by ':',
  * a closing bracket, " -" or the end? *@hit_r (may be NULL) gets the

@@ -284,6 +284,44 @@ test_ascii_phrases (void)
     sr = sr || strcmp (p[i], "nije isporucena") == 0;
   }
   g_assert_true (sr);
+  /* src/lang/ascii.def is what the rows give (see its head) */
+  static const UscLangSignal sigs[] = { USC_LANG_FAILURE, USC_LANG_DELAY };
+  gsize total = 0, nt = 0;
+  const UscLangSignal *tsig = NULL;
+  const char *const *table = usc_lang_ascii_table (&nt, &tsig);
+  GPtrArray *derived = g_ptr_array_new_with_free_func (g_free);
+  for (gsize k = 0; k < G_N_ELEMENTS (sigs); k++) {
+    gsize nr = 0;
+    const char *const *rows = usc_lang_phrases (sigs[k], &nr);
+    guint from = derived->len;
+    for (gsize i = 0; i < nr; i++) {
+      gboolean ascii = TRUE;
+      for (const char *c = rows[i]; *c && ascii; c++)
+        ascii = (guchar) *c < 0x80;
+      if (ascii)
+        continue;
+      char *a = g_str_to_ascii (rows[i], "C");
+      gboolean keep = strlen (a) >= 10 && strchr (a, '?') == NULL && strchr (rows[i], '?') == NULL;
+      for (gsize j = 0; j < nr && keep; j++)
+        keep = strcmp (a, rows[j]) != 0;
+      for (guint j = 0; j < derived->len && keep; j++)
+        keep = strcmp (a, derived->pdata[j]) != 0;
+      if (keep) {
+        if (total >= nt || strcmp (table[total], a) != 0 || tsig[total] != sigs[k])
+          g_test_message ("src/lang/ascii.def row %" G_GSIZE_FORMAT " should be: ASCII_ROW (%s, \"%s\")", total,
+                          sigs[k] == USC_LANG_FAILURE ? "USC_LANG_FAILURE" : "USC_LANG_DELAY", a);
+        g_assert_cmpuint (total, <, nt);
+        g_assert_cmpstr (table[total], ==, a);
+        g_assert_cmpint (tsig[total], ==, sigs[k]);
+        total++;
+        g_ptr_array_add (derived, a);
+      } else
+        g_free (a);
+    }
+    (void) from;
+  }
+  g_assert_cmpuint (total, ==, nt);
+  g_ptr_array_unref (derived);
   g_assert_null (usc_lang_ascii_phrases (USC_LANG_ACK, &n));
   g_assert_cmpuint (n, ==, 0);
   guint c[USC_LANG_N_SIGNALS];
