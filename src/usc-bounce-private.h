@@ -406,6 +406,10 @@ void usc_collect_original (UscBounce *b, const Headers *h, const Parts *p, UscKi
 /* Is @a (lower case) the bounce's own From or To, its envelope sender, or a
  * mailer-daemon: an address that names no failed recipient? */
 gboolean usc_is_own_address (const Headers *h, const UscBounce *b, const char *a);
+/* The returned original @orig's To mailboxes (the first 10) as failed
+ * recipients, but for usc_is_own_address() ones; with @need_domain not an
+ * address that ends at its '@'. */
+void usc_add_copy_recipients (Out *o, const Headers *h, GMimeMessage *orig, gboolean need_domain);
 /* Failed recipients, status codes and diagnostics from the reports;
  * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
  * @reporting_all (both lower-case, for the MTA family). */
