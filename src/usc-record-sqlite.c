@@ -265,13 +265,12 @@ sqlite_close (gpointer be)
   g_free (s);
 }
 
-/* Bring the schema to SQLITE_SCHEMA_VERSION. */
+/* Bring the schema to SQLITE_SCHEMA_VERSION from @version (PRAGMA
+ * user_version, just read). */
 static int
-sqlite_migrate (SqliteBe *s, gboolean read_only, GError **error)
+sqlite_migrate (SqliteBe *s, gint64 version, gboolean read_only, GError **error)
 {
-  gint64 version = 0, app = 0, tables = 0;
-  if (sqlite_int_query (s, "PRAGMA user_version", &version, error) < 0)
-    return -1;
+  gint64 app = 0, tables = 0;
   if (version == SQLITE_SCHEMA_VERSION)
     return 0;
   if (version > SQLITE_SCHEMA_VERSION) {
@@ -319,19 +318,29 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
   SqliteBe *s = g_new0 (SqliteBe, 1);
   s->path = g_strdup (path);
 
+  /* The file's own header (https://sqlite.org/fileformat.html, 1.3): bytes
+   * 18 and 19 are 2 in a WAL-mode file, which is then not asked to become
+   * one again (a record opened for a delivery's lookup spends most of its
+   * time in such set-up). Read from the file as it is on disk, outside
+   * SQLite's locks: once 2 they stay 2 (only `PRAGMA journal_mode` with
+   * another mode, which unscatter never runs, changes them). */
+  gboolean wal_mode = FALSE;
   if (!options->read_only) {
-    char *dir = g_path_get_dirname (path);
-    if (g_mkdir_with_parents (dir, 0700) < 0) {
-      int e = errno;
-      g_set_error (error, USC_ERROR, USC_ERROR_IO, "%s: cannot create directory: %s", dir, g_strerror (e));
-      g_free (dir);
-      goto fail;
-    }
-    g_free (dir);
     /* Create the file ourselves so that it (and the -wal / -shm files SQLite
      * derives from it) is private to the user. */
     /* Never through a symlink planted in the last component. */
-    int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int fd = open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 && errno == ENOENT) {
+      char *dir = g_path_get_dirname (path);
+      if (g_mkdir_with_parents (dir, 0700) < 0) {
+        int e = errno;
+        g_set_error (error, USC_ERROR, USC_ERROR_IO, "%s: cannot create directory: %s", dir, g_strerror (e));
+        g_free (dir);
+        goto fail;
+      }
+      g_free (dir);
+      fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    }
     if (fd < 0) {
       int e = errno;
       if (e == ELOOP)
@@ -340,6 +349,9 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
         g_set_error (error, USC_ERROR, USC_ERROR_IO, "%s: %s", path, g_strerror (e));
       goto fail;
     }
+    guchar hdr[20];
+    wal_mode = pread (fd, hdr, sizeof hdr, 0) == (ssize_t) sizeof hdr
+               && memcmp (hdr, "SQLite format 3", 16) == 0 && hdr[18] == 2 && hdr[19] == 2;
     close (fd);
   }
 
@@ -383,11 +395,11 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
   double t = options->busy_timeout > 0 ? options->busy_timeout : 0;
   sqlite3_busy_timeout (s->db, (int) MIN (t * 1000.0, (double) G_MAXINT));
 
-  gint64 dummy;
+  gint64 version;
   /* Reading the schema first tells a damaged / foreign file from a locked one. */
-  if (sqlite_int_query (s, "PRAGMA user_version", &dummy, error) < 0)
+  if (sqlite_int_query (s, "PRAGMA user_version", &version, error) < 0)
     goto fail;
-  if (!options->read_only) {
+  if (!options->read_only && !wal_mode) {
     sqlite3_stmt *st = NULL;
     rc = sqlite3_prepare_v2 (s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
     if (rc == SQLITE_OK) {
@@ -402,7 +414,7 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
   }
   if (sqlite_exec (s, "PRAGMA synchronous = NORMAL", error) < 0)
     goto fail;
-  if (sqlite_migrate (s, options->read_only, error) < 0)
+  if (sqlite_migrate (s, version, options->read_only, error) < 0)
     goto fail;
   return s;
 
