@@ -17,7 +17,9 @@
  *       rcpt(addr, date, msg) PRIMARY KEY WITHOUT ROWID  -- hash of the address
  *       decisions(day, verdict, kind, count) WITHOUT ROWID -- for `stats`
  *       meta(key TEXT PRIMARY KEY, value INTEGER)  -- 'since': earliest date covered,
- *                                                 -- 'count', 'decision_log_count'
+ *                                                 -- 'count', 'decision_log_count',
+ *                                                 -- 'spool_gen', 'spool_done' (the last
+ *                                                 -- decision spool folded, usc-record-spool.c)
  *       decision_log(id INTEGER PRIMARY KEY, time, verdict, kind, reporting_mta,
  *            relay_host, relay_ip, mta_family, forged_sender, recipient, payload,
  *            reason), index on time      -- one row per bounce, for `report`
@@ -76,7 +78,8 @@ static const char *const sqlite_migrations[] = {
 enum {
   ST_INSERT_SENT, ST_INSERT_RCPT, ST_HAS_ID, ST_HAS_RCPT, ST_COUNT, ST_SINCE_GET,
   ST_SINCE_MIN, ST_COUNT_INC, ST_LOG, ST_STATS, ST_DLOG_ADD, ST_DLOG_COUNT, ST_DLOG_COUNT_INC,
-  ST_DLOG_TRIM, ST_DLOG_READ, ST_DIR_GET, ST_DIR_SET, ST_SEEN_GET, ST_SEEN_ADD, ST_N
+  ST_DLOG_TRIM, ST_DLOG_READ, ST_DIR_GET, ST_DIR_SET, ST_SEEN_GET, ST_SEEN_ADD,
+  ST_META_GET, ST_META_SET, ST_N
 };
 
 static const char *const sqlite_statements[ST_N] = {
@@ -107,6 +110,8 @@ static const char *const sqlite_statements[ST_N] = {
   [ST_DIR_SET]     = "INSERT OR REPLACE INTO sentdir (dir, stamp, cookie, flags) VALUES (?1, ?2, ?3, ?4)",
   [ST_SEEN_GET]    = "SELECT 1 FROM sentseen WHERE name = ?1",
   [ST_SEEN_ADD]    = "INSERT OR IGNORE INTO sentseen (name) VALUES (?1)",
+  [ST_META_GET]    = "SELECT value FROM meta WHERE key = ?1",
+  [ST_META_SET]    = "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
 };
 
 typedef struct {
@@ -864,6 +869,31 @@ sqlite_set_busy_timeout (gpointer be, double seconds)
   sqlite3_busy_timeout (s->db, (int) MIN (t * 1000.0, (double) G_MAXINT));
 }
 
+/* meta (key, value): the decision spool's state (usc-record-spool.c). */
+static int
+sqlite_meta_get (gpointer be, const char *key, gint64 *v_r, GError **error)
+{
+  SqliteBe *s = be;
+  sqlite3_stmt *st = sqlite_stmt (s, ST_META_GET, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
+  *v_r = 0;
+  return sqlite_step_row (s, st, "read meta", v_r, error);
+}
+
+static int
+sqlite_meta_set (gpointer be, const char *key, gint64 v, GError **error)
+{
+  SqliteBe *s = be;
+  sqlite3_stmt *st = sqlite_stmt (s, ST_META_SET, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, v);
+  return sqlite_step_done (s, st, "write meta", error);
+}
+
 const UscRecordBackend usc_record_sqlite_backend = {
   .name = "sqlite",
   .open = sqlite_open,
@@ -889,4 +919,6 @@ const UscRecordBackend usc_record_sqlite_backend = {
   .seen_check = sqlite_seen_check,
   .seen_add = sqlite_seen_add,
   .set_busy_timeout = sqlite_set_busy_timeout,
+  .meta_get = sqlite_meta_get,
+  .meta_set = sqlite_meta_set,
 };
