@@ -59,6 +59,9 @@ struct _UscMatch {
   guint n2;           /* entries of 2-3 bytes */
   guint n_short;      /* entries shorter than two bytes */
   guint *short_idx;
+  guint8 *every;      /* every[i]: all occurrences of entry i wanted (usc_match_scan), or NULL */
+  guint ntabs;        /* tables: entries [tab_off[t], tab_off[t + 1]) */
+  guint *tab_off;
 };
 
 static inline guint32
@@ -99,8 +102,12 @@ size_bits (gsize x, guint min, guint max)
   return b;
 }
 
-UscMatch *
-usc_match_new (const char *const *pat, guint n)
+/* The index of the @n entries of @pat, in @ntabs tables of @sizes entries
+ * (@every: flags of the tables, or NULL). With @copy_pat, the pointers of
+ * @pat are copied into the index (the strings never are). */
+static UscMatch *
+match_build (const char *const *pat, guint n, guint ntabs, const guint *sizes, const gboolean *every,
+             gboolean copy_pat)
 {
   guint n4 = 0, n2 = 0;
   for (guint i = 0; i < n; i++) {
@@ -122,11 +129,28 @@ usc_match_new (const char *const *pat, guint n)
   gsize off_head4 = off_next + nn * sizeof (guint32);
   gsize off_head2 = off_head4 + ((gsize) 1 << b4) * sizeof (guint32);
   gsize off_short = off_head2 + ((gsize) 1 << b2) * sizeof (guint32);
-  gsize total = off_short + nn * sizeof (guint);
+  gsize off_tabs = off_short + nn * sizeof (guint);
+  gsize off_pat = (off_tabs + (ntabs + 1) * sizeof (guint) + 7) & ~(gsize) 7;
+  gsize off_every = off_pat + (copy_pat ? nn * sizeof (char *) : 0);
+  gsize total = off_every + (every ? nn : 0);
   char *blk = g_malloc0 (total);
   UscMatch *m = (UscMatch *) blk;
   m->n = n;
+  m->ntabs = ntabs;
+  m->tab_off = (guint *) (blk + off_tabs);
+  for (guint t = 0; t < ntabs; t++)
+    m->tab_off[t + 1] = m->tab_off[t] + sizes[t];
+  if (copy_pat) {
+    const char **pv = (const char **) (blk + off_pat);
+    memcpy (pv, pat, n * sizeof (char *));
+    pat = pv;
+  }
   m->pat = pat;
+  if (every) {
+    m->every = (guint8 *) (blk + off_every);
+    for (guint t = 0; t < ntabs; t++)
+      memset (m->every + m->tab_off[t], every[t] ? 1 : 0, sizes[t]);
+  }
   m->pairs = (guint8 *) (blk + off_pairs);
   m->pmask = (1u << bp) - 1;
   m->len = (guint32 *) (blk + off_len);
@@ -158,6 +182,61 @@ usc_match_new (const char *const *pat, guint n)
     }
   }
   return m;
+}
+
+UscMatch *
+usc_match_new (const char *const *pat, guint n)
+{
+  return match_build (pat, n, 1, &n, NULL, FALSE);
+}
+
+UscMatch *
+usc_match_new_tables (const UscMatchTab *tabs, guint ntabs)
+{
+  guint n = 0;
+  guint *sizes = g_new (guint, ntabs ? ntabs : 1);
+  gboolean *every = g_new (gboolean, ntabs ? ntabs : 1);
+  for (guint t = 0; t < ntabs; t++) {
+    sizes[t] = tabs[t].n;
+    every[t] = tabs[t].every;
+    n += tabs[t].n;
+  }
+  const char **pat = g_new (const char *, n ? n : 1);
+  for (guint t = 0, i = 0; t < ntabs; t++)
+    for (guint k = 0; k < tabs[t].n; k++)
+      pat[i++] = tabs[t].pat[k];
+  UscMatch *m = match_build (pat, n, ntabs, sizes, every, TRUE);
+  g_free (pat);
+  g_free (sizes);
+  g_free (every);
+  return m;
+}
+
+guint
+usc_match_n_tabs (const UscMatch *m)
+{
+  return m->ntabs;
+}
+
+guint
+usc_match_tab_off (const UscMatch *m, guint t)
+{
+  g_return_val_if_fail (t < m->ntabs, m->n);
+  return m->tab_off[t];
+}
+
+gboolean
+usc_match_tab_every (const UscMatch *m, guint t)
+{
+  g_return_val_if_fail (t < m->ntabs, FALSE);
+  return m->every && m->tab_off[t] < m->tab_off[t + 1] && m->every[m->tab_off[t]];
+}
+
+guint
+usc_match_tab_size (const UscMatch *m, guint t)
+{
+  g_return_val_if_fail (t < m->ntabs, 0);
+  return m->tab_off[t + 1] - m->tab_off[t];
 }
 
 /* ASCII upper-case letters of the four bytes in @w lower-cased (SWAR). */
@@ -270,6 +349,87 @@ multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gbool
   return best;
 }
 
+/* Entry @i occurs at @p: record it (first_r) and, for an @every entry,
+ * append the occurrence to @occ. */
+static inline void
+scan_hit (const UscMatch *m, guint i, gsize p, gssize *first_r, GArray *occ)
+{
+  if (first_r[i] < 0)
+    first_r[i] = (gssize) p;
+  if (occ && m->every && m->every[i]) {
+    UscMatchOcc o = { p, m->len[i], i };
+    g_array_append_val (occ, o);
+  }
+}
+
+/* Can entry @i still add an answer (its first occurrence not yet found, or
+ * every occurrence wanted)? */
+static inline gboolean
+scan_wants (const UscMatch *m, guint i, const gssize *first_r, const GArray *occ)
+{
+  return first_r[i] < 0 || (occ && m->every && m->every[i]);
+}
+
+void
+usc_match_scan (const UscMatch *m, const char *hay, gsize len, gssize *first_r, GArray *occ)
+{
+  for (guint i = 0; i < m->n; i++)
+    first_r[i] = -1;
+  for (guint k = 0; k < m->n_short; k++) {
+    guint i = m->short_idx[k];
+    if (m->len[i] == 0)
+      first_r[i] = 0;
+    else {
+      const char *c = memchr (hay, m->pat[i][0], len);
+      first_r[i] = c ? c - hay : -1;
+    }
+  }
+  if (len < 2)
+    return;
+  const guint8 *pairs = m->pairs;
+  const guint pmask = m->pmask;
+  guint a = (guchar) hay[0];
+  for (gsize p = 0; p + 1 < len; p++) {
+    guint b = (guchar) hay[p + 1];
+    if (G_LIKELY (!pairs[pair_slot (pmask, a, b)])) {
+      a = b;
+      continue;
+    }
+    if (p + 4 <= len) {
+      guint32 w = multi_load4 (hay + p);
+      for (guint32 k = m->head4[multi_hash4 (m, w)]; k; k = m->next[k - 1]) {
+        guint i = k - 1;
+        if (m->w4[i] == w && m->len[i] <= len - p && scan_wants (m, i, first_r, occ) &&
+            multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], FALSE))
+          scan_hit (m, i, p, first_r, occ);
+      }
+    }
+    if (m->n2)
+      for (guint32 k = m->head2[multi_hash2 (m, (guchar) a, (guchar) b)]; k; k = m->next[k - 1]) {
+        guint i = k - 1;
+        const char *pt = m->pat[i];
+        if ((guchar) pt[0] == a && (guchar) pt[1] == b && m->len[i] <= len - p && scan_wants (m, i, first_r, occ) &&
+            multi_tail_eq (hay + p, pt, 2, m->len[i], FALSE))
+          scan_hit (m, i, p, first_r, occ);
+      }
+    a = b;
+  }
+}
+
+void
+usc_match_occ_of_tabs (const UscMatch *m, const GArray *occ, guint t, guint ntabs, GArray *out)
+{
+  g_return_if_fail (t + ntabs <= m->ntabs);
+  guint lo = m->tab_off[t], hi = m->tab_off[t + ntabs];
+  for (guint k = 0; k < occ->len; k++) {
+    UscMatchOcc o = g_array_index (occ, UscMatchOcc, k);
+    if (o.idx >= lo && o.idx < hi) {
+      o.idx -= lo;
+      g_array_append_val (out, o);
+    }
+  }
+}
+
 /* Every occurrence of every entry in @hay (@len bytes, no NUL inside) read
  * as if lower-cased, in the order of their offsets, appended to @occ. For an
  * index without entries shorter than two bytes. */
@@ -338,6 +498,13 @@ guint
 usc_match_size (const UscMatch *m)
 {
   return m->n;
+}
+
+const char *
+usc_match_pattern (const UscMatch *m, guint i)
+{
+  g_return_val_if_fail (i < m->n, NULL);
+  return m->pat[i];
 }
 
 gboolean
