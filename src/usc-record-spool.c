@@ -25,10 +25,10 @@
  * The fold (usc_record_fold_spool) takes the flock exclusively, applies
  * every line in one record transaction that also stores the spool's GEN
  * (a random number written when the file was created) and the bytes it
- * consumed, commits, then unlinks the spool. Appenders that opened the
+ * consumed (and its inode number), commits, then unlinks the spool. Appenders that opened the
  * file before the unlink see st_nlink == 0 once they hold their lock and
  * open the new one. A fold interrupted between its commit and the unlink
- * leaves a spool whose GEN the record holds: the next fold skips the bytes
+ * leaves a spool whose GEN and inode the record holds: the next fold skips the bytes
  * already counted. A reader that cannot write the record merges the spool's
  * lines (read under a shared lock, an unfinished last line left out) with
  * what the record returns.
@@ -120,7 +120,10 @@ spool_create (const char *spool, const char *record_path, GError **error)
     g_free (tmp);
     return -1;
   }
-  guint64 gen = (((guint64) g_random_int () << 31) ^ g_random_int ()) & G_MAXINT64;
+  /* Random, and different in processes forked from one that had already
+   * drawn from GLib's generator (they would draw the same numbers). */
+  guint64 gen = (((guint64) g_random_int () << 31) ^ g_random_int () ^ ((guint64) getpid () << 24)
+                 ^ (guint64) g_get_real_time ()) & G_MAXINT64;
   char *head = g_strdup_printf (SPOOL_MAGIC "%" G_GUINT64_FORMAT "\n", gen ? gen : 1);
   gsize n = strlen (head);
   gboolean ok = write (fd, head, n) == (ssize_t) n;
@@ -353,16 +356,17 @@ spool_rows (const GString *buf, gsize from)
   return rows;
 }
 
-/* Where the record says the spool with generation @gen was folded up to
- * (0: not at all). -1 on error. */
+/* Where the record says the spool with generation @gen and inode @ino was
+ * folded up to (0: not at all). -1 on error. */
 static gint64
-folded_upto (UscRecord *record, gint64 gen, GError **error)
+folded_upto (UscRecord *record, gint64 gen, gint64 ino, GError **error)
 {
-  gint64 g = 0, done = 0;
+  gint64 g = 0, i = 0, done = 0;
   if (record->backend->meta_get (record->be, "spool_gen", &g, error) < 0
+      || record->backend->meta_get (record->be, "spool_ino", &i, error) < 0
       || record->backend->meta_get (record->be, "spool_done", &done, error) < 0)
     return -1;
-  return g == gen ? done : 0;
+  return g == gen && i == ino ? done : 0;
 }
 
 /* The spool's rows not yet in the record, read under a shared lock; an
@@ -370,16 +374,24 @@ folded_upto (UscRecord *record, gint64 gen, GError **error)
 static GPtrArray *
 pending_rows (UscRecord *record, GError **error)
 {
-  int fd = open (record->spool, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT)
-    return g_ptr_array_new_with_free_func (spool_row_free);
-  if (fd < 0 || lock_fd (fd, LOCK_SH, record->busy_timeout) < 0) {
-    int e = errno;
-    g_set_error (error, USC_ERROR, e == EWOULDBLOCK ? USC_ERROR_TEMPFAIL : USC_ERROR_IO, "%s: %s",
-                 record->spool, g_strerror (e));
-    if (fd >= 0)
-      close (fd);
-    return NULL;
+  int fd = -1;
+  struct stat st;
+  for (int attempt = 0; fd < 0; attempt++) {
+    fd = open (record->spool, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if ((fd < 0 && errno == ENOENT) || attempt == 16)
+      return g_ptr_array_new_with_free_func (spool_row_free);
+    if (fd < 0 || lock_fd (fd, LOCK_SH, record->busy_timeout) < 0) {
+      int e = errno;
+      g_set_error (error, USC_ERROR, e == EWOULDBLOCK ? USC_ERROR_TEMPFAIL : USC_ERROR_IO, "%s: %s",
+                   record->spool, g_strerror (e));
+      if (fd >= 0)
+        close (fd);
+      return NULL;
+    }
+    if (fstat (fd, &st) != 0 || st.st_nlink == 0) {
+      close (fd);  /* folded meanwhile: its rows are in the record */
+      fd = -1;
+    }
   }
   GString *buf = read_all (fd, record->spool, error);
   close (fd);
@@ -387,7 +399,7 @@ pending_rows (UscRecord *record, GError **error)
     return NULL;
   gsize body;
   gint64 gen = spool_gen (buf, &body);
-  gint64 done = gen ? folded_upto (record, gen, error) : 0;
+  gint64 done = gen ? folded_upto (record, gen, (gint64) st.st_ino, error) : 0;
   GPtrArray *rows = NULL;
   if (done >= 0)
     rows = gen ? spool_rows (buf, MAX (body, (gsize) MIN (done, (gint64) buf->len)))
@@ -410,13 +422,13 @@ usc_record_fold_spool (UscRecord *record, GError **error)
     return -1;
   }
   int fd = -1;
+  struct stat st;
   for (int attempt = 0; fd < 0; attempt++) {
     if (attempt == 16)
       return 0;  /* removed by other folds each time: they did the work */
     fd = open (record->spool, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT)
       return 0;
-    struct stat st;
     if (fd < 0 || lock_fd (fd, LOCK_EX, record->busy_timeout) < 0) {
       int e = errno;
       g_set_error (error, USC_ERROR, e == EWOULDBLOCK ? USC_ERROR_TEMPFAIL : USC_ERROR_IO, "%s: %s",
@@ -438,7 +450,7 @@ usc_record_fold_spool (UscRecord *record, GError **error)
   gsize body;
   gint64 gen = spool_gen (buf, &body);
   int rc = usc_record_begin (record, error);
-  gint64 done = rc == 0 && gen ? folded_upto (record, gen, error) : 0;
+  gint64 done = rc == 0 && gen ? folded_upto (record, gen, (gint64) st.st_ino, error) : 0;
   if (done < 0)
     rc = -1;
   if (rc == 0 && gen) {
@@ -480,6 +492,8 @@ usc_record_fold_spool (UscRecord *record, GError **error)
     g_ptr_array_unref (rows);
     if (rc == 0)
       rc = record->backend->meta_set (record->be, "spool_gen", gen, error);
+    if (rc == 0)
+      rc = record->backend->meta_set (record->be, "spool_ino", (gint64) st.st_ino, error);
     if (rc == 0)
       rc = record->backend->meta_set (record->be, "spool_done", (gint64) buf->len, error);
   }

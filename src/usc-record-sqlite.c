@@ -18,7 +18,7 @@
  *       decisions(day, verdict, kind, count) WITHOUT ROWID -- for `stats`
  *       meta(key TEXT PRIMARY KEY, value INTEGER)  -- 'since': earliest date covered,
  *                                                 -- 'count', 'decision_log_count',
- *                                                 -- 'spool_gen', 'spool_done' (the last
+ *                                                 -- 'spool_gen', 'spool_ino', 'spool_done' (the last
  *                                                 -- decision spool folded, usc-record-spool.c)
  *       decision_log(id INTEGER PRIMARY KEY, time, verdict, kind, reporting_mta,
  *            relay_host, relay_ip, mta_family, forged_sender, recipient, payload,

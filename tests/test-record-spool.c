@@ -3,7 +3,7 @@
  * (usc_record_add_decision) and in another through the spool must give the
  * same `stats` rows, decision log and export, whether the spool is merged
  * by a read-only reader or folded; a fold cut off before it removed the
- * spool never counts twice; a fragment left by a short write is skipped;
+ * spool never counts twice, a copy of a folded spool is a new one; a fragment left by a short write is skipped;
  * the cap of each line is the one applied; concurrent appenders and folds
  * lose nothing; a symbolic link is refused. */
 #include "config.h"
@@ -198,6 +198,10 @@ test_fold_cut_off (void)
   char *p = fresh ("cut.db");
   char *sp = usc_record_spool_path (p);
   spool_all (p, 0);
+  /* A second name keeps the file (its inode and bytes) through the unlink. */
+  char *keep = g_strconcat (sp, ".keep", NULL);
+  g_unlink (keep);
+  g_assert_cmpint (link (sp, keep), ==, 0);
   char *before = slurp (sp);
   UscRecord *r = open_record (p, FALSE);
   GError *e = NULL;
@@ -207,7 +211,11 @@ test_fold_cut_off (void)
   g_assert_false (g_file_test (sp, G_FILE_TEST_EXISTS));
   char *once = view (p, FALSE);
   /* Put the folded spool back, as if the unlink had not happened. */
-  g_assert_true (g_file_set_contents (sp, before, -1, &e));
+  g_assert_cmpint (link (keep, sp), ==, 0);
+  g_unlink (keep);
+  char *again = slurp (sp);
+  g_assert_cmpstr (again, ==, before);
+  g_free (again);
   g_assert_cmpint (usc_record_spool_decision (p, &decisions[0], 0, 1, &e), ==, 0);
   g_assert_no_error (e);
   char *ro = view (p, TRUE);
@@ -222,6 +230,37 @@ test_fold_cut_off (void)
   g_free (once);
   g_free (twice);
   g_free (ro);
+  g_free (before);
+  g_free (keep);
+  g_free (sp);
+  g_free (p);
+}
+
+/* A spool with the bytes of a folded one but another file (a copy: a new
+ * inode) is a new spool: all of it counts. */
+static void
+test_copy_is_new (void)
+{
+  char *p = fresh ("copy.db");
+  char *sp = usc_record_spool_path (p);
+  GError *e = NULL;
+  g_assert_cmpint (usc_record_spool_decision (p, &decisions[0], 0, 1, &e), ==, 0);
+  char *before = slurp (sp);
+  /* the folded file kept under another name, so that the copy cannot get
+   * its inode number */
+  char *keep = g_strconcat (sp, ".keep", NULL);
+  g_unlink (keep);
+  g_assert_cmpint (link (sp, keep), ==, 0);
+  char *one = view (p, FALSE);
+  g_assert_true (g_file_set_contents (sp, before, -1, &e));
+  g_assert_no_error (e);
+  char *two = view (p, FALSE);
+  g_assert_nonnull (strstr (one, "2023-11-14 not-bounce not-bounce 1\n"));
+  g_assert_nonnull (strstr (two, "2023-11-14 not-bounce not-bounce 2\n"));
+  g_unlink (keep);
+  g_free (keep);
+  g_free (one);
+  g_free (two);
   g_free (before);
   g_free (sp);
   g_free (p);
@@ -353,6 +392,7 @@ main (int argc, char **argv)
   tmpdir = g_dir_make_tmp ("usc-spool-XXXXXX", NULL);
   g_test_add_func ("/spool/same-as-direct", test_same_as_direct);
   g_test_add_func ("/spool/fold-cut-off", test_fold_cut_off);
+  g_test_add_func ("/spool/copy-is-new", test_copy_is_new);
   g_test_add_func ("/spool/fragment", test_fragment);
   g_test_add_func ("/spool/cap-per-line", test_cap_per_line);
   g_test_add_func ("/spool/concurrent", test_concurrent);
