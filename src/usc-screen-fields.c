@@ -86,8 +86,10 @@ usc_screen_sender_is_plain (GMimeMessage *mm, gboolean *weak, gboolean *odd, Usc
 
 /* What S2 and S3 make of a top-level field, by its lower-cased name. */
 enum {
-  FIELD_BAD = 1,    /* its presence alone */
-  FIELD_VALUED = 2, /* its value decides */
+  FIELD_BAD = 1,        /* its presence alone */
+  FIELD_VALUED = 2,     /* its value decides */
+  FIELD_AUTOREPLY = 4,  /* ... a name of autoreply_headers */
+  FIELD_CHALLENGE = 8,  /* ... a name of challenge_header_values */
 };
 
 /* The names, by a hash of their lower-cased bytes, in a table built on
@@ -127,6 +129,9 @@ field_put (FieldSlot *t, const char *name, int flag)
   }
 }
 
+/* The first bytes of challenge_header_prefixes (field_names() sets them). */
+static gboolean prefix_first[256];
+
 static const FieldSlot *
 field_names (void)
 {
@@ -143,9 +148,13 @@ field_names (void)
     field_put (t, "precedence", FIELD_VALUED);
     field_put (t, "return-path", FIELD_VALUED);
     for (gsize k = 0; k < N (autoreply_headers); k++)
-      field_put (t, autoreply_headers[k].name, FIELD_VALUED);
+      field_put (t, autoreply_headers[k].name, FIELD_VALUED | FIELD_AUTOREPLY);
     for (gsize k = 0; k < N (challenge_header_values); k++)
-      field_put (t, challenge_header_values[k].name, FIELD_VALUED);
+      field_put (t, challenge_header_values[k].name, FIELD_VALUED | FIELD_CHALLENGE);
+    /* The first bytes of challenge_header_prefixes (an empty one would
+     * match every name). */
+    for (gsize k = 0; k < N (challenge_header_prefixes); k++)
+      prefix_first[(guchar) challenge_header_prefixes[k][0]] = TRUE;
     G_STATIC_ASSERT (G_N_ELEMENTS (bad) + N (challenge_headers) + N (exchange_rule_headers) + 2 + N (autoreply_headers) +
                      N (challenge_header_values) <= FIELD_SLOTS / 4);
     g_once_init_leave (&once, 1);
@@ -166,18 +175,19 @@ field_flags (const FieldSlot *t, const char *ln, gsize len)
   }
 }
 
-/* S2 and S3 for one field whose value decides (lower-cased name @ln). */
+/* S2 and S3 for one field whose value decides (lower-cased name @ln, its
+ * field_flags() @flags: the tables that name it). */
 static gboolean
-value_is_plain (const char *ln, GMimeHeader *h)
+value_is_plain (const char *ln, int flags, GMimeHeader *h)
 {
   /* the analysis reads the first field of a name (header_has()); the
    * screen reads every one */
   const char *value = g_mime_header_get_value (h);
   char *lv = g_ascii_strdown (value ? value : "", -1);
   gboolean bad = FALSE;
-  for (gsize k = 0; k < N (autoreply_headers) && !bad; k++)
+  for (gsize k = 0; (flags & FIELD_AUTOREPLY) && k < N (autoreply_headers) && !bad; k++)
     bad = g_ascii_strcasecmp (ln, autoreply_headers[k].name) == 0 && strstr (lv, autoreply_headers[k].value);
-  for (gsize k = 0; k < N (challenge_header_values) && !bad; k++)
+  for (gsize k = 0; (flags & FIELD_CHALLENGE) && k < N (challenge_header_values) && !bad; k++)
     bad = g_ascii_strcasecmp (ln, challenge_header_values[k].name) == 0 &&
           strstr (lv, challenge_header_values[k].value);
   if (!bad && strcmp (ln, "precedence") == 0)
@@ -223,12 +233,17 @@ usc_screen_fields_are_plain (GMimeObject *top, gboolean *marked, gboolean *refs,
     if (len >= sizeof buf)
       ln = big = g_malloc (len + 1);
     for (gsize k = 0; k <= len; k++)
-      ln[k] = g_ascii_tolower (name[k]);
+      ln[k] = name[k] >= 'A' && name[k] <= 'Z' ? (char) (name[k] + ('a' - 'A')) : name[k];
     int flags = field_flags (names, ln, len);
+    /* usc_prefix_any() skips these before it compares */
+    const char *first = ln;
+    while (*first == ' ' || *first == '\t' || *first == '"' || *first == '\'')
+      first++;
     gboolean bad = (flags & FIELD_BAD) ||
-                   usc_prefix_any (ln, challenge_header_prefixes, N (challenge_header_prefixes), NULL);
+                   ((prefix_first[(guchar) *first] || prefix_first[0]) &&
+                    usc_prefix_any (ln, challenge_header_prefixes, N (challenge_header_prefixes), NULL));
     if (!bad && (flags & FIELD_VALUED))
-      bad = !value_is_plain (ln, h);
+      bad = !value_is_plain (ln, flags, h);
     if (!bad && strstr (ln, "virus") != NULL)
       bad = virus_verdict (h);
     if (strcmp (ln, "in-reply-to") == 0 || strcmp (ln, "references") == 0)

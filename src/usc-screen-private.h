@@ -78,6 +78,10 @@ typedef struct {
   UscScreenWhy *why;
 } UscScreenWalk;
 
+/* TRUE in the Turkic and Lithuanian locales, where GLib's Unicode case
+ * mapping (g_utf8_strdown()) treats some ASCII letters specially. */
+gboolean usc_screen_special_casing (void);
+
 /* S0: FALSE when @o (at @depth, as the analysis' walk counts) holds a
  * report or message leaf, a limit would be reached, or a text or prologue
  * holds one of the words. */

@@ -26,8 +26,8 @@
  * every character beyond ASCII is its own lower case (GLib's
  * g_utf8_strdown() then copies it), outside the Turkic and Lithuanian
  * locales, whose special casing GLib applies to ASCII letters too. */
-static gboolean
-fold_changes (const char *t, gsize len)
+gboolean
+usc_screen_special_casing (void)
 {
   static gsize once = 0;
   static gboolean special = FALSE;
@@ -36,7 +36,13 @@ fold_changes (const char *t, gsize len)
     special = loc && (g_str_has_prefix (loc, "tr") || g_str_has_prefix (loc, "az") || g_str_has_prefix (loc, "lt"));
     g_once_init_leave (&once, 1);
   }
-  if (special || !g_utf8_validate (t, (gssize) len, NULL))
+  return special;
+}
+
+static gboolean
+fold_changes (const char *t, gsize len)
+{
+  if (usc_screen_special_casing () || !g_utf8_validate (t, (gssize) len, NULL))
     return TRUE;
   for (const char *p = t, *end = t + len; p < end;) {
     if ((guchar) *p < 0x80) {

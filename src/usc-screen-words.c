@@ -39,6 +39,7 @@ typedef struct {
   const char *w;
   gsize len;
   gint next;               /* next word of the same bucket, -1: none */
+  gint gnext;              /* next word of the same gram4 chain (gram4_build()), -1: none */
 } Word;
 
 struct _UscScreenWords {
@@ -49,6 +50,8 @@ struct _UscScreenWords {
   const char **shorts;     /* the entries too short for the index (NULL-terminated), for strstr() */
   guint8 *gram4;           /* when every word has 4 bytes or more: a bit for each word's first four,
                               loosely folded (gram4_slot()); NULL: none */
+  gint *ghead;             /* with gram4: the first word of each chain of words whose gram4_slot()
+                              agrees in its top GHEAD_BITS bits, -1: none */
 };
 
 /* The filter of usc_screen_has_word(): the first four bytes at a position, every
@@ -56,6 +59,11 @@ struct _UscScreenWords {
  * collide, which costs a look-up, never a miss: bytes equal ignoring ASCII
  * case are equal so folded), hashed to 2^16 bits. */
 #define GRAM4_BITS 16
+/* The words behind a set bit: one chain per 2^GHEAD_BITS of the filter's
+ * slots, in the index's order (so that the first word found at a position
+ * is the one the two-byte buckets would find first: every word matching
+ * there has the text's first four bytes, so the same slot). */
+#define GHEAD_BITS 12
 
 static inline guint
 gram4_slot (const char *p)
@@ -72,9 +80,13 @@ gram4_build (UscScreenWords *ws)
     if (ws->words[i].len < 4)
       return;
   ws->gram4 = g_malloc0 ((1u << GRAM4_BITS) / 8);
-  for (guint i = 0; i < ws->n; i++) {
+  ws->ghead = g_new (gint, 1u << GHEAD_BITS);
+  memset (ws->ghead, 0xff, sizeof (gint) << GHEAD_BITS);
+  for (guint i = ws->n; i-- > 0;) {
     guint h = gram4_slot (ws->words[i].w);
     ws->gram4[h >> 3] |= (guint8) (1u << (h & 7));
+    ws->words[i].gnext = ws->ghead[h >> (GRAM4_BITS - GHEAD_BITS)];
+    ws->ghead[h >> (GRAM4_BITS - GHEAD_BITS)] = (gint) i;
   }
 }
 
@@ -119,7 +131,7 @@ words_add (WordList *l, const char *w)
     l->cap = l->cap ? l->cap * 2 : 16;
     l->v = g_renew (Word, l->v, l->cap);
   }
-  l->v[l->n++] = (Word) { w, len, -1 };
+  l->v[l->n++] = (Word) { w, len, -1, -1 };
 }
 
 static void
@@ -285,14 +297,18 @@ usc_screen_has_word (const UscScreenWords *ws, const char *t, gsize len, UscScre
 {
   const guint8 *g4 = ws->gram4;
   for (gsize i = 0; i + 1 < len; i++) {
+    gint k;
     if (g4) {
       if (i + 4 > len)
         break;  /* no word fits */
       guint h = gram4_slot (t + i);
       if (!(g4[h >> 3] & (1u << (h & 7))))
         continue;
+      k = ws->ghead[h >> (GRAM4_BITS - GHEAD_BITS)];
+    } else {
+      k = ws->head[word_bucket (ws->lc, t + i)];
     }
-    for (gint k = ws->head[word_bucket (ws->lc, t + i)]; k >= 0; k = ws->words[k].next) {
+    for (; k >= 0; k = g4 ? ws->words[k].gnext : ws->words[k].next) {
       const Word *w = &ws->words[k];
       if (w->len > len - i)
         continue;

@@ -137,10 +137,21 @@ usc_screen_why (const UscMessage *msg, char **why_r)
     usc_screen_why_set (why, "S4 a raw 8-bit subject");
     goto out;
   }
-  char *subject_lc = subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
+  /* lower-cased as g_utf8_strdown() does; an ASCII subject (most) in a
+   * buffer of its own, which is what g_utf8_strdown() makes of it outside
+   * the locales with special casing */
+  char buf[256], *subject_lc = NULL;
+  gsize sl = subj ? strlen (subj) : 0, k = 0;
+  if (sl < sizeof buf && !usc_screen_special_casing ())
+    for (; k < sl && (guchar) subj[k] < 0x80; k++)
+      buf[k] = subj[k] >= 'A' && subj[k] <= 'Z' ? (char) (subj[k] + ('a' - 'A')) : subj[k];
+  if (k == sl && sl < sizeof buf && !usc_screen_special_casing ())
+    buf[sl] = '\0';
+  else
+    subject_lc = subj ? g_utf8_strdown (subj, -1) : g_strdup ("");
 
   /* S4 (the complaint words are in the subject's set) */
-  gboolean plain = !usc_screen_contains (usc_screen_subject_words (), subject_lc, why);
+  gboolean plain = !usc_screen_contains (usc_screen_subject_words (), subject_lc ? subject_lc : buf, why);
   g_free (subject_lc);
   if (!plain) {
     usc_screen_why_set (why, "S4 the subject");
