@@ -19,7 +19,8 @@ struct _UscContext {
   UscConfig   *config;
   char        *home;          /* NULL: the process's user */
   char        *record_path;
-  char        *user_name;     /* whose record (the Redis key prefix's %u) */
+  char        *user_name;     /* whose record (the Redis key prefix's %u), found when a Redis
+                                 record is opened (a passwd look-up a SQLite record does not need) */
   UscRecord   *record;
   gboolean     record_tried;
   gboolean     record_absent;
@@ -55,7 +56,6 @@ usc_context_new (const char *home, const char *config_path, const char *record_p
   UscContext *ctx = g_new0 (UscContext, 1);
   ctx->config = config;
   ctx->home = g_strdup (home);
-  ctx->user_name = home_owner (home);
   if (home == NULL)
     ctx->record_path = usc_config_record_path (config, record_path);
   else if (record_path)
@@ -122,6 +122,8 @@ usc_context_record (UscContext *ctx, gboolean create, GError **error)
     return NULL;
   }
   ctx->record_absent = FALSE;
+  if (redis && ctx->user_name == NULL)
+    ctx->user_name = home_owner (ctx->home);
   UscRecordOptions opts = {
     .busy_timeout = ctx->config->busy_timeout,
     .read_only = FALSE,
