@@ -121,9 +121,8 @@ add_status (Out *o, char *s)
  * message's own text (Evidence.scan_lc), one usc-match table each, in
  * UscTextTab order. */
 typedef struct {
-  UscMatch *m;
-  guint markers_off;  /* dsn_body_markers[i].needle: usc_match_tab_off (m, USC_TT_DSN_MARKERS) */
-  guint sigs_off;     /* mta_signatures[i].needle (SIG_BODY rows; "" for the others) */
+  const UscMatch *m;  /* table USC_TT_DSN_MARKERS: dsn_body_markers[i].needle; USC_TT_MTA_SIGS:
+                       * mta_signatures[i].needle (SIG_BODY rows; "" for the others) */
 } TextMatcher;
 
 /* The malware prefix tables (usc-tables-virus.h), in this order, one after
@@ -306,6 +305,14 @@ int usc_score_rules (const Headers *h, Evidence *e, const UscScoreRule *rules, g
  * @mailbox ("alice@example.org": the host ends in example.org), and no
  * address of it (the mailbox itself; a local part without a digit)? */
 gboolean usc_own_domain_id (const char *id, const char *mailbox);
+
+/* ---- usc-bounce-index-tabs.c: the tables the indexes are written out of ---- */
+#define USC_N_SCAN_LITERALS 4
+/* "final-recipient:", "reporting-mta:", "http://", "https://" */
+extern const char *const usc_scan_literals[USC_N_SCAN_LITERALS];
+/* The notice index's tables, in UscTextTab order (src/gen-match-data.c
+ * writes the index out; usc-match-data.h). */
+void usc_notice_tabs (UscMatchTab tabs[USC_TT_N]);
 
 /* ---- usc-bounce-wording.c ---- */
 /* The wording of src/lang in the notice (e->lang_*: from the answers of
