@@ -412,8 +412,13 @@ void usc_collect_ids (Out *o, const Headers *h, Parts *p, NoticeText *t, const I
 void usc_collect_original (UscBounce *b, const Headers *h, const Parts *p, UscKind kind);
 
 /* ---- usc-bounce-rcpt.c ---- */
-/* Status codes (RFC 3463) in @t, in order; SMTP reply codes when none. */
-void usc_scan_status (GPtrArray *out, const char *t);
+/* Is @a (lower case) the bounce's own From or To, its envelope sender, or a
+ * mailer-daemon: an address that names no failed recipient? */
+gboolean usc_is_own_address (const Headers *h, const UscBounce *b, const char *a);
+/* The returned original @orig's To mailboxes (the first 10) as failed
+ * recipients, but for usc_is_own_address() ones; with @need_domain not an
+ * address that ends at its '@'. */
+void usc_add_copy_recipients (Out *o, const Headers *h, GMimeMessage *orig, gboolean need_domain);
 /* Failed recipients, status codes and diagnostics from the reports;
  * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
  * @reporting_all (both lower-case, for the MTA family). */
@@ -423,6 +428,10 @@ void usc_collect_report_failures (Out *o, const Headers *h, const Parts *p, GStr
  * the report's Original-Rcpt-To fields, else the feedback-loop header
  * that names it in the returned copy, else the copy's To addresses. */
 void usc_collect_feedback_recipients (Out *o, const Headers *h, const Parts *p);
+
+/* ---- usc-bounce-rcpt-text.c ---- */
+/* Status codes (RFC 3463) in @t, in order; SMTP reply codes when none. */
+void usc_scan_status (GPtrArray *out, const char *t);
 /* Recipients, status codes, diagnostics and the reporting host of a
  * non-standard (text) notice. */
 void usc_collect_text_failures (Out *o, const Headers *h, const Parts *p, NoticeText *t, const char *diag);
