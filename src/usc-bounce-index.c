@@ -10,61 +10,14 @@
 #include "config.h"
 #include "usc-bounce-private.h"
 #include "usc-lang.h"
+#include "usc-match-data.h"
 
-static const char *const scan_literals[] = { "final-recipient:", "reporting-mta:", "http://", "https://" };
-
-/* The column of dsn_body_markers and the body rows of mta_signatures (an
- * empty stand-in for the others: it costs nothing and keeps the indexes). */
-static const char *markers_col[N (dsn_body_markers)];
-static const char *sigs_col[N (mta_signatures)];
-
-static TextMatcher notice_tm;   /* every table, in UscTextTab order */
-static UscMatch *lang_m;        /* the wording of src/lang only: [text phrases, separators] */
-static UscMatch *sep_m;         /* copy_separators only */
-
-static void
-index_init (void)
-{
-  static gsize done = 0;
-  if (!g_once_init_enter (&done))
-    return;
-  for (guint i = 0; i < N (dsn_body_markers); i++)
-    markers_col[i] = dsn_body_markers[i].needle;
-  for (guint i = 0; i < N (mta_signatures); i++)
-    sigs_col[i] = mta_signatures[i].where == SIG_BODY ? mta_signatures[i].needle : "";
-  gsize n_text = 0, n_sep = 0;
-  const char *const *text_p = usc_lang_text_phrases (&n_text);
-  const char *const *sep_p = usc_lang_phrases (USC_LANG_SEPARATOR, &n_sep);
-  UscMatchTab tabs[USC_TT_N] = { { NULL, 0, FALSE } };
-#define TAB(id, tab, n, every) tabs[id] = (UscMatchTab) { tab, n, every }
-  TAB (USC_TT_SCAN_LITERALS, scan_literals, N (scan_literals), FALSE);
-  TAB (USC_TT_COPY_SEPARATORS, copy_separators, N (copy_separators), TRUE);
-  TAB (USC_TT_VIRUS_BODY, virus_body_markers, N (virus_body_markers), FALSE);
-  TAB (USC_TT_FORWARD, forward_markers, N (forward_markers), FALSE);
-  TAB (USC_TT_AUTOREPLY_BODY, autoreply_body_markers, N (autoreply_body_markers), FALSE);
-  TAB (USC_TT_CHALLENGE_BODY, challenge_body_markers, N (challenge_body_markers), FALSE);
-  TAB (USC_TT_CHALLENGE_MESSAGE, challenge_message_words, N (challenge_message_words), FALSE);
-  TAB (USC_TT_CHALLENGE_HOLD, challenge_hold_words, N (challenge_hold_words), FALSE);
-  TAB (USC_TT_CHALLENGE_NOT, challenge_not_markers, N (challenge_not_markers), FALSE);
-  TAB (USC_TT_VIRUS_CONTEXT, virus_context_markers, N (virus_context_markers), FALSE);
-  TAB (USC_TT_LIST_REFUSAL, list_refusal_words, N (list_refusal_words), FALSE);
-  TAB (USC_TT_CHALLENGE_REPLY, challenge_reply_instructions, N (challenge_reply_instructions), FALSE);
-  TAB (USC_TT_DSN_MARKERS, markers_col, N (markers_col), FALSE);
-  TAB (USC_TT_MTA_SIGS, sigs_col, N (sigs_col), FALSE);
-  TAB (USC_TT_LANG_TEXT, text_p, n_text, FALSE);
-  TAB (USC_TT_LANG_SEPARATOR, sep_p, n_sep, TRUE);
-#undef TAB
-  UscMatchTab mal[MAL_NTABS];
-  usc_malware_tabs (mal);
-  for (guint k = 0; k < MAL_NTABS; k++)
-    tabs[USC_TT_MALWARE + k] = mal[k];
-  notice_tm.m = usc_match_new_tables (tabs, USC_TT_N);
-  notice_tm.markers_off = usc_match_tab_off (notice_tm.m, USC_TT_DSN_MARKERS);
-  notice_tm.sigs_off = usc_match_tab_off (notice_tm.m, USC_TT_MTA_SIGS);
-  lang_m = usc_match_new_tables (&tabs[USC_TT_LANG_TEXT], 2);
-  sep_m = usc_match_new_tables (&tabs[USC_TT_COPY_SEPARATORS], 1);
-  g_once_init_leave (&done, 1);
-}
+/* The indexes, written out at build time (src/gen-match-data.c): every
+ * table in UscTextTab order; the wording of src/lang only ([text phrases,
+ * separators]: for a text folded as Unicode); copy_separators only. */
+static const TextMatcher notice_tm = { &usc_match_data_notice };
+#define lang_m (&usc_match_data_lang)
+#define sep_m (&usc_match_data_sep)
 
 /* t->sep_occ (the copy separators in t->text, read as if lower-cased, as
  * usc_match_all_folded() gives them) from @occ, those the scan found in
@@ -131,7 +84,6 @@ lang_folded (const char *s)
 void
 usc_notice_scan (Evidence *e, NoticeText *t)
 {
-  index_init ();
   const char *s = e->scan_lc;
   gsize len = strlen (s);
   const UscMatch *m = notice_tm.m;
@@ -167,7 +119,6 @@ usc_notice_scan (Evidence *e, NoticeText *t)
 const UscMatch *
 usc_notice_index (void)
 {
-  index_init ();
   return notice_tm.m;
 }
 
@@ -215,8 +166,8 @@ const char *
 usc_text_find (const Evidence *e, const char *lit)
 {
   guint off = usc_match_tab_off (e->tm->m, USC_TT_SCAN_LITERALS);
-  for (guint i = 0; i < N (scan_literals); i++)
-    if (strcmp (scan_literals[i], lit) == 0)
+  for (guint i = 0; i < USC_N_SCAN_LITERALS; i++)
+    if (strcmp (usc_scan_literals[i], lit) == 0)
       return e->hits[off + i] >= 0 ? e->scan_lc + e->hits[off + i] : NULL;
   return strstr (e->scan_lc, lit);
 }
@@ -241,7 +192,6 @@ usc_text_separators (NoticeText *t)
   if (t->sep_occ != NULL && t->sep_occ_len == t->text->len)
     return t->sep_occ;
   /* the text changed since the scan (or there was none): the separators alone */
-  index_init ();
   if (t->sep_occ == NULL)
     t->sep_occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
   g_array_set_size (t->sep_occ, 0);

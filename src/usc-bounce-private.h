@@ -121,9 +121,8 @@ add_status (Out *o, char *s)
  * message's own text (Evidence.scan_lc), one usc-match table each, in
  * UscTextTab order. */
 typedef struct {
-  UscMatch *m;
-  guint markers_off;  /* dsn_body_markers[i].needle: usc_match_tab_off (m, USC_TT_DSN_MARKERS) */
-  guint sigs_off;     /* mta_signatures[i].needle (SIG_BODY rows; "" for the others) */
+  const UscMatch *m;  /* table USC_TT_DSN_MARKERS: dsn_body_markers[i].needle; USC_TT_MTA_SIGS:
+                       * mta_signatures[i].needle (SIG_BODY rows; "" for the others) */
 } TextMatcher;
 
 /* The malware prefix tables (usc-tables-virus.h), in this order, one after
@@ -307,6 +306,14 @@ int usc_score_rules (const Headers *h, Evidence *e, const UscScoreRule *rules, g
  * address of it (the mailbox itself; a local part without a digit)? */
 gboolean usc_own_domain_id (const char *id, const char *mailbox);
 
+/* ---- usc-bounce-index-tabs.c: the tables the indexes are written out of ---- */
+#define USC_N_SCAN_LITERALS 4
+/* "final-recipient:", "reporting-mta:", "http://", "https://" */
+extern const char *const usc_scan_literals[USC_N_SCAN_LITERALS];
+/* The notice index's tables, in UscTextTab order (src/gen-match-data.c
+ * writes the index out; usc-match-data.h). */
+void usc_notice_tabs (UscMatchTab tabs[USC_TT_N]);
+
 /* ---- usc-bounce-wording.c ---- */
 /* The wording of src/lang in the notice (e->lang_*: from the answers of
  * usc_notice_scan()), a quoted message of this mailbox (e->own_copy), an
@@ -406,6 +413,10 @@ void usc_collect_original (UscBounce *b, const Headers *h, const Parts *p, UscKi
 /* Is @a (lower case) the bounce's own From or To, its envelope sender, or a
  * mailer-daemon: an address that names no failed recipient? */
 gboolean usc_is_own_address (const Headers *h, const UscBounce *b, const char *a);
+/* The returned original @orig's To mailboxes (the first 10) as failed
+ * recipients, but for usc_is_own_address() ones; with @need_domain not an
+ * address that ends at its '@'. */
+void usc_add_copy_recipients (Out *o, const Headers *h, GMimeMessage *orig, gboolean need_domain);
 /* Failed recipients, status codes and diagnostics from the reports;
  * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
  * @reporting_all (both lower-case, for the MTA family). */

@@ -25,9 +25,8 @@ typedef struct {
   guint32 idx;
 } UscMatchOcc;
 
-/* Index @n patterns. The strings are NOT copied: @pat and every string in it
- * must outlive the index (static tables). Returns a new index; free it with
- * usc_match_free(). */
+/* Index @n patterns (the strings are copied into the index: @pat may go).
+ * Returns a new index; free it with usc_match_free(). */
 UscMatch *usc_match_new (const char *const *pat, guint n);
 
 /* Free @m (NULL and *m == NULL accepted) and set *m to NULL. */
@@ -36,7 +35,7 @@ void usc_match_free (UscMatch **m);
 /* The number of patterns of @m. */
 guint usc_match_size (const UscMatch *m);
 
-/* Pattern @i of @m (as given, not copied). */
+/* Pattern @i of @m (the index's copy: valid as long as @m). */
 const char *usc_match_pattern (const UscMatch *m, guint i);
 
 /* Has @m patterns shorter than two bytes (which usc_match_all_folded()
@@ -76,8 +75,8 @@ typedef struct {
 } UscMatchTab;
 
 /* Index the @ntabs tables of @tabs one after the other: pattern k of table
- * t has index usc_match_tab_off (m, t) + k. The strings are not copied (as
- * usc_match_new()); @tabs itself may go. Free with usc_match_free(). */
+ * t has index usc_match_tab_off (m, t) + k (copied, as usc_match_new()).
+ * Free with usc_match_free(). */
 UscMatch *usc_match_new_tables (const UscMatchTab *tabs, guint ntabs);
 
 /* The number of tables of @m (1 for an index of usc_match_new()), the index

@@ -56,7 +56,9 @@ objs=
 # the library's sources as the Makefile lists them (the Redis files only when
 # configure found hiredis); by hand: every src/usc-*.c
 sources=
-for f in ${FUZZ_SOURCES:-}; do sources="$sources $src/$f"; done
+for f in ${FUZZ_SOURCES:-}; do
+  case $f in /*) sources="$sources $f" ;; *) sources="$sources $src/$f" ;; esac  # generated ones: absolute
+done
 [ -n "$sources" ] || sources=$(ls "$src"/src/usc-*.c)
 for f in $sources; do
   o=$out/obj/$(basename "$f" .c).o
