@@ -165,23 +165,6 @@ usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget)
   g_string_free (blk, TRUE);
   return m;
 }
-/* Where the copy_separators occur in t->text (read as if lower-cased), found
- * in one pass and kept; NULL when the index cannot say (use the slow way). */
-const GArray *
-usc_text_separators (NoticeText *t)
-{
-  const UscMatch *m = usc_match_table (copy_separators, N (copy_separators));
-  if (m == NULL || usc_match_has_short (m))
-    return NULL;
-  if (t->sep_occ == NULL || t->sep_occ_len != t->text->len) {
-    if (t->sep_occ == NULL)
-      t->sep_occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
-    g_array_set_size (t->sep_occ, 0);
-    usc_match_all_folded (m, t->text->str, t->text->len, t->sep_occ);
-    t->sep_occ_len = t->text->len;
-  }
-  return t->sep_occ;
-}
 /* usc_find_separator (@region), where @region is a copy of the @n bytes of
  * t->text from @off on. */
 static gssize

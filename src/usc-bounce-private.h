@@ -117,20 +117,17 @@ add_status (Out *o, char *s)
   return usc_ptr_array_add_unique_indexed (o->b->status, &o->status_index, s, FALSE);
 }
 
-/* All the tables searched in a message's own text (Evidence.scan_lc), in one
- * index: entry tabs[k] occupies [off, off + n). */
+/* The notice index (usc-bounce-index.c): every table searched in a
+ * message's own text (Evidence.scan_lc), one usc-match table each, in
+ * UscTextTab order. */
 typedef struct {
-  gconstpointer tab;
-  guint n, off;
-} MultiTab;
-
-typedef struct {
-  UscMatch *m;
-  MultiTab tabs[16];
-  guint ntabs;
-  guint markers_off;  /* dsn_body_markers[i].needle */
-  guint sigs_off;     /* mta_signatures[i].needle */
+  const UscMatch *m;  /* table USC_TT_DSN_MARKERS: dsn_body_markers[i].needle; USC_TT_MTA_SIGS:
+                       * mta_signatures[i].needle (SIG_BODY rows; "" for the others) */
 } TextMatcher;
+
+/* The malware prefix tables (usc-tables-virus.h), in this order, one after
+ * the other in every index that holds them (usc_malware_tabs). */
+enum { MAL_PLATFORM, MAL_BARE, MAL_EICAR, MAL_TYPE, MAL_CLAMAV, MAL_NTABS };
 
 /* ---- evidence and scores ---- */
 
@@ -140,6 +137,11 @@ typedef struct {
   char *scan_lc;            /* own text, lower-cased, '>'-quoted lines left out */
   const TextMatcher *tm;    /* the tables searched in scan_lc ... */
   gssize *hits;             /* ... and where each entry first occurs in it (-1: not) */
+  GArray *malware_occ;      /* UscMatchOcc: every malware prefix in scan_lc (idx: usc_malware_tabs order) */
+  char *lang_text;          /* scan_lc folded as Unicode when it is not ASCII, else NULL (scan_lc) */
+  const gssize *lang_first; /* the src/lang text phrases (usc_lang_text_phrases) first in that text */
+  gssize *lang_hits;        /* (lang_first's storage when lang_text is set) */
+  GArray *lang_occ;         /* UscMatchOcc: every separator phrase of src/lang in that text */
   /* structure */
   gboolean report_dsn;      /* a parsed delivery-status part (or SES JSON) */
   gboolean report_ct;       /* multipart/report; report-type=delivery-status only */
@@ -186,11 +188,12 @@ typedef struct {
   int feedback;             /* usc-kind-feedback.c */
 } Evidence;
 
-/* The tables of usc-bounce-tables.h searched in Evidence.scan_lc through
- * the one text index (TextMatcher.tabs[id], in this order). */
+/* The tables of usc-bounce-tables.h, src/lang and the malware prefixes
+ * searched in Evidence.scan_lc through the one text index (usc-bounce-index.c;
+ * its tables, in this order). */
 typedef enum {
   USC_TT_SCAN_LITERALS,      /* "final-recipient:", "reporting-mta:", "http://", "https://" */
-  USC_TT_COPY_SEPARATORS,
+  USC_TT_COPY_SEPARATORS,    /* (every occurrence: usc_text_separators) */
   USC_TT_VIRUS_BODY,         /* virus_body_markers */
   USC_TT_FORWARD,            /* forward_markers */
   USC_TT_AUTOREPLY_BODY,     /* autoreply_body_markers */
@@ -199,7 +202,14 @@ typedef enum {
   USC_TT_CHALLENGE_HOLD,     /* challenge_hold_words */
   USC_TT_CHALLENGE_NOT,      /* challenge_not_markers */
   USC_TT_VIRUS_CONTEXT,      /* virus_context_markers */
-  USC_TT_N
+  USC_TT_LIST_REFUSAL,       /* list_refusal_words */
+  USC_TT_CHALLENGE_REPLY,    /* challenge_reply_instructions */
+  USC_TT_DSN_MARKERS,        /* dsn_body_markers[].needle */
+  USC_TT_MTA_SIGS,           /* mta_signatures[].needle, the SIG_BODY rows ("" for the others) */
+  USC_TT_LANG_TEXT,          /* usc_lang_text_phrases(): the text signals of src/lang */
+  USC_TT_LANG_SEPARATOR,     /* src/lang/separator.def (every occurrence) */
+  USC_TT_MALWARE,            /* the MAL_NTABS malware tables (every occurrence) */
+  USC_TT_N = USC_TT_MALWARE + MAL_NTABS
 } UscTextTab;
 
 /* One sign of a kind in its rule table (usc-kind-*.c): the points it adds
@@ -270,8 +280,9 @@ GMimeMessage *usc_inline_header_block (char **lines, guint n, guint at, UscBudge
  * of another field of a returned message must add it to copy_fields
  * (usc-bounce-copy.c). */
 gboolean usc_copy_field_wanted (const char *name, gsize len);
-/* Where the copy_separators occur in c->text (read as if lower-cased), found
- * in one pass and kept; NULL when the index cannot say (use the slow way). */
+/* Where the copy_separators occur in t->text (read as if lower-cased), in
+ * the order usc_match_all_folded() gives them: from usc_notice_scan(), or
+ * found again when the text changed since (usc-bounce-index.c). */
 const GArray *usc_text_separators (NoticeText *t);
 /* The notice's own words, before any copy of the original. Newly allocated. */
 char *usc_diagnostic_region (NoticeText *t);
@@ -285,7 +296,7 @@ void usc_evidence_clear (Evidence *e);
  * person) of what @h, @p and @t say, then each kind's score
  * (usc_kind_*_score). A delivery-status report found in the text is added
  * to p->reports. */
-void usc_gather_evidence (const Headers *h, Parts *p, const NoticeText *t, Evidence *e);
+void usc_gather_evidence (const Headers *h, Parts *p, NoticeText *t, Evidence *e);
 /* The final pick among the kinds' scores, with its --explain notes (to @b). */
 UscKind usc_decide_kind (const Headers *h, const Evidence *e, UscBounce *b);
 /* The sum of @rules' points, in order. */
@@ -295,6 +306,30 @@ int usc_score_rules (const Headers *h, Evidence *e, const UscScoreRule *rules, g
  * address of it (the mailbox itself; a local part without a digit)? */
 gboolean usc_own_domain_id (const char *id, const char *mailbox);
 
+/* ---- usc-bounce-index-tabs.c: the tables the indexes are written out of ---- */
+#define USC_N_SCAN_LITERALS 4
+/* "final-recipient:", "reporting-mta:", "http://", "https://" */
+extern const char *const usc_scan_literals[USC_N_SCAN_LITERALS];
+/* The notice index's tables, in UscTextTab order (src/gen-match-data.c
+ * writes the index out; usc-match-data.h). */
+void usc_notice_tabs (UscMatchTab tabs[USC_TT_N]);
+
+/* ---- usc-bounce-wording.c ---- */
+/* The wording of src/lang in the notice (e->lang_*: from the answers of
+ * usc_notice_scan()), a quoted message of this mailbox (e->own_copy), an
+ * SMTP reply code (e->smtp_code), an odd sender (e->odd_sender). */
+void usc_lang_evidence (const Headers *h, Evidence *e);
+
+/* ---- usc-bounce-index.c ---- */
+/* Search e->scan_lc once for every table (UscTextTab): e->hits, e->malware_occ,
+ * the src/lang answers (e->lang_*), and t->sep_occ (usc_text_separators). */
+void usc_notice_scan (Evidence *e, NoticeText *t);
+/* The notice index itself (its tables in UscTextTab order; for the tests). */
+const UscMatch *usc_notice_index (void);
+/* Free what usc_notice_scan() set in @e. */
+void usc_notice_scan_clear (Evidence *e);
+/* usc_find_separator (e->scan_lc), from the index. */
+gssize usc_text_separator (const Evidence *e);
 /* Does table @t occur in e->scan_lc (usc_contains_any, from the index)? */
 gboolean usc_text_any (const Evidence *e, UscTextTab t, const char **hit_r);
 /* How many of table @t's entries occur in e->scan_lc (usc_count_markers)? */
@@ -322,6 +357,11 @@ gboolean usc_virus_header_verdict (GMimeObject *top);
  * in one pass (malware_index); at each word start that has one, the first
  * entry of each table there is the one prefix_any() would give. */
 int usc_malware_names (const char *lc);
+/* The same, with the prefixes already found in @lc (@occ: UscMatchOcc, idx in
+ * the order of usc_malware_tabs()). */
+int usc_malware_names_occ (const char *lc, const GArray *occ);
+/* The malware prefix tables, MAL_PLATFORM .. MAL_CLAMAV (every occurrence). */
+void usc_malware_tabs (UscMatchTab tabs[MAL_NTABS]);
 int usc_kind_virus_score (const Headers *h, Evidence *e);
 void usc_kind_virus_explain (const Headers *h, const Evidence *e, UscBounce *b);
 
@@ -370,8 +410,13 @@ void usc_collect_ids (Out *o, const Headers *h, Parts *p, NoticeText *t, const I
 void usc_collect_original (UscBounce *b, const Headers *h, const Parts *p, UscKind kind);
 
 /* ---- usc-bounce-rcpt.c ---- */
-/* Status codes (RFC 3463) in @t, in order; SMTP reply codes when none. */
-void usc_scan_status (GPtrArray *out, const char *t);
+/* Is @a (lower case) the bounce's own From or To, its envelope sender, or a
+ * mailer-daemon: an address that names no failed recipient? */
+gboolean usc_is_own_address (const Headers *h, const UscBounce *b, const char *a);
+/* The returned original @orig's To mailboxes (the first 10) as failed
+ * recipients, but for usc_is_own_address() ones; with @need_domain not an
+ * address that ends at its '@'. */
+void usc_add_copy_recipients (Out *o, const Headers *h, GMimeMessage *orig, gboolean need_domain);
 /* Failed recipients, status codes and diagnostics from the reports;
  * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
  * @reporting_all (both lower-case, for the MTA family). */
@@ -381,6 +426,10 @@ void usc_collect_report_failures (Out *o, const Headers *h, const Parts *p, GStr
  * the report's Original-Rcpt-To fields, else the feedback-loop header
  * that names it in the returned copy, else the copy's To addresses. */
 void usc_collect_feedback_recipients (Out *o, const Headers *h, const Parts *p);
+
+/* ---- usc-bounce-rcpt-text.c ---- */
+/* Status codes (RFC 3463) in @t, in order; SMTP reply codes when none. */
+void usc_scan_status (GPtrArray *out, const char *t);
 /* Recipients, status codes, diagnostics and the reporting host of a
  * non-standard (text) notice. */
 void usc_collect_text_failures (Out *o, const Headers *h, const Parts *p, NoticeText *t, const char *diag);

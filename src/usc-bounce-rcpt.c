@@ -1,51 +1,14 @@
-/* usc-bounce-rcpt.c — failed recipients, status codes (RFC 3463) and diagnostics:
- * from RFC 3464 reports, from RFC 5965 feedback reports, and from the text of
- * non-standard notices (keyed lines, phrases, addresses in <...>).
+/* usc-bounce-rcpt.c — failed recipients, status codes (RFC 3463) and
+ * diagnostics from the reports: RFC 3464 delivery-status (and RFC 8098
+ * notifications that report a failure), X-Failed-Recipients, RFC 5965
+ * feedback reports. From the text of non-standard notices:
+ * usc-bounce-rcpt-text.c.
  */
 #include "config.h"
 #include "usc-bounce-private.h"
-#include "usc-lang.h"
 
-/* Status codes (RFC 3463) in @t, in order; SMTP reply codes when none. */
-void
-usc_scan_status (GPtrArray *out, const char *t)
-{
-  for (const char *p = t; *p && out->len < 8; p++) {
-    if ((*p == '4' || *p == '5') && p[1] == '.' && g_ascii_isdigit (p[2]) &&
-        (p == t || !(g_ascii_isdigit (p[-1]) || p[-1] == '.' || g_ascii_isalpha (p[-1])))) {
-      const char *q = p + 2;
-      int a = 0, b = 0;
-      while (g_ascii_isdigit (*q)) { q++; a++; }
-      if (a > 3 || *q != '.')
-        continue;
-      q++;
-      while (g_ascii_isdigit (*q)) { q++; b++; }
-      if (b < 1 || b > 3 || *q == '.' || g_ascii_isalnum (*q))
-        continue;
-      usc_ptr_array_add_unique (out, g_strndup (p, q - p), FALSE);
-      p = q - 1;
-    }
-  }
-  if (out->len)
-    return;
-  /* "550 User unknown", "said: 554-..." */
-  for (const char *p = t; *p && out->len < 1; p++) {
-    if (!((*p == '4' || *p == '5') && (p[1] >= '0' && p[1] <= '5') && g_ascii_isdigit (p[2]) &&
-          (p[3] == ' ' || p[3] == '-') && (p == t || p[-1] == ' ' || p[-1] == '\n' || p[-1] == '#' || p[-1] == '(')))
-      continue;
-    const char *w = p + 3;  /* "550 User unknown", "550-User", "550 - User" */
-    while (w < p + 6 && (*w == ' ' || *w == '-'))
-      w++;
-    if (g_ascii_isalpha (*w)) {
-      int code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-      if (code == 421 || code == 450 || code == 451 || code == 452 || code == 550 || code == 551 ||
-          code == 552 || code == 553 || code == 554)
-        usc_ptr_array_add_unique (out, g_strdup_printf ("%c.0.0", p[0]), FALSE);
-    }
-  }
-}
-static gboolean
-is_own_address (const Headers *h, const UscBounce *b, const char *a)
+gboolean
+usc_is_own_address (const Headers *h, const UscBounce *b, const char *a)
 {
   if (h->from_addr && strcmp (a, h->from_addr) == 0)
     return TRUE;
@@ -59,165 +22,19 @@ is_own_address (const Headers *h, const UscBounce *b, const char *a)
   g_free (local);
   return d;
 }
-/* "Recipient: a@b", "Recipient of the message: Name <a@b>", "Empfänger:
- * a@b", "Recipient: [SMTP:a@b]": a key naming a recipient (recipient_keys)
- * before the first colon, and the first address in the value (an
- * angle-bracketed one preferred). @lc is one lower-cased line. */
-static char *
-keyed_recipient (const char *lc)
+void
+usc_add_copy_recipients (Out *o, const Headers *h, GMimeMessage *orig, gboolean need_domain)
 {
-  const char *p = lc;
-  while (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
-    p++;
-  /* the key ends at a colon, ASCII or full-width ("收件人：a@b") */
-  const char *colon = strchr (p, ':'), *fw = strstr (p, "\xef\xbc\x9a");
-  gsize clen = 1;
-  if (fw && (colon == NULL || fw < colon)) {
-    colon = fw;
-    clen = 3;
-  }
-  if (colon == NULL || colon - p > 40 || colon == p)
-    return NULL;
-  char *key = g_strndup (p, colon - p);
-  gboolean hit = usc_contains_any (key, recipient_keys, N (recipient_keys), NULL);
-  if (!hit) {
-    /* the word in other languages (src/lang/recipient-key.def) */
-    char *fk = usc_lang_fold (key, -1);
-    hit = usc_lang_count (USC_LANG_RECIPIENT_KEY, fk, strlen (fk), NULL) > 0;
-    g_free (fk);
-  }
-  hit = hit && !usc_contains_any (key, recipient_key_exclusions, N (recipient_key_exclusions), NULL);
-  g_free (key);
-  if (!hit)
-    return NULL;
-  const char *v = colon + clen;
-  const char *lt = strchr (v, '<');
-  if (lt) {
-    char *a = usc_addr_at (lt + 1, NULL);
-    if (a)
-      return a;
-  }
-  for (const char *q = v; *q; q++) {
-    if (*q != '@' || q == v)
-      continue;
-    const char *st = q;
-    while (st > v && usc_addr_char (st[-1]) && st[-1] != ':')
-      st--;
-    char *a = usc_addr_at (st, NULL);
-    if (a)
-      return a;
-  }
-  return NULL;
-}
-/* Failed recipients named in the text of a non-standard bounce. */
-static void
-scan_text_recipients (Out *o, const Headers *h, const char *diag)
-{
-  char **lines = usc_split_lines (diag, 5000);
-  for (guint i = 0; lines[i] && o->b->recipients->len < 50; i++) {
-    const char *p = lines[i];
-    while (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
-      p++;
-    /* a sendmail transcript's "554 <a@b>... reason": a 4xx/5xx reply code,
-     * and maybe an enhanced status code, before the address */
-    if ((p[0] == '4' || p[0] == '5') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) &&
-        (p[3] == ' ' || p[3] == '-')) {
-      const char *q = p + 4;
-      if ((q[0] == '4' || q[0] == '5') && q[1] == '.') {
-        while (*q && *q != ' ')
-          q++;
-        while (*q == ' ')
-          q++;
-      }
-      if (*q == '<')
-        p = q;
+  InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
+  int tn = to ? internet_address_list_length (to) : 0;
+  for (int i = 0; i < tn && i < 10; i++) {
+    InternetAddress *ia = internet_address_list_get_address (to, i);
+    if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+      const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+      if (a && strchr (a, '@') && !(need_domain && a[strlen (a) - 1] == '@') && !usc_is_own_address (h, o->b, a))
+        add_recipient (o, g_ascii_strdown (a, -1));
     }
-    char *a = NULL;
-    const char *end = NULL;
-    if (*p == '<' || *p == '"') {
-      a = usc_addr_at (p + 1, &end);
-      if (a && (*end == '>' || *end == '"')) {
-        end++;
-        while (*end == ' ' || *end == '\t')
-          end++;
-        /* "<a@b>: ...", "<a@b>", "<a@b> (reason)", "<a@b>... User unknown" */
-      } else {
-        g_clear_pointer (&a, g_free);
-      }
-    } else if ((a = usc_addr_at (p, &end)) != NULL) {
-      while (*end == ' ' || *end == '\t')
-        end++;
-      if (!(*end == '\0' || *end == ':' || *end == '(' || g_str_has_prefix (end, "on ") ||
-            g_str_has_prefix (end, "...") || *end == '<' || *end == '\r' || *end == ',' || *end == '['))
-        g_clear_pointer (&a, g_free);
-    }
-    if (a == NULL) {
-      char *lc = g_ascii_strdown (lines[i], -1);
-      const char *r = strstr (lc, "rcpt to:");
-      if (r) {
-        r += 8;
-        while (*r == ' ' || *r == '<')
-          r++;
-        a = usc_addr_at (r, NULL);
-      } else {
-        a = keyed_recipient (lc);
-      }
-      g_free (lc);
-    }
-    if (a && (is_own_address (h, o->b, a) || usc_is_known_id (o->b, a)))
-      g_clear_pointer (&a, g_free);
-    if (a)
-      add_recipient (o, a);
-    else
-      g_free (a);
   }
-  /* an original's "To: addr" listed in the notice */
-  for (guint i = 0; lines[i] && o->b->recipients->len == 0; i++) {
-    const char *p = lines[i];
-    while (*p == ' ' || *p == '\t')
-      p++;
-    if (g_ascii_strncasecmp (p, "to:", 3) != 0)
-      continue;
-    p += 3;
-    while (*p == ' ' || *p == '\t' || *p == '<' || *p == '"')
-      p++;
-    char *a = usc_addr_at (p, NULL);
-    if (a && !is_own_address (h, o->b, a))
-      add_recipient (o, a);
-    else
-      g_free (a);
-  }
-  /* last resort: an address on a line that says what went wrong */
-  for (guint i = 0; lines[i] && o->b->recipients->len == 0; i++) {
-    char *lc = g_ascii_strdown (lines[i], -1);
-    gboolean failure = usc_contains_any (lc, failure_words, N (failure_words), NULL);
-    if (!failure && strchr (lc, '@')) {
-      /* ... or says it in some language (src/lang: "Не удалось доставить
-       * письмо получателю a@b") */
-      char *f = usc_lang_fold (lines[i], -1);
-      gsize fl = strlen (f);
-      failure = usc_lang_count (USC_LANG_FAILURE, f, fl, NULL) > 0 || usc_lang_count (USC_LANG_DELAY, f, fl, NULL) > 0;
-      g_free (f);
-    }
-    if (failure) {
-      for (const char *p = lc; *p; p++) {
-        if (*p != '@' || p == lc)
-          continue;
-        const char *st = p;
-        while (st > lc && usc_addr_char (st[-1]))
-          st--;
-        const char *end = NULL;
-        char *a = usc_addr_at (st, &end);
-        if (a && !is_own_address (h, o->b, a)) {
-          add_recipient (o, a);
-          break;
-        }
-        g_free (a);
-      }
-    }
-    g_free (lc);
-  }
-  usc_free_lines (lines);
 }
 /* Failed recipients, status codes and diagnostics from the reports;
  * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
@@ -292,32 +109,6 @@ usc_collect_report_failures (Out *o, const Headers *h, const Parts *parts, GStri
     g_strfreev (v);
   }
 }
-/* "... the message you sent to <addr> was infected", "your message to
- * addr": an address right after a phrase naming the destination
- * (recipient_phrases), line breaks counting as spaces. */
-static void
-phrase_recipient (Out *o, const Headers *h, const char *text)
-{
-  char *lc = g_ascii_strdown (text, -1);
-  for (char *p = lc; *p; p++)
-    if (*p == '\n' || *p == '\r' || *p == '\t')
-      *p = ' ';
-  for (guint i = 0; i < N (recipient_phrases) && o->b->recipients->len == 0; i++) {
-    gsize pl = strlen (recipient_phrases[i]);
-    for (const char *hit = lc; (hit = strstr (hit, recipient_phrases[i])) != NULL; hit += pl) {
-      const char *q = hit + pl;
-      while (*q == ' ' || *q == '<' || *q == '"' || *q == '\'')
-        q++;
-      char *a = usc_addr_at (q, NULL);
-      if (a && !is_own_address (h, o->b, a) && !usc_is_known_id (o->b, a)) {
-        add_recipient (o, a);
-        break;
-      }
-      g_free (a);
-    }
-  }
-  g_free (lc);
-}
 /* Whom a complained-about message was delivered to (RFC 5965 section 3.2):
  * the report's Original-Rcpt-To fields, else the feedback-loop header
  * that names it in the returned copy, else the copy's To addresses. */
@@ -355,80 +146,5 @@ usc_collect_feedback_recipients (Out *o, const Headers *h, const Parts *parts)
   }
   if (b->recipients->len > 0)
     return;
-  InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
-  int tn = to ? internet_address_list_length (to) : 0;
-  for (int i = 0; i < tn && i < 10; i++) {
-    InternetAddress *ia = internet_address_list_get_address (to, i);
-    if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
-      const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
-      if (a && strchr (a, '@') && a[strlen (a) - 1] != '@' && !is_own_address (h, o->b, a))
-        add_recipient (o, g_ascii_strdown (a, -1));
-    }
-  }
-}
-/* Recipients, status codes, diagnostics and the reporting host of a
- * non-standard (text) notice. */
-void
-usc_collect_text_failures (Out *o, const Headers *h, const Parts *parts, NoticeText *t, const char *diag)
-{
-  UscBounce *b = o->b;
-  GMimeMessage *orig = parts->returned->len ? parts->returned->pdata[0] : NULL;
-  char *whole = usc_notice_region (t);
-  if (b->recipients->len == 0)
-    scan_text_recipients (o, h, diag);
-  if (b->recipients->len == 0)
-    phrase_recipient (o, h, diag);
-  /* the first text part may only say "see the HTML part" / "details below" */
-  if (b->recipients->len == 0 && strcmp (whole, diag) != 0) {
-    scan_text_recipients (o, h, whole);
-    if (b->recipients->len == 0)
-      phrase_recipient (o, h, whole);
-  }
-  if (b->recipients->len == 0 && orig) {
-    /* last resort: whom the returned original was addressed to */
-    InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
-    int tn = to ? internet_address_list_length (to) : 0;
-    for (int i = 0; i < tn && i < 10; i++) {
-      InternetAddress *ia = internet_address_list_get_address (to, i);
-      if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
-        const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
-        if (a && strchr (a, '@') && !is_own_address (h, o->b, a))
-          add_recipient (o, g_ascii_strdown (a, -1));
-      }
-    }
-  }
-  if (b->status->len == 0)
-    usc_scan_status (b->status, diag);
-  if (b->status->len == 0)
-    usc_scan_status (b->status, whole);
-  g_free (whole);
-  if (b->diagnostics->len == 0) {
-    char **lines = usc_split_lines (diag, 2000);
-    for (guint i = 0; lines[i] && b->diagnostics->len < 3; i++) {
-      char *l = g_strstrip (lines[i]);
-      GPtrArray *tmp = g_ptr_array_new_with_free_func (g_free);
-      usc_scan_status (tmp, l);
-      if (tmp->len && strlen (l) > 8)
-        usc_ptr_array_add_unique (b->diagnostics, usc_short_copy (l, 200), FALSE);
-      g_ptr_array_unref (tmp);
-    }
-    usc_free_lines (lines);
-  }
-  if (!b->reporting_mta) {
-    char *lc = g_ascii_strdown (diag, -1);
-    for (guint i = 0; i < N (reporting_host_markers) && !b->reporting_mta; i++) {
-      const char *hit = strstr (lc, reporting_host_markers[i]);
-      if (hit) {
-        hit += strlen (reporting_host_markers[i]);
-        const char *e = hit;
-        while (usc_dom_char (*e))
-          e++;
-        while (e > hit && e[-1] == '.')
-          e--;
-        if (e > hit)
-          b->reporting_mta = g_strndup (hit, e - hit);
-      }
-    }
-    g_free (lc);
-  }
+  usc_add_copy_recipients (o, h, orig, TRUE);
 }

@@ -1,6 +1,7 @@
 /* usc-bounce-text.c — text scanners of the bounce analysis: table look-ups (substring, prefix,
- * suffix, equality), lines, addresses, Message-IDs (RFC 5322 msg-id, bare
- * or in <...>), HTML to text, header helpers. No MIME walking, no scores.
+ * suffix, equality, counts), lines, short copies, HTML to text, quoted lines
+ * left out. No MIME walking, no scores. Addresses and Message-IDs:
+ * usc-bounce-addr.c; header fields: usc-bounce-header.c.
  */
 #include "config.h"
 #include "usc-bounce-private.h"
@@ -22,7 +23,6 @@ table_may_contain (const char *const *tab, gsize n, const char *hay)
   const UscMatch *m = usc_match_table (tab, n);
   return m == NULL || usc_match_any (m, hay, strlen (hay));
 }
-
 gboolean
 usc_contains_any (const char *hay, const char *const *tab, gsize n, const char **hit_r)
 {
@@ -140,92 +140,6 @@ usc_free_lines (char **v)
 {
   g_free (v);
 }
-gboolean
-usc_addr_char (char c)
-{
-  return g_ascii_isalnum (c) || (c && strchr ("._%+-=/!#$&'*?^`{|}~", c) != NULL) || (guchar) c >= 0x80;
-}
-/* A byte that can be in a host name: ASCII letters, digits, '-', '.' (and
- * '_', seen in real host names). Not a non-ASCII byte: in notice text the
- * domain ends where the prose in another script starts ("a@example.jp您好"). */
-gboolean
-usc_dom_char (char c)
-{
-  return g_ascii_isalnum (c) || c == '.' || c == '-' || c == '_';
-}
-/* An address starting at @p (or, when @p starts with non-ASCII prose, just
- * after it): returns it lower-cased and sets *end_r, or NULL. UTF-8 (an
- * SMTPUTF8 address) is kept only when the address is closed by '>', that is,
- * written inside <...>; otherwise the local part starts after the last
- * non-ASCII byte and the domain ends at the first one. Trailing dots and
- * hyphens are trimmed. */
-char *
-usc_addr_at (const char *p, const char **end_r)
-{
-  const char *q = p;
-  while (usc_addr_char (*q))
-    q++;
-  if (q == p || *q != '@')
-    return NULL;
-  const char *d = q + 1, *e = d;
-  while (usc_dom_char (*e) || (guchar) *e >= 0x80)
-    e++;
-  gboolean bracketed = *e == '>';
-  const char *s = p;
-  if (!bracketed) {
-    e = d;
-    while (usc_dom_char (*e))
-      e++;
-    for (const char *t = p; t < q; t++)
-      if ((guchar) *t >= 0x80)
-        s = t + 1;
-  }
-  while (e > d && (e[-1] == '.' || e[-1] == '-'))
-    e--;
-  if (e == d || memchr (d, '.', e - d) == NULL)
-    return NULL;
-  if (end_r)
-    *end_r = e;
-  while (s < q && (*s == '.' || *s == '\'' || *s == '`'))
-    s++;
-  if (s == q)
-    return NULL;
-  return usc_ascii_lower_n (s, e - s);
-}
-/* A Message-ID in @v ("<a@b>", or a bare "a@b"): newly allocated, or NULL. */
-char *
-usc_msgid_in (const char *v, gboolean need_angle)
-{
-  if (v == NULL)
-    return NULL;
-  const char *lt = strchr (v, '<');
-  if (lt) {
-    const char *gt = strchr (lt + 1, '>');
-    if (gt && gt - lt > 3) {
-      const char *s = lt + 1;
-      while (*s == ' ')
-        s++;
-      const char *e = gt;
-      while (e > s && e[-1] == ' ')
-        e--;
-      if (memchr (s, '@', e - s) && !memchr (s, ' ', e - s) && !memchr (s, '<', e - s))
-        return g_strndup (s, e - s);
-    }
-    return NULL;
-  }
-  if (need_angle)
-    return NULL;
-  while (*v == ' ' || *v == '\t')
-    v++;
-  const char *e = v;
-  while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != ',' && *e != ';' && *e != '>')
-    e++;
-  while (e > v && (e[-1] == '.' || e[-1] == ')'))
-    e--;
-  if (e - v < 3 || !memchr (v, '@', e - v))
-    return NULL;
-  return g_strndup (v, e - v);
-}
 /* Valid UTF-8 copy of @s, cut at a character boundary to at most @max bytes. */
 char *
 usc_short_copy (const char *s, gsize max)
@@ -293,63 +207,6 @@ usc_html_to_text (const char *h)
   g_free (lc);
   return g_string_free (s, FALSE);
 }
-/* A raw value GMime's decoding leaves as it is once unfolded: printable
- * ASCII and white space, no "=?" (no encoded word can start). */
-static gboolean
-plain_raw_value (const char *r)
-{
-  for (const guchar *p = (const guchar *) r; *p; p++)
-    if (!((*p >= 0x20 && *p < 0x7f) || *p == '\t' || *p == '\n' || *p == '\r') || (*p == '=' && p[1] == '?'))
-      return FALSE;
-  return TRUE;
-}
-const char *
-usc_header_value (GMimeHeader *h)
-{
-  if (h == NULL)
-    return NULL;
-  const char *raw;
-  if (h->value == NULL && (raw = g_mime_header_get_raw_value (h)) != NULL && plain_raw_value (raw))
-    h->value = g_mime_utils_header_unfold (raw); /* GMime's own cache, freed with the header */
-  return g_mime_header_get_value (h);
-}
-const char *
-usc_hdr (GMimeObject *o, const char *name)
-{
-  GMimeHeaderList *hl = g_mime_object_get_header_list (o);
-  return hl ? usc_header_value (g_mime_header_list_get_header (hl, name)) : NULL;
-}
-void
-usc_first_mailbox (InternetAddressList *l, char **addr_r, char **name_r)
-{
-  if (l == NULL)
-    return;
-  int n = internet_address_list_length (l);
-  for (int i = 0; i < n; i++) {
-    InternetAddress *ia = internet_address_list_get_address (l, i);
-    if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
-      const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
-      if (addr_r && a && !*addr_r)
-        *addr_r = g_ascii_strdown (a, -1);
-      const char *nm = internet_address_get_name (ia);
-      if (name_r && nm && !*name_r)
-        *name_r = g_utf8_strdown (nm, -1);
-      return;
-    }
-  }
-}
-gint64
-usc_parse_date (const char *d)
-{
-  if (d == NULL)
-    return 0;
-  GDateTime *dt = g_mime_utils_header_decode_date (d);
-  if (dt == NULL)
-    return 0;
-  gint64 t = g_date_time_to_unix (dt);
-  g_date_time_unref (dt);
-  return t;
-}
 /* Lower-cased copy of @t without '>'-quoted lines (what the message itself says). */
 char *
 usc_unquoted_lower (const char *t, gsize max)
@@ -379,27 +236,6 @@ usc_unquoted_lower (const char *t, gsize max)
   s[o] = '\0';
   return s;
 }
-gboolean
-usc_header_has (GMimeObject *o, const char *name, const char *needle)
-{
-  const char *v = usc_hdr (o, name);
-  if (v == NULL)
-    return FALSE;
-  if (*needle == '\0')
-    return TRUE;
-  char *lc = g_ascii_strdown (v, -1);
-  gboolean r = strstr (lc, needle) != NULL;
-  g_free (lc);
-  return r;
-}
-gboolean
-usc_any_header (GMimeObject *top, const char *const *names, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    if (usc_hdr (top, names[i]))
-      return TRUE;
-  return FALSE;
-}
 int
 usc_count_markers (const char *hay, const char *const *tab, gsize n)
 {
@@ -408,23 +244,4 @@ usc_count_markers (const char *hay, const char *const *tab, gsize n)
     if (strstr (hay, tab[i]))
       k++;
   return k;
-}
-/* @a names a mailbox: local part @ domain, neither empty ("@mx.example.org"
- * is a host, seen in Final-Recipient fields of broken DSNs). */
-gboolean
-usc_has_mailbox (const char *a)
-{
-  const char *at = a ? strchr (a, '@') : NULL;
-  return at && at > a && at[1] != '\0' && at[1] != '>' && at[1] != ' ';
-}
-/* Cut a lower-cased Received value at its "by" clause, whatever white
- * space (a fold: "\n\tby", a tab) precedes it. */
-void
-usc_cut_by_clause (char *lc)
-{
-  for (char *p = lc; *p; p++)
-    if ((p == lc || g_ascii_isspace (p[-1])) && g_str_has_prefix (p, "by") && (p[2] == ' ' || p[2] == '\t' || p[2] == '\n')) {
-      *p = '\0';
-      return;
-    }
 }

@@ -13,259 +13,23 @@
  * fields, blank-line groups) and shares Original-Recipient, Final-Recipient
  * and Original-Message-ID with it; its own fields (Reporting-UA,
  * Disposition, Failure, Error) are kept in the same report, so one parser
- * reads both and usc_mdn_disposition() tells a reject from a receipt.
+ * reads both and usc_mdn_disposition() (usc-mdn.c) tells a reject from a
+ * receipt.
+ *
+ * This file splits the text into groups and fields and files each value;
+ * the values are cleaned by usc-dsn-value.c.
  */
 #include "config.h"
 #include "usc-dsn.h"
+#include "usc-dsn-value.h"
 
 #include <string.h>
-
-/* "rfc822; <User@Example.ORG>" -> "user@example.org" (NULL when empty). */
-static char *
-clean_address (const char *v)
-{
-  const char *semi = strchr (v, ';');
-  if (semi) {
-    /* a type prefix is a short token without '@' */
-    gboolean is_type = TRUE;
-    for (const char *p = v; p < semi; p++)
-      if (*p == '@' || *p == '<' || *p == '"') {
-        is_type = FALSE;
-        break;
-      }
-    if (is_type)
-      v = semi + 1;
-  }
-  while (*v == ' ' || *v == '\t')
-    v++;
-  /* RFC 6533 utf-8 type: \x{HHHH} escapes */
-  GString *s = g_string_new (NULL);
-  for (const char *p = v; *p; p++) {
-    if (p[0] == '\\' && p[1] == 'x' && p[2] == '{') {
-      char *end = NULL;
-      gulong cp = strtoul (p + 3, &end, 16);
-      if (end && *end == '}' && cp > 0 && cp < 0x110000) {
-        g_string_append_unichar (s, (gunichar) cp);
-        p = end;
-        continue;
-      }
-    }
-    g_string_append_c (s, *p);
-  }
-  char *str = g_string_free (s, FALSE);
-  /* take the <...> content when present, else the first word */
-  char *lt = strchr (str, '<');
-  char *addr;
-  if (lt) {
-    char *gt = strchr (lt, '>');
-    addr = gt ? g_strndup (lt + 1, gt - lt - 1) : g_strdup (lt + 1);
-  } else {
-    char *q = str;
-    while (*q && *q != ' ' && *q != '\t' && *q != '(')
-      q++;
-    addr = g_strndup (str, q - str);
-  }
-  g_free (str);
-  g_strstrip (addr);
-  /* drop quotes around the whole thing and a trailing dot / comma */
-  gsize n = strlen (addr);
-  while (n > 0 && (addr[n - 1] == '.' || addr[n - 1] == ',' || addr[n - 1] == ';'))
-    addr[--n] = '\0';
-  if (n == 0) {
-    g_free (addr);
-    return NULL;
-  }
-  for (char *p = addr; *p; p++)
-    if ((guchar) *p < 0x80)
-      *p = g_ascii_tolower (*p);
-  return addr;
-}
-
-/* "<id@host> (comment)" -> "id@host"; NULL unless it has an '@'. */
-static char *
-clean_msgid (const char *v)
-{
-  const char *lt = strchr (v, '<');
-  const char *s = lt ? lt + 1 : v;
-  while (*s == ' ' || *s == '\t')
-    s++;
-  const char *e = s;
-  while (*e && *e != '>' && *e != ' ' && *e != '\t')
-    e++;
-  if (e == s || memchr (s, '@', e - s) == NULL)
-    return NULL;
-  return g_strndup (s, e - s);
-}
-
-/* "dns; mx.example.net (comment)" -> "mx.example.net" */
-static char *
-clean_name (const char *v)
-{
-  const char *semi = strchr (v, ';');
-  if (semi && semi - v < 16)
-    v = semi + 1;
-  while (*v == ' ' || *v == '\t')
-    v++;
-  const char *e = v;
-  while (*e && *e != ' ' && *e != '\t' && *e != '(' && *e != '[')
-    e++;
-  if (e == v)
-    return NULL;
-  char *s = g_strndup (v, e - v);
-  gsize n = strlen (s);
-  while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ';'))
-    s[--n] = '\0';
-  if (n == 0) {
-    g_free (s);
-    return NULL;
-  }
-  return s;
-}
-
-/* Diagnostic-Code "smtp; 550 5.1.1 <x>: unknown" -> "550 5.1.1 <x>: unknown"
- * (white space collapsed). */
-static char *
-clean_text (const char *v, gboolean strip_type)
-{
-  if (strip_type) {
-    const char *semi = strchr (v, ';');
-    if (semi && semi - v < 16) {
-      gboolean word = TRUE;
-      for (const char *p = v; p < semi; p++)
-        if (!(g_ascii_isalnum (*p) || *p == '-' || *p == ' ' || *p == '.'))
-          word = FALSE;
-      if (word)
-        v = semi + 1;
-    }
-  }
-  GString *s = g_string_new (NULL);
-  gboolean sp = TRUE;
-  for (const char *p = v; *p; p++) {
-    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-      if (!sp)
-        g_string_append_c (s, ' ');
-      sp = TRUE;
-    } else {
-      g_string_append_c (s, *p);
-      sp = FALSE;
-    }
-  }
-  while (s->len && s->str[s->len - 1] == ' ')
-    g_string_truncate (s, s->len - 1);
-  if (s->len == 0) {
-    g_string_free (s, TRUE);
-    return NULL;
-  }
-  return g_string_free (s, FALSE);
-}
-
-/* Find an RFC 3463 status code in @v ("5.1.1 (bad mailbox)" -> "5.1.1"). */
-static char *
-find_status (const char *v)
-{
-  for (const char *p = v; *p; p++) {
-    if ((*p == '2' || *p == '4' || *p == '5') && p[1] == '.' &&
-        (p == v || !(g_ascii_isdigit (p[-1]) || p[-1] == '.'))) {
-      const char *q = p + 2;
-      int a = 0, b = 0;
-      while (g_ascii_isdigit (*q) && a < 4) { q++; a++; }
-      if (a == 0 || a > 3 || *q != '.')
-        continue;
-      q++;
-      while (g_ascii_isdigit (*q) && b < 4) { q++; b++; }
-      if (b == 0 || b > 3 || g_ascii_isdigit (*q))
-        continue;
-      return g_strndup (p, q - p);
-    }
-  }
-  return NULL;
-}
-
-/* "Automatic-Action/MDN-sent-automatically; deleted / error (comment)" ->
- * "automatic-action/mdn-sent-automatically;deleted/error" (NULL when empty). */
-static char *
-clean_disposition (const char *v)
-{
-  GString *s = g_string_new (NULL);
-  int depth = 0;
-  for (const char *p = v; *p; p++) {
-    if (*p == '(')
-      depth++;
-    else if (*p == ')' && depth > 0)
-      depth--;
-    else if (depth == 0 && !g_ascii_isspace (*p))
-      g_string_append_c (s, g_ascii_tolower (*p));
-  }
-  if (s->len == 0) {
-    g_string_free (s, TRUE);
-    return NULL;
-  }
-  return g_string_free (s, FALSE);
-}
-
-/* The disposition types and modifiers that say the message was not
- * delivered: RFC 8098's "deleted" done automatically (a Sieve reject,
- * RFC 5429 2.2.1) and its "error" modifier; RFC 2298/3798's "failed",
- * "denied" types and "failed", "mailbox-terminated" modifiers; "rejected",
- * which some filters write. */
-static const char *const mdn_failure_types[] = { "failed", "rejected", "denied", "refused" };
-static const char *const mdn_failure_modifiers[] = { "error", "failed", "failure", "mailbox-terminated", "rejected" };
-
-static gboolean
-word_in (const char *w, gsize len, const char *const *tab, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    if (strlen (tab[i]) == len && strncmp (tab[i], w, len) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-UscMdnDisposition
-usc_mdn_disposition (const UscDsnReport *report)
-{
-  if (report == NULL || report->disposition == NULL)
-    return USC_MDN_NONE;
-  const char *d = report->disposition;
-  const char *semi = strchr (d, ';');
-  const char *mode = semi ? d : "";
-  gsize mode_len = semi ? (gsize) (semi - d) : 0;
-  const char *type = semi ? semi + 1 : d;    /* a missing mode: the value is the type */
-  gsize type_len = strcspn (type, "/");
-  gboolean manual = mode_len >= 6 && g_str_has_prefix (mode, "manual");
-  if (report->mdn_error)
-    return USC_MDN_FAILURE;
-  /* modifiers: "/error,expired" */
-  for (const char *m = type + type_len; *m == '/' || *m == ',';) {
-    m++;
-    gsize ml = strcspn (m, ",");
-    if (word_in (m, ml, mdn_failure_modifiers, G_N_ELEMENTS (mdn_failure_modifiers)))
-      return USC_MDN_FAILURE;
-    m += ml;
-  }
-  if (word_in (type, type_len, mdn_failure_types, G_N_ELEMENTS (mdn_failure_types)))
-    return USC_MDN_FAILURE;
-  if (type_len == 7 && strncmp (type, "deleted", 7) == 0)
-    return manual ? USC_MDN_RECEIPT : USC_MDN_FAILURE;
-  if ((type_len == 9 && strncmp (type, "displayed", 9) == 0) ||
-      (type_len == 10 && strncmp (type, "dispatched", 10) == 0))
-    return USC_MDN_RECEIPT;
-  return USC_MDN_PROCESSED;
-}
 
 gboolean
 usc_dsn_status_valid (const char *s)
 {
-  if (s == NULL || !(s[0] == '2' || s[0] == '4' || s[0] == '5') || s[1] != '.')
-    return FALSE;
-  const char *p = s + 2;
-  int n = 0;
-  while (g_ascii_isdigit (*p)) { p++; n++; }
-  if (n < 1 || n > 3 || *p != '.')
-    return FALSE;
-  p++;
-  n = 0;
-  while (g_ascii_isdigit (*p)) { p++; n++; }
-  return n >= 1 && n <= 3 && *p == '\0';
+  gsize n = s ? usc_dsn_status_len (s) : 0;
+  return n > 0 && s[n] == '\0';
 }
 
 static void
@@ -424,16 +188,16 @@ usc_dsn_parse (const char *text, gsize len, GError **error)
             }
           }
           switch ((int) f) {
-          case F_REPORTING_MTA: set_once (&rep->reporting_mta, clean_name (val)); break;
-          case F_ENVID: set_once (&rep->envelope_id, clean_text (val, FALSE)); break;
-          case F_RECEIVED_FROM: set_once (&rep->received_from_mta, clean_name (val)); break;
-          case F_ARRIVAL: set_once (&rep->arrival_date, clean_text (val, FALSE)); break;
-          case F_XSENDER: set_once (&rep->x_sender, clean_address (val)); break;
-          case F_XMSGID: set_once (&rep->original_message_id, clean_msgid (val)); break;
-          case F_ORIG_RCPT: set_once (&cur->original_recipient, clean_address (val)); break;
-          case F_FINAL_RCPT: set_once (&cur->final_recipient, clean_address (val)); break;
+          case F_REPORTING_MTA: set_once (&rep->reporting_mta, usc_dsn_clean_name (val)); break;
+          case F_ENVID: set_once (&rep->envelope_id, usc_dsn_clean_text (val, FALSE)); break;
+          case F_RECEIVED_FROM: set_once (&rep->received_from_mta, usc_dsn_clean_name (val)); break;
+          case F_ARRIVAL: set_once (&rep->arrival_date, usc_dsn_clean_text (val, FALSE)); break;
+          case F_XSENDER: set_once (&rep->x_sender, usc_dsn_clean_address (val)); break;
+          case F_XMSGID: set_once (&rep->original_message_id, usc_dsn_clean_msgid (val)); break;
+          case F_ORIG_RCPT: set_once (&cur->original_recipient, usc_dsn_clean_address (val)); break;
+          case F_FINAL_RCPT: set_once (&cur->final_recipient, usc_dsn_clean_address (val)); break;
           case F_ACTION: {
-            char *a = clean_name (val);
+            char *a = usc_dsn_clean_name (val);
             if (a) {
               char *lc = g_ascii_strdown (a, -1);
               g_free (a);
@@ -441,12 +205,12 @@ usc_dsn_parse (const char *text, gsize len, GError **error)
             }
             break;
           }
-          case F_STATUS: set_once (&cur->status, find_status (val)); break;
-          case F_DIAG: set_once (&cur->diagnostic, clean_text (val, TRUE)); break;
-          case F_REMOTE_MTA: set_once (&cur->remote_mta, clean_name (val)); break;
-          case F_REPORTING_UA: set_once (&rep->reporting_ua, clean_text (val, FALSE)); break;
-          case F_DISPOSITION: set_once (&rep->disposition, clean_disposition (val)); break;
-          case F_MDN_ERROR: set_once (&rep->mdn_error, clean_text (val, FALSE)); break;
+          case F_STATUS: set_once (&cur->status, usc_dsn_find_status (val)); break;
+          case F_DIAG: set_once (&cur->diagnostic, usc_dsn_clean_text (val, TRUE)); break;
+          case F_REMOTE_MTA: set_once (&cur->remote_mta, usc_dsn_clean_name (val)); break;
+          case F_REPORTING_UA: set_once (&rep->reporting_ua, usc_dsn_clean_text (val, FALSE)); break;
+          case F_DISPOSITION: set_once (&rep->disposition, usc_dsn_clean_disposition (val)); break;
+          case F_MDN_ERROR: set_once (&rep->mdn_error, usc_dsn_clean_text (val, FALSE)); break;
           default: break;
           }
           g_free (val);

@@ -4,6 +4,10 @@
  * RFC 6533's message/global-disposition-notification), whose fields are read
  * by the same parser: Original-Message-ID, Final-Recipient and
  * Original-Recipient like a DSN's, Reporting-UA, Disposition, Failure/Error.
+ *
+ * The files: usc-dsn.c (the parse: groups, fields, the report),
+ * usc-dsn-value.[ch] (each field's value cleaned), usc-mdn.[ch] (what a
+ * Disposition says).
  */
 #ifndef USC_DSN_H
 #define USC_DSN_H
@@ -37,24 +41,12 @@ typedef struct {
   char      *mdn_error;         /* Failure: / Error: text (RFC 3798 / 8098), unfolded; may be NULL */
 } UscDsnReport;
 
-/* What an MDN's Disposition says about the message it names. */
-typedef enum {
-  USC_MDN_NONE = 0,   /* no Disposition field: not an MDN */
-  USC_MDN_RECEIPT,    /* displayed, dispatched, or deleted by the reader (manual-action) */
-  USC_MDN_PROCESSED,  /* processed (or a type this parser does not know), no error */
-  USC_MDN_FAILURE     /* deleted automatically (Sieve reject, RFC 5429), failed, rejected,
-                       * denied, an "error"/"failed" modifier, or a Failure:/Error: field */
-} UscMdnDisposition;
-
 /* Parse the body of a message/delivery-status (or message/global-delivery-status)
  * part: @text of @len bytes (LF or CRLF). Tolerant: unknown fields are skipped,
  * folded lines unfolded, blank-line separated groups taken as the per-message
  * group followed by per-recipient groups. Returns a new report (possibly with
  * no recipients), or NULL with @error when nothing DSN-like is there. */
 UscDsnReport *usc_dsn_parse (const char *text, gsize len, GError **error);
-
-/* The class of @report's Disposition (USC_MDN_NONE for a DSN or NULL). */
-UscMdnDisposition usc_mdn_disposition (const UscDsnReport *report);
 
 /* Frees the report and sets *@report to NULL; accepts NULL. */
 void usc_dsn_report_free (UscDsnReport **report);
@@ -63,4 +55,7 @@ void usc_dsn_report_free (UscDsnReport **report);
 gboolean usc_dsn_status_valid (const char *s);
 
 G_END_DECLS
+
+/* the RFC 8098 reading of a report (usc-mdn.c), in the same include */
+#include "usc-mdn.h"
 #endif

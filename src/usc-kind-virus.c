@@ -5,18 +5,8 @@
  */
 #include "config.h"
 #include "usc-bounce-private.h"
+#include "usc-match-data.h"
 
-/* The prefixes of malware names, in one index (usc-match.h): the tables
- * below, one after the other, each in its own order. */
-enum { MAL_PLATFORM, MAL_BARE, MAL_EICAR, MAL_TYPE, MAL_CLAMAV, MAL_NTABS };
-
-static const char *const malware_eicar[] = { "eicar" };
-
-typedef struct {
-  UscMatch *m;
-  const char **pat;      /* the entries of every table */
-  guint end[MAL_NTABS];  /* table t: entries [end[t-1], end[t]) */
-} MalwareIndex;
 /* Does @s start with @lc_prefix (lower case), read as if lower-cased (ASCII)? */
 static gboolean
 prefix_ci (const char *s, const char *lc_prefix)
@@ -126,45 +116,38 @@ malware_rest (const char *r)
       return TRUE;
   return FALSE;
 }
-static const MalwareIndex *
+/* The malware prefixes, one index (MAL_PLATFORM .. MAL_CLAMAV, as the
+ * notice index holds them), written out at build time (usc-match-data.h). */
+static const UscMatch *
 malware_index (void)
 {
-  static MalwareIndex mi;
-  static gsize done = 0;
-  if (g_once_init_enter (&done)) {
-    static const struct { const char *const *tab; guint n; } tabs[MAL_NTABS] = {
-      [MAL_PLATFORM] = { malware_platforms, N (malware_platforms) },
-      [MAL_BARE] = { malware_bare_prefixes, N (malware_bare_prefixes) },
-      [MAL_EICAR] = { malware_eicar, N (malware_eicar) },
-      [MAL_TYPE] = { malware_types, N (malware_types) },
-      [MAL_CLAMAV] = { malware_clamav_platforms, N (malware_clamav_platforms) },
-    };
-    GPtrArray *pats = g_ptr_array_new ();
-    for (guint t = 0; t < MAL_NTABS; t++) {
-      for (guint i = 0; i < tabs[t].n; i++)
-        g_ptr_array_add (pats, (gpointer) tabs[t].tab[i]);
-      mi.end[t] = pats->len;
-    }
-    guint n = pats->len;
-    mi.pat = (const char **) g_ptr_array_free (pats, FALSE);
-    mi.m = usc_match_new (mi.pat, n);
-    g_once_init_leave (&done, 1);
-  }
-  return &mi;
+  return &usc_match_data_malware;
 }
-/* How many malware names (by the engines' naming shapes, see the tables)
- * does the lower-case text @lc contain (at most 4)? The prefixes are found
- * in one pass (malware_index); at each word start that has one, the first
- * entry of each table there is the one usc_prefix_any() would give. */
 int
 usc_malware_names (const char *lc)
+{
+  if (lc == NULL)
+    return 0;
+  GArray *occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
+  usc_match_all (malware_index (), lc, strlen (lc), occ);
+  int k = usc_malware_names_occ (lc, occ);
+  g_array_unref (occ);
+  return k;
+}
+/* How many malware names (by the engines' naming shapes, see the tables)
+ * does the lower-case text @lc contain (at most 4)? At each word start that
+ * has a prefix (@occ), the first entry of each table there is the one
+ * usc_prefix_any() would give. */
+int
+usc_malware_names_occ (const char *lc, const GArray *occ)
 {
   int k = 0;
   if (lc == NULL)
     return 0;
-  const MalwareIndex *mi = malware_index ();
-  GArray *occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
-  usc_match_all (mi->m, lc, strlen (lc), occ);
+  const UscMatch *mi = malware_index ();
+  guint end[MAL_NTABS];
+  for (guint t = 0; t < MAL_NTABS; t++)
+    end[t] = usc_match_tab_off (mi, t) + usc_match_tab_size (mi, t);
   guint oi = 0;
   for (const char *p = lc; *p && k < 4; p++) {
     while (oi < occ->len && g_array_index (occ, UscMatchOcc, oi).pos < (gsize) (p - lc))
@@ -178,10 +161,10 @@ usc_malware_names (const char *lc)
     guint first_idx[MAL_NTABS];
     for (guint j = oi; j < occ->len && g_array_index (occ, UscMatchOcc, j).pos == (gsize) (p - lc); j++) {
       guint idx = g_array_index (occ, UscMatchOcc, j).idx, t = 0;
-      while (idx >= mi->end[t])
+      while (idx >= end[t])
         t++;
       if (first[t] == NULL || idx < first_idx[t]) {
-        first[t] = mi->pat[idx];
+        first[t] = usc_match_pattern (mi, idx);
         first_idx[t] = idx;
       }
     }
@@ -218,7 +201,6 @@ usc_malware_names (const char *lc)
         break;
     }
   }
-  g_array_unref (occ);
   return k;
 }
 

@@ -237,6 +237,24 @@ usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SI
   }
   gssize first[G_N_ELEMENTS (text_p)];
   usc_match_first_each (m, folded, len, first);
+  usc_lang_count_from (first, counts_r, first_r);
+}
+
+const char *const *
+usc_lang_text_phrases (gsize *n_r)
+{
+  *n_r = G_N_ELEMENTS (text_p);
+  return text_p;
+}
+
+void
+usc_lang_count_from (const gssize *first, guint counts_r[USC_LANG_N_SIGNALS], const char *first_r[USC_LANG_N_SIGNALS])
+{
+  for (guint s = 0; s < USC_LANG_N_SIGNALS; s++) {
+    counts_r[s] = 0;
+    if (first_r)
+      first_r[s] = NULL;
+  }
   /* per table, what usc_lang_count() gives: the earliest hit, the lowest
    * index among equals */
   gsize i = 0;

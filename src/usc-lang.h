@@ -51,6 +51,15 @@ guint usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const ch
  * as one usc_lang_count() per signal. */
 void usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SIGNALS],
                           const char *first_r[USC_LANG_N_SIGNALS]);
+/* The phrases of all the text signals of usc_lang_count_text(), one table
+ * after the other (static), and their number in *@n_r: what one index over
+ * them holds. */
+const char *const *usc_lang_text_phrases (gsize *n_r);
+/* usc_lang_count_text()'s answers from @first: for every phrase of
+ * usc_lang_text_phrases(), the offset of its first occurrence in the text
+ * or -1 (usc_match_first_each() over them). */
+void usc_lang_count_from (const gssize *first, guint counts_r[USC_LANG_N_SIGNALS],
+                          const char *first_r[USC_LANG_N_SIGNALS]);
 /* Does @subject (UTF-8, any case) start — after white space and opening
  * brackets ("[", "(", "【", "«") — with a phrase of @sig followed by ':',
  * a closing bracket, " -" or the end? *@hit_r (may be NULL) gets the

@@ -18,76 +18,7 @@
  * megabyte.
  */
 #include "config.h"
-#include "usc-match.h"
-
-#include <string.h>
-
-/* The scans below are written once for both readings (as is, lower-cased)
- * and must be compiled once for each: the reading is then a constant, not a
- * test at every byte. */
-#if defined(__GNUC__)
-#define SCAN_INLINE static inline __attribute__ ((always_inline))
-#else
-#define SCAN_INLINE static inline
-#endif
-
-/* ASCII lower case of every byte value (a table: one load per byte). */
-#define LC1(c) ((guchar) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c)))
-#define LC4(c) LC1 (c), LC1 ((c) + 1), LC1 ((c) + 2), LC1 ((c) + 3)
-#define LC16(c) LC4 (c), LC4 ((c) + 4), LC4 ((c) + 8), LC4 ((c) + 12)
-#define LC64(c) LC16 (c), LC16 ((c) + 16), LC16 ((c) + 32), LC16 ((c) + 48)
-static const guchar lc_tab[256] = { LC64 (0), LC64 (64), LC64 (128), LC64 (192) };
-
-static inline guchar
-fold_byte (char c, gboolean fold)
-{
-  return fold ? lc_tab[(guchar) c] : (guchar) c;
-}
-
-struct _UscMatch {
-  guint n;
-  const char *const *pat;
-  guint32 *len;
-  guint32 *w4;        /* the first four bytes of an entry of 4+ */
-  guint32 *next;      /* 1 + next entry of the same bucket, 0: none */
-  guint32 *head4;     /* 1 + first entry of the bucket, 0: none; 1 << (32 - shift4) buckets */
-  guint shift4;
-  guint32 *head2;     /* entries of 2-3 bytes, by their first two: mask2 + 1 buckets */
-  guint mask2;
-  guint8 *pairs;      /* the first two bytes (a, b) of every entry of 2+: pairs[((a << 8) | b) & pmask] */
-  guint pmask;
-  guint n2;           /* entries of 2-3 bytes */
-  guint n_short;      /* entries shorter than two bytes */
-  guint *short_idx;
-};
-
-static inline guint32
-multi_load4 (const char *p)
-{
-  guint32 w;
-  memcpy (&w, p, 4);
-  return w;
-}
-
-static inline guint
-multi_hash4 (const UscMatch *m, guint32 w)
-{
-  return (w * 2654435761u) >> m->shift4;
-}
-
-static inline guint
-multi_hash2 (const UscMatch *m, guchar a, guchar b)
-{
-  return ((guint) a * 67u + b) & m->mask2;
-}
-
-/* The filter slot of the pair (@a, @b): exact with 2^16 slots; for a small
- * set, the second byte and the low bits of the first. */
-static inline guint
-pair_slot (guint pmask, guint a, guint b)
-{
-  return ((a << 8) | b) & pmask;
-}
+#include "usc-match-private.h"
 
 /* log2 of the next power of two >= MAX (@x, @min), at most @max. */
 static guint
@@ -100,11 +31,13 @@ size_bits (gsize x, guint min, guint max)
 }
 
 UscMatch *
-usc_match_new (const char *const *pat, guint n)
+usc_match_build (const char *const *pat, guint n, guint ntabs, const guint *sizes, const gboolean *every)
 {
   guint n4 = 0, n2 = 0;
+  gsize pool_len = 0;
   for (guint i = 0; i < n; i++) {
     gsize l = strlen (pat[i]);
+    pool_len += l + 1;
     if (l >= 4)
       n4++;
     else if (l >= 2)
@@ -122,63 +55,77 @@ usc_match_new (const char *const *pat, guint n)
   gsize off_head4 = off_next + nn * sizeof (guint32);
   gsize off_head2 = off_head4 + ((gsize) 1 << b4) * sizeof (guint32);
   gsize off_short = off_head2 + ((gsize) 1 << b2) * sizeof (guint32);
-  gsize total = off_short + nn * sizeof (guint);
+  gsize off_tabs = off_short + nn * sizeof (guint);
+  gsize off_pat = off_tabs + (ntabs + 1) * sizeof (guint);
+  gsize off_every = off_pat + nn * sizeof (guint32);
+  gsize off_pool = off_every + (every ? nn : 0);
+  gsize total = off_pool + pool_len + 1;
   char *blk = g_malloc0 (total);
   UscMatch *m = (UscMatch *) blk;
+  guint *tab_off = (guint *) (blk + off_tabs);
+  guint8 *pairs = (guint8 *) (blk + off_pairs);
+  guint32 *len = (guint32 *) (blk + off_len), *w4 = (guint32 *) (blk + off_w4);
+  guint32 *next = (guint32 *) (blk + off_next), *head4 = (guint32 *) (blk + off_head4);
+  guint32 *head2 = (guint32 *) (blk + off_head2);
+  guint *short_idx = (guint *) (blk + off_short);
   m->n = n;
-  m->pat = pat;
-  m->pairs = (guint8 *) (blk + off_pairs);
+  m->ntabs = ntabs;
+  for (guint t = 0; t < ntabs; t++)
+    tab_off[t + 1] = tab_off[t] + sizes[t];
+  m->tab_off = tab_off;
+  guint32 *pat_off = (guint32 *) (blk + off_pat);
+  char *pool = blk + off_pool;
+  for (guint i = 0, o = 0; i < n; i++) {
+    gsize l = strlen (pat[i]);
+    memcpy (pool + o, pat[i], l + 1);
+    pat_off[i] = o;
+    o += (guint) l + 1;
+  }
+  m->pool = pool;
+  m->pat_off = pat_off;
+  if (every) {
+    guint8 *ev = (guint8 *) (blk + off_every);
+    for (guint t = 0; t < ntabs; t++)
+      memset (ev + tab_off[t], every[t] ? 1 : 0, sizes[t]);
+    m->every = ev;
+  }
+  m->pairs = pairs;
   m->pmask = (1u << bp) - 1;
-  m->len = (guint32 *) (blk + off_len);
-  m->w4 = (guint32 *) (blk + off_w4);
-  m->next = (guint32 *) (blk + off_next);
-  m->head4 = (guint32 *) (blk + off_head4);
+  m->len = len;
+  m->w4 = w4;
+  m->next = next;
+  m->head4 = head4;
   m->shift4 = 32 - b4;
-  m->head2 = (guint32 *) (blk + off_head2);
+  m->head2 = head2;
   m->mask2 = (1u << b2) - 1;
-  m->short_idx = (guint *) (blk + off_short);
+  m->short_idx = short_idx;
   for (guint i = n; i-- > 0;) {
     gsize l = strlen (pat[i]);
-    m->len[i] = (guint32) l;
+    len[i] = (guint32) l;
     if (l < 2) {
-      m->short_idx[m->n_short++] = i;
+      short_idx[m->n_short++] = i;
       continue;
     }
-    m->pairs[pair_slot (m->pmask, (guchar) pat[i][0], (guchar) pat[i][1])] = 1;
+    pairs[pair_slot (m->pmask, (guchar) pat[i][0], (guchar) pat[i][1])] = 1;
     if (l < 4) {
       guint h = multi_hash2 (m, (guchar) pat[i][0], (guchar) pat[i][1]);
-      m->next[i] = m->head2[h];
-      m->head2[h] = i + 1;
+      next[i] = head2[h];
+      head2[h] = i + 1;
       m->n2++;
     } else {
-      m->w4[i] = multi_load4 (pat[i]);
-      guint h = multi_hash4 (m, m->w4[i]);
-      m->next[i] = m->head4[h];
-      m->head4[h] = i + 1;
+      w4[i] = multi_load4 (pat[i]);
+      guint h = multi_hash4 (m, w4[i]);
+      next[i] = head4[h];
+      head4[h] = i + 1;
     }
   }
   return m;
 }
 
-/* ASCII upper-case letters of the four bytes in @w lower-cased (SWAR). */
-static inline guint32
-multi_fold4 (guint32 w)
+UscMatch *
+usc_match_new (const char *const *pat, guint n)
 {
-  guint32 low7 = w & 0x7f7f7f7fu;
-  guint32 ge_a = low7 + 0x3f3f3f3fu;   /* high bit: byte >= 'A' */
-  guint32 gt_z = low7 + 0x25252525u;   /* high bit: byte > 'Z' */
-  guint32 upper = ~w & (ge_a ^ gt_z) & 0x80808080u;
-  return w | (upper >> 2);
-}
-
-/* The bytes of @pt from @from on match @h (lower-cased first when @fold). */
-static inline gboolean
-multi_tail_eq (const char *h, const char *pt, guint32 from, guint32 len, gboolean fold)
-{
-  for (guint32 j = from; j < len; j++)
-    if (fold_byte (h[j], fold) != (guchar) pt[j])
-      return FALSE;
-  return TRUE;
+  return usc_match_build (pat, n, 1, &n, NULL);
 }
 
 /* Candidates at @p, whose first two bytes (folded) are @a, @b. With
@@ -196,7 +143,7 @@ multi_at (const UscMatch *m, const char *hay, gsize len, gsize p, guchar a, guch
     for (guint32 k = m->head4[multi_hash4 (m, w)]; k; k = m->next[k - 1]) {
       guint i = k - 1;
       if (m->w4[i] == w && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
-          multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], fold)) {
+          multi_tail_eq (hay + p, PAT (m, i), 4, m->len[i], fold)) {
         if (!first_r)
           return TRUE;
         first_r[i] = (gssize) p;
@@ -207,7 +154,7 @@ multi_at (const UscMatch *m, const char *hay, gsize len, gsize p, guchar a, guch
   if (m->n2)
     for (guint32 k = m->head2[multi_hash2 (m, a, b)]; k; k = m->next[k - 1]) {
       guint i = k - 1;
-      const char *pt = m->pat[i];
+      const char *pt = PAT (m, i);
       if ((guchar) pt[0] == a && (guchar) pt[1] == b && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
           multi_tail_eq (hay + p, pt, 2, m->len[i], fold)) {
         if (!first_r)
@@ -236,7 +183,7 @@ multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gbool
     if (m->len[i] == 0)
       at = 0;
     else {
-      const guchar c = (guchar) m->pat[i][0];
+      const guchar c = (guchar) PAT (m, i)[0];
       for (gsize j = 0; j < len && at < 0; j++)
         if (fold_byte (hay[j], fold) == c)
           at = (gssize) j;
@@ -293,7 +240,7 @@ all_run (const UscMatch *m, const char *hay, gsize len, GArray *occ, gboolean fo
         w = multi_fold4 (w);
       for (guint32 k = m->head4[multi_hash4 (m, w)]; k; k = m->next[k - 1]) {
         guint i = k - 1;
-        if (m->w4[i] == w && m->len[i] <= len - p && multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], fold)) {
+        if (m->w4[i] == w && m->len[i] <= len - p && multi_tail_eq (hay + p, PAT (m, i), 4, m->len[i], fold)) {
           UscMatchOcc o = { p, m->len[i], i };
           g_array_append_val (occ, o);
         }
@@ -302,7 +249,7 @@ all_run (const UscMatch *m, const char *hay, gsize len, GArray *occ, gboolean fo
     if (m->n2)
       for (guint32 k = m->head2[multi_hash2 (m, (guchar) a, (guchar) b)]; k; k = m->next[k - 1]) {
         guint i = k - 1;
-        const char *pt = m->pat[i];
+        const char *pt = PAT (m, i);
         if ((guchar) pt[0] == a && (guchar) pt[1] == b && m->len[i] <= len - p &&
             multi_tail_eq (hay + p, pt, 2, m->len[i], fold)) {
           UscMatchOcc o = { p, m->len[i], i };
@@ -330,7 +277,8 @@ usc_match_free (UscMatch **m)
 {
   if (m == NULL || *m == NULL)
     return;
-  g_free (*m); /* one block */
+  if (!(*m)->is_static)
+    g_free (*m); /* one block */
   *m = NULL;
 }
 
@@ -338,6 +286,13 @@ guint
 usc_match_size (const UscMatch *m)
 {
   return m->n;
+}
+
+const char *
+usc_match_pattern (const UscMatch *m, guint i)
+{
+  g_return_val_if_fail (i < m->n, NULL);
+  return PAT (m, i);
 }
 
 gboolean
@@ -370,58 +325,3 @@ usc_match_first_folded (const UscMatch *m, const char *hay, gsize len)
   return multi_run (m, hay, len, NULL, TRUE);
 }
 
-/* ---- the indexes of static tables, built on first use (kept for the
- * process). Look-ups take no lock: a slot, once published, never changes. */
-typedef struct {
-  gconstpointer tab;
-  gsize n;
-  UscMatch *m;
-} TableMatch;
-
-#define TABLE_MAX 64
-#define TABLE_SLOTS 128 /* open addressing, at most half full */
-
-G_LOCK_DEFINE_STATIC (table_matches);
-static TableMatch *table_slots[TABLE_SLOTS];
-
-static inline guint
-table_slot (gconstpointer tab, gsize n)
-{
-  guint64 k = (guint64) (guintptr) tab ^ ((guint64) n << 32);
-  return (guint) ((k * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 57); /* 7 bits */
-}
-
-const UscMatch *
-usc_match_table (const char *const *tab, gsize n)
-{
-  guint s = table_slot (tab, n);
-  for (guint k = 0; k < TABLE_SLOTS; k++) {
-    TableMatch *t = g_atomic_pointer_get (&table_slots[(s + k) % TABLE_SLOTS]);
-    if (t == NULL)
-      break;
-    if (t->tab == tab && t->n == n)
-      return t->m;
-  }
-  static guint ntables;
-  const UscMatch *r = NULL;
-  G_LOCK (table_matches);
-  guint k = 0;
-  for (; k < TABLE_SLOTS; k++) {
-    TableMatch *t = table_slots[(s + k) % TABLE_SLOTS];
-    if (t == NULL)
-      break;
-    if (t->tab == tab && t->n == n) {
-      r = t->m;
-      break;
-    }
-  }
-  if (r == NULL && ntables < TABLE_MAX && k < TABLE_SLOTS) {
-    TableMatch *t = g_new (TableMatch, 1);
-    *t = (TableMatch) { tab, n, usc_match_new (tab, (guint) n) };
-    ntables++;
-    g_atomic_pointer_set (&table_slots[(s + k) % TABLE_SLOTS], t);
-    r = t->m;
-  }
-  G_UNLOCK (table_matches);
-  return r;
-}

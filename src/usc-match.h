@@ -25,9 +25,8 @@ typedef struct {
   guint32 idx;
 } UscMatchOcc;
 
-/* Index @n patterns. The strings are NOT copied: @pat and every string in it
- * must outlive the index (static tables). Returns a new index; free it with
- * usc_match_free(). */
+/* Index @n patterns (the strings are copied into the index: @pat may go).
+ * Returns a new index; free it with usc_match_free(). */
 UscMatch *usc_match_new (const char *const *pat, guint n);
 
 /* Free @m (NULL and *m == NULL accepted) and set *m to NULL. */
@@ -35,6 +34,9 @@ void usc_match_free (UscMatch **m);
 
 /* The number of patterns of @m. */
 guint usc_match_size (const UscMatch *m);
+
+/* Pattern @i of @m (the index's copy: valid as long as @m). */
+const char *usc_match_pattern (const UscMatch *m, guint i);
 
 /* Has @m patterns shorter than two bytes (which usc_match_all_folded()
  * skips)? */
@@ -60,6 +62,42 @@ gboolean usc_match_any (const UscMatch *m, const char *hay, gsize len);
 /* Offset of the first occurrence of any pattern in @hay read as if
  * lower-cased, or -1. */
 gssize usc_match_first_folded (const UscMatch *m, const char *hay, gsize len);
+
+/* ---- one index over several tables ---- */
+
+/* One table of a combined index: its @n patterns, and whether every
+ * occurrence of them is wanted (usc_match_scan()'s @occ) or only the first
+ * of each. The patterns of an @every table are at least two bytes long. */
+typedef struct {
+  const char *const *pat;
+  guint n;
+  gboolean every;
+} UscMatchTab;
+
+/* Index the @ntabs tables of @tabs one after the other: pattern k of table
+ * t has index usc_match_tab_off (m, t) + k (copied, as usc_match_new()).
+ * Free with usc_match_free(). */
+UscMatch *usc_match_new_tables (const UscMatchTab *tabs, guint ntabs);
+
+/* The number of tables of @m (1 for an index of usc_match_new()), the index
+ * of the first pattern of table @t, and its number of patterns. */
+guint usc_match_n_tabs (const UscMatch *m);
+guint usc_match_tab_off (const UscMatch *m, guint t);
+guint usc_match_tab_size (const UscMatch *m, guint t);
+/* Are every occurrence of table @t's patterns reported (UscMatchTab.every)? */
+gboolean usc_match_tab_every (const UscMatch *m, guint t);
+
+/* One pass over @hay (@len bytes, no NUL inside), byte for byte, for every
+ * table: first_r[i] as usc_match_first_each() gives it, for every pattern;
+ * and when @occ is not NULL, every occurrence of the patterns of the @every
+ * tables appended to it (UscMatchOcc, idx as in @m) in the order
+ * usc_match_all() gives them. */
+void usc_match_scan (const UscMatch *m, const char *hay, gsize len, gssize *first_r, GArray *occ);
+
+/* The occurrences in @occ of the patterns of the @ntabs tables from table
+ * @t on, appended to @out in their order, with idx made relative to the
+ * first of them (0 for the first pattern of table @t). */
+void usc_match_occ_of_tabs (const UscMatch *m, const GArray *occ, guint t, guint ntabs, GArray *out);
 
 /* Every occurrence of every pattern in @hay (@len bytes, no NUL inside) read
  * as if lower-cased, in the order of their offsets (at one offset: the

@@ -9,6 +9,14 @@
  * copy with line endings normalised to LF (LF, CRLF and CR-only input are
  * all accepted); an mbox "From " line is skipped (its address is kept as a
  * last-resort envelope sender).
+ *
+ * The files: usc-message.c (a UscMessage: made, its limits checked, its
+ * raw bytes, freed), usc-read.[ch] (all of an fd into memory),
+ * usc-eol.[ch] (line endings), usc-mbox.[ch] (the From line),
+ * usc-prescan.[ch] with usc-prescan-entity.c, usc-prescan-fields.c and
+ * usc-content-type.[ch] (the pre-scan that makes hostile text safe for
+ * GMime), usc-mime-parse.[ch] (the GMime parse, embedded messages),
+ * usc-mime-content.[ch] (a part's decoded content and text).
  */
 #ifndef USC_MESSAGE_H
 #define USC_MESSAGE_H
@@ -17,6 +25,11 @@
 #include <gmime/gmime.h>
 #include "usc-common.h"
 #include "usc-budget.h"
+/* the rest of the message-reading API, in one include */
+#include "usc-read.h"
+#include "usc-mbox.h"
+#include "usc-mime-parse.h"
+#include "usc-mime-content.h"
 
 G_BEGIN_DECLS
 
@@ -24,14 +37,14 @@ G_BEGIN_DECLS
  * real mail; a message over max_bytes / max_header_bytes / max_headers is an
  * error (USC_ERROR_LIMIT), parts nested deeper than max_depth are not
  * descended into, and analysis stops (with what it has) after max_seconds.
- * The GMime parse itself is bounded by the same limits (see usc-message.c:
+ * The GMime parse itself is bounded by the same limits (see usc-prescan.c:
  * deeper containers become leaves, parts and nested header fields beyond the
  * limits are left out, and parse_limited is set). A zero field means its default.
  * These bound each parse; the message as a whole (its parse and every
  * re-parse of a part during analysis) shares one UscBudget of twice
  * max_headers / max_header_bytes / max_parts, 2 x its size + 1 MiB of bytes
  * and the max_seconds deadline (usc-budget.h). */
-typedef struct {
+typedef struct UscLimits {
   gsize  max_bytes;         /* whole message (default 64 MiB) */
   gsize  max_header_bytes;  /* the top-level header block (default 4 MiB) */
   guint  max_headers;       /* top-level header fields (default 20000) */
@@ -84,14 +97,6 @@ typedef struct {
  * by usc_message_raw_bytes()). */
 UscMessage *usc_message_read_fd (int fd, const UscLimits *limits, GError **error);
 
-/* Read all of @fd (pipes too) into memory. At most @max_bytes (0: no limit),
- * else USC_ERROR_LIMIT; USC_ERROR_IO on a read error or when memory runs out
- * (never an abort). Returns new bytes.
- * Front ends that must pass a message on whatever happens (filter, deliver)
- * read with this and then call usc_message_new_from_bytes(), so that the raw
- * bytes are still theirs when the message is refused. */
-GBytes *usc_read_all (int fd, gsize max_bytes, GError **error);
-
 /* Parse @raw (a reference is taken; @raw is not modified). As usc_message_read_fd(). */
 UscMessage *usc_message_new_from_bytes (GBytes *raw, const UscLimits *limits, GError **error);
 
@@ -129,69 +134,8 @@ void usc_message_free (UscMessage **msg);
  * header block that ends without a line ending gets one first. Returns new bytes. */
 GBytes *usc_message_with_headers (const UscMessage *msg, const char *fields);
 
-/* Length of a leading RFC 4155 mbox "From " line of @data, line ending
- * included (CRLF, LF or CR), or 0 when @data does not start with one. The one
- * place the From line is recognised. */
-gsize usc_mbox_from_end (const void *data, gsize len);
-
-/* In an mbox file @data of @len bytes whose message starts at @start: where
- * the next message starts (its "From " line, the first one that follows an
- * empty line, LF or CRLF), or @len when this message is the last. */
-gsize usc_mbox_next (const void *data, gsize len, gsize start);
-
-/* Where header fields added to the raw message @data go: after a leading
- * mbox "From " line (which must stay first) and after any lines that begin
- * with a blank before the first field (they continue no field: in front of
- * them they would continue ours). */
-gsize usc_message_fields_offset (const void *data, gsize len);
-
 /* TRUE once the message's analysis deadline (or its budget's) has passed. */
 gboolean usc_message_expired (const UscMessage *msg);
-
-/* Parse @len bytes at @data (any line endings) as an embedded message (a
- * returned original inside a bounce, possibly after base64/QP decoding).
- * Leading blank lines and an mbox "From " line are skipped; the parse is
- * bounded like the top-level one (default limits) and draws on @budget, the
- * enclosing message's (msg->budget): its bytes, header fields (this block's
- * own included), parts (this message counts as one) and deadline. What is
- * left of the budget caps the parse (bytes beyond it are not read, fields
- * and parts beyond it left out); a spent budget returns NULL at once.
- * @budget NULL: a fresh default budget for this parse alone (tests, fuzzing).
- * Returns a new reference or NULL when nothing message-like is there (the
- * first line is no header field, or there is no header at all). */
-GMimeMessage *usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget);
-
-/* The media type, subtype and boundary (NULL: none) of the Content-Type
- * value @v as GMime's g_mime_content_type_parse() gives them, read by the
- * pre-scan's own reader of plain values; FALSE (nothing set) when @v is not
- * plain (comments, RFC 2231 or RFC 2047 parameters, escapes, 8-bit, a
- * repeated boundary, anything malformed): GMime reads those. Newly
- * allocated strings. For the unit test of that reader. */
-gboolean usc_ct_read_plain (const char *v, char **type_r, char **subtype_r, char **boundary_r);
-
-/* Does the caller want the header field named @name (@len bytes, not
- * NUL-terminated, any case)? */
-typedef gboolean (*UscFieldKeep) (const char *name, gsize len);
-
-/* usc_mime_parse_embedded() for a header copy of which only some fields
- * are read: GMime is given the block's first field and the fields @keep
- * wants (each as it stands, continuation lines and all), so that it does not
- * build, decode and later free the fields nobody asks for. The fields kept
- * read exactly as in a parse of the whole block (g_mime_object_get_header,
- * g_mime_message_get_subject, ...), the result is NULL exactly when that
- * parse's would be, and the budget is charged for the whole block. When the
- * block is anything but plain "Name: value" fields and continuation lines
- * (or the pre-scan had to cut or change it), the whole block is parsed. */
-GMimeMessage *usc_mime_parse_header_fields (const void *data, gsize len, UscBudget *budget, UscFieldKeep keep);
-
-/* Decoded content of a leaf part as a NUL-terminated byte array (transfer
- * encoding undone; charset NOT converted). Returns a new GByteArray or NULL.
- * At most @max bytes are returned (0: no limit). */
-GByteArray *usc_mime_part_content (GMimeObject *part, gsize max);
-
-/* Decoded content of a text part, converted to UTF-8 (invalid sequences
- * replaced). Returns a newly allocated string or NULL. */
-char *usc_mime_part_text (GMimeObject *part, gsize max);
 
 G_END_DECLS
 #endif

@@ -236,7 +236,7 @@ def fields_offset(data):
     return at
 
 def mbox_from_end(data):
-    """usc_mbox_from_end() of usc-message.c."""
+    """usc_mbox_from_end() of usc-mbox.c."""
     if len(data) < 5 or data[:5] != b"From ":
         return 0
     for i in range(5, len(data)):

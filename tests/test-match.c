@@ -2,12 +2,16 @@
  * gives exactly the answers of one strstr() per pattern (and of strstr() on a
  * lower-cased copy, i.e. strcasestr() for lower-case patterns, when folded),
  * for small hand-made cases and for every table of the bounce analysis over
- * the text of every message under fixtures/ and tests/heldout/. */
+ * the text of every message under fixtures/ and tests/heldout/; and the
+ * same for the combined index of the notice's text (usc-bounce-index.c:
+ * one pass for all its tables) and the copy separators it puts together
+ * for the whole text. */
 #include "config.h"
 #include <string.h>
 #include <locale.h>
 #include "usc-match.h"
-#include "usc-bounce-tables.h"
+#include "usc-bounce-private.h"
+#include "usc-lang.h"
 
 /* ---- the reference answers ---- */
 
@@ -268,6 +272,222 @@ test_tables_over_fixtures (void)
   g_ptr_array_unref (texts);
 }
 
+/* ---- one index over several tables (usc_match_new_tables, usc_match_scan) ---- */
+
+/* usc_match_scan (@m) over @hay against strstr() for every pattern, and the
+ * occurrences of every @every table against usc_match_all() of that table
+ * alone (itself checked against strstr() above). */
+static void
+check_scan (const char *what, const UscMatch *m, const char *hay)
+{
+  gsize len = strlen (hay);
+  guint n = usc_match_size (m);
+  gssize *first = g_new (gssize, n ? n : 1);
+  GArray *occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
+  usc_match_scan (m, hay, len, first, occ);
+  for (guint i = 0; i < n; i++) {
+    const char *s = strstr (hay, usc_match_pattern (m, i));
+    gssize want = s ? s - hay : -1;
+    if (first[i] != want)
+      g_error ("%s: pattern %u \"%s\": %" G_GSSIZE_FORMAT ", strstr says %" G_GSSIZE_FORMAT, what, i,
+               usc_match_pattern (m, i), first[i], want);
+  }
+  guint every_occ = 0;
+  for (guint t = 0; t < usc_match_n_tabs (m); t++) {
+    guint off = usc_match_tab_off (m, t), tn = usc_match_tab_size (m, t);
+    GArray *mine = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
+    usc_match_occ_of_tabs (m, occ, t, 1, mine);
+    const char **pat = g_new (const char *, tn ? tn : 1);
+    for (guint k = 0; k < tn; k++)
+      pat[k] = usc_match_pattern (m, off + k);
+    UscMatch *alone = usc_match_new (pat, tn);
+    GArray *want = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
+    /* an @every table: what usc_match_all gives; the others: nothing */
+    if (usc_match_tab_every (m, t))
+      usc_match_all (alone, hay, len, want);
+    g_assert_cmpuint (mine->len, ==, want->len);
+    for (guint k = 0; k < want->len; k++) {
+      const UscMatchOcc *a = &g_array_index (mine, UscMatchOcc, k), *b = &g_array_index (want, UscMatchOcc, k);
+      if (a->pos != b->pos || a->idx != b->idx || a->len != b->len)
+        g_error ("%s: table %u occurrence %u: %u at %" G_GSIZE_FORMAT ", alone %u at %" G_GSIZE_FORMAT, what, t, k,
+                 a->idx, a->pos, b->idx, b->pos);
+    }
+    every_occ += mine->len;
+    g_array_unref (want);
+    usc_match_free (&alone);
+    g_free (pat);
+    g_array_unref (mine);
+  }
+  g_assert_cmpuint (every_occ, ==, occ->len);
+  g_array_unref (occ);
+  g_free (first);
+}
+
+/* Hand-made tables, one of them @every, over the edge texts. */
+static void
+test_tables_edges (void)
+{
+  const UscMatchTab tabs[] = {
+    { edge_pat_long, G_N_ELEMENTS (edge_pat_long), TRUE },
+    { edge_pat, G_N_ELEMENTS (edge_pat), FALSE },
+    { edge_empty, G_N_ELEMENTS (edge_empty), FALSE },
+    { edge_pat_long, 3, TRUE },  /* the same patterns twice: both answer */
+    { edge_pat, 0, TRUE },
+  };
+  UscMatch *m = usc_match_new_tables (tabs, G_N_ELEMENTS (tabs));
+  g_assert_cmpuint (usc_match_n_tabs (m), ==, G_N_ELEMENTS (tabs));
+  g_assert_cmpuint (usc_match_tab_off (m, 1), ==, G_N_ELEMENTS (edge_pat_long));
+  g_assert_cmpuint (usc_match_tab_size (m, 3), ==, 3);
+  g_assert_cmpuint (usc_match_tab_size (m, 4), ==, 0);
+  g_assert_true (usc_match_tab_every (m, 0) && !usc_match_tab_every (m, 1) && usc_match_tab_every (m, 3));
+  for (guint t = 0; t < G_N_ELEMENTS (edge_texts); t++)
+    check_scan ("tables-edge", m, edge_texts[t]);
+  usc_match_free (&m);
+  UscMatch *one = usc_match_new (edge_pat, 4);
+  g_assert_cmpuint (usc_match_n_tabs (one), ==, 1);
+  g_assert_cmpuint (usc_match_tab_size (one, 0), ==, 4);
+  usc_match_free (&one);
+}
+
+/* Is no pattern of table @t of @m shorter than two bytes or holding a line
+ * end (what usc-bounce-index.c's reasoning needs of its @every tables)? */
+static void
+assert_line_patterns (const UscMatch *m, guint t)
+{
+  guint off = usc_match_tab_off (m, t);
+  for (guint k = 0; k < usc_match_tab_size (m, t); k++) {
+    const char *p = usc_match_pattern (m, off + k);
+    if (strlen (p) < 2 || strchr (p, '\n'))
+      g_error ("notice index table %u: pattern \"%s\" is shorter than two bytes or holds a line end", t, p);
+  }
+}
+
+/* The notice index over every fixture's text, as is and as the analysis
+ * reads it (lower-cased, quoted lines left out); and the copy separators of
+ * the whole text put together from its scan against one search of them. */
+static void
+test_notice_index (void)
+{
+  const UscMatch *m = usc_notice_index ();
+  g_assert_cmpuint (usc_match_n_tabs (m), ==, USC_TT_N);
+  g_assert_cmpuint (usc_match_tab_size (m, USC_TT_COPY_SEPARATORS), ==, G_N_ELEMENTS (copy_separators));
+  g_assert_cmpuint (usc_match_tab_size (m, USC_TT_DSN_MARKERS), ==, G_N_ELEMENTS (dsn_body_markers));
+  g_assert_cmpuint (usc_match_tab_size (m, USC_TT_MTA_SIGS), ==, G_N_ELEMENTS (mta_signatures));
+  assert_line_patterns (m, USC_TT_COPY_SEPARATORS);
+  assert_line_patterns (m, USC_TT_LANG_SEPARATOR);
+  for (guint t = USC_TT_MALWARE; t < USC_TT_N; t++)
+    assert_line_patterns (m, t);
+  UscMatch *sep = usc_match_new (copy_separators, G_N_ELEMENTS (copy_separators));
+  const char *top = g_getenv ("top_srcdir");
+  texts = g_ptr_array_new_with_free_func (g_free);
+  char *f = g_build_filename (top ? top : ".", "fixtures", NULL);
+  char *h = g_build_filename (top ? top : ".", "tests", "heldout", NULL);
+  read_dir (f);
+  read_dir (h);
+  g_free (f);
+  g_free (h);
+  /* and texts made to cross the scan's limits: quoted separators, one past SCAN_MAX */
+  g_ptr_array_add (texts, g_strdup ("notice\n> ----- Original Message -----\n  >> original message follows\n"
+                                    "----- ORIGINAL MESSAGE -----\nFrom: a@b\n"));
+  GString *big = g_string_new (NULL);
+  while (big->len < SCAN_MAX + 200)
+    g_string_append (big, "filler text, no separator here at all ------------------------------\n");
+  g_string_append (big, "> quoted line\n--- Original message follows\nlast line without its end: copy of the message");
+  g_ptr_array_add (texts, g_string_free (big, FALSE));
+  guint nsep = 0;
+  for (guint k = 0; k < texts->len; k++) {
+    const char *text = texts->pdata[k];
+    check_scan ("notice index", m, text);
+    NoticeText t = { 0 };
+    t.text = g_string_new (text);
+    Evidence e = { 0 };
+    e.scan_lc = usc_unquoted_lower (t.text->str, SCAN_MAX);
+    if (strlen (e.scan_lc) < 100000)
+      check_scan ("notice index, scan_lc", m, e.scan_lc);
+    usc_notice_scan (&e, &t);
+    GArray *want = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
+    usc_match_all_folded (sep, t.text->str, t.text->len, want);
+    const GArray *got = usc_text_separators (&t);
+    g_assert_true (got == t.sep_occ);
+    g_assert_cmpuint (got->len, ==, want->len);
+    for (guint j = 0; j < want->len; j++) {
+      const UscMatchOcc *a = &g_array_index (got, UscMatchOcc, j), *b = &g_array_index (want, UscMatchOcc, j);
+      g_assert_cmpuint (a->pos, ==, b->pos);
+      g_assert_cmpuint (a->idx, ==, b->idx);
+      g_assert_cmpuint (a->len, ==, b->len);
+    }
+    nsep += want->len;
+    /* the text grown since the scan: found again, the same as one search */
+    g_string_append (t.text, "\n----- original message -----\n");
+    g_array_set_size (want, 0);
+    usc_match_all_folded (sep, t.text->str, t.text->len, want);
+    g_assert_cmpuint (usc_text_separators (&t)->len, ==, want->len);
+    g_array_unref (want);
+    usc_notice_scan_clear (&e);
+    g_free (e.scan_lc);
+    g_string_free (t.text, TRUE);
+    g_array_unref (t.sep_occ);
+  }
+  g_assert_cmpuint (nsep, >, 10);
+  g_test_message ("%u texts, %u copy separators", texts->len, nsep);
+  usc_match_free (&sep);
+  g_ptr_array_unref (texts);
+}
+
+/* ---- usc_lang_fold (the text the src/lang tables are searched in) ---- */
+
+/* usc_lang_fold() against what it must give: GLib's fold of the whole text
+ * (it folds by runs), over every fixture and texts made for its edges. */
+static void
+check_fold (const char *text, gssize len)
+{
+  gsize n = len < 0 ? strlen (text) : (gsize) len;
+  char *valid = g_utf8_make_valid (text, (gssize) n);
+  char *want = g_utf8_strdown (valid, -1);
+  char *got = usc_lang_fold (text, len);
+  if (strcmp (got, want) != 0)
+    g_error ("usc_lang_fold differs from g_utf8_strdown (g_utf8_make_valid ()) on \"%.60s\"", text);
+  g_free (got);
+  g_free (want);
+  g_free (valid);
+}
+
+static void
+test_lang_fold (void)
+{
+  static const char *const edges[] = {
+    "", "A", "ABC def", "\xce\xa3", "\xce\xa3a", "\xce\xa3 a", "A\xce\xa3B", "\xce\xa3\xce\xa3\xce\xa3.",
+    "I", "J", "IJ i j", "I\xcc\x87", "\xc4\xb0stanbul", "\xc3\x89CHEC de la remise", "\xff\xfe A \xe2\x82",
+    "\xe2\x82 X", "\xd0\x9d\xd0\x95 \xd0\x94\xd0\x9e\xd0\xa1\xd0\xa2\xd0\x90\xd0\x92\xd0\x9b\xd0\x95\xd0\x9d\xd0\x9e",
+    "\xd0\x9d\xd0\xb5 sixteen plain bytes here \xd0\x9d\xd0\x95", "\xce\xa3                \xce\xa3",
+    "\xce\xa3               x", "x\xce\xa3", "\xe1\xba\x9e\xc3\x9f", "\xc7\x85 \xc7\x88",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+    check_fold (edges[i], -1);
+  check_fold ("a\0\xce\xa3B\0C", 7);  /* NUL bytes within @len: U+FFFD, as GLib */
+  /* GLib's Turkic and Lithuanian rules ('I', 'J'), where those locales exist */
+  static const char *const locales[] = { "tr_TR.UTF-8", "az_AZ.UTF-8", "lt_LT.UTF-8" };
+  for (guint l = 0; l < G_N_ELEMENTS (locales); l++)
+    if (setlocale (LC_ALL, locales[l]) != NULL) {
+      for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+        check_fold (edges[i], -1);
+      g_test_message ("folded in %s too", locales[l]);
+    }
+  setlocale (LC_ALL, "C");
+  const char *top = g_getenv ("top_srcdir");
+  texts = g_ptr_array_new_with_free_func (g_free);
+  char *f = g_build_filename (top ? top : ".", "fixtures", NULL);
+  char *h = g_build_filename (top ? top : ".", "tests", "heldout", NULL);
+  read_dir (f);
+  read_dir (h);
+  g_free (f);
+  g_free (h);
+  for (guint k = 0; k < texts->len; k++)
+    check_fold (texts->pdata[k], -1);
+  g_test_message ("%u texts folded", texts->len);
+  g_ptr_array_unref (texts);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -277,6 +497,9 @@ main (int argc, char **argv)
   g_test_add_func ("/match/edges", test_edges);
   g_test_add_func ("/match/table-cache", test_table_cache);
   g_test_add_func ("/match/tables-over-fixtures", test_tables_over_fixtures);
+  g_test_add_func ("/match/combined-edges", test_tables_edges);
+  g_test_add_func ("/match/notice-index", test_notice_index);
+  g_test_add_func ("/match/lang-fold", test_lang_fold);
   int r = g_test_run ();
   for (guint t = 0; t < tables->len; t++) {
     Table *tb = tables->pdata[t];

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "usc-message.h"
+#include "usc-content-type.h"
 #include "usc-sniff.h"
 
 /* ------------------------------------------------------------ helpers */

@@ -61,17 +61,19 @@ objs=
 # the library's sources as the Makefile lists them (the Redis files only when
 # configure found hiredis); by hand: every src/usc-*.c
 sources=
-for f in ${FUZZ_SOURCES:-}; do sources="$sources $src/$f"; done
+for f in ${FUZZ_SOURCES:-}; do
+  case $f in /*) sources="$sources $f" ;; *) sources="$sources $src/$f" ;; esac  # generated ones: absolute
+done
 [ -n "$sources" ] || sources=$(ls "$src"/src/usc-*.c)
 for f in $sources; do
   o=$out/obj/$(basename "$f" .c).o
   cov=-fsanitize=fuzzer-no-link
-  # The matcher (usc-match.c) compares at every byte of every text it scans
-  # against each table: with those comparisons traced (trace-cmp) they were
-  # a sixth of an execution of message. Its coverage and ASan/UBSan checks
-  # stay; the patterns it compares against are in the dictionary instead
-  # (dict.sh: src/*.h, src/mta/*.def, src/lang/*.def).
-  case $f in */usc-match.c) cov="$cov -fno-sanitize-coverage=trace-cmp" ;; esac
+  # The matcher's scans (usc-match.c, usc-match-tables.c) compare at every
+  # byte of every text against each table: with those comparisons traced
+  # (trace-cmp) they were a sixth of an execution of message. Their coverage
+  # and ASan/UBSan checks stay; the patterns they compare against are in the
+  # dictionary instead (dict.sh: src/*.h, src/mta/*.def, src/lang/*.def).
+  case $f in */usc-match.c|*/usc-match-tables.c) cov="$cov -fno-sanitize-coverage=trace-cmp" ;; esac
   if [ ! -f "$o" ] || [ "$src/tests/fuzz/run.sh" -nt "$o" ] \
      || [ -n "$(find "$src/src" "$build/config.h" -newer "$o" \( -name '*.[ch]' -o -name '*.def' \) 2>/dev/null | head -1)" ]; then
     $CC $CFLAGS $cov -c "$f" -o "$o" || exit 1
