@@ -211,7 +211,9 @@ cmd_check (int argc, char **argv)
   }
   g_option_context_free (oc);
   if (jobs == -1) {
-    jobs = (gint) g_get_num_processors ();
+    /* One message (a delivery's check) runs in this process: the CPUs are
+     * not counted for it (it costs /sys reads). */
+    jobs = argc > 2 ? (gint) g_get_num_processors () : 1;
   } else if (jobs < 1) {
     fprintf (stderr, "unscatter: check: --jobs must be at least 1\n");
     g_free (opt_rcpt);

@@ -1,31 +1,11 @@
 /* usc-bounce-header.c — header fields as the bounce analysis reads them:
- * a field's value (GMime's decoding, without its pass where it can change
- * nothing), a field's presence or words, the first mailbox of a list, a
- * date, a Received value cut at its "by" clause.
+ * a field's value by name (through usc_header_value(), usc-header.c), a
+ * field's presence or words, the first mailbox of a list, a date, a
+ * Received value cut at its "by" clause.
  */
 #include "config.h"
 #include "usc-bounce-private.h"
 
-/* A raw value GMime's decoding leaves as it is once unfolded: printable
- * ASCII and white space, no "=?" (no encoded word can start). */
-static gboolean
-plain_raw_value (const char *r)
-{
-  for (const guchar *p = (const guchar *) r; *p; p++)
-    if (!((*p >= 0x20 && *p < 0x7f) || *p == '\t' || *p == '\n' || *p == '\r') || (*p == '=' && p[1] == '?'))
-      return FALSE;
-  return TRUE;
-}
-const char *
-usc_header_value (GMimeHeader *h)
-{
-  if (h == NULL)
-    return NULL;
-  const char *raw;
-  if (h->value == NULL && (raw = g_mime_header_get_raw_value (h)) != NULL && plain_raw_value (raw))
-    h->value = g_mime_utils_header_unfold (raw); /* GMime's own cache, freed with the header */
-  return g_mime_header_get_value (h);
-}
 const char *
 usc_hdr (GMimeObject *o, const char *name)
 {

@@ -5,16 +5,10 @@
 #define USC_BOUNCE_HEADER_H
 
 #include <gmime/gmime.h>
+#include "usc-header.h"
 
 G_BEGIN_DECLS
 
-/* g_mime_header_get_value (@h), without GMime's RFC 2047 decoding pass
- * where it cannot change anything: a raw value of printable ASCII and white
- * space without "=?" decodes to itself unfolded, so that is what is stored
- * in the header's value (GMimeHeader.value, GMime's cache of the decoded
- * value, documented public and freed with the header) and returned. Any other
- * value is GMime's to decode. NULL for a NULL @h. */
-const char *usc_header_value (GMimeHeader *h);
 /* g_mime_object_get_header (@o, @name), through usc_header_value(). */
 const char *usc_hdr (GMimeObject *o, const char *name);
 /* The first mailbox of @l: its address lower-cased into *@addr_r and its

@@ -10,65 +10,14 @@
 #include "config.h"
 #include "usc-bounce-private.h"
 #include "usc-lang.h"
+#include "usc-match-data.h"
 
-static const char *const scan_literals[] = { "final-recipient:", "reporting-mta:", "http://", "https://" };
-
-/* The column of dsn_body_markers and the body rows of mta_signatures (an
- * empty stand-in for the others: it costs nothing and keeps the indexes). */
-static const char *markers_col[N (dsn_body_markers)];
-static const char *sigs_col[N (mta_signatures)];
-
-static TextMatcher notice_tm;   /* every table, in UscTextTab order */
-static UscMatch *lang_m;        /* the wording of src/lang only: [text phrases, separators] */
-static UscMatch *sep_m;         /* copy_separators only */
-
-static void
-index_init (void)
-{
-  static gsize done = 0;
-  if (!g_once_init_enter (&done))
-    return;
-  for (guint i = 0; i < N (dsn_body_markers); i++)
-    markers_col[i] = dsn_body_markers[i].needle;
-  for (guint i = 0; i < N (mta_signatures); i++)
-    sigs_col[i] = mta_signatures[i].where == SIG_BODY ? mta_signatures[i].needle : "";
-  gsize n_text = 0, n_sep = 0;
-  const char *const *text_p = usc_lang_text_phrases (&n_text);
-  const char *const *sep_p = usc_lang_phrases (USC_LANG_SEPARATOR, &n_sep);
-  UscMatchTab tabs[USC_TT_N] = { { NULL, 0, FALSE } };
-#define TAB(id, tab, n, every) tabs[id] = (UscMatchTab) { tab, n, every }
-  TAB (USC_TT_SCAN_LITERALS, scan_literals, N (scan_literals), FALSE);
-  TAB (USC_TT_COPY_SEPARATORS, copy_separators, N (copy_separators), TRUE);
-  TAB (USC_TT_VIRUS_BODY, virus_body_markers, N (virus_body_markers), FALSE);
-  TAB (USC_TT_FORWARD, forward_markers, N (forward_markers), FALSE);
-  TAB (USC_TT_AUTOREPLY_BODY, autoreply_body_markers, N (autoreply_body_markers), FALSE);
-  TAB (USC_TT_CHALLENGE_BODY, challenge_body_markers, N (challenge_body_markers), FALSE);
-  TAB (USC_TT_CHALLENGE_MESSAGE, challenge_message_words, N (challenge_message_words), FALSE);
-  TAB (USC_TT_CHALLENGE_HOLD, challenge_hold_words, N (challenge_hold_words), FALSE);
-  TAB (USC_TT_CHALLENGE_NOT, challenge_not_markers, N (challenge_not_markers), FALSE);
-  TAB (USC_TT_VIRUS_CONTEXT, virus_context_markers, N (virus_context_markers), FALSE);
-  TAB (USC_TT_LIST_REFUSAL, list_refusal_words, N (list_refusal_words), FALSE);
-  TAB (USC_TT_CHALLENGE_REPLY, challenge_reply_instructions, N (challenge_reply_instructions), FALSE);
-  TAB (USC_TT_DSN_MARKERS, markers_col, N (markers_col), FALSE);
-  TAB (USC_TT_MTA_SIGS, sigs_col, N (sigs_col), FALSE);
-  TAB (USC_TT_LANG_TEXT, text_p, n_text, FALSE);
-  TAB (USC_TT_LANG_SEPARATOR, sep_p, n_sep, TRUE);
-  gsize n_ascii = 0;
-  const UscLangSignal *ascii_sig = NULL;
-  const char *const *ascii_p = usc_lang_ascii_table (&n_ascii, &ascii_sig);
-  TAB (USC_TT_LANG_ASCII, ascii_p, n_ascii, FALSE);
-#undef TAB
-  UscMatchTab mal[MAL_NTABS];
-  usc_malware_tabs (mal);
-  for (guint k = 0; k < MAL_NTABS; k++)
-    tabs[USC_TT_MALWARE + k] = mal[k];
-  notice_tm.m = usc_match_new_tables (tabs, USC_TT_N);
-  notice_tm.markers_off = usc_match_tab_off (notice_tm.m, USC_TT_DSN_MARKERS);
-  notice_tm.sigs_off = usc_match_tab_off (notice_tm.m, USC_TT_MTA_SIGS);
-  lang_m = usc_match_new_tables (&tabs[USC_TT_LANG_TEXT], 2);
-  sep_m = usc_match_new_tables (&tabs[USC_TT_COPY_SEPARATORS], 1);
-  g_once_init_leave (&done, 1);
-}
+/* The indexes, written out at build time (src/gen-match-data.c): every
+ * table in UscTextTab order; the wording of src/lang only ([text phrases,
+ * separators]: for a text folded as Unicode); copy_separators only. */
+static const TextMatcher notice_tm = { &usc_match_data_notice };
+#define lang_m (&usc_match_data_lang)
+#define sep_m (&usc_match_data_sep)
 
 /* t->sep_occ (the copy separators in t->text, read as if lower-cased, as
  * usc_match_all_folded() gives them) from @occ, those the scan found in
@@ -124,10 +73,17 @@ text_separators_from_scan (NoticeText *t, const GArray *occ)
  * case UTF-8, so they are searched in a copy folded as Unicode (the ASCII
  * text itself when it has no other byte). Returns NULL for "use scan_lc". */
 static char *
-lang_folded (const char *s)
+lang_folded (const char *s, gsize len)
 {
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-    if (*p >= 0x80)
+  gsize i = 0;
+  for (; i + 8 <= len; i += 8) {
+    guint64 w;
+    memcpy (&w, s + i, 8);
+    if (w & G_GUINT64_CONSTANT (0x8080808080808080))
+      return usc_lang_fold (s, -1);  /* a byte beyond ASCII, eight at a time */
+  }
+  for (; i < len; i++)
+    if ((guchar) s[i] >= 0x80)
       return usc_lang_fold (s, -1);
   return NULL;
 }
@@ -135,14 +91,17 @@ lang_folded (const char *s)
 void
 usc_notice_scan (Evidence *e, NoticeText *t)
 {
-  index_init ();
   const char *s = e->scan_lc;
   gsize len = strlen (s);
   const UscMatch *m = notice_tm.m;
   e->tm = &notice_tm;
-  e->hits = g_new (gssize, usc_match_size (m));
+  usc_match_hits_init (&e->hits, m);
   GArray *occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
-  usc_match_scan (m, s, len, e->hits, occ);
+  usc_match_scan (m, s, len, &e->hits, occ);
+  guint soff = usc_match_tab_off (m, USC_TT_MTA_SIGS), sn = usc_match_tab_size (m, USC_TT_MTA_SIGS);
+  e->sig_hits = g_new (gssize, sn ? sn : 1);
+  for (guint i = 0; i < sn; i++)
+    e->sig_hits[i] = usc_match_hit (&e->hits, soff + i);
 
   GArray *seps = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
   usc_match_occ_of_tabs (m, occ, USC_TT_COPY_SEPARATORS, 1, seps);
@@ -153,17 +112,19 @@ usc_notice_scan (Evidence *e, NoticeText *t)
 
   /* the wording of src/lang: in scan_lc itself, or in its Unicode fold */
   e->lang_occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
-  e->lang_text = lang_folded (s);
+  e->lang_text = lang_folded (s, len);
   if (e->lang_text == NULL) {
-    e->lang_first = e->hits + usc_match_tab_off (m, USC_TT_LANG_TEXT);
+    e->lang_first = &e->hits;
+    e->lang_off = usc_match_tab_off (m, USC_TT_LANG_TEXT);
     usc_match_occ_of_tabs (m, occ, USC_TT_LANG_SEPARATOR, 1, e->lang_occ);
   } else {
-    e->lang_hits = g_new (gssize, usc_match_size (lang_m));
+    usc_match_hits_init (&e->lang_hits, lang_m);
     GArray *locc = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
-    usc_match_scan (lang_m, e->lang_text, strlen (e->lang_text), e->lang_hits, locc);
+    usc_match_scan (lang_m, e->lang_text, strlen (e->lang_text), &e->lang_hits, locc);
     usc_match_occ_of_tabs (lang_m, locc, 1, 1, e->lang_occ);
     g_array_unref (locc);
-    e->lang_first = e->lang_hits;
+    e->lang_first = &e->lang_hits;
+    e->lang_off = 0;
   }
   g_array_unref (occ);
 }
@@ -171,15 +132,15 @@ usc_notice_scan (Evidence *e, NoticeText *t)
 const UscMatch *
 usc_notice_index (void)
 {
-  index_init ();
   return notice_tm.m;
 }
 
 void
 usc_notice_scan_clear (Evidence *e)
 {
-  g_free (e->hits);
-  g_free (e->lang_hits);
+  usc_match_hits_clear (&e->hits);
+  usc_match_hits_clear (&e->lang_hits);
+  g_free (e->sig_hits);
   g_free (e->lang_text);
   if (e->malware_occ)
     g_array_unref (e->malware_occ);
@@ -195,7 +156,7 @@ usc_text_any (const Evidence *e, UscTextTab t, const char **hit_r)
     return FALSE;
   guint off = usc_match_tab_off (m, t), n = usc_match_tab_size (m, t);
   for (guint i = 0; i < n; i++)
-    if (e->hits[off + i] >= 0) {
+    if (usc_match_hit (&e->hits, off + i) >= 0) {
       if (hit_r)
         *hit_r = usc_match_pattern (m, off + i);
       return TRUE;
@@ -210,7 +171,7 @@ usc_text_count (const Evidence *e, UscTextTab t)
   guint off = usc_match_tab_off (m, t), n = usc_match_tab_size (m, t);
   int k = 0;
   for (guint i = 0; i < n; i++)
-    if (e->hits[off + i] >= 0)
+    if (usc_match_hit (&e->hits, off + i) >= 0)
       k++;
   return k;
 }
@@ -219,9 +180,9 @@ const char *
 usc_text_find (const Evidence *e, const char *lit)
 {
   guint off = usc_match_tab_off (e->tm->m, USC_TT_SCAN_LITERALS);
-  for (guint i = 0; i < N (scan_literals); i++)
-    if (strcmp (scan_literals[i], lit) == 0)
-      return e->hits[off + i] >= 0 ? e->scan_lc + e->hits[off + i] : NULL;
+  for (guint i = 0; i < USC_N_SCAN_LITERALS; i++)
+    if (strcmp (usc_scan_literals[i], lit) == 0)
+      return usc_match_hit (&e->hits, off + i) >= 0 ? e->scan_lc + usc_match_hit (&e->hits, off + i) : NULL;
   return strstr (e->scan_lc, lit);
 }
 
@@ -232,7 +193,7 @@ usc_text_separator (const Evidence *e)
   guint off = usc_match_tab_off (m, USC_TT_COPY_SEPARATORS), n = usc_match_tab_size (m, USC_TT_COPY_SEPARATORS);
   gssize best = -1;
   for (guint i = 0; i < n; i++) {
-    gssize h = e->hits[off + i];
+    gssize h = usc_match_hit (&e->hits, off + i);
     if (h >= 0 && (best < 0 || h < best))
       best = h;
   }
@@ -245,11 +206,29 @@ usc_text_separators (NoticeText *t)
   if (t->sep_occ != NULL && t->sep_occ_len == t->text->len)
     return t->sep_occ;
   /* the text changed since the scan (or there was none): the separators alone */
-  index_init ();
   if (t->sep_occ == NULL)
     t->sep_occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
   g_array_set_size (t->sep_occ, 0);
   usc_match_all_folded (sep_m, t->text->str, t->text->len, t->sep_occ);
   t->sep_occ_len = t->text->len;
   return t->sep_occ;
+}
+
+gboolean
+usc_notice_lang_joined (const char *s, gsize max, guint counts_r[USC_LANG_N_SIGNALS],
+                        const char *first_r[USC_LANG_N_SIGNALS])
+{
+  gsize len = strlen (s);
+  char *head = len > max ? g_strndup (s, max) : NULL;
+  char *j = usc_lang_join_lines (head ? head : s);
+  g_free (head);
+  if (j == NULL)
+    return FALSE;
+  UscMatchHits hits;
+  usc_match_hits_init (&hits, lang_m);
+  usc_match_scan (lang_m, j, strlen (j), &hits, NULL);
+  usc_lang_count_from (&hits, 0, counts_r, first_r);  /* the text phrases come first in lang_m */
+  usc_match_hits_clear (&hits);
+  g_free (j);
+  return TRUE;
 }

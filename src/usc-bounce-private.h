@@ -12,6 +12,7 @@
 #include "usc-match.h"
 #include "usc-mime-walk.h"
 #include "usc-bounce-text.h"
+#include "usc-lang.h"
 
 #include <string.h>
 
@@ -121,9 +122,8 @@ add_status (Out *o, char *s)
  * message's own text (Evidence.scan_lc), one usc-match table each, in
  * UscTextTab order. */
 typedef struct {
-  UscMatch *m;
-  guint markers_off;  /* dsn_body_markers[i].needle: usc_match_tab_off (m, USC_TT_DSN_MARKERS) */
-  guint sigs_off;     /* mta_signatures[i].needle (SIG_BODY rows; "" for the others) */
+  const UscMatch *m;  /* table USC_TT_DSN_MARKERS: dsn_body_markers[i].needle; USC_TT_MTA_SIGS:
+                       * mta_signatures[i].needle (SIG_BODY rows; "" for the others) */
 } TextMatcher;
 
 /* The malware prefix tables (usc-tables-virus.h), in this order, one after
@@ -137,11 +137,13 @@ enum { MAL_PLATFORM, MAL_BARE, MAL_EICAR, MAL_TYPE, MAL_CLAMAV, MAL_NTABS };
 typedef struct {
   char *scan_lc;            /* own text, lower-cased, '>'-quoted lines left out */
   const TextMatcher *tm;    /* the tables searched in scan_lc ... */
-  gssize *hits;             /* ... and where each entry first occurs in it (-1: not) */
+  UscMatchHits hits;        /* ... and where each entry first occurs in it (usc_match_hit) */
+  gssize *sig_hits;         /* mta_signatures[i].needle (SIG_BODY rows) first in scan_lc, or -1 */
   GArray *malware_occ;      /* UscMatchOcc: every malware prefix in scan_lc (idx: usc_malware_tabs order) */
   char *lang_text;          /* scan_lc folded as Unicode when it is not ASCII, else NULL (scan_lc) */
-  const gssize *lang_first; /* the src/lang text phrases (usc_lang_text_phrases) first in that text */
-  gssize *lang_hits;        /* (lang_first's storage when lang_text is set) */
+  const UscMatchHits *lang_first; /* the src/lang text phrases (usc_lang_text_phrases) in that text: */
+  guint lang_off;           /* ... from this index of @lang_first on */
+  UscMatchHits lang_hits;   /* (lang_first's storage when lang_text is set) */
   GArray *lang_occ;         /* UscMatchOcc: every separator phrase of src/lang in that text */
   /* structure */
   gboolean report_dsn;      /* a parsed delivery-status part (or SES JSON) */
@@ -314,6 +316,14 @@ int usc_score_rules (const Headers *h, Evidence *e, const UscScoreRule *rules, g
  * address of it (the mailbox itself; a local part without a digit)? */
 gboolean usc_own_domain_id (const char *id, const char *mailbox);
 
+/* ---- usc-bounce-index-tabs.c: the tables the indexes are written out of ---- */
+#define USC_N_SCAN_LITERALS 4
+/* "final-recipient:", "reporting-mta:", "http://", "https://" */
+extern const char *const usc_scan_literals[USC_N_SCAN_LITERALS];
+/* The notice index's tables, in UscTextTab order (src/gen-match-data.c
+ * writes the index out; usc-match-data.h). */
+void usc_notice_tabs (UscMatchTab tabs[USC_TT_N]);
+
 /* ---- usc-bounce-wording.c ---- */
 /* The wording of src/lang in the notice (e->lang_*: from the answers of
  * usc_notice_scan()), a quoted message of this mailbox (e->own_copy), an
@@ -327,6 +337,12 @@ void usc_notice_scan (Evidence *e, NoticeText *t);
 /* The notice index itself (its tables in UscTextTab order; for the tests). */
 const UscMatch *usc_notice_index (void);
 /* Free what usc_notice_scan() set in @e. */
+/* The src/lang text signals (as usc_lang_count_from() counts them) in the
+ * first @max bytes of @s with the line breaks inside paragraphs made
+ * spaces (usc_lang_join_lines()): a phrase broken over a line end. FALSE
+ * (@counts_r untouched) when there was no such line break. */
+gboolean usc_notice_lang_joined (const char *s, gsize max, guint counts_r[USC_LANG_N_SIGNALS],
+                                 const char *first_r[USC_LANG_N_SIGNALS]);
 void usc_notice_scan_clear (Evidence *e);
 /* usc_find_separator (e->scan_lc), from the index. */
 gssize usc_text_separator (const Evidence *e);
@@ -425,6 +441,10 @@ void usc_collect_original (UscBounce *b, const Headers *h, const Parts *p, UscKi
 /* Is @a (lower case) the bounce's own From or To, its envelope sender, or a
  * mailer-daemon: an address that names no failed recipient? */
 gboolean usc_is_own_address (const Headers *h, const UscBounce *b, const char *a);
+/* The returned original @orig's To mailboxes (the first 10) as failed
+ * recipients, but for usc_is_own_address() ones; with @need_domain not an
+ * address that ends at its '@'. */
+void usc_add_copy_recipients (Out *o, const Headers *h, GMimeMessage *orig, gboolean need_domain);
 /* Failed recipients, status codes and diagnostics from the reports;
  * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
  * @reporting_all (both lower-case, for the MTA family). */

@@ -278,16 +278,7 @@ usc_collect_text_failures (Out *o, const Headers *h, const Parts *parts, NoticeT
   }
   if (b->recipients->len == 0 && orig) {
     /* last resort: whom the returned original was addressed to */
-    InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
-    int tn = to ? internet_address_list_length (to) : 0;
-    for (int i = 0; i < tn && i < 10; i++) {
-      InternetAddress *ia = internet_address_list_get_address (to, i);
-      if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
-        const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
-        if (a && strchr (a, '@') && !usc_is_own_address (h, o->b, a))
-          add_recipient (o, g_ascii_strdown (a, -1));
-      }
-    }
+    usc_add_copy_recipients (o, h, orig, FALSE);
   }
   if (b->status->len == 0)
     usc_scan_status (b->status, diag);

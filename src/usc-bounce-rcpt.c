@@ -22,6 +22,20 @@ usc_is_own_address (const Headers *h, const UscBounce *b, const char *a)
   g_free (local);
   return d;
 }
+void
+usc_add_copy_recipients (Out *o, const Headers *h, GMimeMessage *orig, gboolean need_domain)
+{
+  InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
+  int tn = to ? internet_address_list_length (to) : 0;
+  for (int i = 0; i < tn && i < 10; i++) {
+    InternetAddress *ia = internet_address_list_get_address (to, i);
+    if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+      const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+      if (a && strchr (a, '@') && !(need_domain && a[strlen (a) - 1] == '@') && !usc_is_own_address (h, o->b, a))
+        add_recipient (o, g_ascii_strdown (a, -1));
+    }
+  }
+}
 /* Failed recipients, status codes and diagnostics from the reports;
  * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
  * @reporting_all (both lower-case, for the MTA family). */
@@ -132,14 +146,5 @@ usc_collect_feedback_recipients (Out *o, const Headers *h, const Parts *parts)
   }
   if (b->recipients->len > 0)
     return;
-  InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
-  int tn = to ? internet_address_list_length (to) : 0;
-  for (int i = 0; i < tn && i < 10; i++) {
-    InternetAddress *ia = internet_address_list_get_address (to, i);
-    if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
-      const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
-      if (a && strchr (a, '@') && a[strlen (a) - 1] != '@' && !usc_is_own_address (h, o->b, a))
-        add_recipient (o, g_ascii_strdown (a, -1));
-    }
-  }
+  usc_add_copy_recipients (o, h, orig, TRUE);
 }

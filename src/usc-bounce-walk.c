@@ -119,6 +119,22 @@ returned_message (UscMimeWalk *w, GMimeMessage *m, const char *source, guint dep
 
 typedef void (*LeafFn) (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth);
 
+/* The fields of a report part (RFC 3464 delivery-status, RFC 8098
+ * disposition notification: one syntax, one parser) in at most TEXT_MAX
+ * bytes of @o's content: a new report, or NULL. With @content_r the
+ * content too (NULL when there is none; the caller unrefs it). */
+static UscDsnReport *
+parse_fields_part (GMimeObject *o, GByteArray **content_r)
+{
+  GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
+  UscDsnReport *r = ba ? usc_dsn_parse ((const char *) ba->data, ba->len, NULL) : NULL;
+  if (content_r)
+    *content_r = ba;
+  else if (ba)
+    g_byte_array_unref (ba);
+  return r;
+}
+
 /* RFC 3464 / RFC 6533 delivery-status fields. */
 static void
 leaf_delivery_status (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
@@ -126,19 +142,18 @@ leaf_delivery_status (UscMimeWalk *w, GMimeObject *o, const char *ct, guint dept
   (void) ct;
   (void) depth;
   WalkState *ws = w->data;
-  GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
-  if (ba == NULL)
-    return;
-  UscDsnReport *r = usc_dsn_parse ((const char *) ba->data, ba->len, NULL);
+  GByteArray *ba;
+  UscDsnReport *r = parse_fields_part (o, &ba);
   if (r)
     g_ptr_array_add (ws->p->reports, r);
   /* broken boundaries can leave the returned headers in here */
-  if (ba->len > 0 && ws->t->text->len < TEXT_MAX * 2) {
+  if (ba && ba->len > 0 && ws->t->text->len < TEXT_MAX * 2) {
     char *t = g_utf8_make_valid ((const char *) ba->data, ba->len);
     append_prologue (ws->t, t);
     g_free (t);
   }
-  g_byte_array_unref (ba);
+  if (ba)
+    g_byte_array_unref (ba);
 }
 
 /* RFC 8098 disposition notification fields (and RFC 6533's global form):
@@ -150,15 +165,11 @@ leaf_disposition (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
   (void) ct;
   (void) depth;
   WalkState *ws = w->data;
-  GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
-  if (ba == NULL)
-    return;
-  UscDsnReport *r = usc_dsn_parse ((const char *) ba->data, ba->len, NULL);
+  UscDsnReport *r = parse_fields_part (o, NULL);
   if (r && usc_mdn_disposition (r) != USC_MDN_NONE)
     g_ptr_array_add (ws->p->reports, r);
   else
     usc_dsn_report_free (&r);
-  g_byte_array_unref (ba);
 }
 
 /* RFC 5965 feedback report fields. */

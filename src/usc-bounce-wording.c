@@ -106,8 +106,8 @@ gboolean
 usc_smtp_code_scan (const char *s, int max_tries)
 {
   int tries = 0;
-  for (const char *p = s; *p && tries < max_tries; p++) {
-    if (*p != '.' || p - s < 1 || !g_ascii_isdigit (p[1]))
+  for (const char *p = strchr (s, '.'); p && tries < max_tries; p = strchr (p + 1, '.')) {
+    if (p - s < 1 || !g_ascii_isdigit (p[1]))
       continue;
     tries++;
     const char *c = p - 1;  /* the class digit of "c.s.d" */
@@ -168,16 +168,16 @@ usc_lang_evidence (const Headers *h, Evidence *e)
   guint n[USC_LANG_N_SIGNALS] = { 0 };
   const char *hit[USC_LANG_N_SIGNALS] = { NULL };
   if (*s)
-    usc_lang_count_from (e->lang_first, n, hit);
+    usc_lang_count_from (e->lang_first, e->lang_off, n, hit);
   if (*s && e->lang_text == NULL) {
     /* an ASCII text: the failure and delay rows without their diacritics
      * too ("nije isporucena"), found by the same scan */
     gsize na = 0;
     const UscLangSignal *sig = NULL;
     const char *const *ap = usc_lang_ascii_table (&na, &sig);
-    const gssize *ah = e->hits + usc_match_tab_off (e->tm->m, USC_TT_LANG_ASCII);
+    guint aoff = usc_match_tab_off (e->tm->m, USC_TT_LANG_ASCII);
     for (gsize k = 0; k < na; k++)
-      if (ah[k] >= 0) {
+      if (usc_match_hit (&e->hits, aoff + (guint) k) >= 0) {
         n[sig[k]]++;
         if (hit[sig[k]] == NULL)
           hit[sig[k]] = ap[k];
@@ -191,7 +191,7 @@ usc_lang_evidence (const Headers *h, Evidence *e)
     /* the notice's own words come first: its first JOIN_MAX bytes */
     guint jn[USC_LANG_N_SIGNALS];
     const char *jh[USC_LANG_N_SIGNALS];
-    if (usc_lang_count_joined (s, JOIN_MAX, jn, jh))
+    if (usc_notice_lang_joined (s, JOIN_MAX, jn, jh))
       for (guint k = 0; k < USC_LANG_N_SIGNALS; k++)
         if (jn[k] > n[k]) {
           n[k] = jn[k];

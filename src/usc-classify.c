@@ -19,7 +19,8 @@ struct _UscContext {
   UscConfig   *config;
   char        *home;          /* NULL: the process's user */
   char        *record_path;
-  char        *user_name;     /* whose record (the Redis key prefix's %u) */
+  char        *user_name;     /* whose record (the Redis key prefix's %u), found when a Redis
+                                 record is opened (a passwd look-up a SQLite record does not need) */
   UscRecord   *record;
   gboolean     record_tried;
   gboolean     record_absent;
@@ -55,7 +56,6 @@ usc_context_new (const char *home, const char *config_path, const char *record_p
   UscContext *ctx = g_new0 (UscContext, 1);
   ctx->config = config;
   ctx->home = g_strdup (home);
-  ctx->user_name = home_owner (home);
   if (home == NULL)
     ctx->record_path = usc_config_record_path (config, record_path);
   else if (record_path)
@@ -122,6 +122,8 @@ usc_context_record (UscContext *ctx, gboolean create, GError **error)
     return NULL;
   }
   ctx->record_absent = FALSE;
+  if (redis && ctx->user_name == NULL)
+    ctx->user_name = home_owner (ctx->home);
   UscRecordOptions opts = {
     .busy_timeout = ctx->config->busy_timeout,
     .read_only = FALSE,
@@ -340,25 +342,52 @@ usc_result_header_fields (const UscResult *r, const UscMessage *msg)
   return g_bytes_new_take (g_string_free (s, FALSE), n);
 }
 
+/* Count @d in the SQLite record's decision spool (usc-record-spool.c): no
+ * need to open the record, which ordinary mail never does otherwise. TRUE
+ * when counted (or when there is no record: nothing is counted then, as
+ * before the spool); FALSE when the spool cannot be used. The delivery that
+ * makes the spool due folds it into the record; a failed fold is left to
+ * the next one (the decision is counted either way). */
+static gboolean
+count_in_spool (UscContext *ctx, const UscDecision *d)
+{
+  const char *path = ctx->record_path;
+  if (usc_record_is_redis_url (path))
+    return FALSE;
+  if (ctx->record == NULL && (ctx->record_absent || !g_file_test (path, G_FILE_TEST_EXISTS)))
+    return TRUE;
+  int rc = usc_record_spool_decision (path, d, ctx->config->max_decisions, ctx->config->busy_timeout,
+                                      NULL);
+  if (rc > 0) {
+    UscRecord *record = usc_context_record (ctx, FALSE, NULL);
+    if (record != NULL)
+      usc_record_fold_spool (record, NULL);
+  }
+  return rc >= 0;
+}
+
 gboolean
 usc_context_count_decision (UscContext *ctx, const UscResult *r, GError **error)
 {
   if (r == NULL || r->verdict == NULL || r->bounce == NULL)
     return TRUE;
-  GError *local = NULL;
-  UscRecord *record = usc_context_record (ctx, FALSE, &local);
-  if (record == NULL) {
-    if (local == NULL)
-      return TRUE;
-    g_propagate_error (error, local);
-    return FALSE;
-  }
   UscDecision d;
   char **owned = NULL;
   usc_result_decision (r, usc_now (), &d, &owned);
-  int rc = usc_record_add_decision (record, &d, ctx->config->max_decisions, error);
+  gboolean ok = count_in_spool (ctx, &d);
+  if (!ok) {
+    /* A Redis record, or a spool we may not write: in the record itself. */
+    GError *local = NULL;
+    UscRecord *record = usc_context_record (ctx, FALSE, &local);
+    if (record != NULL)
+      ok = usc_record_add_decision (record, &d, ctx->config->max_decisions, &local) >= 0;
+    else
+      ok = local == NULL;
+    if (local)
+      g_propagate_error (error, local);
+  }
   g_strfreev (owned);
-  return rc >= 0;
+  return ok;
 }
 
 void

@@ -127,8 +127,13 @@ void usc_result_decision (const UscResult *result, gint64 now, UscDecision *d, c
  * at most [record] max_decisions rows kept):
  * only where a record exists, since ordinary mail must not create one, and
  * since a record created for a bounce would be an empty one (whose misses
- * prove nothing but would look like proof). TRUE when counted or when there
- * is no record; FALSE with @error when the record failed. */
+ * prove nothing but would look like proof). A SQLite record is not opened
+ * for it: the decision goes to the record's decision spool
+ * (usc_record_spool_decision), folded into the record by the delivery that
+ * makes it due and by whatever reads the counts; a Redis record, or a
+ * spool that cannot be written, counts it in the record itself. TRUE when
+ * counted or when there is no record; FALSE with @error when the record
+ * failed. */
 gboolean usc_context_count_decision (UscContext *ctx, const UscResult *result, GError **error);
 
 /* One line for a log: "verdict=V kind=K id=<ID or -> action=A" with the

@@ -10,6 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The text of @s (freed), NULL when it is empty. */
+static char *
+string_or_null (GString *s)
+{
+  if (s->len == 0) {
+    g_string_free (s, TRUE);
+    return NULL;
+  }
+  return g_string_free (s, FALSE);
+}
+
 /* "rfc822; <User@Example.ORG>" -> "user@example.org" (NULL when empty). */
 char *
 usc_dsn_clean_address (const char *v)
@@ -142,11 +153,24 @@ usc_dsn_clean_text (const char *v, gboolean strip_type)
   }
   while (s->len && s->str[s->len - 1] == ' ')
     g_string_truncate (s, s->len - 1);
-  if (s->len == 0) {
-    g_string_free (s, TRUE);
-    return NULL;
-  }
-  return g_string_free (s, FALSE);
+  return string_or_null (s);
+}
+
+gsize
+usc_dsn_status_len (const char *p)
+{
+  if (!(p[0] == '2' || p[0] == '4' || p[0] == '5') || p[1] != '.')
+    return 0;
+  const char *q = p + 2;
+  int a = 0, b = 0;
+  while (g_ascii_isdigit (*q) && a < 4) { q++; a++; }
+  if (a == 0 || a > 3 || *q != '.')
+    return 0;
+  q++;
+  while (g_ascii_isdigit (*q) && b < 4) { q++; b++; }
+  if (b == 0 || b > 3)
+    return 0; /* (b <= 3: no digit follows) */
+  return (gsize) (q - p);
 }
 
 /* Find an RFC 3463 status code in @v ("5.1.1 (bad mailbox)" -> "5.1.1"). */
@@ -154,19 +178,9 @@ char *
 usc_dsn_find_status (const char *v)
 {
   for (const char *p = v; *p; p++) {
-    if ((*p == '2' || *p == '4' || *p == '5') && p[1] == '.' &&
-        (p == v || !(g_ascii_isdigit (p[-1]) || p[-1] == '.'))) {
-      const char *q = p + 2;
-      int a = 0, b = 0;
-      while (g_ascii_isdigit (*q) && a < 4) { q++; a++; }
-      if (a == 0 || a > 3 || *q != '.')
-        continue;
-      q++;
-      while (g_ascii_isdigit (*q) && b < 4) { q++; b++; }
-      if (b == 0 || b > 3 || g_ascii_isdigit (*q))
-        continue;
-      return g_strndup (p, q - p);
-    }
+    gsize n;
+    if ((p == v || !(g_ascii_isdigit (p[-1]) || p[-1] == '.')) && (n = usc_dsn_status_len (p)) > 0)
+      return g_strndup (p, n);
   }
   return NULL;
 }
@@ -186,9 +200,5 @@ usc_dsn_clean_disposition (const char *v)
     else if (depth == 0 && !g_ascii_isspace (*p))
       g_string_append_c (s, g_ascii_tolower (*p));
   }
-  if (s->len == 0) {
-    g_string_free (s, TRUE);
-    return NULL;
-  }
-  return g_string_free (s, FALSE);
+  return string_or_null (s);
 }

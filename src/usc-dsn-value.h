@@ -19,6 +19,10 @@ char *usc_dsn_clean_name (const char *v);
 /* White space collapsed; with @strip_type a leading "smtp;"-style type
  * removed (Diagnostic-Code "smtp; 550 5.1.1 ..." -> "550 5.1.1 ..."). */
 char *usc_dsn_clean_text (const char *v, gboolean strip_type);
+/* The length of the RFC 3463 status code ("5.1.1": class 2, 4 or 5, then
+ * two numbers of one to three digits) at @p, not followed by a digit; 0
+ * when there is none there. */
+gsize usc_dsn_status_len (const char *p);
 /* The first RFC 3463 status code in @v ("5.1.1 (bad mailbox)" -> "5.1.1"). */
 char *usc_dsn_find_status (const char *v);
 /* "Automatic-Action/MDN-sent-automatically; deleted / error (comment)" ->

@@ -28,17 +28,8 @@
 gboolean
 usc_dsn_status_valid (const char *s)
 {
-  if (s == NULL || !(s[0] == '2' || s[0] == '4' || s[0] == '5') || s[1] != '.')
-    return FALSE;
-  const char *p = s + 2;
-  int n = 0;
-  while (g_ascii_isdigit (*p)) { p++; n++; }
-  if (n < 1 || n > 3 || *p != '.')
-    return FALSE;
-  p++;
-  n = 0;
-  while (g_ascii_isdigit (*p)) { p++; n++; }
-  return n >= 1 && n <= 3 && *p == '\0';
+  gsize n = s ? usc_dsn_status_len (s) : 0;
+  return n > 0 && s[n] == '\0';
 }
 
 static void

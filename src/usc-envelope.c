@@ -52,6 +52,7 @@
 #include "config.h"
 #include "usc-envelope.h"
 #include "usc-batv.h"
+#include "usc-header.h"
 
 #include <string.h>
 
@@ -182,7 +183,7 @@ top_header (GMimeHeaderList *list, const char *name)
   for (int i = 0; i < n; i++) {
     GMimeHeader *h = g_mime_header_list_get_header_at (list, i);
     if (g_ascii_strcasecmp (g_mime_header_get_name (h), name) == 0)
-      return g_mime_header_get_value (h);
+      return usc_header_value (h);
   }
   return NULL;
 }
@@ -216,7 +217,7 @@ find_recipient (UscEnvelope *env, GMimeHeaderList *list, const char *opt)
     GMimeHeader *h = g_mime_header_list_get_header_at (list, i);
     if (g_ascii_strcasecmp (g_mime_header_get_name (h), "Received") != 0)
       continue;
-    const char *v = g_mime_header_get_value (h);
+    const char *v = usc_header_value (h);
     if (v && (env->recipient = received_for (v)) != NULL) {
       env->recipient_source = "Received";
       return;

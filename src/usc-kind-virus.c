@@ -5,21 +5,7 @@
  */
 #include "config.h"
 #include "usc-bounce-private.h"
-
-/* The prefixes of malware names, in one index (usc-match.h): the tables
- * below, one after the other (MAL_PLATFORM .. MAL_CLAMAV), each in its own
- * order; the notice index (usc-bounce-index.c) holds them the same way. */
-static const char *const malware_eicar[] = { "eicar" };
-
-void
-usc_malware_tabs (UscMatchTab tabs[MAL_NTABS])
-{
-  tabs[MAL_PLATFORM] = (UscMatchTab) { malware_platforms, N (malware_platforms), TRUE };
-  tabs[MAL_BARE] = (UscMatchTab) { malware_bare_prefixes, N (malware_bare_prefixes), TRUE };
-  tabs[MAL_EICAR] = (UscMatchTab) { malware_eicar, N (malware_eicar), TRUE };
-  tabs[MAL_TYPE] = (UscMatchTab) { malware_types, N (malware_types), TRUE };
-  tabs[MAL_CLAMAV] = (UscMatchTab) { malware_clamav_platforms, N (malware_clamav_platforms), TRUE };
-}
+#include "usc-match-data.h"
 
 /* Does @s start with @lc_prefix (lower case), read as if lower-cased (ASCII)? */
 static gboolean
@@ -130,18 +116,12 @@ malware_rest (const char *r)
       return TRUE;
   return FALSE;
 }
+/* The malware prefixes, one index (MAL_PLATFORM .. MAL_CLAMAV, as the
+ * notice index holds them), written out at build time (usc-match-data.h). */
 static const UscMatch *
 malware_index (void)
 {
-  static UscMatch *m;
-  static gsize done = 0;
-  if (g_once_init_enter (&done)) {
-    UscMatchTab tabs[MAL_NTABS];
-    usc_malware_tabs (tabs);
-    m = usc_match_new_tables (tabs, MAL_NTABS);
-    g_once_init_leave (&done, 1);
-  }
-  return m;
+  return &usc_match_data_malware;
 }
 int
 usc_malware_names (const char *lc)

@@ -18,79 +18,7 @@
  * megabyte.
  */
 #include "config.h"
-#include "usc-match.h"
-
-#include <string.h>
-
-/* The scans below are written once for both readings (as is, lower-cased)
- * and must be compiled once for each: the reading is then a constant, not a
- * test at every byte. */
-#if defined(__GNUC__)
-#define SCAN_INLINE static inline __attribute__ ((always_inline))
-#else
-#define SCAN_INLINE static inline
-#endif
-
-/* ASCII lower case of every byte value (a table: one load per byte). */
-#define LC1(c) ((guchar) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c)))
-#define LC4(c) LC1 (c), LC1 ((c) + 1), LC1 ((c) + 2), LC1 ((c) + 3)
-#define LC16(c) LC4 (c), LC4 ((c) + 4), LC4 ((c) + 8), LC4 ((c) + 12)
-#define LC64(c) LC16 (c), LC16 ((c) + 16), LC16 ((c) + 32), LC16 ((c) + 48)
-static const guchar lc_tab[256] = { LC64 (0), LC64 (64), LC64 (128), LC64 (192) };
-
-static inline guchar
-fold_byte (char c, gboolean fold)
-{
-  return fold ? lc_tab[(guchar) c] : (guchar) c;
-}
-
-struct _UscMatch {
-  guint n;
-  const char *const *pat;
-  guint32 *len;
-  guint32 *w4;        /* the first four bytes of an entry of 4+ */
-  guint32 *next;      /* 1 + next entry of the same bucket, 0: none */
-  guint32 *head4;     /* 1 + first entry of the bucket, 0: none; 1 << (32 - shift4) buckets */
-  guint shift4;
-  guint32 *head2;     /* entries of 2-3 bytes, by their first two: mask2 + 1 buckets */
-  guint mask2;
-  guint8 *pairs;      /* the first two bytes (a, b) of every entry of 2+: pairs[((a << 8) | b) & pmask] */
-  guint pmask;
-  guint n2;           /* entries of 2-3 bytes */
-  guint n_short;      /* entries shorter than two bytes */
-  guint *short_idx;
-  guint8 *every;      /* every[i]: all occurrences of entry i wanted (usc_match_scan), or NULL */
-  guint ntabs;        /* tables: entries [tab_off[t], tab_off[t + 1]) */
-  guint *tab_off;
-};
-
-static inline guint32
-multi_load4 (const char *p)
-{
-  guint32 w;
-  memcpy (&w, p, 4);
-  return w;
-}
-
-static inline guint
-multi_hash4 (const UscMatch *m, guint32 w)
-{
-  return (w * 2654435761u) >> m->shift4;
-}
-
-static inline guint
-multi_hash2 (const UscMatch *m, guchar a, guchar b)
-{
-  return ((guint) a * 67u + b) & m->mask2;
-}
-
-/* The filter slot of the pair (@a, @b): exact with 2^16 slots; for a small
- * set, the second byte and the low bits of the first. */
-static inline guint
-pair_slot (guint pmask, guint a, guint b)
-{
-  return ((a << 8) | b) & pmask;
-}
+#include "usc-match-private.h"
 
 /* log2 of the next power of two >= MAX (@x, @min), at most @max. */
 static guint
@@ -102,16 +30,14 @@ size_bits (gsize x, guint min, guint max)
   return b;
 }
 
-/* The index of the @n entries of @pat, in @ntabs tables of @sizes entries
- * (@every: flags of the tables, or NULL). With @copy_pat, the pointers of
- * @pat are copied into the index (the strings never are). */
-static UscMatch *
-match_build (const char *const *pat, guint n, guint ntabs, const guint *sizes, const gboolean *every,
-             gboolean copy_pat)
+UscMatch *
+usc_match_build (const char *const *pat, guint n, guint ntabs, const guint *sizes, const gboolean *every)
 {
   guint n4 = 0, n2 = 0;
+  gsize pool_len = 0;
   for (guint i = 0; i < n; i++) {
     gsize l = strlen (pat[i]);
+    pool_len += l + 1;
     if (l >= 4)
       n4++;
     else if (l >= 2)
@@ -130,55 +56,67 @@ match_build (const char *const *pat, guint n, guint ntabs, const guint *sizes, c
   gsize off_head2 = off_head4 + ((gsize) 1 << b4) * sizeof (guint32);
   gsize off_short = off_head2 + ((gsize) 1 << b2) * sizeof (guint32);
   gsize off_tabs = off_short + nn * sizeof (guint);
-  gsize off_pat = (off_tabs + (ntabs + 1) * sizeof (guint) + 7) & ~(gsize) 7;
-  gsize off_every = off_pat + (copy_pat ? nn * sizeof (char *) : 0);
-  gsize total = off_every + (every ? nn : 0);
+  gsize off_pat = off_tabs + (ntabs + 1) * sizeof (guint);
+  gsize off_every = off_pat + nn * sizeof (guint32);
+  gsize off_pool = off_every + (every ? nn : 0);
+  gsize total = off_pool + pool_len + 1;
   char *blk = g_malloc0 (total);
   UscMatch *m = (UscMatch *) blk;
+  guint *tab_off = (guint *) (blk + off_tabs);
+  guint8 *pairs = (guint8 *) (blk + off_pairs);
+  guint32 *len = (guint32 *) (blk + off_len), *w4 = (guint32 *) (blk + off_w4);
+  guint32 *next = (guint32 *) (blk + off_next), *head4 = (guint32 *) (blk + off_head4);
+  guint32 *head2 = (guint32 *) (blk + off_head2);
+  guint *short_idx = (guint *) (blk + off_short);
   m->n = n;
   m->ntabs = ntabs;
-  m->tab_off = (guint *) (blk + off_tabs);
   for (guint t = 0; t < ntabs; t++)
-    m->tab_off[t + 1] = m->tab_off[t] + sizes[t];
-  if (copy_pat) {
-    const char **pv = (const char **) (blk + off_pat);
-    memcpy (pv, pat, n * sizeof (char *));
-    pat = pv;
+    tab_off[t + 1] = tab_off[t] + sizes[t];
+  m->tab_off = tab_off;
+  guint32 *pat_off = (guint32 *) (blk + off_pat);
+  char *pool = blk + off_pool;
+  for (guint i = 0, o = 0; i < n; i++) {
+    gsize l = strlen (pat[i]);
+    memcpy (pool + o, pat[i], l + 1);
+    pat_off[i] = o;
+    o += (guint) l + 1;
   }
-  m->pat = pat;
+  m->pool = pool;
+  m->pat_off = pat_off;
   if (every) {
-    m->every = (guint8 *) (blk + off_every);
+    guint8 *ev = (guint8 *) (blk + off_every);
     for (guint t = 0; t < ntabs; t++)
-      memset (m->every + m->tab_off[t], every[t] ? 1 : 0, sizes[t]);
+      memset (ev + tab_off[t], every[t] ? 1 : 0, sizes[t]);
+    m->every = ev;
   }
-  m->pairs = (guint8 *) (blk + off_pairs);
+  m->pairs = pairs;
   m->pmask = (1u << bp) - 1;
-  m->len = (guint32 *) (blk + off_len);
-  m->w4 = (guint32 *) (blk + off_w4);
-  m->next = (guint32 *) (blk + off_next);
-  m->head4 = (guint32 *) (blk + off_head4);
+  m->len = len;
+  m->w4 = w4;
+  m->next = next;
+  m->head4 = head4;
   m->shift4 = 32 - b4;
-  m->head2 = (guint32 *) (blk + off_head2);
+  m->head2 = head2;
   m->mask2 = (1u << b2) - 1;
-  m->short_idx = (guint *) (blk + off_short);
+  m->short_idx = short_idx;
   for (guint i = n; i-- > 0;) {
     gsize l = strlen (pat[i]);
-    m->len[i] = (guint32) l;
+    len[i] = (guint32) l;
     if (l < 2) {
-      m->short_idx[m->n_short++] = i;
+      short_idx[m->n_short++] = i;
       continue;
     }
-    m->pairs[pair_slot (m->pmask, (guchar) pat[i][0], (guchar) pat[i][1])] = 1;
+    pairs[pair_slot (m->pmask, (guchar) pat[i][0], (guchar) pat[i][1])] = 1;
     if (l < 4) {
       guint h = multi_hash2 (m, (guchar) pat[i][0], (guchar) pat[i][1]);
-      m->next[i] = m->head2[h];
-      m->head2[h] = i + 1;
+      next[i] = head2[h];
+      head2[h] = i + 1;
       m->n2++;
     } else {
-      m->w4[i] = multi_load4 (pat[i]);
-      guint h = multi_hash4 (m, m->w4[i]);
-      m->next[i] = m->head4[h];
-      m->head4[h] = i + 1;
+      w4[i] = multi_load4 (pat[i]);
+      guint h = multi_hash4 (m, w4[i]);
+      next[i] = head4[h];
+      head4[h] = i + 1;
     }
   }
   return m;
@@ -187,77 +125,7 @@ match_build (const char *const *pat, guint n, guint ntabs, const guint *sizes, c
 UscMatch *
 usc_match_new (const char *const *pat, guint n)
 {
-  return match_build (pat, n, 1, &n, NULL, FALSE);
-}
-
-UscMatch *
-usc_match_new_tables (const UscMatchTab *tabs, guint ntabs)
-{
-  guint n = 0;
-  guint *sizes = g_new (guint, ntabs ? ntabs : 1);
-  gboolean *every = g_new (gboolean, ntabs ? ntabs : 1);
-  for (guint t = 0; t < ntabs; t++) {
-    sizes[t] = tabs[t].n;
-    every[t] = tabs[t].every;
-    n += tabs[t].n;
-  }
-  const char **pat = g_new (const char *, n ? n : 1);
-  for (guint t = 0, i = 0; t < ntabs; t++)
-    for (guint k = 0; k < tabs[t].n; k++)
-      pat[i++] = tabs[t].pat[k];
-  UscMatch *m = match_build (pat, n, ntabs, sizes, every, TRUE);
-  g_free (pat);
-  g_free (sizes);
-  g_free (every);
-  return m;
-}
-
-guint
-usc_match_n_tabs (const UscMatch *m)
-{
-  return m->ntabs;
-}
-
-guint
-usc_match_tab_off (const UscMatch *m, guint t)
-{
-  g_return_val_if_fail (t < m->ntabs, m->n);
-  return m->tab_off[t];
-}
-
-gboolean
-usc_match_tab_every (const UscMatch *m, guint t)
-{
-  g_return_val_if_fail (t < m->ntabs, FALSE);
-  return m->every && m->tab_off[t] < m->tab_off[t + 1] && m->every[m->tab_off[t]];
-}
-
-guint
-usc_match_tab_size (const UscMatch *m, guint t)
-{
-  g_return_val_if_fail (t < m->ntabs, 0);
-  return m->tab_off[t + 1] - m->tab_off[t];
-}
-
-/* ASCII upper-case letters of the four bytes in @w lower-cased (SWAR). */
-static inline guint32
-multi_fold4 (guint32 w)
-{
-  guint32 low7 = w & 0x7f7f7f7fu;
-  guint32 ge_a = low7 + 0x3f3f3f3fu;   /* high bit: byte >= 'A' */
-  guint32 gt_z = low7 + 0x25252525u;   /* high bit: byte > 'Z' */
-  guint32 upper = ~w & (ge_a ^ gt_z) & 0x80808080u;
-  return w | (upper >> 2);
-}
-
-/* The bytes of @pt from @from on match @h (lower-cased first when @fold). */
-static inline gboolean
-multi_tail_eq (const char *h, const char *pt, guint32 from, guint32 len, gboolean fold)
-{
-  for (guint32 j = from; j < len; j++)
-    if (fold_byte (h[j], fold) != (guchar) pt[j])
-      return FALSE;
-  return TRUE;
+  return usc_match_build (pat, n, 1, &n, NULL);
 }
 
 /* Candidates at @p, whose first two bytes (folded) are @a, @b. With
@@ -275,7 +143,7 @@ multi_at (const UscMatch *m, const char *hay, gsize len, gsize p, guchar a, guch
     for (guint32 k = m->head4[multi_hash4 (m, w)]; k; k = m->next[k - 1]) {
       guint i = k - 1;
       if (m->w4[i] == w && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
-          multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], fold)) {
+          multi_tail_eq (hay + p, PAT (m, i), 4, m->len[i], fold)) {
         if (!first_r)
           return TRUE;
         first_r[i] = (gssize) p;
@@ -286,7 +154,7 @@ multi_at (const UscMatch *m, const char *hay, gsize len, gsize p, guchar a, guch
   if (m->n2)
     for (guint32 k = m->head2[multi_hash2 (m, a, b)]; k; k = m->next[k - 1]) {
       guint i = k - 1;
-      const char *pt = m->pat[i];
+      const char *pt = PAT (m, i);
       if ((guchar) pt[0] == a && (guchar) pt[1] == b && (!first_r || first_r[i] < 0) && m->len[i] <= len - p &&
           multi_tail_eq (hay + p, pt, 2, m->len[i], fold)) {
         if (!first_r)
@@ -315,7 +183,7 @@ multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gbool
     if (m->len[i] == 0)
       at = 0;
     else {
-      const guchar c = (guchar) m->pat[i][0];
+      const guchar c = (guchar) PAT (m, i)[0];
       for (gsize j = 0; j < len && at < 0; j++)
         if (fold_byte (hay[j], fold) == c)
           at = (gssize) j;
@@ -349,87 +217,6 @@ multi_run (const UscMatch *m, const char *hay, gsize len, gssize *first_r, gbool
   return best;
 }
 
-/* Entry @i occurs at @p: record it (first_r) and, for an @every entry,
- * append the occurrence to @occ. */
-static inline void
-scan_hit (const UscMatch *m, guint i, gsize p, gssize *first_r, GArray *occ)
-{
-  if (first_r[i] < 0)
-    first_r[i] = (gssize) p;
-  if (occ && m->every && m->every[i]) {
-    UscMatchOcc o = { p, m->len[i], i };
-    g_array_append_val (occ, o);
-  }
-}
-
-/* Can entry @i still add an answer (its first occurrence not yet found, or
- * every occurrence wanted)? */
-static inline gboolean
-scan_wants (const UscMatch *m, guint i, const gssize *first_r, const GArray *occ)
-{
-  return first_r[i] < 0 || (occ && m->every && m->every[i]);
-}
-
-void
-usc_match_scan (const UscMatch *m, const char *hay, gsize len, gssize *first_r, GArray *occ)
-{
-  for (guint i = 0; i < m->n; i++)
-    first_r[i] = -1;
-  for (guint k = 0; k < m->n_short; k++) {
-    guint i = m->short_idx[k];
-    if (m->len[i] == 0)
-      first_r[i] = 0;
-    else {
-      const char *c = memchr (hay, m->pat[i][0], len);
-      first_r[i] = c ? c - hay : -1;
-    }
-  }
-  if (len < 2)
-    return;
-  const guint8 *pairs = m->pairs;
-  const guint pmask = m->pmask;
-  guint a = (guchar) hay[0];
-  for (gsize p = 0; p + 1 < len; p++) {
-    guint b = (guchar) hay[p + 1];
-    if (G_LIKELY (!pairs[pair_slot (pmask, a, b)])) {
-      a = b;
-      continue;
-    }
-    if (p + 4 <= len) {
-      guint32 w = multi_load4 (hay + p);
-      for (guint32 k = m->head4[multi_hash4 (m, w)]; k; k = m->next[k - 1]) {
-        guint i = k - 1;
-        if (m->w4[i] == w && m->len[i] <= len - p && scan_wants (m, i, first_r, occ) &&
-            multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], FALSE))
-          scan_hit (m, i, p, first_r, occ);
-      }
-    }
-    if (m->n2)
-      for (guint32 k = m->head2[multi_hash2 (m, (guchar) a, (guchar) b)]; k; k = m->next[k - 1]) {
-        guint i = k - 1;
-        const char *pt = m->pat[i];
-        if ((guchar) pt[0] == a && (guchar) pt[1] == b && m->len[i] <= len - p && scan_wants (m, i, first_r, occ) &&
-            multi_tail_eq (hay + p, pt, 2, m->len[i], FALSE))
-          scan_hit (m, i, p, first_r, occ);
-      }
-    a = b;
-  }
-}
-
-void
-usc_match_occ_of_tabs (const UscMatch *m, const GArray *occ, guint t, guint ntabs, GArray *out)
-{
-  g_return_if_fail (t + ntabs <= m->ntabs);
-  guint lo = m->tab_off[t], hi = m->tab_off[t + ntabs];
-  for (guint k = 0; k < occ->len; k++) {
-    UscMatchOcc o = g_array_index (occ, UscMatchOcc, k);
-    if (o.idx >= lo && o.idx < hi) {
-      o.idx -= lo;
-      g_array_append_val (out, o);
-    }
-  }
-}
-
 /* Every occurrence of every entry in @hay (@len bytes, no NUL inside) read
  * as if lower-cased, in the order of their offsets, appended to @occ. For an
  * index without entries shorter than two bytes. */
@@ -453,7 +240,7 @@ all_run (const UscMatch *m, const char *hay, gsize len, GArray *occ, gboolean fo
         w = multi_fold4 (w);
       for (guint32 k = m->head4[multi_hash4 (m, w)]; k; k = m->next[k - 1]) {
         guint i = k - 1;
-        if (m->w4[i] == w && m->len[i] <= len - p && multi_tail_eq (hay + p, m->pat[i], 4, m->len[i], fold)) {
+        if (m->w4[i] == w && m->len[i] <= len - p && multi_tail_eq (hay + p, PAT (m, i), 4, m->len[i], fold)) {
           UscMatchOcc o = { p, m->len[i], i };
           g_array_append_val (occ, o);
         }
@@ -462,7 +249,7 @@ all_run (const UscMatch *m, const char *hay, gsize len, GArray *occ, gboolean fo
     if (m->n2)
       for (guint32 k = m->head2[multi_hash2 (m, (guchar) a, (guchar) b)]; k; k = m->next[k - 1]) {
         guint i = k - 1;
-        const char *pt = m->pat[i];
+        const char *pt = PAT (m, i);
         if ((guchar) pt[0] == a && (guchar) pt[1] == b && m->len[i] <= len - p &&
             multi_tail_eq (hay + p, pt, 2, m->len[i], fold)) {
           UscMatchOcc o = { p, m->len[i], i };
@@ -490,7 +277,8 @@ usc_match_free (UscMatch **m)
 {
   if (m == NULL || *m == NULL)
     return;
-  g_free (*m); /* one block */
+  if (!(*m)->is_static)
+    g_free (*m); /* one block */
   *m = NULL;
 }
 
@@ -504,7 +292,7 @@ const char *
 usc_match_pattern (const UscMatch *m, guint i)
 {
   g_return_val_if_fail (i < m->n, NULL);
-  return m->pat[i];
+  return PAT (m, i);
 }
 
 gboolean
@@ -537,58 +325,3 @@ usc_match_first_folded (const UscMatch *m, const char *hay, gsize len)
   return multi_run (m, hay, len, NULL, TRUE);
 }
 
-/* ---- the indexes of static tables, built on first use (kept for the
- * process). Look-ups take no lock: a slot, once published, never changes. */
-typedef struct {
-  gconstpointer tab;
-  gsize n;
-  UscMatch *m;
-} TableMatch;
-
-#define TABLE_MAX 64
-#define TABLE_SLOTS 128 /* open addressing, at most half full */
-
-G_LOCK_DEFINE_STATIC (table_matches);
-static TableMatch *table_slots[TABLE_SLOTS];
-
-static inline guint
-table_slot (gconstpointer tab, gsize n)
-{
-  guint64 k = (guint64) (guintptr) tab ^ ((guint64) n << 32);
-  return (guint) ((k * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 57); /* 7 bits */
-}
-
-const UscMatch *
-usc_match_table (const char *const *tab, gsize n)
-{
-  guint s = table_slot (tab, n);
-  for (guint k = 0; k < TABLE_SLOTS; k++) {
-    TableMatch *t = g_atomic_pointer_get (&table_slots[(s + k) % TABLE_SLOTS]);
-    if (t == NULL)
-      break;
-    if (t->tab == tab && t->n == n)
-      return t->m;
-  }
-  static guint ntables;
-  const UscMatch *r = NULL;
-  G_LOCK (table_matches);
-  guint k = 0;
-  for (; k < TABLE_SLOTS; k++) {
-    TableMatch *t = table_slots[(s + k) % TABLE_SLOTS];
-    if (t == NULL)
-      break;
-    if (t->tab == tab && t->n == n) {
-      r = t->m;
-      break;
-    }
-  }
-  if (r == NULL && ntables < TABLE_MAX && k < TABLE_SLOTS) {
-    TableMatch *t = g_new (TableMatch, 1);
-    *t = (TableMatch) { tab, n, usc_match_new (tab, (guint) n) };
-    ntables++;
-    g_atomic_pointer_set (&table_slots[(s + k) % TABLE_SLOTS], t);
-    r = t->m;
-  }
-  G_UNLOCK (table_matches);
-  return r;
-}

@@ -9,6 +9,16 @@
 #include <errno.h>
 #include <string.h>
 
+/* @ba with a NUL after its bytes (not counted in its length). */
+static GByteArray *
+nul_terminated (GByteArray *ba)
+{
+  guint8 nul = 0;
+  g_byte_array_append (ba, &nul, 1);
+  g_byte_array_set_size (ba, ba->len - 1);
+  return ba;
+}
+
 GByteArray *
 usc_mime_part_content (GMimeObject *part, gsize max)
 {
@@ -34,10 +44,7 @@ usc_mime_part_content (GMimeObject *part, gsize max)
         n = max;
       GByteArray *ba = g_byte_array_sized_new ((guint) n + 1);
       g_byte_array_append (ba, arr->data + start, (guint) n);
-      guint8 nul = 0;
-      g_byte_array_append (ba, &nul, 1);
-      g_byte_array_set_size (ba, ba->len - 1);
-      return ba;
+      return nul_terminated (ba);
     }
   }
   /* our own view of the stream: the wrapper's position is left alone */
@@ -70,10 +77,7 @@ usc_mime_part_content (GMimeObject *part, gsize max)
   g_object_unref (sub);
   if (max && ba->len > max)
     g_byte_array_set_size (ba, (guint) max);
-  guint8 nul = 0;
-  g_byte_array_append (ba, &nul, 1);
-  g_byte_array_set_size (ba, ba->len - 1);
-  return ba;
+  return nul_terminated (ba);
 }
 
 /* Convert @len bytes from @charset (an iconv name) to UTF-8, replacing what

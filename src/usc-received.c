@@ -14,6 +14,7 @@
  */
 #include "config.h"
 #include "usc-received.h"
+#include "usc-header.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -538,7 +539,7 @@ usc_received_first_external_of (GMimeMessage *msg, const UscInternal *internal,
   for (int i = 0; i < n && values->len < MAX_FIELDS; i++) {
     GMimeHeader *h = g_mime_header_list_get_header_at (list, i);
     if (g_ascii_strcasecmp (g_mime_header_get_name (h), "Received") == 0) {
-      const char *v = g_mime_header_get_value (h);
+      const char *v = usc_header_value (h);
       if (v)
         g_ptr_array_add (values, (gpointer) v);
     }

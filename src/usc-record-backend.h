@@ -83,7 +83,38 @@ typedef struct {
                           GError **error);
   int      (*seen_add) (gpointer be, const gint64 *names, guint n, GError **error);
   void     (*set_busy_timeout) (gpointer be, double seconds);
+  /* The decision spool's state (usc-record-spool.c): one integer per @key
+   * ("spool_gen", "spool_done") in the record, read and written inside the
+   * fold's transaction. meta_get: 1 found, 0 none (*@v_r = 0), -1 error;
+   * meta_set: insert or replace, 0 / -1. NULL in a backend without a spool. */
+  int      (*meta_get) (gpointer be, const char *key, gint64 *v_r, GError **error);
+  int      (*meta_set) (gpointer be, const char *key, gint64 v, GError **error);
 } UscRecordBackend;
+
+/* The record (usc-record.c; usc-record-spool.c reads it too). */
+struct _UscRecord {
+  const UscRecordBackend *backend;
+  gpointer                be;
+  gboolean                in_transaction;
+  char                   *spool;          /* the decision spool's path (SQLite), NULL: none */
+  gboolean                read_only;
+  double                  busy_timeout;
+};
+
+/* usc-record-spool.c, for the generic layer: the per-day counts and the
+ * decision log with the spool's rows in them — folded into the record
+ * first when it is open read-write, else (or when the fold fails) merged
+ * as they are read. Same contract as backend->stats / backend->decisions
+ * (@since_day a day number for stats). 0 / -1. */
+int usc_record_spool_stats (UscRecord *record, gint64 since_day, UscStatsFunc fn, gpointer user_data,
+                            GError **error);
+int usc_record_spool_decisions (UscRecord *record, gint64 since, gint64 until, UscDecisionFunc fn,
+                                gpointer user_data, GError **error);
+/* @s cut to USC_DECISION_FIELD_MAX bytes on a character boundary, invalid
+ * UTF-8 and control characters replaced by '?'; NULL stays NULL (usc-record.c). */
+char *usc_record_clean_field (const char *s);
+/* The day number (days since the epoch, rounded down) of @when. */
+gint64 usc_record_day_of (gint64 when);
 
 /* The SQLite backend (usc-record-sqlite.c). */
 extern const UscRecordBackend usc_record_sqlite_backend;

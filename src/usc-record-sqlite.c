@@ -17,7 +17,9 @@
  *       rcpt(addr, date, msg) PRIMARY KEY WITHOUT ROWID  -- hash of the address
  *       decisions(day, verdict, kind, count) WITHOUT ROWID -- for `stats`
  *       meta(key TEXT PRIMARY KEY, value INTEGER)  -- 'since': earliest date covered,
- *                                                 -- 'count', 'decision_log_count'
+ *                                                 -- 'count', 'decision_log_count',
+ *                                                 -- 'spool_gen', 'spool_ino', 'spool_done' (the last
+ *                                                 -- decision spool folded, usc-record-spool.c)
  *       decision_log(id INTEGER PRIMARY KEY, time, verdict, kind, reporting_mta,
  *            relay_host, relay_ip, mta_family, forged_sender, recipient, payload,
  *            reason), index on time      -- one row per bounce, for `report`
@@ -76,7 +78,8 @@ static const char *const sqlite_migrations[] = {
 enum {
   ST_INSERT_SENT, ST_INSERT_RCPT, ST_HAS_ID, ST_HAS_RCPT, ST_COUNT, ST_SINCE_GET,
   ST_SINCE_MIN, ST_COUNT_INC, ST_LOG, ST_STATS, ST_DLOG_ADD, ST_DLOG_COUNT, ST_DLOG_COUNT_INC,
-  ST_DLOG_TRIM, ST_DLOG_READ, ST_DIR_GET, ST_DIR_SET, ST_SEEN_GET, ST_SEEN_ADD, ST_N
+  ST_DLOG_TRIM, ST_DLOG_READ, ST_DIR_GET, ST_DIR_SET, ST_SEEN_GET, ST_SEEN_ADD,
+  ST_META_GET, ST_META_SET, ST_N
 };
 
 static const char *const sqlite_statements[ST_N] = {
@@ -107,6 +110,8 @@ static const char *const sqlite_statements[ST_N] = {
   [ST_DIR_SET]     = "INSERT OR REPLACE INTO sentdir (dir, stamp, cookie, flags) VALUES (?1, ?2, ?3, ?4)",
   [ST_SEEN_GET]    = "SELECT 1 FROM sentseen WHERE name = ?1",
   [ST_SEEN_ADD]    = "INSERT OR IGNORE INTO sentseen (name) VALUES (?1)",
+  [ST_META_GET]    = "SELECT value FROM meta WHERE key = ?1",
+  [ST_META_SET]    = "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
 };
 
 typedef struct {
@@ -265,13 +270,12 @@ sqlite_close (gpointer be)
   g_free (s);
 }
 
-/* Bring the schema to SQLITE_SCHEMA_VERSION. */
+/* Bring the schema to SQLITE_SCHEMA_VERSION from @version (PRAGMA
+ * user_version, just read). */
 static int
-sqlite_migrate (SqliteBe *s, gboolean read_only, GError **error)
+sqlite_migrate (SqliteBe *s, gint64 version, gboolean read_only, GError **error)
 {
-  gint64 version = 0, app = 0, tables = 0;
-  if (sqlite_int_query (s, "PRAGMA user_version", &version, error) < 0)
-    return -1;
+  gint64 app = 0, tables = 0;
   if (version == SQLITE_SCHEMA_VERSION)
     return 0;
   if (version > SQLITE_SCHEMA_VERSION) {
@@ -319,19 +323,29 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
   SqliteBe *s = g_new0 (SqliteBe, 1);
   s->path = g_strdup (path);
 
+  /* The file's own header (https://sqlite.org/fileformat.html, 1.3): bytes
+   * 18 and 19 are 2 in a WAL-mode file, which is then not asked to become
+   * one again (a record opened for a delivery's lookup spends most of its
+   * time in such set-up). Read from the file as it is on disk, outside
+   * SQLite's locks: once 2 they stay 2 (only `PRAGMA journal_mode` with
+   * another mode, which unscatter never runs, changes them). */
+  gboolean wal_mode = FALSE;
   if (!options->read_only) {
-    char *dir = g_path_get_dirname (path);
-    if (g_mkdir_with_parents (dir, 0700) < 0) {
-      int e = errno;
-      g_set_error (error, USC_ERROR, USC_ERROR_IO, "%s: cannot create directory: %s", dir, g_strerror (e));
-      g_free (dir);
-      goto fail;
-    }
-    g_free (dir);
     /* Create the file ourselves so that it (and the -wal / -shm files SQLite
      * derives from it) is private to the user. */
     /* Never through a symlink planted in the last component. */
-    int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int fd = open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 && errno == ENOENT) {
+      char *dir = g_path_get_dirname (path);
+      if (g_mkdir_with_parents (dir, 0700) < 0) {
+        int e = errno;
+        g_set_error (error, USC_ERROR, USC_ERROR_IO, "%s: cannot create directory: %s", dir, g_strerror (e));
+        g_free (dir);
+        goto fail;
+      }
+      g_free (dir);
+      fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    }
     if (fd < 0) {
       int e = errno;
       if (e == ELOOP)
@@ -340,6 +354,9 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
         g_set_error (error, USC_ERROR, USC_ERROR_IO, "%s: %s", path, g_strerror (e));
       goto fail;
     }
+    guchar hdr[20];
+    wal_mode = pread (fd, hdr, sizeof hdr, 0) == (ssize_t) sizeof hdr
+               && memcmp (hdr, "SQLite format 3", 16) == 0 && hdr[18] == 2 && hdr[19] == 2;
     close (fd);
   }
 
@@ -383,11 +400,11 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
   double t = options->busy_timeout > 0 ? options->busy_timeout : 0;
   sqlite3_busy_timeout (s->db, (int) MIN (t * 1000.0, (double) G_MAXINT));
 
-  gint64 dummy;
+  gint64 version;
   /* Reading the schema first tells a damaged / foreign file from a locked one. */
-  if (sqlite_int_query (s, "PRAGMA user_version", &dummy, error) < 0)
+  if (sqlite_int_query (s, "PRAGMA user_version", &version, error) < 0)
     goto fail;
-  if (!options->read_only) {
+  if (!options->read_only && !wal_mode) {
     sqlite3_stmt *st = NULL;
     rc = sqlite3_prepare_v2 (s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
     if (rc == SQLITE_OK) {
@@ -402,7 +419,7 @@ sqlite_open (const char *path, const UscRecordOptions *options, GError **error)
   }
   if (sqlite_exec (s, "PRAGMA synchronous = NORMAL", error) < 0)
     goto fail;
-  if (sqlite_migrate (s, options->read_only, error) < 0)
+  if (sqlite_migrate (s, version, options->read_only, error) < 0)
     goto fail;
   return s;
 
@@ -852,6 +869,31 @@ sqlite_set_busy_timeout (gpointer be, double seconds)
   sqlite3_busy_timeout (s->db, (int) MIN (t * 1000.0, (double) G_MAXINT));
 }
 
+/* meta (key, value): the decision spool's state (usc-record-spool.c). */
+static int
+sqlite_meta_get (gpointer be, const char *key, gint64 *v_r, GError **error)
+{
+  SqliteBe *s = be;
+  sqlite3_stmt *st = sqlite_stmt (s, ST_META_GET, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
+  *v_r = 0;
+  return sqlite_step_row (s, st, "read meta", v_r, error);
+}
+
+static int
+sqlite_meta_set (gpointer be, const char *key, gint64 v, GError **error)
+{
+  SqliteBe *s = be;
+  sqlite3_stmt *st = sqlite_stmt (s, ST_META_SET, error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, v);
+  return sqlite_step_done (s, st, "write meta", error);
+}
+
 const UscRecordBackend usc_record_sqlite_backend = {
   .name = "sqlite",
   .open = sqlite_open,
@@ -877,4 +919,6 @@ const UscRecordBackend usc_record_sqlite_backend = {
   .seen_check = sqlite_seen_check,
   .seen_add = sqlite_seen_add,
   .set_busy_timeout = sqlite_set_busy_timeout,
+  .meta_get = sqlite_meta_get,
+  .meta_set = sqlite_meta_set,
 };

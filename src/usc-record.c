@@ -19,13 +19,6 @@
 #include <string.h>
 
 
-struct _UscRecord {
-  const UscRecordBackend *backend;
-  gpointer                be;
-  gboolean                in_transaction;
-};
-
-
 /* ------------------------------------------------------------------------ */
 /* Generic layer                                                             */
 
@@ -125,6 +118,10 @@ usc_record_open (const char *path, const UscRecordOptions *options, GError **err
   UscRecord *r = g_new0 (UscRecord, 1);
   r->backend = backend;
   r->be = be;
+  if (backend->meta_get != NULL && backend->meta_set != NULL)
+    r->spool = usc_record_spool_path (path);
+  r->read_only = options->read_only;
+  r->busy_timeout = options->busy_timeout;
   return r;
 }
 
@@ -134,6 +131,7 @@ usc_record_close (UscRecord **record)
   if (record == NULL || *record == NULL)
     return;
   (*record)->backend->close ((*record)->be);
+  g_free ((*record)->spool);
   g_free (*record);
   *record = NULL;
 }
@@ -309,14 +307,19 @@ usc_record_expire (UscRecord *record, gint64 before, GError **error)
 {
   if (!check_record (record, error))
     return -1;
+  /* The spool's rows first, so that those decided before @before go too. */
+  if (record->spool && !record->read_only && !record->in_transaction
+      && usc_record_fold_spool (record, error) < 0)
+    return -1;
   return record->backend->expire (record->be, before, error);
 }
 
-static gint64
-day_of (gint64 when)
+gint64
+usc_record_day_of (gint64 when)
 {
   return when >= 0 ? when / 86400 : -((-when + 86399) / 86400);
 }
+#define day_of usc_record_day_of
 
 int
 usc_record_log_decision (UscRecord *record, gint64 when, const char *verdict,
@@ -334,6 +337,8 @@ usc_record_stats (UscRecord *record, gint64 since, UscStatsFunc fn,
 {
   if (!check_record (record, error))
     return -1;
+  if (record->spool)
+    return usc_record_spool_stats (record, day_of (since), fn, user_data, error);
   return record->backend->stats (record->be, day_of (since), fn, user_data, error);
 }
 
@@ -453,10 +458,16 @@ usc_record_export (UscRecord *record, FILE *out, gint64 *n_entries_r, GError **e
   fprintf (out, EXPORT_HEADER "\nsince %" G_GINT64_FORMAT "\n", since);
   if (record->backend->foreach (record->be, export_entry, &st, error) < 0)
     return -1;
-  if (st.err == 0
+  if (st.err == 0 && record->spool
+      && usc_record_spool_stats (record, G_MININT32, export_decision, &st, error) < 0)
+    return -1;
+  if (st.err == 0 && !record->spool
       && record->backend->stats (record->be, G_MININT32, export_decision, &st, error) < 0)
     return -1;
-  if (st.err == 0 && record->backend->decisions != NULL
+  if (st.err == 0 && record->spool
+      && usc_record_spool_decisions (record, G_MININT64, G_MAXINT64, export_dlog, &st, error) < 0)
+    return -1;
+  if (st.err == 0 && !record->spool && record->backend->decisions != NULL
       && record->backend->decisions (record->be, G_MININT64, G_MAXINT64, export_dlog, &st, error) < 0)
     return -1;
   if (st.err == 0)
@@ -714,10 +725,8 @@ usc_record_import (UscRecord *record, FILE *in, UscRecordImportCounts *counts, G
   return rc;
 }
 
-/* @s cut to USC_DECISION_FIELD_MAX bytes on a character boundary, invalid
- * UTF-8 and control characters replaced by '?'; NULL stays NULL. */
-static char *
-clean_field (const char *s)
+char *
+usc_record_clean_field (const char *s)
 {
   if (s == NULL)
     return NULL;
@@ -752,9 +761,11 @@ usc_record_add_decision (UscRecord *record, const UscDecision *d, guint max_rows
   if (rc >= 0 && keep) {
     UscDecision c = { .time = d->time };
     char *f[9] = {
-      clean_field (verdict), clean_field (kind), clean_field (d->reporting_mta),
-      clean_field (d->relay_host), clean_field (d->relay_ip), clean_field (d->mta_family),
-      clean_field (d->forged_sender), clean_field (d->recipient), clean_field (d->reason),
+      usc_record_clean_field (verdict),          usc_record_clean_field (kind),
+      usc_record_clean_field (d->reporting_mta), usc_record_clean_field (d->relay_host),
+      usc_record_clean_field (d->relay_ip),      usc_record_clean_field (d->mta_family),
+      usc_record_clean_field (d->forged_sender), usc_record_clean_field (d->recipient),
+      usc_record_clean_field (d->reason),
     };
     c.verdict = f[0];
     c.kind = f[1];
@@ -765,7 +776,7 @@ usc_record_add_decision (UscRecord *record, const UscDecision *d, guint max_rows
     c.forged_sender = f[6];
     c.recipient = f[7];
     c.reason = f[8];
-    char *payload = clean_field (d->payload);
+    char *payload = usc_record_clean_field (d->payload);
     c.payload = payload;
     rc = record->backend->add_decision (record->be, &c, max_rows, error);
     for (guint i = 0; i < G_N_ELEMENTS (f); i++)
@@ -792,6 +803,8 @@ usc_record_decisions (UscRecord *record, gint64 since, gint64 until, UscDecision
                  record->backend->name);
     return -1;
   }
+  if (record->spool)
+    return usc_record_spool_decisions (record, since, until, fn, user_data, error);
   return record->backend->decisions (record->be, since, until, fn, user_data, error);
 }
 

@@ -132,6 +132,45 @@ typedef struct {
 int usc_record_add_decision (UscRecord *record, const UscDecision *d, guint max_rows,
                              GError **error);
 
+/* ---- The decision spool (SQLite records; usc-record-spool.c) ----
+ * A delivery counts its decision without opening the record: one line
+ * appended (O_APPEND, one write) to the spool beside it, usc_record_spool_path(),
+ * folded into the record's counts and decision log in one transaction by
+ * usc_record_fold_spool() (the delivery that makes the spool outgrow
+ * USC_RECORD_SPOOL_FOLD_BYTES, `stats`, `expire`, `record --export`), and
+ * read with the record by a reader that cannot write it (`report`).
+ * usc_record_stats(), usc_record_decisions() and usc_record_export() see
+ * the spool's decisions as if they had been counted in the record (a
+ * reader that cannot write the record, which merges rather than folds,
+ * applies the max_decisions cap of the spool's lines only at the next fold:
+ * it may list the oldest rows a full log is about to lose). Not for a Redis
+ * record: counted in it directly. */
+
+/* Past this size the spool is due to be folded. */
+#define USC_RECORD_SPOOL_FOLD_BYTES (32 * 1024)
+
+/* The spool of the SQLite record at @record_path (newly allocated). */
+char *usc_record_spool_path (const char *record_path);
+
+/* Count @d (as usc_record_add_decision (record, @d, @max_rows) would) in
+ * the spool of the SQLite record at @record_path, without opening the
+ * record (the cap is applied when the line is folded); a lock held by a fold
+ * is waited for up to @busy_timeout seconds. The spool is created (mode
+ * 0600, owned as the record when run as root) when there is none. Returns
+ * 1 counted and the spool is due to be folded, 0 counted, -1 not counted
+ * (@error: USC_ERROR_TEMPFAIL, USC_ERROR_IO, USC_ERROR_UNSAFE for a symbolic
+ * link); the caller may then count it in the record itself. */
+int usc_record_spool_decision (const char *record_path, const UscDecision *d, guint max_rows,
+                               double busy_timeout, GError **error);
+
+/* Move the spool's decisions into @record (open read-write, no transaction
+ * open) in one transaction, then remove the spool. 0 (also when there is no
+ * spool or the record keeps none) or -1, the spool then left as it was. A
+ * fold interrupted after its commit leaves a spool whose decisions the
+ * record knows it holds (the spool's generation and length are kept in the
+ * record): they are never counted twice. */
+int usc_record_fold_spool (UscRecord *record, GError **error);
+
 /* Calls @fn for each kept decision with @since <= time < @until, oldest
  * first; the strings are valid during the call only. 0 or -1 (also when the
  * backend keeps no decision log: USC_ERROR_INVALID). */
