@@ -111,6 +111,6 @@ record_sent () {
 catches () {
   _mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
   [ -n "$_mask" ] || return 1
-  case $2 in TERM) _num=15 ;; SEGV) _num=11 ;; ABRT) _num=6 ;; *) return 1 ;; esac
+  case $2 in INT) _num=2 ;; TERM) _num=15 ;; SEGV) _num=11 ;; ABRT) _num=6 ;; *) return 1 ;; esac
   [ $(( (0x$_mask >> (_num - 1)) & 1 )) -eq 1 ]
 }
