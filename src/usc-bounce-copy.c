@@ -111,7 +111,10 @@ usc_looks_like_field (const char *p)
  * sender and subject (usc_looks_like_bounce), usc_collect_original (Subject,
  * Date, Return-Path, and for the signature X-Unscatter-Sig, Message-ID,
  * Date, From, To, Cc), the recipients (usc-bounce-rcpt.c: To, and
- * feedback_copy_recipient_headers). */
+ * feedback_copy_recipient_headers). tests/t/0152-copy-fields.t checks the
+ * list against the readers: every message we have, analysed with the
+ * copies' fields kept all (UNSCATTER_COPY_FIELDS=all) and with this list,
+ * must give the same bytes. */
 static const char *const copy_fields[] = {
   "Message-ID", "X-Original-Message-ID", "From", "Subject", "Date", "Return-Path", "X-Unscatter-Sig", "To", "Cc",
 };
@@ -123,10 +126,25 @@ field_in (const char *name, gsize len, const char *const *tab, gsize n)
       return TRUE;
   return FALSE;
 }
+/* UNSCATTER_COPY_FIELDS=all keeps every field of a header copy: what
+ * tests/t/0152-copy-fields.t compares against, so that a reader of a field
+ * missing from copy_fields shows up as a difference. */
+static gboolean
+copy_fields_all (void)
+{
+  static gsize done = 0;
+  static gboolean all;
+  if (g_once_init_enter (&done)) {
+    const char *v = g_getenv ("UNSCATTER_COPY_FIELDS");
+    all = v && strcmp (v, "all") == 0;
+    g_once_init_leave (&done, 1);
+  }
+  return all;
+}
 gboolean
 usc_copy_field_wanted (const char *name, gsize len)
 {
-  return field_in (name, len, copy_fields, N (copy_fields)) ||
+  return copy_fields_all () || field_in (name, len, copy_fields, N (copy_fields)) ||
          field_in (name, len, feedback_copy_recipient_headers, N (feedback_copy_recipient_headers));
 }
 /* Collect the header-looking block around line @at of @lines (prefix stripped). */

@@ -173,9 +173,9 @@ usc_gather_evidence (const Headers *h, Parts *p, NoticeText *t, Evidence *e)
 
   /* wording */
   e->subject_dsn = usc_contains_any (h->subject_lc, dsn_subjects, N (dsn_subjects), &e->subject_hit);
-  const gssize *marker_hits = e->hits + usc_match_tab_off (e->tm->m, USC_TT_DSN_MARKERS);
+  guint moff = usc_match_tab_off (e->tm->m, USC_TT_DSN_MARKERS);
   for (guint i = 0; i < N (dsn_body_markers); i++)
-    if (marker_hits[i] >= 0) {
+    if (usc_match_hit (&e->hits, moff + i) >= 0) {
       if (dsn_body_markers[i].strong)
         e->strong++;
       else

@@ -136,11 +136,13 @@ enum { MAL_PLATFORM, MAL_BARE, MAL_EICAR, MAL_TYPE, MAL_CLAMAV, MAL_NTABS };
 typedef struct {
   char *scan_lc;            /* own text, lower-cased, '>'-quoted lines left out */
   const TextMatcher *tm;    /* the tables searched in scan_lc ... */
-  gssize *hits;             /* ... and where each entry first occurs in it (-1: not) */
+  UscMatchHits hits;        /* ... and where each entry first occurs in it (usc_match_hit) */
+  gssize *sig_hits;         /* mta_signatures[i].needle (SIG_BODY rows) first in scan_lc, or -1 */
   GArray *malware_occ;      /* UscMatchOcc: every malware prefix in scan_lc (idx: usc_malware_tabs order) */
   char *lang_text;          /* scan_lc folded as Unicode when it is not ASCII, else NULL (scan_lc) */
-  const gssize *lang_first; /* the src/lang text phrases (usc_lang_text_phrases) first in that text */
-  gssize *lang_hits;        /* (lang_first's storage when lang_text is set) */
+  const UscMatchHits *lang_first; /* the src/lang text phrases (usc_lang_text_phrases) in that text: */
+  guint lang_off;           /* ... from this index of @lang_first on */
+  UscMatchHits lang_hits;   /* (lang_first's storage when lang_text is set) */
   GArray *lang_occ;         /* UscMatchOcc: every separator phrase of src/lang in that text */
   /* structure */
   gboolean report_dsn;      /* a parsed delivery-status part (or SES JSON) */

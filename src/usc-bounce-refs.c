@@ -59,6 +59,26 @@ labelled_own_id (const char *p, const char *mailbox)
   g_free (id);
   return NULL;
 }
+/* Can a line starting with @c start one of body_id_keys (its first letter,
+ * any case; every line when a key is empty)? Most lines of a notice start
+ * with none of them: the keys' loop is not even entered. */
+static gboolean
+may_start_key (char c)
+{
+  static guint8 first[256];
+  static gsize done = 0;
+  if (g_once_init_enter (&done)) {
+    for (guint k = 0; k < N (body_id_keys); k++) {
+      if (body_id_keys[k].key[0] == '\0') {
+        memset (first, 1, sizeof first);
+        break;
+      }
+      first[(guchar) ascii_lc (body_id_keys[k].key[0])] = 1;
+    }
+    g_once_init_leave (&done, 1);
+  }
+  return first[(guchar) ascii_lc (c)] != 0;
+}
 static void
 scan_text_ids (IdCands *ids, Parts *parts, NoticeText *t, UscBudget *budget, const char *mailbox)
 {
@@ -104,7 +124,8 @@ scan_text_ids (IdCands *ids, Parts *parts, NoticeText *t, UscBudget *budget, con
       first_field_after_sep = i;
     }
     gboolean keyed = FALSE;
-    for (guint k = 0; k < N (body_id_keys); k++) {
+    guint nkeys = may_start_key (*p) ? N (body_id_keys) : 0;
+    for (guint k = 0; k < nkeys; k++) {
       /* the first letter decides most lines without the full comparison */
       if (body_id_keys[k].key[0] && ascii_lc (*p) != ascii_lc (body_id_keys[k].key[0]))
         continue;

@@ -106,8 +106,8 @@ gboolean
 usc_smtp_code_scan (const char *s, int max_tries)
 {
   int tries = 0;
-  for (const char *p = s; *p && tries < max_tries; p++) {
-    if (*p != '.' || p - s < 1 || !g_ascii_isdigit (p[1]))
+  for (const char *p = strchr (s, '.'); p && tries < max_tries; p = strchr (p + 1, '.')) {
+    if (p - s < 1 || !g_ascii_isdigit (p[1]))
       continue;
     tries++;
     const char *c = p - 1;  /* the class digit of "c.s.d" */
@@ -151,7 +151,7 @@ usc_lang_evidence (const Headers *h, Evidence *e)
   guint n[USC_LANG_N_SIGNALS] = { 0 };
   const char *hit[USC_LANG_N_SIGNALS] = { NULL };
   if (*s)
-    usc_lang_count_from (e->lang_first, n, hit);
+    usc_lang_count_from (e->lang_first, e->lang_off, n, hit);
   e->lang_fail = n[USC_LANG_FAILURE];
   e->lang_delay = n[USC_LANG_DELAY];
   e->lang_hit = hit[USC_LANG_FAILURE] ? hit[USC_LANG_FAILURE] : hit[USC_LANG_DELAY];

@@ -18,8 +18,8 @@
  * the MIME tree, within the limits of UscMessage) -> usc_gather_evidence and
  * usc_decide_kind (usc-bounce-evidence.c, with the kinds' own tests in
  * usc-kind-*.c) -> for bounces: usc_collect_ids and usc_collect_original
- * (usc-bounce-refs.c), usc_collect_report_failures /
- * usc_collect_text_failures (usc-bounce-rcpt.c), usc_collect_family
+ * (usc-bounce-refs.c), usc_collect_report_failures (usc-bounce-rcpt.c) /
+ * usc_collect_text_failures (usc-bounce-rcpt-text.c), usc_collect_family
  * (usc-bounce-family.c). Where the notice ends and the returned copy begins:
  * usc-bounce-copy.c; text scanners: usc-bounce-text.c; the multi-pattern
  * matcher: usc-match.c; what the files share: usc-bounce-private.h.

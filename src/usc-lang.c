@@ -159,6 +159,20 @@ usc_lang_language (UscLangSignal sig, gsize i)
   return tables[sig].langs[i];
 }
 
+/* The whole of @text's fold is g_utf8_strdown (g_utf8_make_valid (text)).
+ * Done by runs: an ASCII byte other than 'I' and 'J' is its own ASCII lower
+ * case in every locale (the Turkic and Lithuanian rules of GLib touch only
+ * those two), so only the runs of other bytes go through GLib, each with
+ * the ASCII character after it (GLib looks one character ahead: a final
+ * sigma), whose fold (one byte) is then dropped. A run never splits a
+ * UTF-8 sequence (no ASCII byte is inside one), and g_utf8_make_valid()
+ * replaces each invalid byte alone, so the runs give the same bytes. */
+static gboolean
+fold_plain (guchar c)
+{
+  return c < 0x80 && c != 'I' && c != 'J' && c != '\0';  /* (a NUL: GLib makes it U+FFFD) */
+}
+
 char *
 usc_lang_fold (const char *text, gssize len)
 {
@@ -166,10 +180,46 @@ usc_lang_fold (const char *text, gssize len)
     return g_strdup ("");
   if (len < 0)
     len = (gssize) strlen (text);
-  char *valid = g_utf8_make_valid (text, len);
-  char *lc = g_utf8_strdown (valid, -1);
-  g_free (valid);
-  return lc;
+  const guchar *u = (const guchar *) text;
+  GString *out = g_string_sized_new ((gsize) len + 16);
+  gssize i = 0;
+  while (i < len) {
+    gssize j = i;
+    while (j < len && fold_plain (u[j]))
+      j++;
+    if (j > i) {
+      gsize o = out->len;
+      g_string_set_size (out, o + (gsize) (j - i));
+      for (gssize k = i; k < j; k++)
+        out->str[o + (gsize) (k - i)] = g_ascii_tolower (text[k]);
+      i = j;
+      if (i == len)
+        break;
+    }
+    /* the run: up to a stretch of 16 plain bytes (a space between two
+     * words of Cyrillic stays in it: one call to GLib a line, not a word) */
+    while (j < len) {
+      if (!fold_plain (u[j])) {
+        j++;
+        continue;
+      }
+      gssize k = j;
+      while (k < len && fold_plain (u[k]) && k - j < 16)
+        k++;
+      if (k - j >= 16 || k == len)
+        break;
+      j = k;
+    }
+    gboolean next = j < len;  /* the plain byte after the run comes along */
+    char *valid = g_utf8_make_valid (text + i, j - i + (next ? 1 : 0));
+    char *lc = g_utf8_strdown (valid, -1);
+    gsize n = strlen (lc);
+    g_string_append_len (out, lc, (gssize) (n - (next ? 1 : 0)));
+    g_free (lc);
+    g_free (valid);
+    i = j;
+  }
+  return g_string_free (out, FALSE);
 }
 
 guint
@@ -235,9 +285,11 @@ usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SI
         usc_lang_count (text_tables[t].sig, folded, len, first_r ? &first_r[text_tables[t].sig] : NULL);
     return;
   }
-  gssize first[G_N_ELEMENTS (text_p)];
-  usc_match_first_each (m, folded, len, first);
-  usc_lang_count_from (first, counts_r, first_r);
+  UscMatchHits hits;
+  usc_match_hits_init (&hits, m);
+  usc_match_scan (m, folded, len, &hits, NULL);
+  usc_lang_count_from (&hits, 0, counts_r, first_r);
+  usc_match_hits_clear (&hits);
 }
 
 const char *const *
@@ -248,7 +300,8 @@ usc_lang_text_phrases (gsize *n_r)
 }
 
 void
-usc_lang_count_from (const gssize *first, guint counts_r[USC_LANG_N_SIGNALS], const char *first_r[USC_LANG_N_SIGNALS])
+usc_lang_count_from (const UscMatchHits *hits, guint off, guint counts_r[USC_LANG_N_SIGNALS],
+                     const char *first_r[USC_LANG_N_SIGNALS])
 {
   for (guint s = 0; s < USC_LANG_N_SIGNALS; s++) {
     counts_r[s] = 0;
@@ -261,15 +314,17 @@ usc_lang_count_from (const gssize *first, guint counts_r[USC_LANG_N_SIGNALS], co
   for (gsize t = 0; t < G_N_ELEMENTS (text_tables); t++) {
     UscLangSignal sig = text_tables[t].sig;
     gssize best = -1;
-    for (gsize k = 0; k < text_tables[t].n; k++, i++)
-      if (first[i] >= 0) {
+    for (gsize k = 0; k < text_tables[t].n; k++, i++) {
+      gssize at = usc_match_hit (hits, off + (guint) i);
+      if (at >= 0) {
         counts_r[sig]++;
-        if (best < 0 || first[i] < best) {
-          best = first[i];
+        if (best < 0 || at < best) {
+          best = at;
           if (first_r)
             first_r[sig] = text_p[i];
         }
       }
+    }
   }
 }
 

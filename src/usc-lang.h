@@ -10,6 +10,7 @@
 #define USC_LANG_H
 
 #include <glib.h>
+#include "usc-match.h"
 
 G_BEGIN_DECLS
 
@@ -55,10 +56,10 @@ void usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG
  * after the other (static), and their number in *@n_r: what one index over
  * them holds. */
 const char *const *usc_lang_text_phrases (gsize *n_r);
-/* usc_lang_count_text()'s answers from @first: for every phrase of
- * usc_lang_text_phrases(), the offset of its first occurrence in the text
- * or -1 (usc_match_first_each() over them). */
-void usc_lang_count_from (const gssize *first, guint counts_r[USC_LANG_N_SIGNALS],
+/* usc_lang_count_text()'s answers from @hits: phrase k of
+ * usc_lang_text_phrases() is pattern @off + k of the index that
+ * usc_match_scan() searched the text with. */
+void usc_lang_count_from (const UscMatchHits *hits, guint off, guint counts_r[USC_LANG_N_SIGNALS],
                           const char *first_r[USC_LANG_N_SIGNALS]);
 /* Does @subject (UTF-8, any case) start — after white space and opening
  * brackets ("[", "(", "【", "«") — with a phrase of @sig followed by ':',

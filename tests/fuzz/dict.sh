@@ -1,8 +1,8 @@
 #!/bin/sh
 # dict.sh SRCDIR OUT [FILE...] — a libFuzzer dictionary of the markers the
 # parser looks for, taken from its own tables: every C string literal of
-# src/*.h and src/mta/*.def (both layouts, before and after the tables'
-# restructuring), or of the FILEs given (paths under SRCDIR: the parser of
+# src/*.h, src/mta/*.def and src/lang/*.def (the per-language wording), or of
+# the FILEs given (paths under SRCDIR: the parser of
 # one harness, e.g. src/usc-received.c), plus the header field names every
 # harness meets. One "..." entry per line, escaped as libFuzzer wants (\\,
 # \" and \xNN for non-printable bytes).
@@ -13,7 +13,7 @@ if [ $# -gt 0 ]; then
   files=
   for f in "$@"; do files="$files $src/$f"; done
 else
-  files=$(ls "$src"/src/*.h "$src"/src/mta/*.def 2>/dev/null || true)
+  files=$(ls "$src"/src/*.h "$src"/src/mta/*.def "$src"/src/lang/*.def 2>/dev/null || true)
 fi
 # shellcheck disable=SC2086
 cat $files | perl -ne '

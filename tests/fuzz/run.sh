@@ -8,8 +8,13 @@
 #   FUZZ_SEED=N      libFuzzer -seed (default: random, printed first)
 #   FUZZ_RUNS=N      stop a harness after N executions (libFuzzer -runs; the
 #                    issue's target is 10000000) or FUZZ_SECONDS, which comes first
-#   FUZZ_BIG=0       do not add the 1-10 MB seeds (default: added for message,
-#                    filter and headers, with -max_len of 12 MB for them)
+#   FUZZ_BIG=0       no large-input run (default: message, filter and headers
+#                    spend FUZZ_BIG_SECONDS, default a quarter of FUZZ_SECONDS,
+#                    in a second run with the 1-10 MB seeds of big-seeds.pl at
+#                    -max_len 12 MB, after the small-input run at their own
+#                    -max_len; FUZZ_BIG=only: the large-input run alone). Its
+#                    finds go to a corpus of their own (DIR/<harness>-big with
+#                    FUZZ_CORPUS_DIR), never into the small-input one
 #   FUZZ_NICE=N      nice level (default 10; 19 on a shared machine)
 #   FUZZ_CORPUS_DIR=DIR  keep each harness's corpus in DIR/<harness> between
 #                    runs (the seeds are added, nothing is removed), so runs
@@ -62,8 +67,16 @@ done
 [ -n "$sources" ] || sources=$(ls "$src"/src/usc-*.c)
 for f in $sources; do
   o=$out/obj/$(basename "$f" .c).o
-  if [ ! -f "$o" ] || [ -n "$(find "$src/src" "$build/config.h" -newer "$o" \( -name '*.[ch]' -o -name '*.def' \) 2>/dev/null | head -1)" ]; then
-    $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$f" -o "$o" || exit 1
+  cov=-fsanitize=fuzzer-no-link
+  # The matcher's scans (usc-match.c, usc-match-tables.c) compare at every
+  # byte of every text against each table: with those comparisons traced
+  # (trace-cmp) they were a sixth of an execution of message. Their coverage
+  # and ASan/UBSan checks stay; the patterns they compare against are in the
+  # dictionary instead (dict.sh: src/*.h, src/mta/*.def, src/lang/*.def).
+  case $f in */usc-match.c|*/usc-match-tables.c) cov="$cov -fno-sanitize-coverage=trace-cmp" ;; esac
+  if [ ! -f "$o" ] || [ "$src/tests/fuzz/run.sh" -nt "$o" ] \
+     || [ -n "$(find "$src/src" "$build/config.h" -newer "$o" \( -name '*.[ch]' -o -name '*.def' \) 2>/dev/null | head -1)" ]; then
+    $CC $CFLAGS $cov -c "$f" -o "$o" || exit 1
   fi
   objs="$objs $o"
 done
@@ -172,33 +185,57 @@ for h in $harnesses; do
   esac
   # hand-written seeds (tests/fuzz/seeds/<harness>/; test-fuzz-regress runs them too)
   [ -d "$src/tests/fuzz/seeds/$h" ] && cp "$src/tests/fuzz/seeds/$h"/* "$c/" 2>/dev/null
-  extra= bigdir=
+  # message, filter and headers: a large-input run as well (FUZZ_BIG), apart
+  # from the small-input one, so that mutating a 10 MB seed (a second an
+  # execution under ASan) does not take the small inputs' time
+  bigsecs=0
   case $h in message|filter|headers)
-    # the 1-10 MB seeds are read from their own directory (libFuzzer writes
-    # what it finds into the first one only)
-    if [ "${FUZZ_BIG:-1}" != 0 ]; then bigdir=$big; maxlen=12582912; extra="-rss_limit_mb=4096 -malloc_limit_mb=4096"; fi ;;
+    case ${FUZZ_BIG:-1} in
+      0) ;;
+      only) bigsecs=$secs ;;
+      *) bigsecs=${FUZZ_BIG_SECONDS:-$(( (secs + 3) / 4 ))}; [ "$bigsecs" -lt "$secs" ] || bigsecs=$secs ;;
+    esac ;;
   esac
   [ -n "${FUZZ_MAX_LEN:-}" ] && maxlen=$FUZZ_MAX_LEN
   if [ -n "$keep" ]; then
     cp -n "$c"/* "$keep/" 2>/dev/null
     c=$keep
   fi
-  echo "fuzz: $h: $(ls "$c" | wc -l) inputs${keep:+ (kept in $keep)}, ${secs}s, -max_len=$maxlen"
+  what="$((secs - bigsecs))s at -max_len=$maxlen"
+  [ "$bigsecs" = 0 ] || what="$what, then ${bigsecs}s with the 1-10 MB seeds at -max_len=12582912"
+  echo "fuzz: $h: $(ls "$c" | wc -l) inputs${keep:+ (kept in $keep)}, $what"
+  big_extra="-rss_limit_mb=4096 -malloc_limit_mb=4096"
   if [ -d "$src/tests/fuzz/regress/$h" ] && [ -n "$(ls "$src/tests/fuzz/regress/$h")" ]; then
-    nice -n "${FUZZ_NICE:-10}" "$out/fuzz-$h" -timeout=60 $extra "$src/tests/fuzz/regress/$h"/* > "$out/$h-regress.log" 2>&1 \
+    nice -n "${FUZZ_NICE:-10}" "$out/fuzz-$h" -timeout=60 $big_extra "$src/tests/fuzz/regress/$h"/* > "$out/$h-regress.log" 2>&1 \
       || { echo "fuzz: $h: a regression input fails (see $out/$h-regress.log)"; st=1; continue; }
   fi
   dict=$out/markers.dict
   [ -f "$out/$h.dict" ] && dict=$out/$h.dict
-  nice -n "${FUZZ_NICE:-10}" "$out/fuzz-$h" -seed="$seed" -max_total_time="$secs" -max_len="$maxlen" \
-      -timeout=60 -dict="$dict" -artifact_prefix="$a" -print_final_stats=1 $extra ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} \
-      "$c" $bigdir > "$out/$h.log" 2>&1
-  rc=$?
-  grep -E '^#[0-9]+.*DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec|^stat::peak_rss_mb' "$out/$h.log" | sed "s/^/fuzz: $h: /"
-  if [ $rc != 0 ] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|SUMMARY: ' "$out/$h.log"; then
-    echo "fuzz: $h: FAILED (exit $rc; log $out/$h.log; artifacts in $a)"
-    grep -E 'ERROR:|runtime error:|SUMMARY:|Test unit written' "$out/$h.log" | head -5
-    st=1
+  # fuzz_one LABEL LOG SECONDS MAXLEN EXTRA DIR... (libFuzzer writes what it
+  # finds into the first DIR)
+  fuzz_one () {
+    label=$1 log=$2 t=$3 ml=$4 ex=$5
+    shift 5
+    nice -n "${FUZZ_NICE:-10}" "$out/fuzz-$h" -seed="$seed" -max_total_time="$t" -max_len="$ml" \
+        -timeout=60 -dict="$dict" -artifact_prefix="$a" -print_final_stats=1 $ex ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} \
+        "$@" > "$log" 2>&1
+    rc=$?
+    grep -E '^#[0-9]+.*DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec|^stat::peak_rss_mb' "$log" | sed "s/^/fuzz: $label: /"
+    if [ $rc != 0 ] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|SUMMARY: ' "$log"; then
+      echo "fuzz: $label: FAILED (exit $rc; log $log; artifacts in $a)"
+      grep -E 'ERROR:|runtime error:|SUMMARY:|Test unit written' "$log" | head -5
+      st=1
+    fi
+  }
+  [ "$bigsecs" -lt "$secs" ] && fuzz_one "$h" "$out/$h.log" $((secs - bigsecs)) "$maxlen" "" "$c"
+  if [ "$bigsecs" != 0 ]; then
+    # the 1-10 MB seeds and what this run found before: what it finds goes
+    # to a directory of its own (kept beside the small corpus with
+    # FUZZ_CORPUS_DIR), not into the small one (no fixture is over 64 KiB:
+    # the small-input run has them whole)
+    if [ -n "$keep" ]; then cbig=$keep-big; else cbig=$out/corpus/$h-big; rm -rf "$cbig"; fi
+    mkdir -p "$cbig"
+    fuzz_one "$h (large inputs)" "$out/$h-big.log" "$bigsecs" 12582912 "$big_extra" "$cbig" "$big"
   fi
 done
 exit $st
