@@ -44,6 +44,54 @@ usc_decorated_separator (const char *l, gsize n)
   g_free (inner);
   return r;
 }
+/* A rule of decoration around words of any language ("===== Vichwa vya
+ * ujumbe wa awali =====": 3+ of -=*_#~+ on both sides, a letter between)
+ * on a line of at most 120 bytes, with a header field ("from:", "to:",
+ * "subject:", "date:", "message-id:") on one of the next three lines: a
+ * copy begins there whatever the words say. A forward's rule is not one
+ * (forward_markers, "forward"). @lc is lower-cased text. */
+gboolean
+usc_rule_before_fields (const char *lc)
+{
+  static const char *const fields[] = { "from:", "to:", "subject:", "date:", "message-id:" };
+  int tries = 0;
+  for (const char *l = lc; *l && tries < 2000; tries++) {
+    const char *nl = strchr (l, '\n');
+    gsize n = nl ? (gsize) (nl - l) : strlen (l);
+    const char *p = l, *e = l + n;
+    while (p < e && (*p == ' ' || *p == '\t'))
+      p++;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+      e--;
+    const char *s = p, *t = e;
+    while (s < e && deco_char (*s))
+      s++;
+    while (t > s && deco_char (t[-1]))
+      t--;
+    gboolean letter = FALSE;
+    for (const char *q = s; q < t && !letter; q++)
+      letter = g_ascii_isalpha (*q) || (guchar) *q >= 0x80;
+    if (n <= 120 && s - p >= 3 && e - t >= 3 && letter && nl) {
+      char *inner = g_strndup (s, t - s);
+      gboolean fwd = usc_contains_any (inner, forward_markers, N (forward_markers), NULL) || strstr (inner, "forward");
+      g_free (inner);
+      const char *q = nl + 1;
+      for (int k = 0; k < 3 && *q && !fwd; k++) {
+        while (*q == ' ' || *q == '\t')
+          q++;
+        for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
+          if (strncmp (q, fields[f], strlen (fields[f])) == 0)
+            return TRUE;
+        const char *nn = strchr (q, '\n');
+        if (nn == NULL)
+          break;
+        q = nn + 1;
+      }
+    }
+    l += n + (nl ? 1 : 0);
+  }
+  return FALSE;
+}
 /* usc_find_separator() once the first of the copy_separators is known (@best). */
 gssize
 usc_find_separator_from (const char *lc, gssize best)
@@ -111,7 +159,10 @@ usc_looks_like_field (const char *p)
  * sender and subject (usc_looks_like_bounce), usc_collect_original (Subject,
  * Date, Return-Path, and for the signature X-Unscatter-Sig, Message-ID,
  * Date, From, To, Cc), the recipients (usc-bounce-rcpt.c: To, and
- * feedback_copy_recipient_headers). */
+ * feedback_copy_recipient_headers). tests/t/0152-copy-fields.t checks the
+ * list against the readers: every message we have, analysed with the
+ * copies' fields kept all (UNSCATTER_COPY_FIELDS=all) and with this list,
+ * must give the same bytes. */
 static const char *const copy_fields[] = {
   "Message-ID", "X-Original-Message-ID", "From", "Subject", "Date", "Return-Path", "X-Unscatter-Sig", "To", "Cc",
 };
@@ -123,10 +174,25 @@ field_in (const char *name, gsize len, const char *const *tab, gsize n)
       return TRUE;
   return FALSE;
 }
+/* UNSCATTER_COPY_FIELDS=all keeps every field of a header copy: what
+ * tests/t/0152-copy-fields.t compares against, so that a reader of a field
+ * missing from copy_fields shows up as a difference. */
+static gboolean
+copy_fields_all (void)
+{
+  static gsize done = 0;
+  static gboolean all;
+  if (g_once_init_enter (&done)) {
+    const char *v = g_getenv ("UNSCATTER_COPY_FIELDS");
+    all = v && strcmp (v, "all") == 0;
+    g_once_init_leave (&done, 1);
+  }
+  return all;
+}
 gboolean
 usc_copy_field_wanted (const char *name, gsize len)
 {
-  return field_in (name, len, copy_fields, N (copy_fields)) ||
+  return copy_fields_all () || field_in (name, len, copy_fields, N (copy_fields)) ||
          field_in (name, len, feedback_copy_recipient_headers, N (feedback_copy_recipient_headers));
 }
 /* Collect the header-looking block around line @at of @lines (prefix stripped). */

@@ -134,7 +134,7 @@ usc_gather_evidence (const Headers *h, Parts *p, NoticeText *t, Evidence *e)
   e->report_arf = p->feedback_part || (p->report_type && strstr (p->report_type, "feedback-report"));
   e->mdn = p->report_type && strstr (p->report_type, "disposition-notification") && !e->report_arf;
   usc_lang_evidence (h, e);
-  e->returned = e->returned_parts > 0 || usc_text_separator (e) >= 0 || e->lang_copy;
+  e->returned = e->returned_parts > 0 || usc_text_separator (e) >= 0 || e->lang_copy || usc_rule_before_fields (s);
   for (guint i = 0; i < e->returned_parts && !e->returned_bounce; i++) {
     const char *src = p->returned_src->pdata[i];
     if (strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0)
@@ -173,9 +173,9 @@ usc_gather_evidence (const Headers *h, Parts *p, NoticeText *t, Evidence *e)
 
   /* wording */
   e->subject_dsn = usc_contains_any (h->subject_lc, dsn_subjects, N (dsn_subjects), &e->subject_hit);
-  const gssize *marker_hits = e->hits + usc_match_tab_off (e->tm->m, USC_TT_DSN_MARKERS);
+  guint moff = usc_match_tab_off (e->tm->m, USC_TT_DSN_MARKERS);
   for (guint i = 0; i < N (dsn_body_markers); i++)
-    if (marker_hits[i] >= 0) {
+    if (usc_match_hit (&e->hits, moff + i) >= 0) {
       if (dsn_body_markers[i].strong)
         e->strong++;
       else
@@ -222,6 +222,11 @@ usc_decide_kind (const Headers *h, const Evidence *e, UscBounce *b)
   if (e->virus_subject && e->virus_body > 0 && e->vir >= VIRUS_IN_REPORT_MIN && e->human < 3) {
     usc_bounce_note (b, "anti-virus notice%s", e->report_dsn ? " (in a delivery-status report)" : "");
     return USC_KIND_VIRUS_NOTICE;
+  }
+  if (e->list_bounce) {
+    usc_bounce_note (b, "a bounce attached to list software's own message (read first)");
+    usc_kind_dsn_explain (h, e, b);
+    return USC_KIND_DSN;
   }
   if (e->report_dsn && e->human < 6) {
     usc_bounce_note (b, e->ses ? "Amazon SES bounce notification" : "multipart/report delivery-status (RFC 3464)");

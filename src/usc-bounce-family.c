@@ -108,7 +108,7 @@ usc_collect_family (UscBounce *b, const Headers *h, const Evidence *e, const cha
   }
   char *id_lc = h->own_id ? g_ascii_strdown (h->own_id, -1) : NULL;
   const char *fam = detect_family (h, e->scan_lc, rcv->str, reporting_all, diag_all, id_lc,
-                                   e->hits + usc_match_tab_off (e->tm->m, USC_TT_MTA_SIGS));
+                                   e->sig_hits);
   if (fam)
     b->mta_family = g_strdup (fam);
   g_free (id_lc);

@@ -54,6 +54,10 @@ usc_notice_tabs (UscMatchTab tabs[USC_TT_N])
   TAB (USC_TT_MTA_SIGS, sigs_col, N (sigs_col), FALSE);
   TAB (USC_TT_LANG_TEXT, text_p, n_text, FALSE);
   TAB (USC_TT_LANG_SEPARATOR, sep_p, n_sep, TRUE);
+  gsize n_ascii = 0;
+  const UscLangSignal *ascii_sig = NULL;
+  const char *const *ascii_p = usc_lang_ascii_table (&n_ascii, &ascii_sig);
+  TAB (USC_TT_LANG_ASCII, ascii_p, n_ascii, FALSE);
 #undef TAB
   usc_malware_tabs (&tabs[USC_TT_MALWARE]);
 }

@@ -73,10 +73,17 @@ text_separators_from_scan (NoticeText *t, const GArray *occ)
  * case UTF-8, so they are searched in a copy folded as Unicode (the ASCII
  * text itself when it has no other byte). Returns NULL for "use scan_lc". */
 static char *
-lang_folded (const char *s)
+lang_folded (const char *s, gsize len)
 {
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-    if (*p >= 0x80)
+  gsize i = 0;
+  for (; i + 8 <= len; i += 8) {
+    guint64 w;
+    memcpy (&w, s + i, 8);
+    if (w & G_GUINT64_CONSTANT (0x8080808080808080))
+      return usc_lang_fold (s, -1);  /* a byte beyond ASCII, eight at a time */
+  }
+  for (; i < len; i++)
+    if ((guchar) s[i] >= 0x80)
       return usc_lang_fold (s, -1);
   return NULL;
 }
@@ -88,9 +95,13 @@ usc_notice_scan (Evidence *e, NoticeText *t)
   gsize len = strlen (s);
   const UscMatch *m = notice_tm.m;
   e->tm = &notice_tm;
-  e->hits = g_new (gssize, usc_match_size (m));
+  usc_match_hits_init (&e->hits, m);
   GArray *occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
-  usc_match_scan (m, s, len, e->hits, occ);
+  usc_match_scan (m, s, len, &e->hits, occ);
+  guint soff = usc_match_tab_off (m, USC_TT_MTA_SIGS), sn = usc_match_tab_size (m, USC_TT_MTA_SIGS);
+  e->sig_hits = g_new (gssize, sn ? sn : 1);
+  for (guint i = 0; i < sn; i++)
+    e->sig_hits[i] = usc_match_hit (&e->hits, soff + i);
 
   GArray *seps = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
   usc_match_occ_of_tabs (m, occ, USC_TT_COPY_SEPARATORS, 1, seps);
@@ -101,17 +112,19 @@ usc_notice_scan (Evidence *e, NoticeText *t)
 
   /* the wording of src/lang: in scan_lc itself, or in its Unicode fold */
   e->lang_occ = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
-  e->lang_text = lang_folded (s);
+  e->lang_text = lang_folded (s, len);
   if (e->lang_text == NULL) {
-    e->lang_first = e->hits + usc_match_tab_off (m, USC_TT_LANG_TEXT);
+    e->lang_first = &e->hits;
+    e->lang_off = usc_match_tab_off (m, USC_TT_LANG_TEXT);
     usc_match_occ_of_tabs (m, occ, USC_TT_LANG_SEPARATOR, 1, e->lang_occ);
   } else {
-    e->lang_hits = g_new (gssize, usc_match_size (lang_m));
+    usc_match_hits_init (&e->lang_hits, lang_m);
     GArray *locc = g_array_new (FALSE, FALSE, sizeof (UscMatchOcc));
-    usc_match_scan (lang_m, e->lang_text, strlen (e->lang_text), e->lang_hits, locc);
+    usc_match_scan (lang_m, e->lang_text, strlen (e->lang_text), &e->lang_hits, locc);
     usc_match_occ_of_tabs (lang_m, locc, 1, 1, e->lang_occ);
     g_array_unref (locc);
-    e->lang_first = e->lang_hits;
+    e->lang_first = &e->lang_hits;
+    e->lang_off = 0;
   }
   g_array_unref (occ);
 }
@@ -125,8 +138,9 @@ usc_notice_index (void)
 void
 usc_notice_scan_clear (Evidence *e)
 {
-  g_free (e->hits);
-  g_free (e->lang_hits);
+  usc_match_hits_clear (&e->hits);
+  usc_match_hits_clear (&e->lang_hits);
+  g_free (e->sig_hits);
   g_free (e->lang_text);
   if (e->malware_occ)
     g_array_unref (e->malware_occ);
@@ -142,7 +156,7 @@ usc_text_any (const Evidence *e, UscTextTab t, const char **hit_r)
     return FALSE;
   guint off = usc_match_tab_off (m, t), n = usc_match_tab_size (m, t);
   for (guint i = 0; i < n; i++)
-    if (e->hits[off + i] >= 0) {
+    if (usc_match_hit (&e->hits, off + i) >= 0) {
       if (hit_r)
         *hit_r = usc_match_pattern (m, off + i);
       return TRUE;
@@ -157,7 +171,7 @@ usc_text_count (const Evidence *e, UscTextTab t)
   guint off = usc_match_tab_off (m, t), n = usc_match_tab_size (m, t);
   int k = 0;
   for (guint i = 0; i < n; i++)
-    if (e->hits[off + i] >= 0)
+    if (usc_match_hit (&e->hits, off + i) >= 0)
       k++;
   return k;
 }
@@ -168,7 +182,7 @@ usc_text_find (const Evidence *e, const char *lit)
   guint off = usc_match_tab_off (e->tm->m, USC_TT_SCAN_LITERALS);
   for (guint i = 0; i < USC_N_SCAN_LITERALS; i++)
     if (strcmp (usc_scan_literals[i], lit) == 0)
-      return e->hits[off + i] >= 0 ? e->scan_lc + e->hits[off + i] : NULL;
+      return usc_match_hit (&e->hits, off + i) >= 0 ? e->scan_lc + usc_match_hit (&e->hits, off + i) : NULL;
   return strstr (e->scan_lc, lit);
 }
 
@@ -179,7 +193,7 @@ usc_text_separator (const Evidence *e)
   guint off = usc_match_tab_off (m, USC_TT_COPY_SEPARATORS), n = usc_match_tab_size (m, USC_TT_COPY_SEPARATORS);
   gssize best = -1;
   for (guint i = 0; i < n; i++) {
-    gssize h = e->hits[off + i];
+    gssize h = usc_match_hit (&e->hits, off + i);
     if (h >= 0 && (best < 0 || h < best))
       best = h;
   }
@@ -198,4 +212,23 @@ usc_text_separators (NoticeText *t)
   usc_match_all_folded (sep_m, t->text->str, t->text->len, t->sep_occ);
   t->sep_occ_len = t->text->len;
   return t->sep_occ;
+}
+
+gboolean
+usc_notice_lang_joined (const char *s, gsize max, guint counts_r[USC_LANG_N_SIGNALS],
+                        const char *first_r[USC_LANG_N_SIGNALS])
+{
+  gsize len = strlen (s);
+  char *head = len > max ? g_strndup (s, max) : NULL;
+  char *j = usc_lang_join_lines (head ? head : s);
+  g_free (head);
+  if (j == NULL)
+    return FALSE;
+  UscMatchHits hits;
+  usc_match_hits_init (&hits, lang_m);
+  usc_match_scan (lang_m, j, strlen (j), &hits, NULL);
+  usc_lang_count_from (&hits, 0, counts_r, first_r);  /* the text phrases come first in lang_m */
+  usc_match_hits_clear (&hits);
+  g_free (j);
+  return TRUE;
 }

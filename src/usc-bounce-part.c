@@ -14,9 +14,9 @@ usc_part_text (GMimeObject *part, gsize max)
   GByteArray *ba = usc_mime_part_content (part, max);
   if (ba == NULL)
     return NULL;
-  for (guint i = 0; i < ba->len; i++)
-    if (ba->data[i] == 0)
-      ba->data[i] = ' ';
+  guint8 *end = ba->data + ba->len;
+  for (guint8 *z = ba->len ? memchr (ba->data, 0, ba->len) : NULL; z != NULL; z = memchr (z + 1, 0, (gsize) (end - z - 1)))
+    *z = ' ';
   const char *charset = g_mime_object_get_content_type_parameter (part, "charset");
   char *out = NULL;
   if (charset && g_ascii_strcasecmp (charset, "utf-8") != 0 && g_ascii_strcasecmp (charset, "us-ascii") != 0 &&

@@ -12,6 +12,7 @@
 #include "usc-match.h"
 #include "usc-mime-walk.h"
 #include "usc-bounce-text.h"
+#include "usc-lang.h"
 
 #include <string.h>
 
@@ -136,11 +137,13 @@ enum { MAL_PLATFORM, MAL_BARE, MAL_EICAR, MAL_TYPE, MAL_CLAMAV, MAL_NTABS };
 typedef struct {
   char *scan_lc;            /* own text, lower-cased, '>'-quoted lines left out */
   const TextMatcher *tm;    /* the tables searched in scan_lc ... */
-  gssize *hits;             /* ... and where each entry first occurs in it (-1: not) */
+  UscMatchHits hits;        /* ... and where each entry first occurs in it (usc_match_hit) */
+  gssize *sig_hits;         /* mta_signatures[i].needle (SIG_BODY rows) first in scan_lc, or -1 */
   GArray *malware_occ;      /* UscMatchOcc: every malware prefix in scan_lc (idx: usc_malware_tabs order) */
   char *lang_text;          /* scan_lc folded as Unicode when it is not ASCII, else NULL (scan_lc) */
-  const gssize *lang_first; /* the src/lang text phrases (usc_lang_text_phrases) first in that text */
-  gssize *lang_hits;        /* (lang_first's storage when lang_text is set) */
+  const UscMatchHits *lang_first; /* the src/lang text phrases (usc_lang_text_phrases) in that text: */
+  guint lang_off;           /* ... from this index of @lang_first on */
+  UscMatchHits lang_hits;   /* (lang_first's storage when lang_text is set) */
   GArray *lang_occ;         /* UscMatchOcc: every separator phrase of src/lang in that text */
   /* structure */
   gboolean report_dsn;      /* a parsed delivery-status part (or SES JSON) */
@@ -151,6 +154,8 @@ typedef struct {
   gboolean hotmail_fbl;     /* Hotmail/Outlook.com feedback loop complaint */
   gboolean returned;        /* a copy of the original is returned */
   gboolean returned_bounce; /* ... and it is itself a bounce (a forwarded or nested bounce) */
+  gboolean list_bounce;     /* a list's own message carrying an attached bounce, read first
+                             * (usc_list_notice(), usc_analyze_attached()) */
   gboolean header_copy;     /* a text/rfc822-headers style part (Parts.header_copy) */
   guint returned_parts;     /* returned copies the walk found (Parts.returned) */
   /* sender */
@@ -208,6 +213,7 @@ typedef enum {
   USC_TT_MTA_SIGS,           /* mta_signatures[].needle, the SIG_BODY rows ("" for the others) */
   USC_TT_LANG_TEXT,          /* usc_lang_text_phrases(): the text signals of src/lang */
   USC_TT_LANG_SEPARATOR,     /* src/lang/separator.def (every occurrence) */
+  USC_TT_LANG_ASCII,         /* usc_lang_ascii_table(): failure and delay rows without diacritics */
   USC_TT_MALWARE,            /* the MAL_NTABS malware tables (every occurrence) */
   USC_TT_N = USC_TT_MALWARE + MAL_NTABS
 } UscTextTab;
@@ -261,6 +267,10 @@ gboolean usc_bounce_walk (Parts *p, NoticeText *t, const UscMessage *msg, guint 
  * about the message (separator_words), not a forward's. @l is one
  * line of @n bytes (the words are compared lower-cased). */
 gboolean usc_decorated_separator (const char *l, gsize n);
+/* A rule of decoration around words of any language on a short line of
+ * @lc (lower-cased), a header field on one of the next three lines: where
+ * a returned copy begins, whatever the words (not a forward's rule). */
+gboolean usc_rule_before_fields (const char *lc);
 /* find_separator() once the first of the copy_separators is known (@best). */
 gssize usc_find_separator_from (const char *lc, gssize best);
 /* Offset of the first copy-of-original separator line in @t, or -1. @t is
@@ -327,6 +337,12 @@ void usc_notice_scan (Evidence *e, NoticeText *t);
 /* The notice index itself (its tables in UscTextTab order; for the tests). */
 const UscMatch *usc_notice_index (void);
 /* Free what usc_notice_scan() set in @e. */
+/* The src/lang text signals (as usc_lang_count_from() counts them) in the
+ * first @max bytes of @s with the line breaks inside paragraphs made
+ * spaces (usc_lang_join_lines()): a phrase broken over a line end. FALSE
+ * (@counts_r untouched) when there was no such line break. */
+gboolean usc_notice_lang_joined (const char *s, gsize max, guint counts_r[USC_LANG_N_SIGNALS],
+                                 const char *first_r[USC_LANG_N_SIGNALS]);
 void usc_notice_scan_clear (Evidence *e);
 /* usc_find_separator (e->scan_lc), from the index. */
 gssize usc_text_separator (const Evidence *e);
@@ -401,6 +417,18 @@ gboolean usc_foreign_reference (const Headers *h);
  * p->returned that is a message part and looks like a bounce), at the top
  * @level only, drawing on @msg's limits and budget. Inner.b is new or NULL. */
 Inner usc_analyze_inner (const Parts *p, const UscMessage *msg, guint level);
+/* Is this message list software's own notice passing on an attached message:
+ * mailing-list headers or a list role address (-owner, -request, -bounces,
+ * owner-, +owner) as From, or the list writing as itself (From = Sender);
+ * no mail user agent's header, no In-Reply-To / References; and a returned
+ * message part (message/rfc822, message/global)? */
+gboolean usc_list_notice (const Headers *h, const Parts *p, const Evidence *e);
+/* A list role local part: "dev-owner", "dev-request", "dev-bounces",
+ * "owner-dev", "dev+owner" (ASCII case ignored; NULL: FALSE). */
+gboolean usc_list_role_local (const char *local);
+/* usc_analyze_inner() for the first returned message part whatever it
+ * looks like (a list's notice: the attached message is read first). */
+Inner usc_analyze_attached (const Parts *p, const UscMessage *msg, guint level);
 /* The original's Message-IDs, best first (see the ranks at each source). */
 /* Header copies found in the notice's text are added to @p (parsed on
  * @budget). */

@@ -203,6 +203,33 @@ scan_text_recipients (Out *o, const Headers *h, const char *diag)
     }
     g_free (lc);
   }
+  /* last of all: the one address the notice names, whatever its words (a
+   * notice in a language no table has: "Ujumbe wako haukuweza kufikishwa
+   * kwa sam.k@..."); two different ones say nothing */
+  char *only = NULL;
+  gboolean many = FALSE;
+  for (guint i = 0; lines[i] && o->b->recipients->len == 0 && !many; i++) {
+    char *lc = g_ascii_strdown (lines[i], -1);
+    for (const char *p = lc; *p && !many; p++) {
+      if (*p != '@' || p == lc)
+        continue;
+      const char *st = p;
+      while (st > lc && usc_addr_char (st[-1]))
+        st--;
+      char *a = usc_addr_at (st, NULL);
+      if (a && !usc_is_own_address (h, o->b, a) && !usc_is_known_id (o->b, a)) {
+        if (only == NULL)
+          only = g_steal_pointer (&a);
+        else if (strcmp (only, a) != 0)
+          many = TRUE;
+      }
+      g_free (a);
+    }
+    g_free (lc);
+  }
+  if (only && !many && o->b->recipients->len == 0)
+    add_recipient (o, g_steal_pointer (&only));
+  g_free (only);
   usc_free_lines (lines);
 }
 /* "... the message you sent to <addr> was infected", "your message to

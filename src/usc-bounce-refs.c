@@ -59,6 +59,26 @@ labelled_own_id (const char *p, const char *mailbox)
   g_free (id);
   return NULL;
 }
+/* Can a line starting with @c start one of body_id_keys (its first letter,
+ * any case; every line when a key is empty)? Most lines of a notice start
+ * with none of them: the keys' loop is not even entered. */
+static gboolean
+may_start_key (char c)
+{
+  static guint8 first[256];
+  static gsize done = 0;
+  if (g_once_init_enter (&done)) {
+    for (guint k = 0; k < N (body_id_keys); k++) {
+      if (body_id_keys[k].key[0] == '\0') {
+        memset (first, 1, sizeof first);
+        break;
+      }
+      first[(guchar) ascii_lc (body_id_keys[k].key[0])] = 1;
+    }
+    g_once_init_leave (&done, 1);
+  }
+  return first[(guchar) ascii_lc (c)] != 0;
+}
 static void
 scan_text_ids (IdCands *ids, Parts *parts, NoticeText *t, UscBudget *budget, const char *mailbox)
 {
@@ -104,7 +124,8 @@ scan_text_ids (IdCands *ids, Parts *parts, NoticeText *t, UscBudget *budget, con
       first_field_after_sep = i;
     }
     gboolean keyed = FALSE;
-    for (guint k = 0; k < N (body_id_keys); k++) {
+    guint nkeys = may_start_key (*p) ? N (body_id_keys) : 0;
+    for (guint k = 0; k < nkeys; k++) {
       /* the first letter decides most lines without the full comparison */
       if (body_id_keys[k].key[0] && ascii_lc (*p) != ascii_lc (body_id_keys[k].key[0]))
         continue;
@@ -198,61 +219,54 @@ add_refs (IdCands *ids, const char *value, const char *source, int rank, gboolea
   }
   g_mime_references_free (refs);
 }
-/* Does the returned message @m look like a bounce itself (by its sender
- * or subject)? A cheap first look; the full analysis comes later. */
+/* A list role address: "dev-owner", "dev-request", "dev-bounces",
+ * "owner-dev", "dev+owner" (RFC 2142 names the -request convention; list
+ * managers add -owner and -bounces). */
 gboolean
-usc_looks_like_bounce (GMimeMessage *m)
+usc_list_role_local (const char *local)
 {
-  char *addr = NULL, *name = NULL;
-  usc_first_mailbox (g_mime_message_get_from (m), &addr, &name);
-  gboolean r = FALSE;
-  if (addr) {
-    const char *at = strchr (addr, '@');
-    char *local = at ? g_strndup (addr, at - addr) : g_strdup (addr);
-    r = usc_equal_any (local, daemon_local_parts, N (daemon_local_parts)) ||
-        usc_prefix_any (local, daemon_local_prefixes, N (daemon_local_prefixes), NULL);
-    g_free (local);
-  }
-  if (!r)
-    r = usc_contains_any (name, daemon_display_names, N (daemon_display_names), NULL);
-  if (r) {
-    const char *subj = g_mime_message_get_subject (m);
-    char *lc = subj ? g_utf8_strdown (subj, -1) : NULL;
-    r = lc && usc_contains_any (lc, dsn_subjects, N (dsn_subjects), NULL);
-    g_free (lc);
-  }
-  g_free (addr);
-  g_free (name);
-  return r;
-}
-/* Does In-Reply-To (or else References) name a message of another domain
- * than the sender's? */
-gboolean
-usc_foreign_reference (const Headers *h)
-{
-  GMimeObject *top = GMIME_OBJECT (h->mime);
-  const char *v = usc_hdr (top, "In-Reply-To");
-  if (v == NULL)
-    v = usc_hdr (top, "References");
-  const char *fat = h->from_addr ? strchr (h->from_addr, '@') : NULL;
-  if (v == NULL || fat == NULL)
+  static const char *const suffixes[] = { "-owner", "+owner", "-request", "-bounces", "+bounces", "-admin" };
+  if (local == NULL)
     return FALSE;
-  char *id = usc_msgid_in (v, FALSE);
-  const char *iat = id ? strrchr (id, '@') : NULL;
-  gboolean r = FALSE;
-  if (iat) {
-    char *idom = g_ascii_strdown (iat + 1, -1);
-    const char *fdom = fat + 1;
-    r = !(g_str_has_suffix (idom, fdom) || g_str_has_suffix (fdom, idom));
-    g_free (idom);
+  if (g_ascii_strncasecmp (local, "owner-", 6) == 0 && local[6])
+    return TRUE;
+  gsize n = strlen (local);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++) {
+    gsize k = strlen (suffixes[i]);
+    if (n > k && g_ascii_strcasecmp (local + n - k, suffixes[i]) == 0)
+      return TRUE;
   }
-  g_free (id);
-  return r;
+  return FALSE;
 }
-/* A bounce returned inside this one: the first returned message part that
- * looks like a bounce, analysed on its own (at the top level only). */
-Inner
-usc_analyze_inner (const Parts *p, const UscMessage *msg, guint level)
+gboolean
+usc_list_notice (const Headers *h, const Parts *p, const Evidence *e)
+{
+  if (e->mua || e->in_reply || h->from_addr == NULL)
+    return FALSE;
+  gboolean attached = FALSE;
+  for (guint i = 0; i < p->returned->len && !attached; i++) {
+    const char *src = p->returned_src->pdata[i];
+    attached = strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0;
+  }
+  if (!attached)
+    return FALSE;
+  if (usc_list_role_local (h->from_local))
+    return TRUE;
+  if (!e->list)
+    return FALSE;
+  /* the list writing as itself: its address as From and Sender */
+  char *saddr = NULL, *sname = NULL;
+  const char *sv = usc_hdr (GMIME_OBJECT (h->mime), "Sender");
+  InternetAddressList *sl = sv ? internet_address_list_parse (NULL, sv) : NULL;
+  usc_first_mailbox (sl, &saddr, &sname);
+  gboolean self = saddr && g_ascii_strcasecmp (saddr, h->from_addr) == 0;
+  g_clear_object (&sl);
+  g_free (saddr);
+  g_free (sname);
+  return self;
+}
+static Inner
+analyze_returned (const Parts *p, const UscMessage *msg, guint level, gboolean any)
 {
   Inner in = { NULL, 0 };
   if (level != 0)
@@ -261,7 +275,7 @@ usc_analyze_inner (const Parts *p, const UscMessage *msg, guint level)
     const char *src = p->returned_src->pdata[i];
     if (strcmp (src, "message/rfc822") != 0 && strcmp (src, "message/global") != 0)
       continue;
-    if (!usc_looks_like_bounce (p->returned->pdata[i]))
+    if (!any && !usc_looks_like_bounce (p->returned->pdata[i]))
       continue;
     UscMessage im = { 0 };
     im.mime = p->returned->pdata[i];
@@ -273,6 +287,18 @@ usc_analyze_inner (const Parts *p, const UscMessage *msg, guint level)
     break;
   }
   return in;
+}
+/* A bounce returned inside this one: the first returned message part that
+ * looks like a bounce, analysed on its own (at the top level only). */
+Inner
+usc_analyze_inner (const Parts *p, const UscMessage *msg, guint level)
+{
+  return analyze_returned (p, msg, level, FALSE);
+}
+Inner
+usc_analyze_attached (const Parts *p, const UscMessage *msg, guint level)
+{
+  return analyze_returned (p, msg, level, TRUE);
 }
 /* The original's Message-IDs, best first (see the ranks at each source). */
 void
@@ -346,54 +372,4 @@ usc_collect_ids (Out *o, const Headers *h, Parts *p, NoticeText *t, const Inner 
   g_array_unref (ids->cands);
   if (b->message_ids->len)
     usc_bounce_note (b, "original Message-ID from %s", (const char *) b->id_sources->pdata[0]);
-}
-/* Subject, Date, ENVID and envelope sender of the original. */
-void
-usc_collect_original (UscBounce *b, const Headers *h, const Parts *p, UscKind kind)
-{
-  GMimeMessage *orig = p->returned->len ? p->returned->pdata[0] : NULL;
-  if (orig) {
-    const char *s = g_mime_message_get_subject (orig);
-    if (s)
-      b->subject = g_strdup (s);
-    const char *d = usc_hdr (GMIME_OBJECT (orig), "Date");
-    if (d) {
-      b->date = g_strdup (d);
-      b->original_time = usc_parse_date (d);
-    }
-  }
-  for (guint i = 0; i < p->reports->len && !b->envelope_id; i++) {
-    UscDsnReport *r = p->reports->pdata[i];
-    if (r->envelope_id)
-      b->envelope_id = g_strdup (r->envelope_id);
-  }
-  for (guint i = 0; i < p->reports->len && !b->envelope_sender; i++) {
-    UscDsnReport *r = p->reports->pdata[i];
-    if (r->x_sender && strchr (r->x_sender, '@'))
-      b->envelope_sender = g_strdup (r->x_sender);
-  }
-  for (guint i = 0; i < p->returned->len && !b->envelope_sender; i++) {
-    char *a = usc_msgid_in (usc_hdr (GMIME_OBJECT (p->returned->pdata[i]), "Return-Path"), FALSE);
-    if (a) {
-      b->envelope_sender = g_ascii_strdown (a, -1);
-      g_free (a);
-    }
-  }
-  /* The signature of what the user sent (usc-sign.h) and what it covers. */
-  for (guint i = 0; i < p->returned->len && !b->signature.value; i++) {
-    GMimeObject *o = GMIME_OBJECT (p->returned->pdata[i]);
-    const char *sig = usc_hdr (o, "X-Unscatter-Sig");
-    if (sig == NULL)
-      continue;
-    b->signature.value = g_strdup (sig);
-    b->signature.message_id = g_strdup (usc_hdr (o, "Message-ID"));
-    b->signature.date = g_strdup (usc_hdr (o, "Date"));
-    b->signature.from = g_strdup (usc_hdr (o, "From"));
-    b->signature.to = g_strdup (usc_hdr (o, "To"));
-    b->signature.cc = g_strdup (usc_hdr (o, "Cc"));
-    b->signature.source = g_strdup (p->returned_src->pdata[i]);
-  }
-  /* a DSN goes to the original's envelope sender */
-  if (!b->envelope_sender && kind == USC_KIND_DSN && h->to_addr)
-    b->envelope_sender = g_strdup (h->to_addr);
 }

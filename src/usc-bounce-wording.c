@@ -106,8 +106,8 @@ gboolean
 usc_smtp_code_scan (const char *s, int max_tries)
 {
   int tries = 0;
-  for (const char *p = s; *p && tries < max_tries; p++) {
-    if (*p != '.' || p - s < 1 || !g_ascii_isdigit (p[1]))
+  for (const char *p = strchr (s, '.'); p && tries < max_tries; p = strchr (p + 1, '.')) {
+    if (p - s < 1 || !g_ascii_isdigit (p[1]))
       continue;
     tries++;
     const char *c = p - 1;  /* the class digit of "c.s.d" */
@@ -143,6 +143,23 @@ odd_sender (const Headers *h)
   const char *a = h->from_addr;
   return a == NULL || *a == '\0' || strchr (a, '"') || (strchr (a, ' ') && strchr (a, '@'));
 }
+#define JOIN_MAX 2048
+/* Mail the src/lang wording can count in: the null sender, a daemon's,
+ * weak or odd From, Auto-Submitted, Precedence, X-Failed-Recipients (the
+ * tests of usc_gather_evidence(), which come after this one). */
+static gboolean
+machine_ish (const Headers *h)
+{
+  GMimeObject *top = GMIME_OBJECT (h->mime);
+  if (h->null_sender || odd_sender (h) || usc_hdr (top, "Auto-Submitted") || usc_hdr (top, "Precedence") ||
+      usc_hdr (top, "X-Failed-Recipients"))
+    return TRUE;
+  if (h->from_local && (usc_equal_any (h->from_local, daemon_local_parts, N (daemon_local_parts)) ||
+                        usc_prefix_any (h->from_local, daemon_local_prefixes, N (daemon_local_prefixes), NULL) ||
+                        usc_equal_any (h->from_local, weak_daemon_local_parts, N (weak_daemon_local_parts))))
+    return TRUE;
+  return usc_contains_any (h->from_name, daemon_display_names, N (daemon_display_names), NULL);
+}
 void
 usc_lang_evidence (const Headers *h, Evidence *e)
 {
@@ -151,7 +168,38 @@ usc_lang_evidence (const Headers *h, Evidence *e)
   guint n[USC_LANG_N_SIGNALS] = { 0 };
   const char *hit[USC_LANG_N_SIGNALS] = { NULL };
   if (*s)
-    usc_lang_count_from (e->lang_first, n, hit);
+    usc_lang_count_from (e->lang_first, e->lang_off, n, hit);
+  if (*s && e->lang_text == NULL) {
+    /* an ASCII text: the failure and delay rows without their diacritics
+     * too ("nije isporucena"), found by the same scan */
+    gsize na = 0;
+    const UscLangSignal *sig = NULL;
+    const char *const *ap = usc_lang_ascii_table (&na, &sig);
+    guint aoff = usc_match_tab_off (e->tm->m, USC_TT_LANG_ASCII);
+    for (gsize k = 0; k < na; k++)
+      if (usc_match_hit (&e->hits, aoff + (guint) k) >= 0) {
+        n[sig[k]]++;
+        if (hit[sig[k]] == NULL)
+          hit[sig[k]] = ap[k];
+      }
+  }
+  /* a phrase broken over a line end ("vastaamalla\ntähän viestiin"): read
+   * once more with the line breaks inside paragraphs made spaces, where the
+   * wording can count (a machine's or a daemon's mail: for a person's the
+   * src/lang wording scores nothing) */
+  if (*s && machine_ish (h)) {
+    /* the notice's own words come first: its first JOIN_MAX bytes */
+    guint jn[USC_LANG_N_SIGNALS];
+    const char *jh[USC_LANG_N_SIGNALS];
+    if (usc_notice_lang_joined (s, JOIN_MAX, jn, jh))
+      for (guint k = 0; k < USC_LANG_N_SIGNALS; k++)
+        if (jn[k] > n[k]) {
+          n[k] = jn[k];
+          if (hit[k] == NULL)
+            hit[k] = jh[k];
+        }
+  }
+
   e->lang_fail = n[USC_LANG_FAILURE];
   e->lang_delay = n[USC_LANG_DELAY];
   e->lang_hit = hit[USC_LANG_FAILURE] ? hit[USC_LANG_FAILURE] : hit[USC_LANG_DELAY];

@@ -18,8 +18,8 @@
  * the MIME tree, within the limits of UscMessage) -> usc_gather_evidence and
  * usc_decide_kind (usc-bounce-evidence.c, with the kinds' own tests in
  * usc-kind-*.c) -> for bounces: usc_collect_ids and usc_collect_original
- * (usc-bounce-refs.c), usc_collect_report_failures /
- * usc_collect_text_failures (usc-bounce-rcpt.c), usc_collect_family
+ * (usc-bounce-refs.c), usc_collect_report_failures (usc-bounce-rcpt.c) /
+ * usc_collect_text_failures (usc-bounce-rcpt-text.c), usc_collect_family
  * (usc-bounce-family.c). Where the notice ends and the returned copy begins:
  * usc-bounce-copy.c; text scanners: usc-bounce-text.c; the multi-pattern
  * matcher: usc-match.c; what the files share: usc-bounce-private.h.
@@ -264,6 +264,17 @@ usc_bounce_analyze_level (UscMessage *msg, guint level)
 
   Evidence e = { 0 };
   usc_gather_evidence (&c->h, &c->p, &c->t, &e);
+  /* inner message first: list software passing on a bounce it could not
+   * handle (an owner notice, a group re-sending it) says nothing of a
+   * bounce itself; the attached message does */
+  gboolean inner_done = FALSE;
+  if (level == 0 && usc_list_notice (&c->h, &c->p, &e)) {
+    c->inner = usc_analyze_attached (&c->p, msg, level);
+    if (c->inner.b && c->inner.b->kind == USC_KIND_DSN)
+      e.list_bounce = inner_done = TRUE;
+    else
+      usc_bounce_free (&c->inner.b);
+  }
   UscKind kind = b->kind = usc_decide_kind (&c->h, &e, b);
 
   if (kind != USC_KIND_NOT_BOUNCE) {
@@ -271,7 +282,8 @@ usc_bounce_analyze_level (UscMessage *msg, guint level)
       usc_sniff_payload (b, c->p.payloads->pdata[i]);
     if (b->executable)
       usc_bounce_note (b, "an executable payload is attached");
-    c->inner = usc_analyze_inner (&c->p, msg, level);
+    if (!inner_done)
+      c->inner = usc_analyze_inner (&c->p, msg, level);
     usc_collect_ids (&c->o, &c->h, &c->p, &c->t, &c->inner, &e, kind, msg->budget);
     usc_collect_original (b, &c->h, &c->p, kind);
 
@@ -284,7 +296,17 @@ usc_bounce_analyze_level (UscMessage *msg, guint level)
       g_free (diag);
       const UscBounce *inner = c->inner.b;
       if (inner && inner->kind == USC_KIND_DSN) {
-        /* what the inner bounce knows and we do not */
+        /* what the inner bounce knows and we do not; a list's notice
+         * passing it on knows nothing of its own (its addresses are the
+         * list's) */
+        if (e.list_bounce && inner->recipients->len > 0) {
+          g_ptr_array_set_size (b->recipients, 0);
+          g_clear_pointer (&c->o.rcpt_index, g_hash_table_unref);
+        }
+        if (e.list_bounce && inner->status->len > 0) {
+          g_ptr_array_set_size (b->status, 0);
+          g_clear_pointer (&c->o.status_index, g_hash_table_unref);
+        }
         if (b->recipients->len == 0)
           for (guint i = 0; i < inner->recipients->len; i++)
             add_recipient (&c->o, g_strdup (inner->recipients->pdata[i]));
@@ -301,7 +323,11 @@ usc_bounce_analyze_level (UscMessage *msg, guint level)
       /* the one who answered is whom the original went to */
       add_recipient (&c->o, g_strdup (c->h.from_addr));
     }
-    if (kind == USC_KIND_DSN)
+    if (kind == USC_KIND_DSN && e.list_bounce) {
+      /* the MTA that bounced is the attached bounce's, not the list's */
+      g_free (b->mta_family);
+      b->mta_family = g_strdup (c->inner.b->mta_family);
+    } else if (kind == USC_KIND_DSN)
       usc_collect_family (b, &c->h, &e, diag_all->str, reporting_all->str);
     g_string_free (diag_all, TRUE);
     g_string_free (reporting_all, TRUE);

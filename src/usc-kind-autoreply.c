@@ -73,11 +73,12 @@ static const struct {
   int lang;             /* acknowledgement / absence wording of src/lang ... */
   int lang_more;        /* ... and one more for a second phrase */
   int marked;           /* Return-Path <> or Precedence bulk|junk|list on an answer, with such wording */
+  int own_subject;      /* ... whose subject is its own, not "Re: ..." */
 } W = {
   .auto_replied = 6, .header = 6, .subject = 5, .rule_reply = 5, .subject_stem = 4,
   .subject_phrase = 3, .subject_weak = 3, .precedence_junk = 2, .suppress = 1, .body = 2,
   .in_reply = 1, .auto_generated = 2, .foreign_ref = 2, .null_sender = 1, .daemon_local = -3,
-  .mua = -3, .list = -2, .mdn_receipt = 8, .lang = 2, .lang_more = 1, .marked = 2,
+  .mua = -3, .list = -2, .mdn_receipt = 8, .lang = 2, .lang_more = 1, .marked = 2, .own_subject = 1,
 };
 
 static int
@@ -236,7 +237,15 @@ marked (const Headers *h, Evidence *e, int sofar)
   (void) sofar;
   if (e->list || !(e->lang_ack || e->lang_vac || e->lang_auto || usc_text_any (e, USC_TT_AUTOREPLY_BODY, NULL)))
     return 0;
-  return machine_marked (h) && usc_foreign_reference (h) ? W.marked : 0;
+  if (!machine_marked (h) || !usc_foreign_reference (h))
+    return 0;
+  /* a person's client answers "Re: <subject>" (or its prefix in the
+   * reader's language); an answer with a subject of its own ("We have
+   * received your message", "Talebiniz alındı") was written by software */
+  gboolean reply_subject = h->subject_lc && (usc_prefix_any (h->subject_lc, human_subject_prefixes,
+                                                             N (human_subject_prefixes), NULL) ||
+                                             usc_lang_subject_prefix (USC_LANG_REPLY_PREFIX, h->subject_lc, NULL));
+  return W.marked + (h->subject_lc && *h->subject_lc && !reply_subject ? W.own_subject : 0);
 }
 static const UscScoreRule rules[] = {
   { "a disposition notification (RFC 8098 receipt)", mdn_receipt },

@@ -173,8 +173,13 @@ static int
 lang_shape (const Headers *h, Evidence *e, int sofar)
 {
   (void) sofar;
-  if (!(e->lang_confirm || e->lang_chal) || !automatic (h, e) || signup (h, e) ||
-      !usc_text_any (e, USC_TT_CHALLENGE_HOLD, NULL))
+  /* inside a delivery-status report the structure says the message is
+   * held (Action: delayed / failed): no word about holding it is needed,
+   * and a request to add oneself to the approved senders is one too */
+  gboolean report = e->report_dsn || e->report_ct;
+  gboolean request = e->lang_confirm || e->lang_chal ||
+                     (report && usc_contains_any (e->scan_lc, challenge_report_requests, N (challenge_report_requests), NULL));
+  if (!request || !automatic (h, e) || signup (h, e) || !(report || usc_text_any (e, USC_TT_CHALLENGE_HOLD, NULL)))
     return 0;
   gboolean answer = has_link (e) || e->lang_reply ||
                     usc_contains_any (e->scan_lc, challenge_reply_instructions, N (challenge_reply_instructions), NULL);

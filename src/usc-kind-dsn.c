@@ -35,13 +35,14 @@ static const struct {
   int own_copy;          /* it quotes a message of this mailbox (with other signs of a notice) */
   int list_refusal;      /* list software refusing a post (list headers and list_refusal_words) */
   int smtp_code;         /* an SMTP reply with an enhanced status code in a notice's text, no report */
+  int own_copy_bare;     /* our message quoted by a daemon or the null sender, no wording in any table */
 } W = {
   .report = 10, .report_type = 5, .x_failed = 5, .null_sender = 2, .daemon_local = 4,
   .daemon_name = 3, .weak_local = 1, .subject = 3, .strong = 5, .strong_more_max = 2,
   .weak_max = 2, .weak_many_at = 3, .header_copy = 3, .returned_daemon = 2, .returned = 1,
   .returned_min = 3, .auto_generated = 1, .forwarded_bounce = 5,
   .mdn_failure = 10, .lang = 4, .lang_more = 1, .odd_sender = 2, .own_copy = 2, .list_refusal = 9,
-  .smtp_code = 2,
+  .smtp_code = 2, .own_copy_bare = 3,
 };
 
 static int
@@ -158,6 +159,19 @@ own_copy (const Headers *h, Evidence *e, int sofar)
   gboolean wording = e->strong || e->weak || e->lang_fail || e->lang_delay;
   return e->own_copy && wording && notice_source (h, e) ? W.own_copy : 0;
 }
+/* the same without any wording a table knows: a mail daemon or the null
+ * sender quoting a message of this mailbox (its "From:" line, a Message-ID
+ * of its domain), answering nothing, with no sign of a person — a notice
+ * in a language no table has (Swahili, Maltese, Uzbek ...). An
+ * auto-reply answers a message (In-Reply-To); a daemon does not. */
+static int
+own_copy_bare (const Headers *h, Evidence *e, int sofar)
+{
+  (void) sofar;
+  gboolean wording = e->strong || e->weak || e->lang_fail || e->lang_delay;
+  gboolean daemon = h->null_sender || e->daemon_local || e->daemon_name;
+  return e->own_copy && !wording && daemon && !e->in_reply && e->human == 0 ? W.own_copy_bare : 0;
+}
 /* a server's diagnostic ("451 4.7.1 greylisted", "550 5.1.1 ...") in the
  * text of a notice, in whatever language the rest is (a report has its
  * Status fields already) */
@@ -193,6 +207,7 @@ static const UscScoreRule rules[] = {
   { "non-delivery wording (dsn_body_markers)", wording },
   { "failure or delay wording in some language (src/lang)", lang_wording },
   { "a quoted message of this mailbox", own_copy },
+  { "a quoted message of this mailbox, from a daemon, no wording known", own_copy_bare },
   { "an SMTP reply with an enhanced status code", smtp_code },
   { "list software refusing a post", list_refusal },
   { "a returned copy or header block", returned_copy },

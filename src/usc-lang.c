@@ -159,6 +159,20 @@ usc_lang_language (UscLangSignal sig, gsize i)
   return tables[sig].langs[i];
 }
 
+/* The whole of @text's fold is g_utf8_strdown (g_utf8_make_valid (text)).
+ * Done by runs: an ASCII byte other than 'I' and 'J' is its own ASCII lower
+ * case in every locale (the Turkic and Lithuanian rules of GLib touch only
+ * those two), so only the runs of other bytes go through GLib, each with
+ * the ASCII character after it (GLib looks one character ahead: a final
+ * sigma), whose fold (one byte) is then dropped. A run never splits a
+ * UTF-8 sequence (no ASCII byte is inside one), and g_utf8_make_valid()
+ * replaces each invalid byte alone, so the runs give the same bytes. */
+static gboolean
+fold_plain (guchar c)
+{
+  return c < 0x80 && c != 'I' && c != 'J' && c != '\0';  /* (a NUL: GLib makes it U+FFFD) */
+}
+
 char *
 usc_lang_fold (const char *text, gssize len)
 {
@@ -166,10 +180,99 @@ usc_lang_fold (const char *text, gssize len)
     return g_strdup ("");
   if (len < 0)
     len = (gssize) strlen (text);
-  char *valid = g_utf8_make_valid (text, len);
-  char *lc = g_utf8_strdown (valid, -1);
-  g_free (valid);
-  return lc;
+  const guchar *u = (const guchar *) text;
+  GString *out = g_string_sized_new ((gsize) len + 16);
+  gssize i = 0;
+  while (i < len) {
+    gssize j = i;
+    while (j < len && fold_plain (u[j]))
+      j++;
+    if (j > i) {
+      gsize o = out->len;
+      g_string_set_size (out, o + (gsize) (j - i));
+      for (gssize k = i; k < j; k++)
+        out->str[o + (gsize) (k - i)] = g_ascii_tolower (text[k]);
+      i = j;
+      if (i == len)
+        break;
+    }
+    /* the run: up to a stretch of 16 plain bytes (a space between two
+     * words of Cyrillic stays in it: one call to GLib a line, not a word) */
+    while (j < len) {
+      if (!fold_plain (u[j])) {
+        j++;
+        continue;
+      }
+      gssize k = j;
+      while (k < len && fold_plain (u[k]) && k - j < 16)
+        k++;
+      if (k - j >= 16 || k == len)
+        break;
+      j = k;
+    }
+    gboolean next = j < len;  /* the plain byte after the run comes along */
+    char *valid = g_utf8_make_valid (text + i, j - i + (next ? 1 : 0));
+    char *lc = g_utf8_strdown (valid, -1);
+    gsize n = strlen (lc);
+    g_string_append_len (out, lc, (gssize) (n - (next ? 1 : 0)));
+    g_free (lc);
+    g_free (valid);
+    i = j;
+  }
+  return g_string_free (out, FALSE);
+}
+
+char *
+usc_lang_join_lines (const char *text)
+{
+  const char *nl = text ? strchr (text, '\n') : NULL;
+  if (nl == NULL)
+    return NULL;
+  gsize len = strlen (text);
+  char *o = g_malloc (len + 1), *w = o;
+  gboolean joined = FALSE;
+  memcpy (o, text, nl - text);
+  w += nl - text;
+  for (const char *p = nl; *p;) {
+    const char *next = strchr (p, '\n');
+    if (p != nl && next == NULL) {
+      /* the rest has no line break */
+      gsize n = strlen (p);
+      memcpy (w, p, n);
+      w += n;
+      break;
+    }
+    if (p != nl) {
+      /* the line [p, next) */
+      memcpy (w, p, next - p);
+      w += next - p;
+      p = next;
+    }
+    nl = NULL;
+    /* at a line break: the blanks before it and after it */
+    const char *q = p + 1;
+    while (*q == ' ' || *q == '\t' || *q == '\r')
+      q++;
+    char *keep = w;
+    while (keep > o && (keep[-1] == ' ' || keep[-1] == '\t' || keep[-1] == '\r'))
+      keep--;
+    gboolean blank_before = keep == o || keep[-1] == '\n';
+    if (*q == '\n' || *q == '\0' || blank_before) {
+      *w++ = '\n';  /* a paragraph's end: kept */
+      p++;
+      continue;
+    }
+    w = keep;
+    *w++ = ' ';
+    joined = TRUE;
+    p = q;
+  }
+  *w = '\0';
+  if (!joined) {
+    g_free (o);
+    return NULL;
+  }
+  return o;
 }
 
 guint
@@ -216,6 +319,82 @@ usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const char **f
   return count;
 }
 
+/* The rows of failure.def and delay.def written without their diacritics
+ * ("nije isporučena" -> "nije isporucena", "se zatím nepodařilo doručit"
+ * -> "...nepodarilo dorucit"): old servers and their site templates write
+ * Latin-script languages in ASCII. Derived from the rows and kept in
+ * src/lang/ascii.def (tests/test-lang.c derives them again), so that no
+ * process pays for the derivation. */
+#define ASCII_ROW(sig, phrase) phrase,
+static const char *const ascii_p[] = {
+#include "lang/ascii.def"
+};
+#undef ASCII_ROW
+#define ASCII_ROW(sig, phrase) sig,
+static const UscLangSignal ascii_s[] = {
+#include "lang/ascii.def"
+};
+#undef ASCII_ROW
+G_STATIC_ASSERT (G_N_ELEMENTS (ascii_p) == G_N_ELEMENTS (ascii_s));
+
+typedef struct {
+  const char *const *phrases;
+  const UscLangSignal *sig;
+  gsize n;
+} Stripped;
+
+static const Stripped *
+stripped (void)
+{
+  static const Stripped st = { ascii_p, ascii_s, G_N_ELEMENTS (ascii_p) };
+  return &st;
+}
+
+const char *const *
+usc_lang_ascii_phrases (UscLangSignal sig, gsize *n_r)
+{
+  const Stripped *st = stripped ();
+  /* the rows of one signal are consecutive (failure first, then delay) */
+  gsize from = 0, n = 0;
+  while (from < st->n && st->sig[from] != sig)
+    from++;
+  while (from + n < st->n && st->sig[from + n] == sig)
+    n++;
+  if (n_r)
+    *n_r = n;
+  return n ? st->phrases + from : NULL;
+}
+
+/* The ASCII rows of stripped() in an ASCII @folded: added to @counts_r
+ * (a row and its stripped form cannot both be in an ASCII text). */
+static void
+count_stripped (const char *folded, gsize len, guint counts_r[USC_LANG_N_SIGNALS],
+                const char *first_r[USC_LANG_N_SIGNALS])
+{
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) folded[i] >= 0x80)
+      return;
+  const Stripped *st = stripped ();
+  if (st->n == 0)
+    return;
+  const UscMatch *m = usc_match_table (st->phrases, st->n);
+  gssize *first = g_new (gssize, st->n);
+  if (m)
+    usc_match_first_each (m, folded, len, first);
+  else
+    for (gsize k = 0; k < st->n; k++) {
+      const char *h = g_strstr_len (folded, len, st->phrases[k]);
+      first[k] = h ? h - folded : -1;
+    }
+  for (gsize k = 0; k < st->n; k++)
+    if (first[k] >= 0) {
+      counts_r[st->sig[k]]++;
+      if (first_r && first_r[st->sig[k]] == NULL)
+        first_r[st->sig[k]] = st->phrases[k];
+    }
+  g_free (first);
+}
+
 void
 usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SIGNALS],
                      const char *first_r[USC_LANG_N_SIGNALS])
@@ -233,11 +412,24 @@ usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SI
     for (gsize t = 0; t < G_N_ELEMENTS (text_tables); t++)
       counts_r[text_tables[t].sig] =
         usc_lang_count (text_tables[t].sig, folded, len, first_r ? &first_r[text_tables[t].sig] : NULL);
+    count_stripped (folded, len, counts_r, first_r);
     return;
   }
-  gssize first[G_N_ELEMENTS (text_p)];
-  usc_match_first_each (m, folded, len, first);
-  usc_lang_count_from (first, counts_r, first_r);
+  UscMatchHits hits;
+  usc_match_hits_init (&hits, m);
+  usc_match_scan (m, folded, len, &hits, NULL);
+  usc_lang_count_from (&hits, 0, counts_r, first_r);
+  usc_match_hits_clear (&hits);
+  count_stripped (folded, len, counts_r, first_r);
+}
+
+const char *const *
+usc_lang_ascii_table (gsize *n_r, const UscLangSignal **sig_r)
+{
+  const Stripped *st = stripped ();
+  *n_r = st->n;
+  *sig_r = st->sig;
+  return st->phrases;
 }
 
 const char *const *
@@ -248,7 +440,8 @@ usc_lang_text_phrases (gsize *n_r)
 }
 
 void
-usc_lang_count_from (const gssize *first, guint counts_r[USC_LANG_N_SIGNALS], const char *first_r[USC_LANG_N_SIGNALS])
+usc_lang_count_from (const UscMatchHits *hits, guint off, guint counts_r[USC_LANG_N_SIGNALS],
+                     const char *first_r[USC_LANG_N_SIGNALS])
 {
   for (guint s = 0; s < USC_LANG_N_SIGNALS; s++) {
     counts_r[s] = 0;
@@ -261,15 +454,17 @@ usc_lang_count_from (const gssize *first, guint counts_r[USC_LANG_N_SIGNALS], co
   for (gsize t = 0; t < G_N_ELEMENTS (text_tables); t++) {
     UscLangSignal sig = text_tables[t].sig;
     gssize best = -1;
-    for (gsize k = 0; k < text_tables[t].n; k++, i++)
-      if (first[i] >= 0) {
+    for (gsize k = 0; k < text_tables[t].n; k++, i++) {
+      gssize at = usc_match_hit (hits, off + (guint) i);
+      if (at >= 0) {
         counts_r[sig]++;
-        if (best < 0 || first[i] < best) {
-          best = first[i];
+        if (best < 0 || at < best) {
+          best = at;
           if (first_r)
             first_r[sig] = text_p[i];
         }
       }
+    }
   }
 }
 
@@ -333,55 +528,4 @@ usc_lang_subject_prefix (UscLangSignal sig, const char *subject, const char **hi
   }
   g_free (lc);
   return found;
-}
-
-/* The charsets tried for text that declares none, most common first (a
- * tie goes to the earlier). */
-static const char *const guess_charsets[] = {
-  "ISO-2022-JP", "WINDOWS-1252", "WINDOWS-1250", "WINDOWS-1251", "KOI8-R", "ISO-8859-7", "WINDOWS-1254",
-  "WINDOWS-1255", "WINDOWS-1256", "WINDOWS-1257", "WINDOWS-1258", "GB18030", "BIG5", "EUC-KR", "SHIFT_JIS",
-  "EUC-JP", "TIS-620",
-};
-
-static guint
-phrase_score (const char *utf8)
-{
-  char *f = usc_lang_fold (utf8, -1);
-  gsize n = strlen (f);
-  guint score = 0, counts[USC_LANG_N_SIGNALS];
-  usc_lang_count_text (f, n, counts, NULL); /* the two prefix tables count 0 */
-  for (guint s = 0; s < USC_LANG_N_SIGNALS; s++)
-    score += counts[s];
-  g_free (f);
-  return score;
-}
-
-char *
-usc_lang_decode_guess (const char *data, gsize len)
-{
-  if (data == NULL || len == 0)
-    return NULL;
-  gboolean escapes = memchr (data, 0x1b, len) != NULL;
-  if (!escapes && g_utf8_validate (data, len, NULL))
-    return NULL;
-  char *best = NULL;
-  guint best_score = 0;
-  for (gsize i = 0; i < G_N_ELEMENTS (guess_charsets); i++) {
-    gboolean jis = strcmp (guess_charsets[i], "ISO-2022-JP") == 0;
-    if (jis != escapes)
-      continue;  /* ISO-2022-JP only, and only, for text with escapes */
-    gsize got = 0;
-    char *u = g_convert (data, len, "UTF-8", guess_charsets[i], NULL, &got, NULL);
-    if (u == NULL)
-      continue;
-    guint sc = phrase_score (u);
-    if (sc > best_score) {
-      g_free (best);
-      best = u;
-      best_score = sc;
-    } else {
-      g_free (u);
-    }
-  }
-  return best;
 }

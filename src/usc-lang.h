@@ -10,6 +10,7 @@
 #define USC_LANG_H
 
 #include <glib.h>
+#include "usc-match.h"
 
 G_BEGIN_DECLS
 
@@ -39,26 +40,44 @@ const char *usc_lang_language (UscLangSignal sig, gsize i);
  * bytes replaced (U+FFFD). Returns a new string. */
 char *usc_lang_fold (const char *text, gssize len);
 
+/* @text with each line break inside a paragraph (a single one: not a
+ * blank line) and the blanks around it made one space, so that a phrase
+ * broken over a line end ("vastaamalla\ntähän viestiin") is found; NULL
+ * when @text has no such line break. Returns a new string. */
+char *usc_lang_join_lines (const char *text);
+
 /* The number of distinct phrases of @sig in @folded (@len bytes, from
  * usc_lang_fold()); *@first_r (may be NULL) gets the phrase found earliest
  * in the text, or NULL. */
 guint usc_lang_count (UscLangSignal sig, const char *folded, gsize len, const char **first_r);
 
+/* The failure and delay phrases (USC_LANG_FAILURE, USC_LANG_DELAY; none for
+ * another @sig) written without their diacritics ("nije isporucena"), which
+ * usc_lang_count_text() also counts in a text that is all ASCII: static,
+ * *@n_r of them. */
+const char *const *usc_lang_ascii_phrases (UscLangSignal sig, gsize *n_r);
+
+/* All of usc_lang_ascii_phrases() in one table (*@n_r rows, static), the
+ * signal of each in (*@sig_r)[i]: for an index that searches an ASCII text
+ * once for every table (usc-bounce-index.c). */
+const char *const *usc_lang_ascii_table (gsize *n_r, const UscLangSignal **sig_r);
+
 /* usc_lang_count() for all the text signals at once (every signal but
  * USC_LANG_AUTOREPLY_SUBJECT, USC_LANG_REPLY_PREFIX and the line key
  * USC_LANG_RECIPIENT_KEY, which get 0 and NULL), in one pass over @folded: counts_r[sig] and, when @first_r is not
  * NULL, first_r[sig] (the phrase found earliest, or NULL). The same answers
- * as one usc_lang_count() per signal. */
+ * as one usc_lang_count() per signal, plus, in a text that is all ASCII,
+ * the phrases of usc_lang_ascii_phrases(). */
 void usc_lang_count_text (const char *folded, gsize len, guint counts_r[USC_LANG_N_SIGNALS],
                           const char *first_r[USC_LANG_N_SIGNALS]);
 /* The phrases of all the text signals of usc_lang_count_text(), one table
  * after the other (static), and their number in *@n_r: what one index over
  * them holds. */
 const char *const *usc_lang_text_phrases (gsize *n_r);
-/* usc_lang_count_text()'s answers from @first: for every phrase of
- * usc_lang_text_phrases(), the offset of its first occurrence in the text
- * or -1 (usc_match_first_each() over them). */
-void usc_lang_count_from (const gssize *first, guint counts_r[USC_LANG_N_SIGNALS],
+/* usc_lang_count_text()'s answers from @hits: phrase k of
+ * usc_lang_text_phrases() is pattern @off + k of the index that
+ * usc_match_scan() searched the text with. */
+void usc_lang_count_from (const UscMatchHits *hits, guint off, guint counts_r[USC_LANG_N_SIGNALS],
                           const char *first_r[USC_LANG_N_SIGNALS]);
 /* Does @subject (UTF-8, any case) start — after white space and opening
  * brackets ("[", "(", "【", "«") — with a phrase of @sig followed by ':',

@@ -55,13 +55,16 @@ usc_match_tab_size (const UscMatch *m, guint t)
   return m->tab_off[t + 1] - m->tab_off[t];
 }
 
-/* Entry @i occurs at @p: record it (first_r) and, for an @every entry,
+/* Entry @i occurs at @p: record it (@hits) and, for an @every entry,
  * append the occurrence to @occ. */
 static inline void
-scan_hit (const UscMatch *m, guint i, gsize p, gssize *first_r, GArray *occ)
+scan_hit (const UscMatch *m, guint i, gsize p, UscMatchHits *hits, GArray *occ)
 {
-  if (first_r[i] < 0)
-    first_r[i] = (gssize) p;
+  guint64 bit = G_GUINT64_CONSTANT (1) << (i & 63);
+  if (!(hits->seen[i >> 6] & bit)) {
+    hits->seen[i >> 6] |= bit;
+    hits->first[i] = (gssize) p;
+  }
   if (occ && m->every && m->every[i]) {
     UscMatchOcc o = { p, m->len[i], i };
     g_array_append_val (occ, o);
@@ -71,23 +74,41 @@ scan_hit (const UscMatch *m, guint i, gsize p, gssize *first_r, GArray *occ)
 /* Can entry @i still add an answer (its first occurrence not yet found, or
  * every occurrence wanted)? */
 static inline gboolean
-scan_wants (const UscMatch *m, guint i, const gssize *first_r, const GArray *occ)
+scan_wants (const UscMatch *m, guint i, const UscMatchHits *hits, const GArray *occ)
 {
-  return first_r[i] < 0 || (occ && m->every && m->every[i]);
+  return !((hits->seen[i >> 6] >> (i & 63)) & 1) || (occ && m->every && m->every[i]);
 }
 
 void
-usc_match_scan (const UscMatch *m, const char *hay, gsize len, gssize *first_r, GArray *occ)
+usc_match_hits_init (UscMatchHits *h, const UscMatch *m)
 {
-  for (guint i = 0; i < m->n; i++)
-    first_r[i] = -1;
+  h->n = m->n;
+  h->seen = g_new0 (guint64, (m->n + 63) / 64 + 1);
+  h->first = g_new (gssize, m->n ? m->n : 1);
+}
+
+void
+usc_match_hits_clear (UscMatchHits *h)
+{
+  if (h == NULL)
+    return;
+  g_clear_pointer (&h->seen, g_free);
+  g_clear_pointer (&h->first, g_free);
+  h->n = 0;
+}
+
+void
+usc_match_scan (const UscMatch *m, const char *hay, gsize len, UscMatchHits *hits, GArray *occ)
+{
+  g_return_if_fail (hits->n == m->n);
   for (guint k = 0; k < m->n_short; k++) {
     guint i = m->short_idx[k];
     if (m->len[i] == 0)
-      first_r[i] = 0;
+      scan_hit (m, i, 0, hits, NULL);
     else {
       const char *c = memchr (hay, PAT (m, i)[0], len);
-      first_r[i] = c ? c - hay : -1;
+      if (c)
+        scan_hit (m, i, (gsize) (c - hay), hits, NULL);
     }
   }
   if (len < 2)
@@ -105,18 +126,18 @@ usc_match_scan (const UscMatch *m, const char *hay, gsize len, gssize *first_r, 
       guint32 w = multi_load4 (hay + p);
       for (guint32 k = m->head4[multi_hash4 (m, w)]; k; k = m->next[k - 1]) {
         guint i = k - 1;
-        if (m->w4[i] == w && m->len[i] <= len - p && scan_wants (m, i, first_r, occ) &&
+        if (m->w4[i] == w && m->len[i] <= len - p && scan_wants (m, i, hits, occ) &&
             multi_tail_eq (hay + p, PAT (m, i), 4, m->len[i], FALSE))
-          scan_hit (m, i, p, first_r, occ);
+          scan_hit (m, i, p, hits, occ);
       }
     }
     if (m->n2)
       for (guint32 k = m->head2[multi_hash2 (m, (guchar) a, (guchar) b)]; k; k = m->next[k - 1]) {
         guint i = k - 1;
         const char *pt = PAT (m, i);
-        if ((guchar) pt[0] == a && (guchar) pt[1] == b && m->len[i] <= len - p && scan_wants (m, i, first_r, occ) &&
+        if ((guchar) pt[0] == a && (guchar) pt[1] == b && m->len[i] <= len - p && scan_wants (m, i, hits, occ) &&
             multi_tail_eq (hay + p, pt, 2, m->len[i], FALSE))
-          scan_hit (m, i, p, first_r, occ);
+          scan_hit (m, i, p, hits, occ);
       }
     a = b;
   }

@@ -87,12 +87,34 @@ guint usc_match_tab_size (const UscMatch *m, guint t);
 /* Are every occurrence of table @t's patterns reported (UscMatchTab.every)? */
 gboolean usc_match_tab_every (const UscMatch *m, guint t);
 
+/* The first answers of usc_match_scan(): which patterns occur (a bit each:
+ * nothing to set per pattern before a scan) and, for those, where first. */
+typedef struct {
+  guint n;
+  guint64 *seen;  /* bit i: pattern i occurs */
+  gssize *first;  /* first[i]: its first offset, where seen (else not set) */
+} UscMatchHits;
+
+/* Room for the answers of @m's usc_match_scan(), none seen yet; free
+ * with usc_match_hits_clear() (NULL accepted). */
+void usc_match_hits_init (UscMatchHits *h, const UscMatch *m);
+void usc_match_hits_clear (UscMatchHits *h);
+
+/* The offset of the first occurrence of pattern @i, or -1: strstr (hay,
+ * pat[i]) - hay. */
+static inline gssize
+usc_match_hit (const UscMatchHits *h, guint i)
+{
+  return (h->seen[i >> 6] >> (i & 63)) & 1 ? h->first[i] : -1;
+}
+
 /* One pass over @hay (@len bytes, no NUL inside), byte for byte, for every
- * table: first_r[i] as usc_match_first_each() gives it, for every pattern;
- * and when @occ is not NULL, every occurrence of the patterns of the @every
- * tables appended to it (UscMatchOcc, idx as in @m) in the order
+ * table: @hits (from usc_match_hits_init(), none seen) gets the first
+ * occurrence of every pattern, as usc_match_first_each() gives it; and
+ * when @occ is not NULL, every occurrence of the patterns of the @every
+ * tables is appended to it (UscMatchOcc, idx as in @m) in the order
  * usc_match_all() gives them. */
-void usc_match_scan (const UscMatch *m, const char *hay, gsize len, gssize *first_r, GArray *occ);
+void usc_match_scan (const UscMatch *m, const char *hay, gsize len, UscMatchHits *hits, GArray *occ);
 
 /* The occurrences in @occ of the patterns of the @ntabs tables from table
  * @t on, appended to @out in their order, with idx made relative to the

@@ -194,8 +194,9 @@ parse_embedded (const void *data, gsize len, UscBudget *budget, UscFieldKeep kee
   i += usc_mbox_from_end (text + i, nlen - i); /* @text has LF line endings only */
   gboolean limited;
   GBytes *backing = g_bytes_new_take (text, nlen);
-  GMimeMessage *m = i < nlen ? usc_mime_parse_text (text + i, nlen - i, backing, &lim, FALSE, budget, TRUE, keep, &limited)
-                             : NULL;
+  GMimeMessage *m = NULL;
+  if (i < nlen)
+    m = usc_mime_parse_text (text + i, nlen - i, backing, &lim, FALSE, budget, TRUE, keep, &limited);
   g_bytes_unref (backing);
   usc_budget_free (&own);
   if (m != NULL && g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0

@@ -267,3 +267,25 @@ usc_screen_fields_are_plain (GMimeObject *top, gboolean *marked, gboolean *refs,
   }
   return TRUE;
 }
+
+gboolean
+usc_screen_is_list_mail (GMimeMessage *mm)
+{
+  if (usc_any_header (GMIME_OBJECT (mm), list_headers, N (list_headers)))
+    return TRUE;
+  InternetAddressList *l = g_mime_message_get_from (mm);
+  int n = l ? internet_address_list_length (l) : 0;
+  for (int i = 0; i < n; i++) {
+    InternetAddress *ia = internet_address_list_get_address (l, i);
+    if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
+      continue;
+    const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+    const char *at = a ? strchr (a, '@') : NULL;
+    char *local = a ? g_strndup (a, at ? (gsize) (at - a) : strlen (a)) : NULL;
+    gboolean r = usc_list_role_local (local);
+    g_free (local);
+    if (r)
+      return TRUE;
+  }
+  return FALSE;
+}

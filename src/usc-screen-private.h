@@ -62,6 +62,10 @@ gboolean usc_screen_contains (const UscScreenWords *ws, const char *hay, UscScre
 /* S1 over every From mailbox; *@weak set for a weak daemon local part,
  * *@odd for an odd or missing address. */
 gboolean usc_screen_sender_is_plain (GMimeMessage *mm, gboolean *weak, gboolean *odd, UscScreenWhy *why);
+/* Mailing-list headers, or some From mailbox a list role address
+ * (usc_list_role_local()): the analysis then reads an attached message
+ * first (usc_list_notice()). */
+gboolean usc_screen_is_list_mail (GMimeMessage *mm);
 /* S2 and S3 over every top-level field; *@marked for Precedence bulk, junk
  * or list, *@refs for In-Reply-To or References. */
 gboolean usc_screen_fields_are_plain (GMimeObject *top, gboolean *marked, gboolean *refs, UscScreenWhy *why);
@@ -76,6 +80,7 @@ typedef struct {
   gboolean codes; /* a weak or odd From: an SMTP reply code in the text is a notice's (2 points) */
   gboolean autom; /* Precedence bulk/junk/list and a reference: src/lang/automatic.def counts */
   UscScreenWhy *why;
+  gboolean listy; /* list headers or a list role From: an attached message is read first (usc_list_notice()) */
 } UscScreenWalk;
 
 /* TRUE in the Turkic and Lithuanian locales, where GLib's Unicode case

@@ -63,8 +63,25 @@ fold_changes (const char *t, gsize len)
  * src/lang tables (usc_lang_fold(): "НЕ ДОСТАВЛЕНО"); with a weak or odd
  * From no SMTP reply code; on a machine-marked message with a reference,
  * none of src/lang/automatic.def. */
+static gboolean text_is_plain_1 (UscScreenWalk *w, const char *t);
+/* ... and, where the src/lang wording counts without a daemon's or the
+ * null sender's mark (a weak or odd From, a machine-marked answer), once
+ * more with the line breaks inside paragraphs joined, as the analysis reads
+ * the tables (usc_lang_join_lines(), usc_notice_lang_joined()) */
 static gboolean
 text_is_plain (UscScreenWalk *w, const char *t)
+{
+  if (!text_is_plain_1 (w, t))
+    return FALSE;
+  if (!(w->codes || w->autom))
+    return TRUE;
+  char *j = usc_lang_join_lines (t);
+  gboolean r = j == NULL || text_is_plain_1 (w, j);
+  g_free (j);
+  return r;
+}
+static gboolean
+text_is_plain_1 (UscScreenWalk *w, const char *t)
 {
   gsize len = strlen (t);
   if (usc_screen_has_word (usc_screen_body_words (), t, len, w->why)
@@ -130,6 +147,10 @@ message_is_plain (UscScreenWalk *w, GMimeMessagePart *part, guint depth)
     return TRUE;
   if (w->weak || g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0) {
     usc_screen_why_set (w->why, w->weak ? "S0 a message part, from a weak From" : "S0 a message part without header fields");
+    return FALSE;
+  }
+  if (w->listy) {
+    usc_screen_why_set (w->why, "S0 a message part, from list software");
     return FALSE;
   }
   return inside_is_plain (w, g_mime_message_get_mime_part (m), depth + 1);

@@ -190,6 +190,10 @@ usc_screen_body_words (void)
     gsize total = N (dsn_body_markers) + N (autoreply_body_markers) + N (challenge_body_markers) + 1 +
                   N (list_refusal_words);
     total += lang_count (lang_body, G_N_ELEMENTS (lang_body));
+    gsize nf = 0, nd = 0;
+    const char *const *af = usc_lang_ascii_phrases (USC_LANG_FAILURE, &nf);
+    const char *const *ad = usc_lang_ascii_phrases (USC_LANG_DELAY, &nd);
+    total += nf + nd;
     WordList a;
     words_init (&a, total, FALSE);
     for (gsize i = 0; i < N (dsn_body_markers); i++)
@@ -203,6 +207,12 @@ usc_screen_body_words (void)
     for (gsize i = 0; i < N (list_refusal_words); i++)
       words_add (&a, list_refusal_words[i]);
     words_add_lang (&a, lang_body, G_N_ELEMENTS (lang_body));
+    /* ... and the failure and delay phrases without their diacritics, which
+     * the analysis reads in an ASCII text (USC_TT_LANG_ASCII) */
+    for (gsize i = 0; i < nf; i++)
+      words_add (&a, af[i]);
+    for (gsize i = 0; i < nd; i++)
+      words_add (&a, ad[i]);
     words_build (&ws, &a);
     gram4_build (&ws);
     g_once_init_leave (&once, 1);

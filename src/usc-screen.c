@@ -22,7 +22,9 @@
  *      *rfc822* leaf (header blocks, encoded messages), no delivery-status
  *      or feedback-report part; a message part GMime parsed (a forwarded
  *      message/rfc822) only with header fields of its own and not from a
- *      weak From (below), its nodes counted as the analysis' walk counts
+ *      weak From (below) nor from list software (mailing-list headers or
+ *      a list role From: usc_list_notice() reads the attached message
+ *      first), its nodes counted as the analysis' walk counts
  *      them; from a weak From, no leaf the analysis could take for a
  *      returned message (an .eml name, application/octet-stream, a text
  *      attachment that starts with header fields); fewer parts and less
@@ -172,7 +174,8 @@ usc_screen_why (const UscMessage *msg, char **why_r)
     usc_screen_why_set (why, "S0 the parse budget is spent");
     goto out;
   }
-  UscScreenWalk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40, weak, weak || odd, marked && refs, why };
+  UscScreenWalk w = { msg, 0, msg->limits.max_depth ? msg->limits.max_depth : 40, weak, weak || odd, marked && refs, why,
+                      usc_screen_is_list_mail (mm) };
   if (!usc_screen_structure_is_plain (&w, g_mime_message_get_mime_part (mm), 1))
     goto out;
 

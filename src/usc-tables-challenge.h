@@ -99,6 +99,14 @@ static const char *const challenge_hold_words[] = {
   "isporuč", "zadržan", "giữ lại", "نگه داشته", "रोक लिया",
 };
 
+/* Inside a delivery-status report (the message is held by structure): the
+ * sender asked to put himself on the approved list (Boxbe-like guest and
+ * waiting lists), a request as good as "confirm" (usc-kind-challenge.c,
+ * lang_shape). */
+static const char *const challenge_report_requests[] = {
+  "add yourself", "add your address", "add your email address", "put yourself on",
+};
+
 /* Not a challenge: a confirmation of a sign-up the user asked for. */
 static const char *const challenge_not_markers[] = {
   "subscribe", "subscription", "sign up", "signed up", "signup", "newsletter",

@@ -1,6 +1,6 @@
 /* usc-tables-rcpt.h — the failed recipients and the reporting host in a text notice.
  *
- * What src/usc-bounce-rcpt.c reads: the words of a line naming the failed
+ * What src/usc-bounce-rcpt-text.c and src/usc-bounce-rcpt.c read: the words of a line naming the failed
  * address, the keys and phrases before it, the phrases before the reporting
  * host (each MTA's own in src/mta/<family>.def, assembled into
  * reporting_host_markers), and the fields of a feedback report naming the

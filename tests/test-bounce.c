@@ -98,6 +98,106 @@ typedef struct {
   "To: someone@example.com\n" \
   "Message-ID: <scan.1@example.org>\n"
 
+/* A list's owner notice (@from, @extra header lines) with a message attached
+ * (@inner): "inner message first" (usc_list_notice, usc_analyze_attached). */
+#define LIST_NOTICE(from, extra, inner) \
+  "From: " from "\n" \
+  "To: team-owner@lists.example.net\n" \
+  "Subject: Unrecognised message for team\n" \
+  "Message-ID: <owner.77@lists.example.net>\n" \
+  extra \
+  "MIME-Version: 1.0\n" \
+  "Content-Type: multipart/mixed; boundary=\"L\"\n" \
+  "\n" \
+  "--L\n" \
+  "Content-Type: text/plain\n" \
+  "\n" \
+  "The attached message was sent to the list's return address.\n" \
+  "\n" \
+  "--L\n" \
+  "Content-Type: message/rfc822\n" \
+  "\n" \
+  inner \
+  "\n" \
+  "--L--\n"
+/* a small server's plain notice: no daemon From, no known subject */
+#define PLAIN_INNER_BOUNCE \
+  "Return-Path: <>\n" \
+  "From: Administrator <admin-desk@mx.example.com>\n" \
+  "To: alice@example.org\n" \
+  "Subject: Report\n" \
+  "Message-ID: <r.1@mx.example.com>\n" \
+  "\n" \
+  "Your message could not be delivered to kim@example.com: 550 5.1.1 no such user.\n" \
+  "\n" \
+  "------ Original message headers ------\n" \
+  "From: Alice <alice@example.org>\n" \
+  "To: kim@example.com\n" \
+  "Message-ID: <owned.42@example.org>\n"
+
+/* h13: a notice in a language no table has, from a daemon (@from, @extra
+ * header lines), our message's headers after a rule of any words */
+#define BARE_NOTICE(from, extra) \
+  "Return-Path: <>\n" \
+  "Delivered-To: alice@example.org\n" \
+  "From: " from "\n" \
+  "To: alice@example.org\n" \
+  "Subject: Ujumbe haukufikishwa\n" \
+  "Message-ID: <sw.notice.1@relay.example.com>\n" \
+  extra \
+  "\n" \
+  "Samahani, ujumbe wako haukuweza kufikishwa kwa sam@example.com.\n" \
+  "\n" \
+  "===== Vichwa vya ujumbe wa awali =====\n" \
+  "From: Alice <alice@example.org>\n" \
+  "To: sam@example.com\n" \
+  "Subject: Rehearsal\n" \
+  "Message-ID: <sw.9@example.org>\n"
+/* h13: a challenge in a delivery-status report, its request in @text */
+#define REPORT_CHALLENGE(text) \
+  "Return-Path: <>\n" \
+  "From: Mail Guard <guard@guard.example.com>\n" \
+  "To: alice@example.org\n" \
+  "Subject: Verification\n" \
+  "Message-ID: <crr.1@guard.example.com>\n" \
+  "MIME-Version: 1.0\n" \
+  "Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\n" \
+  "\n" \
+  "--R\n" \
+  "Content-Type: text/plain; charset=utf-8\n" \
+  "\n" \
+  text "\n" \
+  "--R\n" \
+  "Content-Type: message/delivery-status\n" \
+  "\n" \
+  "Reporting-MTA: dns; guard.example.com\n" \
+  "\n" \
+  "Final-Recipient: rfc822; kim@example.com\n" \
+  "Action: delayed\n" \
+  "Status: 4.7.0\n" \
+  "\n" \
+  "--R\n" \
+  "Content-Type: text/rfc822-headers\n" \
+  "\n" \
+  "From: Alice <alice@example.org>\n" \
+  "To: kim@example.com\n" \
+  "Message-ID: <crr.9@example.org>\n" \
+  "\n" \
+  "--R--\n"
+/* h13: an acknowledgement marked only by Precedence: list, its subject @subject */
+#define PRECEDENCE_ACK(subject) \
+  "From: Recrutare <careers@jobs.example.com>\n" \
+  "To: alice@example.org\n" \
+  "Subject: " subject "\n" \
+  "Message-ID: <ack.1@jobs.example.com>\n" \
+  "In-Reply-To: <ro.9@example.org>\n" \
+  "Precedence: list\n" \
+  "MIME-Version: 1.0\n" \
+  "Content-Type: text/plain; charset=utf-8\n" \
+  "Content-Transfer-Encoding: 8bit\n" \
+  "\n" \
+  "Bună ziua,\n\nVă mulțumim pentru mesaj. Vă vom răspunde cât de curând.\n"
+
 static const BounceCase cases[] = {
   /* the address scanner: a domain ends at the first byte that cannot be in a
    * host name; UTF-8 only inside <...> (SMTPUTF8); trailing dots trimmed */
@@ -2207,6 +2307,63 @@ static const BounceCase cases[] = {
     "Message-ID: <party.8@example.org>\n"
     "--D--\n",
     USC_KIND_DSN, "party.8@example.org", "text/rfc822-headers", "eve@example.net", "5.1.1", NULL, NULL, NULL },
+  /* h13: a bounce attached to a list's own notice is read first: from the
+   * -owner address, from the list writing as itself (From = Sender, List-Id);
+   * an ordinary post attached, or a person forwarding with a mail client,
+   * stays ordinary mail */
+  { "list-owner-attached-bounce", LIST_NOTICE ("team-owner@lists.example.net", "", PLAIN_INNER_BOUNCE),
+    USC_KIND_DSN, "owned.42@example.org", "inline-copy", "kim@example.com", NULL, NULL, NULL, NULL },
+  { "list-self-sender-attached-bounce",
+    LIST_NOTICE ("Team <team@lists.example.net>", "Sender: team@lists.example.net\nList-Id: <team.lists.example.net>\n",
+                 PLAIN_INNER_BOUNCE),
+    USC_KIND_DSN, "owned.42@example.org", "inline-copy", "kim@example.com", NULL, NULL, NULL, NULL },
+  { "list-owner-attached-post-not-bounce",
+    LIST_NOTICE ("team-owner@lists.example.net", "List-Id: <team.lists.example.net>\n",
+                 "From: Pat <pat@example.edu>\nTo: team@lists.example.net\nSubject: delivery problems\n"
+                 "Message-ID: <pat.1@example.edu>\n\nMy mail comes back as undeliverable, 550 5.7.1.\n"),
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "list-member-sender-attached-bounce-not-list-notice",
+    LIST_NOTICE ("Pat <pat@example.edu>", "Sender: team-bounces@lists.example.net\nList-Id: <team.lists.example.net>\n",
+                 PLAIN_INNER_BOUNCE),
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  /* h13: our message quoted by a daemon or the null sender, in words no
+   * table has, is a DSN; its one named address the failed recipient; a
+   * person quoting it is not */
+  { "bare-notice-daemon-own-copy", BARE_NOTICE ("\"Mfumo wa Barua\" <mailer-daemon@relay.example.com>", ""),
+    USC_KIND_DSN, "sw.9@example.org", "inline-copy", "sam@example.com", NULL, NULL, NULL, NULL },
+  { "bare-notice-empty-address-own-copy", BARE_NOTICE ("\"Mfumo wa Barua\" <>", ""),
+    USC_KIND_DSN, "sw.9@example.org", "inline-copy", "sam@example.com", NULL, NULL, NULL, NULL },
+  { "bare-notice-answer-not-dsn",
+    "Delivered-To: alice@example.org\nFrom: Kim <kim@example.com>\nTo: alice@example.org\nSubject: Ujumbe\n"
+    "Message-ID: <kim.1@example.com>\n\nNimeona ujumbe wako, asante.\n\n===== Ujumbe wa awali =====\n"
+    "From: Alice <alice@example.org>\nTo: kim@example.com\nMessage-ID: <sw.9@example.org>\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  /* h13: inside a report the structure says the message is held: a request
+   * in some language (confirm.def) with a link is a challenge without a word
+   * about holding it; "add yourself to ..." is such a request there only */
+  { "report-challenge-no-hold-word",
+    REPORT_CHALLENGE ("Silakan konfirmasi bahwa Anda adalah pengirim asli:\nhttps://guard.example.com/v/K81\n"),
+    USC_KIND_CHALLENGE, "crr.9@example.org", "text/rfc822-headers", NULL, NULL, NULL, NULL, NULL },
+  { "report-challenge-add-yourself",
+    REPORT_CHALLENGE ("Kim only accepts mail from the guest list. To add yourself\nto it, click:\n"
+                      "https://guard.example.com/add?k=77\n"),
+    USC_KIND_CHALLENGE, "crr.9@example.org", "text/rfc822-headers", NULL, NULL, NULL, NULL, NULL },
+  { "report-help-link-stays-dsn",
+    REPORT_CHALLENGE ("The recipient's mailbox is full. Learn more at https://support.example.com/mail/?p=full\n"),
+    USC_KIND_DSN, "crr.9@example.org", "text/rfc822-headers", "kim@example.com", "4.7.0", NULL, NULL, NULL },
+  { "add-yourself-outside-report-not-challenge",
+    "Return-Path: <bounces@events.example.com>\nFrom: Events <noreply@events.example.com>\nTo: alice@example.org\n"
+    "Subject: You are on the waiting list\nMessage-ID: <ev.1@events.example.com>\nAuto-Submitted: auto-generated\n\n"
+    "The dinner is full; you are waiting for a seat. Add yourself to the guest list of the next one:\n"
+    "https://events.example.com/e/2\n",
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  /* h13: an answer marked only by Precedence whose subject is its own (no
+   * "Re:") was written by software; the same words under "Re:" are not
+   * enough */
+  { "precedence-ack-own-subject", PRECEDENCE_ACK ("Am primit mesajul"),
+    USC_KIND_AUTOREPLY, "ro.9@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+  { "precedence-ack-re-subject-not-enough", PRECEDENCE_ACK ("Re: Application"),
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static char *

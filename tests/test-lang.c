@@ -15,7 +15,7 @@ static const char *const top30[] = {
 static const char *const extra[] = {
   "no", "hr", "lt", "ca", "eu", "cy", "ga", "et", "lv", "sl", "mk", "sq", "is", "mt", "ka", "hy", "az",
   "kk", "uz", "mn", "be", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "ne", "ur", "ms", "tl", "sw",
-  "af", "am", "km", "my", "si", "eo",
+  "af", "am", "km", "my", "si", "eo", "yo", "zu", "lo", "mg",
 };
 
 static gboolean
@@ -235,6 +235,108 @@ static const struct {
   { USC_LANG_REPLY_PREFIX, NULL, FALSE, NULL },
 };
 
+/* usc_lang_join_lines(): a line break inside a paragraph (and the blanks
+ * around it) becomes one space; a blank line, the text's first and last
+ * line break stay; NULL when nothing was joined. */
+static void
+test_join_lines (void)
+{
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+    { "vahvista vastaamalla\ntähän viestiin.", "vahvista vastaamalla tähän viestiin." },
+    { "ved å svare på  \n\t denne meldingen", "ved å svare på denne meldingen" },
+    { "first paragraph\n\nsecond", NULL },
+    { "one line only", NULL },
+    { "\nleading break", NULL },
+    { "trailing break\n", NULL },
+    { "a\nb\n\nc\nd", "a b\n\nc d" },
+    { "crlf\r\nline", "crlf line" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    char *j = usc_lang_join_lines (cases[i].in);
+    g_assert_cmpstr (j, ==, cases[i].out);
+    g_free (j);
+  }
+  g_assert_null (usc_lang_join_lines (NULL));
+  /* what it is for: a table phrase broken over a line end */
+  const char *t = "bekreft at du er en ekte avsender ved å svare på\ndenne meldingen";
+  char *f = usc_lang_fold (t, -1);
+  g_assert_cmpuint (usc_lang_count (USC_LANG_REPLY_INSTRUCTION, f, strlen (f), NULL), ==, 0);
+  char *j = usc_lang_join_lines (f);
+  g_assert_cmpuint (usc_lang_count (USC_LANG_REPLY_INSTRUCTION, j, strlen (j), NULL), ==, 1);
+  g_free (j);
+  g_free (f);
+}
+
+/* usc_lang_ascii_phrases(): the failure and delay rows without their
+ * diacritics, ASCII and lower case, counted in an ASCII text only. */
+static void
+test_ascii_phrases (void)
+{
+  gsize n = 0;
+  const char *const *p = usc_lang_ascii_phrases (USC_LANG_FAILURE, &n);
+  g_assert_cmpuint (n, >, 0);
+  gboolean sr = FALSE;
+  for (gsize i = 0; i < n; i++) {
+    for (const char *c = p[i]; *c; c++)
+      g_assert_true ((guchar) *c < 0x80 && !g_ascii_isupper (*c));
+    sr = sr || strcmp (p[i], "nije isporucena") == 0;
+  }
+  g_assert_true (sr);
+  /* src/lang/ascii.def is what the rows give (see its head) */
+  static const UscLangSignal sigs[] = { USC_LANG_FAILURE, USC_LANG_DELAY };
+  gsize total = 0, nt = 0;
+  const UscLangSignal *tsig = NULL;
+  const char *const *table = usc_lang_ascii_table (&nt, &tsig);
+  GPtrArray *derived = g_ptr_array_new_with_free_func (g_free);
+  for (gsize k = 0; k < G_N_ELEMENTS (sigs); k++) {
+    gsize nr = 0;
+    const char *const *rows = usc_lang_phrases (sigs[k], &nr);
+    guint from = derived->len;
+    for (gsize i = 0; i < nr; i++) {
+      gboolean ascii = TRUE;
+      for (const char *c = rows[i]; *c && ascii; c++)
+        ascii = (guchar) *c < 0x80;
+      if (ascii)
+        continue;
+      char *a = g_str_to_ascii (rows[i], "C");
+      gboolean keep = strlen (a) >= 10 && strchr (a, '?') == NULL && strchr (rows[i], '?') == NULL;
+      for (gsize j = 0; j < nr && keep; j++)
+        keep = strcmp (a, rows[j]) != 0;
+      for (guint j = 0; j < derived->len && keep; j++)
+        keep = strcmp (a, derived->pdata[j]) != 0;
+      if (keep) {
+        if (total >= nt || strcmp (table[total], a) != 0 || tsig[total] != sigs[k])
+          g_test_message ("src/lang/ascii.def row %" G_GSIZE_FORMAT " should be: ASCII_ROW (%s, \"%s\")", total,
+                          sigs[k] == USC_LANG_FAILURE ? "USC_LANG_FAILURE" : "USC_LANG_DELAY", a);
+        g_assert_cmpuint (total, <, nt);
+        g_assert_cmpstr (table[total], ==, a);
+        g_assert_cmpint (tsig[total], ==, sigs[k]);
+        total++;
+        g_ptr_array_add (derived, a);
+      } else
+        g_free (a);
+    }
+    (void) from;
+  }
+  g_assert_cmpuint (total, ==, nt);
+  g_ptr_array_unref (derived);
+  g_assert_null (usc_lang_ascii_phrases (USC_LANG_ACK, &n));
+  g_assert_cmpuint (n, ==, 0);
+  guint c[USC_LANG_N_SIGNALS];
+  const char *t = "vasa poruka nije isporucena primaocu.";
+  usc_lang_count_text (t, strlen (t), c, NULL);
+  g_assert_cmpuint (c[USC_LANG_FAILURE], ==, 1);
+  /* not in a text beyond ASCII: there the phrase is written with them */
+  t = "vasa poruka nije isporucena – primaocu.";
+  usc_lang_count_text (t, strlen (t), c, NULL);
+  g_assert_cmpuint (c[USC_LANG_FAILURE], ==, 0);
+  t = "the parcel was delivered to your neighbour; we will call again tomorrow.";
+  usc_lang_count_text (t, strlen (t), c, NULL);
+  g_assert_cmpuint (c[USC_LANG_FAILURE] + c[USC_LANG_DELAY], ==, 0);
+}
+
 static void
 test_prefix (void)
 {
@@ -307,6 +409,8 @@ main (int argc, char **argv)
   g_test_add_func ("/lang/count", test_count);
   g_test_add_func ("/lang/count-text", test_count_text);
   g_test_add_func ("/lang/subject-prefix", test_prefix);
+  g_test_add_func ("/lang/join-lines", test_join_lines);
+  g_test_add_func ("/lang/ascii-phrases", test_ascii_phrases);
   g_test_add_func ("/lang/decode-guess", test_guess);
   return g_test_run ();
 }

@@ -58,14 +58,14 @@ fresh (const char *name)
 /* Decisions on three days: ordinary mail, bounces with every field, NULLs,
  * a backslash, a tab and newline (cleaned), "\N" as text, a long field. */
 static const UscDecision decisions[] = {
-  { T0 + 10, "not-bounce", "not-bounce" },
+  { .time = T0 + 10, .verdict = "not-bounce", .kind = "not-bounce" },
   { T0 + 11, "backscatter", "dsn", "mx.example.net", "relay.example.net", "192.0.2.1", "postfix",
     "me@example.org", "you@example.net", NULL, "original Message-ID <a@b> not in the sent record" },
   { T0 + 11, "legitimate", "dsn", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
   { T0 + 12, "backscatter", "autoreply", "a\\b", "tab\there", "\\N", "x\ny", "", "r", "application/zip", "why" },
-  { T0 + 86400, "not-bounce", "not-bounce" },
+  { .time = T0 + 86400, .verdict = "not-bounce", .kind = "not-bounce" },
   { T0 + 86400, "unknown", "challenge", "mx", NULL, NULL, NULL, "f@example.org", NULL, NULL, NULL },
-  { T0 + 86401, "not-bounce", "not-bounce" },
+  { .time = T0 + 86401, .verdict = "not-bounce", .kind = "not-bounce" },
   { T0 + 2 * 86400, "backscatter", "virus-notice", NULL, NULL, NULL, NULL, NULL, NULL, "application/x-dosexec", "virus" },
   { T0 + 5, "backscatter", "dsn", "older but added later", NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };
