@@ -63,3 +63,41 @@ expect_check () {
     esac
   done <"$TMP/judged"
 }
+
+# list_add_crlf: append to $TMP/list a CRLF copy (in $TMP/crlf/) of every
+# file it names; n = the number of files then listed.
+list_add_crlf () {
+  mkdir -p "$TMP/crlf"
+  _i=0
+  while IFS= read -r _f; do
+    _i=$((_i + 1))
+    sed 's/\r$//; s/$/\r/' "$_f" > "$TMP/crlf/$_i.eml"
+    echo "$TMP/crlf/$_i.eml"
+  done < "$TMP/list" > "$TMP/list.crlf"
+  cat "$TMP/list.crlf" >> "$TMP/list"
+  n=$(grep -c . "$TMP/list")
+}
+
+# check_same_with VAR=VALUE WHAT: `check --json` and `check --explain` over
+# the files of $TMP/list (record $TMP/r.db) exit alike and print the same
+# bytes with VAR=VALUE in the environment as without it, and the run without
+# it prints no error; WHAT names the two ways in the test names ("with and
+# without the screen").
+check_same_with () {
+  for _mode in --json --explain; do
+    # shellcheck disable=SC2046
+    env "$1" "$UNSCATTER" check --db "$TMP/r.db" $_mode $(cat "$TMP/list") > "$TMP/with" 2> "$TMP/with.err"
+    _rc0=$?
+    # shellcheck disable=SC2046
+    "$UNSCATTER" check --db "$TMP/r.db" $_mode $(cat "$TMP/list") > "$TMP/without" 2> "$TMP/without.err"
+    _rc1=$?
+    is "$_rc1" "$_rc0" "check $_mode: the same exit code $2"
+    if cmp -s "$TMP/with" "$TMP/without" && cmp -s "$TMP/with.err" "$TMP/without.err"; then
+      ok "check $_mode over $n messages: byte-identical $2"
+    else
+      not_ok "check $_mode over $n messages: byte-identical $2"
+      diff "$TMP/with" "$TMP/without" | head -10 | sed 's/^/# /'
+    fi
+  done
+  is "$(grep -c . "$TMP/without.err" 2>/dev/null || true)" 0 "no errors"
+}
