@@ -93,7 +93,7 @@ usc_record_fold_spool (UscRecord *record, GError **error)
     }
     g_ptr_array_unref (rows);
     if (rc == 0)
-      rc = record->backend->meta_set (record->be, "usc_spool_gen", gen, error);
+      rc = record->backend->meta_set (record->be, "spool_gen", gen, error);
     if (rc == 0)
       rc = record->backend->meta_set (record->be, "spool_ino", (gint64) st.st_ino, error);
     if (rc == 0)
@@ -104,7 +104,7 @@ usc_record_fold_spool (UscRecord *record, GError **error)
   else
     usc_record_rollback (record, NULL);
   if (rc == 0)
-    g_unlink (record->spool);  /* if this fails, usc_spool_gen / spool_done skip what was counted */
+    g_unlink (record->spool);  /* if this fails, spool_gen / spool_done skip what was counted */
   close (fd);
   g_bytes_unref (buf);
   return rc < 0 ? -1 : 0;

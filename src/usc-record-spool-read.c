@@ -161,7 +161,7 @@ gint64
 usc_spool_folded_upto (UscRecord *record, gint64 gen, gint64 ino, GError **error)
 {
   gint64 g = 0, i = 0, done = 0;
-  if (record->backend->meta_get (record->be, "usc_spool_gen", &g, error) < 0
+  if (record->backend->meta_get (record->be, "spool_gen", &g, error) < 0
       || record->backend->meta_get (record->be, "spool_ino", &i, error) < 0
       || record->backend->meta_get (record->be, "spool_done", &done, error) < 0)
     return -1;
