@@ -49,15 +49,11 @@ usc_report_json (const UscReport *r)
                             i ? ", " : "", d->day, d->backscatter, d->legitimate, d->unknown);
   }
   g_string_append_c (o, ']');
-  json_list (o, "top_servers", r->top_servers);
-  json_list (o, "top_reporting_mta", r->top_reporting_mta);
-  json_list (o, "top_mta", r->top_mta);
-  if (r->top_countries)
-    json_list (o, "top_countries", r->top_countries);
-  json_list (o, "forged_senders", r->forged_senders);
-  json_list (o, "recipients", r->recipients);
-  json_list (o, "kinds", r->kinds);
-  json_list (o, "payloads", r->payloads);
+  for (guint i = 0; i < usc_report_n_lists; i++) {
+    const UscReportList *l = &usc_report_lists[i];
+    if (usc_report_list (r, l))
+      json_list (o, l->key, usc_report_list (r, l));
+  }
   g_string_append_printf (o, ",\n \"kept_total\": %" G_GINT64_FORMAT ", \"kept\": [", r->kept_total);
   for (guint i = 0; i < r->kept->len; i++) {
     const UscReportKept *k = r->kept->pdata[i];

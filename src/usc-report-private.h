@@ -28,6 +28,23 @@ day_of (gint64 t)
   return t >= 0 ? t / DAY : -((-t + DAY - 1) / DAY);
 }
 
+/* The top lists every rendering shows, in order: the JSON key (and the
+ * HTML ids), the title, where the list is in UscReport (usc-report.c). A
+ * NULL list (top_countries without GeoIP) is left out. */
+typedef struct {
+  const char *key, *title;
+  gsize       offset;
+} UscReportList;
+
+extern const UscReportList usc_report_lists[];
+extern const guint usc_report_n_lists;
+
+static inline const GPtrArray *
+usc_report_list (const UscReport *r, const UscReportList *l)
+{
+  return G_STRUCT_MEMBER (const GPtrArray *, r, l->offset);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Aggregation (usc-report-agg.c)                                            */
 

@@ -88,15 +88,11 @@ usc_report_text (const UscReport *r)
   if (!any)
     g_string_append (o, "  (none)\n");
 
-  text_list (o, "Top sending servers (first external relay)", r->top_servers);
-  text_list (o, "Top reporting MTAs", r->top_reporting_mta);
-  text_list (o, "Top MTA software", r->top_mta);
-  if (r->top_countries)
-    text_list (o, "Top countries (first external relay)", r->top_countries);
-  text_list (o, "Forged senders", r->forged_senders);
-  text_list (o, "Recipients of the spam", r->recipients);
-  text_list (o, "Kinds", r->kinds);
-  text_list (o, "Payloads found", r->payloads);
+  for (guint i = 0; i < usc_report_n_lists; i++) {
+    const UscReportList *l = &usc_report_lists[i];
+    if (usc_report_list (r, l))
+      text_list (o, l->title, usc_report_list (r, l));
+  }
 
   g_string_append_printf (o, "\nGenuine bounces delivered: %" G_GINT64_FORMAT "%s\n", r->kept_total,
                           r->kept_total > (gint64) r->kept->len ? " (newest shown)" : "");

@@ -12,6 +12,18 @@
 
 #include <string.h>
 
+const UscReportList usc_report_lists[] = {
+  { "top_servers", "Top sending servers (first external relay)", G_STRUCT_OFFSET (UscReport, top_servers) },
+  { "top_reporting_mta", "Top reporting MTAs", G_STRUCT_OFFSET (UscReport, top_reporting_mta) },
+  { "top_mta", "Top MTA software", G_STRUCT_OFFSET (UscReport, top_mta) },
+  { "top_countries", "Top countries (first external relay)", G_STRUCT_OFFSET (UscReport, top_countries) },
+  { "forged_senders", "Forged senders", G_STRUCT_OFFSET (UscReport, forged_senders) },
+  { "recipients", "Recipients of the spam", G_STRUCT_OFFSET (UscReport, recipients) },
+  { "kinds", "Kinds", G_STRUCT_OFFSET (UscReport, kinds) },
+  { "payloads", "Payloads found", G_STRUCT_OFFSET (UscReport, payloads) },
+};
+const guint usc_report_n_lists = G_N_ELEMENTS (usc_report_lists);
+
 static void
 count_free (gpointer p)
 {
