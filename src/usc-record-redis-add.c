@@ -148,7 +148,7 @@ add_one (RedisBe *s, const UscRecordEntry *e, GError **error)
 
 int
 usc_rr_add (gpointer be, gint64 id, gint64 date, gint64 recorded, const gint64 *rcpts, guint n_rcpts,
-           GError **error)
+            GError **error)
 {
   RedisBe *s = be;
   if (usc_rr_ensure_loaded (s, error) < 0)

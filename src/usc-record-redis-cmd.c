@@ -41,6 +41,14 @@ usc_rr_cmd_add (Cmd *c, const char *s)
 }
 
 void
+usc_rr_cmd_add_be64 (Cmd *c, gint64 v)
+{
+  guint8 k[8];
+  put_be64 (k, (guint64) v);
+  usc_rr_cmd_add_len (c, k, 8);
+}
+
+void
 usc_rr_cmd_add_int (Cmd *c, gint64 v)
 {
   char buf[24];

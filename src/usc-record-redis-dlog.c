@@ -85,7 +85,7 @@ dlog_row_free (gpointer p)
  * by their time, then in the order added. */
 int
 usc_rr_decisions (gpointer be, gint64 since, gint64 until, UscDecisionFunc fn, gpointer user_data,
-                 GError **error)
+                  GError **error)
 {
   RedisBe *s = be;
   GPtrArray *rows = g_ptr_array_new_with_free_func (dlog_row_free);

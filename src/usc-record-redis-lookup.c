@@ -18,8 +18,6 @@ usc_rr_has_id (gpointer be, gint64 id, GError **error)
   for (;;) {
     gint64 now = usc_now (), b0, b1;
     live_buckets (s, now, &b0, &b1);
-    guint8 idb[8];
-    put_be64 (idb, (guint64) id);
     Cmd c;
     usc_rr_cmd_init (&c);
     usc_rr_cmd_eval (&c, usc_rr_script_has_id);
@@ -27,7 +25,7 @@ usc_rr_has_id (gpointer be, gint64 id, GError **error)
     usc_rr_cmd_add_key (&c, s, "meta", G_MININT64);
     for (gint64 b = b0; b <= b1; b++)
       usc_rr_cmd_add_shard (&c, s, b, shard_index (id, shards_of (s, b)));
-    usc_rr_cmd_add_len (&c, idb, 8);
+    usc_rr_cmd_add_be64 (&c, id);
     usc_rr_cmd_add_int (&c, cutoff (s, now));
     usc_rr_cmd_add_int (&c, b0);
     for (gint64 b = b0; b <= b1; b++)
@@ -68,8 +66,6 @@ usc_rr_has_rcpt (gpointer be, gint64 rcpt, gint64 since, gint64 until, GError **
   if (d1 - d0 >= MAX_RCPT_DAYS)
     d0 = d1 - MAX_RCPT_DAYS + 1;
   gint64 k0 = floordiv (d0, RDAYS), k1 = floordiv (d1, RDAYS);
-  guint8 kb[8];
-  put_be64 (kb, (guint64) rcpt);
   Cmd c;
   usc_rr_cmd_init (&c);
   usc_rr_cmd_eval (&c, usc_rr_script_has_rcpt);
@@ -78,7 +74,7 @@ usc_rr_has_rcpt (gpointer be, gint64 rcpt, gint64 since, gint64 until, GError **
     usc_rr_cmd_add_key (&c, s, "r:", k);
     usc_rr_cmd_add_rsub (&c, s, k, (guint64) rcpt);
   }
-  usc_rr_cmd_add_len (&c, kb, 8);
+  usc_rr_cmd_add_be64 (&c, rcpt);
   usc_rr_cmd_add_int (&c, since);
   usc_rr_cmd_add_int (&c, until);
   usc_rr_cmd_add_int (&c, CLAMP (cutoff (s, usc_now ()), 0, (gint64) G_MAXUINT32));

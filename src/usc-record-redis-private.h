@@ -161,6 +161,8 @@ void usc_rr_cmd_clear (Cmd *c);
 void usc_rr_cmd_add_len (Cmd *c, const void *data, gsize len);
 void usc_rr_cmd_add (Cmd *c, const char *s);
 void usc_rr_cmd_add_int (Cmd *c, gint64 v);
+/* @v as 8 bytes, big endian (the layout's keys of ids, recipients, names). */
+void usc_rr_cmd_add_be64 (Cmd *c, gint64 v);
 /* The key prefix + @fmt, + @n in decimal unless @n is G_MININT64 ("meta",
  * "r:" and K, ...). */
 void usc_rr_cmd_add_key (Cmd *c, const RedisBe *s, const char *fmt, gint64 n);

@@ -14,13 +14,11 @@ int
 usc_rr_dir_get (gpointer be, gint64 dir, UscRecordDirState *state_r, GError **error)
 {
   RedisBe *s = be;
-  guint8 k[8];
-  put_be64 (k, (guint64) dir);
   Cmd c;
   usc_rr_cmd_init (&c);
   usc_rr_cmd_add (&c, "HGET");
   usc_rr_cmd_add_key (&c, s, "sentdir", G_MININT64);
-  usc_rr_cmd_add_len (&c, k, 8);
+  usc_rr_cmd_add_be64 (&c, dir);
   UscRedisReply *rep = usc_rr_cmd_run (s, &c, "read the Sent folder state", error);
   usc_rr_cmd_clear (&c);
   if (rep == NULL)
@@ -50,15 +48,13 @@ int
 usc_rr_dir_set (gpointer be, gint64 dir, const UscRecordDirState *state, GError **error)
 {
   RedisBe *s = be;
-  guint8 k[8];
-  put_be64 (k, (guint64) dir);
   char *v = g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
                              state->stamp, state->cookie, state->flags);
   Cmd c;
   usc_rr_cmd_init (&c);
   usc_rr_cmd_add (&c, "HSET");
   usc_rr_cmd_add_key (&c, s, "sentdir", G_MININT64);
-  usc_rr_cmd_add_len (&c, k, 8);
+  usc_rr_cmd_add_be64 (&c, dir);
   usc_rr_cmd_add (&c, v);
   g_free (v);
   UscRedisReply *rep = usc_rr_cmd_run (s, &c, "write the Sent folder state", error);
@@ -68,19 +64,23 @@ usc_rr_dir_set (gpointer be, gint64 dir, const UscRecordDirState *state, GError 
   return usc_rr_int_reply (s, rep, "write the Sent folder state", error) < 0 ? -1 : 0;
 }
 
+/* @verb P seen and the @n names' keys, into @c (initialised here). */
+static void
+seen_command (Cmd *c, const RedisBe *s, const char *verb, const gint64 *names, guint n)
+{
+  usc_rr_cmd_init (c);
+  usc_rr_cmd_add (c, verb);
+  usc_rr_cmd_add_key (c, s, "seen", G_MININT64);
+  for (guint i = 0; i < n; i++)
+    usc_rr_cmd_add_be64 (c, names[i]);
+}
+
 int
 usc_rr_seen_check (gpointer be, const gint64 *names, guint n, gboolean *seen_r, GError **error)
 {
   RedisBe *s = be;
   Cmd c;
-  usc_rr_cmd_init (&c);
-  usc_rr_cmd_add (&c, "SMISMEMBER");
-  usc_rr_cmd_add_key (&c, s, "seen", G_MININT64);
-  for (guint i = 0; i < n; i++) {
-    guint8 k[8];
-    put_be64 (k, (guint64) names[i]);
-    usc_rr_cmd_add_len (&c, k, 8);
-  }
+  seen_command (&c, s, "SMISMEMBER", names, n);
   UscRedisReply *rep = usc_rr_cmd_run (s, &c, "look up seen file names", error);
   usc_rr_cmd_clear (&c);
   if (rep == NULL)
@@ -107,14 +107,7 @@ usc_rr_seen_add (gpointer be, const gint64 *names, guint n, GError **error)
 {
   RedisBe *s = be;
   Cmd c;
-  usc_rr_cmd_init (&c);
-  usc_rr_cmd_add (&c, "SADD");
-  usc_rr_cmd_add_key (&c, s, "seen", G_MININT64);
-  for (guint i = 0; i < n; i++) {
-    guint8 k[8];
-    put_be64 (k, (guint64) names[i]);
-    usc_rr_cmd_add_len (&c, k, 8);
-  }
+  seen_command (&c, s, "SADD", names, n);
   UscRedisReply *rep = usc_rr_cmd_run (s, &c, "mark file names seen", error);
   usc_rr_cmd_clear (&c);
   if (rep == NULL)

@@ -34,7 +34,7 @@ usc_rr_log_decision (gpointer be, gint64 day, const char *verdict, const char *k
 
 int
 usc_rr_add_decisions (gpointer be, gint64 day, const char *verdict, const char *kind, gint64 n,
-                     GError **error)
+                      GError **error)
 {
   return hincrby_stats (be, day, verdict, kind, n, "import decisions", error);
 }

@@ -156,7 +156,7 @@ usc_rc_append_setup (UscRedis *r, redisContext *c)
  * @error on an I/O error or a failed handshake. */
 redisReply *
 usc_rc_roundtrip (UscRedis *r, redisContext *c, gboolean *ready, const char *node, gboolean asking,
-           int argc, const char *const *argv, const gsize *lens, GError **error)
+                  int argc, const char *const *argv, const gsize *lens, GError **error)
 {
   int setup = *ready ? 0 : usc_rc_append_setup (r, c);
   if (asking) {
