@@ -123,11 +123,7 @@ add_one (RedisBe *s, const UscRecordEntry *e, GError **error)
     gint64 b;
     if (!build_add (s, e->id, e->date, e->recorded, e->rcpts, e->n_rcpts, &c, &b))
       return 0;
-    UscRedisReply *rep = usc_rr_cmd_run (s, &c, "add", error);
-    usc_rr_cmd_clear (&c);
-    if (rep == NULL)
-      return -1;
-    gint64 v = usc_rr_int_reply (s, rep, "add", error);
+    gint64 v = usc_rr_cmd_int (s, &c, "add", error);
     if (v < -2 || v == -1 || v > 2) {
       if (v != -1)
         g_set_error (error, USC_ERROR, USC_ERROR_IO, "Redis %s: add: an unexpected reply", usc_redis_name (s->r));

@@ -101,6 +101,17 @@ usc_rr_cmd_run (RedisBe *s, Cmd *c, const char *what, GError **error)
   return rep;
 }
 
+/* Run @c, clear it, and read its integer reply. */
+gint64
+usc_rr_cmd_int (RedisBe *s, Cmd *c, const char *what, GError **error)
+{
+  UscRedisReply *rep = usc_rr_cmd_run (s, c, what, error);
+  usc_rr_cmd_clear (c);
+  if (rep == NULL)
+    return -1;
+  return usc_rr_int_reply (s, rep, what, error);
+}
+
 /* An integer reply, or -1 with an error naming @what. */
 gint64
 usc_rr_int_reply (RedisBe *s, UscRedisReply *rep, const char *what, GError **error)

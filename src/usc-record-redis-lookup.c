@@ -30,11 +30,7 @@ usc_rr_has_id (gpointer be, gint64 id, GError **error)
     usc_rr_cmd_add_int (&c, b0);
     for (gint64 b = b0; b <= b1; b++)
       usc_rr_cmd_add_int (&c, shards_of (s, b));
-    UscRedisReply *rep = usc_rr_cmd_run (s, &c, "look up Message-ID", error);
-    usc_rr_cmd_clear (&c);
-    if (rep == NULL)
-      return -1;
-    gint64 v = usc_rr_int_reply (s, rep, "look up Message-ID", error);
+    gint64 v = usc_rr_cmd_int (s, &c, "look up Message-ID", error);
     if (v == -2) {
       if (usc_rr_stale (s, &tries, "look up Message-ID", error) < 0)
         return -1;
@@ -79,11 +75,7 @@ usc_rr_has_rcpt (gpointer be, gint64 rcpt, gint64 since, gint64 until, GError **
   usc_rr_cmd_add_int (&c, until);
   usc_rr_cmd_add_int (&c, CLAMP (cutoff (s, usc_now ()), 0, (gint64) G_MAXUINT32));
   usc_rr_cmd_add_int (&c, k0);
-  UscRedisReply *rep = usc_rr_cmd_run (s, &c, "look up recipient", error);
-  usc_rr_cmd_clear (&c);
-  if (rep == NULL)
-    return -1;
-  gint64 v = usc_rr_int_reply (s, rep, "look up recipient", error);
+  gint64 v = usc_rr_cmd_int (s, &c, "look up recipient", error);
   return v < 0 ? -1 : v == 1;
 }
 

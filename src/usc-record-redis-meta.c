@@ -115,11 +115,7 @@ usc_rr_split_bucket (RedisBe *s, gint64 b, guint n, GError **error)
   Cmd c;
   if (!usc_rr_build_split (s, b, n, &c))
     return 0;
-  UscRedisReply *rep = usc_rr_cmd_run (s, &c, "split a bucket", error);
-  usc_rr_cmd_clear (&c);
-  if (rep == NULL)
-    return -1;
-  if (usc_rr_int_reply (s, rep, "split a bucket", error) < 0)
+  if (usc_rr_cmd_int (s, &c, "split a bucket", error) < 0)
     return -1;
   return usc_rr_load_meta (s, FALSE, error);
 }

@@ -178,6 +178,9 @@ void usc_rr_cmd_eval (Cmd *c, const char *script);
 UscRedisReply *usc_rr_cmd_run (RedisBe *s, Cmd *c, const char *what, GError **error);
 /* An integer reply (freed here), or -1 with an error naming @what. */
 gint64 usc_rr_int_reply (RedisBe *s, UscRedisReply *rep, const char *what, GError **error);
+/* usc_rr_cmd_run(), usc_rr_cmd_clear(), then usc_rr_int_reply(): the
+ * integer, or -1 with an error. */
+gint64 usc_rr_cmd_int (RedisBe *s, Cmd *c, const char *what, GError **error);
 
 /* ------------------------------------------------------------------------ */
 /* The scripts (usc-record-redis-scripts.c; each comment says its KEYS and  */

@@ -57,11 +57,7 @@ usc_rr_dir_set (gpointer be, gint64 dir, const UscRecordDirState *state, GError 
   usc_rr_cmd_add_be64 (&c, dir);
   usc_rr_cmd_add (&c, v);
   g_free (v);
-  UscRedisReply *rep = usc_rr_cmd_run (s, &c, "write the Sent folder state", error);
-  usc_rr_cmd_clear (&c);
-  if (rep == NULL)
-    return -1;
-  return usc_rr_int_reply (s, rep, "write the Sent folder state", error) < 0 ? -1 : 0;
+  return usc_rr_cmd_int (s, &c, "write the Sent folder state", error) < 0 ? -1 : 0;
 }
 
 /* @verb P seen and the @n names' keys, into @c (initialised here). */
@@ -108,9 +104,5 @@ usc_rr_seen_add (gpointer be, const gint64 *names, guint n, GError **error)
   RedisBe *s = be;
   Cmd c;
   seen_command (&c, s, "SADD", names, n);
-  UscRedisReply *rep = usc_rr_cmd_run (s, &c, "mark file names seen", error);
-  usc_rr_cmd_clear (&c);
-  if (rep == NULL)
-    return -1;
-  return usc_rr_int_reply (s, rep, "mark file names seen", error) < 0 ? -1 : 0;
+  return usc_rr_cmd_int (s, &c, "mark file names seen", error) < 0 ? -1 : 0;
 }

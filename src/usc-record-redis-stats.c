@@ -19,11 +19,7 @@ hincrby_stats (RedisBe *s, gint64 day, const char *verdict, const char *kind, gi
   usc_rr_cmd_add (&c, field);
   usc_rr_cmd_add_int (&c, n);
   g_free (field);
-  UscRedisReply *rep = usc_rr_cmd_run (s, &c, what, error);
-  usc_rr_cmd_clear (&c);
-  if (rep == NULL)
-    return -1;
-  return usc_rr_int_reply (s, rep, what, error) < 0 ? -1 : 0;
+  return usc_rr_cmd_int (s, &c, what, error) < 0 ? -1 : 0;
 }
 
 int
