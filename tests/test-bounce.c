@@ -153,8 +153,10 @@ typedef struct {
   "To: sam@example.com\n" \
   "Subject: Rehearsal\n" \
   "Message-ID: <sw.9@example.org>\n"
-/* h13: a challenge in a delivery-status report, its request in @text */
-#define REPORT_CHALLENGE(text) \
+/* h13: a challenge in a delivery-status report, its request in @text, its
+ * per-recipient fields @fields after Final-Recipient */
+#define REPORT_CHALLENGE(text) REPORT_CHALLENGE_FIELDS (text, "Action: delayed\nStatus: 4.7.0\n")
+#define REPORT_CHALLENGE_FIELDS(text, fields) \
   "Return-Path: <>\n" \
   "From: Mail Guard <guard@guard.example.com>\n" \
   "To: alice@example.org\n" \
@@ -173,8 +175,7 @@ typedef struct {
   "Reporting-MTA: dns; guard.example.com\n" \
   "\n" \
   "Final-Recipient: rfc822; kim@example.com\n" \
-  "Action: delayed\n" \
-  "Status: 4.7.0\n" \
+  fields \
   "\n" \
   "--R\n" \
   "Content-Type: text/rfc822-headers\n" \
@@ -2351,6 +2352,21 @@ static const BounceCase cases[] = {
   { "report-help-link-stays-dsn",
     REPORT_CHALLENGE ("The recipient's mailbox is full. Learn more at https://support.example.com/mail/?p=full\n"),
     USC_KIND_DSN, "crr.9@example.org", "text/rfc822-headers", "kim@example.com", "4.7.0", NULL, NULL, NULL },
+  /* h14: the structure of a challenge in a report whatever its language:
+   * a policy status (X.7.X) and no Diagnostic-Code or Remote-MTA, from no
+   * mail daemon; a server's reject (its diagnostic) or another status is
+   * a DSN */
+  { "report-hold-unknown-language-challenge",
+    REPORT_CHALLENGE ("Ju lutemi konfirmoni adresen tuaj duke iu pergjigjur ketij mesazhi.\n"),
+    USC_KIND_CHALLENGE, "crr.9@example.org", "text/rfc822-headers", NULL, NULL, NULL, NULL, NULL },
+  { "report-hold-with-diagnostic-stays-dsn",
+    REPORT_CHALLENGE_FIELDS ("Ju lutemi konfirmoni adresen tuaj duke iu pergjigjur ketij mesazhi.\n",
+                             "Action: failed\nStatus: 5.7.1\nDiagnostic-Code: smtp; 550 5.7.1 refused by policy\n"),
+    USC_KIND_DSN, "crr.9@example.org", "text/rfc822-headers", "kim@example.com", "5.7.1", NULL, NULL, NULL },
+  { "report-hold-other-status-stays-dsn",
+    REPORT_CHALLENGE_FIELDS ("Ju lutemi konfirmoni adresen tuaj duke iu pergjigjur ketij mesazhi.\n",
+                             "Action: failed\nStatus: 5.1.1\n"),
+    USC_KIND_DSN, "crr.9@example.org", "text/rfc822-headers", "kim@example.com", "5.1.1", NULL, NULL, NULL },
   { "add-yourself-outside-report-not-challenge",
     "Return-Path: <bounces@events.example.com>\nFrom: Events <noreply@events.example.com>\nTo: alice@example.org\n"
     "Subject: You are on the waiting list\nMessage-ID: <ev.1@events.example.com>\nAuto-Submitted: auto-generated\n\n"
