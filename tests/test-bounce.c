@@ -185,6 +185,19 @@ typedef struct {
   "Message-ID: <crr.9@example.org>\n" \
   "\n" \
   "--R--\n"
+/* h14: an acknowledgement in a language no table has (Swahili), marked
+ * only by Precedence: bulk: its subject @subject, @extra header lines,
+ * answering @irt */
+#define RECEIPT_ACK(subject, extra, irt) \
+  "From: Huduma <huduma@shop.example.com>\n" \
+  "To: alice@example.org\n" \
+  "Subject: " subject "\n" \
+  "Message-ID: <rc.1@shop.example.com>\n" \
+  "In-Reply-To: <" irt ">\n" \
+  "Precedence: bulk\n" \
+  extra \
+  "\n" \
+  "Habari,\n\nOmbi lako limepokelewa kwa nambari SW-2024-5531. Tutajibu ndani ya siku 3.\n\nHuduma\n"
 /* h13: an acknowledgement marked only by Precedence: list, its subject @subject */
 #define PRECEDENCE_ACK(subject) \
   "From: Recrutare <careers@jobs.example.com>\n" \
@@ -2380,6 +2393,20 @@ static const BounceCase cases[] = {
     USC_KIND_AUTOREPLY, "ro.9@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
   { "precedence-ack-re-subject-not-enough", PRECEDENCE_ACK ("Re: Application"),
     USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  /* h14: the shape of a receipt whatever its words: Precedence (or the
+   * null sender) on a short answer to our message from another domain,
+   * under a subject of its own, naming a reference number; not under
+   * "Re:" (also after a ticket's tag), not with list headers, not
+   * answering a message of another domain */
+  { "receipt-shape-reference", RECEIPT_ACK ("Ombi lako limepokelewa", "", "ord.7@example.org"),
+    USC_KIND_AUTOREPLY, "ord.7@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+  { "receipt-shape-re-after-tag-not", RECEIPT_ACK ("[#5531] Re: Order", "", "ord.7@example.org"),
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "receipt-shape-list-header-not",
+    RECEIPT_ACK ("Ombi lako limepokelewa", "List-Id: <huduma.shop.example.com>\n", "ord.7@example.org"),
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "receipt-shape-other-domain-message-not", RECEIPT_ACK ("Ombi lako limepokelewa", "", "t.1@tracker.example.net"),
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static char *
@@ -2506,6 +2533,36 @@ test_dates (void)
   usc_bounce_free (NULL);
 }
 
+/* usc_reference_token(): a ticket's or a registry's number standing alone */
+static const struct {
+  const char *text;
+  gboolean ref;
+} reference_cases[] = {
+  { "reference CU-2024-118842. please quote it", TRUE },
+  { "[#vn-3391] da tiep nhan", TRUE },
+  { "numbriga 7-2/2024/1181.", TRUE },
+  { "[접수번호 20240319-0042] 문의", TRUE },
+  { "(ticket 2024031910000087x)", TRUE },
+  { "see you on 2024-03-19, at 10:15", FALSE },     /* an ISO date, a time */
+  { "call 55120 or write", FALSE },                  /* digits alone */
+  { "<tax-refund.55120.mailer@example.org>", FALSE }, /* a piece of a Message-ID */
+  { "https://example.org/t/ab12cd34", FALSE },       /* a piece of a URL */
+  { "order a1-b2", FALSE },                          /* too few digits */
+  { "", FALSE },
+};
+
+static void
+test_reference_token (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (reference_cases); i++) {
+    const char *t = reference_cases[i].text;
+    if (usc_reference_token (t, strlen (t)) != reference_cases[i].ref)
+      g_error ("reference token in \"%s\": expected %d", t, reference_cases[i].ref);
+  }
+  /* the length bounds the search: the number cut off is no number */
+  g_assert_false (usc_reference_token ("ref CU-2024-118842", 8));
+}
+
 static void
 test_names (void)
 {
@@ -2598,5 +2655,6 @@ main (int argc, char **argv)
   g_test_add_func ("/bounce/dates", test_dates);
   g_test_add_func ("/bounce/header-value", test_header_value);
   g_test_add_func ("/bounce/kind-names", test_names);
+  g_test_add_func ("/bounce/reference-token", test_reference_token);
   return g_test_run ();
 }
