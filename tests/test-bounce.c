@@ -2393,6 +2393,19 @@ static const BounceCase cases[] = {
     USC_KIND_AUTOREPLY, "ro.9@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
   { "precedence-ack-re-subject-not-enough", PRECEDENCE_ACK ("Re: Application"),
     USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  /* h14: the address the notice's sentence names is the failed recipient,
+   * not the copy's To (which names every recipient); a Message-ID in the
+   * copy's fields is no address ("invalid" in its host is no failure word) */
+  { "sentence-recipient-before-copy-to",
+    "Return-Path: <>\nFrom: Sistema <>\nTo: alice@example.org\nSubject: Aviso\nMessage-ID: <pt.1@mx.example.com>\n\n"
+    "A sua mensagem para kim@example.com ainda nao foi entregue.\n\nCabecalhos:\nFrom: Alice <alice@example.org>\n"
+    "To: team@example.com\nCc: Kim <kim@example.com>\nMessage-ID: <pt.9@example.org>\n",
+    USC_KIND_DSN, "pt.9@example.org", "inline-copy", "kim@example.com", NULL, NULL, NULL, NULL },
+  { "copy-field-msgid-not-recipient",
+    "Return-Path: <>\nFrom: Gateway <>\nTo: alice@example.org\nSubject: Message not delivered\n"
+    "Message-ID: <gw.1@gw.example.com>\n\nYour message could not be delivered.\n\n  From: alice@example.org\n"
+    "  To: ops@example.com\n  Message-Id: <x.1@host.example.invalid>\n",
+    USC_KIND_DSN, NULL, NULL, "ops@example.com", NULL, NULL, NULL, NULL },
   /* h14: the shape of a receipt whatever its words: Precedence (or the
    * null sender) on a short answer to our message from another domain,
    * under a subject of its own, naming a reference number; not under

@@ -16,6 +16,9 @@ static const char *const extra[] = {
   "no", "hr", "lt", "ca", "eu", "cy", "ga", "et", "lv", "sl", "mk", "sq", "is", "mt", "ka", "hy", "az",
   "kk", "uz", "mn", "be", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "ne", "ur", "ms", "tl", "sw",
   "af", "am", "km", "my", "si", "eo", "yo", "zu", "lo", "mg",
+  /* added after h14 */
+  "ku", "lb", "so", "tg", "ky", "tt", "tk", "ps", "pa", "ha", "ig", "xh", "fy", "gd", "br", "gl", "mi", "jv",
+  "su", "la", "ht", "ug", "sd", "yi", "co",
 };
 
 static gboolean
@@ -229,6 +232,13 @@ static const struct {
   { USC_LANG_AUTOREPLY_SUBJECT, "Automatic replies are annoying", FALSE, NULL },
   { USC_LANG_AUTOREPLY_SUBJECT, "Re: Automatic reply: Lunch", FALSE, NULL },
   { USC_LANG_AUTOREPLY_SUBJECT, "Out of office", TRUE, "out of office" },
+  /* rows added after h14 */
+  { USC_LANG_AUTOREPLY_SUBJECT, "Bersiva xweber: Lunch", TRUE, "bersiva xweber" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Automatesch Äntwert: Haushalt", TRUE, "automatesch äntwert" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Jawaab toos ah: Claim", TRUE, "jawaab toos ah" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Ҷавоби худкор: Thesis", TRUE, "ҷавоби худкор" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Fuori ufficio: riunione", TRUE, "fuori ufficio" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Fuori ufficio la settimana prossima", FALSE, NULL },
   { USC_LANG_REPLY_PREFIX, "AW: Angebot", TRUE, "aw" },
   { USC_LANG_REPLY_PREFIX, "回复：会议", TRUE, "回复" },
   { USC_LANG_REPLY_PREFIX, "Awesome: news", FALSE, NULL },
