@@ -2406,6 +2406,14 @@ static const BounceCase cases[] = {
     "Message-ID: <gw.1@gw.example.com>\n\nYour message could not be delivered.\n\n  From: alice@example.org\n"
     "  To: ops@example.com\n  Message-Id: <x.1@host.example.invalid>\n",
     USC_KIND_DSN, NULL, NULL, "ops@example.com", NULL, NULL, NULL, NULL },
+  /* h14: a delay in Lithuanian from the null sender, the original named
+   * only on a "Laiško ID: <...>" line (a key of body_id_keys) */
+  { "delay-lt-id-key-line",
+    "Return-Path: <>\nFrom: pastas\nTo: alice@example.org\nSubject: Laiskas veluoja\nMessage-ID: <lt.1@mx.example.net>\n"
+    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+    "Jūsų laiškas gavėjui kim@example.net dar nepristatytas.\nBandysime dar kartą kas valandą.\n\n"
+    "Laiško ID: <CAH8kZq2x.lt@mail.example.com>\n",
+    USC_KIND_DSN, "CAH8kZq2x.lt@mail.example.com", "body-text", "kim@example.net", NULL, NULL, NULL, NULL },
   /* h14: the shape of a receipt whatever its words: Precedence (or the
    * null sender) on a short answer to our message from another domain,
    * under a subject of its own, naming a reference number; not under

@@ -108,6 +108,15 @@ static const CountCase count_cases[] = {
   { USC_LANG_CONFIRM, "Bekræft venligst mødetidspunktet", 0, NULL },
   { USC_LANG_CONFIRM, "कृपया इस संदेश का उत्तर देकर पुष्टि करें कि आप ही प्रेषक हैं", 1, "पुष्टि करें कि आप" },
   { USC_LANG_REPLY_INSTRUCTION, "vastaamalla tähän viestiin muuttamatta sitä", 1, "vastaamalla tähän viestiin" },
+  /* rows added after h14, each beside a look-alike of ordinary mail */
+  { USC_LANG_FAILURE, "Mesazhi juaj nuk u dorëzua te marrësi", 1, "nuk u dorëzua" },
+  { USC_LANG_FAILURE, "Paketa u dorëzua dje", 0, NULL },
+  { USC_LANG_FAILURE, "Vaše sporočilo ni bilo mogoče dostaviti", 1, "ni bilo mogoče dostaviti" },
+  { USC_LANG_FAILURE, "Jūsu vēstuli nevarēja piegādāt adresātam", 1, "nevarēja piegādāt" },
+  { USC_LANG_DELAY, "Доставка вашего письма задерживается. Следующая попытка через 2 часа", 2, "задерживается" },
+  { USC_LANG_DELAY, "Jūsų laiškas dar nepristatytas. Bandysime dar kartą.", 2, "dar nepristatytas" },
+  { USC_LANG_DELAY, "Laiškas pristatytas, ačiū.", 0, NULL },
+  { USC_LANG_DELAY, "Vaše sporočilo še ni bilo dostavljeno. Ponovno bomo poskusili.", 2, "še ni bilo dostavljeno" },
   { USC_LANG_REPLY_INSTRUCTION, "कृपया इस संदेश का उत्तर देकर पुष्टि करें", 1, "इस संदेश का उत्तर देकर" },
 };
 
