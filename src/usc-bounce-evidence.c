@@ -58,12 +58,14 @@ static const struct {
   int forwarded_text;  /* "Forwarded message" in the text */
 } HW = { 3, 6, 2, 3, 2, 3 };
 
-/* Auto-Submitted and the null sender are never set by people; a daemon
- * address can be a person's (postmaster answering). */
+/* Auto-Submitted, the null sender and Precedence: junk (vacation(1), the
+ * servers' own notices; lists write "list" or "bulk") are never set by
+ * people's clients; a daemon address can be a person's (postmaster
+ * answering). */
 static gboolean
 machine_made (const Headers *h, const Evidence *e)
 {
-  return e->auto_any || h->null_sender || e->chal_sw;
+  return e->auto_any || h->null_sender || e->chal_sw || usc_header_has (GMIME_OBJECT (h->mime), "Precedence", "junk");
 }
 static int
 human_reply (const Headers *h, Evidence *e, int sofar)

@@ -2414,6 +2414,15 @@ static const BounceCase cases[] = {
     "Jūsų laiškas gavėjui kim@example.net dar nepristatytas.\nBandysime dar kartą kas valandą.\n\n"
     "Laiško ID: <CAH8kZq2x.lt@mail.example.com>\n",
     USC_KIND_DSN, "CAH8kZq2x.lt@mail.example.com", "body-text", "kim@example.net", NULL, NULL, NULL, NULL },
+  /* h14: Precedence: junk is no person's mark: In-Reply-To on such a
+   * notice is no sign of a person (human_reply) */
+  { "precedence-junk-notice-in-reply-not-person",
+    "From: Postsystem <post@relay.example.com>\nTo: alice@example.org\nSubject: Nicht zugestellt\n"
+    "Message-ID: <pj.1@relay.example.com>\nIn-Reply-To: <pj.9@example.org>\nPrecedence: junk\n\n"
+    "Ihre Nachricht konnte nicht zugestellt werden: 550 5.1.1 kim@example.com unbekannt.\n\n"
+    "----- Original message -----\nFrom: Alice <alice@example.org>\nTo: kim@example.com\n"
+    "Message-ID: <pj.9@example.org>\n",
+    USC_KIND_DSN, "pj.9@example.org", "inline-copy", "kim@example.com", NULL, NULL, NULL, NULL },
   /* h14: the shape of a receipt whatever its words: Precedence (or the
    * null sender) on a short answer to our message from another domain,
    * under a subject of its own, naming a reference number; not under
