@@ -16,6 +16,28 @@
 #define VIRUS_IN_REPORT_MIN 12
 #define FEEDBACK_MIN 1
 
+/* Delivery-status reports that say a filter holds the message: every
+ * recipient with a status of the security or policy class (RFC 3463 X.7.X)
+ * and no Diagnostic-Code or Remote-MTA (no SMTP server said anything), at
+ * least one recipient, no disposition notification among them. */
+gboolean
+usc_report_hold (const GPtrArray *reports)
+{
+  guint n = 0;
+  for (guint i = 0; i < reports->len; i++) {
+    const UscDsnReport *r = reports->pdata[i];
+    if (usc_mdn_disposition (r) != USC_MDN_NONE)
+      return FALSE;
+    for (guint j = 0; j < r->recipients->len; j++, n++) {
+      const UscDsnRecipient *rc = r->recipients->pdata[j];
+      const char *st = rc->status;
+      if (rc->diagnostic || rc->remote_mta || !st || (st[0] != '4' && st[0] != '5') || strncmp (st + 1, ".7.", 3) != 0)
+        return FALSE;
+    }
+  }
+  return n > 0;
+}
+
 int
 usc_score_rules (const Headers *h, Evidence *e, const UscScoreRule *rules, gsize n)
 {
@@ -36,12 +58,14 @@ static const struct {
   int forwarded_text;  /* "Forwarded message" in the text */
 } HW = { 3, 6, 2, 3, 2, 3 };
 
-/* Auto-Submitted and the null sender are never set by people; a daemon
- * address can be a person's (postmaster answering). */
+/* Auto-Submitted, the null sender and Precedence: junk (vacation(1), the
+ * servers' own notices; lists write "list" or "bulk") are never set by
+ * people's clients; a daemon address can be a person's (postmaster
+ * answering). */
 static gboolean
 machine_made (const Headers *h, const Evidence *e)
 {
-  return e->auto_any || h->null_sender || e->chal_sw;
+  return e->auto_any || h->null_sender || e->chal_sw || usc_header_has (GMIME_OBJECT (h->mime), "Precedence", "junk");
 }
 static int
 human_reply (const Headers *h, Evidence *e, int sofar)
@@ -105,6 +129,7 @@ usc_gather_evidence (const Headers *h, Parts *p, NoticeText *t, Evidence *e)
   e->header_copy = p->header_copy;
   e->returned_parts = p->returned->len;
   e->report_ct = p->report_type && strstr (p->report_type, "delivery-status");
+  e->report_hold = usc_report_hold (p->reports);
   for (guint i = 0; i < p->reports->len; i++) {
     UscDsnReport *r = p->reports->pdata[i];
     UscMdnDisposition d = usc_mdn_disposition (r);

@@ -157,6 +157,9 @@ typedef struct {
   gboolean list_bounce;     /* a list's own message carrying an attached bounce, read first
                              * (usc_list_notice(), usc_analyze_attached()) */
   gboolean header_copy;     /* a text/rfc822-headers style part (Parts.header_copy) */
+  gboolean report_hold;     /* delivery-status reports whose every recipient has a policy status
+                             * (X.7.X) and no Diagnostic-Code or Remote-MTA: no server refused
+                             * anything, a filter holds the message (usc_report_hold) */
   guint returned_parts;     /* returned copies the walk found (Parts.returned) */
   /* sender */
   gboolean daemon_local, daemon_name, daemon, weak_local, virus_sender;
@@ -309,6 +312,10 @@ void usc_evidence_clear (Evidence *e);
 void usc_gather_evidence (const Headers *h, Parts *p, NoticeText *t, Evidence *e);
 /* The final pick among the kinds' scores, with its --explain notes (to @b). */
 UscKind usc_decide_kind (const Headers *h, const Evidence *e, UscBounce *b);
+/* Do @reports (UscDsnReport*) say that a filter holds the message: every
+ * recipient of every report with an X.7.X status and no Diagnostic-Code or
+ * Remote-MTA, at least one recipient, no disposition notification? */
+gboolean usc_report_hold (const GPtrArray *reports);
 /* The sum of @rules' points, in order. */
 int usc_score_rules (const Headers *h, Evidence *e, const UscScoreRule *rules, gsize n);
 /* Is @id ("local@host", no brackets) a Message-ID of the domain of

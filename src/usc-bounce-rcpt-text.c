@@ -95,6 +95,22 @@ keyed_recipient (const char *lc)
   }
   return NULL;
 }
+/* Does @line start a copy's header block: an address field (From, To, Cc,
+ * Sender, Reply-To, Return-Path) or Message-ID / Subject / Date, the name
+ * at the start of the line (after white space), a colon right after it? */
+static gboolean
+copy_field_line (const char *line)
+{
+  static const char *const names[] = {
+    "from:", "to:", "cc:", "sender:", "reply-to:", "return-path:", "message-id:", "subject:", "date:",
+  };
+  while (*line == ' ' || *line == '\t')
+    line++;
+  for (guint i = 0; i < N (names); i++)
+    if (g_ascii_strncasecmp (line, names[i], strlen (names[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
 /* Failed recipients named in the text of a non-standard bounce. */
 static void
 scan_text_recipients (Out *o, const Headers *h, const char *diag)
@@ -157,24 +173,11 @@ scan_text_recipients (Out *o, const Headers *h, const char *diag)
     else
       g_free (a);
   }
-  /* an original's "To: addr" listed in the notice */
+  /* last resort: an address on a line that says what went wrong (not a
+   * copy's header field: "Message-ID: <x@host.invalid>" says nothing) */
   for (guint i = 0; lines[i] && o->b->recipients->len == 0; i++) {
-    const char *p = lines[i];
-    while (*p == ' ' || *p == '\t')
-      p++;
-    if (g_ascii_strncasecmp (p, "to:", 3) != 0)
+    if (copy_field_line (lines[i]))
       continue;
-    p += 3;
-    while (*p == ' ' || *p == '\t' || *p == '<' || *p == '"')
-      p++;
-    char *a = usc_addr_at (p, NULL);
-    if (a && !usc_is_own_address (h, o->b, a))
-      add_recipient (o, a);
-    else
-      g_free (a);
-  }
-  /* last resort: an address on a line that says what went wrong */
-  for (guint i = 0; lines[i] && o->b->recipients->len == 0; i++) {
     char *lc = g_ascii_strdown (lines[i], -1);
     gboolean failure = usc_contains_any (lc, failure_words, N (failure_words), NULL);
     if (!failure && strchr (lc, '@')) {
@@ -205,10 +208,12 @@ scan_text_recipients (Out *o, const Headers *h, const char *diag)
   }
   /* last of all: the one address the notice names, whatever its words (a
    * notice in a language no table has: "Ujumbe wako haukuweza kufikishwa
-   * kwa sam.k@..."); two different ones say nothing */
+   * kwa sam.k@..."), before the header fields of a copy of the message
+   * (whose To and Cc name every recipient, not the one that failed); two
+   * different ones say nothing */
   char *only = NULL;
   gboolean many = FALSE;
-  for (guint i = 0; lines[i] && o->b->recipients->len == 0 && !many; i++) {
+  for (guint i = 0; lines[i] && o->b->recipients->len == 0 && !many && !copy_field_line (lines[i]); i++) {
     char *lc = g_ascii_strdown (lines[i], -1);
     for (const char *p = lc; *p && !many; p++) {
       if (*p != '@' || p == lc)
@@ -230,6 +235,24 @@ scan_text_recipients (Out *o, const Headers *h, const char *diag)
   if (only && !many && o->b->recipients->len == 0)
     add_recipient (o, g_steal_pointer (&only));
   g_free (only);
+  /* an original's "To: addr" listed in the notice (after the notice's
+   * own sentences: the copy's To names every recipient, the sentence the
+   * one that failed) */
+  for (guint i = 0; lines[i] && o->b->recipients->len == 0; i++) {
+    const char *p = lines[i];
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (g_ascii_strncasecmp (p, "to:", 3) != 0)
+      continue;
+    p += 3;
+    while (*p == ' ' || *p == '\t' || *p == '<' || *p == '"')
+      p++;
+    char *a = usc_addr_at (p, NULL);
+    if (a && !usc_is_own_address (h, o->b, a))
+      add_recipient (o, a);
+    else
+      g_free (a);
+  }
   usc_free_lines (lines);
 }
 /* "... the message you sent to <addr> was infected", "your message to

@@ -73,6 +73,65 @@ usc_skip_brackets (const char *s)
       return s;
   }
 }
+/* @s after leading bracketed tags and white space ("[#5521] Re: x" -> "Re: x"). */
+const char *
+usc_skip_tags (const char *s)
+{
+  static const char pairs[][2] = { { '[', ']' }, { '(', ')' } };
+  for (;;) {
+    while (*s == ' ' || *s == '\t')
+      s++;
+    const char *e = NULL;
+    for (guint i = 0; i < G_N_ELEMENTS (pairs) && !e; i++)
+      if (*s == pairs[i][0])
+        e = strchr (s, pairs[i][1]);
+    if (e == NULL)
+      return s;
+    s = e + 1;
+  }
+}
+static gboolean
+token_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '-' || c == '/' || c == '#';
+}
+/* Does @s (at most @len bytes) hold a reference number: a token of letters,
+ * digits, '-', '/' and '#' of 5 to 40 bytes with at least 4 digits and a
+ * letter or one of "-/#" among them ("CU-2024-118842", "#VN-3391",
+ * "7-2/2024/1181", "20240319-0042"), standing alone (white space, brackets,
+ * quotes or ".,;:" around it: not a piece of an address, a URL or a
+ * Message-ID), and not an ISO date (2024-03-19)? */
+gboolean
+usc_reference_token (const char *s, gsize len)
+{
+  const char *end = s + len;
+  for (const char *p = s; p < end;) {
+    if (!token_char (*p)) {
+      p++;
+      continue;
+    }
+    const char *q = p;
+    guint digits = 0, other = 0;
+    while (q < end && token_char (*q)) {
+      if (g_ascii_isdigit (*q))
+        digits++;
+      else
+        other++;
+      q++;
+    }
+    gboolean before = p == s || (p[-1] && strchr (" \t\n\r([{<\"':", p[-1]) != NULL);
+    gboolean after = q == end || (*q && strchr (" \t\n\r)]}>\"'.,;:", *q) != NULL);
+    /* a '.' or ':' after it only at a sentence's or a field's end */
+    if (after && q < end && (*q == '.' || *q == ':') && q + 1 < end && !g_ascii_isspace (q[1]))
+      after = FALSE;
+    gsize n = q - p;
+    gboolean date = n == 10 && digits == 8 && p[4] == '-' && p[7] == '-';
+    if (before && after && n >= 5 && n <= 40 && digits >= 4 && other > 0 && !date && *p != '-' && q[-1] != '-')
+      return TRUE;
+    p = q;
+  }
+  return FALSE;
+}
 /* Does @s end with one of @tab, trailing white space and ".!" ignored? */
 gboolean
 usc_suffix_any (const char *s, const char *const *tab, gsize n, const char **hit_r)

@@ -34,6 +34,13 @@ gboolean usc_contains_any (const char *hay, const char *const *tab, gsize n, con
 gboolean usc_prefix_any (const char *s, const char *const *tab, gsize n, const char **hit_r);
 /* @s after leading brackets and white space ("【自動返信】" -> "自動返信】"). */
 const char *usc_skip_brackets (const char *s);
+/* @s after leading bracketed tags and white space ("[#5521] Re: x" -> "Re: x"). */
+const char *usc_skip_tags (const char *s);
+/* Does @s (at most @len bytes) hold a reference number standing alone: a
+ * token of letters, digits, '-', '/', '#' (5 to 40 bytes) with at least 4
+ * digits and something else ("CU-2024-118842", "#VN-3391", "7-2/2024/1181"),
+ * not an ISO date? (a ticket's, a registry's number) */
+gboolean usc_reference_token (const char *s, gsize len);
 /* Does @s end with one of @tab, trailing white space and ".!" ignored? */
 gboolean usc_suffix_any (const char *s, const char *const *tab, gsize n, const char **hit_r);
 gboolean usc_equal_any (const char *s, const char *const *tab, gsize n);

@@ -74,11 +74,14 @@ static const struct {
   int lang_more;        /* ... and one more for a second phrase */
   int marked;           /* Return-Path <> or Precedence bulk|junk|list on an answer, with such wording */
   int own_subject;      /* ... whose subject is its own, not "Re: ..." */
+  int receipt_shape;    /* a machine-marked short answer to another domain's message under a subject of its own */
+  int reference;        /* ... naming a reference number ("CU-2024-118842", "#VN-3391") */
 } W = {
   .auto_replied = 6, .header = 6, .subject = 5, .rule_reply = 5, .subject_stem = 4,
   .subject_phrase = 3, .subject_weak = 3, .precedence_junk = 2, .suppress = 1, .body = 2,
   .in_reply = 1, .auto_generated = 2, .foreign_ref = 2, .null_sender = 1, .daemon_local = -3,
   .mua = -3, .list = -2, .mdn_receipt = 8, .lang = 2, .lang_more = 1, .marked = 2, .own_subject = 1,
+  .receipt_shape = 3, .reference = 2,
 };
 
 static int
@@ -247,10 +250,70 @@ marked (const Headers *h, Evidence *e, int sofar)
                                              usc_lang_subject_prefix (USC_LANG_REPLY_PREFIX, h->subject_lc, NULL));
   return W.marked + (h->subject_lc && *h->subject_lc && !reply_subject ? W.own_subject : 0);
 }
+/* a subject of its own: not empty, no reply prefix ("Re:", "AW:", "Odp:"),
+ * also after a ticket's tags ("[#5521] Re: ...") */
+static gboolean
+own_subject (const Headers *h)
+{
+  if (h->subject_lc == NULL || *h->subject_lc == '\0')
+    return FALSE;
+  const char *const subj[] = { h->subject_lc, usc_skip_tags (h->subject_lc) };
+  for (guint i = 0; i < N (subj); i++)
+    if (usc_prefix_any (subj[i], human_subject_prefixes, N (human_subject_prefixes), NULL) ||
+        usc_lang_subject_prefix (USC_LANG_REPLY_PREFIX, subj[i], NULL))
+      return FALSE;
+  return TRUE;
+}
+/* In-Reply-To (or else References) names a message of this mailbox's
+ * domain (usc_own_domain_id) */
+static gboolean
+answers_own (const Headers *h)
+{
+  GMimeObject *top = GMIME_OBJECT (h->mime);
+  const char *v = usc_hdr (top, "In-Reply-To");
+  if (v == NULL)
+    v = usc_hdr (top, "References");
+  char *id = v && h->mailbox ? usc_msgid_in (v, FALSE) : NULL;
+  gboolean r = id && usc_own_domain_id (id, h->mailbox);
+  g_free (id);
+  return r;
+}
+#define RECEIPT_TEXT_MAX 1500
+/* the shape of an acknowledgement in any language: an answer to a message
+ * of this mailbox from another domain, whose only machine marks are the null sender or
+ * Precedence (bulk, junk, list — no list headers, no mail user agent's
+ * header), under a subject of its own (software names its receipt; a
+ * person's client answers "Re: ..."), in a short text returning no copy */
+static gboolean
+receipt_shaped (const Headers *h, const Evidence *e)
+{
+  return machine_marked (h) && !e->list && !e->mua && !e->returned && usc_foreign_reference (h) &&
+         answers_own (h) && own_subject (h) && strlen (e->scan_lc) <= RECEIPT_TEXT_MAX &&
+         usc_text_count (e, USC_TT_FORWARD) == 0;
+}
+static int
+receipt_shape (const Headers *h, Evidence *e, int sofar)
+{
+  (void) sofar;
+  return receipt_shaped (h, e) ? W.receipt_shape : 0;
+}
+/* ... naming the number the request was registered under, in the subject
+ * or the text (a ticket desk's, a registry's) */
+static int
+reference (const Headers *h, Evidence *e, int sofar)
+{
+  (void) sofar;
+  if (!receipt_shaped (h, e))
+    return 0;
+  return usc_reference_token (h->subject_lc, strlen (h->subject_lc)) ||
+         usc_reference_token (e->scan_lc, strlen (e->scan_lc)) ? W.reference : 0;
+}
 static const UscScoreRule rules[] = {
   { "a disposition notification (RFC 8098 receipt)", mdn_receipt },
   { "acknowledgement or absence wording in some language (src/lang)", lang_wording },
   { "the null sender or Precedence on an answer", marked },
+  { "a machine-marked short answer under a subject of its own", receipt_shape },
+  { "... naming a reference number", reference },
   { "Auto-Submitted: auto-replied", auto_replied },
   { "an auto-reply header (autoreply_headers)", header },
   { "an auto-reply subject", subject },

@@ -74,10 +74,12 @@ static const struct {
   int lang;               /* src/lang/challenge.def wording in an automatic message (no marker found) */
   int lang_shape;         /* the request (confirm.def), a link or reply instructions, a held message */
   int lang_subject;       /* src/lang/challenge.def wording in an automatic message's subject */
+  int report_hold;        /* a report of a held message (X.7.X, no diagnostic) from no mail daemon */
 } W = {
   .software = 6, .software_answers = 2, .subject = 4, .body = 3, .body_more_max = 3,
   .automatic = 1, .confirm_link = 3, .confirm_reply_to = 4, .reply_instructions = 3,
   .shape = 4, .signup = -6, .lang = 3, .lang_shape = 7, .lang_subject = 3,
+  .report_hold = 7,
 };
 
 static gboolean
@@ -191,6 +193,21 @@ lang_subject (const Headers *h, Evidence *e, int sofar)
   (void) sofar;
   return e->lang_chal_subject && automatic (h, e) ? W.lang_subject : 0;
 }
+/* the structure of a challenge wrapped in a report, in any language: every
+ * recipient's status of the policy class (X.7.X) and no Diagnostic-Code or
+ * Remote-MTA (no server refused anything: a filter holds the message), sent
+ * by no mail daemon (not MAILER-DAEMON or postmaster, no "Mail Delivery
+ * System" name) under a subject that is no non-delivery subject, and no
+ * MTA's non-delivery wording in the text (not "mailbox full"). A server's
+ * policy reject names the server and quotes its reply; a challenge service
+ * sends the report under its own name, asking something of the sender. */
+static int
+report_hold (const Headers *h, Evidence *e, int sofar)
+{
+  (void) h, (void) sofar;
+  return e->report_hold && !e->daemon_local && !e->daemon_name && !e->subject_dsn && !e->strong && !e->weak &&
+         !e->x_failed ? W.report_hold : 0;
+}
 /* ... but a sign-up confirmation (double opt-in) answers no message */
 static int
 signup_confirmation (const Headers *h, Evidence *e, int sofar)
@@ -216,6 +233,7 @@ static const UscScoreRule rules[] = {
   { "a link, the sender's message, and holding it", shape },
   { "a request to confirm, a link or reply instructions, a held message (src/lang)", lang_shape },
   { "challenge wording in the subject (src/lang)", lang_subject },
+  { "a report of a held message (X.7.X, no diagnostic) from no mail daemon", report_hold },
   { "a sign-up confirmation", signup_confirmation },
   { "the signs of a person", person },
 };

@@ -269,6 +269,12 @@ usc_screen_fields_are_plain (GMimeObject *top, gboolean *marked, gboolean *refs,
 }
 
 gboolean
+usc_screen_has_list_header (GMimeObject *top)
+{
+  return usc_any_header (top, list_headers, N (list_headers));
+}
+
+gboolean
 usc_screen_is_list_mail (GMimeMessage *mm)
 {
   if (usc_any_header (GMIME_OBJECT (mm), list_headers, N (list_headers)))

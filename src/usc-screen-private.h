@@ -62,6 +62,8 @@ gboolean usc_screen_contains (const UscScreenWords *ws, const char *hay, UscScre
 /* S1 over every From mailbox; *@weak set for a weak daemon local part,
  * *@odd for an odd or missing address. */
 gboolean usc_screen_sender_is_plain (GMimeMessage *mm, gboolean *weak, gboolean *odd, UscScreenWhy *why);
+/* A mailing-list header (list_headers, as Evidence.list reads them). */
+gboolean usc_screen_has_list_header (GMimeObject *top);
 /* Mailing-list headers, or some From mailbox a list role address
  * (usc_list_role_local()): the analysis then reads an attached message
  * first (usc_list_notice()). */

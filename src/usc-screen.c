@@ -53,7 +53,9 @@
  *      "junk", challenge software header (name, name prefix, or name and
  *      value), Exchange inbox-rule header, or field whose name contains
  *      "virus" with a verdict (usc_virus_header_verdict()'s test, so
- *      "X-Virus-Scanned: amavisd-new" passes);
+ *      "X-Virus-Scanned: amavisd-new" passes); no Precedence bulk, junk or
+ *      list with an In-Reply-To or References field unless a
+ *      mailing-list header (list_headers) is there;
  *   S4 a subject with none of the DSN, challenge, auto-reply (prefixes,
  *      tokens, phrases, weak prefixes, stems, src/lang/autoreply-subject.def)
  *      and Hotmail-complaint words; not a raw 8-bit subject (the analysis
@@ -69,7 +71,9 @@
  * S0). (c): the auto-reply
  * score is at most 2 (In-Reply-To, X-Auto-Response-Suppress; Precedence
  * "junk" would add 2; the lang and marked rules want src/lang wording, of
- * automatic.def only on a machine-marked answer, S0). (d): the challenge score is at most 4 (a "confirm"
+ * automatic.def only on a machine-marked answer, S0; the receipt shape and
+ * its reference number want the null sender or Precedence on an answer
+ * with no list header, S2, S3). (d): the challenge score is at most 4 (a "confirm"
  * Reply-To: every other rule wants a machine's mark or the words); the
  * virus score is capped at 8 when no daemon, automatic sender, scanner
  * sender or virus verdict (S1-S3) makes it a notice. (e): S0. Every test
@@ -169,6 +173,13 @@ usc_screen_why (const UscMessage *msg, char **why_r)
   if (!usc_screen_sender_is_plain (mm, &weak, &odd, why) || !usc_screen_fields_are_plain (top, &marked, &refs, why))
     goto out;
 
+  /* S3: an answer marked by Precedence (bulk, junk, list) with no
+   * mailing-list header: the auto-reply score's receipt shape wants no
+   * wording */
+  if (marked && refs && !usc_screen_has_list_header (top)) {
+    usc_screen_why_set (why, "S3 Precedence on an answer, no list header");
+    goto out;
+  }
   /* S0 (a parse that spent the message's budget gets a note) */
   if (msg->budget && msg->budget->exhausted) {
     usc_screen_why_set (why, "S0 the parse budget is spent");

@@ -153,8 +153,10 @@ typedef struct {
   "To: sam@example.com\n" \
   "Subject: Rehearsal\n" \
   "Message-ID: <sw.9@example.org>\n"
-/* h13: a challenge in a delivery-status report, its request in @text */
-#define REPORT_CHALLENGE(text) \
+/* h13: a challenge in a delivery-status report, its request in @text, its
+ * per-recipient fields @fields after Final-Recipient */
+#define REPORT_CHALLENGE(text) REPORT_CHALLENGE_FIELDS (text, "Action: delayed\nStatus: 4.7.0\n")
+#define REPORT_CHALLENGE_FIELDS(text, fields) \
   "Return-Path: <>\n" \
   "From: Mail Guard <guard@guard.example.com>\n" \
   "To: alice@example.org\n" \
@@ -173,8 +175,7 @@ typedef struct {
   "Reporting-MTA: dns; guard.example.com\n" \
   "\n" \
   "Final-Recipient: rfc822; kim@example.com\n" \
-  "Action: delayed\n" \
-  "Status: 4.7.0\n" \
+  fields \
   "\n" \
   "--R\n" \
   "Content-Type: text/rfc822-headers\n" \
@@ -184,6 +185,19 @@ typedef struct {
   "Message-ID: <crr.9@example.org>\n" \
   "\n" \
   "--R--\n"
+/* h14: an acknowledgement in a language no table has (Swahili), marked
+ * only by Precedence: bulk: its subject @subject, @extra header lines,
+ * answering @irt */
+#define RECEIPT_ACK(subject, extra, irt) \
+  "From: Huduma <huduma@shop.example.com>\n" \
+  "To: alice@example.org\n" \
+  "Subject: " subject "\n" \
+  "Message-ID: <rc.1@shop.example.com>\n" \
+  "In-Reply-To: <" irt ">\n" \
+  "Precedence: bulk\n" \
+  extra \
+  "\n" \
+  "Habari,\n\nOmbi lako limepokelewa kwa nambari SW-2024-5531. Tutajibu ndani ya siku 3.\n\nHuduma\n"
 /* h13: an acknowledgement marked only by Precedence: list, its subject @subject */
 #define PRECEDENCE_ACK(subject) \
   "From: Recrutare <careers@jobs.example.com>\n" \
@@ -2351,6 +2365,21 @@ static const BounceCase cases[] = {
   { "report-help-link-stays-dsn",
     REPORT_CHALLENGE ("The recipient's mailbox is full. Learn more at https://support.example.com/mail/?p=full\n"),
     USC_KIND_DSN, "crr.9@example.org", "text/rfc822-headers", "kim@example.com", "4.7.0", NULL, NULL, NULL },
+  /* h14: the structure of a challenge in a report whatever its language:
+   * a policy status (X.7.X) and no Diagnostic-Code or Remote-MTA, from no
+   * mail daemon; a server's reject (its diagnostic) or another status is
+   * a DSN */
+  { "report-hold-unknown-language-challenge",
+    REPORT_CHALLENGE ("Ju lutemi konfirmoni adresen tuaj duke iu pergjigjur ketij mesazhi.\n"),
+    USC_KIND_CHALLENGE, "crr.9@example.org", "text/rfc822-headers", NULL, NULL, NULL, NULL, NULL },
+  { "report-hold-with-diagnostic-stays-dsn",
+    REPORT_CHALLENGE_FIELDS ("Ju lutemi konfirmoni adresen tuaj duke iu pergjigjur ketij mesazhi.\n",
+                             "Action: failed\nStatus: 5.7.1\nDiagnostic-Code: smtp; 550 5.7.1 refused by policy\n"),
+    USC_KIND_DSN, "crr.9@example.org", "text/rfc822-headers", "kim@example.com", "5.7.1", NULL, NULL, NULL },
+  { "report-hold-other-status-stays-dsn",
+    REPORT_CHALLENGE_FIELDS ("Ju lutemi konfirmoni adresen tuaj duke iu pergjigjur ketij mesazhi.\n",
+                             "Action: failed\nStatus: 5.1.1\n"),
+    USC_KIND_DSN, "crr.9@example.org", "text/rfc822-headers", "kim@example.com", "5.1.1", NULL, NULL, NULL },
   { "add-yourself-outside-report-not-challenge",
     "Return-Path: <bounces@events.example.com>\nFrom: Events <noreply@events.example.com>\nTo: alice@example.org\n"
     "Subject: You are on the waiting list\nMessage-ID: <ev.1@events.example.com>\nAuto-Submitted: auto-generated\n\n"
@@ -2363,6 +2392,50 @@ static const BounceCase cases[] = {
   { "precedence-ack-own-subject", PRECEDENCE_ACK ("Am primit mesajul"),
     USC_KIND_AUTOREPLY, "ro.9@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
   { "precedence-ack-re-subject-not-enough", PRECEDENCE_ACK ("Re: Application"),
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  /* h14: the address the notice's sentence names is the failed recipient,
+   * not the copy's To (which names every recipient); a Message-ID in the
+   * copy's fields is no address ("invalid" in its host is no failure word) */
+  { "sentence-recipient-before-copy-to",
+    "Return-Path: <>\nFrom: Sistema <>\nTo: alice@example.org\nSubject: Aviso\nMessage-ID: <pt.1@mx.example.com>\n\n"
+    "A sua mensagem para kim@example.com ainda nao foi entregue.\n\nCabecalhos:\nFrom: Alice <alice@example.org>\n"
+    "To: team@example.com\nCc: Kim <kim@example.com>\nMessage-ID: <pt.9@example.org>\n",
+    USC_KIND_DSN, "pt.9@example.org", "inline-copy", "kim@example.com", NULL, NULL, NULL, NULL },
+  { "copy-field-msgid-not-recipient",
+    "Return-Path: <>\nFrom: Gateway <>\nTo: alice@example.org\nSubject: Message not delivered\n"
+    "Message-ID: <gw.1@gw.example.com>\n\nYour message could not be delivered.\n\n  From: alice@example.org\n"
+    "  To: ops@example.com\n  Message-Id: <x.1@host.example.invalid>\n",
+    USC_KIND_DSN, NULL, NULL, "ops@example.com", NULL, NULL, NULL, NULL },
+  /* h14: a delay in Lithuanian from the null sender, the original named
+   * only on a "Laiško ID: <...>" line (a key of body_id_keys) */
+  { "delay-lt-id-key-line",
+    "Return-Path: <>\nFrom: pastas\nTo: alice@example.org\nSubject: Laiskas veluoja\nMessage-ID: <lt.1@mx.example.net>\n"
+    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+    "Jūsų laiškas gavėjui kim@example.net dar nepristatytas.\nBandysime dar kartą kas valandą.\n\n"
+    "Laiško ID: <CAH8kZq2x.lt@mail.example.com>\n",
+    USC_KIND_DSN, "CAH8kZq2x.lt@mail.example.com", "body-text", "kim@example.net", NULL, NULL, NULL, NULL },
+  /* h14: Precedence: junk is no person's mark: In-Reply-To on such a
+   * notice is no sign of a person (human_reply) */
+  { "precedence-junk-notice-in-reply-not-person",
+    "From: Postsystem <post@relay.example.com>\nTo: alice@example.org\nSubject: Nicht zugestellt\n"
+    "Message-ID: <pj.1@relay.example.com>\nIn-Reply-To: <pj.9@example.org>\nPrecedence: junk\n\n"
+    "Ihre Nachricht konnte nicht zugestellt werden: 550 5.1.1 kim@example.com unbekannt.\n\n"
+    "----- Original message -----\nFrom: Alice <alice@example.org>\nTo: kim@example.com\n"
+    "Message-ID: <pj.9@example.org>\n",
+    USC_KIND_DSN, "pj.9@example.org", "inline-copy", "kim@example.com", NULL, NULL, NULL, NULL },
+  /* h14: the shape of a receipt whatever its words: Precedence (or the
+   * null sender) on a short answer to our message from another domain,
+   * under a subject of its own, naming a reference number; not under
+   * "Re:" (also after a ticket's tag), not with list headers, not
+   * answering a message of another domain */
+  { "receipt-shape-reference", RECEIPT_ACK ("Ombi lako limepokelewa", "", "ord.7@example.org"),
+    USC_KIND_AUTOREPLY, "ord.7@example.org", "in-reply-to", NULL, NULL, NULL, NULL, NULL },
+  { "receipt-shape-re-after-tag-not", RECEIPT_ACK ("[#5531] Re: Order", "", "ord.7@example.org"),
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "receipt-shape-list-header-not",
+    RECEIPT_ACK ("Ombi lako limepokelewa", "List-Id: <huduma.shop.example.com>\n", "ord.7@example.org"),
+    USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+  { "receipt-shape-other-domain-message-not", RECEIPT_ACK ("Ombi lako limepokelewa", "", "t.1@tracker.example.net"),
     USC_KIND_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -2490,6 +2563,36 @@ test_dates (void)
   usc_bounce_free (NULL);
 }
 
+/* usc_reference_token(): a ticket's or a registry's number standing alone */
+static const struct {
+  const char *text;
+  gboolean ref;
+} reference_cases[] = {
+  { "reference CU-2024-118842. please quote it", TRUE },
+  { "[#vn-3391] da tiep nhan", TRUE },
+  { "numbriga 7-2/2024/1181.", TRUE },
+  { "[접수번호 20240319-0042] 문의", TRUE },
+  { "(ticket 2024031910000087x)", TRUE },
+  { "see you on 2024-03-19, at 10:15", FALSE },     /* an ISO date, a time */
+  { "call 55120 or write", FALSE },                  /* digits alone */
+  { "<tax-refund.55120.mailer@example.org>", FALSE }, /* a piece of a Message-ID */
+  { "https://example.org/t/ab12cd34", FALSE },       /* a piece of a URL */
+  { "order a1-b2", FALSE },                          /* too few digits */
+  { "", FALSE },
+};
+
+static void
+test_reference_token (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (reference_cases); i++) {
+    const char *t = reference_cases[i].text;
+    if (usc_reference_token (t, strlen (t)) != reference_cases[i].ref)
+      g_error ("reference token in \"%s\": expected %d", t, reference_cases[i].ref);
+  }
+  /* the length bounds the search: the number cut off is no number */
+  g_assert_false (usc_reference_token ("ref CU-2024-118842", 8));
+}
+
 static void
 test_names (void)
 {
@@ -2582,5 +2685,6 @@ main (int argc, char **argv)
   g_test_add_func ("/bounce/dates", test_dates);
   g_test_add_func ("/bounce/header-value", test_header_value);
   g_test_add_func ("/bounce/kind-names", test_names);
+  g_test_add_func ("/bounce/reference-token", test_reference_token);
   return g_test_run ();
 }

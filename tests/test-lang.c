@@ -16,6 +16,9 @@ static const char *const extra[] = {
   "no", "hr", "lt", "ca", "eu", "cy", "ga", "et", "lv", "sl", "mk", "sq", "is", "mt", "ka", "hy", "az",
   "kk", "uz", "mn", "be", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "ne", "ur", "ms", "tl", "sw",
   "af", "am", "km", "my", "si", "eo", "yo", "zu", "lo", "mg",
+  /* added after h14 */
+  "ku", "lb", "so", "tg", "ky", "tt", "tk", "ps", "pa", "ha", "ig", "xh", "fy", "gd", "br", "gl", "mi", "jv",
+  "su", "la", "ht", "ug", "sd", "yi", "co",
 };
 
 static gboolean
@@ -105,6 +108,25 @@ static const CountCase count_cases[] = {
   { USC_LANG_CONFIRM, "Bekræft venligst mødetidspunktet", 0, NULL },
   { USC_LANG_CONFIRM, "कृपया इस संदेश का उत्तर देकर पुष्टि करें कि आप ही प्रेषक हैं", 1, "पुष्टि करें कि आप" },
   { USC_LANG_REPLY_INSTRUCTION, "vastaamalla tähän viestiin muuttamatta sitä", 1, "vastaamalla tähän viestiin" },
+  /* rows added after h14, each beside a look-alike of ordinary mail */
+  { USC_LANG_FAILURE, "Mesazhi juaj nuk u dorëzua te marrësi", 1, "nuk u dorëzua" },
+  { USC_LANG_FAILURE, "Paketa u dorëzua dje", 0, NULL },
+  { USC_LANG_FAILURE, "Vaše sporočilo ni bilo mogoče dostaviti", 1, "ni bilo mogoče dostaviti" },
+  { USC_LANG_FAILURE, "Jūsu vēstuli nevarēja piegādāt adresātam", 1, "nevarēja piegādāt" },
+  { USC_LANG_DELAY, "Доставка вашего письма задерживается. Следующая попытка через 2 часа", 2, "задерживается" },
+  { USC_LANG_DELAY, "Jūsų laiškas dar nepristatytas. Bandysime dar kartą.", 2, "dar nepristatytas" },
+  { USC_LANG_DELAY, "Laiškas pristatytas, ačiū.", 0, NULL },
+  { USC_LANG_CONFIRM, "Cadarnhewch eich cyfeiriad drwy glicio ar y ddolen hon", 1, "cadarnhewch eich" },
+  { USC_LANG_CONFIRM, "Sila sahkan kehadiran anda", 0, NULL },
+  { USC_LANG_REPLY_INSTRUCTION, "Sila sahkan bahawa anda pengirim dengan membalas e-mel ini", 1,
+    "dengan membalas e-mel ini" },
+  { USC_LANG_CHALLENGE, "Apstipriniet sūtītāju", 1, "apstipriniet sūtītāju" },
+  { USC_LANG_ACK, "고객님의 문의가 정상적으로 접수되었습니다. 답변드리겠습니다.", 2, "접수되었습니다" },
+  { USC_LANG_AUTOMATIC, "We aim to reply within 20 days. This mailbox is not monitored.", 1,
+    "this mailbox is not monitored" },
+  { USC_LANG_VACATION, "Do 2. aprila sem na dopustu.", 1, "sem na dopustu" },
+  { USC_LANG_VACATION, "Bil sem na morju.", 0, NULL },
+  { USC_LANG_DELAY, "Vaše sporočilo še ni bilo dostavljeno. Ponovno bomo poskusili.", 2, "še ni bilo dostavljeno" },
   { USC_LANG_REPLY_INSTRUCTION, "कृपया इस संदेश का उत्तर देकर पुष्टि करें", 1, "इस संदेश का उत्तर देकर" },
 };
 
@@ -229,6 +251,13 @@ static const struct {
   { USC_LANG_AUTOREPLY_SUBJECT, "Automatic replies are annoying", FALSE, NULL },
   { USC_LANG_AUTOREPLY_SUBJECT, "Re: Automatic reply: Lunch", FALSE, NULL },
   { USC_LANG_AUTOREPLY_SUBJECT, "Out of office", TRUE, "out of office" },
+  /* rows added after h14 */
+  { USC_LANG_AUTOREPLY_SUBJECT, "Bersiva xweber: Lunch", TRUE, "bersiva xweber" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Automatesch Äntwert: Haushalt", TRUE, "automatesch äntwert" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Jawaab toos ah: Claim", TRUE, "jawaab toos ah" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Ҷавоби худкор: Thesis", TRUE, "ҷавоби худкор" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Fuori ufficio: riunione", TRUE, "fuori ufficio" },
+  { USC_LANG_AUTOREPLY_SUBJECT, "Fuori ufficio la settimana prossima", FALSE, NULL },
   { USC_LANG_REPLY_PREFIX, "AW: Angebot", TRUE, "aw" },
   { USC_LANG_REPLY_PREFIX, "回复：会议", TRUE, "回复" },
   { USC_LANG_REPLY_PREFIX, "Awesome: news", FALSE, NULL },

@@ -151,10 +151,19 @@ static const ScreenCase cases[] = {
   { "lower-case text beyond ASCII (folding would change nothing): screened",
     MUA_REPLY_HEAD "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
     "Gr\xc3\xbc\xc3\x9f" "e, \xc3\xa7" "a va \xe2\x80\x94 \xe2\x80\x9c" "bis bald\xe2\x80\x9d.\n", TRUE, NULL },
-  { "Precedence: bulk, a reference and \"please do not reply\" (src/lang/automatic.def): left to the analysis",
+  { "Precedence: bulk, a reference, a list header and \"please do not reply\" (src/lang/automatic.def): left to the analysis",
     "From: Shop <news@shop.example.com>\nTo: alice@example.org\nSubject: your question\nPrecedence: bulk\n"
-    "In-Reply-To: <q1@example.org>\nMessage-ID: <a1@shop.example.com>\n\n"
+    "List-Id: <news.shop.example.com>\nIn-Reply-To: <q1@example.org>\nMessage-ID: <a1@shop.example.com>\n\n"
     "We have your question. Please do not reply to this e-mail.\n", FALSE, "please do not reply" },
+  /* h14: the receipt shape (usc-kind-autoreply.c) wants no wording */
+  { "Precedence: bulk and a reference, no list header (the receipt shape): left to the analysis",
+    "From: Shop <news@shop.example.com>\nTo: alice@example.org\nSubject: your question\nPrecedence: bulk\n"
+    "In-Reply-To: <q1@example.org>\nMessage-ID: <a1@shop.example.com>\n\nThanks.\n", FALSE,
+    "S3 Precedence on an answer" },
+  { "Precedence: list, a reference and a list header: screened",
+    "From: Pat <pat@example.net>\nTo: team@lists.example.org\nSubject: Re: agenda\nPrecedence: list\n"
+    "List-Id: <team.lists.example.org>\nIn-Reply-To: <q1@example.org>\nMessage-ID: <a2@example.net>\n\nAgreed.\n",
+    TRUE, NULL },
   { "\"please do not reply\" without a machine's mark: screened",
     MUA_REPLY_HEAD "\nWe have your question. Please do not reply to this e-mail.\n", TRUE, NULL },
   { "a raw 8-bit subject (read in the text's charset by the analysis): left to the analysis",
