@@ -25,9 +25,14 @@
 
 enum { FRAME_BEGIN = 1, FRAME_DONE = 2, FRAME_YES = 4 };
 
-/* How long the parent lets answers gather between two reads (see
- * cli_jobs_run()). */
-#define GATHER_USEC 1000
+/* How long the parent lets answers gather between two reads while
+ * messages are left to take (see cli_jobs_run()): at ~2,000 messages a
+ * second a worker and ~800 bytes an answer (--explain), 4 ms fill about
+ * 7 KB of a worker's 64 KB pipe, so a worker never waits for the parent. */
+#define GATHER_USEC 4000
+
+/* Bytes read from a pipe at once (its whole default capacity). */
+#define READ_CHUNK 65536
 
 typedef struct {
   guint32 index, flags, out_len, err_len;
@@ -38,6 +43,14 @@ typedef struct {
   char *out, *err;       /* owned until written */
   gsize out_len, err_len;
 } Slot;
+
+/* The answers and the next one to write (input order). */
+typedef struct {
+  Slot *slots;
+  guint n, next;
+  gboolean all;       /* every answer written so far was yes */
+  gint64 died_at;     /* the first message a worker died on; -1: none */
+} Order;
 
 typedef struct {
   pid_t pid;
@@ -139,16 +152,34 @@ worker_main (int fd, guint *counter, const char *const *files, guint n, CliJobFn
   _exit (0);
 }
 
-/* Parses the complete frames in @w's buffer into @slots. */
+/* Writes the answers that are next in input order and have come, up to
+ * the first message a worker died on. */
 static void
-parse_frames (Worker *w, Slot *slots, guint n)
+write_ready (Order *o)
+{
+  for (; o->next < o->n && o->slots[o->next].done; o->next++) {
+    Slot *s = &o->slots[o->next];
+    if (o->died_at < 0 || (gint64) o->next < o->died_at) {
+      emit (s->out, s->out_len, s->err, s->err_len, FALSE);
+      o->all &= s->yes;
+    }
+    g_clear_pointer (&s->out, g_free);
+    g_clear_pointer (&s->err, g_free);
+  }
+}
+
+/* Parses the complete frames in @w's buffer. An answer that is the next to
+ * write is written from the buffer (most are, with two workers taking
+ * messages in turn); one that came early is copied into its slot. */
+static void
+parse_frames (Worker *w, Order *o)
 {
   gsize off = 0;
   while (w->buf->len - off >= sizeof (Frame)) {
     Frame f;
     memcpy (&f, w->buf->data + off, sizeof f);
     gsize need = sizeof f + (gsize) f.out_len + f.err_len;
-    if (f.index >= n)
+    if (f.index >= o->n)
       break;  /* cannot happen: our own worker wrote it */
     if (f.flags & FRAME_BEGIN) {
       w->current = f.index;
@@ -157,16 +188,24 @@ parse_frames (Worker *w, Slot *slots, guint n)
     }
     if (w->buf->len - off < need)
       break;
-    Slot *s = &slots[f.index];
+    Slot *s = &o->slots[f.index];
     const char *p = (const char *) w->buf->data + off + sizeof f;
-    s->out = copy_bytes (p, f.out_len);
-    s->out_len = f.out_len;
-    s->err = copy_bytes (p + f.out_len, f.err_len);
-    s->err_len = f.err_len;
     s->yes = (f.flags & FRAME_YES) != 0;
     s->done = TRUE;
     w->current = -1;
     off += need;
+    if (f.index == o->next && o->died_at < 0) {
+      /* No message before it is missing, so no death can come before it. */
+      emit (p, f.out_len, p + f.out_len, f.err_len, FALSE);
+      o->all &= s->yes;
+      o->next++;
+      write_ready (o);
+      continue;
+    }
+    s->out = copy_bytes (p, f.out_len);
+    s->out_len = f.out_len;
+    s->err = copy_bytes (p + f.out_len, f.err_len);
+    s->err_len = f.err_len;
   }
   g_byte_array_remove_range (w->buf, 0, (guint) off);
 }
@@ -213,13 +252,10 @@ cli_jobs_run (const char *const *files, guint n, guint jobs, CliJobFn fn, gpoint
     return run_serial (files, n, fn, data);
   }
 
-  Slot *slots = g_new0 (Slot, n);
+  Order o = { g_new0 (Slot, n), n, 0, TRUE, -1 };
   struct pollfd *pfd = g_new (struct pollfd, nw);
-  guint next = 0, open = nw;
-  gint64 died_at = -1;  /* the first message a worker died on */
+  guint open = nw;
   gint died_worker = -1;
-  gboolean all = TRUE;
-  guint8 chunk[65536];
   while (open > 0) {
     guint np = 0;
     for (guint k = 0; k < nw; k++)
@@ -240,40 +276,38 @@ cli_jobs_run (const char *const *files, guint n, guint jobs, CliJobFn fn, gpoint
           ready = TRUE;
       if (!ready)
         continue;
-      ssize_t r = read (w->fd, chunk, sizeof chunk);
+      /* read straight into the worker's buffer */
+      guint have = w->buf->len;
+      g_byte_array_set_size (w->buf, have + READ_CHUNK);
+      ssize_t r = read (w->fd, w->buf->data + have, READ_CHUNK);
+      g_byte_array_set_size (w->buf, have + (guint) MAX (r, 0));
       if (r < 0 && errno == EINTR)
         continue;
       if (r > 0) {
-        g_byte_array_append (w->buf, chunk, (guint) r);
-        parse_frames (w, slots, n);
+        parse_frames (w, &o);
         continue;
       }
       /* end of file (or an error): the worker is gone */
       close (w->fd);
       w->fd = -1;
       open--;
-      if (w->current >= 0 && (died_at < 0 || w->current < died_at)) {
-        died_at = w->current;
+      if (w->current >= 0 && (o.died_at < 0 || w->current < o.died_at)) {
+        o.died_at = w->current;
         died_worker = (gint) k;
       }
     }
-    for (; next < n && slots[next].done; next++) {
-      Slot *s = &slots[next];
-      if (died_at < 0 || (gint64) next < died_at) {
-        emit (s->out, s->out_len, s->err, s->err_len, FALSE);
-        all &= s->yes;
-      }
-      g_clear_pointer (&s->out, g_free);
-      g_clear_pointer (&s->err, g_free);
-    }
+    write_ready (&o);
     fflush (stdout); /* once a round, not once a message */
     /* Let the workers' answers gather: one wake-up of the parent for
      * several messages instead of one a message (each a context switch
      * on CPUs the workers want). Only the reading waits, never a worker:
-     * a pipe holds far more than a millisecond of answers. */
-    if (open > 0 && next < n && died_at < 0)
+     * a pipe holds far more than GATHER_USEC of answers. Once every
+     * message is taken, no more waiting: the last answers are written as
+     * they come, so the batch ends with its last message. */
+    if (open > 0 && o.next < n && o.died_at < 0
+        && __atomic_load_n (counter, __ATOMIC_SEQ_CST) < n)
       g_usleep (GATHER_USEC);
-    if (died_at >= 0 && (gint64) next >= died_at) {
+    if (o.died_at >= 0 && (gint64) o.next >= o.died_at) {
       /* everything the single process would have printed is out */
       for (guint k = 0; k < nw; k++)
         if (ws[k].fd >= 0)
@@ -291,6 +325,9 @@ cli_jobs_run (const char *const *files, guint n, guint jobs, CliJobFn fn, gpoint
       close (ws[k].fd);
     g_byte_array_free (ws[k].buf, TRUE);
   }
+  gboolean all = o.all;
+  guint next = o.next;
+  gint64 died_at = o.died_at;
   if (next < n) {
     /* A worker died on files[next] (or a pipe failed): the batch stops
      * there. The watchdog has said why when it was the watchdog. */
@@ -302,10 +339,10 @@ cli_jobs_run (const char *const *files, guint n, guint jobs, CliJobFn fn, gpoint
                WTERMSIG (died_status));
   }
   for (guint i = 0; i < n; i++) {
-    g_free (slots[i].out);
-    g_free (slots[i].err);
+    g_free (o.slots[i].out);
+    g_free (o.slots[i].err);
   }
-  g_free (slots);
+  g_free (o.slots);
   g_free (pfd);
   g_free (ws);
   munmap (counter, sizeof *counter);
