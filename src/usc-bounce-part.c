@@ -44,9 +44,9 @@ usc_part_text (GMimeObject *part, gsize max)
   g_byte_array_unref (ba);
   return out;
 }
-/* Parse a header-only block (text/rfc822-headers) as a message, drawing on
- * @budget (the message's). */
-GMimeMessage *
+/* Read a header-only block (text/rfc822-headers) as a copy of the
+ * original's header, drawing on @budget (the message's). */
+UscCopy *
 usc_parse_header_block (const char *data, gsize len, UscBudget *budget)
 {
   GString *s = g_string_new_len (data, len);
@@ -57,9 +57,9 @@ usc_parse_header_block (const char *data, gsize len, UscBudget *budget)
   g_string_erase (s, 0, k);
   g_string_append (s, "\n\n");
   /* only the fields the analysis reads from a copy */
-  GMimeMessage *m = usc_mime_parse_header_fields (s->str, s->len, budget, usc_copy_field_wanted);
+  UscCopy *c = usc_mime_parse_header_copy (s->str, s->len, budget, usc_copy_field_wanted);
   g_string_free (s, TRUE);
-  return m;
+  return c;
 }
 /* Does @data start with a header field ("Received: ...")? */
 gboolean
