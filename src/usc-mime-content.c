@@ -19,6 +19,22 @@ nul_terminated (GByteArray *ba)
   return ba;
 }
 
+gboolean
+usc_utf8_valid (const char *data, gsize len)
+{
+  const guint64 ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  gsize i = 0;
+  for (; i + 8 <= len; i += 8) {
+    guint64 v;
+    memcpy (&v, data + i, 8);
+    /* a byte beyond ASCII, or a NUL byte (v - ones sets its high bit) */
+    if ((v | ((v - ones) & ~v)) & highs)
+      break;
+  }
+  /* the rest (from a byte after the ASCII run) is GLib's to judge */
+  return i == len || g_utf8_validate (data + i, (gssize) (len - i), NULL);
+}
+
 GByteArray *
 usc_mime_part_content (GMimeObject *part, gsize max)
 {
@@ -132,11 +148,11 @@ usc_mime_part_text (GMimeObject *part, gsize max)
   gboolean utf8ish = charset == NULL || g_ascii_strcasecmp (charset, "utf-8") == 0
                      || g_ascii_strcasecmp (charset, "utf8") == 0
                      || g_ascii_strcasecmp (charset, "us-ascii") == 0;
-  if (utf8ish && g_utf8_validate (data, ba->len, NULL))
+  if (utf8ish && usc_utf8_valid (data, ba->len))
     out = g_strndup (data, ba->len);
   else if (!utf8ish)
     out = convert_lossy (data, ba->len, g_mime_charset_iconv_name (charset));
-  if (out == NULL && !g_utf8_validate (data, ba->len, NULL))
+  if (out == NULL && !usc_utf8_valid (data, ba->len))
     out = convert_lossy (data, ba->len, "WINDOWS-1252"); /* the usual mislabelled 8-bit text */
   if (out == NULL)
     out = g_utf8_make_valid (data, ba->len);

@@ -1264,6 +1264,34 @@ test_header_fields (void)
   g_string_free (big, TRUE);
 }
 
+/* usc_utf8_valid() answers as g_utf8_validate() does: every byte value put
+ * at every offset of ASCII runs of every length up to 20, and a few longer
+ * sequences (valid, truncated, overlong, surrogates) likewise. */
+static void
+test_utf8_valid (void)
+{
+  static const char *const seqs[] = { "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3", "\xe2\x82", "\xc0\xaf",
+                                      "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff\xfe" };
+  char buf[32];
+  for (gsize n = 0; n <= 20; n++) {
+    memset (buf, 'a', sizeof buf);
+    g_assert_cmpint (usc_utf8_valid (buf, n), ==, g_utf8_validate (buf, (gssize) n, NULL));
+    for (gsize at = 0; at < n; at++) {
+      for (int c = 0; c < 256; c++) {
+        memset (buf, 'a', sizeof buf);
+        buf[at] = (char) c;
+        g_assert_cmpint (usc_utf8_valid (buf, n), ==, g_utf8_validate (buf, (gssize) n, NULL));
+      }
+      for (gsize k = 0; k < G_N_ELEMENTS (seqs); k++) {
+        memset (buf, 'a', sizeof buf);
+        gsize sl = strlen (seqs[k]);
+        memcpy (buf + at, seqs[k], MIN (sl, sizeof buf - at));
+        g_assert_cmpint (usc_utf8_valid (buf, n), ==, g_utf8_validate (buf, (gssize) n, NULL));
+      }
+    }
+  }
+}
+
 /* The pre-scan's reader of plain Content-Type values: where it answers, it
  * answers as GMime's parse does; where it does not (plain == FALSE), GMime
  * is asked. */
@@ -1654,6 +1682,7 @@ main (int argc, char **argv)
   g_test_add_func ("/message/budget-of-message", test_message_budget);
   g_test_add_func ("/message/header-fields", test_header_fields);
   g_test_add_func ("/message/content-type-plain", test_ct_plain);
+  g_test_add_func ("/message/utf8-valid", test_utf8_valid);
   g_test_add_func ("/sniff/type", test_sniff_type);
   g_test_add_func ("/sniff/executable", test_sniff_executable);
   return g_test_run ();
