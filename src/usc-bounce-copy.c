@@ -196,7 +196,7 @@ usc_copy_field_wanted (const char *name, gsize len)
          field_in (name, len, feedback_copy_recipient_headers, N (feedback_copy_recipient_headers));
 }
 /* Collect the header-looking block around line @at of @lines (prefix stripped). */
-GMimeMessage *
+UscCopy *
 usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget)
 {
   int q;
@@ -227,9 +227,9 @@ usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget)
     g_string_append_c (blk, '\n');
   }
   g_string_append (blk, "\n");
-  GMimeMessage *m = usc_mime_parse_header_fields (blk->str, blk->len, budget, usc_copy_field_wanted);
+  UscCopy *c = usc_mime_parse_header_copy (blk->str, blk->len, budget, usc_copy_field_wanted);
   g_string_free (blk, TRUE);
-  return m;
+  return c;
 }
 /* usc_find_separator (@region), where @region is a copy of the @n bytes of
  * t->text from @off on. */

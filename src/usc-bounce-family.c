@@ -43,8 +43,11 @@ usc_ses_json (const char *text, const char *lc_text, IdCands *ids, Out *o)
   g_string_free (u, TRUE);
   return is;
 }
+static char *received_text (const Headers *h);
+/* The family of the first of mta_signatures to match; *@received_lc is
+ * the Received text, made when first needed (the caller frees it). */
 static const char *
-detect_family (const Headers *h, const char *body_lc, const char *received_lc, const char *reporting_lc,
+detect_family (const Headers *h, const char *body_lc, char **received_lc, const char *reporting_lc,
                const char *diag_lc, const char *msgid_lc, const gssize *body_hits)
 {
   GMimeObject *top = GMIME_OBJECT (h->mime);
@@ -55,7 +58,12 @@ detect_family (const Headers *h, const char *body_lc, const char *received_lc, c
     switch (s->where) {
     case SIG_FROM: hay = h->from_addr; break;
     case SIG_SUBJECT: hay = h->subject_lc; break;
-    case SIG_RECEIVED: hay = received_lc; break;
+    case SIG_RECEIVED:
+      /* made when a row first needs it (received_text) */
+      if (*received_lc == NULL)
+        *received_lc = received_text (h);
+      hay = *received_lc;
+      break;
     case SIG_REPORTING: hay = reporting_lc; break;
     case SIG_BODY: hay = body_lc; break;
     case SIG_BOUNDARY: hay = h->boundary_lc; break;
@@ -80,10 +88,10 @@ detect_family (const Headers *h, const char *body_lc, const char *received_lc, c
   }
   return NULL;
 }
-/* The software or service that reported the failure. */
-void
-usc_collect_family (UscBounce *b, const Headers *h, const Evidence *e, const char *diag_all,
-                    const char *reporting_all)
+/* The Received fields of the bounce, lower-cased, one a line (at most
+ * 64 KB): what the SIG_RECEIVED rows are looked for in. */
+static char *
+received_text (const Headers *h)
 {
   GString *rcv = g_string_new (NULL);
   GMimeHeaderList *hl = g_mime_object_get_header_list (GMIME_OBJECT (h->mime));
@@ -96,21 +104,32 @@ usc_collect_family (UscBounce *b, const Headers *h, const Evidence *e, const cha
     const char *v = usc_header_value (hdr);
     if (v == NULL)
       continue;
-    char *lc = g_ascii_strdown (v, -1);
+    gsize at = rcv->len;
+    g_string_append (rcv, v);
+    char *lc = rcv->str + at;
+    for (char *q = lc; *q; q++)
+      *q = g_ascii_tolower (*q);
     if (!skipped_top) {
       /* the topmost Received is the user's own server taking the bounce
        * in: only its "from" clause (the sending host) says anything */
       skipped_top = TRUE;
       usc_cut_by_clause (lc);
+      g_string_truncate (rcv, at + strlen (lc));
     }
-    g_string_append_printf (rcv, "%s\n", lc);
-    g_free (lc);
+    g_string_append_c (rcv, '\n');
   }
+  return g_string_free (rcv, FALSE);
+}
+/* The software or service that reported the failure. */
+void
+usc_collect_family (UscBounce *b, const Headers *h, const Evidence *e, const char *diag_all,
+                    const char *reporting_all)
+{
   char *id_lc = h->own_id ? g_ascii_strdown (h->own_id, -1) : NULL;
-  const char *fam = detect_family (h, e->scan_lc, rcv->str, reporting_all, diag_all, id_lc,
-                                   e->sig_hits);
+  char *rcv = NULL;
+  const char *fam = detect_family (h, e->scan_lc, &rcv, reporting_all, diag_all, id_lc, e->sig_hits);
   if (fam)
     b->mta_family = g_strdup (fam);
   g_free (id_lc);
-  g_string_free (rcv, TRUE);
+  g_free (rcv);
 }

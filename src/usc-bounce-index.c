@@ -35,12 +35,10 @@ text_separators_from_scan (NoticeText *t, const GArray *occ)
   const char *txt = t->text->str, *p = txt, *end = txt + strlen (txt);
   gsize o = 0, k = 0;  /* scan_lc offset; next of @occ */
   while (p < end && o < SCAN_MAX) {
-    const char *nl = memchr (p, '\n', end - p);
-    gsize n = nl ? (gsize) (nl - p) : (gsize) (end - p);
-    const char *q = p;
-    while (q < p + n && (*q == ' ' || *q == '\t'))
-      q++;
-    if (*q != '>') {
+    gsize n;
+    gboolean quoted;
+    const char *next = usc_next_line (p, end, &n, &quoted);
+    if (!quoted) {
       /* kept: scan_lc [o, o + n] is this line */
       for (; k < occ->len && g_array_index (occ, UscMatchOcc, k).pos <= o + n; k++) {
         UscMatchOcc x = g_array_index (occ, UscMatchOcc, k);
@@ -54,7 +52,7 @@ text_separators_from_scan (NoticeText *t, const GArray *occ)
       for (guint j = from; j < t->sep_occ->len; j++)
         g_array_index (t->sep_occ, UscMatchOcc, j).pos += (gsize) (p - txt);
     }
-    p = nl ? nl + 1 : p + n;
+    p = next;
   }
   /* what scan_lc does not hold: the lines past SCAN_MAX, the bytes after a NUL */
   gsize rest = (gsize) (p - txt);

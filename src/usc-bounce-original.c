@@ -9,10 +9,10 @@
 /* Does the returned message @m look like a bounce itself (by its sender
  * or subject)? A cheap first look; the full analysis comes later. */
 gboolean
-usc_looks_like_bounce (GMimeMessage *m)
+usc_looks_like_bounce (UscCopy *m)
 {
   char *addr = NULL, *name = NULL;
-  usc_first_mailbox (g_mime_message_get_from (m), &addr, &name);
+  usc_first_mailbox (usc_copy_addresses (m, GMIME_ADDRESS_TYPE_FROM), &addr, &name);
   gboolean r = FALSE;
   if (addr) {
     const char *at = strchr (addr, '@');
@@ -24,7 +24,7 @@ usc_looks_like_bounce (GMimeMessage *m)
   if (!r)
     r = usc_contains_any (name, daemon_display_names, N (daemon_display_names), NULL);
   if (r) {
-    const char *subj = g_mime_message_get_subject (m);
+    const char *subj = usc_copy_subject (m);
     char *lc = subj ? g_utf8_strdown (subj, -1) : NULL;
     r = lc && usc_contains_any (lc, dsn_subjects, N (dsn_subjects), NULL);
     g_free (lc);
@@ -61,12 +61,12 @@ usc_foreign_reference (const Headers *h)
 void
 usc_collect_original (UscBounce *b, const Headers *h, const Parts *p, UscKind kind)
 {
-  GMimeMessage *orig = p->returned->len ? p->returned->pdata[0] : NULL;
+  UscCopy *orig = p->returned->len ? p->returned->pdata[0] : NULL;
   if (orig) {
-    const char *s = g_mime_message_get_subject (orig);
+    const char *s = usc_copy_subject (orig);
     if (s)
       b->subject = g_strdup (s);
-    const char *d = usc_hdr (GMIME_OBJECT (orig), "Date");
+    const char *d = usc_copy_header (orig, "Date");
     if (d) {
       b->date = g_strdup (d);
       b->original_time = usc_parse_date (d);
@@ -83,7 +83,7 @@ usc_collect_original (UscBounce *b, const Headers *h, const Parts *p, UscKind ki
       b->envelope_sender = g_strdup (r->x_sender);
   }
   for (guint i = 0; i < p->returned->len && !b->envelope_sender; i++) {
-    char *a = usc_msgid_in (usc_hdr (GMIME_OBJECT (p->returned->pdata[i]), "Return-Path"), FALSE);
+    char *a = usc_msgid_in (usc_copy_header (p->returned->pdata[i], "Return-Path"), FALSE);
     if (a) {
       b->envelope_sender = g_ascii_strdown (a, -1);
       g_free (a);
@@ -91,16 +91,16 @@ usc_collect_original (UscBounce *b, const Headers *h, const Parts *p, UscKind ki
   }
   /* The signature of what the user sent (usc-sign.h) and what it covers. */
   for (guint i = 0; i < p->returned->len && !b->signature.value; i++) {
-    GMimeObject *o = GMIME_OBJECT (p->returned->pdata[i]);
-    const char *sig = usc_hdr (o, "X-Unscatter-Sig");
+    UscCopy *o = p->returned->pdata[i];
+    const char *sig = usc_copy_header (o, "X-Unscatter-Sig");
     if (sig == NULL)
       continue;
     b->signature.value = g_strdup (sig);
-    b->signature.message_id = g_strdup (usc_hdr (o, "Message-ID"));
-    b->signature.date = g_strdup (usc_hdr (o, "Date"));
-    b->signature.from = g_strdup (usc_hdr (o, "From"));
-    b->signature.to = g_strdup (usc_hdr (o, "To"));
-    b->signature.cc = g_strdup (usc_hdr (o, "Cc"));
+    b->signature.message_id = g_strdup (usc_copy_header (o, "Message-ID"));
+    b->signature.date = g_strdup (usc_copy_header (o, "Date"));
+    b->signature.from = g_strdup (usc_copy_header (o, "From"));
+    b->signature.to = g_strdup (usc_copy_header (o, "To"));
+    b->signature.cc = g_strdup (usc_copy_header (o, "Cc"));
     b->signature.source = g_strdup (p->returned_src->pdata[i]);
   }
   /* a DSN goes to the original's envelope sender */

@@ -6,6 +6,15 @@
 #include "usc-bounce-private.h"
 #include "usc-lang.h"
 
+/* usc_utf8_valid (@data, @len), found once: *@memo is -1 until then. */
+static gboolean
+utf8_once (int *memo, const char *data, gsize len)
+{
+  if (*memo < 0)
+    *memo = usc_utf8_valid (data, len);
+  return *memo;
+}
+
 /* Decoded text of a leaf part in UTF-8; NUL bytes (QP "=00", broken
  * encoders) become spaces so that nothing after them is lost. */
 char *
@@ -18,35 +27,36 @@ usc_part_text (GMimeObject *part, gsize max)
   for (guint8 *z = ba->len ? memchr (ba->data, 0, ba->len) : NULL; z != NULL; z = memchr (z + 1, 0, (gsize) (end - z - 1)))
     *z = ' ';
   const char *charset = g_mime_object_get_content_type_parameter (part, "charset");
+  const char *data = (const char *) ba->data;
+  /* whether the bytes are valid UTF-8: asked once, when first needed */
+  int utf8 = -1;
   char *out = NULL;
   if (charset && g_ascii_strcasecmp (charset, "utf-8") != 0 && g_ascii_strcasecmp (charset, "us-ascii") != 0 &&
-      !g_utf8_validate ((const char *) ba->data, ba->len, NULL))
-    out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
-                                   g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
+      !utf8_once (&utf8, data, ba->len))
+    out = g_convert_with_fallback (data, ba->len, "UTF-8", g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
   else if (charset && g_ascii_strncasecmp (charset, "iso-2022", 8) == 0)
-    out = g_convert_with_fallback ((const char *) ba->data, ba->len, "UTF-8",
-                                   g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
+    out = g_convert_with_fallback (data, ba->len, "UTF-8", g_mime_charset_iconv_name (charset), "?", NULL, NULL, NULL);
   /* no charset (or a wrong "us-ascii") on 8-bit text, or ISO-2022-JP
    * escapes without a label: the charset whose reading holds the words of
    * src/lang (usc_lang_decode_guess), else the bytes as they are */
   gboolean valid = FALSE;
   if (out == NULL && (charset == NULL || g_ascii_strcasecmp (charset, "us-ascii") == 0)) {
     /* valid UTF-8 without escapes: what usc_lang_decode_guess leaves alone */
-    if (memchr (ba->data, 0x1b, ba->len) == NULL && g_utf8_validate ((const char *) ba->data, ba->len, NULL))
+    if (memchr (data, 0x1b, ba->len) == NULL && utf8_once (&utf8, data, ba->len))
       valid = TRUE;
     else
-      out = usc_lang_decode_guess ((const char *) ba->data, ba->len);
+      out = usc_lang_decode_guess (data, ba->len);
   }
-  if (out == NULL && (valid || g_utf8_validate ((const char *) ba->data, ba->len, NULL)))
+  if (out == NULL && (valid || utf8_once (&utf8, data, ba->len)))
     return (char *) g_byte_array_free (ba, FALSE); /* NUL-terminated, as g_utf8_make_valid() would copy it */
   if (out == NULL)
-    out = g_utf8_make_valid ((const char *) ba->data, ba->len);
+    out = g_utf8_make_valid (data, ba->len);
   g_byte_array_unref (ba);
   return out;
 }
-/* Parse a header-only block (text/rfc822-headers) as a message, drawing on
- * @budget (the message's). */
-GMimeMessage *
+/* Read a header-only block (text/rfc822-headers) as a copy of the
+ * original's header, drawing on @budget (the message's). */
+UscCopy *
 usc_parse_header_block (const char *data, gsize len, UscBudget *budget)
 {
   GString *s = g_string_new_len (data, len);
@@ -57,9 +67,9 @@ usc_parse_header_block (const char *data, gsize len, UscBudget *budget)
   g_string_erase (s, 0, k);
   g_string_append (s, "\n\n");
   /* only the fields the analysis reads from a copy */
-  GMimeMessage *m = usc_mime_parse_header_fields (s->str, s->len, budget, usc_copy_field_wanted);
+  UscCopy *c = usc_mime_parse_header_copy (s->str, s->len, budget, usc_copy_field_wanted);
   g_string_free (s, TRUE);
-  return m;
+  return c;
 }
 /* Does @data start with a header field ("Received: ...")? */
 gboolean

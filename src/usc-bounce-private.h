@@ -64,7 +64,7 @@ typedef struct {
   GPtrArray *reports;   /* UscDsnReport* */
   gboolean feedback_part;
   char *feedback_text;  /* the first message/feedback-report part's fields, or NULL */
-  GPtrArray *returned;  /* GMimeMessage* (ref): returned originals, best first */
+  GPtrArray *returned;  /* UscCopy* (owned): returned originals, best first */
   GPtrArray *returned_src; /* const char* static */
   gboolean header_copy;   /* a text/rfc822-headers style part */
   GPtrArray *payloads;    /* GMimeObject* (ref): attachments to sniff */
@@ -238,9 +238,10 @@ void usc_bounce_note (UscBounce *b, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 UscBounce *usc_bounce_analyze_level (UscMessage *msg, guint level);
 
 /* ---- usc-bounce-part.c ---- */
-/* A header-only block (text/rfc822-headers) parsed as a message, drawing
- * on @budget (the message's); leading blank lines skipped. New, or NULL. */
-GMimeMessage *usc_parse_header_block (const char *data, gsize len, UscBudget *budget);
+/* A header-only block (text/rfc822-headers) read as a copy of the original's
+ * header (usc_mime_parse_header_copy), drawing on @budget (the message's);
+ * leading blank lines skipped. New, or NULL. */
+UscCopy *usc_parse_header_block (const char *data, gsize len, UscBudget *budget);
 /* Does @data start with a header field ("Received: ...")? */
 gboolean usc_looks_like_field_n (const char *data, gsize len);
 /* An embedded message, leading blank lines skipped; drawing on @budget. */
@@ -256,7 +257,10 @@ gboolean usc_is_message_file (GMimeObject *o);
 void usc_sniff_payload (UscBounce *b, GMimeObject *part);
 
 /* ---- usc-bounce-walk.c ---- */
-void usc_add_returned (Parts *p, GMimeMessage *m, const char *source);
+/* Add @c (taken) to p->returned, found as @source (static). */
+void usc_add_returned (Parts *p, UscCopy *c, const char *source);
+/* usc_add_returned() of a whole message (its reference taken). */
+void usc_add_returned_message (Parts *p, GMimeMessage *m, const char *source);
 /* Walk the notice's MIME tree from @body (usc-mime-walk.h, the visitors and
  * the content type -> handler table in usc-bounce-walk.c), within @msg's
  * limits and @max_depth: its text into @t; its reports, the returned
@@ -285,11 +289,11 @@ gboolean usc_looks_like_field (const char *p);
 /* Collect the header-looking block around line @at of @lines (prefix
  * stripped), parsed with only the fields the analysis reads
  * (usc_copy_field_wanted). */
-GMimeMessage *usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget);
+UscCopy *usc_inline_header_block (char **lines, guint n, guint at, UscBudget *budget);
 /* Is @name (@len bytes, any case) a field the analysis reads from a copy of
  * the original's header (parts->returned: Message-ID, From, Subject, To,
  * ...)? The header copies (inline blocks, text/rfc822-headers parts) are
- * parsed with these fields only (usc_mime_parse_header_fields): a new reader
+ * read with these fields only (usc_mime_parse_header_copy): a new reader
  * of another field of a returned message must add it to copy_fields
  * (usc-bounce-copy.c). */
 gboolean usc_copy_field_wanted (const char *name, gsize len);
@@ -416,7 +420,7 @@ void usc_add_cand (IdCands *ids, char *id, const char *source, int rank);
 gboolean usc_is_known_id (const UscBounce *b, const char *a);
 /* Does the returned message @m look like a bounce itself (by its sender
  * or subject)? A cheap first look; the full analysis comes later. */
-gboolean usc_looks_like_bounce (GMimeMessage *m);
+gboolean usc_looks_like_bounce (UscCopy *m);
 /* Does In-Reply-To (or else References) name a message of another domain
  * than the sender's? */
 gboolean usc_foreign_reference (const Headers *h);
@@ -451,7 +455,7 @@ gboolean usc_is_own_address (const Headers *h, const UscBounce *b, const char *a
 /* The returned original @orig's To mailboxes (the first 10) as failed
  * recipients, but for usc_is_own_address() ones; with @need_domain not an
  * address that ends at its '@'. */
-void usc_add_copy_recipients (Out *o, const Headers *h, GMimeMessage *orig, gboolean need_domain);
+void usc_add_copy_recipients (Out *o, const Headers *h, UscCopy *orig, gboolean need_domain);
 /* Failed recipients, status codes and diagnostics from the reports;
  * Diagnostic-Code and Remote-MTA texts go to @diag_all, Reporting-MTAs to
  * @reporting_all (both lower-case, for the MTA family). */

@@ -287,7 +287,7 @@ void
 usc_collect_text_failures (Out *o, const Headers *h, const Parts *parts, NoticeText *t, const char *diag)
 {
   UscBounce *b = o->b;
-  GMimeMessage *orig = parts->returned->len ? parts->returned->pdata[0] : NULL;
+  UscCopy *orig = parts->returned->len ? parts->returned->pdata[0] : NULL;
   char *whole = usc_notice_region (t);
   if (b->recipients->len == 0)
     scan_text_recipients (o, h, diag);

@@ -23,9 +23,9 @@ usc_is_own_address (const Headers *h, const UscBounce *b, const char *a)
   return d;
 }
 void
-usc_add_copy_recipients (Out *o, const Headers *h, GMimeMessage *orig, gboolean need_domain)
+usc_add_copy_recipients (Out *o, const Headers *h, UscCopy *orig, gboolean need_domain)
 {
-  InternetAddressList *to = g_mime_message_get_addresses (orig, GMIME_ADDRESS_TYPE_TO);
+  InternetAddressList *to = usc_copy_addresses (orig, GMIME_ADDRESS_TYPE_TO);
   int tn = to ? internet_address_list_length (to) : 0;
   for (int i = 0; i < tn && i < 10; i++) {
     InternetAddress *ia = internet_address_list_get_address (to, i);
@@ -134,11 +134,11 @@ usc_collect_feedback_recipients (Out *o, const Headers *h, const Parts *parts)
     }
     g_strfreev (lines);
   }
-  GMimeMessage *orig = parts->returned->len ? parts->returned->pdata[0] : NULL;
+  UscCopy *orig = parts->returned->len ? parts->returned->pdata[0] : NULL;
   if (b->recipients->len > 0 || !orig)
     return;
   for (guint k = 0; k < N (feedback_copy_recipient_headers) && b->recipients->len == 0; k++) {
-    const char *v = usc_hdr (GMIME_OBJECT (orig), feedback_copy_recipient_headers[k]);
+    const char *v = usc_copy_header (orig, feedback_copy_recipient_headers[k]);
     char *a = v ? usc_msgid_in (v, FALSE) : NULL;
     if (a && strchr (a, '@'))
       add_recipient (o, g_ascii_strdown (a, -1));

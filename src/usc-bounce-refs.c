@@ -168,7 +168,7 @@ scan_text_ids (IdCands *ids, Parts *parts, NoticeText *t, UscBudget *budget, con
         rank = 7;
       }
       if (!got_block && (rank == 5 || rank == 6)) {
-        GMimeMessage *m = usc_inline_header_block (lines, n, i, budget);
+        UscCopy *m = usc_inline_header_block (lines, n, i, budget);
         if (m) {
           usc_add_returned (parts, m, src);
           got_block = TRUE;
@@ -187,7 +187,7 @@ scan_text_ids (IdCands *ids, Parts *parts, NoticeText *t, UscBudget *budget, con
   /* a copy of the original's headers without a Message-ID still tells
    * whom it went to, its subject and date */
   if (!got_block && first_field_after_sep > 0) {
-    GMimeMessage *m = usc_inline_header_block (lines, n, first_field_after_sep, budget);
+    UscCopy *m = usc_inline_header_block (lines, n, first_field_after_sep, budget);
     if (m)
       usc_add_returned (parts, m, "inline-copy");
   }
@@ -273,12 +273,13 @@ analyze_returned (const Parts *p, const UscMessage *msg, guint level, gboolean a
     return in;
   for (guint i = 0; i < p->returned->len; i++) {
     const char *src = p->returned_src->pdata[i];
-    if (strcmp (src, "message/rfc822") != 0 && strcmp (src, "message/global") != 0)
+    UscCopy *c = p->returned->pdata[i];
+    if ((strcmp (src, "message/rfc822") != 0 && strcmp (src, "message/global") != 0) || c->message == NULL)
       continue;
-    if (!any && !usc_looks_like_bounce (p->returned->pdata[i]))
+    if (!any && !usc_looks_like_bounce (c))
       continue;
     UscMessage im = { 0 };
-    im.mime = p->returned->pdata[i];
+    im.mime = c->message;
     im.limits = msg->limits;
     im.deadline = msg->deadline;
     im.budget = msg->budget; /* borrowed: one budget for the whole message */
@@ -311,9 +312,9 @@ usc_collect_ids (Out *o, const Headers *h, Parts *p, NoticeText *t, const Inner 
 
   /* rank 1: returned message parts; 2: header blocks and part-header copies */
   for (guint i = 0; i < p->returned->len; i++) {
-    GMimeMessage *m = p->returned->pdata[i];
+    UscCopy *m = p->returned->pdata[i];
     const char *src = p->returned_src->pdata[i];
-    const char *id = g_mime_message_get_message_id (m);
+    const char *id = usc_copy_message_id (m);
     int rank = strcmp (src, "message/rfc822") == 0 || strcmp (src, "message/global") == 0 ? 1 : 2;
     if (inner->b && i == inner->at && inner->b->kind == USC_KIND_DSN) {
       /* A bounce inside this one (usc_analyze_inner). In a double bounce
@@ -329,7 +330,7 @@ usc_collect_ids (Out *o, const Headers *h, Parts *p, NoticeText *t, const Inner 
     }
     if (id)
       add_cand_own (ids, g_strdup (id), src, rank, strcmp (src, "quoted") != 0);
-    const char *xo = usc_hdr (GMIME_OBJECT (m), "X-Original-Message-ID");
+    const char *xo = usc_copy_header (m, "X-Original-Message-ID");
     if (xo)
       usc_add_cand (ids, usc_msgid_in (xo, FALSE), "x-original-message-id", 4);
   }

@@ -266,6 +266,25 @@ usc_html_to_text (const char *h)
   g_free (lc);
   return g_string_free (s, FALSE);
 }
+void
+usc_ascii_lower_copy (char *dst, const char *src, gsize n)
+{
+  const guint64 ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  gsize i = 0;
+  for (; i + 8 <= n; i += 8) {
+    guint64 v;
+    memcpy (&v, src + i, 8);
+    /* per byte: the high bit of (b & 0x7f) + (0x80 - 'A') says b7 >= 'A',
+     * that of (b & 0x7f) + (0x80 - 'Z' - 1) says b7 > 'Z'; bytes beyond
+     * ASCII (high bit set) are left alone */
+    guint64 h = v & ~highs;
+    guint64 upper = (h + ones * (0x80 - 'A')) & ~(h + ones * (0x80 - 'Z' - 1)) & ~v & highs;
+    v |= upper >> 2; /* 0x80 >> 2: 'a' - 'A' */
+    memcpy (dst + i, &v, 8);
+  }
+  for (; i < n; i++)
+    dst[i] = ascii_lc (src[i]);
+}
 /* Lower-cased copy of @t without '>'-quoted lines (what the message itself says). */
 char *
 usc_unquoted_lower (const char *t, gsize max)
@@ -275,22 +294,19 @@ usc_unquoted_lower (const char *t, gsize max)
   char *s = g_malloc (cap);
   const char *p = t, *end = t + tlen;
   while (p < end && o < max) {
-    const char *nl = memchr (p, '\n', end - p);
-    gsize n = nl ? (gsize) (nl - p) : (gsize) (end - p);
-    const char *q = p;
-    while (q < p + n && (*q == ' ' || *q == '\t'))
-      q++;
-    if (*q != '>') {
+    gsize n;
+    gboolean quoted;
+    const char *next = usc_next_line (p, end, &n, &quoted);
+    if (!quoted) {
       if (o + n + 2 > cap) {
         cap = MAX (cap * 2, o + n + 2);
         s = g_realloc (s, cap);
       }
-      for (gsize i = 0; i < n; i++)
-        s[o + i] = ascii_lc (p[i]);
+      usc_ascii_lower_copy (s + o, p, n);
       o += n;
       s[o++] = '\n';
     }
-    p = nl ? nl + 1 : p + n;
+    p = next;
   }
   s[o] = '\0';
   return s;

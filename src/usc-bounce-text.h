@@ -7,6 +7,7 @@
 #define USC_BOUNCE_TEXT_H
 
 #include <gmime/gmime.h>
+#include <string.h>
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,26 @@ ascii_lc (char c)
 {
   return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
 }
+
+/* The line at @p (before @end, in a NUL-terminated string): its length
+ * without the LF in *@n_r, and whether it is '>'-quoted (after blanks),
+ * which usc_unquoted_lower() leaves out, in *@quoted_r. Returns where the
+ * next line starts. */
+static inline const char *
+usc_next_line (const char *p, const char *end, gsize *n_r, gboolean *quoted_r)
+{
+  const char *nl = memchr (p, '\n', (gsize) (end - p));
+  gsize n = nl ? (gsize) (nl - p) : (gsize) (end - p);
+  const char *q = p;
+  while (q < p + n && (*q == ' ' || *q == '\t'))
+    q++;
+  *n_r = n;
+  *quoted_r = *q == '>';
+  return nl ? nl + 1 : p + n;
+}
+
+/* @n bytes of @src into @dst, ASCII lower-cased (ascii_lc), eight at a time. */
+void usc_ascii_lower_copy (char *dst, const char *src, gsize n);
 
 /* g_str_has_prefix(), inline. */
 static inline gboolean

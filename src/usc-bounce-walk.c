@@ -18,10 +18,15 @@ typedef struct {
 } WalkState;
 
 void
-usc_add_returned (Parts *p, GMimeMessage *m, const char *source)
+usc_add_returned (Parts *p, UscCopy *c, const char *source)
 {
-  g_ptr_array_add (p->returned, m);
+  g_ptr_array_add (p->returned, c);
   g_ptr_array_add (p->returned_src, (gpointer) source);
+}
+void
+usc_add_returned_message (Parts *p, GMimeMessage *m, const char *source)
+{
+  usc_add_returned (p, usc_copy_new_message (m), source);
 }
 /* Payloads are sniffed (libmagic) only once the message is known to be a
  * bounce: ordinary mail with attachments never loads the magic database. */
@@ -69,9 +74,9 @@ part_headers_as_copy (WalkState *ws, GMimeObject *o)
   GMimeHeaderList *hl = g_mime_object_get_header_list (o);
   char *h = g_mime_header_list_to_string (hl, NULL);
   if (h) {
-    GMimeMessage *m = usc_parse_header_block (h, strlen (h), ws->budget);
-    if (m)
-      usc_add_returned (ws->p, m, "inline-copy");
+    UscCopy *c = usc_parse_header_block (h, strlen (h), ws->budget);
+    if (c)
+      usc_add_returned (ws->p, c, "inline-copy");
     g_free (h);
   }
 }
@@ -111,7 +116,7 @@ static const UscMimeVisitor payload_visitor = { .leaf = payload_leaf, .message =
 static void
 returned_message (UscMimeWalk *w, GMimeMessage *m, const char *source, guint depth)
 {
-  usc_add_returned (((WalkState *) w->data)->p, m, source);
+  usc_add_returned_message (((WalkState *) w->data)->p, m, source);
   usc_mime_walk (w, &payload_visitor, g_mime_message_get_mime_part (m), depth + 1);
 }
 
@@ -199,9 +204,9 @@ leaf_header_block (UscMimeWalk *w, GMimeObject *o, const char *ct, guint depth)
   GByteArray *ba = usc_mime_part_content (o, TEXT_MAX);
   if (ba == NULL)
     return;
-  GMimeMessage *m = usc_parse_header_block ((const char *) ba->data, ba->len, ws->budget);
-  if (m)
-    usc_add_returned (ws->p, m, strcmp (ct, "message/global-headers") == 0 ? "message/global-headers"
+  UscCopy *c = usc_parse_header_block ((const char *) ba->data, ba->len, ws->budget);
+  if (c)
+    usc_add_returned (ws->p, c, strcmp (ct, "message/global-headers") == 0 ? "message/global-headers"
                                                                      : "text/rfc822-headers");
   ws->p->header_copy = TRUE;
   g_byte_array_unref (ba);
@@ -229,7 +234,7 @@ message_file (WalkState *ws, GByteArray *ba)
 {
   GMimeMessage *m = usc_embedded_message ((const char *) ba->data, ba->len, ws->budget);
   if (m && g_mime_message_get_message_id (m))
-    usc_add_returned (ws->p, m, "message/rfc822");
+    usc_add_returned_message (ws->p, m, "message/rfc822");
   else if (m)
     g_object_unref (m);
 }
@@ -381,11 +386,11 @@ notice_message (UscMimeWalk *w, GMimeMessagePart *part, guint depth)
     GMimeMessage *m2 = str ? usc_embedded_message (str, strlen (str), ws->budget) : NULL;
     g_free (str);
     if (m2) {
-      usc_add_returned (ws->p, m2, source);
+      usc_add_returned_message (ws->p, m2, source);
       return m2;
     }
   }
-  usc_add_returned (ws->p, g_object_ref (m), source);
+  usc_add_returned_message (ws->p, g_object_ref (m), source);
   return m;
 }
 

@@ -248,7 +248,7 @@ usc_bounce_analyze_level (UscMessage *msg, guint level)
   c->level = level;
   c->max_depth = msg->limits.max_depth ? msg->limits.max_depth : 40;
   c->p.reports = g_ptr_array_new ();
-  c->p.returned = g_ptr_array_new_with_free_func (g_object_unref);
+  c->p.returned = g_ptr_array_new_with_free_func (usc_copy_free);
   c->p.returned_src = g_ptr_array_new ();
   c->p.payloads = g_ptr_array_new_with_free_func (g_object_unref);
   c->t.text = g_string_new (NULL);

@@ -180,7 +180,7 @@ message_new (GBytes *raw, char *own, gsize own_len, const UscLimits *limits, GEr
   }
   usc_budget_take_bytes (msg->budget, msg->text_len);
   msg->mime = usc_mime_parse_text (msg->text, msg->text_len, backing, &msg->limits, TRUE, msg->budget, FALSE,
-                                   NULL, &msg->parse_limited);
+                                   &msg->parse_limited);
   if (msg->mime == NULL) {
     g_set_error (error, USC_ERROR, USC_ERROR_PARSE, "not a mail message");
     return message_fail (msg);

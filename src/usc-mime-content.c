@@ -19,6 +19,52 @@ nul_terminated (GByteArray *ba)
   return ba;
 }
 
+/* @n bytes at @in decoded from base64 or quoted-printable (@enc) with
+ * GMime's own decoder (g_mime_encoding_step / _flush: what its basic
+ * filter runs a stream through), 8 KB at a time, stopping once @max bytes
+ * (0: no limit) are out, as the read of a filtered stream does; without a
+ * substream, a filter stream and their objects. */
+static GByteArray *
+decode_in_memory (const guint8 *in, gsize n, GMimeContentEncoding enc, gsize max)
+{
+  GMimeEncoding st;
+  g_mime_encoding_init_decode (&st, enc);
+  GByteArray *ba = g_byte_array_sized_new ((guint) MIN (n, max ? max : n) + 16);
+  gsize p = 0;
+  while (p < n && !(max && ba->len >= max)) {
+    gsize k = MIN (n - p, 8192), old = ba->len;
+    g_byte_array_set_size (ba, (guint) (old + g_mime_encoding_outlen (&st, k)));
+    gsize w = g_mime_encoding_step (&st, (const char *) in + p, k, (char *) ba->data + old);
+    g_byte_array_set_size (ba, (guint) (old + w));
+    p += k;
+  }
+  if (!(max && ba->len >= max)) {
+    gsize old = ba->len;
+    g_byte_array_set_size (ba, (guint) (old + g_mime_encoding_outlen (&st, 0)));
+    gsize w = g_mime_encoding_flush (&st, NULL, 0, (char *) ba->data + old);
+    g_byte_array_set_size (ba, (guint) (old + w));
+  }
+  if (max && ba->len > max)
+    g_byte_array_set_size (ba, (guint) max);
+  return nul_terminated (ba);
+}
+
+gboolean
+usc_utf8_valid (const char *data, gsize len)
+{
+  const guint64 ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  gsize i = 0;
+  for (; i + 8 <= len; i += 8) {
+    guint64 v;
+    memcpy (&v, data + i, 8);
+    /* a byte beyond ASCII, or a NUL byte (v - ones sets its high bit) */
+    if ((v | ((v - ones) & ~v)) & highs)
+      break;
+  }
+  /* the rest (from a byte after the ASCII run) is GLib's to judge */
+  return i == len || g_utf8_validate (data + i, (gssize) (len - i), NULL);
+}
+
 GByteArray *
 usc_mime_part_content (GMimeObject *part, gsize max)
 {
@@ -31,15 +77,18 @@ usc_mime_part_content (GMimeObject *part, gsize max)
   if (src == NULL)
     return NULL;
   GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding (w);
-  if (GMIME_IS_STREAM_MEM (src) && enc != GMIME_CONTENT_ENCODING_BASE64 &&
-      enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && enc != GMIME_CONTENT_ENCODING_UUENCODE) {
-    /* nothing to decode, the bytes in memory (a GMime parse of ours, in
-     * place): copied once, the bytes a read of the stream would give */
+  gboolean step = enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+  if (GMIME_IS_STREAM_MEM (src) && (step || enc != GMIME_CONTENT_ENCODING_UUENCODE)) {
+    /* the bytes in memory (a GMime parse of ours, in place): copied once,
+     * or decoded where they lie, the bytes a read of the stream (through
+     * GMime's basic filter) would give */
     GByteArray *arr = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (src));
     if (arr != NULL) {
       gint64 end = src->bound_end < 0 ? (gint64) arr->len : MIN (src->bound_end, (gint64) arr->len);
       gint64 start = CLAMP (src->bound_start, 0, end);
       gsize n = (gsize) (end - start);
+      if (step)
+        return decode_in_memory (arr->data + start, n, enc, max);
       if (max && n > max)
         n = max;
       GByteArray *ba = g_byte_array_sized_new ((guint) n + 1);
@@ -132,11 +181,11 @@ usc_mime_part_text (GMimeObject *part, gsize max)
   gboolean utf8ish = charset == NULL || g_ascii_strcasecmp (charset, "utf-8") == 0
                      || g_ascii_strcasecmp (charset, "utf8") == 0
                      || g_ascii_strcasecmp (charset, "us-ascii") == 0;
-  if (utf8ish && g_utf8_validate (data, ba->len, NULL))
+  if (utf8ish && usc_utf8_valid (data, ba->len))
     out = g_strndup (data, ba->len);
   else if (!utf8ish)
     out = convert_lossy (data, ba->len, g_mime_charset_iconv_name (charset));
-  if (out == NULL && !g_utf8_validate (data, ba->len, NULL))
+  if (out == NULL && !usc_utf8_valid (data, ba->len))
     out = convert_lossy (data, ba->len, "WINDOWS-1252"); /* the usual mislabelled 8-bit text */
   if (out == NULL)
     out = g_utf8_make_valid (data, ba->len);

@@ -17,5 +17,11 @@ GByteArray *usc_mime_part_content (GMimeObject *part, gsize max);
  * replaced). Returns a newly allocated string (the caller's) or NULL. */
 char *usc_mime_part_text (GMimeObject *part, gsize max);
 
+/* g_utf8_validate (@data, @len, NULL), the same answer for every input
+ * (a NUL byte among the @len is invalid), with the ASCII run at its start
+ * tested eight bytes at a time: most text is ASCII, and GLib's loop tests a
+ * byte at a time. */
+gboolean usc_utf8_valid (const char *data, gsize len);
+
 G_END_DECLS
 #endif

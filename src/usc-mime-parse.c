@@ -2,7 +2,8 @@
  * pre-scan (usc-prescan.c): over the text in place (a stream that is a view
  * of it), or over the pre-scan's safe copy; the parse of an embedded message
  * (a returned original inside a bounce), bounded by the enclosing message's
- * budget, and of a header copy of which only some fields are read.
+ * budget, and of a header copy of which only some fields are read (plain
+ * fields without GMime: usc-header-block.c).
  */
 #include "config.h"
 #include "usc-mime-parse.h"
@@ -42,59 +43,6 @@ stream_over (const char *data, gsize len, GBytes *backing)
   return stream;
 }
 
-/* The header block of @text (@len bytes, LF line endings) with only its
- * first field and the fields whose name @keep wants, each with its
- * continuation lines, then the rest of @text (the blank line, the body) as
- * is: a new string (its length in *@len_r). GMime reads a field from its
- * own lines alone, so a field kept reads as it did in the whole block; the
- * first one keeps a block that had a field one that has one. NULL when the
- * block is not plainly made of fields GMime splits as we do here: a line
- * that is neither a field ("Name:", the name of letters, digits, '-' and
- * '_') nor a continuation (white space, then something), a continuation
- * first, a NUL byte. Linear in @len. */
-static char *
-keep_fields (const char *text, gsize len, UscFieldKeep keep, gsize *len_r)
-{
-  GString *out = g_string_sized_new (MIN (len, 4096) + 1);
-  gsize p = 0;
-  gboolean first = TRUE, keeping = FALSE;
-  while (p < len) {
-    const char *nl = memchr (text + p, '\n', len - p);
-    gsize e = nl ? (gsize) (nl - text) : len;
-    gsize next = nl ? e + 1 : len;
-    if (e == p)
-      break; /* the blank line */
-    if (memchr (text + p, '\0', e - p) != NULL)
-      goto whole;
-    if (text[p] == ' ' || text[p] == '\t') {
-      gsize q = p;
-      while (q < e && (text[q] == ' ' || text[q] == '\t'))
-        q++;
-      if (first || q == e)
-        goto whole;
-    } else {
-      gsize q = p;
-      while (q < e && (g_ascii_isalnum (text[q]) || text[q] == '-' || text[q] == '_'))
-        q++;
-      if (q == p || q == e || text[q] != ':')
-        goto whole;
-      keeping = first || keep (text + p, q - p);
-      first = FALSE;
-    }
-    if (keeping)
-      g_string_append_len (out, text + p, (gssize) (next - p));
-    p = next;
-  }
-  if (first)
-    goto whole; /* no field at all */
-  g_string_append_len (out, text + p, (gssize) (len - p));
-  *len_r = out->len;
-  return g_string_free (out, FALSE);
-whole:
-  g_string_free (out, TRUE);
-  return NULL;
-}
-
 /* Parse @len bytes of @text (LF line endings) with GMime after the
  * pre-scan. @text lies in @backing, which the parse keeps alive (a
  * reference): GMime reads the text in place, unless the pre-scan had to
@@ -103,10 +51,13 @@ whole:
  * is parsed as a body after an empty header block. The pre-scan's caps are
  * @lim's, lowered to what is left of @budget, and what it counted is
  * charged to @budget (@embedded: a re-parse, whose own header block counts
- * and which is one part itself). */
-GMimeMessage *
-usc_mime_parse_text (const char *text, gsize len, GBytes *backing, const UscLimits *lim, gboolean headerless,
-                     UscBudget *budget, gboolean embedded, UscFieldKeep keep, gboolean *limited_r)
+ * and which is one part itself). With @keep, a block of plain fields is
+ * not given to GMime at all: *@block_r is set to it instead (read with the
+ * fields @keep wants, usc-header-block.c) and NULL returned; the pre-scan
+ * has charged the whole block as for GMime's parse. */
+static GMimeMessage *
+parse_text (const char *text, gsize len, GBytes *backing, const UscLimits *lim, gboolean headerless,
+            UscBudget *budget, gboolean embedded, UscFieldKeep keep, UscHeaderBlock **block_r, gboolean *limited_r)
 {
   UscLimits l = *lim;
   l.max_headers = MIN (l.max_headers, budget->fields_left);
@@ -119,13 +70,15 @@ usc_mime_parse_text (const char *text, gsize len, GBytes *backing, const UscLimi
     char *copy = NULL;
     if (attempt == 0) {
       gsize cut = usc_prescan (text, len, &l, embedded, &st, &copy);
-      gsize klen = 0;
-      /* the pre-scan has charged the whole block: only what @keep wants
-       * goes to GMime, when nothing had to be cut or changed */
-      char *kept = keep && copy == NULL && !st.limited && cut == len ? keep_fields (text, len, keep, &klen) : NULL;
-      if (kept) {
-        stream = g_mime_stream_mem_new_with_byte_array (g_byte_array_new_take ((guint8 *) kept, klen));
-      } else if (copy) {
+      /* the pre-scan has charged the whole block: when nothing had to be
+       * cut or changed, plain fields are read without GMime */
+      UscHeaderBlock *blk = keep && copy == NULL && !st.limited && cut == len
+                              ? usc_header_block_new (text, len, backing, keep) : NULL;
+      if (blk) {
+        *block_r = blk;
+        break;
+      }
+      if (copy) {
         GByteArray *ba = g_byte_array_new_take ((guint8 *) copy, len);
         g_byte_array_set_size (ba, cut);
         stream = g_mime_stream_mem_new_with_byte_array (ba); /* owns ba */
@@ -160,8 +113,15 @@ usc_mime_parse_text (const char *text, gsize len, GBytes *backing, const UscLimi
   return m;
 }
 
+GMimeMessage *
+usc_mime_parse_text (const char *text, gsize len, GBytes *backing, const UscLimits *lim, gboolean headerless,
+                     UscBudget *budget, gboolean embedded, gboolean *limited_r)
+{
+  return parse_text (text, len, backing, lim, headerless, budget, embedded, NULL, NULL, limited_r);
+}
+
 static GMimeMessage *
-parse_embedded (const void *data, gsize len, UscBudget *budget, UscFieldKeep keep)
+parse_embedded (const void *data, gsize len, UscBudget *budget, UscFieldKeep keep, UscHeaderBlock **block_r)
 {
   if (data == NULL || len == 0)
     return NULL;
@@ -196,7 +156,7 @@ parse_embedded (const void *data, gsize len, UscBudget *budget, UscFieldKeep kee
   GBytes *backing = g_bytes_new_take (text, nlen);
   GMimeMessage *m = NULL;
   if (i < nlen)
-    m = usc_mime_parse_text (text + i, nlen - i, backing, &lim, FALSE, budget, TRUE, keep, &limited);
+    m = parse_text (text + i, nlen - i, backing, &lim, FALSE, budget, TRUE, keep, block_r, &limited);
   g_bytes_unref (backing);
   usc_budget_free (&own);
   if (m != NULL && g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (m))) == 0
@@ -211,11 +171,15 @@ parse_embedded (const void *data, gsize len, UscBudget *budget, UscFieldKeep kee
 GMimeMessage *
 usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget)
 {
-  return parse_embedded (data, len, budget, NULL);
+  return parse_embedded (data, len, budget, NULL, NULL);
 }
 
-GMimeMessage *
-usc_mime_parse_header_fields (const void *data, gsize len, UscBudget *budget, UscFieldKeep keep)
+UscCopy *
+usc_mime_parse_header_copy (const void *data, gsize len, UscBudget *budget, UscFieldKeep keep)
 {
-  return parse_embedded (data, len, budget, keep);
+  UscHeaderBlock *blk = NULL;
+  GMimeMessage *m = parse_embedded (data, len, budget, keep, &blk);
+  if (blk)
+    return usc_copy_new_block (blk);
+  return m ? usc_copy_new_message (m) : NULL;
 }

@@ -7,14 +7,11 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 #include "usc-budget.h"
+#include "usc-header-block.h"
 
 G_BEGIN_DECLS
 
 struct UscLimits; /* usc-message.h */
-
-/* Does the caller want the header field named @name (@len bytes, not
- * NUL-terminated, any case)? */
-typedef gboolean (*UscFieldKeep) (const char *name, gsize len);
 
 /* Parse @len bytes of @text (LF line endings) with GMime after the
  * pre-scan (usc_prescan). @text lies in @backing, which the parse keeps
@@ -24,13 +21,12 @@ typedef gboolean (*UscFieldKeep) (const char *name, gsize len);
  * parsed as a body after an empty header block. The pre-scan's caps are
  * @lim's lowered to what is left of @budget, and what it counted is charged
  * to @budget (@embedded: a re-parse, whose own header block counts and
- * which is one part itself). With @keep, GMime is given only the fields it
- * wants (see usc_mime_parse_header_fields). *@limited_r: the pre-scan cut
+ * which is one part itself). *@limited_r: the pre-scan cut
  * or changed something. Returns a new reference or NULL. Library internal
  * (usc-message.c and the embedded parse below). */
 GMimeMessage *usc_mime_parse_text (const char *text, gsize len, GBytes *backing, const struct UscLimits *lim,
                                    gboolean headerless, UscBudget *budget, gboolean embedded,
-                                   UscFieldKeep keep, gboolean *limited_r);
+                                   gboolean *limited_r);
 
 /* Parse @len bytes at @data (any line endings) as an embedded message (a
  * returned original inside a bounce, possibly after base64/QP decoding).
@@ -45,16 +41,16 @@ GMimeMessage *usc_mime_parse_text (const char *text, gsize len, GBytes *backing,
  * first line is no header field, or there is no header at all). */
 GMimeMessage *usc_mime_parse_embedded (const void *data, gsize len, UscBudget *budget);
 
-/* usc_mime_parse_embedded() for a header copy of which only some fields
- * are read: GMime is given the block's first field and the fields @keep
- * wants (each as it stands, continuation lines and all), so that it does not
- * build, decode and later free the fields nobody asks for. The fields kept
- * read exactly as in a parse of the whole block (g_mime_object_get_header,
- * g_mime_message_get_subject, ...), the result is NULL exactly when that
- * parse's would be, and the budget is charged for the whole block. When the
- * block is anything but plain "Name: value" fields and continuation lines
- * (or the pre-scan had to cut or change it), the whole block is parsed. */
-GMimeMessage *usc_mime_parse_header_fields (const void *data, gsize len, UscBudget *budget, UscFieldKeep keep);
+/* usc_mime_parse_embedded() for a header copy of which only the fields
+ * @keep wants are read (and the block's first field): when the block is
+ * plain "Name: value" fields and continuation lines and the pre-scan had
+ * nothing to cut or change, no GMimeMessage is built: the copy holds the
+ * fields (usc_header_block_new), which read exactly as a parse of the whole
+ * block's do (usc_copy_header, usc_copy_subject, ...). Otherwise the whole
+ * block is parsed by GMime. The result is NULL exactly when that parse's
+ * would be, and the budget is charged for the whole block either way. A
+ * new copy (usc_copy_free) or NULL. */
+UscCopy *usc_mime_parse_header_copy (const void *data, gsize len, UscBudget *budget, UscFieldKeep keep);
 
 G_END_DECLS
 #endif

@@ -491,6 +491,30 @@ test_lang_fold (void)
   g_ptr_array_unref (texts);
 }
 
+/* usc_ascii_lower_copy() is g_ascii_strdown() of the bytes: every byte
+ * value at every offset of every length up to 24, among the letters and
+ * their neighbours ('@', '[', '`', '{'). */
+static void
+test_ascii_lower_copy (void)
+{
+  static const char fill[] = "AZaz@[`{09 Mm";
+  char src[25], dst[25];
+  for (gsize n = 0; n <= 24; n++)
+    for (gsize at = 0; at < MAX (n, 1); at++)
+      for (int c = 1; c < 256; c++) {
+        for (gsize i = 0; i < n; i++)
+          src[i] = fill[(i * 7 + at) % (sizeof fill - 1)];
+        if (at < n)
+          src[at] = (char) c;
+        src[n] = '\0';
+        memset (dst, 0, sizeof dst);
+        usc_ascii_lower_copy (dst, src, n);
+        char *want = g_ascii_strdown (src, (gssize) n);
+        g_assert_cmpmem (dst, n, want, n);
+        g_free (want);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -503,6 +527,7 @@ main (int argc, char **argv)
   g_test_add_func ("/match/combined-edges", test_tables_edges);
   g_test_add_func ("/match/notice-index", test_notice_index);
   g_test_add_func ("/match/lang-fold", test_lang_fold);
+  g_test_add_func ("/match/ascii-lower-copy", test_ascii_lower_copy);
   int r = g_test_run ();
   for (guint t = 0; t < tables->len; t++) {
     Table *tb = tables->pdata[t];
