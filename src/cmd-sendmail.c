@@ -156,27 +156,6 @@ from_address (const char *data, gsize len)
   return r;
 }
 
-static GByteArray *
-read_all (int fd, GError **error)
-{
-  GByteArray *buf = g_byte_array_new ();
-  guint8 chunk[65536];
-  for (;;) {
-    ssize_t n = read (fd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      int e = errno;
-      g_set_error (error, USC_ERROR, USC_ERROR_IO, "reading the message: %s", g_strerror (e));
-      g_byte_array_free (buf, TRUE);
-      return NULL;
-    }
-    if (n == 0)
-      return buf;
-    g_byte_array_append (buf, chunk, n);
-  }
-}
-
 /* A file descriptor at offset 0 holding @data (memfd, else an unlinked temp file). */
 static int
 data_fd (const guint8 *data, gsize len, GError **error)
@@ -413,14 +392,17 @@ cmd_sendmail (int argc, char **argv)
     return CLI_EX_TEMPFAIL;
   }
 
-  GByteArray *msg = read_all (0, &error);
-  if (msg == NULL) {
+  GBytes *raw = usc_read_all (0, 0, &error);
+  if (raw == NULL) {
+    g_prefix_error (&error, "reading the message: ");
     cli_error ("sendmail", error);
     g_clear_error (&error);
     g_ptr_array_free (args, TRUE);
     cli_context_clear (&ctx);
     return CLI_EX_TEMPFAIL;
   }
+  /* sign_header prepends to it: an array (the bytes are not copied). */
+  GByteArray *msg = g_bytes_unref_to_array (raw);
 
   if (!cli_context_init (&ctx, &error)) {
     /* The configuration names the real sendmail: without it we cannot know

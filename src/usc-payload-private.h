@@ -1,7 +1,9 @@
 /* usc-payload-private.h — what the files of the payload sniffer share (not
  * API): usc-payload.c (parts, results), usc-payload-scan.c (the cheap table,
- * text, scripts, HTML, PDF, OLE) and usc-payload-archive.c (zip, rar, cab,
- * gzip/tar, ISO 9660, FAT images). */
+ * a part's bytes), usc-payload-text.c (scripts, HTML, a message),
+ * usc-payload-doc.c (PDF, OLE), usc-payload-archive.c (members, cab,
+ * gzip/tar), usc-payload-zip.c, usc-payload-rar.c and usc-payload-image.c
+ * (ISO 9660, FAT images). */
 #ifndef USC_PAYLOAD_PRIVATE_H
 #define USC_PAYLOAD_PRIVATE_H
 
@@ -11,6 +13,8 @@ G_BEGIN_DECLS
 
 /* Bytes of an archive member that are decoded and looked at. */
 #define USC_MEMBER_HEAD 4096
+/* Directory entries looked at per archive. */
+#define MAX_ENTRIES 4096
 
 /* Little-endian reads; the caller checks the bounds. */
 static inline guint16
@@ -22,6 +26,15 @@ static inline guint32
 usc_le32 (const guint8 *p)
 {
   return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
+}
+
+/* Append @s to the reasons in @why ("; " between them). */
+static inline void
+why_add (GString *why, const char *s)
+{
+  if (why->len)
+    g_string_append (why, "; ");
+  g_string_append (why, s);
 }
 
 /* What the cheap table says the bytes start with. */
@@ -58,11 +71,32 @@ UscSigHit usc_payload_signature (const guint8 *d, gsize len);
  * libmagic is not asked). */
 void usc_payload_scan (UscPayload *p, const guint8 *d, gsize len, gboolean member);
 
+/* usc-payload-text.c: @lc is the part's text, lower case, NUL-terminated.
+ * A script (by its markers, or @ext, the name's extension): sets @p's
+ * type, executable, appends to @why; TRUE when it is one. */
+gboolean usc_payload_scan_script (UscPayload *p, const char *lc, const char *ext, GString *why);
+/* HTML: TRUE when @lc starts like markup (sets type, executable, why). */
+gboolean usc_payload_scan_html (UscPayload *p, const char *lc, GString *why);
+/* A header block (RFC 5322 2.2): a message, not a script. */
+gboolean usc_payload_looks_like_message (const char *lc);
+
+/* usc-payload-doc.c: look into a PDF / an OLE compound file of @len bytes
+ * at @d (sets @p's executable, appends to @why). */
+void usc_payload_scan_pdf (UscPayload *p, const guint8 *d, gsize len, GString *why);
+void usc_payload_scan_ole (UscPayload *p, const guint8 *d, gsize len, GString *why);
+
 /* Archives and disk images: list the members of @d (sig from the table)
  * into @p->members and set @p->executable / append to *@why when one is.
  * Returns FALSE when the directory could not be read. */
 gboolean usc_payload_list_archive (UscPayload *p, UscSig sig, const guint8 *d, gsize len,
                                    GString *why);
+
+/* The listers of usc_payload_list_archive (usc-payload-zip.c,
+ * usc-payload-rar.c, usc-payload-image.c): as it, for one format. */
+gboolean usc_payload_list_zip (UscPayload *p, const guint8 *d, gsize len, GString *why);
+gboolean usc_payload_list_rar (UscPayload *p, const guint8 *d, gsize len, GString *why);
+gboolean usc_payload_list_iso (UscPayload *p, const guint8 *d, gsize len, GString *why);
+gboolean usc_payload_list_fat (UscPayload *p, const guint8 *d, gsize len, GString *why);
 
 /* Sniff an archive member's first bytes (@readable FALSE: encrypted or
  * compressed past reading) and its name; list it in @p (the first

@@ -1,11 +1,10 @@
 /* usc-payload-scan.c — what a part's bytes are: the cheap table of leading
  * signatures (only the formats whose structure is then looked into, and the
- * common harmless images), scripts in text (JS, VBS, PowerShell, batch,
- * shell), HTML (scripts, auto-submitting forms, HTA), PDF names (ISO
- * 32000-1 7.3.5: "#xx" escapes decoded, Flate streams (RFC 1950) inflated
- * to look into object streams), OLE compound files ([MS-CFB] 2.6 directory
- * entries: the VBA storage of [MS-OVBA]). A binary the table does not name
- * goes to libmagic (usc-sniff.h), first 64 KB.
+ * common harmless images), then by what it found: archives and disk images
+ * listed (usc-payload-archive.c), PDF and OLE documents looked into
+ * (usc-payload-doc.c), text told from binary and read for scripts and HTML
+ * (usc-payload-text.c). A binary the table does not name goes to libmagic
+ * (usc-sniff.h), first 64 KB.
  */
 #include "config.h"
 #include "usc-payload-private.h"
@@ -17,8 +16,6 @@
 #define TEXT_PROBE 8192            /* bytes judged text or binary */
 #define SCRIPT_SCAN (64 * 1024)    /* text scanned for script markers */
 #define HTML_SCAN (256 * 1024)     /* HTML scanned for scripts and forms */
-#define PDF_STREAMS 64             /* Flate streams inflated per PDF */
-#define PDF_INFLATE (1024 * 1024)  /* bytes out of one stream */
 #define MAGIC_MAX (64 * 1024)      /* bytes handed to libmagic */
 
 /* ---- the cheap table ---- */
@@ -149,82 +146,7 @@ lower_copy (const guint8 *d, gsize len, gsize max)
   return s;
 }
 
-enum { L_JS, L_VBS, L_PS, L_BAT, L_COUNT };
-#define M(l) (1u << (l))
 
-static const char *const lang_type[L_COUNT] = {
-  "text/javascript", "text/vbscript", "application/x-powershell", "text/x-msdos-batch",
-};
-static const char *const lang_what[L_COUNT] = {
-  "a JavaScript (JScript) script", "a VBScript script", "a PowerShell script", "a batch (.bat/.cmd) script",
-};
-
-/* What scripts say, lower case. Strong markers start programs, fetch or
- * decode code: ordinary text has none of them. */
-static const struct {
-  const char *marker;
-  guint       langs;
-  gboolean    strong;
-} script_markers[] = {
-  { "activexobject", M (L_JS), TRUE },
-  { "wscript.", M (L_JS) | M (L_VBS), TRUE },
-  { "createobject(", M (L_VBS) | M (L_JS), TRUE },
-  { "createobject (", M (L_VBS), TRUE },
-  { "shell.application", M (L_JS) | M (L_VBS), TRUE },
-  { "executeglobal", M (L_VBS), TRUE },
-  { "invoke-expression", M (L_PS), TRUE },
-  { "iex(", M (L_PS), TRUE },
-  { "iex (", M (L_PS), TRUE },
-  { "frombase64string", M (L_PS), TRUE },
-  { "downloadstring", M (L_PS), TRUE },
-  { "downloadfile", M (L_PS), TRUE },
-  { "invoke-webrequest", M (L_PS), TRUE },
-  { "-encodedcommand", M (L_PS) | M (L_BAT), TRUE },
-  { "-executionpolicy bypass", M (L_PS) | M (L_BAT), TRUE },
-  { "-windowstyle hidden", M (L_PS) | M (L_BAT), TRUE },
-  { "certutil", M (L_BAT), TRUE },
-  { "bitsadmin", M (L_BAT), TRUE },
-  { "cmd /c", M (L_BAT) | M (L_JS) | M (L_VBS), TRUE },
-  { "cmd.exe", M (L_BAT) | M (L_JS) | M (L_VBS), TRUE },
-  { "mshta", M (L_BAT) | M (L_JS) | M (L_VBS), TRUE },
-  { "regsvr32", M (L_BAT), TRUE },
-  { "rundll32", M (L_BAT), TRUE },
-  { "schtasks", M (L_BAT), TRUE },
-  { "new function(", M (L_JS), FALSE },
-  { "string.fromcharcode", M (L_JS), FALSE },
-  { "eval(", M (L_JS), FALSE },
-  { "function(", M (L_JS), FALSE },
-  { "function ", M (L_JS) | M (L_VBS), FALSE },
-  { "var ", M (L_JS), FALSE },
-  { "unescape(", M (L_JS), FALSE },
-  { "document.write", M (L_JS), FALSE },
-  { ".run(", M (L_JS), FALSE },
-  { ".run ", M (L_VBS), FALSE },
-  { "on error resume next", M (L_VBS), FALSE },
-  { "dim ", M (L_VBS), FALSE },
-  { "end sub", M (L_VBS), FALSE },
-  { "end function", M (L_VBS), FALSE },
-  { "chr(", M (L_VBS), FALSE },
-  { "new-object", M (L_PS), FALSE },
-  { "start-process", M (L_PS), FALSE },
-  { "$env:", M (L_PS), FALSE },
-  { "[system.", M (L_PS), FALSE },
-  { "@echo off", M (L_BAT), FALSE },
-  { "%~dp0", M (L_BAT), FALSE },
-  { "%temp%", M (L_BAT), FALSE },
-  { "%appdata%", M (L_BAT), FALSE },
-  { "goto ", M (L_BAT), FALSE },
-  { "set /a", M (L_BAT), FALSE },
-};
-
-/* Script extensions and the language each names. */
-static const struct {
-  const char *ext;
-  int         lang;
-} script_exts[] = {
-  { "js", L_JS }, { "jse", L_JS }, { "vbs", L_VBS }, { "vbe", L_VBS }, { "wsf", L_JS },
-  { "ps1", L_PS }, { "psm1", L_PS }, { "bat", L_BAT }, { "cmd", L_BAT },
-};
 
 /* @name's extension, lower case, without the dot (Windows ignores trailing
  * dots and spaces); NULL when none. Newly allocated. */
@@ -242,314 +164,6 @@ extension_of (const char *name)
   return g_ascii_strdown (dot + 1, (gssize) (l - (gsize) (dot + 1 - name)));
 }
 
-static void
-why_add (GString *why, const char *s)
-{
-  if (why->len)
-    g_string_append (why, "; ");
-  g_string_append (why, s);
-}
-
-/* Scripts: TRUE when @lc (lower-case text) is one (sets type/why). */
-static gboolean
-scan_script (UscPayload *p, const char *lc, const char *ext, GString *why)
-{
-  guint score[L_COUNT] = { 0 }, strong = 0, total = 0;
-  GString *seen = g_string_new (NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (script_markers); i++) {
-    if (strstr (lc, script_markers[i].marker) == NULL)
-      continue;
-    total++;
-    for (int l = 0; l < L_COUNT; l++)
-      if (script_markers[i].langs & M (l))
-        score[l] += script_markers[i].strong ? 2 : 1;
-    if (script_markers[i].strong) {
-      strong++;
-      if (strong <= 3)
-        g_string_append_printf (seen, "%s%s", seen->len ? ", " : "", script_markers[i].marker);
-    }
-  }
-  int named = -1;
-  for (guint i = 0; ext && i < G_N_ELEMENTS (script_exts); i++)
-    if (strcmp (ext, script_exts[i].ext) == 0)
-      named = script_exts[i].lang;
-  const char *s = lc;
-  while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-    s++;
-  gboolean batch_head = g_str_has_prefix (s, "@echo off");
-  if (!(strong >= 1 && total >= 3) && !batch_head && !(named >= 0 && total >= 1)) {
-    g_string_free (seen, TRUE);
-    return FALSE;
-  }
-  int best = named >= 0 ? named : L_JS;
-  if (named < 0)
-    for (int l = 0; l < L_COUNT; l++)
-      if (score[l] > score[best])
-        best = l;
-  if (batch_head && named < 0 && strong == 0)
-    best = L_BAT;
-  g_free (p->found_type);
-  p->found_type = g_strdup (lang_type[best]);
-  p->executable = TRUE;
-  char *w = seen->len ? g_strdup_printf ("%s (%s)", lang_what[best], seen->str) : g_strdup (lang_what[best]);
-  why_add (why, w);
-  g_free (w);
-  g_string_free (seen, TRUE);
-  return TRUE;
-}
-
-/* Is @s inside a tag (a '<' before it, no '>' between)? */
-static gboolean
-in_tag (const char *lc, const char *s)
-{
-  for (const char *p = s; p > lc && s - p < 2048; p--) {
-    if (p[-1] == '>')
-      return FALSE;
-    if (p[-1] == '<')
-      return TRUE;
-  }
-  return FALSE;
-}
-
-/* " onload=" and the like: an event handler attribute (inside a tag). */
-static const char *
-event_handler (const char *lc)
-{
-  for (const char *s = strstr (lc, " on"); s; s = strstr (s + 3, " on")) {
-    if (!in_tag (lc, s))
-      continue;
-    const char *q = s + 3;
-    gsize n = 0;
-    while (q[n] >= 'a' && q[n] <= 'z')
-      n++;
-    if (n < 3 || n > 20)
-      continue;
-    const char *e = q + n;
-    while (*e == ' ')
-      e++;
-    if (*e == '=')
-      return s + 1;
-  }
-  return NULL;
-}
-
-/* HTML: TRUE when @lc starts like markup (sets type, executable, why). */
-static gboolean
-scan_html (UscPayload *p, const char *lc, GString *why)
-{
-  const char *s = lc;
-  while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-    s++;
-  if (*s != '<')
-    return FALSE;
-  static const char *const tags[] = { "<html", "<!doctype html", "<head", "<body", "<script", "<form",
-                                      "<meta", "<iframe", "<svg", "<hta:", "<?xml", "<!--", "<div",
-                                      "<title", "<table", "<p>", "<a " };
-  char head[1025];
-  g_strlcpy (head, s, sizeof head);
-  gboolean markup = FALSE, svg = strstr (head, "<svg") != NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (tags) && !markup; i++)
-    markup = strstr (head, tags[i]) != NULL;
-  if (!markup || (g_str_has_prefix (s, "<?xml") && !svg && strstr (lc, "<html") == NULL))
-    return FALSE;
-  g_free (p->found_type);
-  p->found_type = g_strdup (svg ? "image/svg+xml" : "text/html");
-  const char *kind = svg ? "SVG" : "HTML";
-  if (strstr (lc, "<hta:application")) {
-    g_free (p->found_type);
-    p->found_type = g_strdup ("application/hta");
-    p->executable = TRUE;
-    why_add (why, "an HTML application (HTA: runs with the user's rights)");
-    return TRUE;
-  }
-  GString *w = g_string_new (NULL);
-  if (strstr (lc, "<script"))
-    g_string_append (w, "a script (<script>)");
-  else if (strstr (lc, "javascript:") || strstr (lc, "vbscript:"))
-    g_string_append (w, "a script (javascript: URL)");
-  else {
-    const char *h = event_handler (lc);
-    if (h) {
-      gsize n = strcspn (h, " =");
-      g_string_append_printf (w, "a script (%.*s handler)", (int) MIN (n, 20), h);
-    }
-  }
-  const char *form = strstr (lc, "<form");
-  if (form && (strstr (lc, ".submit()") || strstr (lc, ".submit ()") || strstr (lc, "requestsubmit")))
-    g_string_append_printf (w, "%san auto-submitting form", w->len ? " and " : "");
-  if (w->len) {
-    p->executable = TRUE;
-    char *t = g_strdup_printf ("%s with %s", kind, w->str);
-    why_add (why, t);
-    g_free (t);
-  }
-  g_string_free (w, TRUE);
-  return TRUE;
-}
-
-/* A header block (RFC 5322 2.2): the first line a field, and at least
- * two well-known fields near the start. */
-static gboolean
-looks_like_message (const char *lc)
-{
-  gsize i = 0;
-  while (lc[i] && i < 80 && (g_ascii_isalnum (lc[i]) || lc[i] == '-'))
-    i++;
-  if (i < 2 || lc[i] != ':')
-    return FALSE;
-  static const char *const fields[] = { "received:", "from:", "to:", "subject:", "date:", "message-id:",
-                                        "return-path:", "mime-version:", "content-type:" };
-  guint n = 0;
-  for (const char *l = lc; l && l - lc < 4096 && *l != '\n' && *l != '\r'; l = strchr (l, '\n'), l = l ? l + 1 : NULL)
-    for (guint k = 0; k < G_N_ELEMENTS (fields); k++)
-      if (g_str_has_prefix (l, fields[k]))
-        n++;
-  return n >= 2;
-}
-
-/* ---- PDF ---- */
-
-typedef struct {
-  gboolean js, launch, richmedia, auto_open, embedded, objstm;
-} PdfNames;
-
-static void
-pdf_names (const guint8 *d, gsize len, PdfNames *n)
-{
-  for (gsize i = 0; i < len; i++) {
-    if (d[i] != '/')
-      continue;
-    char name[24];
-    gsize k = 0, j = i + 1;
-    while (j < len && k < sizeof name - 1) {
-      guint8 c = d[j];
-      if (c <= ' ' || strchr ("()<>[]{}/%", c))
-        break;
-      if (c == '#' && j + 2 < len && g_ascii_isxdigit (d[j + 1]) && g_ascii_isxdigit (d[j + 2])) {
-        name[k++] = (char) (g_ascii_xdigit_value (d[j + 1]) * 16 + g_ascii_xdigit_value (d[j + 2]));
-        j += 3;
-        continue;
-      }
-      name[k++] = (char) c;
-      j++;
-    }
-    name[k] = '\0';
-    if (strcmp (name, "JavaScript") == 0 || strcmp (name, "JS") == 0)
-      n->js = TRUE;
-    else if (strcmp (name, "Launch") == 0)
-      n->launch = TRUE;
-    else if (strcmp (name, "RichMedia") == 0)
-      n->richmedia = TRUE;
-    else if (strcmp (name, "OpenAction") == 0 || strcmp (name, "AA") == 0)
-      n->auto_open = TRUE;
-    else if (strcmp (name, "EmbeddedFile") == 0 || strcmp (name, "EmbeddedFiles") == 0)
-      n->embedded = TRUE;
-    else if (strcmp (name, "ObjStm") == 0 || strcmp (name, "FlateDecode") == 0 || strcmp (name, "Fl") == 0)
-      n->objstm = TRUE;
-    i = j - 1;
-  }
-}
-
-static void
-scan_pdf (UscPayload *p, const guint8 *d, gsize len, GString *why)
-{
-  PdfNames n = { 0 };
-  pdf_names (d, len, &n);
-  if (n.objstm && !(n.js || n.launch)) {
-    /* names hidden in compressed (object) streams */
-    guint streams = 0;
-    for (gsize i = 0; i + 6 < len && streams < PDF_STREAMS; i++) {
-      if (d[i] != 's' || memcmp (d + i, "stream", 6) != 0 || (i > 0 && d[i - 1] == 'd'))
-        continue;
-      gsize s = i + 6;
-      if (s < len && d[s] == '\r')
-        s++;
-      if (s < len && d[s] == '\n')
-        s++;
-      else
-        continue;
-      streams++;
-      GByteArray *out = usc_payload_inflate (d + s, len - s, G_ZLIB_COMPRESSOR_FORMAT_ZLIB, PDF_INFLATE);
-      if (out) {
-        PdfNames in = { 0 };
-        pdf_names (out->data, out->len, &in);
-        n.js |= in.js;
-        n.launch |= in.launch;
-        n.richmedia |= in.richmedia;
-        n.auto_open |= in.auto_open;
-        n.embedded |= in.embedded;
-        g_byte_array_unref (out);
-      }
-      i = s;
-    }
-  }
-  GString *w = g_string_new (NULL);
-  if (n.js)
-    g_string_append (w, "JavaScript");
-  if (n.launch)
-    g_string_append_printf (w, "%sa launch action", w->len ? " and " : "");
-  if (n.richmedia)
-    g_string_append_printf (w, "%sembedded Flash (RichMedia)", w->len ? " and " : "");
-  if (w->len) {
-    p->executable = TRUE;
-    char *t = g_strdup_printf ("a PDF with %s%s%s", w->str, n.auto_open ? ", run when opened (/OpenAction)" : "",
-                               n.embedded ? ", and an embedded file" : "");
-    why_add (why, t);
-    g_free (t);
-  } else if (n.embedded) {
-    why_add (why, "a PDF with an embedded file");
-  }
-  g_string_free (w, TRUE);
-}
-
-/* ---- OLE compound files ---- */
-
-/* The ASCII name of the [MS-CFB] directory entry at @e (128 bytes), or "". */
-static void
-ole_entry_name (const guint8 *e, char *out, gsize outsz)
-{
-  guint16 nlen = usc_le16 (e + 64);
-  out[0] = '\0';
-  if (nlen < 4 || nlen > 64 || nlen % 2 || e[66] < 1 || e[66] > 5)
-    return;
-  gsize k = 0;
-  for (guint i = 0; i + 2 < nlen && k < outsz - 1; i += 2) {
-    if (e[i + 1] != 0 || e[i] < 0x20 || e[i] > 0x7e)
-      return; /* not ASCII: no name we look for */
-    out[k++] = (char) e[i];
-  }
-  out[k] = '\0';
-  if (e[nlen - 2] != 0 || e[nlen - 1] != 0)
-    out[0] = '\0';
-}
-
-static void
-scan_ole (UscPayload *p, const guint8 *d, gsize len, GString *why)
-{
-  gboolean vba = FALSE, package = FALSE;
-  const char *where = NULL;
-  for (gsize off = 512; off + 128 <= len && !vba; off += 128) {
-    char name[40];
-    ole_entry_name (d + off, name, sizeof name);
-    if (!name[0])
-      continue;
-    if ((strcmp (name, "VBA") == 0 && d[off + 66] == 1) || strcmp (name, "_VBA_PROJECT_CUR") == 0
-        || strcmp (name, "_VBA_PROJECT") == 0 || strcmp (name, "Macros") == 0) {
-      vba = TRUE;
-      where = strcmp (name, "VBA") == 0 ? "VBA storage" : name;
-    } else if (strcmp (name, "\x01Ole10Native") == 0 || strcmp (name, "Ole10Native") == 0) {
-      package = TRUE;
-    }
-  }
-  if (vba) {
-    p->executable = TRUE;
-    char *t = g_strdup_printf ("an Office document with macros (OLE %s)", where);
-    why_add (why, t);
-    g_free (t);
-  }
-  if (package)
-    why_add (why, "an embedded OLE package (it can hold any file)");
-}
 
 /* ---- the part ---- */
 
@@ -605,10 +219,10 @@ usc_payload_scan (UscPayload *p, const guint8 *d, gsize len, gboolean member)
         g_free (t);
       }
     }
-    scan_ole (p, d, len, why);
+    usc_payload_scan_ole (p, d, len, why);
     break;
   case USC_SIG_PDF:
-    scan_pdf (p, d, len, why);
+    usc_payload_scan_pdf (p, d, len, why);
     break;
   case USC_SIG_COMPRESSED:
   case USC_SIG_MEDIA:
@@ -636,10 +250,10 @@ usc_payload_scan (UscPayload *p, const guint8 *d, gsize len, gboolean member)
       g_free (p->found_type);
       p->found_type = g_strdup ("text/plain");
       char *lc = lower_copy (t, tlen, HTML_SCAN);
-      if (looks_like_message (lc)) {
+      if (usc_payload_looks_like_message (lc)) {
         g_free (p->found_type);
         p->found_type = g_strdup ("message/rfc822");
-      } else if (!scan_html (p, lc, why)) {
+      } else if (!usc_payload_scan_html (p, lc, why)) {
         if (strlen (lc) > SCRIPT_SCAN)
           lc[SCRIPT_SCAN] = '\0';
         if (g_str_has_prefix (lc, "#!")) {
@@ -648,7 +262,7 @@ usc_payload_scan (UscPayload *p, const guint8 *d, gsize len, gboolean member)
           p->executable = TRUE;
           why_add (why, "a script (#!)");
         } else {
-          scan_script (p, lc, ext, why);
+          usc_payload_scan_script (p, lc, ext, why);
         }
       }
       g_free (lc);

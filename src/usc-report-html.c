@@ -9,7 +9,7 @@
  * class "top" with data-key) so that tests read them back from the DOM.
  */
 #include "config.h"
-#include "usc-report.h"
+#include "usc-report-private.h"
 
 #include <string.h>
 
@@ -188,15 +188,11 @@ usc_report_html (const UscReport *r)
   }
   g_string_append (o, "</table>");
 
-  top_block (o, "top_servers", "Top sending servers (first external relay)", r->top_servers);
-  top_block (o, "top_reporting_mta", "Top reporting MTAs", r->top_reporting_mta);
-  top_block (o, "top_mta", "Top MTA software", r->top_mta);
-  if (r->top_countries)
-    top_block (o, "top_countries", "Top countries (first external relay)", r->top_countries);
-  top_block (o, "forged_senders", "Forged senders", r->forged_senders);
-  top_block (o, "recipients", "Recipients of the spam", r->recipients);
-  top_block (o, "kinds", "Kinds", r->kinds);
-  top_block (o, "payloads", "Payloads found", r->payloads);
+  for (guint i = 0; i < usc_report_n_lists; i++) {
+    const UscReportList *l = &usc_report_lists[i];
+    if (usc_report_list (r, l))
+      top_block (o, l->key, l->title, usc_report_list (r, l));
+  }
 
   g_string_append_printf (o, "<h2 id=\"h-kept\">Genuine bounces delivered: <span id=\"n-kept\">%"
                           G_GINT64_FORMAT "</span></h2>", r->kept_total);

@@ -14,31 +14,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "usc-record.h"
-
-static char *tmpdir;
-
-static char *
-path_of (const char *name)
-{
-  return g_build_filename (tmpdir, name, NULL);
-}
-
-static UscRecord *
-open_record (const char *path, gboolean read_only)
-{
-  UscRecordOptions o = { .busy_timeout = 5, .read_only = read_only };
-  GError *e = NULL;
-  UscRecord *r = usc_record_open (path, &o, &e);
-  g_assert_no_error (e);
-  g_assert_nonnull (r);
-  return r;
-}
+#include "record-fixture.h"
 
 /* A fresh record at @name; its path (free it). */
 static char *
 fresh (const char *name)
 {
-  char *p = path_of (name);
+  char *p = rec_path (name);
   char *sp = usc_record_spool_path (p);
   char *wal = g_strconcat (p, "-wal", NULL), *shm = g_strconcat (p, "-shm", NULL);
   g_unlink (p);
@@ -48,7 +30,7 @@ fresh (const char *name)
   g_free (sp);
   g_free (wal);
   g_free (shm);
-  UscRecord *r = open_record (p, FALSE);
+  UscRecord *r = rec_open (p, 5, FALSE);
   usc_record_close (&r);
   return p;
 }
@@ -71,12 +53,6 @@ static const UscDecision decisions[] = {
 };
 
 static void
-stats_line (const char *day, const char *verdict, const char *kind, gint64 count, gpointer user_data)
-{
-  g_string_append_printf (user_data, "%s %s %s %" G_GINT64_FORMAT "\n", day, verdict, kind, count);
-}
-
-static void
 dlog_line (const UscDecision *d, gpointer user_data)
 {
   const char *v[] = { d->verdict, d->kind, d->reporting_mta, d->relay_host, d->relay_ip, d->mta_family,
@@ -92,26 +68,21 @@ dlog_line (const UscDecision *d, gpointer user_data)
 static char *
 view (const char *path, gboolean read_only)
 {
-  UscRecord *r = open_record (path, read_only);
+  UscRecord *r = rec_open (path, 5, read_only);
   GString *s = g_string_new (NULL);
   GError *e = NULL;
-  g_assert_cmpint (usc_record_stats (r, G_MININT32 * (gint64) 86400, stats_line, s, &e), ==, 0);
+  g_assert_cmpint (usc_record_stats (r, G_MININT32 * (gint64) 86400, rec_stats_line, s, &e), ==, 0);
   g_assert_no_error (e);
   g_string_append (s, "--\n");
-  g_assert_cmpint (usc_record_stats (r, T0 + 86400, stats_line, s, &e), ==, 0);
+  g_assert_cmpint (usc_record_stats (r, T0 + 86400, rec_stats_line, s, &e), ==, 0);
   g_string_append (s, "--\n");
   g_assert_cmpint (usc_record_decisions (r, G_MININT64, G_MAXINT64, dlog_line, s, &e), ==, 0);
   g_string_append (s, "--\n");
   g_assert_cmpint (usc_record_decisions (r, T0 + 11, T0 + 86401, dlog_line, s, &e), ==, 0);
   g_assert_no_error (e);
   g_string_append (s, "--\n");
-  char *buf = NULL;
-  gsize len = 0;
-  FILE *f = open_memstream (&buf, &len);
-  g_assert_cmpint (usc_record_export (r, f, NULL, &e), ==, 0);
-  g_assert_no_error (e);
-  fclose (f);
-  g_string_append_len (s, buf, (gssize) len);
+  char *buf = rec_export_string (r);
+  g_string_append (s, buf);
   free (buf);
   usc_record_close (&r);
   return g_string_free (s, FALSE);
@@ -141,7 +112,7 @@ static char *
 direct (const char *name, guint cap)
 {
   char *p = fresh (name);
-  UscRecord *r = open_record (p, FALSE);
+  UscRecord *r = rec_open (p, 5, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (decisions); i++) {
     GError *e = NULL;
     g_assert_cmpint (usc_record_add_decision (r, &decisions[i], cap, &e), ==, 0);
@@ -203,7 +174,7 @@ test_fold_cut_off (void)
   g_unlink (keep);
   g_assert_cmpint (link (sp, keep), ==, 0);
   char *before = slurp (sp);
-  UscRecord *r = open_record (p, FALSE);
+  UscRecord *r = rec_open (p, 5, FALSE);
   GError *e = NULL;
   g_assert_cmpint (usc_record_fold_spool (r, &e), ==, 0);
   g_assert_no_error (e);
@@ -335,7 +306,7 @@ test_concurrent (void)
   }
   int folds = 0;
   for (int done = 0; done < CHILDREN; ) {
-    UscRecord *r = open_record (p, FALSE);
+    UscRecord *r = rec_open (p, 5, FALSE);
     GError *e = NULL;
     g_assert_cmpint (usc_record_fold_spool (r, &e), ==, 0);
     g_assert_no_error (e);
@@ -371,7 +342,7 @@ test_symlink (void)
 {
   char *p = fresh ("link.db");
   char *sp = usc_record_spool_path (p);
-  char *target = path_of ("elsewhere");
+  char *target = rec_path ("elsewhere");
   g_unlink (target);
   g_assert_cmpint (symlink (target, sp), ==, 0);
   GError *e = NULL;
@@ -389,7 +360,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("usc-spool-XXXXXX", NULL);
+  rec_fixture_init ("usc-spool-XXXXXX");
   g_test_add_func ("/spool/same-as-direct", test_same_as_direct);
   g_test_add_func ("/spool/fold-cut-off", test_fold_cut_off);
   g_test_add_func ("/spool/copy-is-new", test_copy_is_new);
@@ -397,11 +368,5 @@ main (int argc, char **argv)
   g_test_add_func ("/spool/cap-per-line", test_cap_per_line);
   g_test_add_func ("/spool/concurrent", test_concurrent);
   g_test_add_func ("/spool/symlink", test_symlink);
-  int rc = g_test_run ();
-  char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-  if (system (cmd) != 0)
-    rc = rc ? rc : 1;
-  g_free (cmd);
-  g_free (tmpdir);
-  return rc;
+  return rec_fixture_done (g_test_run ());
 }

@@ -12,28 +12,7 @@
 #include <sys/stat.h>
 #include "usc-record.h"
 #include <unistd.h>
-
-static char *tmpdir;
-
-static char *
-tmp_path (const char *name)
-{
-  return g_build_filename (tmpdir, name, NULL);
-}
-
-static UscRecord *
-open_fresh (const char *name, double timeout)
-{
-  char *p = tmp_path (name);
-  g_unlink (p);
-  UscRecordOptions o = { .busy_timeout = timeout, .read_only = FALSE };
-  GError *e = NULL;
-  UscRecord *r = usc_record_open (p, &o, &e);
-  g_assert_no_error (e);
-  g_assert_nonnull (r);
-  g_free (p);
-  return r;
-}
+#include "record-fixture.h"
 
 /* The steps' base time: 2023-11-14 for SQLite; for Redis (whose TTLs run
  * on the server's clock) 45 days ago. */
@@ -134,7 +113,7 @@ const Step steps[] = {
 static void
 test_steps (void)
 {
-  UscRecord *r = open_fresh ("steps.db", 1);
+  UscRecord *r = rec_open_fresh ("steps.db", 1);
   run_steps (r);
   usc_record_close (&r);
   g_assert_null (r);
@@ -144,7 +123,7 @@ test_steps (void)
 static void
 test_nothing_to_record (void)
 {
-  UscRecord *r = open_fresh ("empty.db", 1);
+  UscRecord *r = rec_open_fresh ("empty.db", 1);
   GError *e = NULL;
   UscSentMessage m = { NULL, NULL, T0, T0, NULL };
   g_assert_cmpint (usc_record_add (r, &m, &e), ==, -1);
@@ -156,7 +135,7 @@ test_nothing_to_record (void)
 static void
 test_transaction (void)
 {
-  UscRecord *r = open_fresh ("tx.db", 1);
+  UscRecord *r = rec_open_fresh ("tx.db", 1);
   GError *e = NULL;
   g_assert_cmpint (usc_record_begin (r, &e), ==, 0);
   for (int i = 0; i < 500; i++) {
@@ -179,7 +158,7 @@ test_transaction (void)
   g_assert_no_error (e);
   usc_record_close (&r);
   /* what was committed survives a reopen */
-  char *p = tmp_path ("tx.db");
+  char *p = rec_path ("tx.db");
   r = usc_record_open (p, NULL, &e);
   g_assert_no_error (e);
   g_assert_cmpint (usc_record_has_id (r, "1@tx.example", &e), ==, 1);
@@ -189,31 +168,25 @@ test_transaction (void)
 }
 
 static void
-count_row (const char *day, const char *verdict, const char *kind, gint64 count, gpointer data)
-{
-  g_string_append_printf (data, "%s %s %s %" G_GINT64_FORMAT "\n", day, verdict, kind, count);
-}
-
-static void
 test_decisions (void)
 {
   const struct { gint64 when; const char *verdict, *kind; } log[] = {
     { T0, "backscatter", "dsn" }, { T0 + 60, "backscatter", "dsn" }, { T0, "legitimate", "dsn" },
     { T0 + D, "unknown", "autoreply" }, { T0 - D, "backscatter", "virus-notice" },
   };
-  UscRecord *r = open_fresh ("log.db", 1);
+  UscRecord *r = rec_open_fresh ("log.db", 1);
   GError *e = NULL;
   for (gsize i = 0; i < G_N_ELEMENTS (log); i++)
     g_assert_cmpint (usc_record_log_decision (r, log[i].when, log[i].verdict, log[i].kind, &e), ==, 0);
   GString *s = g_string_new (NULL);
-  g_assert_cmpint (usc_record_stats (r, T0, count_row, s, &e), ==, 0);
+  g_assert_cmpint (usc_record_stats (r, T0, rec_stats_line, s, &e), ==, 0);
   g_assert_no_error (e);
   g_assert_cmpstr (s->str, ==,
                    "2023-11-14 backscatter dsn 2\n"
                    "2023-11-14 legitimate dsn 1\n"
                    "2023-11-15 unknown autoreply 1\n");
   g_string_truncate (s, 0);
-  g_assert_cmpint (usc_record_stats (r, 0, count_row, s, &e), ==, 0);
+  g_assert_cmpint (usc_record_stats (r, 0, rec_stats_line, s, &e), ==, 0);
   g_assert_true (g_str_has_prefix (s->str, "2023-11-13 backscatter virus-notice 1\n"));
   g_string_free (s, TRUE);
   usc_record_close (&r);
@@ -251,7 +224,7 @@ static const DlogStep dlog_rows[] = {
 static void
 test_decision_log (void)
 {
-  UscRecord *r = open_fresh ("dlog.db", 1);
+  UscRecord *r = rec_open_fresh ("dlog.db", 1);
   run_decision_log (r, dlog_rows, G_N_ELEMENTS (dlog_rows));
 }
 
@@ -279,7 +252,7 @@ run_decision_log (UscRecord *r, const DlogStep *rows, gsize n_rows)
   g_assert_true (strchr (s->str, '\n') == s->str + s->len - 1);  /* one row */
   /* Ordinary mail was counted in the totals, not kept. */
   g_string_truncate (s, 0);
-  g_assert_cmpint (usc_record_stats (r, T0, count_row, s, &e), ==, 0);
+  g_assert_cmpint (usc_record_stats (r, T0, rec_stats_line, s, &e), ==, 0);
   g_assert_nonnull (strstr (s->str, "not-bounce not-bounce 1\n"));
 
   /* A long field is cut to USC_DECISION_FIELD_MAX bytes on a character boundary. */
@@ -325,7 +298,7 @@ run_decision_log (UscRecord *r, const DlogStep *rows, gsize n_rows)
 static void
 test_migrate_v1 (void)
 {
-  char *p = tmp_path ("v1.db");
+  char *p = rec_path ("v1.db");
   g_unlink (p);
   sqlite3 *db;
   g_assert_cmpint (sqlite3_open (p, &db), ==, SQLITE_OK);
@@ -349,7 +322,7 @@ test_migrate_v1 (void)
   r = usc_record_open (p, NULL, &e);
   g_assert_no_error (e);
   GString *s = g_string_new (NULL);
-  g_assert_cmpint (usc_record_stats (r, 0, count_row, s, &e), ==, 0);
+  g_assert_cmpint (usc_record_stats (r, 0, rec_stats_line, s, &e), ==, 0);
   g_assert_cmpstr (s->str, ==, "2023-11-14 backscatter dsn 7\n");
   UscDecision d = { .time = T0, .verdict = "backscatter", .kind = "dsn" };
   g_assert_cmpint (usc_record_add_decision (r, &d, 10, &e), ==, 0);
@@ -365,7 +338,7 @@ test_migrate_v1 (void)
 static void
 test_modes (void)
 {
-  char *p = g_build_filename (tmpdir, "sub", "dir", "r.db", NULL);
+  char *p = g_build_filename (rec_dir (), "sub", "dir", "r.db", NULL);
   GError *e = NULL;
   UscRecord *r = usc_record_open (p, NULL, &e);
   g_assert_no_error (e);
@@ -414,7 +387,7 @@ test_bad_files (void)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (bad_files); i++) {
     const BadFile *b = &bad_files[i];
-    char *p = tmp_path (b->name);
+    char *p = rec_path (b->name);
     g_unlink (p);
     if (b->content) {
       GString *big = g_string_new (NULL);
@@ -442,7 +415,7 @@ test_bad_files (void)
 static void
 test_corrupt_pages (void)
 {
-  UscRecord *r = open_fresh ("damaged.db", 1);
+  UscRecord *r = rec_open_fresh ("damaged.db", 1);
   GError *e = NULL;
   g_assert_cmpint (usc_record_begin (r, &e), ==, 0);
   for (int i = 0; i < 3000; i++) {
@@ -455,7 +428,7 @@ test_corrupt_pages (void)
   g_assert_cmpint (usc_record_commit (r, &e), ==, 0);
   usc_record_close (&r);
   /* Overwrite every page after the first with garbage. */
-  char *p = tmp_path ("damaged.db");
+  char *p = rec_path ("damaged.db");
   char *data;
   gsize len;
   g_assert_true (g_file_get_contents (p, &data, &len, NULL));
@@ -481,13 +454,13 @@ test_corrupt_pages (void)
 static void
 test_locked (void)
 {
-  UscRecord *r = open_fresh ("locked.db", 0.2);
+  UscRecord *r = rec_open_fresh ("locked.db", 0.2);
   GError *e = NULL;
   const char *rc[] = { "x@example.com", NULL };
   UscSentMessage m1 = { "1@locked.example", rc, T0, T0, NULL };
   g_assert_cmpint (usc_record_add (r, &m1, &e), ==, 1);
 
-  char *p = tmp_path ("locked.db");
+  char *p = rec_path ("locked.db");
   sqlite3 *other;
   g_assert_cmpint (sqlite3_open (p, &other), ==, SQLITE_OK);
   /* 1. A writer holds the write lock: writes time out, WAL readers go on. */
@@ -533,7 +506,7 @@ test_locked (void)
 static void
 test_migrate (void)
 {
-  char *p = tmp_path ("v0.db");
+  char *p = rec_path ("v0.db");
   g_assert_true (g_file_set_contents (p, "", 0, NULL));
   GError *e = NULL;
   for (int i = 0; i < 2; i++) {
@@ -552,21 +525,6 @@ test_migrate (void)
 
 /* ------------------------------------------------------------------------ */
 /* Export and import (any backend to any other).                             */
-
-static char *
-export_string (UscRecord *r)
-{
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream (&buf, &len);
-  GError *e = NULL;
-  gint64 n = -1;
-  g_assert_cmpint (usc_record_export (r, f, &n, &e), ==, 0);
-  g_assert_no_error (e);
-  fclose (f);
-  g_assert_cmpint (n, >=, 0);
-  return buf;
-}
 
 static void
 import_string (UscRecord *r, const char *text, gint64 expect_added, int expect_rc, int expect_code)
@@ -614,9 +572,9 @@ fill_small (UscRecord *r)
 static void
 check_roundtrip (UscRecord *a, UscRecord *b)
 {
-  char *ea = export_string (a);
+  char *ea = rec_export_string (a);
   import_string (b, ea, 3, 0, 0);
-  char *eb = export_string (b);
+  char *eb = rec_export_string (b);
   g_assert_cmpstr (ea, ==, eb);
   GError *e = NULL;
   g_assert_cmpint (usc_record_has_id (b, "x1@example.org", &e), ==, 1);
@@ -633,8 +591,8 @@ check_roundtrip (UscRecord *a, UscRecord *b)
 static void
 test_export_import (void)
 {
-  UscRecord *a = open_fresh ("exp-a.db", 1);
-  UscRecord *b = open_fresh ("exp-b.db", 1);
+  UscRecord *a = rec_open_fresh ("exp-a.db", 1);
+  UscRecord *b = rec_open_fresh ("exp-b.db", 1);
   fill_small (a);
   check_roundtrip (a, b);
   usc_record_close (&b);
@@ -650,7 +608,7 @@ test_export_import (void)
     { "# unscatter record export 1\nsince 5\nwhat 1\nend 0\n" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
-    b = open_fresh ("exp-bad.db", 1);
+    b = rec_open_fresh ("exp-bad.db", 1);
     import_string (b, bad[i].text, 0, -1, USC_ERROR_PARSE);
     GError *e = NULL;
     g_assert_cmpint (usc_record_count (b, &e), ==, 0);  /* nothing kept */
@@ -706,7 +664,7 @@ run_sent_state (UscRecord *r)
 static void
 test_sent_state (void)
 {
-  char *p = tmp_path ("sentstate.db");
+  char *p = rec_path ("sentstate.db");
   g_unlink (p);
   GError *e = NULL;
   UscRecord *r = usc_record_open (p, NULL, &e);
@@ -813,7 +771,7 @@ test_redis_decisions (void)
   g_assert_cmpint (usc_record_log_decision (r, now - D, "unknown", "autoreply", &e), ==, 0);
   g_assert_cmpint (usc_record_log_decision (r, now, "legitimate", "dsn", &e), ==, 0);
   GString *s = g_string_new (NULL);
-  g_assert_cmpint (usc_record_stats (r, now - D, count_row, s, &e), ==, 0);
+  g_assert_cmpint (usc_record_stats (r, now - D, rec_stats_line, s, &e), ==, 0);
   g_assert_no_error (e);
   GDateTime *t = g_date_time_new_from_unix_utc (now), *y = g_date_time_add_days (t, -1);
   char *ds = g_date_time_format (t, "%Y-%m-%d"), *dy = g_date_time_format (y, "%Y-%m-%d");
@@ -821,7 +779,7 @@ test_redis_decisions (void)
                                 dy, ds, ds);
   g_assert_cmpstr (s->str, ==, want);
   g_string_truncate (s, 0);
-  g_assert_cmpint (usc_record_stats (r, now, count_row, s, &e), ==, 0);
+  g_assert_cmpint (usc_record_stats (r, now, rec_stats_line, s, &e), ==, 0);
   g_assert_true (g_str_has_prefix (s->str, ds));
   g_free (want);
   g_free (ds);
@@ -856,17 +814,17 @@ test_redis_export_import (void)
   gint64 saved = t0_base;
   t0_base = (usc_now () / D - 45) * D;
   GError *e = NULL;
-  UscRecord *a = open_fresh ("exp-r.db", 1);
+  UscRecord *a = rec_open_fresh ("exp-r.db", 1);
   UscRecord *b = open_redis ("export", TRUE, &e);
   g_assert_no_error (e);
-  UscRecord *c = open_fresh ("exp-r2.db", 1);
+  UscRecord *c = rec_open_fresh ("exp-r2.db", 1);
   fill_small (a);
   check_roundtrip (a, b);   /* SQLite -> Redis */
-  char *ea = export_string (a);
-  char *eb = export_string (b);
+  char *ea = rec_export_string (a);
+  char *eb = rec_export_string (b);
   import_string (c, eb, 3, 0, 0);  /* Redis -> SQLite */
   g_free (eb);
-  char *ec = export_string (c);
+  char *ec = rec_export_string (c);
   /* the decisions were imported twice into b: compare the entries only */
   *strstr (ea, "decision") = '\0';
   *strstr (ec, "decision") = '\0';
@@ -884,7 +842,7 @@ test_redis_wrong_password (void)
 {
   if (!have_server () || g_getenv ("USC_TEST_REDIS_PASSWORD_FILE") == NULL)
     return;
-  char *pw = tmp_path ("wrong-pw");
+  char *pw = rec_path ("wrong-pw");
   g_assert_true (g_file_set_contents (pw, "not-the-password\n", -1, NULL));
   g_chmod (pw, 0600);
   UscRecordOptions o = { .password_file = pw, .prefix = "test:{pw}:", .timeout_ms = 500 };
@@ -942,7 +900,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_mime_init ();
-  tmpdir = g_dir_make_tmp ("test-record-XXXXXX", NULL);
+  rec_fixture_init ("test-record-XXXXXX");
   g_test_add_func ("/record/steps", test_steps);
   g_test_add_func ("/record/nothing-to-record", test_nothing_to_record);
   g_test_add_func ("/record/transaction", test_transaction);
@@ -966,11 +924,5 @@ main (int argc, char **argv)
   g_test_add_func ("/record/decision-log", test_decision_log);
   g_test_add_func ("/record/migrate-v1", test_migrate_v1);
   g_test_add_func ("/record/sent-state", test_sent_state);
-  int rc = g_test_run ();
-  char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-  if (system (cmd) != 0)
-    rc = rc ? rc : 1;
-  g_free (cmd);
-  g_free (tmpdir);
-  return rc;
+  return rec_fixture_done (g_test_run ());
 }
