@@ -113,7 +113,7 @@ harnesses=$built
 # dictionaries: the markers of the parser each harness drives (dict.sh)
 sh "$src/tests/fuzz/dict.sh" "$src" "$out/markers.dict"
 sh "$src/tests/fuzz/dict.sh" "$src" "$out/received.dict" src/usc-received.c src/usc-received.h
-sh "$src/tests/fuzz/dict.sh" "$src" "$out/report.dict" src/usc-record.c src/usc-record.h src/usc-report.c src/usc-report-html.c
+sh "$src/tests/fuzz/dict.sh" "$src" "$out/report.dict" src/usc-record.c src/usc-record.h src/usc-report.c src/usc-report-agg.c src/usc-report-text.c src/usc-report-json.c src/usc-report-html.c
 sh "$src/tests/fuzz/dict.sh" "$src" "$out/sieve.dict" tests/fuzz/fuzz-sieve.c sieve-ext/libsieve/usv-view.h src/usc-bounce-tables.h src/usc-tables-*.h
 sh "$src/tests/fuzz/dict.sh" "$src" "$out/sieve-report.dict" sieve-ext/libsieve/usv-plan.c tests/fuzz/fuzz-sieve.c
 # ---- seeds ----
